@@ -1,0 +1,98 @@
+use crate::domain::{dto::CurrentUser, error::AppError};
+use leptos::prelude::*;
+
+/// Only same-site paths are accepted as a post-login destination (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::{
+        auth::authenticate,
+        context::{app_state, respond, SESSION_USER_KEY},
+    };
+    respond(
+        async {
+            let state = app_state()?;
+            let session: tower_sessions::Session = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
+            let client =
+                leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await.ok().map(|c| c.0.ip().to_string());
+            let user = authenticate(&state.db, &state.limiter, &email, &password, client.as_deref()).await?;
+            // A fresh id at privilege change defeats session fixation.
+            session.cycle_id().await.map_err(|_| AppError::Internal)?;
+            session.insert(SESSION_USER_KEY, user.id).await.map_err(|_| AppError::Internal)?;
+            tracing::info!(user = user.id, "signed in");
+            leptos_axum::redirect(&safe_next(next.as_deref()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::ssr::context::respond;
+    respond(
+        async {
+            let session: tower_sessions::Session = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
+            session.flush().await.map_err(|_| AppError::Internal)?;
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "me")]
+pub async fn me() -> Result<CurrentUser, AppError> {
+    use crate::ssr::context::{request_context, request_locale, respond};
+    respond(request_context().map(|(_, ctx)| ctx.current_user(request_locale())))
+}
+
+/// Allowed before sign-in: remembers the language in a cookie, and on the user if signed in.
+#[server(endpoint = "set_locale")]
+pub async fn set_locale(locale: String) -> Result<(), AppError> {
+    use crate::domain::locale::Locale;
+    use crate::ssr::context::{app_state, request_context, respond, LOCALE_COOKIE};
+    respond(
+        async {
+            let l = Locale::parse(&locale).ok_or_else(|| AppError::validation("locale", "use en or zh-CN"))?;
+            if let Ok((state, ctx)) = request_context() {
+                crate::ssr::service::user::set_locale(&state.db, &ctx, l).await?;
+            } else {
+                app_state()?;
+            }
+            if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+                let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", l.tag());
+                if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+                    opts.append_header(axum::http::header::SET_COOKIE, v);
+                }
+            }
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_same_site_only() {
+        for (input, want) in [
+            (Some("/deals?page=2"), "/deals?page=2"),
+            (Some("//evil.example"), "/"),
+            (Some("https://evil.example"), "/"),
+            (Some("/login"), "/"),
+            (Some("/\\evil"), "/"),
+            (None, "/"),
+        ] {
+            assert_eq!(safe_next(input), want, "{input:?}");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+use crate::domain::{
+    dto::{DealPage, PipelineSummary},
+    error::AppError,
+};
+use leptos::prelude::*;
+
+pub const DEALS_PER_PAGE: u64 = 50;
+
+#[server(endpoint = "deals/list")]
+pub async fn list_deals(search: Option<String>, page: u64) -> Result<DealPage, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            crate::ssr::service::deal::list(&state.db, &ctx, search, page, DEALS_PER_PAGE).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "deals/summary")]
+pub async fn load_pipeline_summary() -> Result<PipelineSummary, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            crate::ssr::service::deal::pipeline_summary(&state.db, &ctx).await
+        }
+        .await,
+    )
+}

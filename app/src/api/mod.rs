@@ -1,0 +1,5 @@
+//! Server functions: a few lines each, calling the same services as the REST API.
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod deal;

@@ -1,0 +1,4 @@
+pub mod money;
+pub mod search;
+pub mod shell;
+pub mod states;

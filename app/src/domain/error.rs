@@ -1,0 +1,77 @@
+//! The one error type every service returns. It maps once to an HTTP status (here) and
+//! once to a localized sentence (`i18n::error_message`).
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("wrong email or password")]
+    BadCredentials,
+    #[error("too many sign-in attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid {field}: {message}")]
+    Validation { field: String, message: String },
+    #[error("changed by someone else meanwhile")]
+    Conflict,
+    /// Details are logged on the server, never sent to the browser.
+    #[error("internal error")]
+    Internal,
+    /// The request did not reach the server or its answer could not be read.
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized | AppError::BadCredentials => 401,
+            AppError::RateLimited { .. } => 429,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict => 409,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation { field: field.into(), message: message.into() }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses() {
+        for (e, s) in [
+            (AppError::Unauthorized, 401),
+            (AppError::BadCredentials, 401),
+            (AppError::RateLimited { retry_after_secs: 60 }, 429),
+            (AppError::Forbidden, 403),
+            (AppError::NotFound, 404),
+            (AppError::validation("email", "empty"), 422),
+            (AppError::Conflict, 409),
+            (AppError::Internal, 500),
+        ] {
+            assert_eq!(e.status(), s, "{e:?}");
+        }
+    }
+}

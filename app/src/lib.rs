@@ -1,0 +1,88 @@
+#![recursion_limit = "256"]
+//! Dealgate: everything both the server and the browser see.
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use crate::domain::locale::Locale;
+use crate::i18n::I18n;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_locale().tag();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The language both renders agree on: the server resolved it per request and wrote it
+/// into `<html lang>`, which the browser reads back before hydrating.
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::context::request_locale()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document().document_element().and_then(|e| e.get_attribute("lang")).and_then(|l| Locale::parse(&l)).unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n(RwSignal::new(initial_locale()));
+    provide_context(i18n);
+    Effect::new(move |_| {
+        let l = i18n.0.get();
+        if let Some(el) = document().document_element() {
+            let _ = el.set_attribute("lang", l.tag());
+        }
+    });
+    // Tests (and curious humans) can tell the WASM has taken over the page.
+    Effect::new(move |_| {
+        if let Some(b) = document().body() {
+            let _ = b.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/dealgate.css"/>
+        <Title formatter=|t: String| if t.is_empty() { "Dealgate".to_owned() } else { format!("{t} · Dealgate") }/>
+        <Router>
+            <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
+                <Route path=path!("/login") view=pages::login::LoginPage/>
+                <ParentRoute path=path!("") view=components::shell::Shell>
+                    <Route path=path!("") view=pages::dashboard::DashboardPage/>
+                    <Route path=path!("board") view=pages::board::BoardPage/>
+                    <Route path=path!("deals") view=pages::deals::DealsPage/>
+                    <Route path=path!("accounts") view=pages::accounts::AccountsPage/>
+                    <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
+                    <Route path=path!("admin") view=pages::admin::AdminPage/>
+                    <Route path=path!("*any") view=pages::not_found::NotFound/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

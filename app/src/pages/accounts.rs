@@ -1,0 +1,75 @@
+use crate::api::account::list_accounts;
+use crate::components::money::Money;
+use crate::components::search::{Pager, SearchBox};
+use crate::components::states::{EmptyState, ErrorNotice, Skeleton};
+use crate::i18n::{use_i18n, K};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move || query.read().get("q").filter(|s| !s.is_empty());
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let accounts = Resource::new(move || (q(), page()), |(q, p)| list_accounts(q, p));
+    view! {
+        <Title text=move || i18n.t(K::AccountsTitle).to_owned()/>
+        <div class="page-head">
+            <div>
+                <h1>{move || i18n.t(K::AccountsTitle)}</h1>
+                <p class="lead">{move || i18n.t(K::AccountsLead)}</p>
+            </div>
+            <SearchBox action="/accounts" value=Signal::derive(move || q().unwrap_or_default())/>
+        </div>
+        <Transition fallback=|| view! { <Skeleton rows=8/> }>
+            {move || {
+                accounts.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(p) if p.rows.is_empty() => view! { <div class="panel"><EmptyState text=K::AccountsEmpty/></div> }.into_any(),
+                    Ok(p) => view! {
+                        <div class="panel table-wrap">
+                            <table class="table" data-testid="accounts-table">
+                                <thead>
+                                    <tr>
+                                        <th>{move || i18n.t(K::ColAccount)}</th>
+                                        <th class="hide-sm">{move || i18n.t(K::ColIndustry)}</th>
+                                        <th class="hide-sm">{move || i18n.t(K::ColCity)}</th>
+                                        <th class="right hide-sm">{move || i18n.t(K::ColHeadcount)}</th>
+                                        <th class="right hide-sm">{move || i18n.t(K::ColRevenue)}</th>
+                                        <th class="right">{move || i18n.t(K::ColContacts)}</th>
+                                        <th class="right">{move || i18n.t(K::ColOpenDeals)}</th>
+                                        <th class="hide-sm">{move || i18n.t(K::ColOwner)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {p.rows
+                                        .iter()
+                                        .map(|a| view! {
+                                            <tr>
+                                                <td>
+                                                    <span class="cell-title">{a.name.clone()}</span>
+                                                    <span class="cell-sub">{a.team.clone()}</span>
+                                                </td>
+                                                <td class="hide-sm">{a.industry.clone()}</td>
+                                                <td class="hide-sm">{a.city.clone().unwrap_or_default()}</td>
+                                                <td class="right num hide-sm">{a.headcount.map(|h| h.to_string()).unwrap_or_default()}</td>
+                                                <td class="right hide-sm">{a.revenue_fen.map(|r| view! { <Money fen=r/> })}</td>
+                                                <td class="right num">{a.contacts}</td>
+                                                <td class="right num">{a.open_deals}</td>
+                                                <td class="hide-sm">{a.owner.clone()}</td>
+                                            </tr>
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                            <Pager path="/accounts" q=q() page=p.page per_page=p.per_page total=p.total/>
+                        </div>
+                    }
+                    .into_any(),
+                })
+            }}
+        </Transition>
+    }
+}

@@ -1,0 +1,19 @@
+//! One module per page.
+pub mod accounts;
+pub mod admin;
+pub mod approvals;
+pub mod board;
+pub mod dashboard;
+pub mod deals;
+pub mod login;
+pub mod not_found;
+
+use crate::domain::dto::StageRef;
+use crate::domain::locale::Locale;
+
+pub fn stage_name(s: &StageRef, l: Locale) -> String {
+    match l {
+        Locale::En => s.name_en.clone(),
+        Locale::ZhCn => s.name_zh.clone(),
+    }
+}

@@ -1,0 +1,11 @@
+//! SeaORM entities, one module per table; hand-written, kept apart from service code.
+pub mod account;
+pub mod contact;
+pub mod deal;
+pub mod deal_history;
+pub mod deal_member;
+pub mod pipeline;
+pub mod session;
+pub mod stage;
+pub mod team;
+pub mod user;

@@ -1,0 +1,18 @@
+//! Server-only code: database, sessions, the request context and the services.
+pub mod auth;
+pub mod backup;
+pub mod context;
+pub mod db;
+pub mod entity;
+pub mod seed;
+pub mod service;
+pub mod session_store;
+pub mod state;
+
+use crate::domain::error::AppError;
+
+/// Logs a database error with its detail and hands the user the opaque `Internal`.
+pub fn db_err(e: sea_orm::DbErr) -> AppError {
+    tracing::error!(error = %e, "database error");
+    AppError::Internal
+}

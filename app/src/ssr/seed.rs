@@ -1,0 +1,750 @@
+//! Reference data every database gets (pipeline templates), the demo company, and the
+//! bulk generator for benchmarks. Demo and bulk share one generator so the benchmark data
+//! looks like the demo, only bigger.
+use super::auth::hash_password;
+use super::entity::{account, contact, deal, deal_history, deal_member, pipeline, stage, team, user};
+use crate::domain::rng::SplitMix64;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("the database already holds data ({0}); seeding only fills an empty database")]
+    HasData(String),
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("could not hash the demo password")]
+    Hash,
+}
+
+pub struct StageTpl {
+    pub en: &'static str,
+    pub zh: &'static str,
+    pub pct: i32,
+    pub kind: &'static str,
+    pub stuck_days: i32,
+    pub playbook_en: &'static str,
+    pub playbook_zh: &'static str,
+}
+
+pub struct PipelineTpl {
+    pub code: &'static str,
+    pub en: &'static str,
+    pub zh: &'static str,
+    pub is_default: bool,
+    pub stages: &'static [StageTpl],
+}
+
+const fn st(
+    en: &'static str,
+    zh: &'static str,
+    pct: i32,
+    kind: &'static str,
+    stuck_days: i32,
+    playbook_en: &'static str,
+    playbook_zh: &'static str,
+) -> StageTpl {
+    StageTpl { en, zh, pct, kind, stuck_days, playbook_en, playbook_zh }
+}
+
+/// The three templates of the domain page. Admins edit copies in the database later.
+pub const TEMPLATES: &[PipelineTpl] = &[
+    PipelineTpl {
+        code: "solution",
+        en: "Solution sale",
+        zh: "解决方案销售",
+        is_default: true,
+        stages: &[
+            st(
+                "Opportunity found",
+                "发掘潜在商机",
+                10,
+                "open",
+                30,
+                "Profile the account: industry, size, revenue, IT landscape, competitors, a first need.",
+                "完善客户档案：行业、规模、营收、信息化现状、竞争对手、初步需求。",
+            ),
+            st(
+                "Intent confirmed",
+                "确认客户意向",
+                25,
+                "open",
+                30,
+                "Confirm interest and that they will buy, not build; record the first requirement.",
+                "确认客户意向及外购而非自建的倾向，记录首个需求。",
+            ),
+            st(
+                "Project initiated",
+                "引导客户立项",
+                40,
+                "open",
+                45,
+                "Get a budget, the selection team and its leader, a timeline and the decision maker.",
+                "明确预算、选型小组及负责人、时间表与决策人。",
+            ),
+            st(
+                "Customer approval",
+                "赢得客户认可",
+                60,
+                "open",
+                45,
+                "Run the targeted demo, submit a preliminary quote, get on the shortlist.",
+                "完成针对性演示，提交初步报价，进入短名单。",
+            ),
+            st(
+                "Negotiation",
+                "进行商务谈判",
+                80,
+                "open",
+                30,
+                "Approved formal quote; dates for bid, negotiation and signing. Concede slowly.",
+                "正式报价已批准；确定投标、谈判与签约日期。让步要慢。",
+            ),
+            st(
+                "Won",
+                "完成销售成交",
+                100,
+                "won",
+                0,
+                "Contract approved and signed; amount and payment terms recorded.",
+                "合同已审批并签署，金额与付款条件已登记。",
+            ),
+            st("Lost", "失败", 0, "lost", 0, "Record the lost reason and, where known, the winner.", "记录失败原因及赢单厂商。"),
+        ],
+    },
+    PipelineTpl {
+        code: "erp",
+        en: "ERP process",
+        zh: "ERP 销售流程",
+        is_default: false,
+        stages: &[
+            st("Prospect list", "潜在客户名单", 5, "open", 60, "Qualify against the target market.", "按目标市场筛选客户。"),
+            st(
+                "Initial visit",
+                "初访",
+                10,
+                "open",
+                30,
+                "Meet the initiator; learn motivation and landscape.",
+                "拜访发起人，了解动机与现状。",
+            ),
+            st("Exchange", "交流", 20, "open", 30, "Hold the exchange meeting with the agenda template.", "按议程模板召开交流会。"),
+            st(
+                "Targeted demo",
+                "有针对性的系统演示",
+                40,
+                "open",
+                30,
+                "Demo what the key evaluation items ask for.",
+                "围绕关键评估项做演示。",
+            ),
+            st(
+                "Formal quote",
+                "正式书面报价",
+                60,
+                "open",
+                30,
+                "Only after the exchange; an approved quote only.",
+                "必须在交流之后，且仅发送已批准的报价。",
+            ),
+            st(
+                "Objection handling",
+                "客户的疑虑排除",
+                70,
+                "open",
+                30,
+                "Log each objection with a response and an owner.",
+                "逐条登记异议、应对策略与负责人。",
+            ),
+            st(
+                "Negotiation",
+                "商务谈判",
+                80,
+                "open",
+                30,
+                "Each concession smaller than the last; get something back.",
+                "每次让步小于上一次，并换取回报。",
+            ),
+            st("Signed", "签约", 100, "won", 0, "Contract signed.", "合同已签署。"),
+            st("Lost", "失败", 0, "lost", 0, "Record the lost reason.", "记录失败原因。"),
+        ],
+    },
+    PipelineTpl {
+        code: "product",
+        en: "Product sale",
+        zh: "产品销售",
+        is_default: false,
+        stages: &[
+            st("Initial contact", "初步接触", 10, "open", 21, "Reach the buyer, qualify the need.", "接触采购方，确认需求。"),
+            st("Needs confirmed", "需求确认", 30, "open", 21, "Confirm specification and quantity.", "确认规格与数量。"),
+            st("Solution", "方案", 50, "open", 21, "Offer the configuration.", "提交配置方案。"),
+            st("Quote & negotiation", "报价与谈判", 70, "open", 21, "Quote and agree terms.", "报价并谈妥条款。"),
+            st("Won", "成交", 100, "won", 0, "Order received.", "已下单。"),
+            st("Lost", "失败", 0, "lost", 0, "Record the lost reason.", "记录失败原因。"),
+        ],
+    },
+];
+
+fn uuid_from(rng: &mut SplitMix64) -> uuid::Uuid {
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
+    b[8..].copy_from_slice(&rng.next_u64().to_le_bytes());
+    uuid::Builder::from_random_bytes(b).into_uuid()
+}
+
+/// Inserts the pipeline templates when the database has no pipeline yet. Idempotent;
+/// runs at every start-up, independent of the migrations.
+pub async fn ensure_reference_data(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if pipeline::Entity::find().count(db).await? > 0 {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    for (pos, p) in TEMPLATES.iter().enumerate() {
+        let pid = pipeline::Entity::insert(pipeline::ActiveModel {
+            uuid: Set(uuid::Uuid::new_v4()),
+            code: Set(p.code.into()),
+            name_en: Set(p.en.into()),
+            name_zh: Set(p.zh.into()),
+            is_default: Set(p.is_default),
+            position: Set(pos as i32 + 1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        let rows: Vec<stage::ActiveModel> = p
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| stage::ActiveModel {
+                uuid: Set(uuid::Uuid::new_v4()),
+                pipeline_id: Set(pid),
+                position: Set(i as i32 + 1),
+                name_en: Set(s.en.into()),
+                name_zh: Set(s.zh.into()),
+                win_rate_pct: Set(s.pct),
+                kind: Set(s.kind.into()),
+                playbook_en: Set(s.playbook_en.into()),
+                playbook_zh: Set(s.playbook_zh.into()),
+                stuck_days: Set(s.stuck_days),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            })
+            .collect();
+        stage::Entity::insert_many(rows).exec(&txn).await?;
+    }
+    txn.commit().await
+}
+
+/// What makes a database "not empty" for seeding purposes.
+pub async fn existing_data(db: &DatabaseConnection) -> Result<Option<String>, DbErr> {
+    let users = user::Entity::find().count(db).await?;
+    let accounts = account::Entity::find().count(db).await?;
+    let deals = deal::Entity::find().count(db).await?;
+    if users + accounts + deals == 0 {
+        Ok(None)
+    } else {
+        Ok(Some(format!("{users} users, {accounts} accounts, {deals} deals")))
+    }
+}
+
+/// The demo logins: (email, name, role, team). Password `dealgate` for all.
+pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
+    ("admin@demo.local", "赵敏", "admin", None),
+    ("exec@demo.local", "陈建国", "executive", None),
+    ("gm@demo.local", "王志强", "gm", None),
+    ("legal@demo.local", "刘婷", "legal", None),
+    ("manager@demo.local", "李伟", "manager", Some("East")),
+    ("rep@demo.local", "张磊", "rep", Some("East")),
+    ("presales@demo.local", "孙丽", "presales", Some("East")),
+    ("rep3@demo.local", "郑雪", "rep", Some("East")),
+    ("rep5@demo.local", "林芳", "rep", Some("East")),
+    ("manager2@demo.local", "周杰", "manager", Some("West")),
+    ("rep2@demo.local", "吴昊", "rep", Some("West")),
+    ("rep4@demo.local", "何斌", "rep", Some("West")),
+    ("presales2@demo.local", "黄涛", "presales", Some("West")),
+];
+pub const DEMO_PASSWORD: &str = "dealgate";
+const DEMO_SEED: u64 = 20_261_122;
+
+struct TeamInfo {
+    id: i32,
+    reps: Vec<i32>,
+    presales: Vec<i32>,
+    cities: &'static [&'static str],
+}
+
+const EAST_CITIES: &[&str] = &["苏州", "无锡", "常州", "南通", "宁波", "嘉兴", "绍兴", "温州", "合肥", "厦门", "青岛", "天津"];
+const WEST_CITIES: &[&str] = &["成都", "重庆", "西安", "武汉", "长沙", "郑州", "昆明", "贵阳", "兰州", "绵阳"];
+const BRANDS: &[&str] = &[
+    "恒达", "华瑞", "中联", "天工", "金科", "宏图", "远航", "精诚", "鼎盛", "新锐", "博远", "汇通", "永兴", "瑞丰", "凯达", "东晟", "盛世",
+    "昊天", "铭泰", "启明", "华腾", "三峰", "立信", "德尔", "海川", "嘉禾", "正源", "北辰", "万钧", "力拓",
+];
+const INDUSTRIES: &[(&str, &str)] = &[
+    ("精密机械", "Machinery"),
+    ("电子科技", "Electronics"),
+    ("五金制品", "Hardware"),
+    ("汽车零部件", "Auto parts"),
+    ("模具", "Moulds & dies"),
+    ("塑胶制品", "Plastics"),
+    ("电气设备", "Electrical equipment"),
+    ("工具", "Tools"),
+    ("新材料", "Advanced materials"),
+    ("环保设备", "Environmental equipment"),
+    ("阀门", "Valves"),
+    ("轴承", "Bearings"),
+    ("包装机械", "Packaging machinery"),
+    ("光电", "Optoelectronics"),
+];
+const PROJECTS: &[&str] = &[
+    "ERP实施项目",
+    "MES一期",
+    "WMS仓储升级",
+    "PLM项目",
+    "SRM采购协同",
+    "设备联网改造",
+    "CRM二期",
+    "质量追溯系统",
+    "财务共享中心",
+    "APS排产优化",
+    "ERP升级",
+    "数字化工厂规划",
+];
+const SURNAMES: &[&str] =
+    &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"];
+const GIVEN: &[&str] =
+    &["建华", "海燕", "志明", "秀英", "国强", "晓东", "丽娟", "文博", "振宇", "雪梅", "永刚", "佳怡", "子健", "春雷", "慧敏", "德胜"];
+const TITLES: &[(&str, &str)] = &[
+    ("总经理", "总经办"),
+    ("财务总监", "财务部"),
+    ("信息中心主任", "信息中心"),
+    ("生产副总", "生产部"),
+    ("采购经理", "采购部"),
+    ("IT经理", "信息中心"),
+    ("车间主任", "制造一部"),
+    ("质量经理", "质量部"),
+];
+const LOST_REASONS: &[(&str, Option<&str>)] =
+    &[("价格高于竞争对手", Some("用友")), ("客户项目暂停", None), ("选择了集团统一平台", Some("SAP")), ("关键功能不满足", Some("金蝶"))];
+
+/// Counts of what a seeding run wrote.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SeedSummary {
+    pub users: u64,
+    pub accounts: u64,
+    pub contacts: u64,
+    pub deals: u64,
+    pub history: u64,
+}
+
+async fn create_org(db: &DatabaseConnection, extra_teams: usize, reps_per_extra_team: usize) -> Result<(Vec<TeamInfo>, u64), SeedError> {
+    let now = Utc::now();
+    let hash = hash_password(DEMO_PASSWORD).map_err(|_| SeedError::Hash)?;
+    let txn = db.begin().await?;
+    let mut team_ids = std::collections::HashMap::new();
+    let mut names: Vec<(String, &'static [&'static str])> = vec![("East".into(), EAST_CITIES), ("West".into(), WEST_CITIES)];
+    for i in 0..extra_teams {
+        names.push((format!("Region {:02}", i + 3), if i % 2 == 0 { EAST_CITIES } else { WEST_CITIES }));
+    }
+    let mut teams = Vec::new();
+    for (name, cities) in &names {
+        let id = team::Entity::insert(team::ActiveModel {
+            uuid: Set(uuid::Uuid::new_v4()),
+            name: Set(name.clone()),
+            manager_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        team_ids.insert(name.clone(), id);
+        teams.push(TeamInfo { id, reps: vec![], presales: vec![], cities });
+    }
+    let mut users: Vec<(String, String, String, Option<String>)> =
+        DEMO_USERS.iter().map(|(e, n, r, t)| ((*e).to_owned(), (*n).to_owned(), (*r).to_owned(), t.map(str::to_owned))).collect();
+    for i in 0..extra_teams {
+        let team = format!("Region {:02}", i + 3);
+        users.push((format!("manager{:02}@bulk.local", i + 3), format!("Manager {:02}", i + 3), "manager".into(), Some(team.clone())));
+        for r in 0..reps_per_extra_team {
+            users.push((format!("rep{:02}-{r}@bulk.local", i + 3), format!("Rep {:02}-{r}", i + 3), "rep".into(), Some(team.clone())));
+        }
+    }
+    let today = now.date_naive();
+    for (idx, (email, name, role, team_name)) in users.iter().enumerate() {
+        let team_id = team_name.as_ref().and_then(|t| team_ids.get(t).copied());
+        // rep5 joined recently, so the new-rep ramp has someone to show.
+        let started = if email == "rep5@demo.local" { today - Duration::days(75) } else { today - Duration::days(400 + idx as i64 * 30) };
+        let id = user::Entity::insert(user::ActiveModel {
+            uuid: Set(uuid::Uuid::new_v4()),
+            email: Set(email.clone()),
+            name: Set(name.clone()),
+            password_hash: Set(hash.clone()),
+            role: Set(role.clone()),
+            team_id: Set(team_id),
+            locale: Set(None),
+            active: Set(true),
+            started_on: Set(Some(started)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        if let Some(t) = teams.iter_mut().find(|t| Some(t.id) == team_id) {
+            match role.as_str() {
+                "rep" => t.reps.push(id),
+                "presales" => t.presales.push(id),
+                "manager" => {
+                    team::Entity::update_many()
+                        .col_expr(team::Column::ManagerId, sea_orm::sea_query::Expr::value(id))
+                        .filter(team::Column::Id.eq(t.id))
+                        .exec(&txn)
+                        .await?;
+                }
+                _ => {}
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok((teams, users.len() as u64))
+}
+
+struct StageIds {
+    pipeline_id: i32,
+    open: Vec<i32>,
+    won: i32,
+    lost: i32,
+}
+
+async fn load_stage_ids(db: &DatabaseConnection) -> Result<Vec<StageIds>, DbErr> {
+    let mut out = Vec::new();
+    for p in pipeline::Entity::find().order_by_asc(pipeline::Column::Position).all(db).await? {
+        let stages = stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(db).await?;
+        let open = stages.iter().filter(|s| s.kind == "open").map(|s| s.id).collect();
+        let won = stages.iter().find(|s| s.kind == "won").map(|s| s.id);
+        let lost = stages.iter().find(|s| s.kind == "lost").map(|s| s.id);
+        if let (Some(won), Some(lost)) = (won, lost) {
+            out.push(StageIds { pipeline_id: p.id, open, won, lost });
+        }
+    }
+    Ok(out)
+}
+
+/// Seeds the demo company into an empty database.
+pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedSummary, SeedError> {
+    generate(db, 120, 60, 0, 0, &mut |_| {}).await
+}
+
+/// The generator behind both the demo and the benchmark data sets. Refuses a database
+/// that already holds data. Rows get explicit ids so one batch can reference another
+/// without reading ids back; sequences are reset afterwards on PostgreSQL.
+pub async fn generate(
+    db: &DatabaseConnection,
+    n_deals: u64,
+    n_accounts: u64,
+    extra_teams: usize,
+    reps_per_extra_team: usize,
+    progress: &mut dyn FnMut(&SeedSummary),
+) -> Result<SeedSummary, SeedError> {
+    if let Some(what) = existing_data(db).await? {
+        return Err(SeedError::HasData(what));
+    }
+    ensure_reference_data(db).await?;
+    let (teams, n_users) = create_org(db, extra_teams, reps_per_extra_team).await?;
+    let pipelines = load_stage_ids(db).await?;
+    let mut rng = SplitMix64::new(DEMO_SEED);
+    let now = Utc::now();
+    let today = now.date_naive();
+    let mut sum = SeedSummary { users: n_users, ..Default::default() };
+    let n_accounts = n_accounts.max(1);
+
+    // Accounts and contacts. Each account's owner is a rep of its team.
+    // (owner, team, brand) by account id - 1
+    let mut account_owner: Vec<(i32, i32, &'static str)> = Vec::with_capacity(n_accounts as usize);
+    let mut contact_id = 0i32;
+    const BATCH: u64 = 1000;
+    let mut start = 0u64;
+    while start < n_accounts {
+        let end = (start + BATCH).min(n_accounts);
+        let mut accts = Vec::new();
+        let mut contacts = Vec::new();
+        for i in start..end {
+            let id = i as i32 + 1;
+            let t = &teams[(rng.next_u64() % teams.len() as u64) as usize];
+            let owner = if t.reps.is_empty() { teams[0].reps[0] } else { *rng.pick(&t.reps) };
+            let city = *rng.pick(t.cities);
+            let (ind_zh, _) = *rng.pick(INDUSTRIES);
+            let brand = *rng.pick(BRANDS);
+            account_owner.push((owner, t.id, brand));
+            let name = if n_accounts <= 1000 {
+                format!("{city}{brand}{ind_zh}有限公司")
+            } else {
+                format!("{city}{brand}{ind_zh}有限公司 #{id}")
+            };
+            accts.push(account::ActiveModel {
+                id: Set(id),
+                uuid: Set(uuid_from(&mut rng)),
+                name: Set(name),
+                industry: Set(ind_zh.to_owned()),
+                headcount: Set(Some(rng.range(80, 3000) as i32)),
+                revenue_fen: Set(Some(rng.range(30, 500) * 1_000_000 * 100)),
+                city: Set(Some(city.to_owned())),
+                owner_id: Set(owner),
+                team_id: Set(t.id),
+                created_at: Set(now - Duration::days(rng.range(200, 900))),
+                updated_at: Set(now),
+                version: Set(1),
+            });
+            for _ in 0..rng.range(2, 5) {
+                contact_id += 1;
+                let (title, dept) = *rng.pick(TITLES);
+                contacts.push(contact::ActiveModel {
+                    id: Set(contact_id),
+                    uuid: Set(uuid_from(&mut rng)),
+                    account_id: Set(id),
+                    name: Set(format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))),
+                    title: Set(Some(title.to_owned())),
+                    department: Set(Some(dept.to_owned())),
+                    phone: Set(Some(format!("1{}{:09}", rng.range(3, 9), rng.range(0, 999_999_999)))),
+                    email: Set(Some(format!("c{contact_id}@customer{id}.cn"))),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    version: Set(1),
+                });
+            }
+        }
+        sum.accounts += accts.len() as u64;
+        sum.contacts += contacts.len() as u64;
+        let txn = db.begin().await?;
+        account::Entity::insert_many(accts).exec(&txn).await?;
+        for chunk in contacts.chunks(1000) {
+            contact::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        }
+        txn.commit().await?;
+        progress(&sum);
+        start = end;
+    }
+
+    // Deals with their history, replayable from the first row.
+    let mut history_id = 0i32;
+    let mut start = 0u64;
+    while start < n_deals {
+        let end = (start + BATCH).min(n_deals);
+        let mut deals = Vec::new();
+        let mut hist = Vec::new();
+        let mut members = Vec::new();
+        for i in start..end {
+            let id = i as i32 + 1;
+            let acct = (rng.next_u64() % n_accounts) as usize;
+            let (acct_owner, team_id, brand) = account_owner[acct];
+            let team = teams.iter().find(|t| t.id == team_id);
+            let owner = match team {
+                Some(t) if !t.reps.is_empty() && rng.chance(30) => *rng.pick(&t.reps),
+                _ => acct_owner,
+            };
+            let roll = rng.range(0, 99);
+            let p = &pipelines[if roll < 75 || pipelines.len() < 3 {
+                0
+            } else if roll < 90 {
+                1
+            } else {
+                2
+            }];
+            let n_open = p.open.len() as i64;
+            // Funnel-shaped: more deals early, ~12% won, ~10% lost.
+            let outcome = rng.range(0, 99);
+            let (final_stage, reached) = if outcome < 12 {
+                (p.won, n_open)
+            } else if outcome < 22 {
+                (p.lost, rng.range(1, n_open))
+            } else {
+                let pos = (rng.range(0, n_open - 1) * rng.range(0, n_open - 1)) / (n_open - 1).max(1);
+                (p.open[pos as usize], pos + 1)
+            };
+            let created = now - Duration::days(rng.range(14, 280)) - Duration::minutes(rng.range(0, 600));
+            let mut amount = rng.range(20, 500) * 10_000 * 100 + rng.range(0, 9) * 1_000 * 100;
+            let mut close = (created + Duration::days(rng.range(90, 300))).date_naive();
+            let project = rng.pick(PROJECTS);
+            hist.push(deal_history::ActiveModel {
+                id: Set({
+                    history_id += 1;
+                    history_id
+                }),
+                deal_id: Set(id),
+                at: Set(created),
+                actor_id: Set(Some(owner)),
+                kind: Set("created".into()),
+                from_stage_id: Set(None),
+                to_stage_id: Set(Some(p.open[0])),
+                old_amount_fen: Set(None),
+                new_amount_fen: Set(Some(amount)),
+                old_close_date: Set(None),
+                new_close_date: Set(Some(close)),
+                note: Set(None),
+            });
+            // Walk the stages in order between creation and (nearly) now.
+            let span = (now - created).num_minutes().max(60);
+            let steps = if final_stage == p.won || final_stage == p.lost { reached } else { reached - 1 };
+            let mut t = created;
+            let mut cur = p.open[0];
+            let mut entered = created;
+            for step in 0..steps {
+                let next = if step + 1 < reached { p.open[(step + 1) as usize] } else { final_stage };
+                if next == cur {
+                    continue;
+                }
+                t += Duration::minutes(rng.range(span / (steps + 2) / 2, span / (steps + 1)).max(1));
+                if t > now {
+                    t = now - Duration::minutes(1);
+                }
+                history_id += 1;
+                hist.push(deal_history::ActiveModel {
+                    id: Set(history_id),
+                    deal_id: Set(id),
+                    at: Set(t),
+                    actor_id: Set(Some(owner)),
+                    kind: Set("moved".into()),
+                    from_stage_id: Set(Some(cur)),
+                    to_stage_id: Set(Some(next)),
+                    old_amount_fen: Set(None),
+                    new_amount_fen: Set(None),
+                    old_close_date: Set(None),
+                    new_close_date: Set(None),
+                    note: Set(None),
+                });
+                cur = next;
+                entered = t;
+            }
+            // Some deals change amount or slip their close date along the way.
+            if rng.chance(25) {
+                let at = created + Duration::minutes(rng.range(1, span.max(2) - 1));
+                let new_amount = (amount * rng.range(70, 130) / 100) / 100_000 * 100_000;
+                history_id += 1;
+                hist.push(deal_history::ActiveModel {
+                    id: Set(history_id),
+                    deal_id: Set(id),
+                    at: Set(at),
+                    actor_id: Set(Some(owner)),
+                    kind: Set("amount_changed".into()),
+                    from_stage_id: Set(None),
+                    to_stage_id: Set(None),
+                    old_amount_fen: Set(Some(amount)),
+                    new_amount_fen: Set(Some(new_amount)),
+                    old_close_date: Set(None),
+                    new_close_date: Set(None),
+                    note: Set(None),
+                });
+                amount = new_amount;
+            }
+            let won_or_lost = final_stage == p.won || final_stage == p.lost;
+            let target_close: NaiveDate = if won_or_lost { entered.date_naive() } else { today + Duration::days(rng.range(-25, 330)) };
+            if target_close != close {
+                let at: DateTime<Utc> = if won_or_lost { entered } else { created + Duration::minutes(rng.range(1, span.max(2) - 1)) };
+                history_id += 1;
+                hist.push(deal_history::ActiveModel {
+                    id: Set(history_id),
+                    deal_id: Set(id),
+                    at: Set(at),
+                    actor_id: Set(Some(owner)),
+                    kind: Set("close_date_changed".into()),
+                    from_stage_id: Set(None),
+                    to_stage_id: Set(None),
+                    old_amount_fen: Set(None),
+                    new_amount_fen: Set(None),
+                    old_close_date: Set(Some(close)),
+                    new_close_date: Set(Some(target_close)),
+                    note: Set(None),
+                });
+                close = target_close;
+            }
+            let (lost_reason, winner) = if final_stage == p.lost {
+                let (r, w) = *rng.pick(LOST_REASONS);
+                (Some(r.to_owned()), w.map(str::to_owned))
+            } else {
+                (None, None)
+            };
+            deals.push(deal::ActiveModel {
+                id: Set(id),
+                uuid: Set(uuid_from(&mut rng)),
+                name: Set(format!("{brand}{project}")),
+                account_id: Set(acct as i32 + 1),
+                owner_id: Set(owner),
+                team_id: Set(team_id),
+                pipeline_id: Set(p.pipeline_id),
+                stage_id: Set(cur),
+                amount_fen: Set(amount),
+                currency: Set("CNY".into()),
+                close_date: Set(close),
+                forecast_category: Set(None),
+                lost_reason: Set(lost_reason),
+                winner: Set(winner),
+                stage_entered_at: Set(entered),
+                created_at: Set(created),
+                updated_at: Set(entered),
+                version: Set(1),
+            });
+            members.push(deal_member::ActiveModel {
+                deal_id: Set(id),
+                user_id: Set(owner),
+                role: Set("owner".into()),
+                created_at: Set(created),
+            });
+            if let Some(t) = team {
+                if !t.presales.is_empty() && rng.chance(35) {
+                    members.push(deal_member::ActiveModel {
+                        deal_id: Set(id),
+                        user_id: Set(*rng.pick(&t.presales)),
+                        role: Set("presales".into()),
+                        created_at: Set(created),
+                    });
+                }
+            }
+        }
+        sum.deals += deals.len() as u64;
+        sum.history += hist.len() as u64;
+        let txn = db.begin().await?;
+        deal::Entity::insert_many(deals).exec(&txn).await?;
+        for chunk in hist.chunks(1500) {
+            deal_history::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        }
+        deal_member::Entity::insert_many(members).exec(&txn).await?;
+        txn.commit().await?;
+        progress(&sum);
+        start = end;
+    }
+    reset_sequences(db).await?;
+    Ok(sum)
+}
+
+/// After explicit-id inserts PostgreSQL's sequences lag behind; move them past the data.
+async fn reset_sequences(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    for table in ["accounts", "contacts", "deals", "deal_history"] {
+        db.execute_unprepared(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// True when the demo logins exist (so start-up can print them).
+pub async fn has_demo_users(db: &DatabaseConnection) -> bool {
+    user::Entity::find().filter(user::Column::Email.eq("rep@demo.local")).count(db).await.is_ok_and(|n| n > 0)
+}

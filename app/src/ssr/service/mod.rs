@@ -1,0 +1,49 @@
+//! Services own authorization and transactions; one per aggregate.
+pub mod account;
+pub mod admin;
+pub mod deal;
+pub mod user;
+
+use crate::domain::role::Visibility;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition};
+
+use super::entity::{deal as deal_e, deal_member};
+
+/// The visibility rule as a filter on `deals`.
+pub fn deal_visibility(v: &Visibility) -> Condition {
+    if v.all {
+        return Condition::all();
+    }
+    let mut c = Condition::any();
+    if !v.team_ids.is_empty() {
+        c = c.add(deal_e::Column::TeamId.is_in(v.team_ids.clone()));
+    }
+    if let Some(u) = v.member_user_id {
+        c = c.add(
+            deal_e::Column::Id.in_subquery(
+                Query::select()
+                    .column(deal_member::Column::DealId)
+                    .from(deal_member::Entity)
+                    .and_where(Expr::col(deal_member::Column::UserId).eq(u))
+                    .to_owned(),
+            ),
+        );
+    }
+    // An empty `any` would match everything; a user with no arm sees nothing.
+    if c.is_empty() {
+        return Condition::all().add(Expr::val(1).eq(0));
+    }
+    c
+}
+
+/// Clamp paging input to sane bounds.
+pub fn paging(page: u64, per_page: u64) -> (u64, u64) {
+    (Ord::max(page, 1), Ord::clamp(per_page, 1, 200))
+}
+
+/// `%term%` for LIKE, with the wildcards in user input escaped away.
+pub fn like_pattern(term: &str) -> String {
+    let cleaned: String = term.trim().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
+    format!("%{cleaned}%")
+}

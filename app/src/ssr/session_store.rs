@@ -1,0 +1,78 @@
+//! tower-sessions store on our own SeaORM pool, so sessions live in the same database
+//! (SQLite or PostgreSQL) and survive restarts.
+use super::entity::session;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{Error, ExpiredDeletion, Result};
+use tower_sessions::SessionStore;
+
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: DatabaseConnection,
+}
+
+impl DbSessionStore {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+fn to_chrono(t: time::OffsetDateTime) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond()).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+fn from_chrono(t: DateTime<Utc>) -> Result<time::OffsetDateTime> {
+    time::OffsetDateTime::from_unix_timestamp(t.timestamp()).map_err(|e| Error::Decode(e.to_string()))
+}
+
+fn backend(e: sea_orm::DbErr) -> Error {
+    Error::Backend(e.to_string())
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn save(&self, record: &Record) -> Result<()> {
+        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        let am = session::ActiveModel { id: Set(record.id.to_string()), data: Set(data), expiry_date: Set(to_chrono(record.expiry_date)) };
+        session::Entity::insert(am)
+            .on_conflict(
+                OnConflict::column(session::Column::Id).update_columns([session::Column::Data, session::Column::ExpiryDate]).to_owned(),
+            )
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let row = session::Entity::find_by_id(id.to_string())
+            .filter(session::Column::ExpiryDate.gt(Utc::now()))
+            .one(&self.db)
+            .await
+            .map_err(backend)?;
+        match row {
+            None => Ok(None),
+            Some(m) => Ok(Some(Record {
+                id: *id,
+                data: serde_json::from_str(&m.data).map_err(|e| Error::Decode(e.to_string()))?,
+                expiry_date: from_chrono(m.expiry_date)?,
+            })),
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        session::Entity::delete_by_id(id.to_string()).exec(&self.db).await.map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> Result<()> {
+        session::Entity::delete_many().filter(session::Column::ExpiryDate.lte(Utc::now())).exec(&self.db).await.map_err(backend)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,136 @@
+//! The axum side: auth middleware, request log, health check, router.
+use app::domain::locale::Locale;
+use app::ssr::context::{RequestContext, LOCALE_COOKIE, SESSION_USER_KEY};
+use app::ssr::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use std::time::Instant;
+use tower_sessions::Session;
+
+/// Paths anyone may fetch without signing in.
+fn is_public(path: &str) -> bool {
+    matches!(path, "/login" | "/healthz" | "/api/login" | "/api/set_locale" | "/favicon.svg" | "/favicon.ico" | "/robots.txt")
+        || path.starts_with("/pkg/")
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Resolves who is asking and in which language; refuses anything but the public paths
+/// to someone not signed in (401 for API calls, a redirect to the login page otherwise).
+pub async fn auth(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let uid: Option<i32> = session.get(SESSION_USER_KEY).await.ok().flatten();
+    let ctx = match uid {
+        Some(id) => match RequestContext::load(&state.db, id).await {
+            Ok(c) => c,
+            Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+        },
+        None => None,
+    };
+    if uid.is_some() && ctx.is_none() {
+        // The user was removed or deactivated: end the session.
+        let _ = session.flush().await;
+    }
+    let user_locale = ctx.as_ref().and_then(|c| c.locale).map(Locale::tag);
+    let headers = req.headers();
+    let locale =
+        Locale::resolve(user_locale, cookie(headers, LOCALE_COOKIE), headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    req.extensions_mut().insert(locale);
+    match ctx {
+        Some(c) => {
+            if path == "/login" {
+                return Redirect::to("/").into_response();
+            }
+            req.extensions_mut().insert(c);
+            next.run(req).await
+        }
+        None if is_public(&path) => next.run(req).await,
+        None if path.starts_with("/api/") => {
+            let body = serde_json::json!({"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": "Sign in first."});
+            (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
+        }
+        None => {
+            let target = match req.uri().query() {
+                Some(q) => format!("{path}?{q}"),
+                None => path,
+            };
+            let to = if target == "/" { "/login".to_owned() } else { format!("/login?next={}", percent_encode(&target)) };
+            Redirect::to(&to).into_response()
+        }
+    }
+}
+
+/// One structured line per request: method, path, status, latency.
+pub async fn log_requests(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let res = next.run(req).await;
+    let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let status = res.status().as_u16();
+    if status >= 500 {
+        tracing::error!(%method, %path, status, latency_ms, "request");
+    } else {
+        tracing::info!(%method, %path, status, latency_ms, "request");
+    }
+    res
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match app::ssr::db::ping(&state.db).await {
+        Ok(()) => Json(serde_json::json!({"status": "ok", "database": "ok"})).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "unreachable"}))).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_paths() {
+        for (p, want) in [
+            ("/login", true),
+            ("/pkg/dealgate.wasm", true),
+            ("/healthz", true),
+            ("/api/login", true),
+            ("/", false),
+            ("/deals", false),
+            ("/api/me", false),
+            ("/loginx", false),
+        ] {
+            assert_eq!(is_public(p), want, "{p}");
+        }
+    }
+
+    #[test]
+    fn reads_cookie() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, "a=1; dg_lang=zh-CN; b=2".parse().unwrap());
+        assert_eq!(cookie(&h, "dg_lang"), Some("zh-CN"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
+}
