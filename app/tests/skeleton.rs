@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Walking-skeleton integration tests; run on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
 mod common;
 

@@ -116,18 +116,20 @@ mod tests {
 
     #[test]
     fn visibility_table() {
-        let east = 1;
-        let west = 2;
+        const EAST: i32 = 1;
+        const WEST: i32 = 2;
+        let (east, west) = (EAST, WEST);
         // (role, own team, managed teams, deal team, deal members, visible?)
-        let cases: &[(Role, Option<i32>, &[i32], i32, &[i32], bool)] = &[
+        type Case = (Role, Option<i32>, &'static [i32], i32, &'static [i32], bool);
+        let cases: &[Case] = &[
             (Role::Rep, Some(east), &[], east, &[], true),
             (Role::Rep, Some(east), &[], west, &[], false),
             (Role::Rep, Some(east), &[], west, &[10], true),
             (Role::Presales, Some(east), &[], east, &[], false),
             (Role::Presales, Some(east), &[], west, &[10], true),
-            (Role::Manager, None, &[east], east, &[], true),
-            (Role::Manager, None, &[east], west, &[], false),
-            (Role::Manager, Some(west), &[east], west, &[], true),
+            (Role::Manager, None, &[EAST], east, &[], true),
+            (Role::Manager, None, &[EAST], west, &[], false),
+            (Role::Manager, Some(west), &[EAST], west, &[], true),
             (Role::Executive, None, &[], west, &[], true),
             (Role::Admin, None, &[], east, &[], true),
             (Role::Gm, None, &[], east, &[], true),

@@ -1,4 +1,5 @@
 //! A fresh, migrated database per test: a temporary SQLite file, or — when
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `TEST_DATABASE_URL` points at a PostgreSQL server — a new database on it.
 #![allow(dead_code)]
 use sea_orm::{ConnectionTrait, DatabaseConnection};

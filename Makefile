@@ -1,0 +1,107 @@
+# Dealgate: two commands. `make run` sets up what is missing and serves the demo;
+# `make test` sets up what is missing and runs every check CI runs.
+# Toolchain facts measured on our 2-core machines live here, not in anyone's memory.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# cargo-leptos 0.3.11 needs rustc 1.96+; ours is 1.95.
+CARGO_LEPTOS_VERSION := 0.3.10
+# Must equal the `wasm-bindgen = "=…"` pin in Cargo.toml (checked below).
+WASM_BINDGEN_VERSION := 0.2.130
+# Debian packages the tests need: the browser, CJK glyphs for Chinese screenshots,
+# and PostgreSQL for the throwaway test cluster.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk postgresql
+
+# cargo-leptos downloads tools from GitHub when they are not on PATH, which fails here:
+# wasm-bindgen comes from cargo install, wasm-opt from npm `binaryen` (132; Debian's 108
+# builds a WASM whose hydration dies in the browser).
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export CARGO_TERM_QUIET := true
+
+LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
+DEALGATE_DATA_DIR ?= $(CURDIR)/data
+RUST_FEATURES := --workspace --exclude frontend --features app/ssr
+NPM_STAMP := end2end/node_modules/.installed
+
+.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg release e2e clean
+
+help:
+	@echo "make run   - set up, build and serve http://$(LEPTOS_SITE_ADDR) on SQLite with demo data"
+	@echo "make test  - set up, then fmt, clippy, tests on SQLite and PostgreSQL, release build, Playwright"
+
+## ---- the two commands -------------------------------------------------------------
+
+run: tools npm release
+	@mkdir -p "$(DEALGATE_DATA_DIR)"
+	DEALGATE_DATA_DIR="$(DEALGATE_DATA_DIR)" target/release/server seed --demo --if-empty
+	DEALGATE_DATA_DIR="$(DEALGATE_DATA_DIR)" LEPTOS_SITE_ADDR=$(LEPTOS_SITE_ADDR) LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+		target/release/server
+
+test: setup fmt-check lint test-sqlite test-pg release e2e
+	@echo "all checks passed"
+
+## ---- set-up (idempotent, quiet when already done) ----------------------------------
+
+setup: tools npm debian
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@grep -q '^wasm-bindgen = "=$(WASM_BINDGEN_VERSION)"' Cargo.toml || { echo "Cargo.toml must pin wasm-bindgen = \"=$(WASM_BINDGEN_VERSION)\""; exit 1; }
+	@cargo leptos --version 2>/dev/null | grep -q ' $(CARGO_LEPTOS_VERSION)$$' || cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked
+	@# --locked fails on a yanked webpki-roots; the fallback resolver picks versions our rustc builds.
+	@wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' || CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback cargo install wasm-bindgen-cli@$(WASM_BINDGEN_VERSION)
+	@cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
+
+npm: $(NPM_STAMP)
+$(NPM_STAMP): end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+debian:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## ---- checks -----------------------------------------------------------------------
+
+fmt-check:
+	cargo fmt --all -- --check
+
+lint: tools
+	cargo clippy $(RUST_FEATURES) --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+test-sqlite:
+	cargo nextest run $(RUST_FEATURES)
+
+# A throwaway cluster from Debian's postgresql package on a free loopback port; each
+# test creates its own database on it.
+test-pg: debian
+	@dir=$$(mktemp -d /tmp/dealgate-pg.XXXXXX); \
+	url=$$(.ci/pg-start.sh "$$dir"); \
+	trap '.ci/pg-stop.sh "'"$$dir"'"' EXIT; \
+	echo "PostgreSQL test cluster at $$url"; \
+	TEST_DATABASE_URL="$$url" cargo nextest run $(RUST_FEATURES)
+
+release: tools npm
+	cargo leptos build --release
+
+# The real release server on a free port and a fresh SQLite file, driven by Playwright
+# in Debian's Chromium. Screenshots land in end2end/screenshots/ (not committed).
+e2e: npm debian
+	@test -x target/release/server || { echo "run 'make release' first"; exit 1; }
+	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	dir=$$(mktemp -d /tmp/dealgate-e2e.XXXXXX); status=0; \
+	cd end2end && E2E_PORT=$$port E2E_SERVER_BIN="$(CURDIR)/target/release/server" E2E_SITE_ROOT="$(CURDIR)/target/site" \
+		E2E_DATABASE_URL="sqlite://$$dir/e2e.db?mode=rwc" npx playwright test || status=$$?; \
+	rm -rf "$$dir"; exit $$status
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/test-results end2end/screenshots
