@@ -1,4 +1,4 @@
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 //! Dealgate: everything both the server and the browser see.
 pub mod api;
 pub mod components;
@@ -80,7 +80,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("accounts") view=pages::accounts::AccountsPage/>
                     <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
                     <Route path=path!("admin") view=pages::admin::AdminPage/>
-                    <Route path=path!("*any") view=pages::not_found::NotFound/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -79,6 +79,8 @@ pub struct DealPage {
     pub page: u64,
     pub per_page: u64,
     pub sum_amount_fen: i64,
+    /// The server's date, so "overdue" means the same in SSR and in the browser.
+    pub today: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -15,7 +15,6 @@ pub fn DealsPage() -> impl IntoView {
     let q = move || query.read().get("q").filter(|s| !s.is_empty());
     let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
     let deals = Resource::new(move || (q(), page()), |(q, p)| list_deals(q, p));
-    let today = chrono::Utc::now().date_naive();
     view! {
         <Title text=move || i18n.t(K::DealsTitle).to_owned()/>
         <div class="page-head">
@@ -30,7 +29,9 @@ pub fn DealsPage() -> impl IntoView {
                 deals.get().map(|r| match r {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(p) if p.rows.is_empty() => view! { <div class="panel"><EmptyState text=K::DealsEmpty/></div> }.into_any(),
-                    Ok(p) => view! {
+                    Ok(p) => {
+                        let today = p.today;
+                        view! {
                         <div class="panel table-wrap">
                             <table class="table" data-testid="deals-table">
                                 <thead>
@@ -77,7 +78,8 @@ pub fn DealsPage() -> impl IntoView {
                             <Pager path="/deals" q=q() page=p.page per_page=p.per_page total=p.total/>
                         </div>
                     }
-                    .into_any(),
+                    .into_any()
+                    }
                 })
             }}
         </Transition>

@@ -34,6 +34,24 @@ fn backend(e: sea_orm::DbErr) -> Error {
 
 #[async_trait]
 impl SessionStore for DbSessionStore {
+    /// Inserts without overwriting: on the (astronomically rare) id collision, draw a new id.
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        for _ in 0..4 {
+            let am = session::ActiveModel {
+                id: Set(record.id.to_string()),
+                data: Set(data.clone()),
+                expiry_date: Set(to_chrono(record.expiry_date)),
+            };
+            match session::Entity::insert(am).on_conflict_do_nothing().exec(&self.db).await {
+                Ok(sea_orm::TryInsertResult::Inserted(_)) => return Ok(()),
+                Ok(_) => record.id = Id::default(),
+                Err(e) => return Err(backend(e)),
+            }
+        }
+        Err(Error::Backend("could not find a free session id".into()))
+    }
+
     async fn save(&self, record: &Record) -> Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
         let am = session::ActiveModel { id: Set(record.id.to_string()), data: Set(data), expiry_date: Set(to_chrono(record.expiry_date)) };

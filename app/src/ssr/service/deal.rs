@@ -54,7 +54,7 @@ pub async fn list(
         .await
         .map_err(db_err)?;
     let rows = hydrate_rows(db, deals).await?;
-    Ok(DealPage { rows, total, page, per_page, sum_amount_fen: sum_amount_fen.unwrap_or(0) })
+    Ok(DealPage { rows, total, page, per_page, sum_amount_fen: sum_amount_fen.unwrap_or(0), today: chrono::Utc::now().date_naive() })
 }
 
 /// Resolves the names behind a page of deals with one query per table (no N+1).
