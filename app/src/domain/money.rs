@@ -70,7 +70,8 @@ const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", 
 /// `2026-03-31` (zh) / `31 Mar 2026` (en).
 pub fn format_date(d: NaiveDate, locale: Locale) -> String {
     match locale {
-        Locale::ZhCn => d.format("%Y-%m-%d").to_string(),
+        // Hand-formatted: chrono's strftime machinery would add weight to the WASM bundle.
+        Locale::ZhCn => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
         Locale::En => format!("{} {} {}", d.day(), MONTHS_EN[d.month0() as usize], d.year()),
     }
 }

@@ -45,7 +45,9 @@ pub async fn list(
         .one(db)
         .await
         .map_err(db_err)?;
+    // Open deals first (what a team works on), then won/lost; each by close date.
     let deals = base
+        .order_by_asc(Expr::cust("CASE WHEN stage_id IN (SELECT id FROM stages WHERE kind = 'open') THEN 0 ELSE 1 END"))
         .order_by_asc(deal::Column::CloseDate)
         .order_by_asc(deal::Column::Id)
         .offset((page - 1) * per_page)
