@@ -165,3 +165,117 @@ mod tests {
         assert_eq!(weighted_fen(0, 100), 0);
     }
 }
+
+/// A pipeline to pick on the board.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineRef {
+    pub id: uuid::Uuid,
+    pub name_en: String,
+    pub name_zh: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DealCard {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub account: String,
+    pub owner: String,
+    pub owner_initials: String,
+    pub amount_fen: i64,
+    pub currency: String,
+    pub close_date: NaiveDate,
+    pub stage_id: uuid::Uuid,
+    pub days_in_stage: i64,
+    pub stuck_days: i32,
+    pub key_complete: u8,
+    pub pending_approval: bool,
+    pub version: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardColumn {
+    pub stage: StageRef,
+    pub count: u64,
+    pub amount_fen: i64,
+    pub weighted_fen: i64,
+    pub cards: Vec<DealCard>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    pub pipeline: PipelineRef,
+    pub pipelines: Vec<PipelineRef>,
+    pub columns: Vec<BoardColumn>,
+    pub today: NaiveDate,
+}
+
+/// Board filters, kept in the URL so a filtered board is a shareable link.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardFilter {
+    pub pipeline: Option<uuid::Uuid>,
+    pub owner: Option<uuid::Uuid>,
+    pub team: Option<uuid::Uuid>,
+    /// m3 | m6 | m9 | m12 | later
+    pub bucket: Option<String>,
+    pub min_fen: Option<i64>,
+    pub max_fen: Option<i64>,
+}
+
+/// Close-date buckets of the board filter and the forecast: months from today.
+pub fn bucket_bounds(bucket: &str, today: NaiveDate) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let m = |n: u32| today.checked_add_months(chrono::Months::new(n));
+    match bucket {
+        "m3" => Some((None, m(3))),
+        "m6" => Some((m(3), m(6))),
+        "m9" => Some((m(6), m(9))),
+        "m12" => Some((m(9), m(12))),
+        "later" => Some((m(12), None)),
+        _ => None,
+    }
+}
+
+/// One missing item of a blocked move, with the link to where it is filled in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingItem {
+    pub code: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum MoveOutcome {
+    Moved { card: DealCard },
+    Blocked { missing: Vec<MissingItem> },
+    Forbidden { reason: String },
+    PendingApproval { approval_id: uuid::Uuid, approver: Option<String> },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalRow {
+    pub id: uuid::Uuid,
+    pub deal_id: uuid::Uuid,
+    pub deal_name: String,
+    pub account: String,
+    pub amount_fen: i64,
+    pub requested_by: String,
+    pub approver: Option<String>,
+    pub from_stage: Option<StageRef>,
+    pub to_stage: Option<StageRef>,
+    pub reason: Option<String>,
+    pub status: String,
+    pub result: Option<String>,
+    pub comment: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[cfg(test)]
+mod board_tests {
+    use super::*;
+
+    #[test]
+    fn buckets() {
+        let t: NaiveDate = "2026-11-30".parse().unwrap();
+        assert_eq!(bucket_bounds("m3", t), Some((None, "2027-02-28".parse().ok())));
+        assert_eq!(bucket_bounds("m6", t), Some(("2027-02-28".parse().ok(), "2027-05-30".parse().ok())));
+        assert_eq!(bucket_bounds("later", t), Some(("2027-11-30".parse().ok(), None)));
+        assert_eq!(bucket_bounds("x", t), None);
+    }
+}

@@ -1,7 +1,10 @@
 //! Pure rules: no I/O, compiles for wasm32 too. Services call these, never the reverse.
 pub mod dto;
 pub mod error;
+pub mod gate;
+pub mod keyinfo;
 pub mod locale;
 pub mod money;
 pub mod rng;
 pub mod role;
+pub mod templates;

@@ -36,3 +36,32 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub fn is_sqlite(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Sqlite
 }
+
+/// SQLite allows one writer; a deferred transaction that reads and then writes can fail
+/// with SQLITE_BUSY instead of waiting. Write transactions therefore queue on one
+/// in-process lock (SQLite is the single-process embedded mode); PostgreSQL needs none.
+static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub struct WriteTxn {
+    pub txn: sea_orm::DatabaseTransaction,
+    _guard: Option<tokio::sync::MutexGuard<'static, ()>>,
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = sea_orm::DatabaseTransaction;
+    fn deref(&self) -> &Self::Target {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    use sea_orm::TransactionTrait;
+    let guard = if is_sqlite(db) { Some(SQLITE_WRITER.lock().await) } else { None };
+    Ok(WriteTxn { txn: db.begin().await?, _guard: guard })
+}

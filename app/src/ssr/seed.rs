@@ -2,7 +2,11 @@
 //! bulk generator for benchmarks. Demo and bulk share one generator so the benchmark data
 //! looks like the demo, only bigger.
 use super::auth::hash_password;
-use super::entity::{account, contact, deal, deal_history, deal_member, pipeline, stage, team, user};
+use super::entity::{
+    account, contact, deal, deal_history, deal_key_info, deal_member, pipeline, stage, stage_requirement, stage_transition, team, user,
+};
+use crate::domain::gate::Requirement;
+use crate::domain::keyinfo::{KeyField, KeyInfo};
 use crate::domain::rng::SplitMix64;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
@@ -20,173 +24,7 @@ pub enum SeedError {
     Hash,
 }
 
-pub struct StageTpl {
-    pub en: &'static str,
-    pub zh: &'static str,
-    pub pct: i32,
-    pub kind: &'static str,
-    pub stuck_days: i32,
-    pub playbook_en: &'static str,
-    pub playbook_zh: &'static str,
-}
-
-pub struct PipelineTpl {
-    pub code: &'static str,
-    pub en: &'static str,
-    pub zh: &'static str,
-    pub is_default: bool,
-    pub stages: &'static [StageTpl],
-}
-
-const fn st(
-    en: &'static str,
-    zh: &'static str,
-    pct: i32,
-    kind: &'static str,
-    stuck_days: i32,
-    playbook_en: &'static str,
-    playbook_zh: &'static str,
-) -> StageTpl {
-    StageTpl { en, zh, pct, kind, stuck_days, playbook_en, playbook_zh }
-}
-
-/// The three templates of the domain page. Admins edit copies in the database later.
-pub const TEMPLATES: &[PipelineTpl] = &[
-    PipelineTpl {
-        code: "solution",
-        en: "Solution sale",
-        zh: "解决方案销售",
-        is_default: true,
-        stages: &[
-            st(
-                "Opportunity found",
-                "发掘潜在商机",
-                10,
-                "open",
-                30,
-                "Profile the account: industry, size, revenue, IT landscape, competitors, a first need.",
-                "完善客户档案：行业、规模、营收、信息化现状、竞争对手、初步需求。",
-            ),
-            st(
-                "Intent confirmed",
-                "确认客户意向",
-                25,
-                "open",
-                30,
-                "Confirm interest and that they will buy, not build; record the first requirement.",
-                "确认客户意向及外购而非自建的倾向，记录首个需求。",
-            ),
-            st(
-                "Project initiated",
-                "引导客户立项",
-                40,
-                "open",
-                45,
-                "Get a budget, the selection team and its leader, a timeline and the decision maker.",
-                "明确预算、选型小组及负责人、时间表与决策人。",
-            ),
-            st(
-                "Customer approval",
-                "赢得客户认可",
-                60,
-                "open",
-                45,
-                "Run the targeted demo, submit a preliminary quote, get on the shortlist.",
-                "完成针对性演示，提交初步报价，进入短名单。",
-            ),
-            st(
-                "Negotiation",
-                "进行商务谈判",
-                80,
-                "open",
-                30,
-                "Approved formal quote; dates for bid, negotiation and signing. Concede slowly.",
-                "正式报价已批准；确定投标、谈判与签约日期。让步要慢。",
-            ),
-            st(
-                "Won",
-                "完成销售成交",
-                100,
-                "won",
-                0,
-                "Contract approved and signed; amount and payment terms recorded.",
-                "合同已审批并签署，金额与付款条件已登记。",
-            ),
-            st("Lost", "失败", 0, "lost", 0, "Record the lost reason and, where known, the winner.", "记录失败原因及赢单厂商。"),
-        ],
-    },
-    PipelineTpl {
-        code: "erp",
-        en: "ERP process",
-        zh: "ERP 销售流程",
-        is_default: false,
-        stages: &[
-            st("Prospect list", "潜在客户名单", 5, "open", 60, "Qualify against the target market.", "按目标市场筛选客户。"),
-            st(
-                "Initial visit",
-                "初访",
-                10,
-                "open",
-                30,
-                "Meet the initiator; learn motivation and landscape.",
-                "拜访发起人，了解动机与现状。",
-            ),
-            st("Exchange", "交流", 20, "open", 30, "Hold the exchange meeting with the agenda template.", "按议程模板召开交流会。"),
-            st(
-                "Targeted demo",
-                "有针对性的系统演示",
-                40,
-                "open",
-                30,
-                "Demo what the key evaluation items ask for.",
-                "围绕关键评估项做演示。",
-            ),
-            st(
-                "Formal quote",
-                "正式书面报价",
-                60,
-                "open",
-                30,
-                "Only after the exchange; an approved quote only.",
-                "必须在交流之后，且仅发送已批准的报价。",
-            ),
-            st(
-                "Objection handling",
-                "客户的疑虑排除",
-                70,
-                "open",
-                30,
-                "Log each objection with a response and an owner.",
-                "逐条登记异议、应对策略与负责人。",
-            ),
-            st(
-                "Negotiation",
-                "商务谈判",
-                80,
-                "open",
-                30,
-                "Each concession smaller than the last; get something back.",
-                "每次让步小于上一次，并换取回报。",
-            ),
-            st("Signed", "签约", 100, "won", 0, "Contract signed.", "合同已签署。"),
-            st("Lost", "失败", 0, "lost", 0, "Record the lost reason.", "记录失败原因。"),
-        ],
-    },
-    PipelineTpl {
-        code: "product",
-        en: "Product sale",
-        zh: "产品销售",
-        is_default: false,
-        stages: &[
-            st("Initial contact", "初步接触", 10, "open", 21, "Reach the buyer, qualify the need.", "接触采购方，确认需求。"),
-            st("Needs confirmed", "需求确认", 30, "open", 21, "Confirm specification and quantity.", "确认规格与数量。"),
-            st("Solution", "方案", 50, "open", 21, "Offer the configuration.", "提交配置方案。"),
-            st("Quote & negotiation", "报价与谈判", 70, "open", 21, "Quote and agree terms.", "报价并谈妥条款。"),
-            st("Won", "成交", 100, "won", 0, "Order received.", "已下单。"),
-            st("Lost", "失败", 0, "lost", 0, "Record the lost reason.", "记录失败原因。"),
-        ],
-    },
-];
+pub use crate::domain::templates::{PipelineTpl, StageTpl, TEMPLATES};
 
 fn uuid_from(rng: &mut SplitMix64) -> uuid::Uuid {
     let mut b = [0u8; 16];
@@ -230,7 +68,7 @@ pub async fn ensure_reference_data(db: &DatabaseConnection) -> Result<(), DbErr>
                 name_en: Set(s.en.into()),
                 name_zh: Set(s.zh.into()),
                 win_rate_pct: Set(s.pct),
-                kind: Set(s.kind.into()),
+                kind: Set(s.kind.as_str().into()),
                 playbook_en: Set(s.playbook_en.into()),
                 playbook_zh: Set(s.playbook_zh.into()),
                 stuck_days: Set(s.stuck_days),
@@ -241,8 +79,76 @@ pub async fn ensure_reference_data(db: &DatabaseConnection) -> Result<(), DbErr>
             })
             .collect();
         stage::Entity::insert_many(rows).exec(&txn).await?;
+        let ids: Vec<i32> = stage::Entity::find()
+            .filter(stage::Column::PipelineId.eq(pid))
+            .order_by_asc(stage::Column::Position)
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        let reqs: Vec<stage_requirement::ActiveModel> = p
+            .stages
+            .iter()
+            .zip(&ids)
+            .flat_map(|(s, id)| s.requires.iter().map(move |r| stage_requirement::ActiveModel { stage_id: Set(*id), code: Set(r.code()) }))
+            .collect();
+        if !reqs.is_empty() {
+            stage_requirement::Entity::insert_many(reqs).exec(&txn).await?;
+        }
+        let overrides: Vec<stage_transition::ActiveModel> = p
+            .overrides
+            .iter()
+            .filter_map(|(f, t, pol)| {
+                Some(stage_transition::ActiveModel {
+                    pipeline_id: Set(pid),
+                    from_stage_id: Set(*ids.get((*f - 1) as usize)?),
+                    to_stage_id: Set(*ids.get((*t - 1) as usize)?),
+                    policy: Set(pol.as_str().into()),
+                })
+            })
+            .collect();
+        if !overrides.is_empty() {
+            stage_transition::Entity::insert_many(overrides).exec(&txn).await?;
+        }
     }
     txn.commit().await
+}
+
+/// Plausible values for a key-information field, so seeded deals meet the gates they passed.
+fn fill_key_field(k: &mut KeyInfo, f: KeyField, rng: &mut SplitMix64, today: NaiveDate) {
+    let pick = |rng: &mut SplitMix64, xs: &[&str]| Some((*rng.pick(xs)).to_owned());
+    match f {
+        KeyField::VendorPickDate => k.vendor_pick = Some(today + Duration::days(rng.range(10, 120))),
+        KeyField::SigningDate => k.signing = Some(today + Duration::days(rng.range(20, 150))),
+        KeyField::BudgetKnown => {
+            if rng.chance(70) {
+                k.budgeted = Some(true);
+                k.budget_fen = Some(rng.range(30, 400) * 1_000_000);
+                k.budget_covers = pick(rng, &["软件+实施", "软件、实施与首年运维", "仅软件许可"]);
+            } else {
+                k.budgeted = Some(false);
+                k.affordable_fen = Some(rng.range(20, 200) * 1_000_000);
+            }
+        }
+        KeyField::Motivation => {
+            k.motivation =
+                pick(rng, &["现有系统无法支撑多工厂管理", "集团要求统一财务口径", "库存准确率低，交期不稳定", "新厂区投产需要上线系统"])
+        }
+        KeyField::Problems => k.problems = pick(rng, &["库存账实不符", "成本核算滞后一个月", "订单交付周期长", "质量问题无法追溯"]),
+        KeyField::FunctionalScope => {
+            k.functional_scope = pick(rng, &["财务、供应链、生产", "MES 车间执行与设备联网", "采购协同与供应商门户", "PLM 与 BOM 管理"])
+        }
+        KeyField::DecisionMakers => k.decision_makers = pick(rng, &["总经理、财务总监", "董事长、信息中心主任", "生产副总、总经理"]),
+        KeyField::DecisionProcess => {
+            k.decision_process = pick(rng, &["选型小组评分后报总经理审批", "集团信息部统一招标", "三家比选，董事会决议"])
+        }
+        KeyField::Competitors => k.competitors = pick(rng, &["用友、金蝶", "SAP、鼎捷", "金蝶、浪潮", "本地软件商"]),
+        KeyField::Leader => k.leader = pick(rng, &["我方", "金蝶", "用友", "SAP"]),
+        KeyField::EvaluationItems => {
+            k.evaluation_items = pick(rng, &["实施周期与顾问经验", "与现有 MES 的集成", "多组织多账套", "移动审批与报表"])
+        }
+    }
 }
 
 /// What makes a database "not empty" for seeding purposes.
@@ -428,6 +334,8 @@ struct StageIds {
     open: Vec<i32>,
     won: i32,
     lost: i32,
+    /// Key fields required by each open stage, in stage order (plus the won stage last).
+    required: Vec<Vec<KeyField>>,
 }
 
 async fn load_stage_ids(db: &DatabaseConnection) -> Result<Vec<StageIds>, DbErr> {
@@ -437,8 +345,23 @@ async fn load_stage_ids(db: &DatabaseConnection) -> Result<Vec<StageIds>, DbErr>
         let open = stages.iter().filter(|s| s.kind == "open").map(|s| s.id).collect();
         let won = stages.iter().find(|s| s.kind == "won").map(|s| s.id);
         let lost = stages.iter().find(|s| s.kind == "lost").map(|s| s.id);
+        let ids: Vec<i32> = stages.iter().map(|s| s.id).collect();
+        let reqs = stage_requirement::Entity::find().filter(stage_requirement::Column::StageId.is_in(ids)).all(db).await?;
+        let required = stages
+            .iter()
+            .filter(|s| s.kind != "lost")
+            .map(|s| {
+                reqs.iter()
+                    .filter(|r| r.stage_id == s.id)
+                    .filter_map(|r| match Requirement::parse(&r.code) {
+                        Some(Requirement::KeyInfo(f)) => Some(f),
+                        None => None,
+                    })
+                    .collect()
+            })
+            .collect();
         if let (Some(won), Some(lost)) = (won, lost) {
-            out.push(StageIds { pipeline_id: p.id, open, won, lost });
+            out.push(StageIds { pipeline_id: p.id, open, won, lost, required });
         }
     }
     Ok(out)
@@ -547,6 +470,7 @@ pub async fn generate(
         let mut deals = Vec::new();
         let mut hist = Vec::new();
         let mut members = Vec::new();
+        let mut key_infos = Vec::new();
         for i in start..end {
             let id = i as i32 + 1;
             let acct = (rng.next_u64() % n_accounts) as usize;
@@ -595,6 +519,7 @@ pub async fn generate(
                 old_close_date: Set(None),
                 new_close_date: Set(Some(close)),
                 note: Set(None),
+                approval_id: Set(None),
             });
             // Walk the stages in order between creation and (nearly) now.
             let span = (now - created).num_minutes().max(60);
@@ -625,6 +550,7 @@ pub async fn generate(
                     old_close_date: Set(None),
                     new_close_date: Set(None),
                     note: Set(None),
+                    approval_id: Set(None),
                 });
                 cur = next;
                 entered = t;
@@ -647,6 +573,7 @@ pub async fn generate(
                     old_close_date: Set(None),
                     new_close_date: Set(None),
                     note: Set(None),
+                    approval_id: Set(None),
                 });
                 amount = new_amount;
             }
@@ -668,6 +595,7 @@ pub async fn generate(
                     old_close_date: Set(Some(close)),
                     new_close_date: Set(Some(target_close)),
                     note: Set(None),
+                    approval_id: Set(None),
                 });
                 close = target_close;
             }
@@ -697,6 +625,28 @@ pub async fn generate(
                 updated_at: Set(entered),
                 version: Set(1),
             });
+            // Deals carry what the gates they passed asked for, and sometimes a little more.
+            let mut k = KeyInfo::default();
+            let passed = if final_stage == p.won { p.required.len() } else { reached as usize };
+            for fields in p.required.iter().take(passed) {
+                for f in fields {
+                    fill_key_field(&mut k, *f, &mut rng, today);
+                }
+            }
+            for f in KeyField::ALL {
+                if !k.has(f) && rng.chance(15) {
+                    fill_key_field(&mut k, f, &mut rng, today);
+                }
+            }
+            if k != KeyInfo::default() {
+                key_infos.push(deal_key_info::ActiveModel {
+                    deal_id: Set(id),
+                    data: Set(serde_json::to_string(&k).unwrap_or_default()),
+                    complete: Set(k.completeness().0 as i16),
+                    updated_at: Set(entered),
+                    version: Set(1),
+                });
+            }
             members.push(deal_member::ActiveModel {
                 deal_id: Set(id),
                 user_id: Set(owner),
@@ -722,6 +672,9 @@ pub async fn generate(
             deal_history::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
         }
         deal_member::Entity::insert_many(members).exec(&txn).await?;
+        for chunk in key_infos.chunks(1000) {
+            deal_key_info::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        }
         txn.commit().await?;
         progress(&sum);
         start = end;

@@ -18,6 +18,7 @@ pub struct Model {
     pub old_close_date: Option<Date>,
     pub new_close_date: Option<Date>,
     pub note: Option<String>,
+    pub approval_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

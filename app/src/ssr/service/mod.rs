@@ -1,7 +1,11 @@
 //! Services own authorization and transactions; one per aggregate.
 pub mod account;
 pub mod admin;
+pub mod approval;
+pub mod board;
 pub mod deal;
+pub mod keyinfo;
+pub mod movement;
 pub mod user;
 
 use crate::domain::role::Visibility;

@@ -1,0 +1,454 @@
+//! The three pipeline templates of the domain page, as data. New databases get copies;
+//! admins edit the copies. Gate tests run on these without a database.
+use super::gate::{GateRules, GateStage, Policy, Requirement, StageKind};
+use super::keyinfo::KeyField::*;
+
+pub struct StageTpl {
+    pub en: &'static str,
+    pub zh: &'static str,
+    pub pct: i32,
+    pub kind: StageKind,
+    pub stuck_days: i32,
+    pub requires: &'static [Requirement],
+    pub playbook_en: &'static str,
+    pub playbook_zh: &'static str,
+}
+
+pub struct PipelineTpl {
+    pub code: &'static str,
+    pub en: &'static str,
+    pub zh: &'static str,
+    pub is_default: bool,
+    pub stages: &'static [StageTpl],
+    /// (from position, to position, policy) where the default table does not apply.
+    pub overrides: &'static [(i32, i32, Policy)],
+}
+
+use Requirement::KeyInfo as K;
+use StageKind::{Lost, Open, Won};
+
+#[allow(clippy::too_many_arguments)]
+const fn st(
+    en: &'static str,
+    zh: &'static str,
+    pct: i32,
+    kind: StageKind,
+    stuck_days: i32,
+    requires: &'static [Requirement],
+    playbook_en: &'static str,
+    playbook_zh: &'static str,
+) -> StageTpl {
+    StageTpl { en, zh, pct, kind, stuck_days, requires, playbook_en, playbook_zh }
+}
+
+pub const TEMPLATES: &[PipelineTpl] = &[
+    PipelineTpl {
+        code: "solution",
+        en: "Solution sale",
+        zh: "解决方案销售",
+        is_default: true,
+        stages: &[
+            st(
+                "Opportunity found",
+                "发掘潜在商机",
+                10,
+                Open,
+                30,
+                &[],
+                "Profile the account: industry, size, revenue, IT landscape, competitors, a first need.",
+                "完善客户档案：行业、规模、营收、信息化现状、竞争对手、初步需求。",
+            ),
+            st(
+                "Intent confirmed",
+                "确认客户意向",
+                25,
+                Open,
+                30,
+                &[K(Motivation), K(Competitors)],
+                "Confirm interest and that they will buy, not build; record the first requirement.",
+                "确认客户意向及外购而非自建的倾向，记录首个需求。",
+            ),
+            st(
+                "Project initiated",
+                "引导客户立项",
+                40,
+                Open,
+                45,
+                &[K(BudgetKnown), K(DecisionMakers), K(VendorPickDate)],
+                "Get a budget, the selection team and its leader, a timeline and the decision maker.",
+                "明确预算、选型小组及负责人、时间表与决策人。",
+            ),
+            st(
+                "Customer approval",
+                "赢得客户认可",
+                60,
+                Open,
+                45,
+                &[K(FunctionalScope), K(EvaluationItems)],
+                "Run the targeted demo, submit a preliminary quote, get on the shortlist.",
+                "完成针对性演示，提交初步报价，进入短名单。",
+            ),
+            st(
+                "Negotiation",
+                "进行商务谈判",
+                80,
+                Open,
+                30,
+                &[K(SigningDate), K(Leader)],
+                "Approved formal quote; dates for bid, negotiation and signing. Concede slowly.",
+                "正式报价已批准；确定投标、谈判与签约日期。让步要慢。",
+            ),
+            st(
+                "Won",
+                "完成销售成交",
+                100,
+                Won,
+                0,
+                &[],
+                "Contract approved and signed; amount and payment terms recorded.",
+                "合同已审批并签署，金额与付款条件已登记。",
+            ),
+            st("Lost", "失败", 0, Lost, 0, &[], "Record the lost reason and, where known, the winner.", "记录失败原因及赢单厂商。"),
+        ],
+        // Entering "Project initiated" is the internal project approval (立项) by a manager.
+        overrides: &[(2, 3, Policy::Approval)],
+    },
+    PipelineTpl {
+        code: "erp",
+        en: "ERP process",
+        zh: "ERP 销售流程",
+        is_default: false,
+        stages: &[
+            st("Prospect list", "潜在客户名单", 5, Open, 60, &[], "Qualify against the target market.", "按目标市场筛选客户。"),
+            st(
+                "Initial visit",
+                "初访",
+                10,
+                Open,
+                30,
+                &[],
+                "Meet the initiator; learn motivation and landscape.",
+                "拜访发起人，了解动机与现状。",
+            ),
+            st(
+                "Exchange",
+                "交流",
+                20,
+                Open,
+                30,
+                &[K(Motivation)],
+                "Hold the exchange meeting with the agenda template.",
+                "按议程模板召开交流会。",
+            ),
+            st(
+                "Targeted demo",
+                "有针对性的系统演示",
+                40,
+                Open,
+                30,
+                &[K(EvaluationItems)],
+                "Demo what the key evaluation items ask for.",
+                "围绕关键评估项做演示。",
+            ),
+            st(
+                "Formal quote",
+                "正式书面报价",
+                60,
+                Open,
+                30,
+                &[K(BudgetKnown)],
+                "Only after the exchange; an approved quote only.",
+                "必须在交流之后，且仅发送已批准的报价。",
+            ),
+            st(
+                "Objection handling",
+                "客户的疑虑排除",
+                70,
+                Open,
+                30,
+                &[],
+                "Log each objection with a response and an owner.",
+                "逐条登记异议、应对策略与负责人。",
+            ),
+            st(
+                "Negotiation",
+                "商务谈判",
+                80,
+                Open,
+                30,
+                &[K(DecisionMakers)],
+                "Each concession smaller than the last; get something back.",
+                "每次让步小于上一次，并换取回报。",
+            ),
+            st("Signed", "签约", 100, Won, 0, &[], "Contract signed.", "合同已签署。"),
+            st("Lost", "失败", 0, Lost, 0, &[], "Record the lost reason.", "记录失败原因。"),
+        ],
+        // Seed 000: a formal quote (or anything after it) may never come before the exchange.
+        overrides: &[
+            (1, 5, Policy::Forbid),
+            (1, 6, Policy::Forbid),
+            (1, 7, Policy::Forbid),
+            (1, 8, Policy::Forbid),
+            (2, 5, Policy::Forbid),
+            (2, 6, Policy::Forbid),
+            (2, 7, Policy::Forbid),
+            (2, 8, Policy::Forbid),
+        ],
+    },
+    PipelineTpl {
+        code: "product",
+        en: "Product sale",
+        zh: "产品销售",
+        is_default: false,
+        stages: &[
+            st("Initial contact", "初步接触", 10, Open, 21, &[], "Reach the buyer, qualify the need.", "接触采购方，确认需求。"),
+            st(
+                "Needs confirmed",
+                "需求确认",
+                30,
+                Open,
+                21,
+                &[K(FunctionalScope)],
+                "Confirm specification and quantity.",
+                "确认规格与数量。",
+            ),
+            st("Solution", "方案", 50, Open, 21, &[], "Offer the configuration.", "提交配置方案。"),
+            st("Quote & negotiation", "报价与谈判", 70, Open, 21, &[K(BudgetKnown)], "Quote and agree terms.", "报价并谈妥条款。"),
+            st("Won", "成交", 100, Won, 0, &[], "Order received.", "已下单。"),
+            st("Lost", "失败", 0, Lost, 0, &[], "Record the lost reason.", "记录失败原因。"),
+        ],
+        overrides: &[],
+    },
+];
+
+impl PipelineTpl {
+    /// The template's rules with stage ids equal to positions (for tests and previews).
+    pub fn rules(&self) -> GateRules {
+        GateRules {
+            stages: self
+                .stages
+                .iter()
+                .enumerate()
+                .map(|(i, s)| GateStage { id: i as i32 + 1, position: i as i32 + 1, kind: s.kind, requirements: s.requires.to_vec() })
+                .collect(),
+            overrides: self.overrides.to_vec(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::gate::{ForbidReason, Missing, MoveInput, Outcome};
+    use crate::domain::keyinfo::{KeyField, KeyInfo};
+    use crate::domain::role::Role;
+
+    fn full() -> KeyInfo {
+        let mut k = KeyInfo::default();
+        k.vendor_pick = "2027-01-01".parse().ok();
+        k.signing = "2027-02-01".parse().ok();
+        k.budgeted = Some(true);
+        k.budget_fen = Some(1);
+        for f in [
+            &mut k.motivation,
+            &mut k.problems,
+            &mut k.functional_scope,
+            &mut k.decision_makers,
+            &mut k.decision_process,
+            &mut k.competitors,
+            &mut k.leader,
+            &mut k.evaluation_items,
+        ] {
+            *f = Some("x".into());
+        }
+        k
+    }
+
+    fn outcome(t: &PipelineTpl, from: i32, to: i32, k: &KeyInfo, reason: Option<&str>, lost: Option<&str>, approved: bool) -> Outcome {
+        t.rules().check(&MoveInput { from_stage: from, to_stage: to, key_info: k, reason, lost_reason: lost, role: Role::Rep, approved })
+    }
+
+    /// Every (from, to) pair of every template with complete facts: M moved, A needs
+    /// approval, F forbidden by policy, - same stage. Rows are "from", columns "to".
+    fn matrix(t: &PipelineTpl, want: &[&str]) {
+        let k = full();
+        let n = t.stages.len();
+        assert_eq!(want.len(), n, "{}", t.code);
+        for (fi, row) in want.iter().enumerate() {
+            let row: Vec<char> = row.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(row.len(), n, "{} row {}", t.code, fi + 1);
+            for (ti, c) in row.iter().enumerate() {
+                let (from, to) = (fi as i32 + 1, ti as i32 + 1);
+                let got = outcome(t, from, to, &k, Some("customer paused"), Some("price"), false);
+                let expect = match c {
+                    'M' => Outcome::Moved,
+                    'A' => Outcome::NeedsApproval,
+                    'F' => Outcome::Forbidden(ForbidReason::Policy),
+                    '-' => Outcome::Forbidden(ForbidReason::SameStage),
+                    _ => unreachable!(),
+                };
+                assert_eq!(got, expect, "{} {} -> {}", t.code, from, to);
+                // An approval re-check turns every A into a move, and nothing else changes.
+                let again = outcome(t, from, to, &k, Some("customer paused"), Some("price"), true);
+                let expect_again = if *c == 'A' { Outcome::Moved } else { expect };
+                assert_eq!(again, expect_again, "{} {} -> {} approved", t.code, from, to);
+            }
+        }
+    }
+
+    #[test]
+    fn solution_policy_matrix() {
+        // to:        1 2 3 4 5 W L
+        matrix(
+            &TEMPLATES[0],
+            &[
+                "- M A A A A M", // 1 Opportunity found
+                "M - A A A A M", // 2 Intent confirmed (→3 is the project approval)
+                "M M - M A A M", // 3 Project initiated
+                "M M M - M A M", // 4 Customer approval
+                "M M M M - M M", // 5 Negotiation
+                "A A A A A - A", // Won: leaving it needs approval
+                "A A A A A A -", // Lost
+            ],
+        );
+    }
+
+    #[test]
+    fn erp_policy_matrix() {
+        // to:        1 2 3 4 5 6 7 S L
+        matrix(
+            &TEMPLATES[1],
+            &[
+                "- M A A F F F F M", // Prospect list
+                "M - M A F F F F M", // Initial visit: no quote before the exchange
+                "M M - M A A A A M", // Exchange
+                "M M M - M A A A M", // Targeted demo
+                "M M M M - M A A M", // Formal quote
+                "M M M M M - M A M", // Objection handling
+                "M M M M M M - M M", // Negotiation
+                "A A A A A A A - A", // Signed
+                "A A A A A A A A -", // Lost
+            ],
+        );
+    }
+
+    #[test]
+    fn product_policy_matrix() {
+        // to:        1 2 3 4 W L
+        matrix(
+            &TEMPLATES[2],
+            &[
+                "- M A A A M", //
+                "M - M A A M",
+                "M M - M A M",
+                "M M M - M M",
+                "A A A A - A",
+                "A A A A A -",
+            ],
+        );
+    }
+
+    #[test]
+    fn one_step_forward_checks_the_target_requirements() {
+        let t = &TEMPLATES[0];
+        let none = KeyInfo::default();
+        assert_eq!(
+            outcome(t, 1, 2, &none, None, None, false),
+            Outcome::Blocked(vec![
+                Missing::Requirement(Requirement::KeyInfo(KeyField::Motivation)),
+                Missing::Requirement(Requirement::KeyInfo(KeyField::Competitors))
+            ])
+        );
+        let mut k = KeyInfo { motivation: Some("old ERP".into()), ..Default::default() };
+        assert_eq!(
+            outcome(t, 1, 2, &k, None, None, false),
+            Outcome::Blocked(vec![Missing::Requirement(Requirement::KeyInfo(KeyField::Competitors))])
+        );
+        k.competitors = Some("SAP".into());
+        assert_eq!(outcome(t, 1, 2, &k, None, None, false), Outcome::Moved);
+    }
+
+    #[test]
+    fn a_skip_checks_every_stage_skipped_before_asking_for_approval() {
+        let t = &TEMPLATES[0];
+        let k = KeyInfo { motivation: Some("m".into()), competitors: Some("c".into()), ..Default::default() };
+        match outcome(t, 1, 4, &k, None, None, false) {
+            Outcome::Blocked(m) => {
+                let codes: Vec<String> = m.iter().map(Missing::code).collect();
+                assert_eq!(
+                    codes,
+                    [
+                        "key_info.budget",
+                        "key_info.decision_makers",
+                        "key_info.vendor_pick",
+                        "key_info.functional_scope",
+                        "key_info.evaluation_items"
+                    ]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(outcome(t, 1, 4, &full(), None, None, false), Outcome::NeedsApproval);
+    }
+
+    #[test]
+    fn backward_needs_a_reason_and_no_requirements() {
+        let t = &TEMPLATES[0];
+        let none = KeyInfo::default();
+        assert_eq!(outcome(t, 4, 2, &none, None, None, false), Outcome::Blocked(vec![Missing::Reason]));
+        assert_eq!(outcome(t, 4, 2, &none, Some("  "), None, false), Outcome::Blocked(vec![Missing::Reason]));
+        assert_eq!(outcome(t, 4, 2, &none, Some("budget frozen"), None, false), Outcome::Moved);
+    }
+
+    #[test]
+    fn lost_needs_a_lost_reason_from_anywhere_open() {
+        let t = &TEMPLATES[0];
+        let none = KeyInfo::default();
+        for from in 1..=5 {
+            assert_eq!(outcome(t, from, 7, &none, None, None, false), Outcome::Blocked(vec![Missing::LostReason]), "from {from}");
+            assert_eq!(outcome(t, from, 7, &none, None, Some("price"), false), Outcome::Moved, "from {from}");
+        }
+    }
+
+    #[test]
+    fn reopening_checks_everything_up_to_the_target() {
+        let t = &TEMPLATES[0];
+        let none = KeyInfo::default();
+        assert!(matches!(outcome(t, 7, 3, &none, None, None, true), Outcome::Blocked(m) if m.len() == 5));
+        assert_eq!(outcome(t, 7, 1, &none, None, None, false), Outcome::NeedsApproval);
+        assert_eq!(outcome(t, 7, 1, &none, None, None, true), Outcome::Moved);
+    }
+
+    #[test]
+    fn blocked_comes_before_approval_and_forbid_before_both() {
+        let t = &TEMPLATES[1];
+        let none = KeyInfo::default();
+        assert_eq!(outcome(t, 1, 5, &none, None, None, true), Outcome::Forbidden(ForbidReason::Policy));
+        assert!(matches!(outcome(t, 1, 4, &none, None, None, false), Outcome::Blocked(_)));
+    }
+
+    #[test]
+    fn executives_and_unknown_stages_are_refused() {
+        let t = &TEMPLATES[0];
+        let k = full();
+        let exec =
+            MoveInput { from_stage: 1, to_stage: 2, key_info: &k, reason: None, lost_reason: None, role: Role::Executive, approved: false };
+        assert_eq!(t.rules().check(&exec), Outcome::Forbidden(ForbidReason::ReadOnlyRole));
+        let bad = MoveInput { to_stage: 99, role: Role::Rep, ..exec };
+        assert_eq!(t.rules().check(&bad), Outcome::Forbidden(ForbidReason::UnknownStage));
+    }
+
+    #[test]
+    fn templates_are_well_formed() {
+        for t in TEMPLATES {
+            assert_eq!(t.stages.iter().filter(|s| s.kind == Won).count(), 1, "{}", t.code);
+            assert_eq!(t.stages.iter().filter(|s| s.kind == Lost).count(), 1, "{}", t.code);
+            let rates: Vec<i32> = t.stages.iter().filter(|s| s.kind == Open).map(|s| s.pct).collect();
+            assert!(rates.windows(2).all(|w| w[0] < w[1]), "{}: open win rates rise along the funnel", t.code);
+            assert!(t.stages.iter().all(|s| (0..=100).contains(&s.pct)));
+        }
+        assert_eq!(TEMPLATES.iter().filter(|t| t.is_default).count(), 1);
+        assert_eq!(Requirement::parse("key_info.budget"), Some(Requirement::KeyInfo(KeyField::BudgetKnown)));
+        assert_eq!(Requirement::parse("nope"), None);
+    }
+}

@@ -1,0 +1,216 @@
+//! Approval requests: the inbox of the people they are routed to, and the decision, which
+//! re-runs the gate at that moment and performs the move.
+use super::deal::stage_ref;
+use super::movement::{load_key_info, load_rules};
+use crate::domain::dto::ApprovalRow;
+use crate::domain::error::AppError;
+use crate::domain::gate::{MoveInput, Outcome};
+use crate::ssr::context::RequestContext;
+use crate::ssr::db_err;
+use crate::ssr::entity::{account, approval, deal, deal_history, stage, user};
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use std::collections::HashMap;
+
+fn mine(ctx: &RequestContext) -> Condition {
+    if ctx.role.can_administer() {
+        Condition::all()
+    } else {
+        // Approvers see what is routed to them; requesters see their own requests.
+        Condition::any().add(approval::Column::ApproverId.eq(ctx.user_id)).add(approval::Column::RequestedBy.eq(ctx.user_id))
+    }
+}
+
+pub async fn pending_count(db: &DatabaseConnection, ctx: &RequestContext) -> Result<u64, AppError> {
+    approval::Entity::find()
+        .filter(approval::Column::ApproverId.eq(ctx.user_id))
+        .filter(approval::Column::Status.eq("pending"))
+        .count(db)
+        .await
+        .map_err(db_err)
+}
+
+pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, status: Option<&str>) -> Result<Vec<ApprovalRow>, AppError> {
+    let mut q = approval::Entity::find().filter(mine(ctx));
+    if let Some(s) = status {
+        q = q.filter(approval::Column::Status.eq(s));
+    }
+    let rows = q.order_by_desc(approval::Column::CreatedAt).all(db).await.map_err(db_err)?;
+    rows_to_dto(db, rows).await
+}
+
+async fn rows_to_dto<C: ConnectionTrait>(db: &C, rows: Vec<approval::Model>) -> Result<Vec<ApprovalRow>, AppError> {
+    let deal_ids: Vec<i32> = rows.iter().map(|a| a.deal_id).collect();
+    let deals: HashMap<i32, deal::Model> = deal::Entity::find()
+        .filter(deal::Column::Id.is_in(deal_ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    let acct_ids: Vec<i32> = deals.values().map(|d| d.account_id).collect();
+    let accounts: HashMap<i32, String> = account::Entity::find()
+        .filter(account::Column::Id.is_in(acct_ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let user_ids: Vec<i32> = rows.iter().flat_map(|a| [Some(a.requested_by), a.approver_id]).flatten().collect();
+    let users: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let stage_ids: Vec<i32> = rows.iter().flat_map(|a| [a.from_stage_id, a.to_stage_id]).flatten().collect();
+    let stages: HashMap<i32, stage::Model> = stage::Entity::find()
+        .filter(stage::Column::Id.is_in(stage_ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|a| {
+            let d = deals.get(&a.deal_id)?;
+            Some(ApprovalRow {
+                id: a.uuid,
+                deal_id: d.uuid,
+                deal_name: d.name.clone(),
+                account: accounts.get(&d.account_id).cloned().unwrap_or_default(),
+                amount_fen: d.amount_fen,
+                requested_by: users.get(&a.requested_by).cloned().unwrap_or_default(),
+                approver: a.approver_id.and_then(|u| users.get(&u).cloned()),
+                from_stage: a.from_stage_id.and_then(|s| stages.get(&s)).map(stage_ref),
+                to_stage: a.to_stage_id.and_then(|s| stages.get(&s)).map(stage_ref),
+                reason: a.reason,
+                status: a.status,
+                result: a.result,
+                comment: a.comment,
+                created_at: a.created_at,
+            })
+        })
+        .collect())
+}
+
+/// Approve or reject. Approving re-checks the gate against the deal as it is now; if the
+/// deal still qualifies it moves, otherwise the approval records why it could not.
+pub async fn decide(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    id: uuid::Uuid,
+    approve: bool,
+    comment: Option<String>,
+) -> Result<ApprovalRow, AppError> {
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let txn = &w.txn;
+    let a = approval::Entity::find().filter(approval::Column::Uuid.eq(id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    let may = a.approver_id == Some(ctx.user_id) || ctx.role.can_administer();
+    if !may {
+        // Requesters may see their request but not decide it; others learn nothing.
+        return Err(if a.requested_by == ctx.user_id { AppError::Forbidden } else { AppError::NotFound });
+    }
+    if a.status != "pending" {
+        return Err(AppError::Conflict);
+    }
+    let now = Utc::now();
+    let d = deal::Entity::find_by_id(a.deal_id).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    let (status, result) = if !approve {
+        ("rejected", None)
+    } else {
+        let (rules, stages) = load_rules(txn, d.pipeline_id).await?;
+        let (key_info, _) = load_key_info(txn, d.id).await?;
+        let to_id = a.to_stage_id.ok_or(AppError::Internal)?;
+        let to = stages.iter().find(|s| s.id == to_id).cloned().ok_or(AppError::NotFound)?;
+        let outcome = rules.check(&MoveInput {
+            from_stage: d.stage_id,
+            to_stage: to.id,
+            key_info: &key_info,
+            reason: a.reason.as_deref(),
+            lost_reason: a.reason.as_deref().or(d.lost_reason.as_deref()),
+            role: user::Entity::find_by_id(a.requested_by)
+                .one(txn)
+                .await
+                .map_err(db_err)?
+                .and_then(|u| crate::domain::role::Role::parse(&u.role))
+                .unwrap_or(ctx.role),
+            approved: true,
+        });
+        match outcome {
+            Outcome::Moved => {
+                let res = deal::Entity::update_many()
+                    .col_expr(deal::Column::StageId, Expr::value(to.id))
+                    .col_expr(deal::Column::StageEnteredAt, Expr::value(now))
+                    .col_expr(deal::Column::UpdatedAt, Expr::value(now))
+                    .col_expr(deal::Column::Version, Expr::col(deal::Column::Version).add(1))
+                    .filter(deal::Column::Id.eq(d.id))
+                    .filter(deal::Column::Version.eq(d.version))
+                    .exec(txn)
+                    .await
+                    .map_err(db_err)?;
+                if res.rows_affected != 1 {
+                    return Err(AppError::Conflict);
+                }
+                deal_history::Entity::insert(deal_history::ActiveModel {
+                    deal_id: Set(d.id),
+                    at: Set(now),
+                    actor_id: Set(Some(ctx.user_id)),
+                    kind: Set("moved".into()),
+                    from_stage_id: Set(Some(d.stage_id)),
+                    to_stage_id: Set(Some(to.id)),
+                    note: Set(comment.clone()),
+                    approval_id: Set(Some(a.id)),
+                    ..Default::default()
+                })
+                .exec(txn)
+                .await
+                .map_err(db_err)?;
+                ("approved", Some("moved".to_owned()))
+            }
+            Outcome::Blocked(m) => ("approved", Some(format!("blocked:{}", m.iter().map(|x| x.code()).collect::<Vec<_>>().join(",")))),
+            Outcome::Forbidden(_) => ("approved", Some("forbidden".to_owned())),
+            Outcome::NeedsApproval => ("approved", Some("forbidden".to_owned())),
+        }
+    };
+    approval::Entity::update_many()
+        .col_expr(approval::Column::Status, Expr::value(status))
+        .col_expr(approval::Column::DecidedBy, Expr::value(ctx.user_id))
+        .col_expr(approval::Column::DecidedAt, Expr::value(now))
+        .col_expr(approval::Column::Comment, Expr::value(comment.clone()))
+        .col_expr(approval::Column::Result, Expr::value(result))
+        .col_expr(approval::Column::UpdatedAt, Expr::value(now))
+        .col_expr(approval::Column::Version, Expr::col(approval::Column::Version).add(1))
+        .filter(approval::Column::Id.eq(a.id))
+        .filter(approval::Column::Version.eq(a.version))
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
+    deal_history::Entity::insert(deal_history::ActiveModel {
+        deal_id: Set(d.id),
+        at: Set(now),
+        actor_id: Set(Some(ctx.user_id)),
+        kind: Set(format!("approval_{status}")),
+        from_stage_id: Set(a.from_stage_id),
+        to_stage_id: Set(a.to_stage_id),
+        note: Set(comment),
+        approval_id: Set(Some(a.id)),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await
+    .map_err(db_err)?;
+    let fresh = approval::Entity::find_by_id(a.id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    let row = rows_to_dto(txn, vec![fresh]).await?.pop().ok_or(AppError::Internal)?;
+    w.commit().await.map_err(db_err)?;
+    Ok(row)
+}

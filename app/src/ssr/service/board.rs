@@ -1,0 +1,197 @@
+//! The funnel board: per-stage totals from the database and the first cards of each column.
+use super::deal::stage_ref;
+use super::deal_visibility;
+use crate::domain::dto::{bucket_bounds, initials, weighted_fen, Board, BoardColumn, BoardFilter, DealCard, PipelineRef};
+use crate::domain::error::AppError;
+use crate::ssr::context::RequestContext;
+use crate::ssr::db_err;
+use crate::ssr::entity::{account, approval, deal, deal_key_info, pipeline, stage, team, user};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{HashMap, HashSet};
+
+/// Cards per column in one page; a column never loads all its cards at once.
+pub const CARDS_PER_PAGE: u64 = 50;
+
+pub fn pipeline_ref(p: &pipeline::Model) -> PipelineRef {
+    PipelineRef { id: p.uuid, name_en: p.name_en.clone(), name_zh: p.name_zh.clone() }
+}
+
+async fn resolve_pipeline<C: ConnectionTrait>(db: &C, id: Option<uuid::Uuid>) -> Result<pipeline::Model, AppError> {
+    let q = pipeline::Entity::find();
+    let q = match id {
+        Some(u) => q.filter(pipeline::Column::Uuid.eq(u)),
+        None => q.order_by_desc(pipeline::Column::IsDefault).order_by_asc(pipeline::Column::Position),
+    };
+    q.one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)
+}
+
+/// The filter as a condition on `deals` (visibility always included).
+async fn filter_condition<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFilter) -> Result<Condition, AppError> {
+    let mut c = Condition::all().add(deal_visibility(&ctx.visibility));
+    if let Some(o) = f.owner {
+        let id = user::Entity::find().filter(user::Column::Uuid.eq(o)).one(db).await.map_err(db_err)?.map_or(-1, |u| u.id);
+        c = c.add(deal::Column::OwnerId.eq(id));
+    }
+    if let Some(t) = f.team {
+        let id = team::Entity::find().filter(team::Column::Uuid.eq(t)).one(db).await.map_err(db_err)?.map_or(-1, |t| t.id);
+        c = c.add(deal::Column::TeamId.eq(id));
+    }
+    if let Some((lo, hi)) = f.bucket.as_deref().and_then(|b| bucket_bounds(b, Utc::now().date_naive())) {
+        if let Some(lo) = lo {
+            c = c.add(deal::Column::CloseDate.gt(lo));
+        }
+        if let Some(hi) = hi {
+            c = c.add(deal::Column::CloseDate.lte(hi));
+        }
+    }
+    if let Some(min) = f.min_fen {
+        c = c.add(deal::Column::AmountFen.gte(min));
+    }
+    if let Some(max) = f.max_fen {
+        c = c.add(deal::Column::AmountFen.lte(max));
+    }
+    Ok(c)
+}
+
+/// Cards for deals already loaded, with names, completeness and pending approvals resolved
+/// in one query per table.
+pub async fn cards<C: ConnectionTrait>(
+    db: &C,
+    deals: Vec<deal::Model>,
+    stages: &HashMap<i32, stage::Model>,
+) -> Result<Vec<DealCard>, AppError> {
+    let ids: Vec<i32> = deals.iter().map(|d| d.id).collect();
+    let acct_ids: Vec<i32> = deals.iter().map(|d| d.account_id).collect();
+    let owner_ids: Vec<i32> = deals.iter().map(|d| d.owner_id).collect();
+    let accounts: HashMap<i32, String> = account::Entity::find()
+        .filter(account::Column::Id.is_in(acct_ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let owners: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(owner_ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let complete: HashMap<i32, i16> = deal_key_info::Entity::find()
+        .filter(deal_key_info::Column::DealId.is_in(ids.clone()))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|k| (k.deal_id, k.complete))
+        .collect();
+    let pending: HashSet<i32> = approval::Entity::find()
+        .filter(approval::Column::DealId.is_in(ids))
+        .filter(approval::Column::Status.eq("pending"))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|a| a.deal_id)
+        .collect();
+    let now = Utc::now();
+    Ok(deals
+        .into_iter()
+        .map(|d| {
+            let owner = owners.get(&d.owner_id).cloned().unwrap_or_default();
+            let st = stages.get(&d.stage_id);
+            DealCard {
+                id: d.uuid,
+                account: accounts.get(&d.account_id).cloned().unwrap_or_default(),
+                owner_initials: initials(&owner),
+                owner,
+                amount_fen: d.amount_fen,
+                currency: d.currency.clone(),
+                close_date: d.close_date,
+                stage_id: st.map(|s| s.uuid).unwrap_or_default(),
+                days_in_stage: (now - d.stage_entered_at).num_days().max(0),
+                stuck_days: st.map_or(0, |s| s.stuck_days),
+                key_complete: complete.get(&d.id).copied().unwrap_or(0).clamp(0, 6) as u8,
+                pending_approval: pending.contains(&d.id),
+                version: d.version,
+                name: d.name,
+            }
+        })
+        .collect())
+}
+
+pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFilter) -> Result<Board, AppError> {
+    let p = resolve_pipeline(db, f.pipeline).await?;
+    let pipelines = pipeline::Entity::find().order_by_asc(pipeline::Column::Position).all(db).await.map_err(db_err)?;
+    let stages = stage::Entity::find()
+        .filter(stage::Column::PipelineId.eq(p.id))
+        .order_by_asc(stage::Column::Position)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let cond = filter_condition(db, ctx, f).await?;
+    let sums: Vec<(i32, i64, i64)> = deal::Entity::find()
+        .filter(deal::Column::PipelineId.eq(p.id))
+        .filter(cond.clone())
+        .select_only()
+        .column(deal::Column::StageId)
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "s")
+        .group_by(deal::Column::StageId)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let by_stage: HashMap<i32, (i64, i64)> = sums.into_iter().map(|(s, n, a)| (s, (n, a))).collect();
+    let stage_map: HashMap<i32, stage::Model> = stages.iter().map(|s| (s.id, s.clone())).collect();
+    let mut columns = Vec::with_capacity(stages.len());
+    for s in &stages {
+        let (n, a) = by_stage.get(&s.id).copied().unwrap_or((0, 0));
+        let deals = if n > 0 { page_of_stage(db, cond.clone(), s.id, 0).await? } else { vec![] };
+        columns.push(BoardColumn {
+            stage: stage_ref(s),
+            count: n.max(0) as u64,
+            amount_fen: a,
+            weighted_fen: weighted_fen(a, s.win_rate_pct),
+            cards: cards(db, deals, &stage_map).await?,
+        });
+    }
+    Ok(Board {
+        pipeline: pipeline_ref(&p),
+        pipelines: pipelines.iter().map(pipeline_ref).collect(),
+        columns,
+        today: Utc::now().date_naive(),
+    })
+}
+
+async fn page_of_stage<C: ConnectionTrait>(db: &C, cond: Condition, stage_id: i32, offset: u64) -> Result<Vec<deal::Model>, AppError> {
+    deal::Entity::find()
+        .filter(deal::Column::StageId.eq(stage_id))
+        .filter(cond)
+        .order_by_asc(deal::Column::CloseDate)
+        .order_by_asc(deal::Column::Id)
+        .offset(offset)
+        .limit(CARDS_PER_PAGE)
+        .all(db)
+        .await
+        .map_err(db_err)
+}
+
+/// The next page of one column ("load more").
+pub async fn column_page<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    f: &BoardFilter,
+    stage: uuid::Uuid,
+    offset: u64,
+) -> Result<Vec<DealCard>, AppError> {
+    let s = stage::Entity::find().filter(stage::Column::Uuid.eq(stage)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    let cond = filter_condition(db, ctx, f).await?;
+    let deals = page_of_stage(db, cond, s.id, offset).await?;
+    let stage_map = HashMap::from([(s.id, s)]);
+    cards(db, deals, &stage_map).await
+}

@@ -1,0 +1,267 @@
+//! The one way a deal changes stage: board drag, form, REST and imports all call `move_deal`.
+//! Inside one transaction: re-read with the version, check the gate, write, append history.
+use super::board::cards;
+use crate::domain::dto::{MissingItem, MoveOutcome};
+use crate::domain::error::AppError;
+use crate::domain::gate::{ForbidReason, GateRules, GateStage, MoveInput, Outcome, Policy, Requirement, StageKind};
+use crate::domain::keyinfo::KeyInfo;
+use crate::ssr::context::RequestContext;
+use crate::ssr::db_err;
+use crate::ssr::entity::{
+    approval, deal, deal_history, deal_key_info, deal_member, stage, stage_requirement, stage_transition, team, user,
+};
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+
+#[derive(Clone, Debug)]
+pub struct MoveCommand {
+    pub deal: uuid::Uuid,
+    pub to_stage: uuid::Uuid,
+    pub version: i32,
+    pub reason: Option<String>,
+    pub lost_reason: Option<String>,
+}
+
+/// The gate rules of a pipeline as stored (admins may have edited the template copy).
+pub async fn load_rules<C: ConnectionTrait>(db: &C, pipeline_id: i32) -> Result<(GateRules, Vec<stage::Model>), AppError> {
+    let stages = stage::Entity::find().filter(stage::Column::PipelineId.eq(pipeline_id)).all(db).await.map_err(db_err)?;
+    let ids: Vec<i32> = stages.iter().map(|s| s.id).collect();
+    let reqs = stage_requirement::Entity::find().filter(stage_requirement::Column::StageId.is_in(ids)).all(db).await.map_err(db_err)?;
+    let overrides =
+        stage_transition::Entity::find().filter(stage_transition::Column::PipelineId.eq(pipeline_id)).all(db).await.map_err(db_err)?;
+    let rules = GateRules {
+        stages: stages
+            .iter()
+            .map(|s| GateStage {
+                id: s.id,
+                position: s.position,
+                kind: StageKind::parse(&s.kind).unwrap_or(StageKind::Open),
+                requirements: reqs.iter().filter(|r| r.stage_id == s.id).filter_map(|r| Requirement::parse(&r.code)).collect(),
+            })
+            .collect(),
+        overrides: overrides.iter().filter_map(|o| Some((o.from_stage_id, o.to_stage_id, Policy::parse(&o.policy)?))).collect(),
+    };
+    Ok((rules, stages))
+}
+
+pub async fn load_key_info<C: ConnectionTrait>(db: &C, deal_id: i32) -> Result<(KeyInfo, i32), AppError> {
+    match deal_key_info::Entity::find_by_id(deal_id).one(db).await.map_err(db_err)? {
+        Some(k) => Ok((serde_json::from_str(&k.data).unwrap_or_default(), k.version)),
+        None => Ok((KeyInfo::default(), 0)),
+    }
+}
+
+/// Loads a deal the user may see; others get NotFound (an id reveals nothing).
+pub async fn visible_deal<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uuid) -> Result<deal::Model, AppError> {
+    let d = deal::Entity::find().filter(deal::Column::Uuid.eq(id)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    let members: Vec<i32> = deal_member::Entity::find()
+        .filter(deal_member::Column::DealId.eq(d.id))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    if ctx.visibility.allows(d.team_id, &members) {
+        Ok(d)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn history(
+    deal_id: i32,
+    actor: i32,
+    kind: &str,
+    from: i32,
+    to: i32,
+    note: Option<String>,
+    approval_id: Option<i32>,
+) -> deal_history::ActiveModel {
+    deal_history::ActiveModel {
+        deal_id: Set(deal_id),
+        at: Set(Utc::now()),
+        actor_id: Set(Some(actor)),
+        kind: Set(kind.into()),
+        from_stage_id: Set(Some(from)),
+        to_stage_id: Set(Some(to)),
+        old_amount_fen: Set(None),
+        new_amount_fen: Set(None),
+        old_close_date: Set(None),
+        new_close_date: Set(None),
+        note: Set(note),
+        approval_id: Set(approval_id),
+        ..Default::default()
+    }
+}
+
+fn forbid_code(r: ForbidReason) -> &'static str {
+    match r {
+        ForbidReason::SameStage => "same_stage",
+        ForbidReason::UnknownStage => "unknown_stage",
+        ForbidReason::ReadOnlyRole => "read_only_role",
+        ForbidReason::Policy => "policy",
+    }
+}
+
+/// Writes the move itself; the version guard makes a concurrent writer lose cleanly.
+async fn apply_move<C: ConnectionTrait>(db: &C, d: &deal::Model, to: &stage::Model, lost_reason: Option<String>) -> Result<(), AppError> {
+    let now = Utc::now();
+    let mut q = deal::Entity::update_many()
+        .col_expr(deal::Column::StageId, Expr::value(to.id))
+        .col_expr(deal::Column::StageEnteredAt, Expr::value(now))
+        .col_expr(deal::Column::UpdatedAt, Expr::value(now))
+        .col_expr(deal::Column::Version, Expr::col(deal::Column::Version).add(1));
+    if to.kind == "lost" {
+        q = q.col_expr(deal::Column::LostReason, Expr::value(lost_reason.or(d.lost_reason.clone())));
+    } else if d.lost_reason.is_some() {
+        q = q.col_expr(deal::Column::LostReason, Expr::value(Option::<String>::None));
+    }
+    let res = q.filter(deal::Column::Id.eq(d.id)).filter(deal::Column::Version.eq(d.version)).exec(db).await.map_err(db_err)?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict)
+    }
+}
+
+pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveCommand) -> Result<MoveOutcome, AppError> {
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let txn = &w.txn;
+    let d = visible_deal(txn, ctx, cmd.deal).await?;
+    if d.version != cmd.version {
+        return Err(AppError::Conflict);
+    }
+    let (rules, stages) = load_rules(txn, d.pipeline_id).await?;
+    let Some(to) = stages.iter().find(|s| s.uuid == cmd.to_stage).cloned() else {
+        return Ok(MoveOutcome::Forbidden { reason: forbid_code(ForbidReason::UnknownStage).into() });
+    };
+    let (key_info, _) = load_key_info(txn, d.id).await?;
+    let outcome = rules.check(&MoveInput {
+        from_stage: d.stage_id,
+        to_stage: to.id,
+        key_info: &key_info,
+        reason: cmd.reason.as_deref(),
+        lost_reason: cmd.lost_reason.as_deref().or(d.lost_reason.as_deref()),
+        role: ctx.role,
+        approved: false,
+    });
+    let result = match outcome {
+        Outcome::Moved => {
+            apply_move(txn, &d, &to, cmd.lost_reason.clone()).await?;
+            deal_history::Entity::insert(history(
+                d.id,
+                ctx.user_id,
+                "moved",
+                d.stage_id,
+                to.id,
+                cmd.reason.clone().or(cmd.lost_reason.clone()),
+                None,
+            ))
+            .exec(txn)
+            .await
+            .map_err(db_err)?;
+            let fresh = deal::Entity::find_by_id(d.id).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+            let stage_map: HashMap<i32, stage::Model> = stages.iter().map(|s| (s.id, s.clone())).collect();
+            let card = cards(txn, vec![fresh], &stage_map).await?.pop().ok_or(AppError::Internal)?;
+            MoveOutcome::Moved { card }
+        }
+        Outcome::Blocked(missing) => {
+            let codes: Vec<String> = missing.iter().map(|m| m.code()).collect();
+            deal_history::Entity::insert(history(d.id, ctx.user_id, "blocked", d.stage_id, to.id, Some(codes.join(",")), None))
+                .exec(txn)
+                .await
+                .map_err(db_err)?;
+            MoveOutcome::Blocked { missing: codes.into_iter().map(|code| MissingItem { code }).collect() }
+        }
+        Outcome::Forbidden(r) => {
+            deal_history::Entity::insert(history(d.id, ctx.user_id, "forbidden", d.stage_id, to.id, Some(forbid_code(r).into()), None))
+                .exec(txn)
+                .await
+                .map_err(db_err)?;
+            MoveOutcome::Forbidden { reason: forbid_code(r).into() }
+        }
+        Outcome::NeedsApproval => {
+            // One open request per deal: asking again returns the one already waiting.
+            if let Some(a) = approval::Entity::find()
+                .filter(approval::Column::DealId.eq(d.id))
+                .filter(approval::Column::Status.eq("pending"))
+                .one(txn)
+                .await
+                .map_err(db_err)?
+            {
+                let approver = approver_name(txn, a.approver_id).await?;
+                w.commit().await.map_err(db_err)?;
+                return Ok(MoveOutcome::PendingApproval { approval_id: a.uuid, approver });
+            }
+            let approver_id = route_approval(txn, d.owner_id).await?;
+            let now = Utc::now();
+            let a_uuid = uuid::Uuid::new_v4();
+            let a = approval::ActiveModel {
+                uuid: Set(a_uuid),
+                deal_id: Set(d.id),
+                kind: Set("stage_move".into()),
+                requested_by: Set(ctx.user_id),
+                approver_id: Set(approver_id),
+                from_stage_id: Set(Some(d.stage_id)),
+                to_stage_id: Set(Some(to.id)),
+                reason: Set(cmd.reason.clone().or(cmd.lost_reason.clone())),
+                status: Set("pending".into()),
+                decided_by: Set(None),
+                decided_at: Set(None),
+                comment: Set(None),
+                result: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            };
+            let a_id = approval::Entity::insert(a).exec(txn).await.map_err(db_err)?.last_insert_id;
+            deal_history::Entity::insert(history(
+                d.id,
+                ctx.user_id,
+                "approval_requested",
+                d.stage_id,
+                to.id,
+                cmd.reason.clone(),
+                Some(a_id),
+            ))
+            .exec(txn)
+            .await
+            .map_err(db_err)?;
+            MoveOutcome::PendingApproval { approval_id: a_uuid, approver: approver_name(txn, approver_id).await? }
+        }
+    };
+    w.commit().await.map_err(db_err)?;
+    Ok(result)
+}
+
+async fn approver_name<C: ConnectionTrait>(db: &C, id: Option<i32>) -> Result<Option<String>, AppError> {
+    match id {
+        Some(id) => Ok(user::Entity::find_by_id(id).one(db).await.map_err(db_err)?.map(|u| u.name)),
+        None => Ok(None),
+    }
+}
+
+/// The owner's team manager decides; with no manager, a general manager, then an admin.
+async fn route_approval<C: ConnectionTrait>(db: &C, owner_id: i32) -> Result<Option<i32>, AppError> {
+    let owner = user::Entity::find_by_id(owner_id).one(db).await.map_err(db_err)?;
+    if let Some(team_id) = owner.and_then(|o| o.team_id) {
+        if let Some(m) = team::Entity::find_by_id(team_id).one(db).await.map_err(db_err)?.and_then(|t| t.manager_id) {
+            if m != owner_id {
+                return Ok(Some(m));
+            }
+        }
+    }
+    for role in ["gm", "admin"] {
+        if let Some(u) =
+            user::Entity::find().filter(user::Column::Role.eq(role)).filter(user::Column::Active.eq(true)).one(db).await.map_err(db_err)?
+        {
+            return Ok(Some(u.id));
+        }
+    }
+    Ok(None)
+}
