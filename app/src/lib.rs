@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::dashboard::DashboardPage/>
                     <Route path=path!("board") view=pages::board::BoardPage/>
                     <Route path=path!("deals") view=pages::deals::DealsPage/>
+                    <Route path=path!("deals/:id") view=pages::deal::DealPage/>
                     <Route path=path!("accounts") view=pages::accounts::AccountsPage/>
                     <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
                     <Route path=path!("admin") view=pages::admin::AdminPage/>

@@ -1,5 +1,8 @@
 //! Server functions: a few lines each, calling the same services as the REST API.
 pub mod account;
 pub mod admin;
+pub mod approval;
 pub mod auth;
+pub mod board;
 pub mod deal;
+pub mod keyinfo;

@@ -15,6 +15,9 @@ fn NavLink(href: &'static str, label: K) -> impl IntoView {
 pub fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     let user = Resource::new(|| (), |_| me());
+    let location = leptos_router::hooks::use_location();
+    // Recounted on every navigation, so deciding a request updates the badge.
+    let pending = Resource::new(move || location.pathname.get(), |_| crate::api::approval::pending_approvals());
     let logout = ServerAction::<Logout>::new();
     let set_locale = ServerAction::<SetLocale>::new();
     let switch = move |l: Locale| {
@@ -35,7 +38,12 @@ pub fn Shell() -> impl IntoView {
                 <NavLink href="/board" label=K::NavBoard/>
                 <NavLink href="/deals" label=K::NavDeals/>
                 <NavLink href="/accounts" label=K::NavAccounts/>
-                <NavLink href="/approvals" label=K::NavApprovals/>
+                <A href="/approvals" attr:class="nav-link">
+                    {move || i18n.t(K::NavApprovals)}
+                    <Transition fallback=|| ()>
+                        {move || pending.get().and_then(|r| r.ok()).filter(|n| *n > 0).map(|n| view! { <span class="badge" data-testid="approvals-badge">{n}</span> })}
+                    </Transition>
+                </A>
                 <Transition fallback=|| ()>
                     {move || {
                         user.get()

@@ -205,8 +205,16 @@ pub struct BoardColumn {
 pub struct Board {
     pub pipeline: PipelineRef,
     pub pipelines: Vec<PipelineRef>,
+    /// People whose deals the user may filter by.
+    pub owners: Vec<Choice>,
     pub columns: Vec<BoardColumn>,
     pub today: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: uuid::Uuid,
+    pub name: String,
 }
 
 /// Board filters, kept in the URL so a filtered board is a shareable link.

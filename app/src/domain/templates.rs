@@ -244,11 +244,13 @@ mod tests {
     use crate::domain::role::Role;
 
     fn full() -> KeyInfo {
-        let mut k = KeyInfo::default();
-        k.vendor_pick = "2027-01-01".parse().ok();
-        k.signing = "2027-02-01".parse().ok();
-        k.budgeted = Some(true);
-        k.budget_fen = Some(1);
+        let mut k = KeyInfo {
+            vendor_pick: "2027-01-01".parse().ok(),
+            signing: "2027-02-01".parse().ok(),
+            budgeted: Some(true),
+            budget_fen: Some(1),
+            ..Default::default()
+        };
         for f in [
             &mut k.motivation,
             &mut k.problems,

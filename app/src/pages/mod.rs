@@ -4,6 +4,7 @@ pub mod admin;
 pub mod approvals;
 pub mod board;
 pub mod dashboard;
+pub mod deal;
 pub mod deals;
 pub mod login;
 pub mod not_found;

@@ -353,10 +353,7 @@ async fn load_stage_ids(db: &DatabaseConnection) -> Result<Vec<StageIds>, DbErr>
             .map(|s| {
                 reqs.iter()
                     .filter(|r| r.stage_id == s.id)
-                    .filter_map(|r| match Requirement::parse(&r.code) {
-                        Some(Requirement::KeyInfo(f)) => Some(f),
-                        None => None,
-                    })
+                    .filter_map(|r| Requirement::parse(&r.code).map(|Requirement::KeyInfo(f)| f))
                     .collect()
             })
             .collect();

@@ -1,14 +1,14 @@
 //! The funnel board: per-stage totals from the database and the first cards of each column.
 use super::deal::stage_ref;
 use super::deal_visibility;
-use crate::domain::dto::{bucket_bounds, initials, weighted_fen, Board, BoardColumn, BoardFilter, DealCard, PipelineRef};
+use crate::domain::dto::{bucket_bounds, initials, weighted_fen, Board, BoardColumn, BoardFilter, Choice, DealCard, PipelineRef};
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{account, approval, deal, deal_key_info, pipeline, stage, team, user};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use std::collections::{HashMap, HashSet};
 
 /// Cards per column in one page; a column never loads all its cards at once.
@@ -160,9 +160,22 @@ pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFi
             cards: cards(db, deals, &stage_map).await?,
         });
     }
+    // Owners to filter by: the people whose deals this user can see.
+    let owner_ids =
+        deal::Entity::find().select_only().column(deal::Column::OwnerId).distinct().filter(deal_visibility(&ctx.visibility)).into_query();
+    let owners = user::Entity::find()
+        .filter(user::Column::Id.in_subquery(owner_ids))
+        .order_by_asc(user::Column::Name)
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| Choice { id: u.uuid, name: u.name })
+        .collect();
     Ok(Board {
         pipeline: pipeline_ref(&p),
         pipelines: pipelines.iter().map(pipeline_ref).collect(),
+        owners,
         columns,
         today: Utc::now().date_naive(),
     })

@@ -159,3 +159,9 @@ pub async fn pipeline_summary(db: &DatabaseConnection, ctx: &RequestContext) -> 
         .collect();
     Ok(PipelineSummary { pipeline_name_en: p.name_en, pipeline_name_zh: p.name_zh, stages })
 }
+
+/// One deal the user may see, as a row (NotFound otherwise).
+pub async fn one(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<DealRow, AppError> {
+    let d = super::movement::visible_deal(db, ctx, id).await?;
+    hydrate_rows(db, vec![d]).await?.pop().ok_or(AppError::NotFound)
+}

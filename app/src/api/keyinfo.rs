@@ -1,0 +1,31 @@
+use crate::domain::dto::DealRow;
+use crate::domain::error::AppError;
+use crate::domain::keyinfo::KeyInfo;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[server(endpoint = "deals/get", input = Json)]
+pub async fn load_deal(id: uuid::Uuid) -> Result<(DealRow, KeyInfo, i32), AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            let row = crate::ssr::service::deal::one(&state.db, &ctx, id).await?;
+            let (k, v) = crate::ssr::service::keyinfo::get(&state.db, &ctx, id).await?;
+            Ok((row, k, v))
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "deals/key_info", input = Json)]
+pub async fn save_key_info(id: uuid::Uuid, info: KeyInfo, version: i32) -> Result<i32, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            crate::ssr::service::keyinfo::update(&state.db, &ctx, id, info, version).await
+        }
+        .await,
+    )
+}

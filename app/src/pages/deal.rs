@@ -1,0 +1,273 @@
+//! One deal: its header and the six key-information sections, edited in place with the
+//! optimistic version (a concurrent edit is reported, never overwritten).
+use super::stage_name;
+use crate::api::keyinfo::{load_deal, save_key_info};
+use crate::components::money::{DateText, Money};
+use crate::components::states::{ErrorNotice, Skeleton};
+use crate::domain::error::AppError;
+use crate::domain::keyinfo::{KeyInfo, Section};
+use crate::domain::money::parse_yuan;
+use crate::i18n::{error_message, field_label, use_i18n, K};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+type TextGet = fn(&KeyInfo) -> Option<String>;
+type TextSet = fn(&mut KeyInfo, Option<String>);
+
+fn clean(v: String) -> Option<String> {
+    let t = v.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+#[component]
+fn TextField(code: &'static str, info: RwSignal<KeyInfo>, get: TextGet, set: TextSet, #[prop(optional)] long: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{code}");
+    let value = move || info.with(|k| get(k).unwrap_or_default());
+    let on_input = move |ev| {
+        let v = clean(event_target_value(&ev));
+        info.update(|k| set(k, v));
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || field_label(i18n.locale(), code)}</label>
+            {if long {
+                view! { <textarea id=id rows="2" prop:value=value on:input=on_input></textarea> }.into_any()
+            } else {
+                view! { <input id=id type="text" prop:value=value on:input=on_input/> }.into_any()
+            }}
+        </div>
+    }
+}
+
+type DateGet = fn(&KeyInfo) -> Option<chrono::NaiveDate>;
+type DateSet = fn(&mut KeyInfo, Option<chrono::NaiveDate>);
+
+#[component]
+fn DateField(code: &'static str, info: RwSignal<KeyInfo>, get: DateGet, set: DateSet) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{code}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || field_label(i18n.locale(), code)}</label>
+            <input
+                id=id
+                type="date"
+                prop:value=move || info.with(|k| get(k).map(|d| d.to_string()).unwrap_or_default())
+                on:change=move |ev| {
+                    let v = event_target_value(&ev).parse::<chrono::NaiveDate>().ok();
+                    info.update(|k| set(k, v));
+                }
+            />
+        </div>
+    }
+}
+
+type MoneyGet = fn(&KeyInfo) -> Option<i64>;
+type MoneySet = fn(&mut KeyInfo, Option<i64>);
+
+/// An amount typed in yuan; a value that is not an amount is flagged inline and blocks saving.
+#[component]
+fn MoneyField(
+    code: &'static str,
+    info: RwSignal<KeyInfo>,
+    get: MoneyGet,
+    set: MoneySet,
+    invalid: RwSignal<Vec<&'static str>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{code}");
+    let text = RwSignal::new(info.with_untracked(|k| get(k).map(|f| format!("{}.{:02}", f / 100, f % 100)).unwrap_or_default()));
+    let bad = move || invalid.with(|v| v.contains(&code));
+    view! {
+        <div class="field" class:field-invalid=bad>
+            <label for=id.clone()>{move || field_label(i18n.locale(), code)}</label>
+            <input
+                id=id
+                type="text"
+                inputmode="decimal"
+                prop:value=move || text.get()
+                aria-invalid=move || bad().to_string()
+                on:input=move |ev| {
+                    let raw = event_target_value(&ev);
+                    text.set(raw.clone());
+                    let parsed = if raw.trim().is_empty() { Some(None) } else { parse_yuan(&raw).filter(|f| *f >= 0).map(Some) };
+                    match parsed {
+                        Some(v) => {
+                            invalid.update(|l| l.retain(|c| *c != code));
+                            info.update(|k| set(k, v));
+                        }
+                        None => invalid.update(|l| if !l.contains(&code) { l.push(code) }),
+                    }
+                }
+            />
+            {move || bad().then(|| view! {
+                <span class="field-error">{move || if i18n.locale() == crate::domain::locale::Locale::ZhCn { "请输入金额，例如 1,200,000 或 1200000.50" } else { "Enter an amount, e.g. 1,200,000 or 1200000.50" }}</span>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn SectionBox(title: K, section: Section, info: RwSignal<KeyInfo>, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let complete = move || info.with(|k| k.section_complete(section));
+    view! {
+        <fieldset class="ki-section" class:ki-complete=complete>
+            <legend>
+                {move || i18n.t(title)}
+                <span class="ki-mark" data-testid="ki-mark">
+                    {move || if complete() { format!("✓ {}", i18n.t(K::Complete)) } else { format!("○ {}", i18n.t(K::Incomplete)) }}
+                </span>
+            </legend>
+            <div class="ki-grid">{children()}</div>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn DealPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<Uuid>().ok());
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => load_deal(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Title text=move || i18n.t(K::KeyInfoTitle).to_owned()/>
+        <Transition fallback=|| view! { <Skeleton rows=8/> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Ok((row, ki, version)) => view! { <DealView row=row ki=ki version=version/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let info = RwSignal::new(ki);
+    let version = RwSignal::new(version);
+    let invalid: RwSignal<Vec<&'static str>> = RwSignal::new(vec![]);
+    let id = row.id;
+    let save = Action::new(move |(k, v): &(KeyInfo, i32)| {
+        let (k, v) = (k.clone(), *v);
+        async move { save_key_info(id, k, v).await }
+    });
+    let message: RwSignal<Option<Result<(), AppError>>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(r) = save.value().get() {
+            match r {
+                Ok(v) => {
+                    version.set(v);
+                    message.set(Some(Ok(())));
+                }
+                Err(e) => message.set(Some(Err(e))),
+            }
+        }
+    });
+    let complete = move || info.with(|k| k.completeness().0);
+    let st = row.stage.clone();
+    view! {
+        <div class="page-head">
+            <div>
+                <p class="crumb"><a href="/board">{move || i18n.t(K::BackToBoard)}</a></p>
+                <h1 data-testid="deal-name">{row.name.clone()}</h1>
+                <p class="lead">
+                    {row.account.clone()} " · "
+                    <span class=format!("stage-chip kind-{}", row.stage.kind)>{move || stage_name(&st, i18n.locale())}</span> " · "
+                    <Money fen=row.amount_fen currency=row.currency.clone()/> " · "
+                    <DateText date=row.close_date/> " · " {row.owner.clone()}
+                </p>
+            </div>
+            <div class="ki-total" data-testid="ki-total">
+                <span class="kpi-label">{move || i18n.t(K::KeyInfoShort)}</span>
+                <span class="kpi-value">{complete} "/6"</span>
+            </div>
+        </div>
+        <form
+            class="panel ki-form"
+            data-testid="key-info-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                if invalid.with(|v| v.is_empty()) {
+                    message.set(None);
+                    save.dispatch((info.get_untracked(), version.get_untracked()));
+                }
+            }
+        >
+            <h2 class="panel-title">{move || i18n.t(K::KeyInfoTitle)}</h2>
+            <p class="lead">{move || i18n.t(K::KeyInfoLead)}</p>
+            <SectionBox title=K::SecSchedule section=Section::Schedule info=info>
+                <DateField code="selection_start" info=info get=|k| k.selection_start set=|k, v| k.selection_start = v/>
+                <DateField code="selection_end" info=info get=|k| k.selection_end set=|k, v| k.selection_end = v/>
+                <DateField code="vendor_pick" info=info get=|k| k.vendor_pick set=|k, v| k.vendor_pick = v/>
+                <DateField code="signing" info=info get=|k| k.signing set=|k, v| k.signing = v/>
+                <DateField code="implementation_start" info=info get=|k| k.implementation_start set=|k, v| k.implementation_start = v/>
+                <DateField code="go_live" info=info get=|k| k.go_live set=|k, v| k.go_live = v/>
+            </SectionBox>
+            <SectionBox title=K::SecBudget section=Section::Budget info=info>
+                <div class="field">
+                    <label for="field-budget">{move || field_label(i18n.locale(), "budgeted")}</label>
+                    <select
+                        id="field-budget"
+                        on:change=move |ev| {
+                            let v = match event_target_value(&ev).as_str() { "yes" => Some(true), "no" => Some(false), _ => None };
+                            info.update(|k| k.budgeted = v);
+                        }
+                    >
+                        <option value="" selected=move || info.with(|k| k.budgeted.is_none())>{move || i18n.t(K::Unknown)}</option>
+                        <option value="yes" selected=move || info.with(|k| k.budgeted == Some(true))>{move || i18n.t(K::Yes)}</option>
+                        <option value="no" selected=move || info.with(|k| k.budgeted == Some(false))>{move || i18n.t(K::No)}</option>
+                    </select>
+                </div>
+                <MoneyField code="budget_fen" info=info get=|k| k.budget_fen set=|k, v| k.budget_fen = v invalid=invalid/>
+                <MoneyField code="affordable_fen" info=info get=|k| k.affordable_fen set=|k, v| k.affordable_fen = v invalid=invalid/>
+                <TextField code="budget_covers" info=info get=|k| k.budget_covers.clone() set=|k, v| k.budget_covers = v/>
+            </SectionBox>
+            <SectionBox title=K::SecRequirement section=Section::Requirement info=info>
+                <TextField code="motivation" info=info get=|k| k.motivation.clone() set=|k, v| k.motivation = v long=true/>
+                <TextField code="problems" info=info get=|k| k.problems.clone() set=|k, v| k.problems = v long=true/>
+                <TextField code="functional_scope" info=info get=|k| k.functional_scope.clone() set=|k, v| k.functional_scope = v long=true/>
+                <TextField code="modules" info=info get=|k| k.modules.clone() set=|k, v| k.modules = v/>
+                <TextField code="geographic_scope" info=info get=|k| k.geographic_scope.clone() set=|k, v| k.geographic_scope = v/>
+                <TextField code="language_scope" info=info get=|k| k.language_scope.clone() set=|k, v| k.language_scope = v/>
+                <TextField code="services" info=info get=|k| k.services.clone() set=|k, v| k.services = v/>
+                <TextField code="explicit_needs" info=info get=|k| k.explicit_needs.clone() set=|k, v| k.explicit_needs = v long=true/>
+                <TextField code="implicit_needs" info=info get=|k| k.implicit_needs.clone() set=|k, v| k.implicit_needs = v long=true/>
+                <DateField code="confirmation_sent_on" info=info get=|k| k.confirmation_sent_on set=|k, v| k.confirmation_sent_on = v/>
+            </SectionBox>
+            <SectionBox title=K::SecDecision section=Section::Decision info=info>
+                <TextField code="initiator" info=info get=|k| k.initiator.clone() set=|k, v| k.initiator = v/>
+                <TextField code="decision_makers" info=info get=|k| k.decision_makers.clone() set=|k, v| k.decision_makers = v/>
+                <TextField code="decision_process" info=info get=|k| k.decision_process.clone() set=|k, v| k.decision_process = v long=true/>
+                <TextField code="selection_criteria" info=info get=|k| k.selection_criteria.clone() set=|k, v| k.selection_criteria = v long=true/>
+                <TextField code="hq_role" info=info get=|k| k.hq_role.clone() set=|k, v| k.hq_role = v/>
+            </SectionBox>
+            <SectionBox title=K::SecCompetition section=Section::Competition info=info>
+                <TextField code="competitors" info=info get=|k| k.competitors.clone() set=|k, v| k.competitors = v/>
+                <TextField code="leader" info=info get=|k| k.leader.clone() set=|k, v| k.leader = v/>
+                <TextField code="leader_strengths" info=info get=|k| k.leader_strengths.clone() set=|k, v| k.leader_strengths = v long=true/>
+                <TextField code="laggard_weaknesses" info=info get=|k| k.laggard_weaknesses.clone() set=|k, v| k.laggard_weaknesses = v long=true/>
+            </SectionBox>
+            <SectionBox title=K::SecEvaluation section=Section::Evaluation info=info>
+                <TextField code="evaluation_items" info=info get=|k| k.evaluation_items.clone() set=|k, v| k.evaluation_items = v long=true/>
+            </SectionBox>
+            <div class="form-actions">
+                {move || message.get().map(|m| match m {
+                    Ok(()) => view! { <span class="saved" role="status" data-testid="saved">"✓ " {move || i18n.t(K::Saved)}</span> }.into_any(),
+                    Err(e) => view! { <span class="field-error" role="alert" data-testid="save-error">{move || error_message(i18n.locale(), &e)}</span> }.into_any(),
+                })}
+                <button type="submit" class="btn btn-primary" data-testid="save-key-info" disabled=move || save.pending().get() || invalid.with(|v| !v.is_empty())>
+                    {move || if save.pending().get() { i18n.t(K::Saving) } else { i18n.t(K::Save) }}
+                </button>
+            </div>
+        </form>
+    }
+}

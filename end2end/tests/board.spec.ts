@@ -1,0 +1,142 @@
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { hydrated, shots, signIn } from './helpers';
+
+type KeyInfo = Record<string, unknown>;
+
+async function myId(page: Page): Promise<string> {
+  const res = await page.request.post('/api/me');
+  expect(res.status()).toBe(200);
+  return (await res.json()).id;
+}
+
+/** Replaces a deal's key information through the same server function the form uses. */
+async function setKeyInfo(request: APIRequestContext, id: string, info: KeyInfo) {
+  const got = await request.post('/api/deals/get', { data: { id } });
+  expect(got.status()).toBe(200);
+  const [, , version] = await got.json();
+  const saved = await request.post('/api/deals/key_info', { data: { id, info, version } });
+  expect(saved.status()).toBe(200);
+}
+
+const column = (page: Page, n: number) => page.getByTestId('column').nth(n);
+const count = async (page: Page, n: number) => parseInt((await column(page, n).getByTestId('column-count').innerText()).trim(), 10);
+
+async function openMyBoard(page: Page) {
+  const id = await myId(page);
+  await page.goto(`/board?owner=${id}`);
+  await hydrated(page);
+  await expect(page.getByTestId('board')).toBeVisible();
+}
+
+test('the keyboard "Move to…" path moves a card one stage and the totals follow', async ({ page }) => {
+  await signIn(page, 'rep3@demo.local');
+  await openMyBoard(page);
+  const card = column(page, 0).getByTestId('card').first();
+  const dealId = (await card.getAttribute('data-deal'))!;
+  await setKeyInfo(page.request, dealId, { motivation: '旧系统无法支撑多工厂', competitors: '金蝶' });
+  await page.reload();
+  await hydrated(page);
+  const before = [await count(page, 0), await count(page, 1)];
+  const target = page.locator(`[data-deal="${dealId}"]`);
+  await target.getByTestId('move-select').focus();
+  await target.getByTestId('move-select').selectOption({ index: 1 });
+  await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+  await expect(column(page, 0).locator(`[data-deal="${dealId}"]`)).toHaveCount(0);
+  expect(await count(page, 0)).toBe(before[0] - 1);
+  expect(await count(page, 1)).toBe(before[1] + 1);
+  // The server agrees after a reload.
+  await page.reload();
+  await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+});
+
+test('a blocked drag springs back and explains; filling the facts lets the move through; a skip goes to the manager', async ({ page, browser }) => {
+  await signIn(page, 'rep5@demo.local');
+  await openMyBoard(page);
+  const card = column(page, 0).getByTestId('card').first();
+  const dealId = (await card.getAttribute('data-deal'))!;
+  await setKeyInfo(page.request, dealId, {});
+  await page.reload();
+  await hydrated(page);
+
+  // Two stages at once with nothing filled in: blocked, with the list of what is missing.
+  await page.locator(`[data-deal="${dealId}"]`).dragTo(column(page, 2));
+  const panel = page.getByTestId('blocked-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.locator('[data-missing="key_info.motivation"]')).toBeVisible();
+  await expect(panel.locator('[data-missing="key_info.budget"]')).toBeVisible();
+  await expect(column(page, 0).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+  await page.screenshot({ path: shots('board-blocked-1440') });
+
+  // Follow the link to the first missing field and fill the key information.
+  await panel.locator('[data-missing="key_info.motivation"] a').click();
+  await expect(page.getByTestId('key-info-form')).toBeVisible();
+  await hydrated(page);
+  await page.fill('#field-motivation', '集团要求统一财务口径');
+  await page.fill('#field-competitors', '用友、金蝶');
+  await page.selectOption('#field-budget', 'yes');
+  await page.fill('#field-budget_fen', 'abc');
+  await expect(page.locator('.field-error')).toBeVisible();
+  await expect(page.getByTestId('save-key-info')).toBeDisabled();
+  await page.fill('#field-budget_fen', '1,200,000');
+  await page.fill('#field-decision_makers', '总经理、财务总监');
+  await page.fill('#field-vendor_pick', '2027-03-15');
+  await page.getByTestId('save-key-info').click();
+  await expect(page.getByTestId('saved')).toBeVisible();
+  await page.screenshot({ path: shots('deal-key-info-1440'), fullPage: true });
+
+  // Back on the board: one step forward now moves.
+  await openMyBoard(page);
+  await page.locator(`[data-deal="${dealId}"]`).dragTo(column(page, 1));
+  await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+
+  // Into "Project initiated" needs the manager's approval.
+  await page.locator(`[data-deal="${dealId}"]`).getByTestId('move-select').selectOption({ index: 2 });
+  await expect(page.getByTestId('pending-notice')).toContainText('李伟');
+  await expect(column(page, 1).locator(`[data-deal="${dealId}"]`).getByTestId('pending-badge')).toBeVisible();
+
+  // The manager approves in a second browser.
+  const managerContext = await browser.newContext();
+  const manager = await managerContext.newPage();
+  await signIn(manager, 'manager@demo.local');
+  await expect(manager.getByTestId('approvals-badge')).toBeVisible();
+  await manager.goto('/approvals');
+  await hydrated(manager);
+  const item = manager.getByTestId('inbox').getByTestId('approval').filter({ hasText: '集团' }).first();
+  const anyItem = manager.getByTestId('inbox').getByTestId('approval').first();
+  await expect(anyItem).toBeVisible();
+  await manager.screenshot({ path: shots('approvals-inbox-1440') });
+  await ((await item.count()) ? item : anyItem).getByTestId('approve').click();
+  await expect(manager.getByTestId('approval').filter({ has: manager.locator('[data-status="approved"]') }).first()).toBeVisible();
+  await managerContext.close();
+
+  await page.reload();
+  await hydrated(page);
+  await expect(column(page, 2).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+});
+
+test('moving backward asks for a reason in the panel', async ({ page }) => {
+  await signIn(page, 'rep2@demo.local');
+  await openMyBoard(page);
+  const card = column(page, 1).getByTestId('card').first();
+  const dealId = (await card.getAttribute('data-deal'))!;
+  await card.getByTestId('move-select').selectOption({ index: 0 + 1 });
+  const panel = page.getByTestId('blocked-panel');
+  // Index 1 of the menu is the first other stage: "Opportunity found", a backward move.
+  await expect(panel.locator('[data-missing="reason"]')).toBeVisible();
+  await panel.locator('#move-reason').fill('客户预算冻结');
+  await panel.getByRole('button').filter({ hasText: /reason|原因/ }).click();
+  await expect(column(page, 0).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+});
+
+test('screenshots of the board at desktop and phone width', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signIn(page, 'manager2@demo.local');
+  await page.goto('/board');
+  await hydrated(page);
+  await expect(page.getByTestId('card').first()).toBeVisible();
+  await page.screenshot({ path: shots('board-cards-1440') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await expect(page.getByTestId('card').first()).toBeVisible();
+  await page.screenshot({ path: shots('board-cards-390') });
+});
