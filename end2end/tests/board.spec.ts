@@ -59,7 +59,7 @@ test('a blocked drag springs back and explains; filling the facts lets the move 
   await hydrated(page);
 
   // Two stages at once with nothing filled in: blocked, with the list of what is missing.
-  await page.locator(`[data-deal="${dealId}"]`).dragTo(column(page, 2));
+  await page.locator(`[data-deal="${dealId}"]`).dragTo(column(page, 2), { targetPosition: { x: 60, y: 40 } });
   const panel = page.getByTestId('blocked-panel');
   await expect(panel).toBeVisible();
   await expect(panel.locator('[data-missing="key_info.motivation"]')).toBeVisible();
@@ -86,15 +86,18 @@ test('a blocked drag springs back and explains; filling the facts lets the move 
 
   // Back on the board: one step forward now moves.
   await openMyBoard(page);
-  await page.locator(`[data-deal="${dealId}"]`).dragTo(column(page, 1));
+  await page.locator(`[data-deal="${dealId}"]`).dragTo(column(page, 1), { targetPosition: { x: 60, y: 40 } });
   await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+  await expect(page.getByTestId('moved-notice')).toBeVisible();
 
   // Into "Project initiated" needs the manager's approval.
   await page.locator(`[data-deal="${dealId}"]`).getByTestId('move-select').selectOption({ index: 2 });
   await expect(page.getByTestId('pending-notice')).toContainText('李伟');
   await expect(column(page, 1).locator(`[data-deal="${dealId}"]`).getByTestId('pending-badge')).toBeVisible();
 
-  // The manager approves in a second browser.
+  // The manager approves in a second browser; this board follows live, without a reload.
+  await expect(page.locator('body[data-live="open"]')).toBeVisible();
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
   const managerContext = await browser.newContext();
   const manager = await managerContext.newPage();
   await signIn(manager, 'manager@demo.local');
@@ -106,12 +109,12 @@ test('a blocked drag springs back and explains; filling the facts lets the move 
   await expect(anyItem).toBeVisible();
   await manager.screenshot({ path: shots('approvals-inbox-1440') });
   await ((await item.count()) ? item : anyItem).getByTestId('approve').click();
-  await expect(manager.getByTestId('approval').filter({ has: manager.locator('[data-status="approved"]') }).first()).toBeVisible();
+  await expect(manager.locator('[data-testid="approval"][data-status="approved"]').first()).toBeVisible();
+  await expect(manager.getByTestId('approvals-badge')).toHaveCount(0);
   await managerContext.close();
 
-  await page.reload();
-  await hydrated(page);
-  await expect(column(page, 2).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+  await expect(column(page, 2).locator(`[data-deal="${dealId}"]`)).toBeVisible({ timeout: 5_000 });
+  expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7);
 });
 
 test('moving backward asks for a reason in the panel', async ({ page }) => {

@@ -163,6 +163,9 @@ async fn serve(cfg: Config, conn: sea_orm::DatabaseConnection) -> Result<(), Str
     let addr = leptos_options.site_addr;
     let routes = generate_route_list(app::App);
 
+    if !cfg.is_sqlite() {
+        app::ssr::events::spawn_postgres_listener(cfg.database_url.clone());
+    }
     let store = DbSessionStore::new(conn.clone());
     tokio::spawn({
         let store = store.clone();
@@ -186,6 +189,7 @@ async fn serve(cfg: Config, conn: sea_orm::DatabaseConnection) -> Result<(), Str
     let state = AppState { db: conn.clone(), limiter: Arc::new(LoginLimiter::default()), leptos_options: leptos_options.clone() };
     let app = Router::new()
         .route("/healthz", get(web::healthz))
+        .route("/api/events", get(web::events))
         .leptos_routes_with_context(&state, routes, || {}, {
             let o = leptos_options.clone();
             move || app::shell(o.clone())

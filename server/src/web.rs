@@ -134,3 +134,37 @@ mod tests {
         assert_eq!(cookie(&h, "c"), None);
     }
 }
+
+/// Server-sent events: one `change` event per committed change the user may see. Browsers
+/// reconnect on their own; a `resync` asks them to reload after they fell behind.
+pub async fn events(
+    axum::Extension(ctx): axum::Extension<RequestContext>,
+) -> axum::response::sse::Sse<impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>> {
+    use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+    use tokio::sync::broadcast::error::RecvError;
+    let rx = app::ssr::events::subscribe();
+    let vis = ctx.visibility.clone();
+    let stream = futures_util::stream::unfold(rx, move |mut rx| {
+        let vis = vis.clone();
+        async move {
+            loop {
+                match rx.recv().await {
+                    Ok(e) => {
+                        if vis.all || vis.team_ids.contains(&e.team_id) {
+                            let data = serde_json::json!({"kind": e.kind, "deal": e.deal}).to_string();
+                            return Some((Ok(SseEvent::default().event("change").data(data)), rx));
+                        }
+                        // Member-only users (presales) learn that something changed, not what:
+                        // their reload applies the visibility rule.
+                        if vis.team_ids.is_empty() {
+                            return Some((Ok(SseEvent::default().event("change").data("{}")), rx));
+                        }
+                    }
+                    Err(RecvError::Lagged(_)) => return Some((Ok(SseEvent::default().event("resync").data("{}")), rx)),
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}

@@ -1,3 +1,4 @@
+pub mod live;
 pub mod money;
 pub mod search;
 pub mod shell;

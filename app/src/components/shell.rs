@@ -17,7 +17,8 @@ pub fn Shell() -> impl IntoView {
     let user = Resource::new(|| (), |_| me());
     let location = leptos_router::hooks::use_location();
     // Recounted on every navigation, so deciding a request updates the badge.
-    let pending = Resource::new(move || location.pathname.get(), |_| crate::api::approval::pending_approvals());
+    let live = crate::components::live::provide_live();
+    let pending = Resource::new(move || (location.pathname.get(), live.0.get()), |_| crate::api::approval::pending_approvals());
     let logout = ServerAction::<Logout>::new();
     let set_locale = ServerAction::<SetLocale>::new();
     let switch = move |l: Locale| {

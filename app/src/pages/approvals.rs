@@ -67,7 +67,8 @@ fn ApprovalItem(row: ApprovalRow, decide: ServerAction<DecideApproval>, can_deci
 pub fn ApprovalsPage() -> impl IntoView {
     let i18n = use_i18n();
     let decide = ServerAction::<DecideApproval>::new();
-    let all = Resource::new(move || decide.version().get(), |_| list_approvals(None));
+    let tick = use_context::<crate::components::live::LiveTick>();
+    let all = Resource::new(move || (decide.version().get(), tick.map(|t| t.0.get())), |_| list_approvals(None));
     let me = Resource::new(|| (), |_| crate::api::auth::me());
     view! {
         <Title text=move || i18n.t(K::ApprovalsTitle).to_owned()/>

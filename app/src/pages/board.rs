@@ -82,8 +82,12 @@ pub fn BoardPage() -> impl IntoView {
         board.track();
         local.set(None);
     });
+    // Someone else moved, edited or approved: reload the board (our own optimistic copy
+    // is replaced by what the server holds).
+    crate::components::live::on_live_change(move || board.refetch());
 
-    let current = move || local.get().or_else(|| board.get().and_then(|r| r.ok()));
+    // Untracked: effects that react to a result must not re-run when the board changes.
+    let current = move || local.get_untracked().or_else(|| board.get_untracked().and_then(|r| r.ok()));
 
     let mover = Action::new(move |(card, to, reason, lost): &(DealCard, StageRef, Option<String>, Option<String>)| {
         let (card, to, reason, lost) = (card.clone(), to.clone(), reason.clone(), lost.clone());
@@ -93,6 +97,8 @@ pub fn BoardPage() -> impl IntoView {
         }
     });
     let start_move = move |card: DealCard, to: StageRef, reason: Option<String>, lost: Option<String>| {
+        // Use the freshest copy of the card (its version may have moved on since render).
+        let card = current().and_then(|b| b.columns.iter().flat_map(|c| c.cards.iter()).find(|c| c.id == card.id).cloned()).unwrap_or(card);
         if card.stage_id == to.id {
             return;
         }
@@ -281,12 +287,12 @@ fn Card(
             <div class="card-foot">
                 <span class="avatar avatar-sm" title=card.owner.clone()>{card.owner_initials.clone()}</span>
                 <span class="chip" class:chip-amber=stuck && !very_stuck class:chip-red=very_stuck title=move || i18n.t(K::DaysInStage)>
-                    {stuck.then_some("⏱ ")} {card.days_in_stage} {move || if i18n.locale() == crate::domain::locale::Locale::ZhCn { "天" } else { "d" }}
+                    {stuck.then_some("▲ ")} {card.days_in_stage} {move || if i18n.locale() == crate::domain::locale::Locale::ZhCn { "天" } else { "d" }}
                 </span>
                 <span class="chip" class:chip-green=card.key_complete == 6 title=move || i18n.t(K::KeyInfoShort)>
                     "◔ " {card.key_complete} "/6"
                 </span>
-                {card.pending_approval.then(|| view! { <span class="chip chip-amber" data-testid="pending-badge">"⏳ " {move || i18n.t(K::PendingBadge)}</span> })}
+                {card.pending_approval.then(|| view! { <span class="chip chip-amber" data-testid="pending-badge">"◆ " {move || i18n.t(K::PendingBadge)}</span> })}
             </div>
             <select
                 class="move-select"
@@ -368,11 +374,11 @@ fn NoticePanel(
     view! {
         {move || notice.get().map(|n| match n {
             Notice::Moved => view! {
-                <div class="toast toast-ok" role="status">{move || i18n.t(K::Moved)}</div>
+                <div class="toast toast-ok" role="status" data-testid="moved-notice">{move || i18n.t(K::Moved)}</div>
             }.into_any(),
             Notice::Pending { approver } => view! {
                 <div class="toast toast-info" role="status" data-testid="pending-notice">
-                    "⏳ " {move || i18n.t(K::SentForApproval)} " " {approver.clone().unwrap_or_default()}
+                    "◆ " {move || i18n.t(K::SentForApproval)} " " {approver.clone().unwrap_or_default()}
                     <button type="button" class="toast-x" aria-label=move || i18n.t(K::Dismiss) on:click=move |_| notice.set(None)>"×"</button>
                 </div>
             }.into_any(),
@@ -398,7 +404,7 @@ fn NoticePanel(
                 view! {
                     <aside class="side-panel" role="dialog" aria-labelledby="blocked-title" data-testid="blocked-panel">
                         <div class="side-panel-head">
-                            <h2 id="blocked-title">"⛔ " {move || i18n.t(K::BlockedTitle)}</h2>
+                            <h2 id="blocked-title">"⚠ " {move || i18n.t(K::BlockedTitle)}</h2>
                             <button type="button" class="toast-x" aria-label=move || i18n.t(K::Dismiss) on:click=move |_| notice.set(None)>"×"</button>
                         </div>
                         <p class="side-panel-deal"><strong>{card.name.clone()}</strong> " → " {move || stage_name(&to_name, i18n.locale())}</p>

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod context;
 pub mod db;
 pub mod entity;
+pub mod events;
 pub mod seed;
 pub mod service;
 pub mod session_store;

@@ -212,5 +212,10 @@ pub async fn decide(
     let fresh = approval::Entity::find_by_id(a.id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let row = rows_to_dto(txn, vec![fresh]).await?.pop().ok_or(AppError::Internal)?;
     w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish(
+        db,
+        crate::ssr::events::Event { kind: "approval_decided".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
+    )
+    .await;
     Ok(row)
 }

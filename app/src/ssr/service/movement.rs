@@ -236,6 +236,18 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
         }
     };
     w.commit().await.map_err(db_err)?;
+    let kind = match &result {
+        MoveOutcome::Moved { .. } => Some("deal_moved"),
+        MoveOutcome::PendingApproval { .. } => Some("approval_requested"),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        crate::ssr::events::publish(
+            db,
+            crate::ssr::events::Event { kind: kind.into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
+        )
+        .await;
+    }
     Ok(result)
 }
 

@@ -1,0 +1,76 @@
+//! Live updates. A change is published after its transaction commits; every browser with a
+//! board or deal open receives it over server-sent events within a second. On SQLite (one
+//! process) an in-process channel carries it; on PostgreSQL it goes through NOTIFY so the
+//! clients of every server process behind the database see it.
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
+use tokio::sync::broadcast;
+
+pub const CHANNEL: &str = "dealgate_events";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// deal_moved | approval_requested | approval_decided | key_info
+    pub kind: String,
+    pub deal: uuid::Uuid,
+    /// Lets each stream forward only what its user may see.
+    pub team_id: i32,
+    pub actor: i32,
+}
+
+static BUS: LazyLock<broadcast::Sender<Event>> = LazyLock::new(|| broadcast::channel(1024).0);
+
+pub fn subscribe() -> broadcast::Receiver<Event> {
+    BUS.subscribe()
+}
+
+/// Never fails the caller: the change is committed; a lost notification only delays a
+/// browser until its next resync.
+pub async fn publish(db: &DatabaseConnection, e: Event) {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let Ok(payload) = serde_json::to_string(&e) else { return };
+        let stmt = Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_notify($1, $2)", [CHANNEL.into(), payload.into()]);
+        if let Err(err) = db.execute_raw(stmt).await {
+            tracing::warn!(error = %err, "NOTIFY failed; delivering locally only");
+            let _ = BUS.send(e);
+        }
+    } else {
+        let _ = BUS.send(e);
+    }
+}
+
+/// PostgreSQL: relay NOTIFY from every process into this process's channel, reconnecting
+/// after a dropped connection.
+pub fn spawn_postgres_listener(url: String) {
+    tokio::spawn(async move {
+        let mut backoff = 1u64;
+        loop {
+            match sea_orm::sqlx::postgres::PgListener::connect(&url).await {
+                Ok(mut l) => {
+                    if let Err(e) = l.listen(CHANNEL).await {
+                        tracing::warn!(error = %e, "LISTEN failed");
+                    } else {
+                        backoff = 1;
+                        loop {
+                            match l.recv().await {
+                                Ok(n) => {
+                                    if let Ok(e) = serde_json::from_str::<Event>(n.payload()) {
+                                        let _ = BUS.send(e);
+                                    }
+                                }
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "event listener lost its connection");
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "event listener cannot connect"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(backoff)).await;
+            backoff = (backoff * 2).min(30);
+        }
+    });
+}
