@@ -106,35 +106,6 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn public_paths() {
-        for (p, want) in [
-            ("/login", true),
-            ("/pkg/dealgate.wasm", true),
-            ("/healthz", true),
-            ("/api/login", true),
-            ("/", false),
-            ("/deals", false),
-            ("/api/me", false),
-            ("/loginx", false),
-        ] {
-            assert_eq!(is_public(p), want, "{p}");
-        }
-    }
-
-    #[test]
-    fn reads_cookie() {
-        let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, "a=1; dg_lang=zh-CN; b=2".parse().unwrap());
-        assert_eq!(cookie(&h, "dg_lang"), Some("zh-CN"));
-        assert_eq!(cookie(&h, "c"), None);
-    }
-}
-
 /// Server-sent events: one `change` event per committed change the user may see. Browsers
 /// reconnect on their own; a `resync` asks them to reload after they fell behind.
 pub async fn events(
@@ -167,4 +138,33 @@ pub async fn events(
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_paths() {
+        for (p, want) in [
+            ("/login", true),
+            ("/pkg/dealgate.wasm", true),
+            ("/healthz", true),
+            ("/api/login", true),
+            ("/", false),
+            ("/deals", false),
+            ("/api/me", false),
+            ("/loginx", false),
+        ] {
+            assert_eq!(is_public(p), want, "{p}");
+        }
+    }
+
+    #[test]
+    fn reads_cookie() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, "a=1; dg_lang=zh-CN; b=2".parse().unwrap());
+        assert_eq!(cookie(&h, "dg_lang"), Some("zh-CN"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
 }
