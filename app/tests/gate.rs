@@ -162,7 +162,7 @@ async fn approval_flow_end_to_end() {
     k.motivation = Some("m".into());
     k.competitors = Some("c".into());
     k.budgeted = Some(false);
-    k.affordable_fen = Some(10_000_000);
+    k.affordable_fen = Some(1_000_0000);
     k.decision_makers = Some("GM".into());
     k.vendor_pick = "2027-01-15".parse().ok();
     keyinfo::update(db, &rep, d.uuid, k, v).await.unwrap();
@@ -328,4 +328,29 @@ async fn concurrent_movers_lose_no_update() {
         moves_seen += since.len() as u32;
     }
     assert_eq!(moves_seen, total);
+}
+
+#[tokio::test]
+async fn amount_and_close_date_changes_are_versioned_and_recorded() {
+    use app::ssr::service::deal as deals;
+    let t = seeded().await;
+    let db = &t.db;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let s = stages_of(db, "solution").await;
+    let d = fresh_deal(db, &rep, &s[0]).await;
+    let f = deals::facts(db, &rep, d.uuid).await.unwrap();
+    let new_date = f.close_date + chrono::Duration::days(30);
+    let v = deals::update_facts(db, &rep, d.uuid, f.amount_fen + 1_000_000, new_date, f.version).await.unwrap();
+    assert_eq!(v, f.version + 1);
+    // The old version is stale now.
+    assert_eq!(deals::update_facts(db, &rep, d.uuid, 1, new_date, f.version).await.unwrap_err(), AppError::Conflict);
+    assert!(matches!(deals::update_facts(db, &rep, d.uuid, -1, new_date, v).await.unwrap_err(), AppError::Validation { .. }));
+    let h = deals::history(db, &rep, d.uuid).await.unwrap();
+    let amount = h.iter().find(|r| r.kind == "amount_changed").unwrap();
+    assert_eq!((amount.old_amount_fen, amount.new_amount_fen), (Some(f.amount_fen), Some(f.amount_fen + 1_000_000)));
+    let close = h.iter().find(|r| r.kind == "close_date_changed" && r.new_close_date == Some(new_date)).unwrap();
+    assert_eq!(close.old_close_date, Some(f.close_date));
+    // Another team sees nothing of it.
+    let rep2 = ctx_for(db, "rep2@demo.local").await;
+    assert_eq!(deals::history(db, &rep2, d.uuid).await.unwrap_err(), AppError::NotFound);
 }

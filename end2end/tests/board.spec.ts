@@ -82,6 +82,13 @@ test('a blocked drag springs back and explains; filling the facts lets the move 
   await page.fill('#field-vendor_pick', '2027-03-15');
   await page.getByTestId('save-key-info').click();
   await expect(page.getByTestId('saved')).toBeVisible();
+  // The blocked attempt is in the deal's history.
+  await expect(page.getByTestId('timeline').locator('[data-kind="blocked"]').first()).toBeVisible();
+  // Amount changes are versioned and recorded too.
+  await page.fill('#facts-amount', '3,300,000');
+  await page.getByTestId('facts-form').getByRole('button').click();
+  await expect(page.getByTestId('facts-saved')).toBeVisible();
+  await expect(page.getByTestId('timeline').locator('[data-kind="amount_changed"]').first()).toBeVisible();
   await page.screenshot({ path: shots('deal-key-info-1440'), fullPage: true });
 
   // Back on the board: one step forward now moves.

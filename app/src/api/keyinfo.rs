@@ -29,3 +29,39 @@ pub async fn save_key_info(id: uuid::Uuid, info: KeyInfo, version: i32) -> Resul
         .await,
     )
 }
+
+#[server(endpoint = "deals/history", input = Json)]
+pub async fn load_history(id: uuid::Uuid) -> Result<Vec<crate::domain::dto::HistoryRow>, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            crate::ssr::service::deal::history(&state.db, &ctx, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "deals/facts", input = Json)]
+pub async fn load_facts(id: uuid::Uuid) -> Result<crate::domain::dto::DealFacts, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            crate::ssr::service::deal::facts(&state.db, &ctx, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "deals/update", input = Json)]
+pub async fn save_facts(id: uuid::Uuid, amount_fen: i64, close_date: chrono::NaiveDate, version: i32) -> Result<i32, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            crate::ssr::service::deal::update_facts(&state.db, &ctx, id, amount_fen, close_date, version).await
+        }
+        .await,
+    )
+}

@@ -287,3 +287,27 @@ mod board_tests {
         assert_eq!(bucket_bounds("x", t), None);
     }
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: Option<String>,
+    /// created | moved | blocked | forbidden | approval_requested | approval_approved |
+    /// approval_rejected | amount_changed | close_date_changed
+    pub kind: String,
+    pub from_stage: Option<StageRef>,
+    pub to_stage: Option<StageRef>,
+    pub old_amount_fen: Option<i64>,
+    pub new_amount_fen: Option<i64>,
+    pub old_close_date: Option<NaiveDate>,
+    pub new_close_date: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// The deal page's editable header facts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealFacts {
+    pub amount_fen: i64,
+    pub close_date: NaiveDate,
+    pub version: i32,
+}

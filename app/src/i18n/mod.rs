@@ -136,6 +136,9 @@ pub enum K {
     Unknown,
     BackToBoard,
     OpenDeal,
+    HistoryTitle,
+    HistoryEmpty,
+    FactsTitle,
 }
 
 pub fn t(l: Locale, k: K) -> &'static str {
@@ -279,6 +282,9 @@ fn en(k: K) -> &'static str {
         Unknown => "Unknown",
         BackToBoard => "Back to the board",
         OpenDeal => "Open deal",
+        HistoryTitle => "History",
+        HistoryEmpty => "No history yet.",
+        FactsTitle => "Amount and close date",
     }
 }
 
@@ -416,6 +422,9 @@ fn zh(k: K) -> &'static str {
         Unknown => "未知",
         BackToBoard => "返回销售漏斗",
         OpenDeal => "打开商机",
+        HistoryTitle => "历史记录",
+        HistoryEmpty => "暂无历史记录。",
+        FactsTitle => "金额与预计成交日期",
     }
 }
 
@@ -456,6 +465,26 @@ pub fn field_label(l: Locale, code: &str) -> &'static str {
         "reason" => ("A reason for moving back", "回退原因"),
         "lost_reason" => ("A lost reason", "失败原因"),
         _ => ("", ""),
+    };
+    match l {
+        Locale::En => en,
+        Locale::ZhCn => zh,
+    }
+}
+
+/// What a history entry records, in words.
+pub fn history_kind(l: Locale, kind: &str) -> &'static str {
+    let (en, zh) = match kind {
+        "created" => ("Created", "创建"),
+        "moved" => ("Moved", "阶段推进"),
+        "blocked" => ("Move blocked", "推进被拦截"),
+        "forbidden" => ("Move refused", "推进被拒绝"),
+        "approval_requested" => ("Approval requested", "提交审批"),
+        "approval_approved" => ("Approved", "审批通过"),
+        "approval_rejected" => ("Rejected", "审批驳回"),
+        "amount_changed" => ("Amount changed", "金额变更"),
+        "close_date_changed" => ("Close date changed", "预计成交日期变更"),
+        _ => ("Changed", "变更"),
     };
     match l {
         Locale::En => en,

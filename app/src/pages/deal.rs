@@ -1,13 +1,13 @@
 //! One deal: its header and the six key-information sections, edited in place with the
 //! optimistic version (a concurrent edit is reported, never overwritten).
 use super::stage_name;
-use crate::api::keyinfo::{load_deal, save_key_info};
+use crate::api::keyinfo::{load_deal, load_facts, load_history, save_facts, save_key_info};
 use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::error::AppError;
 use crate::domain::keyinfo::{KeyInfo, Section};
 use crate::domain::money::parse_yuan;
-use crate::i18n::{error_message, field_label, use_i18n, K};
+use crate::i18n::{error_message, field_label, history_kind, use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -269,5 +269,113 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
                 </button>
             </div>
         </form>
+        <div class="grid-2">
+            <Timeline id=id/>
+            <FactsForm id=id/>
+        </div>
+    }
+}
+
+/// The append-only history, newest first; reloads on live changes.
+#[component]
+fn Timeline(id: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = use_context::<crate::components::live::LiveTick>();
+    let rows = Resource::new(move || tick.map(|t| t.0.get()), move |_| load_history(id));
+    view! {
+        <section class="panel" data-testid="timeline">
+            <h2 class="panel-title">{move || i18n.t(K::HistoryTitle)}</h2>
+            <Transition fallback=|| view! { <Skeleton rows=4/> }>
+                {move || rows.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <p class="muted">{move || i18n.t(K::HistoryEmpty)}</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <ol class="timeline">
+                            {rows.into_iter().map(|h| {
+                                let kind = h.kind.clone();
+                                let from = h.from_stage.clone();
+                                let to = h.to_stage.clone();
+                                let at = h.at.format("%Y-%m-%d %H:%M").to_string();
+                                view! {
+                                    <li class=format!("tl tl-{}", h.kind) data-kind=h.kind.clone()>
+                                        <span class="tl-dot" aria-hidden="true"></span>
+                                        <div class="tl-body">
+                                            <strong>{move || history_kind(i18n.locale(), &kind)}</strong>
+                                            {(from.is_some() || to.is_some()).then(|| view! {
+                                                <span class="tl-move">
+                                                    {move || from.as_ref().map(|s| stage_name(s, i18n.locale())).unwrap_or_default()}
+                                                    " → "
+                                                    {move || to.as_ref().map(|s| stage_name(s, i18n.locale())).unwrap_or_default()}
+                                                </span>
+                                            })}
+                                            {h.new_amount_fen.map(|n| view! { <span class="tl-move">{h.old_amount_fen.map(|o| view! { <Money fen=o/> " → " })} <Money fen=n/></span> })}
+                                            {h.new_close_date.map(|n| view! { <span class="tl-move">{h.old_close_date.map(|o| view! { <DateText date=o/> " → " })} <DateText date=n/></span> })}
+                                            {h.note.clone().filter(|n| !n.is_empty()).map(|n| view! { <span class="cell-sub">"“" {n} "”"</span> })}
+                                            <span class="cell-sub">{at} " · " {h.actor.clone().unwrap_or_default()}</span>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Amount and expected close date; a change is versioned and lands in the history.
+#[component]
+fn FactsForm(id: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let facts = Resource::new(|| (), move |_| load_facts(id));
+    let save = Action::new(move |(a, d, v): &(i64, chrono::NaiveDate, i32)| {
+        let (a, d, v) = (*a, *d, *v);
+        async move { save_facts(id, a, d, v).await }
+    });
+    view! {
+        <section class="panel">
+            <h2 class="panel-title">{move || i18n.t(K::FactsTitle)}</h2>
+            <Transition fallback=|| view! { <Skeleton rows=2/> }>
+                {move || facts.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(f) => {
+                        let amount = RwSignal::new(format!("{}.{:02}", f.amount_fen / 100, f.amount_fen % 100));
+                        let date = RwSignal::new(f.close_date.to_string());
+                        let version = RwSignal::new(f.version);
+                        let parsed = move || crate::domain::money::parse_yuan(&amount.get()).filter(|a| *a >= 0);
+                        Effect::new(move |_| {
+                            if let Some(Ok(v)) = save.value().get() {
+                                version.set(v);
+                            }
+                        });
+                        view! {
+                            <form class="form facts-form" data-testid="facts-form" on:submit=move |ev| {
+                                ev.prevent_default();
+                                if let (Some(a), Ok(d)) = (parsed(), date.get_untracked().parse::<chrono::NaiveDate>()) {
+                                    save.dispatch((a, d, version.get_untracked()));
+                                }
+                            }>
+                                <div class="field" class:field-invalid=move || parsed().is_none()>
+                                    <label for="facts-amount">{move || i18n.t(K::ColAmount)} " (¥)"</label>
+                                    <input id="facts-amount" type="text" inputmode="decimal" prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                                </div>
+                                <div class="field">
+                                    <label for="facts-close">{move || i18n.t(K::ColCloseDate)}</label>
+                                    <input id="facts-close" type="date" prop:value=move || date.get() on:change=move |ev| date.set(event_target_value(&ev))/>
+                                </div>
+                                <div class="form-actions">
+                                    {move || save.value().get().map(|r| match r {
+                                        Ok(_) => view! { <span class="saved" role="status" data-testid="facts-saved">"✓ " {move || i18n.t(K::Saved)}</span> }.into_any(),
+                                        Err(e) => view! { <span class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</span> }.into_any(),
+                                    })}
+                                    <button type="submit" class="btn btn-primary" disabled=move || parsed().is_none() || save.pending().get()>{move || i18n.t(K::Save)}</button>
+                                </div>
+                            </form>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

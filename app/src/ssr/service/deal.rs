@@ -165,3 +165,120 @@ pub async fn one(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) 
     let d = super::movement::visible_deal(db, ctx, id).await?;
     hydrate_rows(db, vec![d]).await?.pop().ok_or(AppError::NotFound)
 }
+
+/// The deal's history, newest first, as the timeline shows it.
+pub async fn history(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    id: uuid::Uuid,
+) -> Result<Vec<crate::domain::dto::HistoryRow>, AppError> {
+    use crate::ssr::entity::deal_history;
+    let d = super::movement::visible_deal(db, ctx, id).await?;
+    let rows = deal_history::Entity::find()
+        .filter(deal_history::Column::DealId.eq(d.id))
+        .order_by_desc(deal_history::Column::At)
+        .order_by_desc(deal_history::Column::Id)
+        .limit(500)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let actor_ids: Vec<i32> = rows.iter().filter_map(|h| h.actor_id).collect();
+    let actors: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(actor_ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let stages: HashMap<i32, stage::Model> = stage::Entity::find()
+        .filter(stage::Column::PipelineId.eq(d.pipeline_id))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|h| crate::domain::dto::HistoryRow {
+            at: h.at,
+            actor: h.actor_id.and_then(|a| actors.get(&a).cloned()),
+            kind: h.kind,
+            from_stage: h.from_stage_id.and_then(|s| stages.get(&s)).map(stage_ref),
+            to_stage: h.to_stage_id.and_then(|s| stages.get(&s)).map(stage_ref),
+            old_amount_fen: h.old_amount_fen,
+            new_amount_fen: h.new_amount_fen,
+            old_close_date: h.old_close_date,
+            new_close_date: h.new_close_date,
+            note: h.note,
+        })
+        .collect())
+}
+
+/// Amount and expected close date, versioned; each change is appended to the history.
+pub async fn update_facts(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    id: uuid::Uuid,
+    amount_fen: i64,
+    close_date: chrono::NaiveDate,
+    version: i32,
+) -> Result<i32, AppError> {
+    use crate::ssr::entity::deal_history;
+    use sea_orm::sea_query::ExprTrait;
+    use sea_orm::ActiveValue::Set;
+    if !ctx.role.can_edit_deals() {
+        return Err(AppError::Forbidden);
+    }
+    if amount_fen < 0 {
+        return Err(AppError::validation("amount", "must not be negative"));
+    }
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let txn = &w.txn;
+    let d = super::movement::visible_deal(txn, ctx, id).await?;
+    if d.version != version {
+        return Err(AppError::Conflict);
+    }
+    let now = chrono::Utc::now();
+    let res = deal::Entity::update_many()
+        .col_expr(deal::Column::AmountFen, Expr::value(amount_fen))
+        .col_expr(deal::Column::CloseDate, Expr::value(close_date))
+        .col_expr(deal::Column::UpdatedAt, Expr::value(now))
+        .col_expr(deal::Column::Version, Expr::col(deal::Column::Version).add(1))
+        .filter(deal::Column::Id.eq(d.id))
+        .filter(deal::Column::Version.eq(version))
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
+    let base = deal_history::ActiveModel { deal_id: Set(d.id), at: Set(now), actor_id: Set(Some(ctx.user_id)), ..Default::default() };
+    if d.amount_fen != amount_fen {
+        let mut h = base.clone();
+        h.kind = Set("amount_changed".into());
+        h.old_amount_fen = Set(Some(d.amount_fen));
+        h.new_amount_fen = Set(Some(amount_fen));
+        deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
+    }
+    if d.close_date != close_date {
+        let mut h = base;
+        h.kind = Set("close_date_changed".into());
+        h.old_close_date = Set(Some(d.close_date));
+        h.new_close_date = Set(Some(close_date));
+        deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
+    }
+    w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish(
+        db,
+        crate::ssr::events::Event { kind: "deal_updated".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
+    )
+    .await;
+    Ok(version + 1)
+}
+
+pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<crate::domain::dto::DealFacts, AppError> {
+    let d = super::movement::visible_deal(db, ctx, id).await?;
+    Ok(crate::domain::dto::DealFacts { amount_fen: d.amount_fen, close_date: d.close_date, version: d.version })
+}
