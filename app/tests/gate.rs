@@ -162,7 +162,7 @@ async fn approval_flow_end_to_end() {
     k.motivation = Some("m".into());
     k.competitors = Some("c".into());
     k.budgeted = Some(false);
-    k.affordable_fen = Some(1_000_0000);
+    k.affordable_fen = Some(10_000_000);
     k.decision_makers = Some("GM".into());
     k.vendor_pick = "2027-01-15".parse().ok();
     keyinfo::update(db, &rep, d.uuid, k, v).await.unwrap();
