@@ -26,7 +26,7 @@ DEALGATE_DATA_DIR ?= $(CURDIR)/data
 RUST_FEATURES := --workspace --exclude frontend --features app/ssr
 NPM_STAMP := end2end/node_modules/.installed
 
-.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg release e2e clean
+.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg release e2e clean bench
 
 help:
 	@echo "make run   - set up, build and serve http://$(LEPTOS_SITE_ADDR) on SQLite with demo data"
@@ -105,3 +105,22 @@ e2e: npm debian
 clean:
 	cargo clean
 	rm -rf end2end/node_modules end2end/test-results end2end/screenshots
+
+## ---- benchmarks (not part of `make test`) ----------------------------------------
+
+BENCH_DB ?= /tmp/dealgate-bench/1m.db
+BENCH_DEALS ?= 1000000
+
+# Generates the 1M-deal data set once, serves it from the release build and measures the
+# board and moves; figures are appended to docs/benchmarks.md.
+bench: release
+	@mkdir -p "$(dir $(BENCH_DB))"
+	@test -f "$(BENCH_DB)" || { /usr/bin/time -f "generate: %e s, peak RSS %M KB" env DATABASE_URL="sqlite://$(BENCH_DB)?mode=rwc" DEALGATE_LOG=warn \
+		target/release/server seed --deals $(BENCH_DEALS) --accounts $$(( $(BENCH_DEALS) / 10 )); }
+	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	DATABASE_URL="sqlite://$(BENCH_DB)?mode=rwc" LEPTOS_SITE_ADDR=127.0.0.1:$$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD DEALGATE_LOG=warn \
+		target/release/server & pid=$$!; trap "kill $$pid" EXIT; \
+	for i in $$(seq 50); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
+	for who in exec@demo.local manager@demo.local; do \
+		echo "| $$(date -u +%F) | $$who | $$(python3 end2end/bench/board.py http://127.0.0.1:$$port $$who 30) | peak RSS $$(grep VmHWM /proc/$$pid/status | awk '{print $$2}') KB |" | tee -a docs/benchmarks.md; \
+	done
