@@ -1,6 +1,7 @@
 //! The Dealgate server binary: serve (default), migrate, seed, backup.
 mod cli;
 mod config;
+mod rest;
 mod web;
 
 use app::ssr::{auth::LoginLimiter, db, seed, session_store::DbSessionStore, state::AppState};
@@ -190,6 +191,7 @@ async fn serve(cfg: Config, conn: sea_orm::DatabaseConnection) -> Result<(), Str
     let app = Router::new()
         .route("/healthz", get(web::healthz))
         .route("/api/events", get(web::events))
+        .merge(rest::router())
         .leptos_routes_with_context(&state, routes, || {}, {
             let o = leptos_options.clone();
             move || app::shell(o.clone())

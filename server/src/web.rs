@@ -39,7 +39,10 @@ fn percent_encode(s: &str) -> String {
 /// to someone not signed in (401 for API calls, a redirect to the login page otherwise).
 pub async fn auth(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    let uid: Option<i32> = session.get(SESSION_USER_KEY).await.ok().flatten();
+    let mut uid: Option<i32> = session.get(SESSION_USER_KEY).await.ok().flatten();
+    if uid.is_none() && path.starts_with("/api/v1/") {
+        uid = crate::rest::bearer_user(&state, req.headers()).await;
+    }
     let ctx = match uid {
         Some(id) => match RequestContext::load(&state.db, id).await {
             Ok(c) => c,
@@ -47,7 +50,7 @@ pub async fn auth(State(state): State<AppState>, session: Session, mut req: Requ
         },
         None => None,
     };
-    if uid.is_some() && ctx.is_none() {
+    if uid.is_some() && ctx.is_none() && !path.starts_with("/api/v1/") {
         // The user was removed or deactivated: end the session.
         let _ = session.flush().await;
     }

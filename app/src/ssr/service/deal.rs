@@ -282,3 +282,69 @@ pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     let d = super::movement::visible_deal(db, ctx, id).await?;
     Ok(crate::domain::dto::DealFacts { amount_fen: d.amount_fen, close_date: d.close_date, version: d.version })
 }
+
+/// A page of deals for the REST API, keyset-paginated on the internal id (the cursor is
+/// opaque to clients).
+pub async fn api_page(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    pipeline: Option<uuid::Uuid>,
+    stage_id: Option<uuid::Uuid>,
+    owner: Option<uuid::Uuid>,
+    after: Option<i32>,
+    limit: u64,
+) -> Result<(Vec<crate::domain::dto::DealCard>, Option<i32>), AppError> {
+    use crate::ssr::entity::pipeline as pipeline_e;
+    let mut cond = Condition::all().add(deal_visibility(&ctx.visibility));
+    if let Some(p) = pipeline {
+        let id = pipeline_e::Entity::find().filter(pipeline_e::Column::Uuid.eq(p)).one(db).await.map_err(db_err)?.map_or(-1, |p| p.id);
+        cond = cond.add(deal::Column::PipelineId.eq(id));
+    }
+    if let Some(s) = stage_id {
+        let id = stage::Entity::find().filter(stage::Column::Uuid.eq(s)).one(db).await.map_err(db_err)?.map_or(-1, |s| s.id);
+        cond = cond.add(deal::Column::StageId.eq(id));
+    }
+    if let Some(o) = owner {
+        let id = user::Entity::find().filter(user::Column::Uuid.eq(o)).one(db).await.map_err(db_err)?.map_or(-1, |u| u.id);
+        cond = cond.add(deal::Column::OwnerId.eq(id));
+    }
+    if let Some(a) = after {
+        cond = cond.add(deal::Column::Id.gt(a));
+    }
+    let limit = limit.clamp(1, 500);
+    let rows = deal::Entity::find().filter(cond).order_by_asc(deal::Column::Id).limit(limit + 1).all(db).await.map_err(db_err)?;
+    let more = rows.len() as u64 > limit;
+    let rows: Vec<deal::Model> = rows.into_iter().take(limit as usize).collect();
+    let next = if more { rows.last().map(|d| d.id) } else { None };
+    let stage_ids: Vec<i32> = rows.iter().map(|d| d.stage_id).collect();
+    let stages: HashMap<i32, stage::Model> = stage::Entity::find()
+        .filter(stage::Column::Id.is_in(stage_ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok((super::board::cards(db, rows, &stages).await?, next))
+}
+
+/// Win rates by stage uuid, for wire types that carry the weighted amount.
+pub async fn win_rates(db: &DatabaseConnection) -> Result<HashMap<uuid::Uuid, (i32, String)>, AppError> {
+    Ok(stage::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|s| (s.uuid, (s.win_rate_pct, s.kind))).collect())
+}
+
+pub async fn pipelines(db: &DatabaseConnection) -> Result<Vec<(crate::ssr::entity::pipeline::Model, Vec<stage::Model>)>, AppError> {
+    use crate::ssr::entity::pipeline as pipeline_e;
+    let ps = pipeline_e::Entity::find().order_by_asc(pipeline_e::Column::Position).all(db).await.map_err(db_err)?;
+    let mut out = Vec::with_capacity(ps.len());
+    for p in ps {
+        let st = stage::Entity::find()
+            .filter(stage::Column::PipelineId.eq(p.id))
+            .order_by_asc(stage::Column::Position)
+            .all(db)
+            .await
+            .map_err(db_err)?;
+        out.push((p, st));
+    }
+    Ok(out)
+}

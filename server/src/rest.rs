@@ -1,0 +1,544 @@
+//! REST API v1: the public contract. Handlers parse, call the same services as the UI, and
+//! map `AppError` to application/problem+json in one place.
+use app::domain::dto::{ApprovalRow, Board, BoardFilter, DealCard, HistoryRow, MoveOutcome};
+use app::domain::error::AppError;
+use app::ssr::context::{RequestContext, SESSION_USER_KEY};
+use app::ssr::service;
+use app::ssr::session_store::DbSessionStore;
+use app::ssr::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::SessionStore;
+use utoipa::{OpenApi, ToSchema};
+use uuid::Uuid;
+
+/// Bearer tokens live as long as a UI session.
+const TOKEN_HOURS: i64 = 12;
+
+pub struct ApiError(AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    detail: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = Problem {
+            kind: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            status: status.as_u16(),
+            detail: app::i18n::error_message(app::domain::locale::Locale::En, &self.0),
+        };
+        (status, [(header::CONTENT_TYPE, "application/problem+json")], serde_json::to_string(&body).unwrap_or_default()).into_response()
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+#[derive(Deserialize, ToSchema)]
+pub struct TokenRequest {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    token: String,
+    expires_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StageOut {
+    id: Uuid,
+    name: String,
+    name_zh: String,
+    position: i32,
+    win_rate_pct: i32,
+    /// open | won | lost
+    kind: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PipelineOut {
+    id: Uuid,
+    name: String,
+    name_zh: String,
+    is_default: bool,
+    stages: Vec<StageOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DealOut {
+    id: Uuid,
+    name: String,
+    account: String,
+    owner: String,
+    stage_id: Uuid,
+    amount_minor: i64,
+    currency: String,
+    win_rate_pct: i32,
+    weighted_minor: i64,
+    expected_close_date: NaiveDate,
+    version: i32,
+    key_info_complete: u8,
+    pending_approval: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DealPageOut {
+    deals: Vec<DealOut>,
+    next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MoveRequest {
+    to_stage_id: Uuid,
+    version: i32,
+    reason: Option<String>,
+    lost_reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MissingOut {
+    code: String,
+    message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MoveResponse {
+    /// moved | blocked | forbidden | pending_approval
+    outcome: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deal: Option<DealOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    missing: Option<Vec<MissingOut>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approval_id: Option<Uuid>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HistoryOut {
+    at: DateTime<Utc>,
+    actor: Option<String>,
+    kind: String,
+    from_stage_id: Option<Uuid>,
+    to_stage_id: Option<Uuid>,
+    old_amount_minor: Option<i64>,
+    new_amount_minor: Option<i64>,
+    old_close_date: Option<NaiveDate>,
+    new_close_date: Option<NaiveDate>,
+    note: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApprovalOut {
+    id: Uuid,
+    deal_id: Uuid,
+    deal_name: String,
+    requested_by: String,
+    approver: Option<String>,
+    from_stage_id: Option<Uuid>,
+    to_stage_id: Option<Uuid>,
+    reason: Option<String>,
+    /// pending | approved | rejected
+    status: String,
+    result: Option<String>,
+    comment: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionRequest {
+    /// approve | reject
+    decision: String,
+    comment: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ColumnOut {
+    stage: StageOut,
+    count: u64,
+    amount_minor: i64,
+    weighted_minor: i64,
+    cards: Vec<DealOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BoardOut {
+    pipeline_id: Uuid,
+    columns: Vec<ColumnOut>,
+}
+
+fn deal_out(c: DealCard, rates: &HashMap<Uuid, (i32, String)>) -> DealOut {
+    let rate = rates.get(&c.stage_id).map_or(0, |r| r.0);
+    DealOut {
+        id: c.id,
+        name: c.name,
+        account: c.account,
+        owner: c.owner,
+        stage_id: c.stage_id,
+        amount_minor: c.amount_fen,
+        currency: c.currency,
+        win_rate_pct: rate,
+        weighted_minor: app::domain::dto::weighted_fen(c.amount_fen, rate),
+        expected_close_date: c.close_date,
+        version: c.version,
+        key_info_complete: c.key_complete,
+        pending_approval: c.pending_approval,
+    }
+}
+
+fn approval_out(a: ApprovalRow) -> ApprovalOut {
+    ApprovalOut {
+        id: a.id,
+        deal_id: a.deal_id,
+        deal_name: a.deal_name,
+        requested_by: a.requested_by,
+        approver: a.approver,
+        from_stage_id: a.from_stage.map(|s| s.id),
+        to_stage_id: a.to_stage.map(|s| s.id),
+        reason: a.reason,
+        status: a.status,
+        result: a.result,
+        comment: a.comment,
+        created_at: a.created_at,
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
+pub async fn token(State(state): State<AppState>, Json(req): Json<TokenRequest>) -> ApiResult<Json<TokenResponse>> {
+    let user = app::ssr::auth::authenticate(&state.db, &state.limiter, &req.email, &req.password, None).await?;
+    let expires_at = Utc::now() + chrono::Duration::hours(TOKEN_HOURS);
+    let mut data = HashMap::new();
+    data.insert(SESSION_USER_KEY.to_owned(), serde_json::json!(user.id));
+    let mut record = Record {
+        id: Id::default(),
+        data,
+        expiry_date: time::OffsetDateTime::from_unix_timestamp(expires_at.timestamp()).map_err(|_| AppError::Internal)?,
+    };
+    DbSessionStore::new(state.db.clone()).create(&mut record).await.map_err(|_| AppError::Internal)?;
+    Ok(Json(TokenResponse { token: record.id.to_string(), expires_at }))
+}
+
+/// Resolves `Authorization: Bearer <token>` to a user id (tokens share the session store).
+pub async fn bearer_user(state: &AppState, headers: &axum::http::HeaderMap) -> Option<i32> {
+    let raw = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+    let id: Id = raw.parse().ok()?;
+    let rec = DbSessionStore::new(state.db.clone()).load(&id).await.ok()??;
+    rec.data.get(SESSION_USER_KEY)?.as_i64().and_then(|v| i32::try_from(v).ok())
+}
+
+#[utoipa::path(get, path = "/api/v1/pipelines", responses((status = 200, body = [PipelineOut])), security(("bearer" = [])))]
+pub async fn pipelines(State(state): State<AppState>, Extension(_ctx): Extension<RequestContext>) -> ApiResult<Json<Vec<PipelineOut>>> {
+    let ps = service::deal::pipelines(&state.db).await?;
+    Ok(Json(
+        ps.into_iter()
+            .map(|(p, st)| PipelineOut {
+                id: p.uuid,
+                name: p.name_en,
+                name_zh: p.name_zh,
+                is_default: p.is_default,
+                stages: st
+                    .into_iter()
+                    .map(|s| StageOut {
+                        id: s.uuid,
+                        name: s.name_en,
+                        name_zh: s.name_zh,
+                        position: s.position,
+                        win_rate_pct: s.win_rate_pct,
+                        kind: s.kind,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct DealQuery {
+    pipeline_id: Option<Uuid>,
+    stage_id: Option<Uuid>,
+    owner_id: Option<Uuid>,
+    limit: Option<u64>,
+    cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/deals", params(DealQuery), responses((status = 200, body = DealPageOut), (status = 401, body = Problem)), security(("bearer" = [])))]
+pub async fn deals(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<DealQuery>,
+) -> ApiResult<Json<DealPageOut>> {
+    let after = match q.cursor.as_deref() {
+        Some(c) => Some(
+            c.strip_prefix('c')
+                .and_then(|n| n.parse::<i32>().ok())
+                .ok_or_else(|| AppError::validation("cursor", "not a cursor from this API"))?,
+        ),
+        None => None,
+    };
+    let (cards, next) =
+        service::deal::api_page(&state.db, &ctx, q.pipeline_id, q.stage_id, q.owner_id, after, q.limit.unwrap_or(100)).await?;
+    let rates = service::deal::win_rates(&state.db).await?;
+    Ok(Json(DealPageOut { deals: cards.into_iter().map(|c| deal_out(c, &rates)).collect(), next_cursor: next.map(|n| format!("c{n}")) }))
+}
+
+async fn one_deal(state: &AppState, ctx: &RequestContext, id: Uuid) -> ApiResult<DealOut> {
+    let d = service::movement::visible_deal(&state.db, ctx, id).await?;
+    let (cards, _) = service::deal::api_page(&state.db, ctx, None, None, None, Some(d.id - 1), 1).await?;
+    let card = cards.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)?;
+    Ok(deal_out(card, &service::deal::win_rates(&state.db).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/deals/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = DealOut), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn deal(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<DealOut>> {
+    Ok(Json(one_deal(&state, &ctx, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/deals/{id}/moves", params(("id" = Uuid, Path)), request_body = MoveRequest,
+    responses((status = 200, body = MoveResponse, description = "moved"), (status = 202, body = MoveResponse, description = "pending_approval"),
+        (status = 422, body = MoveResponse, description = "blocked or forbidden"), (status = 409, body = Problem, description = "stale version"),
+        (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn move_deal(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+    Json(req): Json<MoveRequest>,
+) -> ApiResult<Response> {
+    let cmd = service::movement::MoveCommand {
+        deal: id,
+        to_stage: req.to_stage_id,
+        version: req.version,
+        reason: req.reason,
+        lost_reason: req.lost_reason,
+    };
+    let out = service::movement::move_deal(&state.db, &ctx, cmd).await?;
+    let blank = MoveResponse { outcome: String::new(), deal: None, missing: None, reason: None, approval_id: None };
+    let (status, body) = match out {
+        MoveOutcome::Moved { card } => {
+            let rates = service::deal::win_rates(&state.db).await?;
+            (StatusCode::OK, MoveResponse { outcome: "moved".into(), deal: Some(deal_out(card, &rates)), ..blank })
+        }
+        MoveOutcome::Blocked { missing } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            MoveResponse {
+                outcome: "blocked".into(),
+                missing: Some(
+                    missing
+                        .into_iter()
+                        .map(|m| {
+                            let code = m.code.strip_prefix("key_info.").unwrap_or(&m.code).to_owned();
+                            MissingOut { message: app::i18n::field_label(app::domain::locale::Locale::En, &code).to_owned(), code: m.code }
+                        })
+                        .collect(),
+                ),
+                ..blank
+            },
+        ),
+        MoveOutcome::Forbidden { reason } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, MoveResponse { outcome: "forbidden".into(), reason: Some(reason), ..blank })
+        }
+        MoveOutcome::PendingApproval { approval_id, .. } => {
+            (StatusCode::ACCEPTED, MoveResponse { outcome: "pending_approval".into(), approval_id: Some(approval_id), ..blank })
+        }
+    };
+    Ok((status, Json(body)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/deals/{id}/history", params(("id" = Uuid, Path)), responses((status = 200, body = [HistoryOut]), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn history(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<HistoryOut>>> {
+    let rows: Vec<HistoryRow> = service::deal::history(&state.db, &ctx, id).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|h| HistoryOut {
+                at: h.at,
+                actor: h.actor,
+                kind: h.kind,
+                from_stage_id: h.from_stage.map(|s| s.id),
+                to_stage_id: h.to_stage.map(|s| s.id),
+                old_amount_minor: h.old_amount_fen,
+                new_amount_minor: h.new_amount_fen,
+                old_close_date: h.old_close_date,
+                new_close_date: h.new_close_date,
+                note: h.note,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ApprovalQuery {
+    /// pending | approved | rejected
+    status: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/approvals", params(ApprovalQuery), responses((status = 200, body = [ApprovalOut])), security(("bearer" = [])))]
+pub async fn approvals(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<ApprovalQuery>,
+) -> ApiResult<Json<Vec<ApprovalOut>>> {
+    let rows = service::approval::list(&state.db, &ctx, q.status.as_deref()).await?;
+    Ok(Json(rows.into_iter().map(approval_out).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/approvals/{id}/decision", params(("id" = Uuid, Path)), request_body = DecisionRequest,
+    responses((status = 200, body = ApprovalOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn decide(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+    Json(req): Json<DecisionRequest>,
+) -> ApiResult<Json<ApprovalOut>> {
+    let approve = match req.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::validation("decision", "use approve or reject").into()),
+    };
+    Ok(Json(approval_out(service::approval::decide(&state.db, &ctx, id, approve, req.comment).await?)))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct BoardQuery {
+    pipeline_id: Option<Uuid>,
+    owner_id: Option<Uuid>,
+    team_id: Option<Uuid>,
+    /// m3 | m6 | m9 | m12 | later
+    close: Option<String>,
+    min_minor: Option<i64>,
+    max_minor: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/board", params(BoardQuery), responses((status = 200, body = BoardOut)), security(("bearer" = [])))]
+pub async fn board(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<BoardQuery>,
+) -> ApiResult<Json<BoardOut>> {
+    let f = BoardFilter {
+        pipeline: q.pipeline_id,
+        owner: q.owner_id,
+        team: q.team_id,
+        bucket: q.close,
+        min_fen: q.min_minor,
+        max_fen: q.max_minor,
+    };
+    let b: Board = service::board::board(&state.db, &ctx, &f).await?;
+    let rates = service::deal::win_rates(&state.db).await?;
+    Ok(Json(BoardOut {
+        pipeline_id: b.pipeline.id,
+        columns: b
+            .columns
+            .into_iter()
+            .map(|c| ColumnOut {
+                stage: StageOut {
+                    id: c.stage.id,
+                    name: c.stage.name_en,
+                    name_zh: c.stage.name_zh,
+                    position: c.stage.position,
+                    win_rate_pct: c.stage.win_rate_pct,
+                    kind: c.stage.kind,
+                },
+                count: c.count,
+                amount_minor: c.amount_fen,
+                weighted_minor: c.weighted_fen,
+                cards: c.cards.into_iter().map(|d| deal_out(d, &rates)).collect(),
+            })
+            .collect(),
+    }))
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(c) = api.components.as_mut() {
+            c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board."),
+    paths(token, pipelines, deals, deal, move_deal, history, approvals, decide, board),
+    components(schemas(Problem, TokenRequest, TokenResponse, StageOut, PipelineOut, DealOut, DealPageOut, MoveRequest, MissingOut, MoveResponse, HistoryOut, ApprovalOut, DecisionRequest, ColumnOut, BoardOut)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/token", post(token))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/pipelines", get(pipelines))
+        .route("/api/v1/deals", get(deals))
+        .route("/api/v1/deals/{id}", get(deal))
+        .route("/api/v1/deals/{id}/moves", post(move_deal))
+        .route("/api/v1/deals/{id}/history", get(history))
+        .route("/api/v1/approvals", get(approvals))
+        .route("/api/v1/approvals/{id}/decision", post(decide))
+        .route("/api/v1/board", get(board))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_openapi_document_lists_every_route() {
+        use utoipa::OpenApi;
+        let doc = super::ApiDoc::openapi();
+        let json = serde_json::to_value(&doc).unwrap();
+        assert_eq!(json["openapi"].as_str().unwrap().chars().next(), Some('3'));
+        let paths: Vec<&str> = json["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+        for p in [
+            "/api/v1/auth/token",
+            "/api/v1/pipelines",
+            "/api/v1/deals",
+            "/api/v1/deals/{id}",
+            "/api/v1/deals/{id}/moves",
+            "/api/v1/deals/{id}/history",
+            "/api/v1/approvals",
+            "/api/v1/approvals/{id}/decision",
+            "/api/v1/board",
+        ] {
+            assert!(paths.contains(&p), "{p} missing from the OpenAPI document");
+        }
+        assert!(json["components"]["securitySchemes"]["bearer"].is_object());
+    }
+}
