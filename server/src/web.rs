@@ -12,8 +12,18 @@ use tower_sessions::Session;
 
 /// Paths anyone may fetch without signing in.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/healthz" | "/api/login" | "/api/set_locale" | "/favicon.svg" | "/favicon.ico" | "/robots.txt")
-        || path.starts_with("/pkg/")
+    matches!(
+        path,
+        "/login"
+            | "/healthz"
+            | "/api/login"
+            | "/api/set_locale"
+            | "/api/v1/auth/token"
+            | "/api/v1/openapi.json"
+            | "/favicon.svg"
+            | "/favicon.ico"
+            | "/robots.txt"
+    ) || path.starts_with("/pkg/")
 }
 
 fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
