@@ -148,30 +148,18 @@ pub async fn decide(
         });
         match outcome {
             Outcome::Moved => {
-                let res = deal::Entity::update_many()
-                    .col_expr(deal::Column::StageId, Expr::value(to.id))
-                    .col_expr(deal::Column::StageEnteredAt, Expr::value(now))
-                    .col_expr(deal::Column::UpdatedAt, Expr::value(now))
-                    .col_expr(deal::Column::Version, Expr::col(deal::Column::Version).add(1))
-                    .filter(deal::Column::Id.eq(d.id))
-                    .filter(deal::Column::Version.eq(d.version))
-                    .exec(txn)
-                    .await
-                    .map_err(db_err)?;
-                if res.rows_affected != 1 {
-                    return Err(AppError::Conflict);
-                }
-                deal_history::Entity::insert(deal_history::ActiveModel {
-                    deal_id: Set(d.id),
-                    at: Set(now),
-                    actor_id: Set(Some(ctx.user_id)),
-                    kind: Set("moved".into()),
-                    from_stage_id: Set(Some(d.stage_id)),
-                    to_stage_id: Set(Some(to.id)),
-                    note: Set(comment.clone()),
-                    approval_id: Set(Some(a.id)),
-                    ..Default::default()
-                })
+                // The same write as every other move: version guard, stage, history.
+                let lost = if to.kind == "lost" { a.reason.clone() } else { None };
+                super::movement::apply_move(txn, &d, &to, lost).await?;
+                deal_history::Entity::insert(super::movement::history(
+                    d.id,
+                    ctx.user_id,
+                    "moved",
+                    d.stage_id,
+                    to.id,
+                    comment.clone(),
+                    Some(a.id),
+                ))
                 .exec(txn)
                 .await
                 .map_err(db_err)?;

@@ -72,7 +72,7 @@ pub async fn visible_deal<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: 
 }
 
 #[allow(clippy::too_many_arguments)]
-fn history(
+pub(crate) fn history(
     deal_id: i32,
     actor: i32,
     kind: &str,
@@ -108,7 +108,12 @@ fn forbid_code(r: ForbidReason) -> &'static str {
 }
 
 /// Writes the move itself; the version guard makes a concurrent writer lose cleanly.
-async fn apply_move<C: ConnectionTrait>(db: &C, d: &deal::Model, to: &stage::Model, lost_reason: Option<String>) -> Result<(), AppError> {
+pub(crate) async fn apply_move<C: ConnectionTrait>(
+    db: &C,
+    d: &deal::Model,
+    to: &stage::Model,
+    lost_reason: Option<String>,
+) -> Result<(), AppError> {
     let now = Utc::now();
     let mut q = deal::Entity::update_many()
         .col_expr(deal::Column::StageId, Expr::value(to.id))
