@@ -4,7 +4,7 @@ use crate::domain::dto::{AccountPage, AccountRow};
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{account, contact, deal, stage, team, user};
+use crate::ssr::entity::{account, contact, deal, stage, team};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use std::collections::HashMap;
@@ -73,14 +73,7 @@ pub async fn list(
         .into_iter()
         .collect();
     let owner_ids: Vec<i32> = accounts.iter().map(|a| a.owner_id).collect();
-    let users: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(owner_ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let users = super::user_names(db, owner_ids).await?;
     let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
     let rows = accounts
         .into_iter()

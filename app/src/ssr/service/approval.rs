@@ -7,7 +7,7 @@ use crate::domain::error::AppError;
 use crate::domain::gate::{MoveInput, Outcome};
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{account, approval, deal, deal_history, stage, user};
+use crate::ssr::entity::{approval, deal, deal_history, stage, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -53,23 +53,9 @@ async fn rows_to_dto<C: ConnectionTrait>(db: &C, rows: Vec<approval::Model>) -> 
         .map(|d| (d.id, d))
         .collect();
     let acct_ids: Vec<i32> = deals.values().map(|d| d.account_id).collect();
-    let accounts: HashMap<i32, String> = account::Entity::find()
-        .filter(account::Column::Id.is_in(acct_ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|a| (a.id, a.name))
-        .collect();
+    let accounts = super::account_names(db, acct_ids).await?;
     let user_ids: Vec<i32> = rows.iter().flat_map(|a| [Some(a.requested_by), a.approver_id]).flatten().collect();
-    let users: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(user_ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let users = super::user_names(db, user_ids).await?;
     let stage_ids: Vec<i32> = rows.iter().flat_map(|a| [a.from_stage_id, a.to_stage_id]).flatten().collect();
     let stages: HashMap<i32, stage::Model> = stage::Entity::find()
         .filter(stage::Column::Id.is_in(stage_ids))

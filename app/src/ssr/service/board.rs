@@ -5,7 +5,7 @@ use crate::domain::dto::{bucket_bounds, initials, weighted_fen, Board, BoardColu
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{account, approval, deal, deal_key_info, pipeline, stage, team, user};
+use crate::ssr::entity::{approval, deal, deal_key_info, pipeline, stage, team, user};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
@@ -65,22 +65,8 @@ pub async fn cards<C: ConnectionTrait>(
     let ids: Vec<i32> = deals.iter().map(|d| d.id).collect();
     let acct_ids: Vec<i32> = deals.iter().map(|d| d.account_id).collect();
     let owner_ids: Vec<i32> = deals.iter().map(|d| d.owner_id).collect();
-    let accounts: HashMap<i32, String> = account::Entity::find()
-        .filter(account::Column::Id.is_in(acct_ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|a| (a.id, a.name))
-        .collect();
-    let owners: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(owner_ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let accounts = super::account_names(db, acct_ids).await?;
+    let owners = super::user_names(db, owner_ids).await?;
     let complete: HashMap<i32, i16> = deal_key_info::Entity::find()
         .filter(deal_key_info::Column::DealId.is_in(ids.clone()))
         .all(db)
@@ -124,6 +110,24 @@ pub async fn cards<C: ConnectionTrait>(
         .collect())
 }
 
+/// (count, Σ amount) per stage of a pipeline over the deals matching `cond`, summed by the
+/// database; the dashboard summary and the board columns share it.
+pub async fn stage_sums<C: ConnectionTrait>(db: &C, pipeline_id: i32, cond: Condition) -> Result<HashMap<i32, (i64, i64)>, AppError> {
+    let sums: Vec<(i32, i64, i64)> = deal::Entity::find()
+        .filter(deal::Column::PipelineId.eq(pipeline_id))
+        .filter(cond)
+        .select_only()
+        .column(deal::Column::StageId)
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "s")
+        .group_by(deal::Column::StageId)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    Ok(sums.into_iter().map(|(s, n, a)| (s, (n, a))).collect())
+}
+
 pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFilter) -> Result<Board, AppError> {
     let p = resolve_pipeline(db, f.pipeline).await?;
     let pipelines = pipeline::Entity::find().order_by_asc(pipeline::Column::Position).all(db).await.map_err(db_err)?;
@@ -134,19 +138,7 @@ pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFi
         .await
         .map_err(db_err)?;
     let cond = filter_condition(db, ctx, f).await?;
-    let sums: Vec<(i32, i64, i64)> = deal::Entity::find()
-        .filter(deal::Column::PipelineId.eq(p.id))
-        .filter(cond.clone())
-        .select_only()
-        .column(deal::Column::StageId)
-        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
-        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "s")
-        .group_by(deal::Column::StageId)
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(db_err)?;
-    let by_stage: HashMap<i32, (i64, i64)> = sums.into_iter().map(|(s, n, a)| (s, (n, a))).collect();
+    let by_stage = stage_sums(db, p.id, cond.clone()).await?;
     let stage_map: HashMap<i32, stage::Model> = stages.iter().map(|s| (s.id, s.clone())).collect();
     let mut columns = Vec::with_capacity(stages.len());
     for s in &stages {

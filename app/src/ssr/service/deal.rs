@@ -67,22 +67,8 @@ async fn hydrate_rows(db: &DatabaseConnection, deals: Vec<deal::Model>) -> Resul
         v.dedup();
         v
     };
-    let accounts: HashMap<i32, String> = account::Entity::find()
-        .filter(account::Column::Id.is_in(ids(|d| d.account_id)))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|a| (a.id, a.name))
-        .collect();
-    let users: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids(|d| d.owner_id)))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let accounts = super::account_names(db, ids(|d| d.account_id)).await?;
+    let users = super::user_names(db, ids(|d| d.owner_id)).await?;
     let teams: HashMap<i32, String> = team::Entity::find()
         .filter(team::Column::Id.is_in(ids(|d| d.team_id)))
         .all(db)
@@ -136,19 +122,7 @@ pub async fn pipeline_summary(db: &DatabaseConnection, ctx: &RequestContext) -> 
         .all(db)
         .await
         .map_err(db_err)?;
-    let sums: Vec<(i32, i64, i64)> = deal::Entity::find()
-        .filter(deal::Column::PipelineId.eq(p.id))
-        .filter(deal_visibility(&ctx.visibility))
-        .select_only()
-        .column(deal::Column::StageId)
-        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
-        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "s")
-        .group_by(deal::Column::StageId)
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(db_err)?;
-    let by_stage: HashMap<i32, (i64, i64)> = sums.into_iter().map(|(s, n, a)| (s, (n, a))).collect();
+    let by_stage = super::board::stage_sums(db, p.id, deal_visibility(&ctx.visibility)).await?;
     let stages = stages
         .iter()
         .map(|s| {
@@ -183,14 +157,7 @@ pub async fn history(
         .await
         .map_err(db_err)?;
     let actor_ids: Vec<i32> = rows.iter().filter_map(|h| h.actor_id).collect();
-    let actors: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(actor_ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let actors = super::user_names(db, actor_ids).await?;
     let stages: HashMap<i32, stage::Model> = stage::Entity::find()
         .filter(stage::Column::PipelineId.eq(d.pipeline_id))
         .all(db)

@@ -12,7 +12,22 @@ use crate::domain::role::Visibility;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition};
 
-use super::entity::{deal as deal_e, deal_member};
+use super::entity::{account as account_e, deal as deal_e, deal_member, user as user_e};
+use crate::domain::error::AppError;
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+
+/// Display names of users by internal id: one query for a whole page of rows.
+pub async fn user_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
+    let rows = user_e::Entity::find().filter(user_e::Column::Id.is_in(ids)).all(db).await.map_err(super::db_err)?;
+    Ok(rows.into_iter().map(|u| (u.id, u.name)).collect())
+}
+
+/// Account names by internal id, likewise.
+pub async fn account_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
+    let rows = account_e::Entity::find().filter(account_e::Column::Id.is_in(ids)).all(db).await.map_err(super::db_err)?;
+    Ok(rows.into_iter().map(|a| (a.id, a.name)).collect())
+}
 
 /// The visibility rule as a filter on `deals`.
 pub fn deal_visibility(v: &Visibility) -> Condition {
