@@ -49,6 +49,10 @@ fn percent_encode(s: &str) -> String {
 /// to someone not signed in (401 for API calls, a redirect to the login page otherwise).
 pub async fn auth(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
+    // Static files need neither a user nor a language: skip the session and database work.
+    if path.starts_with("/pkg/") || matches!(path.as_str(), "/favicon.svg" | "/favicon.ico" | "/robots.txt") {
+        return next.run(req).await;
+    }
     let mut uid: Option<i32> = session.get(SESSION_USER_KEY).await.ok().flatten();
     if uid.is_none() && path.starts_with("/api/v1/") {
         uid = crate::rest::bearer_user(&state, req.headers()).await;
