@@ -244,6 +244,8 @@ async fn concurrent_movers_lose_no_update() {
         .exec(&db)
         .await
         .unwrap();
+    // That direct write bypassed the service: bring the running totals back in line.
+    app::ssr::service::totals::rebuild(&db).await.unwrap();
     let deals: Vec<deal::Model> = deal::Entity::find().filter(deal::Column::Id.is_in(deals.iter().map(|d| d.id))).all(&db).await.unwrap();
     // Complete key information so every forward step is allowed.
     for d in &deals {
@@ -328,6 +330,14 @@ async fn concurrent_movers_lose_no_update() {
         moves_seen += since.len() as u32;
     }
     assert_eq!(moves_seen, total);
+    // Concurrent writers kept the running totals exact.
+    let all = app::domain::role::Visibility { all: true, team_ids: vec![], member_user_id: None };
+    let use_totals = app::ssr::service::totals::stage_sums(&db, s[0].pipeline_id, &all, Default::default()).await.unwrap();
+    let mut use_totals: Vec<_> = use_totals.into_iter().filter(|(_, v)| v.0 != 0).collect();
+    use_totals.sort();
+    let mut raw: Vec<_> = app::ssr::service::totals::raw_visible_sums(&db, s[0].pipeline_id, &all).await.unwrap().into_iter().collect();
+    raw.sort();
+    assert_eq!(use_totals, raw);
 }
 
 #[tokio::test]

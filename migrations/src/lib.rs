@@ -3,12 +3,19 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_init;
 mod m20261122_000002_gate;
+mod m20261122_000003_totals;
+
+pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_init::Migration), Box::new(m20261122_000002_gate::Migration)]
+        vec![
+            Box::new(m20261122_000001_init::Migration),
+            Box::new(m20261122_000002_gate::Migration),
+            Box::new(m20261122_000003_totals::Migration),
+        ]
     }
 }

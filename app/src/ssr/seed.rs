@@ -677,6 +677,7 @@ pub async fn generate(
         start = end;
     }
     reset_sequences(db).await?;
+    crate::ssr::service::totals::rebuild(db).await?;
     Ok(sum)
 }
 

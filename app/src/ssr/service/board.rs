@@ -1,14 +1,13 @@
 //! The funnel board: per-stage totals from the database and the first cards of each column.
 use super::deal::stage_ref;
-use super::deal_visibility;
+use super::{deal_visibility, totals};
 use crate::domain::dto::{bucket_bounds, initials, weighted_fen, Board, BoardColumn, BoardFilter, Choice, DealCard, PipelineRef};
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{approval, deal, deal_key_info, pipeline, stage, team, user};
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
 
 /// Cards per column in one page; a column never loads all its cards at once.
@@ -27,15 +26,24 @@ async fn resolve_pipeline<C: ConnectionTrait>(db: &C, id: Option<uuid::Uuid>) ->
     q.one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)
 }
 
+/// Internal id of a user by uuid; an unknown uuid gives -1 so the filter matches nothing.
+async fn user_id<C: ConnectionTrait>(db: &C, u: Option<uuid::Uuid>) -> Result<Option<i32>, AppError> {
+    let Some(u) = u else { return Ok(None) };
+    Ok(Some(user::Entity::find().filter(user::Column::Uuid.eq(u)).one(db).await.map_err(db_err)?.map_or(-1, |u| u.id)))
+}
+
+async fn team_id<C: ConnectionTrait>(db: &C, t: Option<uuid::Uuid>) -> Result<Option<i32>, AppError> {
+    let Some(t) = t else { return Ok(None) };
+    Ok(Some(team::Entity::find().filter(team::Column::Uuid.eq(t)).one(db).await.map_err(db_err)?.map_or(-1, |t| t.id)))
+}
+
 /// The filter as a condition on `deals` (visibility always included).
 async fn filter_condition<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFilter) -> Result<Condition, AppError> {
     let mut c = Condition::all().add(deal_visibility(&ctx.visibility));
-    if let Some(o) = f.owner {
-        let id = user::Entity::find().filter(user::Column::Uuid.eq(o)).one(db).await.map_err(db_err)?.map_or(-1, |u| u.id);
+    if let Some(id) = user_id(db, f.owner).await? {
         c = c.add(deal::Column::OwnerId.eq(id));
     }
-    if let Some(t) = f.team {
-        let id = team::Entity::find().filter(team::Column::Uuid.eq(t)).one(db).await.map_err(db_err)?.map_or(-1, |t| t.id);
+    if let Some(id) = team_id(db, f.team).await? {
         c = c.add(deal::Column::TeamId.eq(id));
     }
     if let Some((lo, hi)) = f.bucket.as_deref().and_then(|b| bucket_bounds(b, Utc::now().date_naive())) {
@@ -110,24 +118,6 @@ pub async fn cards<C: ConnectionTrait>(
         .collect())
 }
 
-/// (count, Σ amount) per stage of a pipeline over the deals matching `cond`, summed by the
-/// database; the dashboard summary and the board columns share it.
-pub async fn stage_sums<C: ConnectionTrait>(db: &C, pipeline_id: i32, cond: Condition) -> Result<HashMap<i32, (i64, i64)>, AppError> {
-    let sums: Vec<(i32, i64, i64)> = deal::Entity::find()
-        .filter(deal::Column::PipelineId.eq(pipeline_id))
-        .filter(cond)
-        .select_only()
-        .column(deal::Column::StageId)
-        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
-        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "s")
-        .group_by(deal::Column::StageId)
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(db_err)?;
-    Ok(sums.into_iter().map(|(s, n, a)| (s, (n, a))).collect())
-}
-
 pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFilter) -> Result<Board, AppError> {
     let p = resolve_pipeline(db, f.pipeline).await?;
     let pipelines = pipeline::Entity::find().order_by_asc(pipeline::Column::Position).all(db).await.map_err(db_err)?;
@@ -138,7 +128,13 @@ pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFi
         .await
         .map_err(db_err)?;
     let cond = filter_condition(db, ctx, f).await?;
-    let by_stage = stage_sums(db, p.id, cond.clone()).await?;
+    let by_stage = if f.bucket.is_some() || f.min_fen.is_some() || f.max_fen.is_some() {
+        // Date buckets move with today and amount ranges are arbitrary: aggregate the rows.
+        totals::raw_stage_sums(db, cond.clone().add(deal::Column::PipelineId.eq(p.id))).await?
+    } else {
+        let narrow = totals::Narrow { owner_id: user_id(db, f.owner).await?, team_id: team_id(db, f.team).await? };
+        totals::stage_sums(db, p.id, &ctx.visibility, narrow).await?
+    };
     let stage_map: HashMap<i32, stage::Model> = stages.iter().map(|s| (s.id, s.clone())).collect();
     let mut columns = Vec::with_capacity(stages.len());
     for s in &stages {
@@ -152,11 +148,17 @@ pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFi
             cards: cards(db, deals, &stage_map).await?,
         });
     }
-    // Owners to filter by: the people whose deals this user can see.
-    let owner_ids =
-        deal::Entity::find().select_only().column(deal::Column::OwnerId).distinct().filter(deal_visibility(&ctx.visibility)).into_query();
-    let owners = user::Entity::find()
-        .filter(user::Column::Id.in_subquery(owner_ids))
+    // Owners to filter by: the people whose deals this user can see. Read from users, not
+    // from a DISTINCT over the deals (which scanned every visible deal on each render).
+    let mut uq = user::Entity::find().filter(user::Column::Role.is_in(["rep", "manager", "presales"]));
+    if !ctx.visibility.all {
+        let mut c = Condition::any().add(user::Column::TeamId.is_in(ctx.visibility.team_ids.clone()));
+        if let Some(u) = ctx.visibility.member_user_id {
+            c = c.add(user::Column::Id.eq(u));
+        }
+        uq = uq.filter(c);
+    }
+    let owners = uq
         .order_by_asc(user::Column::Name)
         .all(db)
         .await

@@ -122,7 +122,7 @@ pub async fn pipeline_summary(db: &DatabaseConnection, ctx: &RequestContext) -> 
         .all(db)
         .await
         .map_err(db_err)?;
-    let by_stage = super::board::stage_sums(db, p.id, deal_visibility(&ctx.visibility)).await?;
+    let by_stage = super::totals::stage_sums(db, p.id, &ctx.visibility, Default::default()).await?;
     let stages = stages
         .iter()
         .map(|s| {
@@ -221,6 +221,8 @@ pub async fn update_facts(
     if res.rows_affected != 1 {
         return Err(AppError::Conflict);
     }
+    let after = deal::Model { amount_fen, ..d.clone() };
+    super::totals::bump(txn, super::totals::diff(Some(&d), Some(&after))).await?;
     let base = deal_history::ActiveModel { deal_id: Set(d.id), at: Set(now), actor_id: Set(Some(ctx.user_id)), ..Default::default() };
     if d.amount_fen != amount_fen {
         let mut h = base.clone();

@@ -6,6 +6,7 @@ pub mod board;
 pub mod deal;
 pub mod keyinfo;
 pub mod movement;
+pub mod totals;
 pub mod user;
 
 use crate::domain::role::Visibility;

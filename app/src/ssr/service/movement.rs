@@ -126,11 +126,11 @@ pub(crate) async fn apply_move<C: ConnectionTrait>(
         q = q.col_expr(deal::Column::LostReason, Expr::value(Option::<String>::None));
     }
     let res = q.filter(deal::Column::Id.eq(d.id)).filter(deal::Column::Version.eq(d.version)).exec(db).await.map_err(db_err)?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(AppError::Conflict)
+    if res.rows_affected != 1 {
+        return Err(AppError::Conflict);
     }
+    let after = deal::Model { stage_id: to.id, ..d.clone() };
+    super::totals::bump(db, super::totals::diff(Some(d), Some(&after))).await
 }
 
 pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveCommand) -> Result<MoveOutcome, AppError> {

@@ -1,0 +1,186 @@
+//! Running deal totals per (pipeline, stage, team, owner). Every write that changes a deal's
+//! stage, amount, owner or team goes through `bump` in the same transaction, so the board's
+//! column sums read a few hundred summary rows instead of aggregating every deal.
+use super::deal_visibility;
+use crate::domain::error::AppError;
+use crate::domain::role::Visibility;
+use crate::ssr::db_err;
+use crate::ssr::entity::{deal, deal_member, deal_total};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub pipeline_id: i32,
+    pub stage_id: i32,
+    pub team_id: i32,
+    pub owner_id: i32,
+}
+
+impl Key {
+    pub fn of(d: &deal::Model) -> Key {
+        Key { pipeline_id: d.pipeline_id, stage_id: d.stage_id, team_id: d.team_id, owner_id: d.owner_id }
+    }
+}
+
+/// Applies (key, Δcount, Δamount) changes. Keys are written in sorted order so two
+/// transactions touching the same rows lock them in the same order (no PostgreSQL deadlock).
+pub async fn bump<C: ConnectionTrait>(db: &C, mut changes: Vec<(Key, i64, i64)>) -> Result<(), AppError> {
+    changes.sort_by_key(|c| c.0);
+    for (k, dn, da) in changes {
+        if dn == 0 && da == 0 {
+            continue;
+        }
+        let row = deal_total::ActiveModel {
+            pipeline_id: Set(k.pipeline_id),
+            stage_id: Set(k.stage_id),
+            team_id: Set(k.team_id),
+            owner_id: Set(k.owner_id),
+            n: Set(dn),
+            amount_fen: Set(da),
+        };
+        deal_total::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([
+                    deal_total::Column::PipelineId,
+                    deal_total::Column::StageId,
+                    deal_total::Column::TeamId,
+                    deal_total::Column::OwnerId,
+                ])
+                .value(deal_total::Column::N, Expr::col((deal_total::Entity, deal_total::Column::N)).add(Expr::cust("excluded.n")))
+                .value(
+                    deal_total::Column::AmountFen,
+                    Expr::col((deal_total::Entity, deal_total::Column::AmountFen)).add(Expr::cust("excluded.amount_fen")),
+                )
+                .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// The changes that turn deal `before` into `after` (either may be absent: create/delete).
+pub fn diff(before: Option<&deal::Model>, after: Option<&deal::Model>) -> Vec<(Key, i64, i64)> {
+    let mut out = Vec::with_capacity(2);
+    match (before, after) {
+        (Some(b), Some(a)) if Key::of(b) == Key::of(a) => out.push((Key::of(a), 0, a.amount_fen - b.amount_fen)),
+        (b, a) => {
+            if let Some(b) = b {
+                out.push((Key::of(b), -1, -b.amount_fen));
+            }
+            if let Some(a) = a {
+                out.push((Key::of(a), 1, a.amount_fen));
+            }
+        }
+    }
+    out
+}
+
+/// Recomputes the table from `deals` (after bulk loads that bypass the services).
+pub async fn rebuild<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared("DELETE FROM deal_totals").await?;
+    db.execute_unprepared(migrations::REBUILD_DEAL_TOTALS).await?;
+    Ok(())
+}
+
+/// Optional narrowing of the totals to one owner and/or team.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Narrow {
+    pub owner_id: Option<i32>,
+    pub team_id: Option<i32>,
+}
+
+/// (count, Σ amount) per stage over the deals this user may see, exact: the team arm of the
+/// visibility rule reads the summary; the member arm (deals of other teams the user works
+/// on) is a small indexed query over deal_members.
+pub async fn stage_sums<C: ConnectionTrait>(
+    db: &C,
+    pipeline_id: i32,
+    vis: &Visibility,
+    narrow: Narrow,
+) -> Result<HashMap<i32, (i64, i64)>, AppError> {
+    let mut q = deal_total::Entity::find().filter(deal_total::Column::PipelineId.eq(pipeline_id));
+    if let Some(o) = narrow.owner_id {
+        q = q.filter(deal_total::Column::OwnerId.eq(o));
+    }
+    if let Some(t) = narrow.team_id {
+        q = q.filter(deal_total::Column::TeamId.eq(t));
+    }
+    let mut out: HashMap<i32, (i64, i64)> = HashMap::new();
+    let team_arm = vis.all || !vis.team_ids.is_empty();
+    if team_arm {
+        if !vis.all {
+            q = q.filter(deal_total::Column::TeamId.is_in(vis.team_ids.clone()));
+        }
+        let rows: Vec<(i32, i64, i64)> = q
+            .select_only()
+            .column(deal_total::Column::StageId)
+            .column_as(Expr::cust("CAST(COALESCE(SUM(n), 0) AS BIGINT)"), "n")
+            .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "s")
+            .group_by(deal_total::Column::StageId)
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(db_err)?;
+        for (s, n, a) in rows {
+            let e = out.entry(s).or_default();
+            e.0 += n;
+            e.1 += a;
+        }
+    }
+    if let (false, Some(u)) = (vis.all, vis.member_user_id) {
+        let mut c = Condition::all().add(deal::Column::PipelineId.eq(pipeline_id)).add(
+            deal::Column::Id.in_subquery(
+                Query::select()
+                    .column(deal_member::Column::DealId)
+                    .from(deal_member::Entity)
+                    .and_where(Expr::col(deal_member::Column::UserId).eq(u))
+                    .to_owned(),
+            ),
+        );
+        if !vis.team_ids.is_empty() {
+            c = c.add(deal::Column::TeamId.is_not_in(vis.team_ids.clone()));
+        }
+        if let Some(o) = narrow.owner_id {
+            c = c.add(deal::Column::OwnerId.eq(o));
+        }
+        if let Some(t) = narrow.team_id {
+            c = c.add(deal::Column::TeamId.eq(t));
+        }
+        for (s, (n, a)) in raw_stage_sums(db, c).await? {
+            let e = out.entry(s).or_default();
+            e.0 += n;
+            e.1 += a;
+        }
+    }
+    Ok(out)
+}
+
+/// The same sums aggregated from `deals` directly: used for filters the summary cannot
+/// answer (close-date buckets, amount ranges) and by the test that proves both agree.
+pub async fn raw_stage_sums<C: ConnectionTrait>(db: &C, cond: Condition) -> Result<HashMap<i32, (i64, i64)>, AppError> {
+    let sums: Vec<(i32, i64, i64)> = deal::Entity::find()
+        .filter(cond)
+        .select_only()
+        .column(deal::Column::StageId)
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "s")
+        .group_by(deal::Column::StageId)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    Ok(sums.into_iter().map(|(s, n, a)| (s, (n, a))).collect())
+}
+
+/// Raw sums for one pipeline under the visibility rule (for tests and fallbacks).
+pub async fn raw_visible_sums<C: ConnectionTrait>(
+    db: &C,
+    pipeline_id: i32,
+    vis: &Visibility,
+) -> Result<HashMap<i32, (i64, i64)>, AppError> {
+    raw_stage_sums(db, Condition::all().add(deal::Column::PipelineId.eq(pipeline_id)).add(deal_visibility(vis))).await
+}
