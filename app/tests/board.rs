@@ -52,7 +52,7 @@ async fn running_totals_equal_the_raw_aggregate_after_moves_and_edits() {
             writes += 1;
         } else if cur.kind == "open" {
             let lost = st.iter().find(|s| s.kind == "lost").unwrap();
-            let back = st.iter().filter(|s| s.kind == "open" && s.position < cur.position).last();
+            let back = st.iter().rfind(|s| s.kind == "open" && s.position < cur.position);
             let (to, reason, lost_reason) = match (i % 2, back) {
                 (0, Some(b)) => (b, Some("re-qualify".to_owned()), None),
                 _ => (lost, None, Some("budget cut".to_owned())),

@@ -2,6 +2,8 @@
 mod cli;
 mod config;
 mod rest;
+#[cfg(test)]
+mod rest_tests;
 mod web;
 
 use app::ssr::{auth::LoginLimiter, db, seed, session_store::DbSessionStore, state::AppState};

@@ -101,6 +101,12 @@ pub struct DealOut {
     version: i32,
     key_info_complete: u8,
     pending_approval: bool,
+    /// Present on single-deal answers (GET/PATCH/POST), absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    key_info: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    forecast_category: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -206,6 +212,8 @@ fn deal_out(c: DealCard, rates: &HashMap<Uuid, (i32, String)>) -> DealOut {
         version: c.version,
         key_info_complete: c.key_complete,
         pending_approval: c.pending_approval,
+        key_info: None,
+        forecast_category: None,
     }
 }
 
@@ -309,7 +317,11 @@ async fn one_deal(state: &AppState, ctx: &RequestContext, id: Uuid) -> ApiResult
     let d = service::movement::visible_deal(&state.db, ctx, id).await?;
     let (cards, _) = service::deal::api_page(&state.db, ctx, None, None, None, Some(d.id - 1), 1).await?;
     let card = cards.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)?;
-    Ok(deal_out(card, &service::deal::win_rates(&state.db).await?))
+    let mut out = deal_out(card, &service::deal::win_rates(&state.db).await?);
+    let (k, _) = service::keyinfo::get(&state.db, ctx, id).await?;
+    out.key_info = serde_json::to_value(k).ok();
+    out.forecast_category = d.forecast_category;
+    Ok(out)
 }
 
 #[utoipa::path(get, path = "/api/v1/deals/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = DealOut), (status = 404, body = Problem)), security(("bearer" = [])))]
@@ -479,6 +491,212 @@ pub async fn board(
     }))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct AccountOut {
+    id: Uuid,
+    name: String,
+    industry: String,
+    city: Option<String>,
+    headcount: Option<i32>,
+    revenue_minor: Option<i64>,
+    owner: String,
+    team: String,
+    contacts: u64,
+    open_deals: u64,
+}
+
+fn account_out(a: app::domain::dto::AccountRow) -> AccountOut {
+    AccountOut {
+        id: a.id,
+        name: a.name,
+        industry: a.industry,
+        city: a.city,
+        headcount: a.headcount,
+        revenue_minor: a.revenue_fen,
+        owner: a.owner,
+        team: a.team,
+        contacts: a.contacts,
+        open_deals: a.open_deals,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountPageOut {
+    accounts: Vec<AccountOut>,
+    total: u64,
+    page: u64,
+    per_page: u64,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct AccountQuery {
+    /// Matches name, industry or city.
+    q: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AccountIn {
+    name: String,
+    #[serde(default)]
+    industry: String,
+    city: Option<String>,
+    headcount: Option<i32>,
+    revenue_minor: Option<i64>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ContactOut {
+    id: Uuid,
+    account_id: Uuid,
+    name: String,
+    title: Option<String>,
+    department: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+fn contact_out(c: app::domain::dto::ContactRow) -> ContactOut {
+    ContactOut {
+        id: c.id,
+        account_id: c.account_id,
+        name: c.name,
+        title: c.title,
+        department: c.department,
+        phone: c.phone,
+        email: c.email,
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ContactIn {
+    name: String,
+    title: Option<String>,
+    department: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts", params(AccountQuery), responses((status = 200, body = AccountPageOut)), security(("bearer" = [])))]
+pub async fn accounts(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<AccountQuery>,
+) -> ApiResult<Json<AccountPageOut>> {
+    let p = service::account::list(&state.db, &ctx, q.q, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
+    Ok(Json(AccountPageOut { accounts: p.rows.into_iter().map(account_out).collect(), total: p.total, page: p.page, per_page: p.per_page }))
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts", request_body = AccountIn,
+    responses((status = 201, body = AccountOut), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn create_account(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(a): Json<AccountIn>,
+) -> ApiResult<(StatusCode, Json<AccountOut>)> {
+    let new = app::domain::dto::NewAccount {
+        name: a.name,
+        industry: a.industry,
+        city: a.city,
+        headcount: a.headcount,
+        revenue_fen: a.revenue_minor,
+    };
+    Ok((StatusCode::CREATED, Json(account_out(service::account::create(&state.db, &ctx, new).await?))))
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/contacts", params(("id" = Uuid, Path)),
+    responses((status = 200, body = [ContactOut]), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn contacts(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<ContactOut>>> {
+    Ok(Json(service::account::contacts(&state.db, &ctx, id).await?.into_iter().map(contact_out).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/contacts", params(("id" = Uuid, Path)), request_body = ContactIn,
+    responses((status = 201, body = ContactOut), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn create_contact(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+    Json(c): Json<ContactIn>,
+) -> ApiResult<(StatusCode, Json<ContactOut>)> {
+    let new = app::domain::dto::NewContact { name: c.name, title: c.title, department: c.department, phone: c.phone, email: c.email };
+    Ok((StatusCode::CREATED, Json(contact_out(service::account::create_contact(&state.db, &ctx, id, new).await?))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DealIn {
+    name: String,
+    account_id: Uuid,
+    pipeline_id: Option<Uuid>,
+    owner_id: Option<Uuid>,
+    amount_minor: i64,
+    currency: Option<String>,
+    expected_close_date: NaiveDate,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DealPatchIn {
+    /// The version read; a stale one answers 409.
+    version: i32,
+    name: Option<String>,
+    amount_minor: Option<i64>,
+    expected_close_date: Option<NaiveDate>,
+    /// commit | best_case | next_quarter | pipeline, or "" to clear
+    forecast_category: Option<String>,
+    winner: Option<String>,
+    lost_reason: Option<String>,
+    /// Key-information fields to change (merge-patch: absent fields stay as they are).
+    #[schema(value_type = Option<Object>)]
+    key_info: Option<serde_json::Value>,
+}
+
+#[utoipa::path(post, path = "/api/v1/deals", request_body = DealIn,
+    responses((status = 201, body = DealOut), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn create_deal(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(d): Json<DealIn>,
+) -> ApiResult<(StatusCode, Json<DealOut>)> {
+    let new = app::domain::dto::NewDeal {
+        name: d.name,
+        account: d.account_id,
+        pipeline: d.pipeline_id,
+        owner: d.owner_id,
+        amount_fen: d.amount_minor,
+        currency: d.currency,
+        close_date: d.expected_close_date,
+    };
+    let created = service::deal::create(&state.db, &ctx, new).await?;
+    Ok((StatusCode::CREATED, Json(one_deal(&state, &ctx, created.uuid).await?)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/deals/{id}", params(("id" = Uuid, Path)), request_body = DealPatchIn,
+    responses((status = 200, body = DealOut), (status = 404, body = Problem), (status = 409, body = Problem, description = "stale version"),
+        (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn patch_deal(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+    Json(p): Json<DealPatchIn>,
+) -> ApiResult<Json<DealOut>> {
+    let patch = app::domain::dto::DealPatch {
+        version: p.version,
+        name: p.name,
+        amount_fen: p.amount_minor,
+        close_date: p.expected_close_date,
+        forecast_category: p.forecast_category,
+        winner: p.winner,
+        lost_reason: p.lost_reason,
+        key_info: p.key_info,
+    };
+    service::deal::patch(&state.db, &ctx, id, patch).await?;
+    Ok(Json(one_deal(&state, &ctx, id).await?))
+}
+
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
@@ -493,8 +711,8 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board."),
-    paths(token, pipelines, deals, deal, move_deal, history, approvals, decide, board),
-    components(schemas(Problem, TokenRequest, TokenResponse, StageOut, PipelineOut, DealOut, DealPageOut, MoveRequest, MissingOut, MoveResponse, HistoryOut, ApprovalOut, DecisionRequest, ColumnOut, BoardOut)),
+    paths(token, pipelines, accounts, create_account, contacts, create_contact, deals, create_deal, deal, patch_deal, move_deal, history, approvals, decide, board),
+    components(schemas(Problem, TokenRequest, TokenResponse, StageOut, PipelineOut, DealOut, DealPageOut, MoveRequest, MissingOut, MoveResponse, HistoryOut, ApprovalOut, DecisionRequest, ColumnOut, BoardOut, AccountOut, AccountPageOut, AccountIn, ContactOut, ContactIn, DealIn, DealPatchIn)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -508,8 +726,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/token", post(token))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/pipelines", get(pipelines))
-        .route("/api/v1/deals", get(deals))
-        .route("/api/v1/deals/{id}", get(deal))
+        .route("/api/v1/accounts", get(accounts).post(create_account))
+        .route("/api/v1/accounts/{id}/contacts", get(contacts).post(create_contact))
+        .route("/api/v1/deals", get(deals).post(create_deal))
+        .route("/api/v1/deals/{id}", get(deal).patch(patch_deal))
         .route("/api/v1/deals/{id}/moves", post(move_deal))
         .route("/api/v1/deals/{id}/history", get(history))
         .route("/api/v1/approvals", get(approvals))
@@ -536,6 +756,8 @@ mod tests {
             "/api/v1/approvals",
             "/api/v1/approvals/{id}/decision",
             "/api/v1/board",
+            "/api/v1/accounts",
+            "/api/v1/accounts/{id}/contacts",
         ] {
             assert!(paths.contains(&p), "{p} missing from the OpenAPI document");
         }

@@ -311,3 +311,63 @@ pub struct DealFacts {
     pub close_date: NaiveDate,
     pub version: i32,
 }
+
+/// A new account: name required; the creator's team owns it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewAccount {
+    pub name: String,
+    pub industry: String,
+    pub city: Option<String>,
+    pub headcount: Option<i32>,
+    pub revenue_fen: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewContact {
+    pub name: String,
+    pub title: Option<String>,
+    pub department: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContactRow {
+    pub id: uuid::Uuid,
+    pub account_id: uuid::Uuid,
+    pub name: String,
+    pub title: Option<String>,
+    pub department: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A new deal. It always starts in the first stage of its pipeline: later stages are reached
+/// through the gate, never by creation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewDeal {
+    pub name: String,
+    pub account: uuid::Uuid,
+    pub pipeline: Option<uuid::Uuid>,
+    /// Defaults to the creator; a manager may assign one of their team's reps.
+    pub owner: Option<uuid::Uuid>,
+    pub amount_fen: i64,
+    pub currency: Option<String>,
+    pub close_date: NaiveDate,
+}
+
+/// A partial update of a deal, guarded by `version`. `key_info` is a JSON object whose
+/// fields overwrite only those fields (merge-patch), so a client never blanks what it did
+/// not send.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DealPatch {
+    pub version: i32,
+    pub name: Option<String>,
+    pub amount_fen: Option<i64>,
+    pub close_date: Option<NaiveDate>,
+    /// commit | best_case | next_quarter | pipeline; "" clears the owner's choice.
+    pub forecast_category: Option<String>,
+    pub winner: Option<String>,
+    pub lost_reason: Option<String>,
+    pub key_info: Option<serde_json::Value>,
+}

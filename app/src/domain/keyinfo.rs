@@ -178,6 +178,25 @@ impl KeyInfo {
     }
 }
 
+/// Applies a JSON merge-patch to key information: only the fields present change, `null`
+/// clears one, an unknown field or a wrong type is an error naming it.
+pub fn merge_patch(current: &KeyInfo, patch: &serde_json::Value) -> Result<KeyInfo, String> {
+    let serde_json::Value::Object(changes) = patch else {
+        return Err("must be a JSON object of key-information fields".into());
+    };
+    let mut doc = serde_json::to_value(current).map_err(|e| e.to_string())?;
+    let serde_json::Value::Object(fields) = &mut doc else {
+        return Err("key information is not an object".into());
+    };
+    for (k, v) in changes {
+        match fields.get_mut(k) {
+            Some(slot) => *slot = v.clone(),
+            None => return Err(format!("unknown field {k}")),
+        }
+    }
+    serde_json::from_value(doc).map_err(|e| format!("invalid value: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +255,18 @@ mod tests {
         assert_eq!(k.validate().unwrap_err().0, "budget_fen");
         let k = KeyInfo { selection_start: d("2027-02-01"), selection_end: d("2027-01-01"), ..Default::default() };
         assert_eq!(k.validate().unwrap_err().0, "selection_end");
+    }
+
+    #[test]
+    fn merge_patch_changes_only_what_is_sent() {
+        let cur = KeyInfo { motivation: Some("growth".into()), budget_fen: Some(5), ..Default::default() };
+        let out = merge_patch(&cur, &serde_json::json!({"competitors": "SAP", "budget_fen": null})).unwrap();
+        assert_eq!(out.motivation.as_deref(), Some("growth"));
+        assert_eq!(out.competitors.as_deref(), Some("SAP"));
+        assert_eq!(out.budget_fen, None);
+        assert!(merge_patch(&cur, &serde_json::json!({"nope": 1})).unwrap_err().contains("nope"));
+        assert!(merge_patch(&cur, &serde_json::json!({"budget_fen": "lots"})).is_err());
+        assert!(merge_patch(&cur, &serde_json::json!([1])).is_err());
+        assert!(merge_patch(&cur, &serde_json::json!({"vendor_pick": "2027-01-31"})).unwrap().vendor_pick.is_some());
     }
 }

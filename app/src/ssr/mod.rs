@@ -9,6 +9,7 @@ pub mod seed;
 pub mod service;
 pub mod session_store;
 pub mod state;
+pub mod testdb;
 
 use crate::domain::error::AppError;
 

@@ -92,3 +92,143 @@ pub async fn list(
         .collect();
     Ok(AccountPage { rows, total, page, per_page })
 }
+
+/// Trimmed text, required and bounded, or a validation error naming the field.
+pub(crate) fn required(field: &str, v: &str, max: usize) -> Result<String, AppError> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(AppError::validation(field, "is required"));
+    }
+    if v.chars().count() > max {
+        return Err(AppError::validation(field, format!("at most {max} characters")));
+    }
+    Ok(v.to_owned())
+}
+
+pub(crate) fn optional(field: &str, v: Option<String>, max: usize) -> Result<Option<String>, AppError> {
+    match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
+        Some(s) if s.chars().count() > max => Err(AppError::validation(field, format!("at most {max} characters"))),
+        other => Ok(other),
+    }
+}
+
+/// An account the user may see, or NotFound.
+pub async fn visible<C: sea_orm::ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uuid) -> Result<account::Model, AppError> {
+    account::Entity::find()
+        .filter(account::Column::Uuid.eq(id))
+        .filter(account_visibility(ctx))
+        .one(db)
+        .await
+        .map_err(db_err)?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn one(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<AccountRow, AppError> {
+    let a = visible(db, ctx, id).await?;
+    let page = list(db, ctx, Some(a.name.clone()), 1, 200).await?;
+    page.rows.into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)
+}
+
+/// Creates an account owned by the creator and their team.
+pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: crate::domain::dto::NewAccount) -> Result<AccountRow, AppError> {
+    use sea_orm::ActiveValue::Set;
+    if !ctx.role.can_edit_deals() {
+        return Err(AppError::Forbidden);
+    }
+    let name = required("name", &new.name, 200)?;
+    let industry = optional("industry", Some(new.industry), 100)?.unwrap_or_default();
+    let city = optional("city", new.city, 100)?;
+    if new.headcount.is_some_and(|h| h < 0) {
+        return Err(AppError::validation("headcount", "must not be negative"));
+    }
+    if new.revenue_fen.is_some_and(|r| r < 0) {
+        return Err(AppError::validation("revenue", "must not be negative"));
+    }
+    let team_id = ctx.team_id.ok_or_else(|| AppError::validation("team", "you need a team to own accounts"))?;
+    let now = chrono::Utc::now();
+    let uuid = uuid::Uuid::new_v4();
+    account::Entity::insert(account::ActiveModel {
+        uuid: Set(uuid),
+        name: Set(name),
+        industry: Set(industry),
+        headcount: Set(new.headcount),
+        revenue_fen: Set(new.revenue_fen),
+        city: Set(city),
+        owner_id: Set(ctx.user_id),
+        team_id: Set(team_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .map_err(db_err)?;
+    one(db, ctx, uuid).await
+}
+
+fn contact_row(c: contact::Model, account: uuid::Uuid) -> crate::domain::dto::ContactRow {
+    crate::domain::dto::ContactRow {
+        id: c.uuid,
+        account_id: account,
+        name: c.name,
+        title: c.title,
+        department: c.department,
+        phone: c.phone,
+        email: c.email,
+    }
+}
+
+pub async fn contacts(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    account: uuid::Uuid,
+) -> Result<Vec<crate::domain::dto::ContactRow>, AppError> {
+    let a = visible(db, ctx, account).await?;
+    let rows = contact::Entity::find()
+        .filter(contact::Column::AccountId.eq(a.id))
+        .order_by_asc(contact::Column::Name)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    Ok(rows.into_iter().map(|c| contact_row(c, account)).collect())
+}
+
+pub async fn create_contact(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    account: uuid::Uuid,
+    new: crate::domain::dto::NewContact,
+) -> Result<crate::domain::dto::ContactRow, AppError> {
+    use sea_orm::ActiveValue::Set;
+    if !ctx.role.can_edit_deals() {
+        return Err(AppError::Forbidden);
+    }
+    let a = visible(db, ctx, account).await?;
+    let name = required("name", &new.name, 100)?;
+    let email = optional("email", new.email, 200)?;
+    if email.as_deref().is_some_and(|e| !e.contains('@') || e.contains(' ')) {
+        return Err(AppError::validation("email", "is not an e-mail address"));
+    }
+    let phone = optional("phone", new.phone, 50)?;
+    if phone.as_deref().is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))) {
+        return Err(AppError::validation("phone", "digits, spaces, + - ( ) only"));
+    }
+    let now = chrono::Utc::now();
+    let m = contact::ActiveModel {
+        uuid: Set(uuid::Uuid::new_v4()),
+        account_id: Set(a.id),
+        name: Set(name),
+        title: Set(optional("title", new.title, 100)?),
+        department: Set(optional("department", new.department, 100)?),
+        phone: Set(phone),
+        email: Set(email),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    };
+    let id = contact::Entity::insert(m).exec(db).await.map_err(db_err)?.last_insert_id;
+    let c = contact::Entity::find_by_id(id).one(db).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    Ok(contact_row(c, account))
+}

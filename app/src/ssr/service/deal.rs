@@ -1,6 +1,6 @@
 //! Deals: listing and the per-stage summary (the board and the gate arrive with issue 3).
 use super::{deal_visibility, like_pattern, paging};
-use crate::domain::dto::{weighted_fen, DealPage, DealRow, PipelineSummary, StageRef, StageSummary};
+use crate::domain::dto::{weighted_fen, DealPage, DealPatch, DealRow, NewDeal, PipelineSummary, StageRef, StageSummary};
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
@@ -192,50 +192,122 @@ pub async fn update_facts(
     close_date: chrono::NaiveDate,
     version: i32,
 ) -> Result<i32, AppError> {
-    use crate::ssr::entity::deal_history;
+    let p = DealPatch { version, amount_fen: Some(amount_fen), close_date: Some(close_date), ..Default::default() };
+    Ok(patch(db, ctx, id, p).await?.version)
+}
+
+/// Forecast categories an owner may choose; "won" and "lost" follow from the stage.
+pub const OWNER_CATEGORIES: [&str; 4] = ["commit", "best_case", "next_quarter", "pipeline"];
+
+/// Every field edit of a deal (form, REST PATCH, import): one transaction, guarded by the
+/// version, each tracked change appended to the history, running totals kept exact.
+pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid, p: DealPatch) -> Result<deal::Model, AppError> {
+    use crate::ssr::entity::{deal_history, deal_key_info};
     use sea_orm::sea_query::ExprTrait;
     use sea_orm::ActiveValue::Set;
     if !ctx.role.can_edit_deals() {
         return Err(AppError::Forbidden);
     }
-    if amount_fen < 0 {
+    let name = p.name.as_deref().map(|n| super::account::required("name", n, 200)).transpose()?;
+    if p.amount_fen.is_some_and(|a| a < 0) {
         return Err(AppError::validation("amount", "must not be negative"));
     }
+    let category = match p.forecast_category.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(c) if OWNER_CATEGORIES.contains(&c) => Some(Some(c.to_owned())),
+        Some(_) => return Err(AppError::validation("forecast_category", "use commit, best_case, next_quarter or pipeline")),
+    };
+    let winner = p.winner.map(|w| super::account::optional("winner", Some(w), 200)).transpose()?;
+    let lost_reason = p.lost_reason.map(|w| super::account::optional("lost_reason", Some(w), 500)).transpose()?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let d = super::movement::visible_deal(txn, ctx, id).await?;
-    if d.version != version {
+    if d.version != p.version {
         return Err(AppError::Conflict);
     }
     let now = chrono::Utc::now();
-    let res = deal::Entity::update_many()
-        .col_expr(deal::Column::AmountFen, Expr::value(amount_fen))
-        .col_expr(deal::Column::CloseDate, Expr::value(close_date))
+    let mut after = d.clone();
+    let mut q = deal::Entity::update_many()
         .col_expr(deal::Column::UpdatedAt, Expr::value(now))
-        .col_expr(deal::Column::Version, Expr::col(deal::Column::Version).add(1))
-        .filter(deal::Column::Id.eq(d.id))
-        .filter(deal::Column::Version.eq(version))
-        .exec(txn)
-        .await
-        .map_err(db_err)?;
+        .col_expr(deal::Column::Version, Expr::col(deal::Column::Version).add(1));
+    if let Some(n) = name {
+        q = q.col_expr(deal::Column::Name, Expr::value(n.clone()));
+        after.name = n;
+    }
+    if let Some(a) = p.amount_fen {
+        q = q.col_expr(deal::Column::AmountFen, Expr::value(a));
+        after.amount_fen = a;
+    }
+    if let Some(c) = p.close_date {
+        q = q.col_expr(deal::Column::CloseDate, Expr::value(c));
+        after.close_date = c;
+    }
+    if let Some(c) = category.clone() {
+        q = q.col_expr(deal::Column::ForecastCategory, Expr::value(c.clone()));
+        after.forecast_category = c;
+    }
+    if let Some(wn) = winner {
+        q = q.col_expr(deal::Column::Winner, Expr::value(wn.clone()));
+        after.winner = wn;
+    }
+    if let Some(lr) = lost_reason {
+        q = q.col_expr(deal::Column::LostReason, Expr::value(lr.clone()));
+        after.lost_reason = lr;
+    }
+    let res = q.filter(deal::Column::Id.eq(d.id)).filter(deal::Column::Version.eq(p.version)).exec(txn).await.map_err(db_err)?;
     if res.rows_affected != 1 {
         return Err(AppError::Conflict);
     }
-    let after = deal::Model { amount_fen, ..d.clone() };
+    after.version += 1;
+    after.updated_at = now;
     super::totals::bump(txn, super::totals::diff(Some(&d), Some(&after))).await?;
     let base = deal_history::ActiveModel { deal_id: Set(d.id), at: Set(now), actor_id: Set(Some(ctx.user_id)), ..Default::default() };
-    if d.amount_fen != amount_fen {
+    if d.amount_fen != after.amount_fen {
         let mut h = base.clone();
         h.kind = Set("amount_changed".into());
         h.old_amount_fen = Set(Some(d.amount_fen));
-        h.new_amount_fen = Set(Some(amount_fen));
+        h.new_amount_fen = Set(Some(after.amount_fen));
         deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
     }
-    if d.close_date != close_date {
-        let mut h = base;
+    if d.close_date != after.close_date {
+        let mut h = base.clone();
         h.kind = Set("close_date_changed".into());
         h.old_close_date = Set(Some(d.close_date));
-        h.new_close_date = Set(Some(close_date));
+        h.new_close_date = Set(Some(after.close_date));
+        deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
+    }
+    if d.forecast_category != after.forecast_category {
+        let mut h = base.clone();
+        h.kind = Set("category_changed".into());
+        h.note =
+            Set(Some(format!("{} → {}", d.forecast_category.as_deref().unwrap_or("-"), after.forecast_category.as_deref().unwrap_or("-"))));
+        deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
+    }
+    if let Some(patch) = p.key_info {
+        let (current, _) = super::movement::load_key_info(txn, d.id).await?;
+        let merged = crate::domain::keyinfo::merge_patch(&current, &patch).map_err(|m| AppError::validation("key_info", m))?;
+        merged.validate().map_err(|(f, m)| AppError::validation(f, m))?;
+        let data = serde_json::to_string(&merged).map_err(|_| AppError::Internal)?;
+        let complete = merged.completeness().0 as i16;
+        deal_key_info::Entity::insert(deal_key_info::ActiveModel {
+            deal_id: Set(d.id),
+            data: Set(data),
+            complete: Set(complete),
+            updated_at: Set(now),
+            version: Set(1),
+        })
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(deal_key_info::Column::DealId)
+                .update_columns([deal_key_info::Column::Data, deal_key_info::Column::Complete, deal_key_info::Column::UpdatedAt])
+                .value(deal_key_info::Column::Version, Expr::col((deal_key_info::Entity, deal_key_info::Column::Version)).add(1))
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await
+        .map_err(db_err)?;
+        let mut h = base;
+        h.kind = Set("key_info_changed".into());
         deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
     }
     w.commit().await.map_err(db_err)?;
@@ -244,7 +316,123 @@ pub async fn update_facts(
         crate::ssr::events::Event { kind: "deal_updated".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
     )
     .await;
-    Ok(version + 1)
+    Ok(after)
+}
+
+/// Creates a deal in the first open stage of its pipeline, with its owner as a member and a
+/// "created" history row (the replay of the past starts there).
+pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal) -> Result<deal::Model, AppError> {
+    use crate::ssr::entity::{deal_history, deal_member};
+    use sea_orm::ActiveValue::Set;
+    if !ctx.role.can_edit_deals() {
+        return Err(AppError::Forbidden);
+    }
+    let name = super::account::required("name", &new.name, 200)?;
+    if new.amount_fen < 0 {
+        return Err(AppError::validation("amount", "must not be negative"));
+    }
+    let currency = new.currency.as_deref().map(str::trim).filter(|c| !c.is_empty()).unwrap_or("CNY").to_uppercase();
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(AppError::validation("currency", "a three-letter ISO code such as CNY"));
+    }
+    let acct = super::account::visible(db, ctx, new.account).await.map_err(|_| AppError::validation("account", "no such account"))?;
+    let p = match new.pipeline {
+        Some(u) => pipeline::Entity::find().filter(pipeline::Column::Uuid.eq(u)).one(db).await.map_err(db_err)?,
+        None => pipeline::Entity::find()
+            .order_by_desc(pipeline::Column::IsDefault)
+            .order_by_asc(pipeline::Column::Position)
+            .one(db)
+            .await
+            .map_err(db_err)?,
+    }
+    .ok_or_else(|| AppError::validation("pipeline", "no such pipeline"))?;
+    let first = stage::Entity::find()
+        .filter(stage::Column::PipelineId.eq(p.id))
+        .filter(stage::Column::Kind.eq("open"))
+        .order_by_asc(stage::Column::Position)
+        .one(db)
+        .await
+        .map_err(db_err)?
+        .ok_or(AppError::Internal)?;
+    let owner = match new.owner {
+        None => user::Entity::find_by_id(ctx.user_id).one(db).await.map_err(db_err)?,
+        Some(u) => user::Entity::find().filter(user::Column::Uuid.eq(u)).one(db).await.map_err(db_err)?,
+    }
+    .ok_or_else(|| AppError::validation("owner", "no such user"))?;
+    let team_id = owner.team_id.ok_or_else(|| AppError::validation("owner", "the owner has no team"))?;
+    // Reps own their deals; managers assign within their teams; admins anywhere.
+    let may_assign = owner.id == ctx.user_id
+        || ctx.visibility.all
+        || ctx.visibility.team_ids.contains(&team_id) && ctx.role == crate::domain::role::Role::Manager;
+    if !may_assign {
+        return Err(AppError::validation("owner", "you may not assign deals to this user"));
+    }
+    let now = chrono::Utc::now();
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let txn = &w.txn;
+    let uuid = uuid::Uuid::new_v4();
+    let id = deal::Entity::insert(deal::ActiveModel {
+        uuid: Set(uuid),
+        name: Set(name),
+        account_id: Set(acct.id),
+        owner_id: Set(owner.id),
+        team_id: Set(team_id),
+        pipeline_id: Set(p.id),
+        stage_id: Set(first.id),
+        amount_fen: Set(new.amount_fen),
+        currency: Set(currency),
+        close_date: Set(new.close_date),
+        forecast_category: Set(None),
+        lost_reason: Set(None),
+        winner: Set(None),
+        stage_entered_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await
+    .map_err(db_err)?
+    .last_insert_id;
+    deal_member::Entity::insert(deal_member::ActiveModel {
+        deal_id: Set(id),
+        user_id: Set(owner.id),
+        role: Set("owner".into()),
+        created_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await
+    .map_err(db_err)?;
+    deal_history::Entity::insert(deal_history::ActiveModel {
+        deal_id: Set(id),
+        at: Set(now),
+        actor_id: Set(Some(ctx.user_id)),
+        kind: Set("created".into()),
+        to_stage_id: Set(Some(first.id)),
+        new_amount_fen: Set(Some(new.amount_fen)),
+        new_close_date: Set(Some(new.close_date)),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await
+    .map_err(db_err)?;
+    let d = deal::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    super::totals::bump(txn, super::totals::diff(None, Some(&d))).await?;
+    w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish(
+        db,
+        crate::ssr::events::Event { kind: "deal_created".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
+    )
+    .await;
+    Ok(d)
+}
+
+/// A deal as a card (names, completeness, pending approval), for API answers.
+pub async fn card(db: &DatabaseConnection, d: deal::Model) -> Result<crate::domain::dto::DealCard, AppError> {
+    let st = stage::Entity::find_by_id(d.stage_id).one(db).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    let stages = HashMap::from([(st.id, st)]);
+    super::board::cards(db, vec![d], &stages).await?.pop().ok_or(AppError::Internal)
 }
 
 pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<crate::domain::dto::DealFacts, AppError> {
