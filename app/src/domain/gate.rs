@@ -1,6 +1,9 @@
 //! The stage gate: one pure function decides every move of a deal, whoever asks.
+use super::checklist::ChecklistKind;
+use super::committee::{self, ContactRole, MapNode};
 use super::keyinfo::{KeyField, KeyInfo};
 use super::role::Role;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,22 +49,78 @@ impl Policy {
     }
 }
 
-/// An entry requirement of a stage. Later issues add contact roles, checklists, quotes and
-/// contracts; every kind is evaluated here.
+/// An entry requirement of a stage. Later issues add quotes and contracts; every kind is
+/// evaluated here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Requirement {
     KeyInfo(KeyField),
+    /// Someone on the deal's contact map has this role.
+    ContactRole(ContactRole),
+    /// The influence weights on the map sum to exactly 100 %.
+    WeightsSum100,
+    /// No decision maker on the map is uncontacted for 30 days or more (or never). Met by a
+    /// map without decision makers: pair it with `ContactRole(DecisionMaker)` to need one.
+    NoUncontactedDecisionMaker,
+    /// At least one checklist of this kind on the deal is complete.
+    ChecklistComplete(ChecklistKind),
 }
 
 impl Requirement {
+    /// Every requirement an admin can pick, in a stable order.
+    pub fn all() -> Vec<Requirement> {
+        let mut out: Vec<Requirement> = KeyField::ALL.into_iter().map(Requirement::KeyInfo).collect();
+        out.extend(ContactRole::ALL.into_iter().map(Requirement::ContactRole));
+        out.extend([Requirement::WeightsSum100, Requirement::NoUncontactedDecisionMaker]);
+        out.extend(ChecklistKind::ALL.into_iter().map(Requirement::ChecklistComplete));
+        out
+    }
+
     pub fn code(self) -> String {
         match self {
             Requirement::KeyInfo(f) => format!("key_info.{}", f.code()),
+            Requirement::ContactRole(r) => format!("contact_role.{}", r.code()),
+            Requirement::WeightsSum100 => "map.weights_100".into(),
+            Requirement::NoUncontactedDecisionMaker => "map.no_uncontacted_dm".into(),
+            Requirement::ChecklistComplete(k) => format!("checklist.{}", k.code()),
         }
     }
 
     pub fn parse(code: &str) -> Option<Requirement> {
-        code.strip_prefix("key_info.").and_then(KeyField::parse).map(Requirement::KeyInfo)
+        if let Some(f) = code.strip_prefix("key_info.") {
+            return KeyField::parse(f).map(Requirement::KeyInfo);
+        }
+        if let Some(r) = code.strip_prefix("contact_role.") {
+            return ContactRole::parse(r).map(Requirement::ContactRole);
+        }
+        if let Some(k) = code.strip_prefix("checklist.") {
+            return ChecklistKind::parse(k).map(Requirement::ChecklistComplete);
+        }
+        match code {
+            "map.weights_100" => Some(Requirement::WeightsSum100),
+            "map.no_uncontacted_dm" => Some(Requirement::NoUncontactedDecisionMaker),
+            _ => None,
+        }
+    }
+
+    /// The key-information field, for callers that only deal with key information.
+    pub fn key_field(self) -> Option<KeyField> {
+        match self {
+            Requirement::KeyInfo(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Whether the deal's facts meet this requirement.
+    pub fn met(self, m: &MoveInput<'_>) -> bool {
+        match self {
+            Requirement::KeyInfo(f) => m.key_info.has(f),
+            Requirement::ContactRole(r) => committee::has_role(m.map, r),
+            Requirement::WeightsSum100 => committee::weight_sum(m.map) == 100,
+            Requirement::NoUncontactedDecisionMaker => {
+                !m.map.iter().any(|n| n.role == Some(ContactRole::DecisionMaker) && committee::is_uncontacted(n, m.today))
+            }
+            Requirement::ChecklistComplete(k) => m.checklists.iter().any(|(kind, complete)| *kind == k && *complete),
+        }
     }
 }
 
@@ -122,6 +181,12 @@ pub struct MoveInput<'a> {
     pub from_stage: i32,
     pub to_stage: i32,
     pub key_info: &'a KeyInfo,
+    /// The deal's buying-committee map.
+    pub map: &'a [MapNode],
+    /// Each checklist on the deal with whether it is complete (`checklist::is_complete`).
+    pub checklists: &'a [(ChecklistKind, bool)],
+    /// The day of the check, for "not contacted for 30 days".
+    pub today: NaiveDate,
     /// A reason given with this request (backward moves).
     pub reason: Option<&'a str>,
     /// The lost reason: given with the request or already on the deal.
@@ -213,10 +278,7 @@ impl GateRules {
             missing.push(Missing::Reason);
         }
         for r in self.requirements_for(from, to) {
-            let met = match r {
-                Requirement::KeyInfo(f) => m.key_info.has(f),
-            };
-            if !met {
+            if !r.met(m) {
                 missing.push(Missing::Requirement(r));
             }
         }
@@ -227,5 +289,166 @@ impl GateRules {
             return Outcome::NeedsApproval;
         }
         Outcome::Moved
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::domain::committee::Attitude;
+
+    const TODAY: &str = "2027-03-31";
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn node(id: i32, role: Option<ContactRole>, pct: i32, last: Option<&str>) -> MapNode {
+        MapNode {
+            contact_id: id,
+            reports_to: None,
+            role,
+            influence_pct: pct,
+            attitude: Attitude::Neutral,
+            relationship: 3,
+            last_contact: last.map(day),
+        }
+    }
+
+    /// Two open stages, Won and Lost; entering stage 2 needs `reqs`.
+    fn rules(reqs: &[Requirement]) -> GateRules {
+        let st = |id: i32, kind: StageKind, requirements: Vec<Requirement>| GateStage { id, position: id, kind, requirements };
+        GateRules {
+            stages: vec![
+                st(1, StageKind::Open, vec![]),
+                st(2, StageKind::Open, reqs.to_vec()),
+                st(3, StageKind::Won, vec![]),
+                st(4, StageKind::Lost, vec![]),
+            ],
+            overrides: vec![],
+        }
+    }
+
+    fn check(reqs: &[Requirement], map: &[MapNode], checklists: &[(ChecklistKind, bool)]) -> Outcome {
+        let k = KeyInfo::default();
+        rules(reqs).check(&MoveInput {
+            from_stage: 1,
+            to_stage: 2,
+            key_info: &k,
+            map,
+            checklists,
+            today: day(TODAY),
+            reason: None,
+            lost_reason: None,
+            role: Role::Rep,
+            approved: false,
+        })
+    }
+
+    #[test]
+    fn each_new_kind_blocks_then_allows() {
+        use ChecklistKind::{Demo, Proposal};
+        use ContactRole::{Coach, DecisionMaker};
+        let dm = |last: Option<&str>| node(1, Some(DecisionMaker), 60, last);
+        type Case = (&'static str, Requirement, Vec<MapNode>, Vec<(ChecklistKind, bool)>, bool);
+        let cases: Vec<Case> = vec![
+            ("no one on the map", Requirement::ContactRole(DecisionMaker), vec![], vec![], false),
+            ("only a coach", Requirement::ContactRole(DecisionMaker), vec![node(2, Some(Coach), 0, None)], vec![], false),
+            ("a decision maker", Requirement::ContactRole(DecisionMaker), vec![node(2, Some(Coach), 0, None), dm(None)], vec![], true),
+            ("no coach", Requirement::ContactRole(Coach), vec![dm(None)], vec![], false),
+            ("a coach", Requirement::ContactRole(Coach), vec![node(2, Some(Coach), 0, None)], vec![], true),
+            ("weights of an empty map", Requirement::WeightsSum100, vec![], vec![], false),
+            ("weights 90", Requirement::WeightsSum100, vec![dm(None), node(2, None, 30, None)], vec![], false),
+            ("weights 110", Requirement::WeightsSum100, vec![dm(None), node(2, None, 50, None)], vec![], false),
+            ("weights 100", Requirement::WeightsSum100, vec![dm(None), node(2, None, 30, None), node(3, None, 10, None)], vec![], true),
+            ("decision maker never contacted", Requirement::NoUncontactedDecisionMaker, vec![dm(None)], vec![], false),
+            ("decision maker 30 days", Requirement::NoUncontactedDecisionMaker, vec![dm(Some("2027-03-01"))], vec![], false),
+            ("decision maker 29 days", Requirement::NoUncontactedDecisionMaker, vec![dm(Some("2027-03-02"))], vec![], true),
+            (
+                "one of two decision makers stale",
+                Requirement::NoUncontactedDecisionMaker,
+                vec![dm(Some("2027-03-30")), node(2, Some(DecisionMaker), 0, Some("2027-01-01"))],
+                vec![],
+                false,
+            ),
+            (
+                "a stale coach is not a decision maker",
+                Requirement::NoUncontactedDecisionMaker,
+                vec![node(2, Some(Coach), 0, None)],
+                vec![],
+                true,
+            ),
+            ("no checklist", Requirement::ChecklistComplete(Demo), vec![], vec![], false),
+            ("demo checklist open", Requirement::ChecklistComplete(Demo), vec![], vec![(Demo, false)], false),
+            ("another kind complete", Requirement::ChecklistComplete(Demo), vec![], vec![(Proposal, true)], false),
+            ("one of two demo checklists complete", Requirement::ChecklistComplete(Demo), vec![], vec![(Demo, false), (Demo, true)], true),
+        ];
+        for (what, r, map, lists, pass) in cases {
+            let want = if pass { Outcome::Moved } else { Outcome::Blocked(vec![Missing::Requirement(r)]) };
+            assert_eq!(check(&[r], &map, &lists), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn blocked_lists_every_missing_kind_in_stage_order() {
+        let reqs = [
+            Requirement::KeyInfo(KeyField::Motivation),
+            Requirement::ContactRole(ContactRole::DecisionMaker),
+            Requirement::WeightsSum100,
+            Requirement::NoUncontactedDecisionMaker,
+            Requirement::ChecklistComplete(ChecklistKind::Demo),
+        ];
+        // The stale decision maker meets the role but not the contact rule; weights are 60.
+        let map = [node(1, Some(ContactRole::DecisionMaker), 60, Some("2026-12-01"))];
+        match check(&reqs, &map, &[]) {
+            Outcome::Blocked(m) => {
+                let codes: Vec<String> = m.iter().map(Missing::code).collect();
+                assert_eq!(codes, ["key_info.motivation", "map.weights_100", "map.no_uncontacted_dm", "checklist.demo"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Going backward or to Lost checks none of them.
+        let k = KeyInfo::default();
+        let back = MoveInput {
+            from_stage: 2,
+            to_stage: 1,
+            key_info: &k,
+            map: &[],
+            checklists: &[],
+            today: day(TODAY),
+            reason: Some("re-qualify"),
+            lost_reason: None,
+            role: Role::Rep,
+            approved: false,
+        };
+        assert_eq!(rules(&reqs).check(&back), Outcome::Moved);
+        assert_eq!(rules(&reqs).check(&MoveInput { to_stage: 4, lost_reason: Some("price"), ..back }), Outcome::Moved);
+    }
+
+    #[test]
+    fn requirement_codes_round_trip() {
+        let all = Requirement::all();
+        assert_eq!(all.len(), KeyField::ALL.len() + ContactRole::ALL.len() + 2 + ChecklistKind::ALL.len());
+        for r in &all {
+            assert_eq!(Requirement::parse(&r.code()), Some(*r), "{}", r.code());
+        }
+        for (code, want) in [
+            ("key_info.budget", Some(Requirement::KeyInfo(KeyField::BudgetKnown))),
+            ("contact_role.decision_maker", Some(Requirement::ContactRole(ContactRole::DecisionMaker))),
+            ("contact_role.coach", Some(Requirement::ContactRole(ContactRole::Coach))),
+            ("map.weights_100", Some(Requirement::WeightsSum100)),
+            ("map.no_uncontacted_dm", Some(Requirement::NoUncontactedDecisionMaker)),
+            ("checklist.demo", Some(Requirement::ChecklistComplete(ChecklistKind::Demo))),
+            ("checklist.exchange_meeting", Some(Requirement::ChecklistComplete(ChecklistKind::ExchangeMeeting))),
+            ("contact_role.boss", None),
+            ("checklist.", None),
+            ("map.weights", None),
+            ("decision_maker", None),
+        ] {
+            assert_eq!(Requirement::parse(code), want, "{code}");
+        }
+        assert_eq!(Requirement::KeyInfo(KeyField::Leader).key_field(), Some(KeyField::Leader));
+        assert_eq!(Requirement::WeightsSum100.key_field(), None);
     }
 }

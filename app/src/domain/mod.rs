@@ -1,4 +1,7 @@
 //! Pure rules: no I/O, compiles for wasm32 too. Services call these, never the reverse.
+pub mod activity;
+pub mod checklist;
+pub mod committee;
 pub mod dto;
 pub mod error;
 pub mod gate;

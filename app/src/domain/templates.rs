@@ -237,11 +237,34 @@ impl PipelineTpl {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use crate::domain::checklist::ChecklistKind;
+    use crate::domain::committee::{Attitude, ContactRole, MapNode};
     use crate::domain::gate::{ForbidReason, Missing, MoveInput, Outcome};
     use crate::domain::keyinfo::{KeyField, KeyInfo};
     use crate::domain::role::Role;
+    use chrono::NaiveDate;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 1, 15).unwrap()
+    }
+
+    /// A map that meets every map requirement: a decision maker seen this week, weights 100.
+    fn map_ok() -> Vec<MapNode> {
+        vec![MapNode {
+            contact_id: 1,
+            reports_to: None,
+            role: Some(ContactRole::DecisionMaker),
+            influence_pct: 100,
+            attitude: Attitude::Supporter,
+            relationship: 4,
+            last_contact: NaiveDate::from_ymd_opt(2027, 1, 12),
+        }]
+    }
+
+    const ALL_DONE: &[(ChecklistKind, bool)] = &[(ChecklistKind::Demo, true), (ChecklistKind::Proposal, true)];
 
     fn full() -> KeyInfo {
         let mut k = KeyInfo {
@@ -266,8 +289,21 @@ mod tests {
         k
     }
 
+    /// A move whose map and checklists meet every requirement, so only key information varies.
     fn outcome(t: &PipelineTpl, from: i32, to: i32, k: &KeyInfo, reason: Option<&str>, lost: Option<&str>, approved: bool) -> Outcome {
-        t.rules().check(&MoveInput { from_stage: from, to_stage: to, key_info: k, reason, lost_reason: lost, role: Role::Rep, approved })
+        let map = map_ok();
+        t.rules().check(&MoveInput {
+            from_stage: from,
+            to_stage: to,
+            key_info: k,
+            map: &map,
+            checklists: ALL_DONE,
+            today: today(),
+            reason,
+            lost_reason: lost,
+            role: Role::Rep,
+            approved,
+        })
     }
 
     /// Every (from, to) pair of every template with complete facts: M moved, A needs
@@ -433,11 +469,30 @@ mod tests {
     fn executives_and_unknown_stages_are_refused() {
         let t = &TEMPLATES[0];
         let k = full();
-        let exec =
-            MoveInput { from_stage: 1, to_stage: 2, key_info: &k, reason: None, lost_reason: None, role: Role::Executive, approved: false };
+        let exec = MoveInput {
+            from_stage: 1,
+            to_stage: 2,
+            key_info: &k,
+            map: &[],
+            checklists: &[],
+            today: today(),
+            reason: None,
+            lost_reason: None,
+            role: Role::Executive,
+            approved: false,
+        };
         assert_eq!(t.rules().check(&exec), Outcome::Forbidden(ForbidReason::ReadOnlyRole));
         let bad = MoveInput { to_stage: 99, role: Role::Rep, ..exec };
         assert_eq!(t.rules().check(&bad), Outcome::Forbidden(ForbidReason::UnknownStage));
+    }
+
+    #[test]
+    fn other_templates_need_no_map_or_checklist() {
+        for t in &TEMPLATES[1..] {
+            for s in t.stages {
+                assert!(s.requires.iter().all(|r| r.key_field().is_some()), "{} {}", t.code, s.en);
+            }
+        }
     }
 
     #[test]
@@ -452,5 +507,10 @@ mod tests {
         assert_eq!(TEMPLATES.iter().filter(|t| t.is_default).count(), 1);
         assert_eq!(Requirement::parse("key_info.budget"), Some(Requirement::KeyInfo(KeyField::BudgetKnown)));
         assert_eq!(Requirement::parse("nope"), None);
+        for t in TEMPLATES {
+            for s in t.stages {
+                assert!(s.requires.iter().all(|r| Requirement::parse(&r.code()) == Some(*r)), "{} {}", t.code, s.en);
+            }
+        }
     }
 }

@@ -353,7 +353,7 @@ async fn load_stage_ids(db: &DatabaseConnection) -> Result<Vec<StageIds>, DbErr>
             .map(|s| {
                 reqs.iter()
                     .filter(|r| r.stage_id == s.id)
-                    .filter_map(|r| Requirement::parse(&r.code).map(|Requirement::KeyInfo(f)| f))
+                    .filter_map(|r| Requirement::parse(&r.code).and_then(Requirement::key_field))
                     .collect()
             })
             .collect();

@@ -122,6 +122,10 @@ pub async fn decide(
             from_stage: d.stage_id,
             to_stage: to.id,
             key_info: &key_info,
+            // The deal room (issue 4) fills these; no stage requires them yet.
+            map: &[],
+            checklists: &[],
+            today: Utc::now().date_naive(),
             reason: a.reason.as_deref(),
             lost_reason: a.reason.as_deref().or(d.lost_reason.as_deref()),
             role: user::Entity::find_by_id(a.requested_by)

@@ -149,6 +149,10 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
         from_stage: d.stage_id,
         to_stage: to.id,
         key_info: &key_info,
+        // The deal room (issue 4) fills these; no stage requires them yet.
+        map: &[],
+        checklists: &[],
+        today: Utc::now().date_naive(),
         reason: cmd.reason.as_deref(),
         lost_reason: cmd.lost_reason.as_deref().or(d.lost_reason.as_deref()),
         role: ctx.role,
