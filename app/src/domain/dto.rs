@@ -69,7 +69,8 @@ impl DealRow {
 pub fn weighted_fen(amount_fen: i64, win_rate_pct: i32) -> i64 {
     let p = i128::from(amount_fen) * i128::from(win_rate_pct);
     let r = if p >= 0 { (p + 50) / 100 } else { (p - 50) / 100 };
-    r as i64
+    // Only a rate above 100 % can leave the i64 range; saturate rather than wrap.
+    i64::try_from(r).unwrap_or(if r > 0 { i64::MAX } else { i64::MIN })
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

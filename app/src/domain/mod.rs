@@ -4,6 +4,7 @@ pub mod checklist;
 pub mod committee;
 pub mod dto;
 pub mod error;
+pub mod forecast;
 pub mod gate;
 pub mod keyinfo;
 pub mod locale;

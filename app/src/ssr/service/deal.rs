@@ -196,9 +196,6 @@ pub async fn update_facts(
     Ok(patch(db, ctx, id, p).await?.version)
 }
 
-/// Forecast categories an owner may choose; "won" and "lost" follow from the stage.
-pub const OWNER_CATEGORIES: [&str; 4] = ["commit", "best_case", "next_quarter", "pipeline"];
-
 /// Every field edit of a deal (form, REST PATCH, import): one transaction, guarded by the
 /// version, each tracked change appended to the history, running totals kept exact.
 pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid, p: DealPatch) -> Result<deal::Model, AppError> {
@@ -215,7 +212,8 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     let category = match p.forecast_category.as_deref().map(str::trim) {
         None => None,
         Some("") => Some(None),
-        Some(c) if OWNER_CATEGORIES.contains(&c) => Some(Some(c.to_owned())),
+        // "won" and "lost" follow from the stage; only the open categories are a choice.
+        Some(c) if crate::domain::forecast::ForecastCategory::parse(c).is_some_and(|c| c.is_choice()) => Some(Some(c.to_owned())),
         Some(_) => return Err(AppError::validation("forecast_category", "use commit, best_case, next_quarter or pipeline")),
     };
     let winner = p.winner.map(|w| super::account::optional("winner", Some(w), 200)).transpose()?;
