@@ -2840,27 +2840,4 @@ mod tests {
         assert!(r.checks.iter().filter(|c| matches!(c.metric, RampMetric::PipelinePct | RampMetric::YearQuotaPct)).all(|c| c.actual == 0));
     }
 
-    #[test]
-    #[ignore = "timing; run with --release -- --ignored"]
-    fn scale_smoke() {
-        let st = solution();
-        let (deals, events) = random_book(7, 200_000);
-        let start = std::time::Instant::now();
-        let pts = week_ends(t("2027-06-28"), 13);
-        let tr = trend(&deals, &st, &events, &pts, Scope::quarter(d("2027-04-01"), cst()));
-        let p = progress(&deals, &st, &events, pts[11], pts[12], Scope::quarter(d("2027-06-21"), cst()));
-        let c = cycle_stats(&deals, &st, &events, Window { from: t("2027-01-01"), to: t("2027-07-01") });
-        let facts = deal_facts(&deals, &st, d("2027-06-28"), t("2027-04-01"));
-        let rows = group(&facts, GroupBy::Owner);
-        eprintln!(
-            "{} deals, {} events: {:?} ({} points, {} rows, {} stage rows)",
-            deals.len(),
-            events.len(),
-            start.elapsed(),
-            tr.len(),
-            rows.len(),
-            c.stages.len()
-        );
-        assert_eq!(p.parts.sum(), p.total_fen);
-    }
 }
