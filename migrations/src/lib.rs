@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_init;
 mod m20261122_000002_gate;
 mod m20261122_000003_totals;
+mod m20261122_000004_presence;
 
 pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_init::Migration),
             Box::new(m20261122_000002_gate::Migration),
             Box::new(m20261122_000003_totals::Migration),
+            Box::new(m20261122_000004_presence::Migration),
         ]
     }
 }

@@ -132,6 +132,7 @@ pub async fn events(
     use tokio::sync::broadcast::error::RecvError;
     let rx = app::ssr::events::subscribe();
     let vis = ctx.visibility.clone();
+    let me = ctx.user_id;
     let stream = futures_util::stream::unfold(rx, move |mut rx| {
         let vis = vis.clone();
         async move {
@@ -139,7 +140,8 @@ pub async fn events(
                 match rx.recv().await {
                     Ok(e) => {
                         if vis.all || vis.team_ids.contains(&e.team_id) {
-                            let data = serde_json::json!({"kind": e.kind, "deal": e.deal}).to_string();
+                            // "mine" lets a page tell its own echo from someone else's change.
+                            let data = serde_json::json!({"kind": e.kind, "deal": e.deal, "mine": e.actor == me}).to_string();
                             return Some((Ok(SseEvent::default().event("change").data(data)), rx));
                         }
                         // Member-only users (presales) learn that something changed, not what:

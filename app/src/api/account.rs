@@ -14,3 +14,17 @@ pub async fn list_accounts(search: Option<String>, page: u64) -> Result<AccountP
         .await,
     )
 }
+
+/// Accounts to pick from (the first 50 matching), for the new-deal form.
+#[server(endpoint = "accounts/choices")]
+pub async fn account_choices(search: Option<String>) -> Result<Vec<crate::domain::dto::Choice>, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            let page = crate::ssr::service::account::list(&state.db, &ctx, search, 1, ACCOUNTS_PER_PAGE).await?;
+            Ok(page.rows.into_iter().map(|r| crate::domain::dto::Choice { id: r.id, name: r.name }).collect())
+        }
+        .await,
+    )
+}

@@ -29,3 +29,16 @@ pub async fn load_pipeline_summary() -> Result<PipelineSummary, AppError> {
         .await,
     )
 }
+
+/// A new deal from the board's form; answers its id so the page can open it.
+#[server(endpoint = "deals/create", input = leptos::server_fn::codec::Json)]
+pub async fn create_deal(new: crate::domain::dto::NewDeal) -> Result<uuid::Uuid, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            Ok(crate::ssr::service::deal::create(&state.db, &ctx, new).await?.uuid)
+        }
+        .await,
+    )
+}

@@ -54,13 +54,27 @@ pub async fn load_facts(id: uuid::Uuid) -> Result<crate::domain::dto::DealFacts,
     )
 }
 
+/// Amount, close date, forecast category, winner and lost reason: one versioned patch.
 #[server(endpoint = "deals/update", input = Json)]
-pub async fn save_facts(id: uuid::Uuid, amount_fen: i64, close_date: chrono::NaiveDate, version: i32) -> Result<i32, AppError> {
+pub async fn save_facts(id: uuid::Uuid, patch: crate::domain::dto::DealPatch) -> Result<i32, AppError> {
     use crate::ssr::context::{request_context, respond};
     respond(
         async {
             let (state, ctx) = request_context()?;
-            crate::ssr::service::deal::update_facts(&state.db, &ctx, id, amount_fen, close_date, version).await
+            Ok(crate::ssr::service::deal::patch(&state.db, &ctx, id, patch).await?.version)
+        }
+        .await,
+    )
+}
+
+/// Heartbeat of an open deal page; answers who else has it open.
+#[server(endpoint = "deals/presence", input = Json)]
+pub async fn presence_beat(id: uuid::Uuid) -> Result<Vec<String>, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            crate::ssr::service::presence::beat(&state.db, &ctx, id).await
         }
         .await,
     )

@@ -3,12 +3,23 @@
 //! reload from the server.
 use leptos::prelude::*;
 
+/// The last change announced by the server (absent for "resync").
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+pub struct LiveEvent {
+    #[serde(default)]
+    pub kind: String,
+    pub deal: Option<uuid::Uuid>,
+    /// True when the signed-in user made the change (in this or another tab).
+    #[serde(default)]
+    pub mine: bool,
+}
+
 #[derive(Clone, Copy)]
-pub struct LiveTick(pub RwSignal<u64>);
+pub struct LiveTick(pub RwSignal<u64>, pub RwSignal<Option<LiveEvent>>);
 
 /// Called once by the shell.
 pub fn provide_live() -> LiveTick {
-    let tick = LiveTick(RwSignal::new(0));
+    let tick = LiveTick(RwSignal::new(0), RwSignal::new(None));
     provide_context(tick);
     #[cfg(feature = "hydrate")]
     {
@@ -17,7 +28,11 @@ pub fn provide_live() -> LiveTick {
             let Ok(es) = web_sys::EventSource::new("/api/events") else { return };
             let bump = move || tick.0.update(|n| *n += 1);
             for name in ["change", "resync"] {
-                let cb = Closure::<dyn Fn(web_sys::Event)>::new(move |_| bump());
+                let cb = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+                    let data = ev.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string());
+                    tick.1.set(data.and_then(|d| serde_json::from_str::<LiveEvent>(&d).ok()));
+                    bump()
+                });
                 let _ = es.add_event_listener_with_callback(name, cb.as_ref().unchecked_ref());
                 cb.forget();
             }
@@ -51,4 +66,9 @@ pub fn on_live_change(on_change: impl Fn() + 'static) {
             v
         });
     }
+}
+
+/// The last live event, for pages that care who changed what.
+pub fn last_live_event() -> Option<LiveEvent> {
+    use_context::<LiveTick>().and_then(|t| t.1.get_untracked())
 }

@@ -311,6 +311,14 @@ pub struct DealFacts {
     pub amount_fen: i64,
     pub close_date: NaiveDate,
     pub version: i32,
+    /// open | won | lost
+    pub stage_kind: String,
+    /// What stage and close date give (forecast::default_category), shown beside the choice.
+    pub default_category: String,
+    /// The owner's choice, if any.
+    pub forecast_category: Option<String>,
+    pub winner: Option<String>,
+    pub lost_reason: Option<String>,
 }
 
 /// A new account: name required; the creator's team owns it.

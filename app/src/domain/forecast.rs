@@ -2839,5 +2839,4 @@ mod tests {
         let r = ramp_report(&input, &ramp_book(), &solution(), cst());
         assert!(r.checks.iter().filter(|c| matches!(c.metric, RampMetric::PipelinePct | RampMetric::YearQuotaPct)).all(|c| c.actual == 0));
     }
-
 }

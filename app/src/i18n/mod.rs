@@ -139,6 +139,24 @@ pub enum K {
     HistoryTitle,
     HistoryEmpty,
     FactsTitle,
+    Category,
+    CategoryDefault,
+    CategoryManager,
+    Winner,
+    LostReason,
+    NewDeal,
+    NewDealLead,
+    DealName,
+    Account,
+    ChooseAccount,
+    PipelineLabel,
+    Owner,
+    OwnerMe,
+    Create,
+    Cancel,
+    AlsoViewing,
+    ShowLatest,
+    ChangedByOther,
 }
 
 pub fn t(l: Locale, k: K) -> &'static str {
@@ -284,7 +302,25 @@ fn en(k: K) -> &'static str {
         OpenDeal => "Open deal",
         HistoryTitle => "History",
         HistoryEmpty => "No history yet.",
-        FactsTitle => "Amount and close date",
+        FactsTitle => "Amount, close date and forecast",
+        Category => "Forecast category",
+        CategoryDefault => "Default",
+        CategoryManager => "Manager's adjustment",
+        Winner => "Winner (who won it)",
+        LostReason => "Lost reason",
+        NewDeal => "New deal",
+        NewDealLead => "A new deal starts in the first stage; the gate decides every move after that.",
+        DealName => "Deal name",
+        Account => "Customer account",
+        ChooseAccount => "Choose an account…",
+        PipelineLabel => "Pipeline",
+        Owner => "Owner",
+        OwnerMe => "Me",
+        Create => "Create deal",
+        Cancel => "Cancel",
+        AlsoViewing => "Also viewing",
+        ShowLatest => "Show the latest",
+        ChangedByOther => "Someone else just changed this deal.",
     }
 }
 
@@ -424,7 +460,25 @@ fn zh(k: K) -> &'static str {
         OpenDeal => "打开商机",
         HistoryTitle => "历史记录",
         HistoryEmpty => "暂无历史记录。",
-        FactsTitle => "金额与预计成交日期",
+        FactsTitle => "金额、预计成交日期与预测",
+        Category => "预测分类",
+        CategoryDefault => "默认",
+        CategoryManager => "经理调整",
+        Winner => "赢单方（谁拿下了）",
+        LostReason => "丢单原因",
+        NewDeal => "新建商机",
+        NewDealLead => "新商机从第一阶段开始，之后每一步推进由阶段门控决定。",
+        DealName => "商机名称",
+        Account => "客户",
+        ChooseAccount => "选择客户…",
+        PipelineLabel => "销售流程",
+        Owner => "负责人",
+        OwnerMe => "我自己",
+        Create => "创建商机",
+        Cancel => "取消",
+        AlsoViewing => "同时在看",
+        ShowLatest => "显示最新内容",
+        ChangedByOther => "其他人刚刚修改了此商机。",
     }
 }
 
@@ -472,6 +526,23 @@ pub fn field_label(l: Locale, code: &str) -> &'static str {
     }
 }
 
+/// A forecast category code in words.
+pub fn category_name(l: Locale, code: &str) -> &'static str {
+    let (en, zh) = match code {
+        "won" => ("Won", "已赢单"),
+        "commit" => ("Commit", "本季度保证实现"),
+        "best_case" => ("Best case", "本季度有希望实现"),
+        "next_quarter" => ("Next quarter", "下季度"),
+        "pipeline" => ("Pipeline", "储备"),
+        "lost" => ("Lost", "已丢单"),
+        _ => ("—", "—"),
+    };
+    match l {
+        Locale::En => en,
+        Locale::ZhCn => zh,
+    }
+}
+
 /// What a history entry records, in words.
 pub fn history_kind(l: Locale, kind: &str) -> &'static str {
     let (en, zh) = match kind {
@@ -484,6 +555,8 @@ pub fn history_kind(l: Locale, kind: &str) -> &'static str {
         "approval_rejected" => ("Rejected", "审批驳回"),
         "amount_changed" => ("Amount changed", "金额变更"),
         "close_date_changed" => ("Close date changed", "预计成交日期变更"),
+        "category_changed" => ("Forecast category changed", "预测分类变更"),
+        "key_info_changed" => ("Key information changed", "关键信息变更"),
         _ => ("Changed", "变更"),
     };
     match l {

@@ -77,6 +77,7 @@ pub fn BoardPage() -> impl IntoView {
     let notice: RwSignal<Option<Notice>> = RwSignal::new(None);
     let dragging: RwSignal<Option<DealCard>> = RwSignal::new(None);
     let drop_target: RwSignal<Option<Uuid>> = RwSignal::new(None);
+    let creating = RwSignal::new(false);
 
     Effect::new(move |_| {
         board.track();
@@ -162,7 +163,18 @@ pub fn BoardPage() -> impl IntoView {
                 <h1>{move || i18n.t(K::BoardTitle)}</h1>
                 <p class="lead">{move || i18n.t(K::BoardLead)}</p>
             </div>
+            <button type="button" class="btn btn-primary" data-testid="new-deal-button" on:click=move |_| creating.update(|c| *c = !*c)>
+                "+ " {move || i18n.t(K::NewDeal)}
+            </button>
         </div>
+        {move || creating.get().then(|| board.get_untracked().and_then(|r| r.ok()).map(|b| view! {
+            <crate::pages::new_deal::NewDealPanel
+                pipelines=b.pipelines.clone()
+                current=b.pipeline.id
+                owners=b.owners.clone()
+                on_close=Callback::new(move |_| creating.set(false))
+            />
+        })).flatten()}
         <Transition fallback=|| view! { <Skeleton rows=3/> }>
             {move || {
                 board.get().map(|r| match r {
@@ -218,7 +230,7 @@ pub fn BoardPage() -> impl IntoView {
                                                         .into_iter()
                                                         .map(|c| {
                                                             let stages = stages.clone();
-                                                            view! { <Card card=c stages=stages today=b.today dragging=dragging on_move=start_move/> }
+                                                            view! { <Card card=c stages=stages today=b.today dragging=dragging drop_target=drop_target on_move=start_move/> }
                                                         })
                                                         .collect_view()}
                                                     {(shown < total).then(|| view! {
@@ -242,15 +254,26 @@ pub fn BoardPage() -> impl IntoView {
     }
 }
 
+/// The board column (stage id) under a viewport point, for pointer drags.
+fn column_at(x: i32, y: i32) -> Option<Uuid> {
+    let el = document().element_from_point(x as f32, y as f32)?;
+    let col = el.closest("[data-stage]").ok()??;
+    col.get_attribute("data-stage")?.parse().ok()
+}
+
 #[component]
 fn Card(
     card: DealCard,
     stages: Vec<StageRef>,
     today: chrono::NaiveDate,
     dragging: RwSignal<Option<DealCard>>,
+    drop_target: RwSignal<Option<Uuid>>,
     on_move: impl Fn(DealCard, StageRef, Option<String>, Option<String>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let card_id = card.id;
+    let grip_card = card.clone();
+    let grip_stages = StoredValue::new(stages.clone());
     let overdue = card.close_date < today;
     let stuck = card.stuck_days > 0 && card.days_in_stage > i64::from(card.stuck_days);
     let very_stuck = card.stuck_days > 0 && card.days_in_stage > 2 * i64::from(card.stuck_days);
@@ -274,7 +297,40 @@ fn Card(
                 dragging.set(Some(drag_card.clone()));
             }
             on:dragend=move |_| dragging.set(None)
+            class:card-dragging=move || dragging.with(|d| d.as_ref().map(|c| c.id) == Some(card_id))
         >
+            // Touch and pen: HTML5 drag events do not fire on touch screens, so the grip
+            // follows the pointer (captured) and drops on the column under the finger.
+            <span
+                class="card-grip"
+                title=move || i18n.t(K::MoveTo)
+                data-testid="card-grip"
+                on:pointerdown=move |ev: web_sys::PointerEvent| {
+                    ev.prevent_default();
+                    if let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+                        let _ = t.set_pointer_capture(ev.pointer_id());
+                    }
+                    dragging.set(Some(grip_card.clone()));
+                }
+                on:pointermove=move |ev: web_sys::PointerEvent| {
+                    if dragging.with_untracked(|d| d.is_some()) {
+                        drop_target.set(column_at(ev.client_x(), ev.client_y()));
+                    }
+                }
+                on:pointerup=move |ev: web_sys::PointerEvent| {
+                    let Some(card) = dragging.get_untracked() else { return };
+                    dragging.set(None);
+                    drop_target.set(None);
+                    let to = column_at(ev.client_x(), ev.client_y()).and_then(|sid| grip_stages.with_value(|s| s.iter().find(|x| x.id == sid).cloned()));
+                    if let Some(to) = to {
+                        on_move(card, to, None, None);
+                    }
+                }
+                on:pointercancel=move |_| {
+                    dragging.set(None);
+                    drop_target.set(None);
+                }
+            >"≡"</span>
             <a class="card-title" href=href>{card.name.clone()}</a>
             <div class="card-account">{card.account.clone()}</div>
             <div class="card-row">

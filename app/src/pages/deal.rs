@@ -2,12 +2,14 @@
 //! optimistic version (a concurrent edit is reported, never overwritten).
 use super::stage_name;
 use crate::api::keyinfo::{load_deal, load_facts, load_history, save_facts, save_key_info};
+use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
+use crate::domain::dto::DealPatch;
 use crate::domain::error::AppError;
 use crate::domain::keyinfo::{KeyInfo, Section};
 use crate::domain::money::parse_yuan;
-use crate::i18n::{error_message, field_label, history_kind, use_i18n, K};
+use crate::i18n::{category_name, error_message, field_label, history_kind, use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -146,6 +148,69 @@ pub fn DealPage() -> impl IntoView {
                 Ok((row, ki, version)) => view! { <DealView row=row ki=ki version=version/> }.into_any(),
             })}
         </Transition>
+        {move || id().map(|id| view! {
+            <LiveBanner id=id on_reload=Callback::new(move |_| data.refetch())/>
+            <Presence id=id/>
+        })}
+    }
+}
+
+/// Someone else changed this deal: say so, and offer the latest without losing local edits
+/// (the key-information form keeps its version; saving over a newer one is refused).
+#[component]
+fn LiveBanner(id: Uuid, on_reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = RwSignal::new(false);
+    on_live_change(move || {
+        if last_live_event().is_some_and(|e| e.deal == Some(id) && !e.mine) {
+            shown.set(true);
+        }
+    });
+    view! {
+        <Show when=move || shown.get()>
+            <div class="live-banner" role="status" data-testid="live-banner">
+                <span>"◆ " {move || i18n.t(K::ChangedByOther)}</span>
+                <button type="button" class="btn btn-primary btn-sm" on:click=move |_| { shown.set(false); on_reload.run(()); }>
+                    {move || i18n.t(K::ShowLatest)}
+                </button>
+                <button type="button" class="btn btn-ghost btn-sm" on:click=move |_| shown.set(false)>{move || i18n.t(K::Dismiss)}</button>
+            </div>
+        </Show>
+    }
+}
+
+/// Who else has this deal open, from heartbeats every 10 s (shared through the database, so
+/// viewers on another app server show up too).
+#[component]
+fn Presence(id: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let viewers = RwSignal::new(Vec::<String>::new());
+    #[cfg(feature = "hydrate")]
+    {
+        let beat = move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(v) = crate::api::keyinfo::presence_beat(id).await {
+                    viewers.set(v);
+                }
+            })
+        };
+        beat();
+        if let Ok(h) = set_interval_with_handle(beat, std::time::Duration::from_secs(10)) {
+            on_cleanup(move || h.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+    view! {
+        <Show when=move || viewers.with(|v| !v.is_empty())>
+            <div class="presence" data-testid="presence">
+                <span class="kpi-label">{move || i18n.t(K::AlsoViewing)}</span>
+                {move || viewers.get().into_iter().map(|n| view! {
+                    <span class="avatar" title=n.clone()>{crate::domain::dto::initials(&n)}</span>
+                    <span class="presence-name">{n}</span>
+                }).collect_view()}
+            </div>
+        </Show>
     }
 }
 
@@ -329,9 +394,16 @@ fn Timeline(id: Uuid) -> impl IntoView {
 fn FactsForm(id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let facts = Resource::new(|| (), move |_| load_facts(id));
-    let save = Action::new(move |(a, d, v): &(i64, chrono::NaiveDate, i32)| {
-        let (a, d, v) = (*a, *d, *v);
-        async move { save_facts(id, a, d, v).await }
+    let save = Action::new(move |p: &DealPatch| {
+        let p = p.clone();
+        async move { save_facts(id, p).await }
+    });
+    // Someone else's edit arrives live: reload the form so it never saves over it.
+    on_live_change(move || {
+        let theirs = last_live_event().is_some_and(|e| e.deal == Some(id) && !e.mine);
+        if theirs && !save.pending().get_untracked() {
+            facts.refetch();
+        }
     });
     view! {
         <section class="panel">
@@ -342,18 +414,33 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                     Ok(f) => {
                         let amount = RwSignal::new(format!("{}.{:02}", f.amount_fen / 100, f.amount_fen % 100));
                         let date = RwSignal::new(f.close_date.to_string());
+                        let category = RwSignal::new(f.forecast_category.clone().unwrap_or_default());
+                        let winner = RwSignal::new(f.winner.clone().unwrap_or_default());
+                        let lost_reason = RwSignal::new(f.lost_reason.clone().unwrap_or_default());
                         let version = RwSignal::new(f.version);
+                        let lost = f.stage_kind == "lost";
+                        let open = f.stage_kind == "open";
+                        let default_cat = f.default_category.clone();
                         let parsed = move || crate::domain::money::parse_yuan(&amount.get()).filter(|a| *a >= 0);
                         Effect::new(move |_| {
                             if let Some(Ok(v)) = save.value().get() {
                                 version.set(v);
                             }
                         });
+                        let cat_options = ["commit", "best_case", "next_quarter", "pipeline"];
                         view! {
                             <form class="form facts-form" data-testid="facts-form" on:submit=move |ev| {
                                 ev.prevent_default();
                                 if let (Some(a), Ok(d)) = (parsed(), date.get_untracked().parse::<chrono::NaiveDate>()) {
-                                    save.dispatch((a, d, version.get_untracked()));
+                                    save.dispatch(DealPatch {
+                                        version: version.get_untracked(),
+                                        amount_fen: Some(a),
+                                        close_date: Some(d),
+                                        forecast_category: open.then(|| category.get_untracked()),
+                                        winner: lost.then(|| winner.get_untracked()),
+                                        lost_reason: lost.then(|| lost_reason.get_untracked()),
+                                        ..Default::default()
+                                    });
                                 }
                             }>
                                 <div class="field" class:field-invalid=move || parsed().is_none()>
@@ -364,6 +451,34 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                                     <label for="facts-close">{move || i18n.t(K::ColCloseDate)}</label>
                                     <input id="facts-close" type="date" prop:value=move || date.get() on:change=move |ev| date.set(event_target_value(&ev))/>
                                 </div>
+                                {open.then(|| {
+                                    let default_cat = default_cat.clone();
+                                    view! {
+                                        <div class="field">
+                                            <label for="facts-category">{move || i18n.t(K::Category)}</label>
+                                            <select id="facts-category" data-testid="facts-category" prop:value=move || category.get()
+                                                on:change=move |ev| category.set(event_target_value(&ev))>
+                                                <option value="">{
+                                                    let d = default_cat.clone();
+                                                    move || format!("{} ({})", i18n.t(K::CategoryDefault), category_name(i18n.locale(), &d))
+                                                }</option>
+                                                {cat_options.into_iter().map(|c| view! {
+                                                    <option value=c>{move || category_name(i18n.locale(), c)}</option>
+                                                }).collect_view()}
+                                            </select>
+                                        </div>
+                                    }
+                                })}
+                                {lost.then(|| view! {
+                                    <div class="field">
+                                        <label for="facts-lost-reason">{move || i18n.t(K::LostReason)}</label>
+                                        <input id="facts-lost-reason" type="text" maxlength="500" prop:value=move || lost_reason.get() on:input=move |ev| lost_reason.set(event_target_value(&ev))/>
+                                    </div>
+                                    <div class="field">
+                                        <label for="facts-winner">{move || i18n.t(K::Winner)}</label>
+                                        <input id="facts-winner" type="text" maxlength="200" prop:value=move || winner.get() on:input=move |ev| winner.set(event_target_value(&ev))/>
+                                    </div>
+                                })}
                                 <div class="form-actions">
                                     {move || save.value().get().map(|r| match r {
                                         Ok(_) => view! { <span class="saved" role="status" data-testid="facts-saved">"✓ " {move || i18n.t(K::Saved)}</span> }.into_any(),

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod deal;
 pub mod deals;
 pub mod login;
+pub mod new_deal;
 pub mod not_found;
 
 use crate::domain::dto::StageRef;

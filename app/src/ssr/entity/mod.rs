@@ -6,6 +6,7 @@ pub mod deal;
 pub mod deal_history;
 pub mod deal_key_info;
 pub mod deal_member;
+pub mod deal_presence;
 pub mod deal_total;
 pub mod pipeline;
 pub mod session;

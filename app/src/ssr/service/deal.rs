@@ -434,8 +434,21 @@ pub async fn card(db: &DatabaseConnection, d: deal::Model) -> Result<crate::doma
 }
 
 pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<crate::domain::dto::DealFacts, AppError> {
+    use crate::domain::forecast::{default_category, StageKind};
     let d = super::movement::visible_deal(db, ctx, id).await?;
-    Ok(crate::domain::dto::DealFacts { amount_fen: d.amount_fen, close_date: d.close_date, version: d.version })
+    let st = stage::Entity::find_by_id(d.stage_id).one(db).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    let kind = StageKind::parse(&st.kind).unwrap_or(StageKind::Open);
+    let default = default_category(kind, st.win_rate_pct, d.close_date, chrono::Utc::now().date_naive());
+    Ok(crate::domain::dto::DealFacts {
+        amount_fen: d.amount_fen,
+        close_date: d.close_date,
+        version: d.version,
+        stage_kind: st.kind,
+        default_category: default.as_str().to_owned(),
+        forecast_category: d.forecast_category,
+        winner: d.winner,
+        lost_reason: d.lost_reason,
+    })
 }
 
 /// A page of deals for the REST API, keyset-paginated on the internal id (the cursor is
