@@ -306,6 +306,10 @@ fn Card(
                 title=move || i18n.t(K::MoveTo)
                 data-testid="card-grip"
                 on:pointerdown=move |ev: web_sys::PointerEvent| {
+                    // The mouse has HTML5 drag and drop on the whole card.
+                    if ev.pointer_type() == "mouse" {
+                        return;
+                    }
                     ev.prevent_default();
                     if let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
                         let _ = t.set_pointer_capture(ev.pointer_id());

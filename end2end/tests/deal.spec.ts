@@ -1,0 +1,105 @@
+import { expect, Page, test } from '@playwright/test';
+import { hydrated, shots, signIn } from './helpers';
+
+const column = (page: Page, n: number) => page.getByTestId('column').nth(n);
+
+/** A fresh deal of the signed-in user through the REST API (the session cookie works there too). */
+async function newDeal(page: Page, name: string): Promise<string> {
+  const accounts = await page.request.get('/api/v1/accounts?per_page=5');
+  expect(accounts.status()).toBe(200);
+  const account = (await accounts.json()).accounts[0].id;
+  const res = await page.request.post('/api/v1/deals', {
+    data: { name, account_id: account, amount_minor: 250_000_000, expected_close_date: '2027-06-30' },
+  });
+  expect(res.status()).toBe(201);
+  return (await res.json()).id;
+}
+
+test('a rep creates a deal from the board, sets its forecast category, and drags it by touch', async ({ page }) => {
+  await signIn(page, 'rep@demo.local');
+  await page.goto('/board');
+  await hydrated(page);
+  await page.getByTestId('new-deal-button').click();
+  const form = page.getByTestId('new-deal');
+  await expect(form).toBeVisible();
+  // Bad input gets a clear message and nothing is created.
+  await form.getByRole('button', { name: /Create|创建/ }).click();
+  await expect(form.locator('.field-invalid').first()).toBeVisible();
+  await page.fill('#nd-name', '华东区 MES 二期');
+  await page.getByTestId('nd-account').selectOption({ index: 1 });
+  await page.fill('#nd-amount', '1,850,000');
+  await page.fill('#nd-close', '2027-05-31');
+  await page.screenshot({ path: shots('new-deal-1440') });
+  await form.getByRole('button', { name: /Create|创建/ }).click();
+  await expect(page).toHaveURL(/\/deals\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('deal-name')).toHaveText('华东区 MES 二期');
+  await hydrated(page);
+  await expect(page.getByTestId('timeline').locator('[data-kind="created"]')).toBeVisible();
+
+  // The owner's forecast category, beside the default the stage and date give.
+  await expect(page.getByTestId('facts-category').locator('option').first()).toContainText(/Default|默认/);
+  await page.getByTestId('facts-category').selectOption('best_case');
+  await page.getByTestId('facts-form').getByRole('button').click();
+  await expect(page.getByTestId('facts-saved')).toBeVisible();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('facts-category')).toHaveValue('best_case');
+  await expect(page.getByTestId('timeline').locator('[data-kind="category_changed"]')).toBeVisible();
+
+  // Touch: HTML5 drag events never fire on a touch screen, so the grip follows pointer events.
+  const dealId = page.url().split('/').pop()!;
+  const got = await page.request.get(`/api/v1/deals/${dealId}`);
+  const version = (await got.json()).version;
+  const patched = await page.request.patch(`/api/v1/deals/${dealId}`, {
+    data: { version, key_info: { motivation: '产能扩张，旧 MES 不支持多工厂', competitors: '西门子' } },
+  });
+  expect(patched.status()).toBe(200);
+  const me = await (await page.request.post('/api/me')).json();
+  await page.goto(`/board?owner=${me.id}`);
+  await hydrated(page);
+  const card = column(page, 0).locator(`[data-deal="${dealId}"]`);
+  await expect(card).toBeVisible();
+  const grip = card.getByTestId('card-grip');
+  const from = (await grip.boundingBox())!;
+  const to = (await column(page, 1).boundingBox())!;
+  const at = (x: number, y: number) => ({ pointerType: 'touch', pointerId: 7, isPrimary: true, clientX: x, clientY: y, bubbles: true });
+  await grip.dispatchEvent('pointerdown', at(from.x + 5, from.y + 5));
+  await grip.dispatchEvent('pointermove', at(to.x + 40, to.y + 60));
+  await expect(column(page, 1)).toHaveClass(/drop-target/);
+  await grip.dispatchEvent('pointerup', at(to.x + 40, to.y + 60));
+  await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+  await expect(page.getByTestId('moved-notice')).toBeVisible();
+  await page.reload();
+  await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+});
+
+test('two people on one deal see each other, and each sees the other\'s change live', async ({ page, browser }) => {
+  await signIn(page, 'rep@demo.local');
+  const dealId = await newDeal(page, '青岛港智慧仓储');
+  await page.goto(`/deals/${dealId}`);
+  await hydrated(page);
+  await expect(page.locator('body[data-live="open"]')).toBeVisible();
+
+  const managerContext = await browser.newContext();
+  const manager = await managerContext.newPage();
+  await signIn(manager, 'manager@demo.local');
+  await manager.goto(`/deals/${dealId}`);
+  await hydrated(manager);
+  // The manager arrives after the rep: the first heartbeat already names the rep.
+  await expect(manager.getByTestId('presence')).toContainText('张磊');
+  // The rep learns of the manager at the next heartbeat (every 10 s).
+  await expect(page.getByTestId('presence')).toContainText('李伟', { timeout: 15_000 });
+  await expect(manager.locator('body[data-live="open"]')).toBeVisible();
+
+  // The manager changes the amount; the rep's page says so and shows the new amount.
+  await manager.fill('#facts-amount', '2,680,000');
+  await manager.getByTestId('facts-form').getByRole('button').click();
+  await expect(manager.getByTestId('facts-saved')).toBeVisible();
+  await expect(page.getByTestId('live-banner')).toBeVisible({ timeout: 5_000 });
+  await expect(page.locator('#facts-amount')).toHaveValue('2680000.00');
+  await expect(page.getByTestId('timeline').locator('[data-kind="amount_changed"]')).toBeVisible();
+  await page.screenshot({ path: shots('deal-live-1440'), fullPage: false });
+  // The manager's own change does not alarm the manager.
+  await expect(manager.getByTestId('live-banner')).toHaveCount(0);
+  await managerContext.close();
+});
