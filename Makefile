@@ -112,7 +112,9 @@ BENCH_DB ?= /tmp/dealgate-bench/1m.db
 BENCH_DEALS ?= 1000000
 
 # Generates the 1M-deal data set once, serves it from the release build and measures the
-# board and moves; figures are appended to docs/benchmarks.md.
+# board and moves; then, with that server stopped, REST moves/s against raw SQLite writes
+# (moves.py starts its own server for the REST half and writes the file directly for the
+# raw half). Figures are appended to docs/benchmarks.md.
 bench: release
 	@mkdir -p "$(dir $(BENCH_DB))"
 	@test -f "$(BENCH_DB)" || { /usr/bin/time -f "generate: %e s, peak RSS %M KB" env DATABASE_URL="sqlite://$(BENCH_DB)?mode=rwc" DEALGATE_LOG=warn \
@@ -120,7 +122,9 @@ bench: release
 	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	DATABASE_URL="sqlite://$(BENCH_DB)?mode=rwc" LEPTOS_SITE_ADDR=127.0.0.1:$$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD DEALGATE_LOG=warn \
 		target/release/server & pid=$$!; trap "kill $$pid" EXIT; \
-	for i in $$(seq 50); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
+	for i in $$(seq 600); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
 	for who in exec@demo.local manager@demo.local; do \
 		echo "| $$(date -u +%F) | $$who | $$(python3 end2end/bench/board.py http://127.0.0.1:$$port $$who 30) | peak RSS $$(grep VmHWM /proc/$$pid/status | awk '{print $$2}') KB |" | tee -a docs/benchmarks.md; \
-	done
+	done; \
+	kill $$pid; wait $$pid; trap - EXIT; \
+	echo "| $$(date -u +%F) | $$(python3 end2end/bench/moves.py --server target/release/server --site target/site --db $(BENCH_DB)) |" | tee -a docs/benchmarks.md

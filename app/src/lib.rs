@@ -76,6 +76,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=components::shell::Shell>
                     <Route path=path!("") view=pages::dashboard::DashboardPage/>
                     <Route path=path!("board") view=pages::board::BoardPage/>
+                    <Route path=path!("forecast") view=pages::forecast::ForecastPage/>
+                    <Route path=path!("forecast/deals") view=pages::forecast::ForecastDealsPage/>
                     <Route path=path!("deals") view=pages::deals::DealsPage/>
                     <Route path=path!("deals/:id") view=pages::deal::DealPage/>
                     <Route path=path!("accounts") view=pages::accounts::AccountsPage/>

@@ -261,7 +261,7 @@ def main():
         base = "http://127.0.0.1:%d" % port
         env = dict(os.environ, DATABASE_URL="sqlite://%s?mode=rwc" % a.db, LEPTOS_SITE_ADDR="127.0.0.1:%d" % port,
                    LEPTOS_SITE_ROOT=a.site or "target/site", LEPTOS_ENV="PROD", DEALGATE_LOG="warn")
-        srv = subprocess.Popen([a.server], env=env)
+        srv = subprocess.Popen([a.server], env=env, stdout=sys.stderr)  # keep stdout to the one JSON line
         try:
             for _ in range(3000):
                 if healthy(base):

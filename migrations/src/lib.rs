@@ -5,6 +5,7 @@ mod m20261122_000001_init;
 mod m20261122_000002_gate;
 mod m20261122_000003_totals;
 mod m20261122_000004_presence;
+mod m20261122_000005_forecast;
 
 pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_gate::Migration),
             Box::new(m20261122_000003_totals::Migration),
             Box::new(m20261122_000004_presence::Migration),
+            Box::new(m20261122_000005_forecast::Migration),
         ]
     }
 }

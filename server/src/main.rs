@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The Dealgate server binary: serve (default), migrate, seed, backup.
 mod cli;
 mod config;
@@ -193,6 +194,7 @@ async fn serve(cfg: Config, conn: sea_orm::DatabaseConnection) -> Result<(), Str
     let app = Router::new()
         .route("/healthz", get(web::healthz))
         .route("/api/events", get(web::events))
+        .route("/export/forecast/{file}", get(web::export))
         .merge(rest::router())
         .leptos_routes_with_context(&state, routes, || {}, {
             let o = leptos_options.clone();

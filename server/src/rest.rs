@@ -697,6 +697,198 @@ pub async fn patch_deal(
     Ok(Json(one_deal(&state, &ctx, id).await?))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ForecastQuery {
+    /// owner | team | pipeline | bucket | category | month | quarter | year
+    group_by: Option<String>,
+    /// Only deals closing in this period: `2026`, `2026-Q4` or `2026-11` (won deals by close date too).
+    period: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ForecastRowOut {
+    /// The group: a user/team/pipeline id, a bucket or category code, or a period.
+    key: String,
+    label: String,
+    open_count: u64,
+    open_amount_minor: i64,
+    weighted_minor: i64,
+    won_count: u64,
+    won_amount_minor: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ForecastOut {
+    group_by: String,
+    period: Option<String>,
+    rows: Vec<ForecastRowOut>,
+    total_weighted_minor: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/forecast", params(ForecastQuery), responses((status = 200, body = ForecastOut), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn forecast(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<ForecastQuery>,
+) -> ApiResult<Json<ForecastOut>> {
+    let by = q.group_by.unwrap_or_else(|| "owner".into());
+    let rows = service::forecast::grouped(&state.db, &ctx, &by, q.period.as_deref()).await?;
+    let total = rows.iter().map(|r| r.weighted_fen).sum();
+    Ok(Json(ForecastOut {
+        group_by: by,
+        period: q.period,
+        total_weighted_minor: total,
+        rows: rows
+            .into_iter()
+            .map(|r| ForecastRowOut {
+                key: r.key,
+                label: r.label,
+                open_count: r.open_count,
+                open_amount_minor: r.open_amount_fen,
+                weighted_minor: r.weighted_fen,
+                won_count: r.won_count,
+                won_amount_minor: r.won_amount_fen,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ProgressQuery {
+    /// Start date (inclusive, local midnight); default: Monday of this week.
+    from: Option<NaiveDate>,
+    /// End date (inclusive, end of that local day); default: now.
+    to: Option<NaiveDate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProgressOut {
+    from: NaiveDate,
+    to: NaiveDate,
+    value_from_minor: i64,
+    value_to_minor: i64,
+    total_minor: i64,
+    /// new, moved_up, moved_down, won, lost, amount_changed, slipped, pulled_in, other (they sum to total)
+    parts: HashMap<String, i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/progress", params(ProgressQuery), responses((status = 200, body = ProgressOut), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn progress(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<ProgressQuery>,
+) -> ApiResult<Json<ProgressOut>> {
+    let p = service::forecast::progress_between(&state.db, &ctx, q.from, q.to).await?;
+    let parts = HashMap::from([
+        ("new".to_owned(), p.parts.new_fen),
+        ("moved_up".to_owned(), p.parts.moved_up_fen),
+        ("moved_down".to_owned(), p.parts.moved_down_fen),
+        ("won".to_owned(), p.parts.won_fen),
+        ("lost".to_owned(), p.parts.lost_fen),
+        ("amount_changed".to_owned(), p.parts.amount_changed_fen),
+        ("slipped".to_owned(), p.parts.slipped_fen),
+        ("pulled_in".to_owned(), p.parts.pulled_in_fen),
+        ("other".to_owned(), p.parts.other_fen),
+    ]);
+    Ok(Json(ProgressOut {
+        from: p.from,
+        to: p.to,
+        value_from_minor: p.value_from_fen,
+        value_to_minor: p.value_to_fen,
+        total_minor: p.total_fen,
+        parts,
+    }))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct QuotaOut {
+    id: Uuid,
+    user_id: Uuid,
+    user_name: String,
+    email: String,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    amount_minor: i64,
+    version: i32,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct QuotaIn {
+    /// User id or e-mail.
+    user: String,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    amount_minor: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportOut {
+    imported: u32,
+    /// [line, message] for each rejected line; nothing is imported when any line is bad.
+    errors: Vec<(u32, String)>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct QuotaQuery {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+fn quota_out(q: service::quota::QuotaRow) -> QuotaOut {
+    QuotaOut {
+        id: q.id,
+        user_id: q.user_id,
+        user_name: q.user_name,
+        email: q.email,
+        period_start: q.period_start,
+        period_end: q.period_end,
+        amount_minor: q.amount_fen,
+        version: q.version,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/quotas", params(QuotaQuery), responses((status = 200, body = [QuotaOut])), security(("bearer" = [])))]
+pub async fn quotas(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<QuotaQuery>,
+) -> ApiResult<Json<Vec<QuotaOut>>> {
+    Ok(Json(service::quota::list(&state.db, &ctx, q.from, q.to).await?.into_iter().map(quota_out).collect()))
+}
+
+#[utoipa::path(put, path = "/api/v1/quotas", request_body = QuotaIn,
+    responses((status = 200, body = [QuotaOut], description = "the quotas of that user and period"), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn put_quota(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(q): Json<QuotaIn>,
+) -> ApiResult<Json<Vec<QuotaOut>>> {
+    let input =
+        service::quota::QuotaInput { user: q.user, period_start: q.period_start, period_end: q.period_end, amount_fen: q.amount_minor };
+    service::quota::upsert(&state.db, &ctx, &input).await?;
+    let rows = service::quota::list(&state.db, &ctx, Some(q.period_start), Some(q.period_end)).await?;
+    Ok(Json(rows.into_iter().filter(|r| r.period_start == q.period_start && r.period_end == q.period_end).map(quota_out).collect()))
+}
+
+#[utoipa::path(delete, path = "/api/v1/quotas/{id}", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn delete_quota(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    service::quota::delete(&state.db, &ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/quotas/import", request_body(content = String, content_type = "text/csv", description = "email,period_start,period_end,amount (yuan); header optional"),
+    responses((status = 200, body = ImportOut), (status = 422, body = ImportOut)), security(("bearer" = [])))]
+pub async fn import_quotas(State(state): State<AppState>, Extension(ctx): Extension<RequestContext>, body: String) -> ApiResult<Response> {
+    let r = service::quota::import_csv(&state.db, &ctx, &body).await?;
+    let status = if r.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Json(ImportOut { imported: r.imported, errors: r.errors })).into_response())
+}
+
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
@@ -710,9 +902,9 @@ impl utoipa::Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board."),
-    paths(token, pipelines, accounts, create_account, contacts, create_contact, deals, create_deal, deal, patch_deal, move_deal, history, approvals, decide, board),
-    components(schemas(Problem, TokenRequest, TokenResponse, StageOut, PipelineOut, DealOut, DealPageOut, MoveRequest, MissingOut, MoveResponse, HistoryOut, ApprovalOut, DecisionRequest, ColumnOut, BoardOut, AccountOut, AccountPageOut, AccountIn, ContactOut, ContactIn, DealIn, DealPatchIn)),
+    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board, forecast, quotas."),
+    paths(token, pipelines, accounts, create_account, contacts, create_contact, deals, create_deal, deal, patch_deal, move_deal, history, approvals, decide, board, forecast, progress, quotas, put_quota, delete_quota, import_quotas),
+    components(schemas(Problem, TokenRequest, TokenResponse, StageOut, PipelineOut, DealOut, DealPageOut, MoveRequest, MissingOut, MoveResponse, HistoryOut, ApprovalOut, DecisionRequest, ColumnOut, BoardOut, AccountOut, AccountPageOut, AccountIn, ContactOut, ContactIn, DealIn, DealPatchIn, ForecastRowOut, ForecastOut, ProgressOut, QuotaOut, QuotaIn, ImportOut)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -735,6 +927,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/approvals", get(approvals))
         .route("/api/v1/approvals/{id}/decision", post(decide))
         .route("/api/v1/board", get(board))
+        .route("/api/v1/forecast", get(forecast))
+        .route("/api/v1/progress", get(progress))
+        .route("/api/v1/quotas", get(quotas).put(put_quota))
+        .route("/api/v1/quotas/import", post(import_quotas))
+        .route("/api/v1/quotas/{id}", axum::routing::delete(delete_quota))
 }
 
 #[cfg(test)]
@@ -758,6 +955,10 @@ mod tests {
             "/api/v1/board",
             "/api/v1/accounts",
             "/api/v1/accounts/{id}/contacts",
+            "/api/v1/forecast",
+            "/api/v1/progress",
+            "/api/v1/quotas",
+            "/api/v1/quotas/import",
         ] {
             assert!(paths.contains(&p), "{p} missing from the OpenAPI document");
         }

@@ -159,6 +159,104 @@ pub async fn events(
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
+/// CSV downloads of the dashboard's tables (UTF-8 with BOM, so Excel reads Chinese).
+pub async fn export(
+    State(state): State<AppState>,
+    axum::Extension(ctx): axum::Extension<RequestContext>,
+    axum::Extension(l): axum::Extension<Locale>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    use app::domain::csv::{to_csv, yuan};
+    use app::i18n::{t, K};
+    let pct = |v: Option<f64>| v.map(|p| format!("{p:.1}")).unwrap_or_default();
+    let body = match file.as_str() {
+        "reps.csv" => match app::ssr::service::forecast::dashboard(&state.db, &ctx, None).await {
+            Ok(d) => to_csv(
+                &[
+                    t(l, K::ColRep),
+                    t(l, K::ColTeam),
+                    t(l, K::ColQuota),
+                    t(l, K::ColWon),
+                    t(l, K::ColAttainment),
+                    t(l, K::ColOpenQuarter),
+                    t(l, K::ColCoverage),
+                    t(l, K::ColPipeline),
+                ],
+                &d.reps
+                    .into_iter()
+                    .map(|r| {
+                        vec![
+                            r.name,
+                            r.team,
+                            yuan(r.quota_fen),
+                            yuan(r.won_fen),
+                            pct(r.attainment_pct),
+                            yuan(r.open_weighted_fen),
+                            r.coverage.map(|c| format!("{c:.2}")).unwrap_or_default(),
+                            yuan(r.pipeline_fen),
+                        ]
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            Err(e) => {
+                return (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), app::i18n::error_message(l, &e))
+                    .into_response()
+            }
+        },
+        "deals.csv" => {
+            let Some(what) = q.get("what").and_then(|w| app::domain::dashboard::Drill::parse(w)) else {
+                return (StatusCode::UNPROCESSABLE_ENTITY, "what: not a figure of the dashboard").into_response();
+            };
+            match app::ssr::service::forecast::drill(&state.db, &ctx, &what).await {
+                Ok(rows) => to_csv(
+                    &[
+                        t(l, K::ColName),
+                        t(l, K::ColAccount),
+                        t(l, K::ColOwner),
+                        t(l, K::ColStage),
+                        t(l, K::ColAmount),
+                        t(l, K::ColWeighted),
+                        t(l, K::ColCloseDate),
+                        t(l, K::Category),
+                        t(l, K::ColDelta),
+                    ],
+                    &rows
+                        .into_iter()
+                        .map(|r| {
+                            let stage = if l == Locale::ZhCn { r.stage.name_zh } else { r.stage.name_en };
+                            vec![
+                                r.name,
+                                r.account,
+                                r.owner,
+                                stage,
+                                yuan(r.amount_fen),
+                                yuan(r.weighted_fen),
+                                r.close_date.to_string(),
+                                r.category,
+                                r.delta_fen.map(yuan).unwrap_or_default(),
+                            ]
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                Err(e) => {
+                    return (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), app::i18n::error_message(l, &e))
+                        .into_response()
+                }
+            }
+        }
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,4 +5,5 @@ pub mod approval;
 pub mod auth;
 pub mod board;
 pub mod deal;
+pub mod forecast;
 pub mod keyinfo;

@@ -1,3 +1,4 @@
+pub mod charts;
 pub mod live;
 pub mod money;
 pub mod search;

@@ -37,6 +37,7 @@ pub fn Shell() -> impl IntoView {
             <nav class="mainnav" aria-label=move || i18n.t(K::NavMenu)>
                 <NavLink href="/" label=K::NavDashboard/>
                 <NavLink href="/board" label=K::NavBoard/>
+                <NavLink href="/forecast" label=K::NavForecast/>
                 <NavLink href="/deals" label=K::NavDeals/>
                 <NavLink href="/accounts" label=K::NavAccounts/>
                 <A href="/approvals" attr:class="nav-link">

@@ -2,6 +2,8 @@
 pub mod activity;
 pub mod checklist;
 pub mod committee;
+pub mod csv;
+pub mod dashboard;
 pub mod dto;
 pub mod error;
 pub mod forecast;

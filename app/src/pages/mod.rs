@@ -6,6 +6,7 @@ pub mod board;
 pub mod dashboard;
 pub mod deal;
 pub mod deals;
+pub mod forecast;
 pub mod login;
 pub mod new_deal;
 pub mod not_found;

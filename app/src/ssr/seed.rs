@@ -615,6 +615,7 @@ pub async fn generate(
                 currency: Set("CNY".into()),
                 close_date: Set(close),
                 forecast_category: Set(None),
+                manager_category: Set(None),
                 lost_reason: Set(lost_reason),
                 winner: Set(winner),
                 stage_entered_at: Set(entered),
@@ -678,7 +679,55 @@ pub async fn generate(
     }
     reset_sequences(db).await?;
     crate::ssr::service::totals::rebuild(db).await?;
+    seed_forecast_settings(db, &mut rng, today).await?;
     Ok(sum)
+}
+
+/// Quarterly quotas for every rep and manager (this year and next quarter) and target
+/// conversion rates, so the forecast dashboard has coverage and an ideal funnel to show.
+async fn seed_forecast_settings(db: &DatabaseConnection, rng: &mut SplitMix64, today: NaiveDate) -> Result<(), DbErr> {
+    use crate::ssr::entity::quota;
+    use chrono::Datelike;
+    let open = stage::Entity::find().filter(stage::Column::Kind.eq("open")).all(db).await?;
+    for s in open {
+        let pct = (45 + 5 * s.position).min(80);
+        stage::Entity::update_many()
+            .col_expr(stage::Column::TargetConversionPct, sea_orm::sea_query::Expr::value(pct))
+            .filter(stage::Column::Id.eq(s.id))
+            .exec(db)
+            .await?;
+    }
+    let sellers = user::Entity::find().filter(user::Column::Role.is_in(["rep", "manager"])).all(db).await?;
+    let now = Utc::now();
+    let mut rows = Vec::new();
+    for u in sellers {
+        let per_quarter = rng.range(150, 450) * 10_000 * 100;
+        for q in 0..5u32 {
+            let (year, quarter) = if q < 4 { (today.year(), q) } else { (today.year() + 1, 0) };
+            let (Some(start), Some(end)) = (
+                NaiveDate::from_ymd_opt(year, quarter * 3 + 1, 1),
+                NaiveDate::from_ymd_opt(if quarter == 3 { year + 1 } else { year }, if quarter == 3 { 1 } else { quarter * 3 + 4 }, 1)
+                    .and_then(|d| d.pred_opt()),
+            ) else {
+                continue;
+            };
+            rows.push(quota::ActiveModel {
+                uuid: Set(uuid_from(rng)),
+                user_id: Set(u.id),
+                period_start: Set(start),
+                period_end: Set(end),
+                amount_fen: Set(per_quarter),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            });
+        }
+    }
+    if !rows.is_empty() {
+        quota::Entity::insert_many(rows).exec(db).await?;
+    }
+    Ok(())
 }
 
 /// After explicit-id inserts PostgreSQL's sequences lag behind; move them past the data.

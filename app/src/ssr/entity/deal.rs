@@ -16,6 +16,8 @@ pub struct Model {
     pub currency: String,
     pub close_date: Date,
     pub forecast_category: Option<String>,
+    /// A manager's adjustment of the category; the owner's choice stays beside it.
+    pub manager_category: Option<String>,
     pub lost_reason: Option<String>,
     pub winner: Option<String>,
     pub stage_entered_at: DateTimeUtc,

@@ -9,6 +9,7 @@ pub mod deal_member;
 pub mod deal_presence;
 pub mod deal_total;
 pub mod pipeline;
+pub mod quota;
 pub mod session;
 pub mod stage;
 pub mod stage_requirement;

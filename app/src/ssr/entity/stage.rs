@@ -17,6 +17,8 @@ pub struct Model {
     pub playbook_zh: String,
     /// Days in this stage after which a deal counts as stuck.
     pub stuck_days: i32,
+    /// Target % of deals in this stage that reach the next one (ideal funnel).
+    pub target_conversion_pct: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -4,9 +4,11 @@ pub mod admin;
 pub mod approval;
 pub mod board;
 pub mod deal;
+pub mod forecast;
 pub mod keyinfo;
 pub mod movement;
 pub mod presence;
+pub mod quota;
 pub mod totals;
 pub mod user;
 

@@ -1,0 +1,30 @@
+use crate::domain::dashboard::{Dashboard, DrillRow};
+use crate::domain::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "forecast/dashboard")]
+pub async fn load_dashboard(pipeline: Option<uuid::Uuid>) -> Result<Dashboard, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            crate::ssr::service::forecast::dashboard(&state.db, &ctx, pipeline).await
+        }
+        .await,
+    )
+}
+
+/// `what` is a drill code such as `stage:<uuid>` or `bucket:m3` (see `Drill::parse`).
+#[server(endpoint = "forecast/deals")]
+pub async fn load_drill(what: String) -> Result<Vec<DrillRow>, AppError> {
+    use crate::ssr::context::{request_context, respond};
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            let d = crate::domain::dashboard::Drill::parse(&what)
+                .ok_or_else(|| AppError::validation("what", "not a figure of the dashboard"))?;
+            crate::ssr::service::forecast::drill(&state.db, &ctx, &d).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,616 @@
+//! The executive dashboard: loads the deals, stages, history and quotas the viewer may see
+//! and hands them to the pure figures in `domain::forecast`. Managers see their teams, reps
+//! themselves, executives everything — the same visibility rule as the board.
+use super::deal::stage_ref;
+use super::deal_visibility;
+use crate::domain::dashboard::{
+    CodeBar, Dashboard, DealLink, Drill, DrillRow, FunnelBar, Money3, ProgressParts, ProgressView, RampCheckRow, RampRow, RepRow,
+    TrendPoint,
+};
+use crate::domain::error::AppError;
+use crate::domain::forecast as f;
+use crate::ssr::context::RequestContext;
+use crate::ssr::db_err;
+use crate::ssr::entity::{account, deal, deal_history, pipeline, quota, stage, team, user};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+
+/// The sales organisation's calendar (China Standard Time): weeks, quarters and "today".
+pub fn offset() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or(Utc.fix()))
+}
+
+use chrono::Offset;
+
+/// Won deals never in an open stage, or for fewer than this many days, are flagged.
+pub const MIN_FUNNEL_DAYS: i64 = 14;
+
+/// Everything the figures need, loaded once per request.
+pub struct Book {
+    pub deals: Vec<f::Deal>,
+    pub stages: Vec<f::Stage>,
+    pub stage_rows: Vec<stage::Model>,
+    pub events: Vec<f::HistoryEvent>,
+    pub rows: HashMap<i32, deal::Model>,
+}
+
+fn category(s: Option<&str>) -> Option<f::ForecastCategory> {
+    s.and_then(f::ForecastCategory::parse)
+}
+
+/// `category_changed` rows keep "old→new" in the note (codes, empty for none).
+fn category_pair(note: Option<&str>) -> (Option<f::ForecastCategory>, Option<f::ForecastCategory>) {
+    match note.and_then(|n| n.split_once('→')) {
+        Some((a, b)) => (category(Some(a.trim())), category(Some(b.trim()))),
+        None => (None, None),
+    }
+}
+
+pub async fn load<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<Book, AppError> {
+    let vis = deal_visibility(&ctx.visibility);
+    let rows = deal::Entity::find().filter(vis.clone()).all(db).await.map_err(db_err)?;
+    let stage_rows = stage::Entity::find()
+        .order_by_asc(stage::Column::PipelineId)
+        .order_by_asc(stage::Column::Position)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let visible_ids = Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(vis).to_owned();
+    let hist = deal_history::Entity::find()
+        .filter(deal_history::Column::DealId.in_subquery(visible_ids))
+        .filter(deal_history::Column::Kind.is_in([
+            "created",
+            "moved",
+            "amount_changed",
+            "close_date_changed",
+            "category_changed",
+            "category_adjusted",
+        ]))
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let stages = stage_rows
+        .iter()
+        .map(|s| f::Stage {
+            id: s.id,
+            pipeline_id: s.pipeline_id,
+            position: s.position,
+            win_rate_pct: s.win_rate_pct,
+            kind: f::StageKind::parse(&s.kind).unwrap_or(f::StageKind::Open),
+            stuck_days: s.stuck_days,
+        })
+        .collect();
+    let deals = rows
+        .iter()
+        .map(|d| f::Deal {
+            id: d.id,
+            owner_id: d.owner_id,
+            team_id: d.team_id,
+            pipeline_id: d.pipeline_id,
+            stage_id: d.stage_id,
+            amount_fen: d.amount_fen,
+            close_date: d.close_date,
+            owner_category: category(d.forecast_category.as_deref()),
+            manager_category: category(d.manager_category.as_deref()),
+            created_at: d.created_at,
+            stage_entered_at: d.stage_entered_at,
+        })
+        .collect();
+    let events = hist
+        .into_iter()
+        .map(|h| {
+            let (old_category, new_category) = category_pair(h.note.as_deref());
+            f::HistoryEvent {
+                id: i64::from(h.id),
+                deal_id: h.deal_id,
+                at: h.at,
+                kind: f::EventKind::parse(&h.kind),
+                from_stage_id: h.from_stage_id,
+                to_stage_id: h.to_stage_id,
+                old_amount_fen: h.old_amount_fen,
+                new_amount_fen: h.new_amount_fen,
+                old_close_date: h.old_close_date,
+                new_close_date: h.new_close_date,
+                old_category,
+                new_category,
+            }
+        })
+        .collect();
+    Ok(Book { deals, stages, stage_rows, events, rows: rows.into_iter().map(|d| (d.id, d)).collect() })
+}
+
+fn add(a: &f::Totals, b: &f::Totals) -> Money3 {
+    Money3 { count: a.count + b.count, amount_fen: a.amount_fen + b.amount_fen, weighted_fen: a.weighted_fen + b.weighted_fen }
+}
+
+/// Monday 00:00 local of the week containing `t`.
+pub fn week_start(t: DateTime<Utc>) -> DateTime<Utc> {
+    let day = f::local_date(t, offset());
+    f::local_midnight(day - Duration::days(i64::from(day.weekday().num_days_from_monday())), offset())
+}
+
+fn parts(c: &f::Contributions) -> ProgressParts {
+    ProgressParts {
+        new_fen: c.new_fen,
+        moved_up_fen: c.moved_up_fen,
+        moved_down_fen: c.moved_down_fen,
+        won_fen: c.won_fen,
+        lost_fen: c.lost_fen,
+        amount_changed_fen: c.amount_changed_fen,
+        slipped_fen: c.slipped_fen,
+        pulled_in_fen: c.pulled_in_fen,
+        other_fen: c.other_fen,
+    }
+}
+
+/// Progress between two instants (default: since Monday), with the quarter of A as scope.
+pub fn progress_view(b: &Book, from: DateTime<Utc>, to: DateTime<Utc>) -> (ProgressView, f::Progress) {
+    let scope = f::Scope::quarter(f::local_date(from, offset()), offset());
+    let p = f::progress(&b.deals, &b.stages, &b.events, from, to, scope);
+    let view = ProgressView {
+        from: f::local_date(from, offset()),
+        to: f::local_date(to, offset()),
+        value_from_fen: p.forecast_a_fen + p.won_a_fen,
+        value_to_fen: p.forecast_b_fen + p.won_b_fen,
+        total_fen: p.total_fen,
+        parts: parts(&p.parts),
+    };
+    (view, p)
+}
+
+async fn quotas_in<C: ConnectionTrait>(db: &C, from: NaiveDate, to: NaiveDate) -> Result<Vec<f::Quota>, AppError> {
+    Ok(quota::Entity::find()
+        .filter(quota::Column::PeriodStart.lte(to))
+        .filter(quota::Column::PeriodEnd.gte(from))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|q| f::Quota { owner_id: q.user_id, period_start: q.period_start, period_end: q.period_end, amount_fen: q.amount_fen })
+        .collect())
+}
+
+pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipeline_id: Option<uuid::Uuid>) -> Result<Dashboard, AppError> {
+    let now = Utc::now();
+    let off = offset();
+    let today = f::local_date(now, off);
+    let (q_start, q_end) = (f::quarter_start(today), f::quarter_end(today));
+    let scope = f::Scope::quarter(today, off);
+    let book = load(db, ctx).await?;
+    let pipelines = pipeline::Entity::find().order_by_asc(pipeline::Column::Position).all(db).await.map_err(db_err)?;
+    let p = match pipeline_id {
+        Some(u) => pipelines.iter().find(|p| p.uuid == u),
+        None => pipelines.iter().find(|p| p.is_default).or(pipelines.first()),
+    }
+    .ok_or(AppError::NotFound)?;
+    let facts = f::deal_facts(&book.deals, &book.stages, today, scope.period_start);
+    let forecast_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Open && x.close_date <= q_end).map(|x| x.weighted_fen).sum();
+    let won_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Won).map(|x| x.amount_fen).sum();
+
+    // Funnel of the chosen pipeline with conversion, days, stuck and the ideal counts.
+    let year_ago = now - Duration::days(365);
+    let cycle = f::cycle_stats(&book.deals, &book.stages, &book.events, f::Window { from: year_ago, to: now });
+    let stuck = f::stuck_deals(&book.deals, &book.stages, now);
+    let visible_users = visible_users(db, ctx).await?;
+    let quotas: Vec<f::Quota> =
+        quotas_in(db, q_start, q_end).await?.into_iter().filter(|q| visible_users.iter().any(|u| u.id == q.owner_id)).collect();
+    let quota_fen: i64 = quotas.iter().map(|q| q.amount_fen).sum();
+    let won_recent: Vec<i64> = book
+        .deals
+        .iter()
+        .filter(|d| d.stage_entered_at >= year_ago && book.stages.iter().any(|s| s.id == d.stage_id && s.kind == f::StageKind::Won))
+        .map(|d| d.amount_fen)
+        .collect();
+    let avg_won_fen = if won_recent.is_empty() { 0 } else { won_recent.iter().sum::<i64>() / won_recent.len() as i64 };
+    let targets: Vec<f::ConversionTarget> = book
+        .stage_rows
+        .iter()
+        .filter(|s| s.pipeline_id == p.id)
+        .filter_map(|s| s.target_conversion_pct.map(|pct| f::ConversionTarget { from_stage_id: s.id, pct }))
+        .collect();
+    let remaining = (quota_fen - won_fen).max(0);
+    let ideal = f::ideal_funnel(p.id, &book.stages, &targets, remaining, avg_won_fen, &book.deals);
+    let by_stage = f::group(&facts, f::GroupBy::Pipeline);
+    let _ = by_stage;
+    let mut funnel = Vec::new();
+    for s in book.stage_rows.iter().filter(|s| s.pipeline_id == p.id && s.kind == "open") {
+        let open: Vec<&f::DealFact> = facts.iter().filter(|x| x.stage_id == s.id).collect();
+        let st = cycle.stages.iter().find(|c| c.stage_id == s.id);
+        funnel.push(FunnelBar {
+            stage: stage_ref(s),
+            totals: Money3 {
+                count: open.len() as u64,
+                amount_fen: open.iter().map(|x| x.amount_fen).sum(),
+                weighted_fen: open.iter().map(|x| x.weighted_fen).sum(),
+            },
+            ideal: ideal.stages.iter().find(|r| r.stage_id == s.id).and_then(|r| r.ideal),
+            target_conversion_pct: s.target_conversion_pct,
+            conversion_pct: st.and_then(|c| c.conversion_pct),
+            avg_days: st.and_then(|c| c.avg_days),
+            stuck: stuck.iter().filter(|d| d.stage_id == s.id).count() as u64,
+        });
+    }
+    let buckets = f::group(&facts, f::GroupBy::Bucket)
+        .into_iter()
+        .filter_map(|r| match r.key {
+            f::GroupKey::Bucket(b) => Some(CodeBar { code: bucket_code(b).to_owned(), totals: add(&r.open, &r.won) }),
+            _ => None,
+        })
+        .collect();
+    let categories = f::group(&facts, f::GroupBy::Category)
+        .into_iter()
+        .filter_map(|r| match r.key {
+            f::GroupKey::Category(c) => Some(CodeBar { code: c.as_str().to_owned(), totals: add(&r.open, &r.won) }),
+            _ => None,
+        })
+        .collect();
+
+    // 13 week ends, oldest first; one scope for all points so the line compares like with like.
+    let points: Vec<DateTime<Utc>> =
+        (0..13).rev().map(|w| week_start(now) + Duration::days(7) - Duration::days(7 * w)).map(|t| t.min(now)).collect();
+    let trend_scope = f::Scope { period_start: points.first().copied().unwrap_or(now) - Duration::days(7), horizon_end: None };
+    let trend = f::trend(&book.deals, &book.stages, &book.events, &points, trend_scope)
+        .into_iter()
+        .map(|t| TrendPoint { week_end: f::local_date(t.at, off), forecast_fen: t.forecast_fen, won_fen: t.won_fen })
+        .collect();
+
+    let (progress, _) = progress_view(&book, week_start(now), now);
+    let figures = f::quota_figures(&book.deals, &book.stages, &quotas, off);
+    let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
+    let mut reps = Vec::new();
+    for u in visible_users.iter().filter(|u| matches!(u.role.as_str(), "rep" | "manager")) {
+        let mine: Vec<&f::DealFact> = facts.iter().filter(|x| x.owner_id == u.id).collect();
+        let qf: Vec<&f::QuotaFigures> = figures.iter().filter(|q| q.owner_id == u.id).collect();
+        let quota_fen: i64 = qf.iter().map(|q| q.quota_fen).sum();
+        let won: i64 = mine.iter().filter(|x| x.kind == f::StageKind::Won).map(|x| x.amount_fen).sum();
+        let open_q: i64 = mine.iter().filter(|x| x.kind == f::StageKind::Open && x.close_date <= q_end).map(|x| x.weighted_fen).sum();
+        let remaining = quota_fen - won;
+        if mine.is_empty() && quota_fen == 0 {
+            continue;
+        }
+        reps.push(RepRow {
+            id: u.uuid,
+            name: u.name.clone(),
+            team: u.team_id.and_then(|t| teams.get(&t).cloned()).unwrap_or_default(),
+            quota_fen,
+            won_fen: won,
+            open_weighted_fen: open_q,
+            pipeline_fen: mine.iter().filter(|x| x.kind == f::StageKind::Open).map(|x| x.weighted_fen).sum(),
+            attainment_pct: (quota_fen > 0).then(|| won as f64 * 100.0 / quota_fen as f64),
+            coverage: (quota_fen > 0 && remaining > 0).then(|| open_q as f64 / remaining as f64),
+            quota_met: quota_fen > 0 && remaining <= 0,
+            under_covered: quota_fen > 0 && remaining > 0 && open_q < remaining,
+            open_deals: mine.iter().filter(|x| x.kind == f::StageKind::Open).count() as u64,
+        });
+    }
+    let names: HashMap<i32, String> = visible_users.iter().map(|u| (u.id, u.name.clone())).collect();
+    let unfunneled = f::signed_outside_funnel(&book.deals, &book.stages, &book.events, MIN_FUNNEL_DAYS)
+        .into_iter()
+        .filter_map(|u| {
+            let d = book.rows.get(&u.deal_id)?;
+            Some(DealLink {
+                id: d.uuid,
+                name: d.name.clone(),
+                owner: names.get(&u.owner_id).cloned().unwrap_or_default(),
+                amount_fen: d.amount_fen,
+                note: format!("{}", u.days_in_funnel),
+            })
+        })
+        .collect();
+    let ramp = ramp_rows(db, &book, &visible_users, today).await?;
+    let remaining_all = quota_fen - won_fen;
+    Ok(Dashboard {
+        today,
+        quarter_start: q_start,
+        quarter_end: q_end,
+        scope: if ctx.visibility.all {
+            "all"
+        } else if ctx.role == crate::domain::role::Role::Manager {
+            "teams"
+        } else {
+            "own"
+        }
+        .into(),
+        pipeline: super::board::pipeline_ref(p),
+        pipelines: pipelines.iter().map(super::board::pipeline_ref).collect(),
+        forecast_fen,
+        won_fen,
+        quota_fen,
+        coverage: (quota_fen > 0 && remaining_all > 0).then(|| forecast_fen as f64 / remaining_all as f64),
+        progress,
+        funnel,
+        ideal_target_fen: remaining,
+        avg_won_fen,
+        buckets,
+        categories,
+        trend,
+        reps,
+        win_rate_pct: cycle.win_rate_pct,
+        avg_cycle_days: cycle.avg_cycle_days,
+        unfunneled,
+        ramp,
+    })
+}
+
+/// People whose numbers the viewer may see: everyone, their teams, or themselves.
+async fn visible_users<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<Vec<user::Model>, AppError> {
+    let mut q = user::Entity::find().filter(user::Column::Active.eq(true));
+    if !ctx.visibility.all {
+        let mut c = Condition::any().add(user::Column::Id.eq(ctx.user_id));
+        if ctx.role == crate::domain::role::Role::Manager && !ctx.visibility.team_ids.is_empty() {
+            c = c.add(user::Column::TeamId.is_in(ctx.visibility.team_ids.clone()));
+        }
+        q = q.filter(c);
+    }
+    q.order_by_asc(user::Column::Name).all(db).await.map_err(db_err)
+}
+
+fn phase_code(p: f::RampPhase) -> &'static str {
+    match p {
+        f::RampPhase::Training => "training",
+        f::RampPhase::M0to3 => "m0_3",
+        f::RampPhase::M3to6 => "m3_6",
+        f::RampPhase::M6to9 => "m6_9",
+        f::RampPhase::M9to12 => "m9_12",
+    }
+}
+
+fn metric_code(m: f::RampMetric) -> String {
+    match m {
+        f::RampMetric::AccountsResearched => "accounts_researched".into(),
+        f::RampMetric::OpportunitiesFound => "opportunities_found".into(),
+        f::RampMetric::Reached(pos) => format!("reached_{pos}"),
+        f::RampMetric::Wins => "wins".into(),
+        f::RampMetric::LargestWinFen => "largest_win".into(),
+        f::RampMetric::PipelinePct => "pipeline_pct".into(),
+        f::RampMetric::PhaseQuotaPct => "phase_quota_pct".into(),
+        f::RampMetric::YearQuotaPct => "year_quota_pct".into(),
+    }
+}
+
+/// Reps in their first year against the success roadmap (seed 001).
+async fn ramp_rows<C: ConnectionTrait>(db: &C, book: &Book, users: &[user::Model], today: NaiveDate) -> Result<Vec<RampRow>, AppError> {
+    let mut out = Vec::new();
+    for u in users.iter().filter(|u| u.role == "rep") {
+        let Some(started) = u.started_on else { continue };
+        if today - started > Duration::days(366) {
+            continue;
+        }
+        let year: Vec<f::Quota> =
+            quotas_in(db, started, started + Duration::days(365)).await?.into_iter().filter(|q| q.owner_id == u.id).collect();
+        let year_quota_fen: i64 = year.iter().map(|q| q.amount_fen).sum();
+        let accounts = account::Entity::find()
+            .filter(account::Column::OwnerId.eq(u.id))
+            .select_only()
+            .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+            .into_tuple::<i64>()
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .unwrap_or(0);
+        let input = f::RampInput {
+            owner_id: u.id,
+            joined_on: started,
+            started_on: started,
+            today,
+            accounts_researched: u32::try_from(accounts).unwrap_or(u32::MAX),
+            phase_quota_fen: year_quota_fen / 4,
+            year_quota_fen,
+        };
+        let r = f::ramp_report(&input, &book.deals, &book.stages, offset());
+        out.push(RampRow {
+            rep: u.name.clone(),
+            phase: phase_code(r.phase).into(),
+            checks: r
+                .checks
+                .iter()
+                .map(|c| RampCheckRow { metric: metric_code(c.metric), target: c.target, actual: c.actual, met: c.met })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// The deals behind one figure of the dashboard.
+pub async fn drill<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Drill) -> Result<Vec<DrillRow>, AppError> {
+    let now = Utc::now();
+    let today = f::local_date(now, offset());
+    let scope = f::Scope::quarter(today, offset());
+    let book = load(db, ctx).await?;
+    let facts = f::deal_facts(&book.deals, &book.stages, today, scope.period_start);
+    let mut picked: Vec<(i32, Option<i64>)> = match what {
+        Drill::Stage(u) => {
+            let sid = book.stage_rows.iter().find(|s| s.uuid == *u).map_or(-1, |s| s.id);
+            facts.iter().filter(|x| x.stage_id == sid).map(|x| (x.deal_id, None)).collect()
+        }
+        Drill::Bucket(b) => facts.iter().filter(|x| bucket_code(x.bucket) == b).map(|x| (x.deal_id, None)).collect(),
+        Drill::Category(c) => facts.iter().filter(|x| x.category.effective.as_str() == c).map(|x| (x.deal_id, None)).collect(),
+        Drill::Owner(u) => {
+            let id = user::Entity::find().filter(user::Column::Uuid.eq(*u)).one(db).await.map_err(db_err)?.map_or(-1, |u| u.id);
+            facts.iter().filter(|x| x.owner_id == id).map(|x| (x.deal_id, None)).collect()
+        }
+        Drill::Progress(kind) => {
+            let (_, p) = progress_view(&book, week_start(now), now);
+            let mut by: HashMap<i32, i64> = HashMap::new();
+            for i in p.items.iter().filter(|i| contribution_code(i.kind) == kind) {
+                *by.entry(i.deal_id).or_default() += i.fen;
+            }
+            by.into_iter().map(|(d, v)| (d, Some(v))).collect()
+        }
+        Drill::Unfunneled => f::signed_outside_funnel(&book.deals, &book.stages, &book.events, MIN_FUNNEL_DAYS)
+            .into_iter()
+            .map(|u| (u.deal_id, None))
+            .collect(),
+    };
+    picked.sort_by_key(|(id, _)| book.rows.get(id).map(|d| (d.close_date, d.id)));
+    let accounts =
+        super::account_names(db, book.rows.values().filter(|d| picked.iter().any(|p| p.0 == d.id)).map(|d| d.account_id).collect()).await?;
+    let owners = super::user_names(db, picked.iter().filter_map(|p| book.rows.get(&p.0)).map(|d| d.owner_id).collect()).await?;
+    let stages: HashMap<i32, &stage::Model> = book.stage_rows.iter().map(|s| (s.id, s)).collect();
+    let fact_of: HashMap<i32, &f::DealFact> = facts.iter().map(|x| (x.deal_id, x)).collect();
+    Ok(picked
+        .into_iter()
+        .filter_map(|(id, delta)| {
+            let d = book.rows.get(&id)?;
+            let s = stages.get(&d.stage_id)?;
+            let fact = fact_of.get(&id);
+            Some(DrillRow {
+                id: d.uuid,
+                name: d.name.clone(),
+                account: accounts.get(&d.account_id).cloned().unwrap_or_default(),
+                owner: owners.get(&d.owner_id).cloned().unwrap_or_default(),
+                stage: stage_ref(s),
+                amount_fen: d.amount_fen,
+                weighted_fen: fact.map_or_else(|| crate::domain::dto::weighted_fen(d.amount_fen, s.win_rate_pct), |x| x.weighted_fen),
+                close_date: d.close_date,
+                category: fact.map(|x| x.category.effective.as_str().to_owned()).unwrap_or_default(),
+                delta_fen: delta,
+            })
+        })
+        .collect())
+}
+
+pub fn contribution_code(k: f::ContributionKind) -> &'static str {
+    match k {
+        f::ContributionKind::New => "new",
+        f::ContributionKind::MovedUp => "moved_up",
+        f::ContributionKind::MovedDown => "moved_down",
+        f::ContributionKind::Won => "won",
+        f::ContributionKind::Lost => "lost",
+        f::ContributionKind::AmountChanged => "amount_changed",
+        f::ContributionKind::Slipped => "slipped",
+        f::ContributionKind::PulledIn => "pulled_in",
+        f::ContributionKind::Other => "other",
+    }
+}
+
+/// One row of the forecast grouped for the API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupRow {
+    pub key: String,
+    pub label: String,
+    pub open_count: u64,
+    pub open_amount_fen: i64,
+    pub weighted_fen: i64,
+    pub won_count: u64,
+    pub won_amount_fen: i64,
+}
+
+fn parse_group(by: &str) -> Option<f::GroupBy> {
+    Some(match by {
+        "owner" => f::GroupBy::Owner,
+        "team" => f::GroupBy::Team,
+        "pipeline" => f::GroupBy::Pipeline,
+        "bucket" => f::GroupBy::Bucket,
+        "category" => f::GroupBy::Category,
+        "month" => f::GroupBy::Month,
+        "quarter" => f::GroupBy::Quarter,
+        "year" => f::GroupBy::Year,
+        _ => return None,
+    })
+}
+
+/// `2026`, `2026-Q4` or `2026-11` as a period.
+pub fn parse_period(s: &str) -> Option<f::Period> {
+    let s = s.trim();
+    if let Some((y, q)) = s.split_once("-Q").or_else(|| s.split_once("-q")) {
+        let quarter: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+        return Some(f::Period::Quarter { year: y.parse().ok()?, quarter });
+    }
+    if let Some((y, m)) = s.split_once('-') {
+        let month: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+        return Some(f::Period::Month { year: y.parse().ok()?, month });
+    }
+    s.parse().ok().filter(|y| (1900..=9999).contains(y)).map(|year| f::Period::Year { year })
+}
+
+fn period_code(p: f::Period) -> String {
+    match p {
+        f::Period::Year { year } => format!("{year}"),
+        f::Period::Quarter { year, quarter } => format!("{year}-Q{quarter}"),
+        f::Period::Month { year, month } => format!("{year}-{month:02}"),
+    }
+}
+
+pub async fn grouped<C: ConnectionTrait>(db: &C, ctx: &RequestContext, by: &str, period: Option<&str>) -> Result<Vec<GroupRow>, AppError> {
+    let g = parse_group(by)
+        .ok_or_else(|| AppError::validation("group_by", "use owner, team, pipeline, bucket, category, month, quarter or year"))?;
+    let window = match period {
+        Some(p) => {
+            let p = parse_period(p).ok_or_else(|| AppError::validation("period", "use 2026, 2026-Q4 or 2026-11"))?;
+            Some((p.first_day().ok_or(AppError::Internal)?, p.last_day().ok_or(AppError::Internal)?))
+        }
+        None => None,
+    };
+    let now = Utc::now();
+    let today = f::local_date(now, offset());
+    let book = load(db, ctx).await?;
+    // Won deals count since the start of the period asked for, else of this quarter.
+    let since = window.map_or_else(|| f::Scope::quarter(today, offset()).period_start, |(a, _)| f::local_midnight(a, offset()));
+    let mut facts = f::deal_facts(&book.deals, &book.stages, today, since);
+    if let Some((a, b)) = window {
+        facts.retain(|x| x.close_date >= a && x.close_date <= b);
+    }
+    let users: HashMap<i32, (uuid::Uuid, String)> =
+        user::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|u| (u.id, (u.uuid, u.name))).collect();
+    let teams: HashMap<i32, (uuid::Uuid, String)> =
+        team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, (t.uuid, t.name))).collect();
+    let pipes: HashMap<i32, (uuid::Uuid, String)> =
+        pipeline::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|p| (p.id, (p.uuid, p.name_en))).collect();
+    let named = |m: &HashMap<i32, (uuid::Uuid, String)>, id: i32| {
+        m.get(&id).map_or_else(|| (id.to_string(), String::new()), |(u, n)| (u.to_string(), n.clone()))
+    };
+    Ok(f::group(&facts, g)
+        .into_iter()
+        .map(|r| {
+            let (key, label) = match r.key {
+                f::GroupKey::Owner(id) => named(&users, id),
+                f::GroupKey::Team(id) => named(&teams, id),
+                f::GroupKey::Pipeline(id) => named(&pipes, id),
+                f::GroupKey::Bucket(b) => (bucket_code(b).to_owned(), bucket_code(b).to_owned()),
+                f::GroupKey::Category(c) => (c.as_str().to_owned(), c.as_str().to_owned()),
+                f::GroupKey::Period(p) => (period_code(p), period_code(p)),
+            };
+            GroupRow {
+                key,
+                label,
+                open_count: r.open.count,
+                open_amount_fen: r.open.amount_fen,
+                weighted_fen: r.open.weighted_fen,
+                won_count: r.won.count,
+                won_amount_fen: r.won.amount_fen,
+            }
+        })
+        .collect())
+}
+
+pub fn bucket_code(b: f::CloseBucket) -> &'static str {
+    match b {
+        f::CloseBucket::Won => "won",
+        f::CloseBucket::M3 => "m3",
+        f::CloseBucket::M6 => "m6",
+        f::CloseBucket::M9 => "m9",
+        f::CloseBucket::M12 => "m12",
+        f::CloseBucket::Later => "later",
+    }
+}
+
+/// Progress between two local dates (A at its midnight, B at the end of its day, capped at
+/// now); defaults to this week so far.
+pub async fn progress_between<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<ProgressView, AppError> {
+    let now = Utc::now();
+    let a = from.map_or_else(|| week_start(now), |d| f::local_midnight(d, offset()));
+    let b = to.map_or(now, |d| f::local_midnight(d + Duration::days(1), offset())).min(now);
+    if a >= b {
+        return Err(AppError::validation("from", "must be before to (and not in the future)"));
+    }
+    let book = load(db, ctx).await?;
+    Ok(progress_view(&book, a, b).0)
+}

@@ -1,0 +1,230 @@
+//! Quotas per rep and period: managers set them for their teams, admins for everyone;
+//! a CSV import goes through the same upsert row by row and reports every bad line.
+use crate::domain::error::AppError;
+use crate::domain::role::Role;
+use crate::ssr::context::RequestContext;
+use crate::ssr::db_err;
+use crate::ssr::entity::{quota, user};
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuotaRow {
+    pub id: uuid::Uuid,
+    pub user_id: uuid::Uuid,
+    pub user_name: String,
+    pub email: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub amount_fen: i64,
+    pub version: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuotaInput {
+    /// The rep, by id or e-mail (the CSV uses e-mail).
+    pub user: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub amount_fen: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub imported: u32,
+    /// (line number, message) for every line not imported.
+    pub errors: Vec<(u32, String)>,
+}
+
+/// Whose quotas the user may see and set: admins and executives all, managers their teams,
+/// reps their own (read-only).
+fn may_edit(ctx: &RequestContext, target: &user::Model) -> bool {
+    match ctx.role {
+        Role::Admin | Role::Gm => true,
+        Role::Manager => target.team_id.is_some_and(|t| ctx.managed_team_ids.contains(&t) || ctx.team_id == Some(t)),
+        _ => false,
+    }
+}
+
+fn may_see(ctx: &RequestContext, target: &user::Model) -> bool {
+    ctx.visibility.all || target.id == ctx.user_id || may_edit(ctx, target)
+}
+
+async fn find_user<C: ConnectionTrait>(db: &C, who: &str) -> Result<Option<user::Model>, AppError> {
+    let q = user::Entity::find();
+    let q = match who.trim().parse::<uuid::Uuid>() {
+        Ok(u) => q.filter(user::Column::Uuid.eq(u)),
+        Err(_) => q.filter(user::Column::Email.eq(who.trim().to_lowercase())),
+    };
+    q.one(db).await.map_err(db_err)
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<QuotaRow>, AppError> {
+    let mut q = quota::Entity::find().order_by_asc(quota::Column::PeriodStart).order_by_asc(quota::Column::UserId);
+    if let Some(t) = to {
+        q = q.filter(quota::Column::PeriodStart.lte(t));
+    }
+    if let Some(f) = from {
+        q = q.filter(quota::Column::PeriodEnd.gte(f));
+    }
+    let rows = q.all(db).await.map_err(db_err)?;
+    let users: std::collections::HashMap<i32, user::Model> =
+        user::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|u| (u.id, u)).collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|q| {
+            let u = users.get(&q.user_id)?;
+            may_see(ctx, u).then(|| QuotaRow {
+                id: q.uuid,
+                user_id: u.uuid,
+                user_name: u.name.clone(),
+                email: u.email.clone(),
+                period_start: q.period_start,
+                period_end: q.period_end,
+                amount_fen: q.amount_fen,
+                version: q.version,
+            })
+        })
+        .collect())
+}
+
+/// Creates or replaces the quota of (user, period).
+pub async fn upsert<C: ConnectionTrait>(db: &C, ctx: &RequestContext, input: &QuotaInput) -> Result<(), AppError> {
+    if input.period_end < input.period_start {
+        return Err(AppError::validation("period_end", "is before the period start"));
+    }
+    if input.amount_fen < 0 {
+        return Err(AppError::validation("amount", "must not be negative"));
+    }
+    let u = find_user(db, &input.user).await?.ok_or_else(|| AppError::validation("user", "no such user"))?;
+    if !may_edit(ctx, &u) {
+        return Err(AppError::Forbidden);
+    }
+    let now = chrono::Utc::now();
+    quota::Entity::insert(quota::ActiveModel {
+        uuid: Set(uuid::Uuid::new_v4()),
+        user_id: Set(u.id),
+        period_start: Set(input.period_start),
+        period_end: Set(input.period_end),
+        amount_fen: Set(input.amount_fen),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([quota::Column::UserId, quota::Column::PeriodStart, quota::Column::PeriodEnd])
+            .update_columns([quota::Column::AmountFen, quota::Column::UpdatedAt])
+            .value(quota::Column::Version, Expr::col((quota::Entity, quota::Column::Version)).add(1))
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub async fn delete(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<(), AppError> {
+    let q = quota::Entity::find().filter(quota::Column::Uuid.eq(id)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    let u = user::Entity::find_by_id(q.user_id).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    if !may_see(ctx, &u) {
+        return Err(AppError::NotFound);
+    }
+    if !may_edit(ctx, &u) {
+        return Err(AppError::Forbidden);
+    }
+    quota::Entity::delete_by_id(q.id).exec(db).await.map_err(db_err)?;
+    Ok(())
+}
+
+/// Splits one CSV line, honouring double quotes ("1,200,000" is one cell; "" is a quote).
+fn cells(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                if let Some(cell) = out.last_mut() {
+                    cell.push('"');
+                }
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(String::new()),
+            (c, _) => {
+                if let Some(cell) = out.last_mut() {
+                    cell.push(c);
+                }
+            }
+        }
+    }
+    out.into_iter().map(|c| c.trim().to_owned()).collect()
+}
+
+/// Parses one CSV line `email,period_start,period_end,amount_yuan`.
+pub fn parse_line(line: &str) -> Result<QuotaInput, String> {
+    let cells = cells(line);
+    let [user, start, end, amount] = cells.as_slice() else {
+        return Err("expected 4 columns: email, period_start, period_end, amount".into());
+    };
+    let d = |s: &str| s.parse::<NaiveDate>().map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"));
+    let amount_fen = crate::domain::money::parse_yuan(amount).ok_or_else(|| format!("{amount:?} is not an amount"))?;
+    Ok(QuotaInput { user: user.clone(), period_start: d(start)?, period_end: d(end)?, amount_fen })
+}
+
+/// Imports quotas from CSV (UTF-8, optional BOM and header). Good lines are saved in one
+/// transaction; bad ones are reported with their line number and nothing is half-written.
+pub async fn import_csv(db: &DatabaseConnection, ctx: &RequestContext, text: &str) -> Result<ImportReport, AppError> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut good = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if line.trim().is_empty() || (i == 0 && line.to_lowercase().contains("email")) {
+            continue;
+        }
+        match parse_line(line) {
+            Ok(q) => good.push((n, q)),
+            Err(e) => errors.push((n, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(ImportReport { imported: 0, errors });
+    }
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    for (n, q) in &good {
+        if let Err(e) = upsert(&w.txn, ctx, q).await {
+            errors.push((*n, crate::i18n::error_message(crate::domain::locale::Locale::En, &e)));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(ImportReport { imported: 0, errors });
+    }
+    w.commit().await.map_err(db_err)?;
+    Ok(ImportReport { imported: u32::try_from(good.len()).unwrap_or(u32::MAX), errors })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::parse_line;
+
+    #[test]
+    fn csv_lines_parse_or_say_why() {
+        let q = parse_line("rep@demo.local, 2026-10-01, 2026-12-31, \"1,200,000\"").unwrap();
+        assert_eq!((q.user.as_str(), q.amount_fen), ("rep@demo.local", 120_000_000));
+        assert!(parse_line("rep@demo.local,2026-10-01").unwrap_err().contains("4 columns"));
+        let q = parse_line("rep@demo.local,2026-10-01,2026-12-31,1200000").unwrap();
+        assert_eq!(q.amount_fen, 120_000_000);
+        assert!(parse_line("rep@demo.local,2026-13-01,2026-12-31,1").unwrap_err().contains("not a date"));
+        assert!(parse_line("rep@demo.local,2026-10-01,2026-12-31,abc").unwrap_err().contains("not an amount"));
+    }
+}
