@@ -101,3 +101,32 @@ async fn a_move_costs_the_same_statements_whatever_the_table_size() {
     assert_eq!(small, large, "statements per move must not grow with the number of deals");
     assert!(small <= 20, "a move stays a handful of statements, got {small}");
 }
+
+#[tokio::test]
+async fn column_pages_equal_the_plain_visibility_query() {
+    use app::ssr::service::{board, deal_visibility};
+    use sea_orm::{Condition, QuerySelect};
+    let t = seeded().await;
+    let db = &t.db;
+    for email in ["manager@demo.local", "rep@demo.local", "presales@demo.local", "exec@demo.local"] {
+        let ctx = ctx_for(db, email).await;
+        let b = board::board(db, &ctx, &Default::default()).await.unwrap();
+        for col in &b.columns {
+            let st = stage::Entity::find().filter(stage::Column::Uuid.eq(col.stage.id)).one(db).await.unwrap().unwrap();
+            let want: Vec<uuid::Uuid> = deal::Entity::find()
+                .filter(Condition::all().add(deal_visibility(&ctx.visibility)).add(deal::Column::StageId.eq(st.id)))
+                .order_by_asc(deal::Column::CloseDate)
+                .order_by_asc(deal::Column::Id)
+                .limit(50)
+                .all(db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|d| d.uuid)
+                .collect();
+            let got: Vec<uuid::Uuid> = col.cards.iter().map(|c| c.id).collect();
+            assert_eq!(got, want, "{email} column {}", st.name_en);
+            assert!(col.count >= got.len() as u64);
+        }
+    }
+}

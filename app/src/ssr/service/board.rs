@@ -5,7 +5,7 @@ use crate::domain::dto::{bucket_bounds, initials, weighted_fen, Board, BoardColu
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{approval, deal, deal_key_info, pipeline, stage, team, user};
+use crate::ssr::entity::{approval, deal, deal_key_info, deal_member, pipeline, stage, team, user};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
@@ -37,9 +37,9 @@ async fn team_id<C: ConnectionTrait>(db: &C, t: Option<uuid::Uuid>) -> Result<Op
     Ok(Some(team::Entity::find().filter(team::Column::Uuid.eq(t)).one(db).await.map_err(db_err)?.map_or(-1, |t| t.id)))
 }
 
-/// The filter as a condition on `deals` (visibility always included).
-async fn filter_condition<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFilter) -> Result<Condition, AppError> {
-    let mut c = Condition::all().add(deal_visibility(&ctx.visibility));
+/// The user's filters alone (owner, team, close bucket, amount range).
+async fn filters<C: ConnectionTrait>(db: &C, f: &BoardFilter) -> Result<Condition, AppError> {
+    let mut c = Condition::all();
     if let Some(id) = user_id(db, f.owner).await? {
         c = c.add(deal::Column::OwnerId.eq(id));
     }
@@ -127,7 +127,8 @@ pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFi
         .all(db)
         .await
         .map_err(db_err)?;
-    let cond = filter_condition(db, ctx, f).await?;
+    let only = filters(db, f).await?;
+    let cond = Condition::all().add(deal_visibility(&ctx.visibility)).add(only.clone());
     let by_stage = if f.bucket.is_some() || f.min_fen.is_some() || f.max_fen.is_some() {
         // Date buckets move with today and amount ranges are arbitrary: aggregate the rows.
         totals::raw_stage_sums(db, cond.clone().add(deal::Column::PipelineId.eq(p.id))).await?
@@ -139,7 +140,7 @@ pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFi
     let mut columns = Vec::with_capacity(stages.len());
     for s in &stages {
         let (n, a) = by_stage.get(&s.id).copied().unwrap_or((0, 0));
-        let deals = if n > 0 { page_of_stage(db, cond.clone(), s.id, 0).await? } else { vec![] };
+        let deals = if n > 0 { page_of_stage(db, &ctx.visibility, only.clone(), s.id, 0).await? } else { vec![] };
         columns.push(BoardColumn {
             stage: stage_ref(s),
             count: n.max(0) as u64,
@@ -175,17 +176,50 @@ pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFi
     })
 }
 
-async fn page_of_stage<C: ConnectionTrait>(db: &C, cond: Condition, stage_id: i32, offset: u64) -> Result<Vec<deal::Model>, AppError> {
-    deal::Entity::find()
-        .filter(deal::Column::StageId.eq(stage_id))
-        .filter(cond)
-        .order_by_asc(deal::Column::CloseDate)
-        .order_by_asc(deal::Column::Id)
-        .offset(offset)
-        .limit(CARDS_PER_PAGE)
-        .all(db)
-        .await
-        .map_err(db_err)
+/// One page of a column's cards, sorted by close date. Each arm of the visibility rule (all,
+/// the user's teams, deals the user is a member of elsewhere) is its own indexed query with
+/// its own LIMIT — an OR across them made SQLite walk the whole stage for a manager.
+async fn page_of_stage<C: ConnectionTrait>(
+    db: &C,
+    vis: &crate::domain::role::Visibility,
+    filter: Condition,
+    stage_id: i32,
+    offset: u64,
+) -> Result<Vec<deal::Model>, AppError> {
+    let page = |c: Condition| {
+        deal::Entity::find()
+            .filter(deal::Column::StageId.eq(stage_id))
+            .filter(filter.clone())
+            .filter(c)
+            .order_by_asc(deal::Column::CloseDate)
+            .order_by_asc(deal::Column::Id)
+    };
+    if vis.all {
+        return page(Condition::all()).offset(offset).limit(CARDS_PER_PAGE).all(db).await.map_err(db_err);
+    }
+    let want = offset + CARDS_PER_PAGE;
+    let mut rows = Vec::new();
+    if !vis.team_ids.is_empty() {
+        rows.extend(
+            page(Condition::all().add(deal::Column::TeamId.is_in(vis.team_ids.clone()))).limit(want).all(db).await.map_err(db_err)?,
+        );
+    }
+    if let Some(u) = vis.member_user_id {
+        let member = deal::Column::Id.in_subquery(
+            sea_orm::sea_query::Query::select()
+                .column(deal_member::Column::DealId)
+                .from(deal_member::Entity)
+                .and_where(sea_orm::sea_query::ExprTrait::eq(sea_orm::sea_query::Expr::col(deal_member::Column::UserId), u))
+                .to_owned(),
+        );
+        let mut c = Condition::all().add(member);
+        if !vis.team_ids.is_empty() {
+            c = c.add(deal::Column::TeamId.is_not_in(vis.team_ids.clone()));
+        }
+        rows.extend(page(c).limit(want).all(db).await.map_err(db_err)?);
+    }
+    rows.sort_by_key(|d| (d.close_date, d.id));
+    Ok(rows.into_iter().skip(offset as usize).take(CARDS_PER_PAGE as usize).collect())
 }
 
 /// The next page of one column ("load more").
@@ -197,8 +231,7 @@ pub async fn column_page<C: ConnectionTrait>(
     offset: u64,
 ) -> Result<Vec<DealCard>, AppError> {
     let s = stage::Entity::find().filter(stage::Column::Uuid.eq(stage)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
-    let cond = filter_condition(db, ctx, f).await?;
-    let deals = page_of_stage(db, cond, s.id, offset).await?;
+    let deals = page_of_stage(db, &ctx.visibility, filters(db, f).await?, s.id, offset).await?;
     let stage_map = HashMap::from([(s.id, s)]);
     cards(db, deals, &stage_map).await
 }

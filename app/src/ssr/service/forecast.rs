@@ -48,8 +48,19 @@ fn category_pair(note: Option<&str>) -> (Option<f::ForecastCategory>, Option<f::
     }
 }
 
+/// Whose deals count: executives all, managers their teams, a rep their own deals (a rep's
+/// forecast is what they will bring, not their team's), presales the deals they work on.
+fn scope_condition(ctx: &RequestContext) -> Condition {
+    let vis = Condition::all().add(deal_visibility(&ctx.visibility));
+    if ctx.role == crate::domain::role::Role::Rep {
+        vis.add(deal::Column::OwnerId.eq(ctx.user_id))
+    } else {
+        vis
+    }
+}
+
 pub async fn load<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<Book, AppError> {
-    let vis = deal_visibility(&ctx.visibility);
+    let vis = scope_condition(ctx);
     let rows = deal::Entity::find().filter(vis.clone()).all(db).await.map_err(db_err)?;
     let stage_rows = stage::Entity::find()
         .order_by_asc(stage::Column::PipelineId)

@@ -1,0 +1,205 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Forecasts over the append-only history, on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
+mod common;
+
+use app::domain::dto::{DealPatch, MoveOutcome, NewDeal};
+use app::domain::error::AppError;
+use app::domain::forecast as f;
+use app::ssr::entity::{account, deal, pipeline, stage};
+use app::ssr::service::{deal as deals, forecast, movement, quota};
+use chrono::{Duration, Utc};
+use common::{ctx_for, seeded};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+/// The forecast as the dashboard computes it from the deals as they are right now.
+async fn forecast_now(db: &DatabaseConnection, ctx: &app::ssr::context::RequestContext) -> (i64, u64) {
+    let book = forecast::load(db, ctx).await.unwrap();
+    let stages: std::collections::HashMap<i32, &f::Stage> = book.stages.iter().map(|s| (s.id, s)).collect();
+    let open: Vec<&f::Deal> = book.deals.iter().filter(|d| stages.get(&d.stage_id).is_some_and(|s| s.kind == f::StageKind::Open)).collect();
+    (open.iter().map(|d| f::weighted_fen(d.amount_fen, stages[&d.stage_id].win_rate_pct)).sum(), open.len() as u64)
+}
+
+async fn stages_of(db: &DatabaseConnection, code: &str) -> Vec<stage::Model> {
+    let p = pipeline::Entity::find().filter(pipeline::Column::Code.eq(code)).one(db).await.unwrap().unwrap();
+    stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(db).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_forecast_as_of_a_past_instant_equals_the_forecast_taken_then() {
+    let t = seeded().await;
+    let db = &t.db;
+    let admin = ctx_for(db, "admin@demo.local").await;
+    let manager = ctx_for(db, "manager@demo.local").await;
+    let s = stages_of(db, "solution").await;
+    let acct = account::Entity::find().filter(account::Column::TeamId.eq(manager.team_id.unwrap())).one(db).await.unwrap().unwrap();
+    let mut snapshots = Vec::new();
+    // A scripted week: each "day" makes changes of every kind, then the figure is taken.
+    for day in 0..7i64 {
+        let created = deals::create(
+            db,
+            &manager,
+            NewDeal {
+                name: format!("day {day}"),
+                account: acct.uuid,
+                pipeline: None,
+                owner: None,
+                amount_fen: 1_000_000 * (day + 1),
+                currency: None,
+                close_date: (Utc::now() + Duration::days(30 + day)).date_naive(),
+            },
+        )
+        .await
+        .unwrap();
+        let some: Vec<deal::Model> = deal::Entity::find()
+            .filter(deal::Column::PipelineId.eq(s[0].pipeline_id))
+            .filter(deal::Column::StageId.is_in(s.iter().filter(|x| x.kind == "open" && x.position > s[0].position).map(|x| x.id)))
+            .order_by_asc(deal::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .skip(day as usize * 3)
+            .take(3)
+            .collect();
+        assert_eq!(some.len(), 3, "enough demo deals to change");
+        // Moved back a stage (with a reason), amount raised, close date slipped.
+        let here = s.iter().find(|y| y.id == some[0].stage_id).unwrap().position;
+        let back = s.iter().rfind(|x| x.kind == "open" && x.position < here).unwrap();
+        let c = movement::MoveCommand {
+            deal: some[0].uuid,
+            to_stage: back.uuid,
+            version: some[0].version,
+            reason: Some("re-qualify".into()),
+            lost_reason: None,
+        };
+        assert!(matches!(movement::move_deal(db, &admin, c).await.unwrap(), MoveOutcome::Moved { .. }));
+        deals::patch(
+            db,
+            &admin,
+            some[1].uuid,
+            DealPatch { version: some[1].version, amount_fen: Some(some[1].amount_fen + 500_000), ..Default::default() },
+        )
+        .await
+        .unwrap();
+        let slipped = some[2].close_date + Duration::days(120);
+        deals::patch(
+            db,
+            &admin,
+            some[2].uuid,
+            DealPatch {
+                version: some[2].version,
+                close_date: Some(slipped),
+                forecast_category: Some("pipeline".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        // One lost on odd days.
+        if day % 2 == 1 {
+            let lost = s.iter().find(|x| x.kind == "lost").unwrap();
+            let d = deal::Entity::find_by_id(created.id).one(db).await.unwrap().unwrap();
+            let c = movement::MoveCommand {
+                deal: d.uuid,
+                to_stage: lost.uuid,
+                version: d.version,
+                reason: None,
+                lost_reason: Some("price".into()),
+            };
+            assert!(matches!(movement::move_deal(db, &admin, c).await.unwrap(), MoveOutcome::Moved { .. }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+        let at = Utc::now();
+        snapshots.push((at, forecast_now(db, &admin).await));
+        tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+    }
+    // Afterwards, the derivation from history gives the same figure at every snapshot.
+    let book = forecast::load(db, &admin).await.unwrap();
+    let scope = f::Scope { period_start: Utc::now() - Duration::days(3650), horizon_end: None };
+    for (at, (weighted, count)) in snapshots {
+        let p = f::forecast_at(&book.deals, &book.stages, &book.events, at, scope);
+        assert_eq!((p.forecast_fen, p.open_count), (weighted, count), "as of {at}");
+    }
+    // And the progress over the scripted week sums its parts to its total.
+    let first = book.events.iter().map(|e| e.at).max().unwrap() - Duration::days(1);
+    let pv = forecast::progress_view(&book, first, Utc::now()).0;
+    let p = &pv.parts;
+    let sum = p.new_fen
+        + p.moved_up_fen
+        + p.moved_down_fen
+        + p.won_fen
+        + p.lost_fen
+        + p.amount_changed_fen
+        + p.slipped_fen
+        + p.pulled_in_fen
+        + p.other_fen;
+    assert_eq!(sum, pv.total_fen);
+    assert!(p.new_fen > 0 && p.moved_down_fen < 0, "{p:?}");
+}
+
+#[tokio::test]
+async fn each_viewer_sees_only_their_numbers() {
+    let t = seeded().await;
+    let db = &t.db;
+    let exec = ctx_for(db, "exec@demo.local").await;
+    let manager = ctx_for(db, "manager@demo.local").await;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let all = forecast::dashboard(db, &exec, None).await.unwrap();
+    let team = forecast::dashboard(db, &manager, None).await.unwrap();
+    let mine = forecast::dashboard(db, &rep, None).await.unwrap();
+    assert_eq!((all.scope.as_str(), team.scope.as_str(), mine.scope.as_str()), ("all", "teams", "own"));
+    assert!(all.reps.len() > team.reps.len() && team.reps.len() > 1);
+    assert_eq!(mine.reps.len(), 1);
+    assert_eq!(mine.reps[0].name, rep.name);
+    assert!(all.quota_fen > team.quota_fen && team.quota_fen > mine.quota_fen && mine.quota_fen > 0, "demo quotas");
+    let funnel = |d: &app::domain::dashboard::Dashboard| d.funnel.iter().map(|b| b.totals.count).sum::<u64>();
+    assert!(funnel(&all) > funnel(&team) && funnel(&team) >= funnel(&mine));
+    assert_eq!(all.trend.len(), 13);
+    // Drill-down lists exactly the deals behind a funnel bar.
+    let bar = all.funnel.iter().find(|b| b.totals.count > 0).unwrap();
+    let rows = forecast::drill(db, &exec, &app::domain::dashboard::Drill::Stage(bar.stage.id)).await.unwrap();
+    assert_eq!(rows.len() as u64, bar.totals.count);
+    assert_eq!(rows.iter().map(|r| r.weighted_fen).sum::<i64>(), bar.totals.weighted_fen);
+    let rows = forecast::drill(db, &rep, &app::domain::dashboard::Drill::Stage(bar.stage.id)).await.unwrap();
+    assert!(rows.iter().all(|r| r.owner == rep.name), "a rep's drill-down holds only their deals");
+    // The grouped API agrees with the dashboard headline per owner.
+    let rows = forecast::grouped(db, &exec, "owner", None).await.unwrap();
+    assert!(rows.iter().any(|r| r.label == rep.name));
+    assert_eq!(
+        forecast::grouped(db, &exec, "nope", None).await.unwrap_err(),
+        AppError::validation("group_by", "use owner, team, pipeline, bucket, category, month, quarter or year")
+    );
+    assert!(forecast::grouped(db, &exec, "quarter", Some("2026-Q9")).await.is_err());
+}
+
+#[tokio::test]
+async fn quotas_import_all_or_nothing_and_only_by_managers() {
+    let t = seeded().await;
+    let db = &t.db;
+    let manager = ctx_for(db, "manager@demo.local").await;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let before = quota::list(db, &manager, None, None).await.unwrap().len();
+    let bad = "email,period_start,period_end,amount\nrep@demo.local,2027-04-01,2027-06-30,\"3,000,000\"\nrep@demo.local,2027-07-01,2027-06-30,100\n";
+    let r = quota::import_csv(db, &manager, bad).await.unwrap();
+    assert_eq!(r.imported, 0);
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].0, 3, "the line number of the bad line");
+    assert_eq!(quota::list(db, &manager, None, None).await.unwrap().len(), before, "nothing half-written");
+    let good = "\u{feff}rep@demo.local,2027-04-01,2027-06-30,\"3,000,000\"\nrep3@demo.local,2027-04-01,2027-06-30,2500000\n";
+    let r = quota::import_csv(db, &manager, good).await.unwrap();
+    assert_eq!((r.imported, r.errors.len()), (2, 0));
+    let rows = quota::list(db, &manager, Some("2027-04-01".parse().unwrap()), Some("2027-06-30".parse().unwrap())).await.unwrap();
+    assert!(rows.iter().any(|q| q.email == "rep@demo.local" && q.amount_fen == 300_000_000));
+    // Another team's rep is not this manager's to set; a rep sets none.
+    let r = quota::import_csv(db, &manager, "rep2@demo.local,2027-04-01,2027-06-30,1\n").await.unwrap();
+    assert_eq!(r.imported, 0);
+    let input = quota::QuotaInput {
+        user: "rep@demo.local".into(),
+        period_start: "2027-04-01".parse().unwrap(),
+        period_end: "2027-06-30".parse().unwrap(),
+        amount_fen: 1,
+    };
+    assert_eq!(quota::upsert(db, &rep, &input).await.unwrap_err(), AppError::Forbidden);
+    // A rep sees their own quotas only.
+    assert!(quota::list(db, &rep, None, None).await.unwrap().iter().all(|q| q.email == "rep@demo.local"));
+}

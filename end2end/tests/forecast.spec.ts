@@ -1,0 +1,61 @@
+import { expect, test } from '@playwright/test';
+import { hydrated, shots, signIn } from './helpers';
+
+test('the executive reads the forecast dashboard and drills into the deals behind a number', async ({ page }) => {
+  await signIn(page, 'exec@demo.local');
+  await page.goto('/forecast');
+  await hydrated(page);
+  await expect(page.getByTestId('forecast-kpis')).toBeVisible();
+  await expect(page.getByTestId('funnel-chart')).toBeVisible();
+  await expect(page.getByTestId('waterfall')).toBeVisible();
+  await expect(page.getByTestId('trend-chart')).toBeVisible();
+  // The trend has 13 weekly points (two circles each).
+  await expect(page.getByTestId('trend-chart').locator('circle')).toHaveCount(26);
+  const reps = page.getByTestId('rep-row');
+  expect(await reps.count()).toBeGreaterThan(3);
+  await page.screenshot({ path: shots('forecast-1440'), fullPage: true });
+
+  // Sorting the rep table by name puts the rows in order.
+  await page.getByTestId('rep-table').getByRole('button', { name: /Rep|销售代表/ }).click();
+  const names = await reps.locator('td:first-child').allInnerTexts();
+  expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+
+  // CSV export of the rep table: UTF-8 with a BOM so Excel reads Chinese names.
+  const csv = await page.request.get('/export/forecast/reps.csv');
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  const bytes = await csv.body();
+  expect([bytes[0], bytes[1], bytes[2]]).toEqual([0xef, 0xbb, 0xbf]);
+  expect(bytes.toString('utf8')).toContain('张磊');
+
+  // A funnel bar is a link to the deals behind it.
+  const bar = page.getByTestId('funnel-bar').first();
+  const label = await bar.locator('text.chart-count').textContent();
+  await bar.click();
+  await expect(page).toHaveURL(/\/forecast\/deals\?what=stage:/);
+  await hydrated(page);
+  await expect(page.getByTestId('drill-row')).toHaveCount(parseInt(label!.trim(), 10));
+  await page.screenshot({ path: shots('forecast-drill-1440') });
+});
+
+test('a rep sees only their own numbers; the page is printable', async ({ page }) => {
+  await signIn(page, 'rep3@demo.local');
+  await page.goto('/forecast');
+  await hydrated(page);
+  await expect(page.getByTestId('forecast-scope')).toContainText(/your deals|我的商机/);
+  await expect(page.getByTestId('rep-row')).toHaveCount(1);
+  await expect(page.getByTestId('rep-row')).toContainText('郑雪');
+  // Every deal behind the rep's funnel is the rep's.
+  const bar = page.getByTestId('funnel-bar').first();
+  await bar.click();
+  await hydrated(page);
+  const owners = await page.getByTestId('drill-row').locator('td:nth-child(3)').allInnerTexts();
+  expect(owners.every((o) => o === '郑雪')).toBe(true);
+  await page.goto('/forecast');
+  await hydrated(page);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.topbar')).toBeHidden();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ media: 'screen' });
+  await page.screenshot({ path: shots('forecast-390'), fullPage: true });
+});
