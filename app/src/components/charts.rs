@@ -127,7 +127,7 @@ pub struct Step {
 /// (red), value at B.
 #[component]
 pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale) -> impl IntoView {
-    let (w, h, top, bottom) = (760.0_f64, 260.0_f64, 16.0_f64, 52.0_f64);
+    let (w, h, top, bottom) = (1200.0_f64, 300.0_f64, 24.0_f64, 40.0_f64);
     let n = steps.len() + 2;
     let slot = w / n as f64;
     let bar = slot * 0.6;
@@ -138,13 +138,19 @@ pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale) -> im
         spans.push((level, level + s.fen));
         level += s.fen;
     }
-    let lo = spans.iter().flat_map(|(a, b)| [*a, *b]).chain([0, start.fen, end.fen]).min().unwrap_or(0);
-    let hi = spans.iter().flat_map(|(a, b)| [*a, *b]).chain([start.fen, end.fen]).max().unwrap_or(1).max(lo + 1);
+    // The axis starts near the lowest level reached, not at zero: a week's changes are small
+    // next to the whole forecast and would vanish on a zero-based scale (the start and end
+    // bars say so with their labels).
+    let min = spans.iter().flat_map(|(a, b)| [*a, *b]).chain([start.fen, end.fen]).min().unwrap_or(0);
+    let max = spans.iter().flat_map(|(a, b)| [*a, *b]).chain([start.fen, end.fen]).max().unwrap_or(1);
+    let pad = ((max - min) / 4).max(1);
+    let lo = (min - pad).max(0).min(min);
+    let hi = (max + pad / 2).max(lo + 1);
     let plot = h - top - bottom;
     let y = move |v: i64| top + (hi - v) as f64 / (hi - lo) as f64 * plot;
     let total_bar = move |i: usize, s: &Step, class: &'static str| {
         let x = slot * i as f64 + (slot - bar) / 2.0;
-        let (y0, y1) = (y(s.fen.max(0)), y(s.fen.min(0)));
+        let (y0, y1) = (y(s.fen.max(lo)), y(lo));
         view! {
             <g>
                 <title>{format!("{}: {}", s.label, money(s.fen, locale))}</title>
@@ -158,7 +164,7 @@ pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale) -> im
     let last = total_bar(n - 1, &end, "fill-total");
     view! {
         <svg class="chart waterfall" viewBox=format!("0 0 {w} {h}") role="img" aria-label="progress" data-testid="waterfall">
-            <line x1="0" x2=w y1=y(0) y2=y(0) class="chart-axis"/>
+            <line x1="0" x2=w y1=y(lo) y2=y(lo) class="chart-axis"/>
             {first}
             {steps.into_iter().zip(spans).enumerate().map(|(i, (s, (a, b)))| {
                 let x = slot * (i + 1) as f64 + (slot - bar) / 2.0;
@@ -191,7 +197,7 @@ pub struct Point {
 /// Two series over time (forecast and won), with gridlines and point tooltips.
 #[component]
 pub fn LineChart(points: Vec<Point>, locale: Locale, a_label: String, b_label: String) -> impl IntoView {
-    let (w, h, left, top, bottom) = (760.0_f64, 240.0_f64, 70.0_f64, 28.0_f64, 30.0_f64);
+    let (w, h, left, top, bottom) = (1200.0_f64, 300.0_f64, 90.0_f64, 28.0_f64, 30.0_f64);
     let max = points.iter().map(|p| p.a.max(p.b)).max().unwrap_or(1).max(1) as f64;
     let n = points.len().max(2);
     let x = move |i: usize| left + (w - left - 10.0) * i as f64 / (n - 1) as f64;

@@ -43,7 +43,7 @@ pub fn NewDealPanel(pipelines: Vec<PipelineRef>, current: Uuid, owners: Vec<Choi
         <section class="panel new-deal" data-testid="new-deal">
             <h2 class="panel-title">{move || i18n.t(K::NewDeal)}</h2>
             <p class="lead">{move || i18n.t(K::NewDealLead)}</p>
-            <form class="form new-deal-form" on:submit=move |ev| {
+            <form class="form new-deal-form" novalidate on:submit=move |ev| {
                 ev.prevent_default();
                 tried.set(true);
                 let (Some(a), Ok(c), Ok(acc)) = (parse_yuan(&amount.get_untracked()), close.get_untracked().parse(), account.get_untracked().parse()) else { return };

@@ -496,7 +496,12 @@ pub async fn generate(
                 let pos = (rng.range(0, n_open - 1) * rng.range(0, n_open - 1)) / (n_open - 1).max(1);
                 (p.open[pos as usize], pos + 1)
             };
-            let created = now - Duration::days(rng.range(14, 280)) - Duration::minutes(rng.range(0, 600));
+            let mut created = now - Duration::days(rng.range(14, 280)) - Duration::minutes(rng.range(0, 600));
+            // A few deals are signed days after they were entered: "signed but never in the
+            // funnel" on the dashboard has real cases (no random draw, so the rest is unchanged).
+            if final_stage == p.won && id % 9 == 0 {
+                created = now - Duration::days(3 + i64::from(id % 7));
+            }
             let mut amount = rng.range(20, 500) * 10_000 * 100 + rng.range(0, 9) * 1_000 * 100;
             let mut close = (created + Duration::days(rng.range(90, 300))).date_naive();
             let project = rng.pick(PROJECTS);
