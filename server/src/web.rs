@@ -138,7 +138,7 @@ pub async fn events(
             loop {
                 match rx.recv().await {
                     Ok(e) => {
-                        if vis.all || vis.team_ids.contains(&e.team_id) {
+                        if e.reaches(&vis) {
                             let data = serde_json::json!({"kind": e.kind, "deal": e.deal}).to_string();
                             return Some((Ok(SseEvent::default().event("change").data(data)), rx));
                         }

@@ -6,6 +6,7 @@ pub mod board;
 pub mod deal;
 pub mod keyinfo;
 pub mod movement;
+pub mod pipeline;
 pub mod totals;
 pub mod user;
 
