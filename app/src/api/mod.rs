@@ -6,3 +6,4 @@ pub mod auth;
 pub mod board;
 pub mod deal;
 pub mod keyinfo;
+pub mod pipeline;

@@ -205,7 +205,7 @@ pub fn BoardPage() -> impl IntoView {
                                             >
                                                 <header class="column-head">
                                                     <h2>{move || stage_name(&st, i18n.locale())}</h2>
-                                                    <span class="pill">{col.stage.win_rate_pct} "%"</span>
+                                                    <span class="pill" data-testid="column-rate">{col.stage.win_rate_pct} "%"</span>
                                                     <div class="column-stats">
                                                         <span class="num" data-testid="column-count">{col.count} " " {move || i18n.t(K::StageCount)}</span>
                                                         <span data-testid="column-amount"><Money fen=col.amount_fen/></span>

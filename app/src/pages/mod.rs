@@ -8,6 +8,7 @@ pub mod deal;
 pub mod deals;
 pub mod login;
 pub mod not_found;
+pub mod pipeline_admin;
 
 use crate::domain::dto::StageRef;
 use crate::domain::locale::Locale;
