@@ -173,6 +173,10 @@ async fn a_new_win_rate_reweights_the_board_without_touching_a_deal() {
     let p_id = stage::Entity::find_by_id(sid).one(db).await.unwrap().unwrap().pipeline_id;
     let sums = totals::stage_sums(db, p_id, &ctx.visibility, Default::default()).await.unwrap();
     assert_eq!(weighted_fen(sums[&sid].1, 55), after.weighted_fen);
+    // The dashboard's summary of the default pipeline reads the same rate.
+    let summary = app::ssr::service::deal::pipeline_summary(db, &ctx).await.unwrap();
+    let row = summary.stages.iter().find(|r| r.stage.id == s.id).unwrap();
+    assert_eq!(row.weighted_fen, after.weighted_fen);
     let rep = ctx_for(db, "rep@demo.local").await;
     let rep_col = column(&board::board(db, &rep, &f).await.unwrap());
     assert_eq!(rep_col.weighted_fen, weighted_fen(rep_col.amount_fen, 55));
