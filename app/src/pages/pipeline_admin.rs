@@ -36,6 +36,9 @@ struct Ed {
     dragging: RwSignal<Option<Uuid>>,
     over: RwSignal<Option<Uuid>>,
     just_saved: RwSignal<Option<Uuid>>,
+    /// Rows whose playbook (false) or requirements (true) are open; kept here so a row
+    /// drawn afresh after its save stays as the admin left it.
+    expanded: RwSignal<Vec<(Uuid, bool)>>,
     /// After ▲/▼ the row is drawn anew at its new position: put the focus back on the same
     /// button there (id, new position, ▼?). The position keeps the old row from taking it.
     refocus: RwSignal<Option<(Uuid, i32, bool)>>,
@@ -170,6 +173,7 @@ fn EditorView(ed: PipelineEditor, toast: RwSignal<Option<Toast>>, data: EditorRe
         dragging: RwSignal::new(None),
         over: RwSignal::new(None),
         just_saved: RwSignal::new(None),
+        expanded: RwSignal::new(Vec::new()),
         refocus: RwSignal::new(None),
     };
     view! {
@@ -295,8 +299,16 @@ fn StageRow(ed: Ed, s: StageEdit) -> impl IntoView {
     let pb_en = RwSignal::new(s.playbook_en.clone());
     let pb_zh = RwSignal::new(s.playbook_zh.clone());
     let reqs = RwSignal::new(s.requirements.clone());
-    let show_playbook = RwSignal::new(false);
-    let show_reqs = RwSignal::new(false);
+    let shown = move |reqs: bool| ed.expanded.with(|v| v.contains(&(id, reqs)));
+    let toggle = move |reqs: bool| {
+        ed.expanded.update(|v| {
+            if let Some(i) = v.iter().position(|x| *x == (id, reqs)) {
+                v.remove(i);
+            } else {
+                v.push((id, reqs));
+            }
+        })
+    };
     let saving = RwSignal::new(false);
 
     let invalid = Memo::new(move |_| {
@@ -559,18 +571,18 @@ fn StageRow(ed: Ed, s: StageEdit) -> impl IntoView {
                     <button
                         type="button"
                         class="btn"
-                        aria-expanded=move || show_playbook.get().to_string()
+                        aria-expanded=move || shown(false).to_string()
                         data-testid="toggle-playbook"
-                        on:click=move |_| show_playbook.update(|v| *v = !*v)
+                        on:click=move |_| toggle(false)
                     >
                         {move || i18n.t(K::Playbook)}
                     </button>
                     <button
                         type="button"
                         class="btn"
-                        aria-expanded=move || show_reqs.get().to_string()
+                        aria-expanded=move || shown(true).to_string()
                         data-testid="toggle-requirements"
-                        on:click=move |_| show_reqs.update(|v| *v = !*v)
+                        on:click=move |_| toggle(true)
                     >
                         {move || i18n.t(K::Requirements)} " " <span class="pill num">{n_reqs}</span>
                     </button>
@@ -596,13 +608,13 @@ fn StageRow(ed: Ed, s: StageEdit) -> impl IntoView {
                     </span>
                 </div>
             </div>
-            <Show when=move || show_playbook.get()>
+            <Show when=move || shown(false)>
                 <div class="stage-more pe-playbooks" data-testid="playbook-editor">
                     {playbook("playbook_en", K::PlaybookEn, pb_en)}
                     {playbook("playbook_zh", K::PlaybookZh, pb_zh)}
                 </div>
             </Show>
-            <Show when=move || show_reqs.get()>
+            <Show when=move || shown(true)>
                 <div class="stage-more" data-testid="requirements-editor">
                     {if kind == StageKind::Lost {
                         view! { <p class="muted">{move || i18n.t(K::ReqLostNone)}</p> }.into_any()
