@@ -631,7 +631,7 @@ pub fn field_label(l: Locale, code: &str) -> &'static str {
 }
 
 /// Any gate requirement in words, by its code (`key_info.budget`, `contact_role.coach`, …);
-/// an unknown code is shown as it is.
+/// other missing items (`reason`, `lost_reason`) by their field label; anything else as is.
 pub fn requirement_label(l: Locale, code: &str) -> String {
     use crate::domain::gate::Requirement;
     match Requirement::parse(code) {
@@ -640,7 +640,10 @@ pub fn requirement_label(l: Locale, code: &str) -> String {
         Some(Requirement::WeightsSum100) => t(l, K::ReqWeights100).to_owned(),
         Some(Requirement::NoUncontactedDecisionMaker) => t(l, K::ReqDmContacted).to_owned(),
         Some(Requirement::ChecklistComplete(k)) => format!("{}{}", t(l, K::ReqChecklistPrefix), k.template().label(l)),
-        None => code.to_owned(),
+        None => match field_label(l, code) {
+            "" => code.to_owned(),
+            label => label.to_owned(),
+        },
     }
 }
 
@@ -778,6 +781,8 @@ mod tests {
             }
             assert_ne!(requirement_label(Locale::En, &r.code()), requirement_label(Locale::ZhCn, &r.code()), "{r:?}");
         }
+        assert_eq!(requirement_label(Locale::ZhCn, "lost_reason"), "失败原因");
+        assert_eq!(requirement_label(Locale::En, "no.such"), "no.such");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::dto::{weighted_fen, Board, BoardFilter, DealCard, MoveOutcome, StageRef};
 use crate::domain::error::AppError;
 use crate::domain::money::parse_yuan;
-use crate::i18n::{error_message, field_label, use_i18n, K};
+use crate::i18n::{error_message, field_label, requirement_label, use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -420,7 +420,9 @@ fn NoticePanel(
                                         {if is_field {
                                             view! { <a href=href>{move || field_label(i18n.locale(), &label_code)}</a> }.into_any()
                                         } else {
-                                            view! { <span>{move || field_label(i18n.locale(), &label_code)}</span> }.into_any()
+                                            // Committee, map and checklist requirements an admin may now set, and the reasons.
+                                            let whole = m.clone();
+                                            view! { <span>{move || requirement_label(i18n.locale(), &whole)}</span> }.into_any()
                                         }}
                                     </li>
                                 }
