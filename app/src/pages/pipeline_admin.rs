@@ -176,11 +176,14 @@ fn EditorView(ed: PipelineEditor, toast: RwSignal<Option<Toast>>, data: EditorRe
         expanded: RwSignal::new(Vec::new()),
         refocus: RwSignal::new(None),
     };
+    // Each part is type-erased (`into_any`): nested concrete view types otherwise overflow the
+    // compiler's depth limit when the server binary is built.
     view! {
         <PipelineHead ed=ctx editor=ed/>
         <StageList ed=ctx/>
         <PolicyMatrix ed=ctx/>
     }
+    .into_any()
 }
 
 /// The pipeline picker and the rename form.
@@ -266,6 +269,7 @@ fn PipelineHead(ed: Ed, editor: PipelineEditor) -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -282,6 +286,7 @@ fn StageList(ed: Ed) -> impl IntoView {
             </ol>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -660,6 +665,7 @@ fn StageRow(ed: Ed, s: StageEdit) -> impl IntoView {
             </Show>
         </li>
     }
+    .into_any()
 }
 
 /// Rows: from; columns: to. Each cell picks the policy; the default is marked in the list
@@ -754,4 +760,5 @@ fn PolicyMatrix(ed: Ed) -> impl IntoView {
             </table>
         </section>
     }
+    .into_any()
 }
