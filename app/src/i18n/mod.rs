@@ -766,7 +766,8 @@ mod tests {
     #[test]
     fn chinese_catalogue_is_chinese() {
         // Brand names stay; everything a user reads must be translated.
-        for k in [K::NavBoard, K::SignIn, K::DealsEmpty, K::SignOut, K::ApprovalsEmpty] {
+        for k in [K::NavBoard, K::SignIn, K::DealsEmpty, K::SignOut, K::ApprovalsEmpty, K::PipelinesTitle, K::PoliciesLead, K::RuleOpenRate]
+        {
             assert_ne!(t(Locale::En, k), t(Locale::ZhCn, k), "{k:?}");
             assert!(!t(Locale::ZhCn, k).is_ascii(), "{k:?}");
         }

@@ -475,9 +475,31 @@ fn StageRow(ed: Ed, s: StageEdit) -> impl IntoView {
                     aria-invalid=move || e().is_some().to_string()
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
-                {move || e().map(|k| view! { <span class="field-error" data-testid="field-error">{move || i18n.t(k)}</span> })}
             </div>
         }
+    };
+    // The narrow number fields say what is wrong on a line under the row, not under
+    // themselves (which would push the row's fields around).
+    let number_errors = move || {
+        let errs: Vec<(K, K)> = invalid.with(|v| {
+            v.iter()
+                .filter_map(|i| match i.field {
+                    "win_rate_pct" => Some((K::WinRate, rule_key(i.field, i.rule))),
+                    "stuck_days" => Some((K::StuckDaysLabel, rule_key(i.field, i.rule))),
+                    _ => None,
+                })
+                .collect()
+        });
+        (!errs.is_empty()).then(|| {
+            view! {
+                <ul class="row-errors">
+                    {errs
+                        .into_iter()
+                        .map(|(label, k)| view! { <li class="field-error" data-testid="field-error">{move || i18n.t(label)} ": " {move || i18n.t(k)}</li> })
+                        .collect_view()}
+                </ul>
+            }
+        })
     };
     let playbook = move |field: &'static str, label: K, value: RwSignal<String>| {
         let e = err(field);
@@ -551,6 +573,7 @@ fn StageRow(ed: Ed, s: StageEdit) -> impl IntoView {
                 {number_input("stuck_days", K::StuckDaysLabel, stuck, 365, false)}
                 <span class=format!("stage-chip kind-{}", s.kind) data-testid="stage-kind">{move || i18n.t(kind_key(kind))}</span>
                 <div class="stage-actions">
+                    {(!open).then(|| view! { <span class="btn-icon-gap" aria-hidden="true"></span> })}
                     {open.then(|| view! {
                         <button
                             type="button"
@@ -613,6 +636,7 @@ fn StageRow(ed: Ed, s: StageEdit) -> impl IntoView {
                     </span>
                 </div>
             </div>
+            {number_errors}
             <Show when=move || shown(false)>
                 <div class="stage-more pe-playbooks" data-testid="playbook-editor">
                     {playbook("playbook_en", K::PlaybookEn, pb_en)}
