@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("accounts") view=pages::accounts::AccountsPage/>
                     <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
                     <Route path=path!("admin") view=pages::admin::AdminPage/>
+                    <Route path=path!("admin/pipelines") view=pages::pipeline_admin::PipelineAdminPage/>
                 </ParentRoute>
             </Routes>
         </Router>

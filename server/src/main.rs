@@ -2,6 +2,8 @@
 //! The Dealgate server binary: serve (default), migrate, seed, backup.
 mod cli;
 mod config;
+#[cfg(test)]
+mod page_tests;
 mod rest;
 #[cfg(test)]
 mod rest_tests;

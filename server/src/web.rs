@@ -139,7 +139,7 @@ pub async fn events(
             loop {
                 match rx.recv().await {
                     Ok(e) => {
-                        if vis.all || vis.team_ids.contains(&e.team_id) {
+                        if e.reaches(&vis) {
                             // "mine" lets a page tell its own echo from someone else's change.
                             let data = serde_json::json!({"kind": e.kind, "deal": e.deal, "mine": e.actor == me}).to_string();
                             return Some((Ok(SseEvent::default().event("change").data(data)), rx));

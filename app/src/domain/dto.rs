@@ -380,3 +380,67 @@ pub struct DealPatch {
     pub lost_reason: Option<String>,
     pub key_info: Option<serde_json::Value>,
 }
+
+/// One stage as the pipeline editor shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageEdit {
+    pub id: uuid::Uuid,
+    pub name_en: String,
+    pub name_zh: String,
+    pub position: i32,
+    pub win_rate_pct: i32,
+    /// open | won | lost
+    pub kind: String,
+    pub stuck_days: i32,
+    pub playbook_en: String,
+    pub playbook_zh: String,
+    /// Requirement codes (`gate::Requirement::code`) a deal must meet to enter.
+    pub requirements: Vec<String>,
+    pub version: i32,
+}
+
+/// A stage's editable fields, guarded by the stage's `version`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageUpdate {
+    pub name_en: String,
+    pub name_zh: String,
+    pub win_rate_pct: i32,
+    pub stuck_days: i32,
+    pub playbook_en: String,
+    pub playbook_zh: String,
+    pub version: i32,
+}
+
+/// The policy of one (from, to) pair: what applies, what the default table says, and whether
+/// an admin overrode it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyCell {
+    pub from: uuid::Uuid,
+    pub to: uuid::Uuid,
+    pub policy: super::gate::Policy,
+    pub default: super::gate::Policy,
+    pub overridden: bool,
+}
+
+/// A requirement an admin can pick; `group` is the code's prefix (key_info, contact_role,
+/// map, checklist).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequirementChoice {
+    pub code: String,
+    pub group: String,
+    pub label_en: String,
+    pub label_zh: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineEditor {
+    pub pipeline: PipelineRef,
+    /// Guards the name, the stage order and the policy table.
+    pub version: i32,
+    pub pipelines: Vec<PipelineRef>,
+    /// In position order.
+    pub stages: Vec<StageEdit>,
+    /// Every ordered pair of distinct stages, rows in position order.
+    pub policies: Vec<PolicyCell>,
+    pub requirements: Vec<RequirementChoice>,
+}

@@ -11,6 +11,7 @@ pub mod gate;
 pub mod keyinfo;
 pub mod locale;
 pub mod money;
+pub mod pipeline_edit;
 pub mod rng;
 pub mod role;
 pub mod templates;

@@ -155,7 +155,7 @@ pub enum K {
     IdealLead,
     AvgDeal,
     CycleTitle,
-    WinRate,
+    ForecastWinRate,
     AvgCycle,
     Days,
     ColTarget,
@@ -216,6 +216,58 @@ pub enum K {
     AlsoViewing,
     ShowLatest,
     ChangedByOther,
+    NavPipelines,
+    PipelinesTitle,
+    PipelinesLead,
+    AdminPipelinesLink,
+    BackToAdmin,
+    PipelineNameTitle,
+    NameEn,
+    NameZh,
+    StagesTitle,
+    StagesLead,
+    WinRate,
+    StuckDaysLabel,
+    KindOpen,
+    KindWon,
+    KindLost,
+    MoveUp,
+    MoveDown,
+    DragHandle,
+    Playbook,
+    PlaybookEn,
+    PlaybookZh,
+    Requirements,
+    ReqGroupKeyInfo,
+    ReqGroupContactRole,
+    ReqGroupMap,
+    ReqGroupChecklist,
+    ReqRolePrefix,
+    ReqWeights100,
+    ReqDmContacted,
+    ReqChecklistPrefix,
+    ReqLostNone,
+    PoliciesTitle,
+    PoliciesLead,
+    PolicyAllow,
+    PolicyForbid,
+    PolicyApproval,
+    PolicyDefaultMark,
+    OverrideMark,
+    FromTo,
+    Unsaved,
+    RuleEmpty,
+    RuleNameTooLong,
+    RulePlaybookTooLong,
+    RuleNotANumber,
+    RuleOpenRate,
+    RuleWonRate,
+    RuleLostRate,
+    RuleStuckDays,
+    RuleNotAPermutation,
+    RuleUnknownRequirement,
+    RuleLostHasNoRequirements,
+    RuleSameStage,
 }
 
 pub fn t(l: Locale, k: K) -> &'static str {
@@ -378,7 +430,7 @@ fn en(k: K) -> &'static str {
         IdealLead => "Ideal counts to win the rest of the quota",
         AvgDeal => "at an average won deal of",
         CycleTitle => "Conversion and cycle (last 12 months)",
-        WinRate => "Win rate",
+        ForecastWinRate => "Win rate",
         AvgCycle => "Average sales cycle",
         Days => "days",
         ColTarget => "Target",
@@ -439,6 +491,59 @@ fn en(k: K) -> &'static str {
         AlsoViewing => "Also viewing",
         ShowLatest => "Show the latest",
         ChangedByOther => "Someone else just changed this deal.",
+        FactsTitle => "Amount and close date",
+        NavPipelines => "Pipelines",
+        PipelinesTitle => "Pipelines",
+        PipelinesLead => "Names, stage order, win rates, stuck limits, playbooks, entry requirements and move rules. Every change applies to all open deals at once.",
+        AdminPipelinesLink => "Edit pipelines and stage gates",
+        BackToAdmin => "Back to administration",
+        PipelineNameTitle => "Pipeline name",
+        NameEn => "Name (English)",
+        NameZh => "Name (Chinese)",
+        StagesTitle => "Stages",
+        StagesLead => "Drag a row by its handle, or use ▲ ▼, to change the order; Won and Lost always come last. Changing a win rate re-weights every open deal of that stage at once.",
+        WinRate => "Win rate %",
+        StuckDaysLabel => "Stuck after (days)",
+        KindOpen => "Open",
+        KindWon => "Won",
+        KindLost => "Lost",
+        MoveUp => "Move up",
+        MoveDown => "Move down",
+        DragHandle => "Drag to reorder",
+        Playbook => "Playbook",
+        PlaybookEn => "Playbook (English)",
+        PlaybookZh => "Playbook (Chinese)",
+        Requirements => "Entry requirements",
+        ReqGroupKeyInfo => "Key information",
+        ReqGroupContactRole => "Buying committee",
+        ReqGroupMap => "Committee map",
+        ReqGroupChecklist => "Checklists",
+        ReqRolePrefix => "Committee has: ",
+        ReqWeights100 => "Influence weights sum to 100 %",
+        ReqDmContacted => "Every decision maker contacted within 30 days",
+        ReqChecklistPrefix => "Checklist complete: ",
+        ReqLostNone => "Lost is never gated, so it takes no requirements.",
+        PoliciesTitle => "Move rules",
+        PoliciesLead => "Rows: from; columns: to. By default one step forward is allowed, skipping a stage needs approval, moving back needs a reason, and leaving Won or Lost needs approval. Highlighted cells override the default.",
+        PolicyAllow => "Allow",
+        PolicyForbid => "Forbid",
+        PolicyApproval => "Approval",
+        PolicyDefaultMark => " (default)",
+        OverrideMark => "Override",
+        FromTo => "From \\ to",
+        Unsaved => "Unsaved changes",
+        RuleEmpty => "Required.",
+        RuleNameTooLong => "At most 60 characters.",
+        RulePlaybookTooLong => "At most 2,000 characters.",
+        RuleNotANumber => "Enter a whole number.",
+        RuleOpenRate => "An open stage's win rate is 1 to 99 %.",
+        RuleWonRate => "The won stage always counts 100 %.",
+        RuleLostRate => "The lost stage always counts 0 %.",
+        RuleStuckDays => "0 to 365 days (0: never flagged).",
+        RuleNotAPermutation => "The new order must list every open stage exactly once.",
+        RuleUnknownRequirement => "Unknown requirement.",
+        RuleLostHasNoRequirements => "Lost is never gated, so it takes no requirements.",
+        RuleSameStage => "A stage cannot move to itself.",
     }
 }
 
@@ -595,7 +700,7 @@ fn zh(k: K) -> &'static str {
         IdealLead => "完成剩余指标所需的理想商机数：",
         AvgDeal => "平均赢单金额",
         CycleTitle => "转化率与周期（近 12 个月）",
-        WinRate => "赢单率",
+        ForecastWinRate => "赢单率",
         AvgCycle => "平均销售周期",
         Days => "天",
         ColTarget => "目标",
@@ -656,6 +761,61 @@ fn zh(k: K) -> &'static str {
         AlsoViewing => "同时在看",
         ShowLatest => "显示最新内容",
         ChangedByOther => "其他人刚刚修改了此商机。",
+        FactsTitle => "金额与预计成交日期",
+        NavPipelines => "销售流程",
+        PipelinesTitle => "销售流程设置",
+        PipelinesLead => "名称、阶段顺序、赢率、停滞提醒、销售指引、准入条件与推进规则。每项修改立即作用于所有在途商机。",
+        AdminPipelinesLink => "编辑销售流程与阶段关卡",
+        BackToAdmin => "返回系统管理",
+        PipelineNameTitle => "流程名称",
+        NameEn => "名称（英文）",
+        NameZh => "名称（中文）",
+        StagesTitle => "阶段",
+        StagesLead => "拖动行首手柄或使用 ▲ ▼ 调整顺序；赢单与输单始终排在最后。修改赢率会立即重新计算该阶段所有在途商机的加权金额。",
+        WinRate => "赢率 %",
+        StuckDaysLabel => "停滞提醒（天）",
+        KindOpen => "进行中",
+        KindWon => "赢单",
+        KindLost => "输单",
+        MoveUp => "上移",
+        MoveDown => "下移",
+        DragHandle => "拖动以调整顺序",
+        Playbook => "销售指引",
+        PlaybookEn => "销售指引（英文）",
+        PlaybookZh => "销售指引（中文）",
+        Requirements => "准入条件",
+        ReqGroupKeyInfo => "关键信息",
+        ReqGroupContactRole => "决策链角色",
+        ReqGroupMap => "决策链图",
+        ReqGroupChecklist => "检查清单",
+        ReqRolePrefix => "决策链中有：",
+        ReqWeights100 => "影响力权重合计为 100%",
+        ReqDmContacted => "所有决策者 30 天内均有联系",
+        ReqChecklistPrefix => "清单已完成：",
+        ReqLostNone => "输单阶段不设关卡，因此没有准入条件。",
+        PoliciesTitle => "阶段推进规则",
+        PoliciesLead => {
+            "行为起始阶段，列为目标阶段。默认：前进一步允许，跳级需审批，回退需填写原因，离开赢单或输单需审批。高亮单元格为自定义规则。"
+        }
+        PolicyAllow => "允许",
+        PolicyForbid => "禁止",
+        PolicyApproval => "需审批",
+        PolicyDefaultMark => "（默认）",
+        OverrideMark => "自定义",
+        FromTo => "从 \\ 到",
+        Unsaved => "有未保存的修改",
+        RuleEmpty => "必填。",
+        RuleNameTooLong => "最多 60 个字符。",
+        RulePlaybookTooLong => "最多 2000 个字符。",
+        RuleNotANumber => "请输入整数。",
+        RuleOpenRate => "进行中阶段的赢率须为 1–99%。",
+        RuleWonRate => "赢单阶段的赢率固定为 100%。",
+        RuleLostRate => "输单阶段的赢率固定为 0%。",
+        RuleStuckDays => "0–365 天（0 表示不提醒）。",
+        RuleNotAPermutation => "新顺序必须恰好包含每个进行中阶段一次。",
+        RuleUnknownRequirement => "未知的准入条件。",
+        RuleLostHasNoRequirements => "输单阶段不设关卡，因此不能设置准入条件。",
+        RuleSameStage => "阶段不能推进到自身。",
     }
 }
 
@@ -773,6 +933,39 @@ pub fn category_name(l: Locale, code: &str) -> &'static str {
     match l {
         Locale::En => en,
         Locale::ZhCn => zh,
+/// Any gate requirement in words, by its code (`key_info.budget`, `contact_role.coach`, …);
+/// other missing items (`reason`, `lost_reason`) by their field label; anything else as is.
+pub fn requirement_label(l: Locale, code: &str) -> String {
+    use crate::domain::gate::Requirement;
+    match Requirement::parse(code) {
+        Some(Requirement::KeyInfo(f)) => field_label(l, f.code()).to_owned(),
+        Some(Requirement::ContactRole(r)) => format!("{}{}", t(l, K::ReqRolePrefix), r.label(l)),
+        Some(Requirement::WeightsSum100) => t(l, K::ReqWeights100).to_owned(),
+        Some(Requirement::NoUncontactedDecisionMaker) => t(l, K::ReqDmContacted).to_owned(),
+        Some(Requirement::ChecklistComplete(k)) => format!("{}{}", t(l, K::ReqChecklistPrefix), k.template().label(l)),
+        None => match field_label(l, code) {
+            "" => code.to_owned(),
+            label => label.to_owned(),
+        },
+    }
+}
+
+/// The sentence for a refused editor value (`domain::pipeline_edit`).
+pub fn rule_key(field: &str, rule: crate::domain::pipeline_edit::Rule) -> K {
+    use crate::domain::pipeline_edit::Rule;
+    match rule {
+        Rule::Empty => K::RuleEmpty,
+        Rule::TooLong if field.starts_with("playbook") => K::RulePlaybookTooLong,
+        Rule::TooLong => K::RuleNameTooLong,
+        Rule::NotANumber => K::RuleNotANumber,
+        Rule::OpenRate => K::RuleOpenRate,
+        Rule::WonRate => K::RuleWonRate,
+        Rule::LostRate => K::RuleLostRate,
+        Rule::StuckDays => K::RuleStuckDays,
+        Rule::NotAPermutation => K::RuleNotAPermutation,
+        Rule::UnknownRequirement => K::RuleUnknownRequirement,
+        Rule::LostHasNoRequirements => K::RuleLostHasNoRequirements,
+        Rule::SameStage => K::RuleSameStage,
     }
 }
 
@@ -878,10 +1071,24 @@ mod tests {
     #[test]
     fn chinese_catalogue_is_chinese() {
         // Brand names stay; everything a user reads must be translated.
-        for k in [K::NavBoard, K::SignIn, K::DealsEmpty, K::SignOut, K::ApprovalsEmpty] {
+        for k in [K::NavBoard, K::SignIn, K::DealsEmpty, K::SignOut, K::ApprovalsEmpty, K::PipelinesTitle, K::PoliciesLead, K::RuleOpenRate]
+        {
             assert_ne!(t(Locale::En, k), t(Locale::ZhCn, k), "{k:?}");
             assert!(!t(Locale::ZhCn, k).is_ascii(), "{k:?}");
         }
+    }
+
+    #[test]
+    fn every_requirement_has_a_label_in_both_languages() {
+        for r in crate::domain::gate::Requirement::all() {
+            for l in [Locale::En, Locale::ZhCn] {
+                let label = requirement_label(l, &r.code());
+                assert!(!label.is_empty() && label != r.code(), "{r:?} {l:?}");
+            }
+            assert_ne!(requirement_label(Locale::En, &r.code()), requirement_label(Locale::ZhCn, &r.code()), "{r:?}");
+        }
+        assert_eq!(requirement_label(Locale::ZhCn, "lost_reason"), "失败原因");
+        assert_eq!(requirement_label(Locale::En, "no.such"), "no.such");
     }
 
     #[test]

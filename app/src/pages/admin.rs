@@ -15,6 +15,7 @@ pub fn AdminPage() -> impl IntoView {
                 <h1>{move || i18n.t(K::AdminTitle)}</h1>
                 <p class="lead">{move || i18n.t(K::AdminLead)}</p>
             </div>
+            <a class="btn btn-primary" href="/admin/pipelines" data-testid="admin-pipelines-link">{move || i18n.t(K::AdminPipelinesLink)}</a>
         </div>
         <Transition fallback=|| view! { <Skeleton rows=6/> }>
             {move || {

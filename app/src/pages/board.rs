@@ -7,7 +7,7 @@ use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::dto::{weighted_fen, Board, BoardFilter, DealCard, MoveOutcome, StageRef};
 use crate::domain::error::AppError;
 use crate::domain::money::parse_yuan;
-use crate::i18n::{error_message, field_label, use_i18n, K};
+use crate::i18n::{error_message, field_label, requirement_label, use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -217,7 +217,7 @@ pub fn BoardPage() -> impl IntoView {
                                             >
                                                 <header class="column-head">
                                                     <h2>{move || stage_name(&st, i18n.locale())}</h2>
-                                                    <span class="pill">{col.stage.win_rate_pct} "%"</span>
+                                                    <span class="pill" data-testid="column-rate">{col.stage.win_rate_pct} "%"</span>
                                                     <div class="column-stats">
                                                         <span class="num" data-testid="column-count">{col.count} " " {move || i18n.t(K::StageCount)}</span>
                                                         <span data-testid="column-amount"><Money fen=col.amount_fen/></span>
@@ -480,7 +480,9 @@ fn NoticePanel(
                                         {if is_field {
                                             view! { <a href=href>{move || field_label(i18n.locale(), &label_code)}</a> }.into_any()
                                         } else {
-                                            view! { <span>{move || field_label(i18n.locale(), &label_code)}</span> }.into_any()
+                                            // Committee, map and checklist requirements an admin may now set, and the reasons.
+                                            let whole = m.clone();
+                                            view! { <span>{move || requirement_label(i18n.locale(), &whole)}</span> }.into_any()
                                         }}
                                     </li>
                                 }

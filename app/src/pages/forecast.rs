@@ -129,7 +129,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             </section>
             <section class="panel chart-panel">
                 <h2 class="panel-title">{move || i18n.t(K::CycleTitle)}</h2>
-                <p class="cell-sub">{move || i18n.t(K::WinRate)} " " <strong>{pct(d.win_rate_pct)}</strong> " · " {move || i18n.t(K::AvgCycle)} " "
+                <p class="cell-sub">{move || i18n.t(K::ForecastWinRate)} " " <strong>{pct(d.win_rate_pct)}</strong> " · " {move || i18n.t(K::AvgCycle)} " "
                     <strong>{d.avg_cycle_days.map_or_else(|| "—".into(), |v| format!("{v:.0}"))}</strong> " " {move || i18n.t(K::Days)}</p>
                 <table class="table table-compact">
                     <thead><tr>

@@ -10,6 +10,7 @@ pub mod forecast;
 pub mod login;
 pub mod new_deal;
 pub mod not_found;
+pub mod pipeline_admin;
 
 use crate::domain::dto::StageRef;
 use crate::domain::locale::Locale;

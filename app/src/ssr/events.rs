@@ -11,12 +11,22 @@ pub const CHANNEL: &str = "dealgate_events";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
-    /// deal_moved | approval_requested | approval_decided | key_info
+    /// deal_moved | approval_requested | approval_decided | key_info | pipeline_changed
     pub kind: String,
     pub deal: uuid::Uuid,
     /// Lets each stream forward only what its user may see.
     pub team_id: i32,
     pub actor: i32,
+}
+
+/// `team_id` of a change every user must hear about (pipeline edits): no team has id 0.
+pub const EVERYONE: i32 = 0;
+
+impl Event {
+    /// Whether a user with this visibility is told what changed.
+    pub fn reaches(&self, vis: &crate::domain::role::Visibility) -> bool {
+        self.team_id == EVERYONE || vis.all || vis.team_ids.contains(&self.team_id)
+    }
 }
 
 static BUS: LazyLock<broadcast::Sender<Event>> = LazyLock::new(|| broadcast::channel(1024).0);
@@ -73,4 +83,22 @@ pub fn spawn_postgres_listener(url: String) {
             backoff = (backoff * 2).min(30);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::role::Visibility;
+
+    #[test]
+    fn pipeline_changes_reach_every_user_deal_changes_only_their_teams() {
+        let ev = |team_id| Event { kind: "x".into(), deal: uuid::Uuid::nil(), team_id, actor: 1 };
+        let rep = Visibility { all: false, team_ids: vec![3], member_user_id: Some(9) };
+        let presales = Visibility { all: false, team_ids: vec![], member_user_id: Some(9) };
+        let exec = Visibility { all: true, team_ids: vec![], member_user_id: None };
+        for v in [&rep, &presales, &exec] {
+            assert!(ev(EVERYONE).reaches(v), "{v:?}");
+        }
+        assert!(ev(3).reaches(&rep) && !ev(4).reaches(&rep) && ev(4).reaches(&exec) && !ev(3).reaches(&presales));
+    }
 }

@@ -9,6 +9,7 @@ pub mod keyinfo;
 pub mod movement;
 pub mod presence;
 pub mod quota;
+pub mod pipeline;
 pub mod totals;
 pub mod user;
 
