@@ -7,3 +7,4 @@ pub mod board;
 pub mod deal;
 pub mod forecast;
 pub mod keyinfo;
+pub mod room;
