@@ -89,6 +89,7 @@ async fn every_outcome_through_the_service() {
     k.decision_makers = Some("总经理".into());
     k.vendor_pick = "2027-03-01".parse().ok();
     keyinfo::update(db, &rep, d.uuid, k, v).await.unwrap();
+    common::add_decision_maker(db, &rep, d.uuid).await;
     let approval_id = match movement::move_deal(db, &rep, cmd(&d2, &s[2])).await.unwrap() {
         MoveOutcome::PendingApproval { approval_id, approver } => {
             assert_eq!(approver.as_deref(), Some("李伟"), "routed to the East manager");
@@ -166,6 +167,7 @@ async fn approval_flow_end_to_end() {
     k.decision_makers = Some("GM".into());
     k.vendor_pick = "2027-01-15".parse().ok();
     keyinfo::update(db, &rep, d.uuid, k, v).await.unwrap();
+    common::add_decision_maker(db, &rep, d.uuid).await;
     let id = match movement::move_deal(db, &rep, cmd(&d, &s[2])).await.unwrap() {
         MoveOutcome::PendingApproval { approval_id, .. } => approval_id,
         other => panic!("{other:?}"),
@@ -198,6 +200,7 @@ async fn approval_flow_end_to_end() {
     k.signing = "2027-02-01".parse().ok();
     k.leader = Some("我方".into());
     keyinfo::update(db, &rep, d.uuid, k, v).await.unwrap();
+    common::complete_demo_checklist(db, &rep, d.uuid).await;
     let id = match movement::move_deal(db, &rep, cmd(&d, &s[4])).await.unwrap() {
         MoveOutcome::PendingApproval { approval_id, .. } => approval_id,
         other => panic!("{other:?}"),

@@ -97,7 +97,15 @@ test('a blocked drag springs back and explains; filling the facts lets the move 
   await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
   await expect(page.getByTestId('moved-notice')).toBeVisible();
 
-  // Into "Project initiated" needs the manager's approval.
+  // Into "Project initiated" needs the manager's approval, and a decision maker on the
+  // buying-committee map (the gate checks it when asked and again when approved).
+  const map = await page.request.get(`/api/v1/deals/${dealId}/contacts`);
+  expect(map.status()).toBe(200);
+  const { people, candidates } = await map.json();
+  const someone = people.length ? people[0].contact_id : candidates[0].id;
+  const dm = { contact_id: someone, role: 'decision_maker', influence_pct: 100, attitude: 'supporter', relationship: 3 };
+  const put = await page.request.put(`/api/v1/deals/${dealId}/contacts`, { data: { people: [dm] } });
+  expect(put.status()).toBe(200);
   await page.locator(`[data-deal="${dealId}"]`).getByTestId('move-select').selectOption({ index: 2 });
   await expect(page.getByTestId('pending-notice')).toContainText('李伟');
   await expect(column(page, 1).locator(`[data-deal="${dealId}"]`).getByTestId('pending-badge')).toBeVisible();

@@ -6,6 +6,7 @@ mod m20261122_000002_gate;
 mod m20261122_000003_totals;
 mod m20261122_000004_presence;
 mod m20261122_000005_forecast;
+mod m20261122_000006_room;
 mod m20261122_000007_board_index;
 
 pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_totals::Migration),
             Box::new(m20261122_000004_presence::Migration),
             Box::new(m20261122_000005_forecast::Migration),
+            Box::new(m20261122_000006_room::Migration),
             Box::new(m20261122_000007_board_index::Migration),
         ]
     }

@@ -155,6 +155,71 @@ async fn accounts_contacts_deals_and_patches_over_rest() {
     }
 }
 
+#[tokio::test]
+async fn the_deal_room_over_rest_keeps_to_visibility_and_refuses_loops() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let rep = token(&app, "rep@demo.local").await;
+    let rep2 = token(&app, "rep2@demo.local").await;
+    let (_, page) = call(&app, Method::GET, "/api/v1/deals?limit=1", Some(&rep), None).await;
+    let id = page["deals"][0]["id"].as_str().unwrap().to_owned();
+    for path in ["contacts", "checklists", "activities", "comments"] {
+        let (s, _) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/{path}"), Some(&rep2), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path} of another team's deal");
+        let (s, v) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/{path}"), Some(&rep), None).await;
+        assert_eq!(s, StatusCode::OK, "{path}: {v}");
+    }
+    let (_, m) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/contacts"), Some(&rep), None).await;
+    let mut ids: Vec<String> = m["people"].as_array().unwrap().iter().map(|p| p["contact_id"].as_str().unwrap().to_owned()).collect();
+    ids.extend(m["candidates"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()));
+    assert!(ids.len() >= 2);
+    let (a, b) = (&ids[0], &ids[1]);
+    let looped = json!({"people": [
+        {"contact_id": a, "reports_to": b, "role": "decision_maker", "influence_pct": 60},
+        {"contact_id": b, "reports_to": a, "influence_pct": 40}
+    ]});
+    let (s, p) = call(&app, Method::PUT, &format!("/api/v1/deals/{id}/contacts"), Some(&rep), Some(looped.clone())).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("loop"), "{p}");
+    let (s, _) = call(&app, Method::PUT, &format!("/api/v1/deals/{id}/contacts"), Some(&rep2), Some(looped)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let tree = json!({"people": [
+        {"contact_id": a, "role": "decision_maker", "influence_pct": 60, "attitude": "supporter", "relationship": 4},
+        {"contact_id": b, "reports_to": a, "role": "coach", "influence_pct": 40}
+    ]});
+    let (s, m) = call(&app, Method::PUT, &format!("/api/v1/deals/{id}/contacts"), Some(&rep), Some(tree)).await;
+    assert_eq!(s, StatusCode::OK, "{m}");
+    assert_eq!(m["people"].as_array().unwrap().len(), 2);
+
+    let (s, c) = call(&app, Method::POST, &format!("/api/v1/deals/{id}/checklists"), Some(&rep), Some(json!({"template": "demo"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let item = &c["items"][0];
+    let uri = format!("/api/v1/checklists/items/{}", item["id"]);
+    let tick = json!({"version": item["version"], "done": true, "due": "2027-01-31"});
+    let (s, c2) = call(&app, Method::POST, &uri, Some(&rep2), Some(tick.clone())).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{c2}");
+    let (s, c2) = call(&app, Method::POST, &uri, Some(&rep), Some(tick.clone())).await;
+    assert_eq!(s, StatusCode::OK, "{c2}");
+    assert_eq!((c2["done"].as_u64(), c2["items"][0]["due"].as_str()), (Some(1), Some("2027-01-31")));
+    let (s, _) = call(&app, Method::POST, &uri, Some(&rep), Some(tick)).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    let visit = json!({"kind": "visit", "date": "2026-01-05", "summary": "交流会", "satisfaction": 5});
+    let (s, a) = call(&app, Method::POST, &format!("/api/v1/deals/{id}/activities"), Some(&rep), Some(visit)).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    assert_eq!(a["late"].as_bool(), Some(true));
+    let (s, p) =
+        call(&app, Method::POST, &format!("/api/v1/deals/{id}/activities"), Some(&rep), Some(json!({"kind": "visit", "summary": "x"})))
+            .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    let (s, cm) =
+        call(&app, Method::POST, &format!("/api/v1/deals/{id}/comments"), Some(&rep), Some(json!({"body": "@manager 请看"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{cm}");
+    assert_eq!(cm["mentioned"], json!(["李伟"]));
+    let (s, _) = call(&app, Method::POST, &format!("/api/v1/deals/{id}/comments"), Some(&rep2), Some(json!({"body": "hi"}))).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
 #[test]
 fn the_openapi_document_validates() {
     use utoipa::OpenApi;

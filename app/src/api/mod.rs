@@ -8,3 +8,4 @@ pub mod deal;
 pub mod forecast;
 pub mod keyinfo;
 pub mod pipeline;
+pub mod room;

@@ -443,4 +443,228 @@ pub struct PipelineEditor {
     /// Every ordered pair of distinct stages, rows in position order.
     pub policies: Vec<PolicyCell>,
     pub requirements: Vec<RequirementChoice>,
+// ---- Deal room (issue 4): committee map, checklists, activities, members, comments ----
+
+/// One person on a deal's buying-committee map, with where the layout puts them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapPerson {
+    pub contact_id: uuid::Uuid,
+    pub name: String,
+    pub title: Option<String>,
+    pub department: Option<String>,
+    pub reports_to: Option<uuid::Uuid>,
+    /// `committee::ContactRole` code
+    pub role: Option<String>,
+    pub influence_pct: i32,
+    /// `committee::Attitude` code
+    pub attitude: String,
+    pub relationship: u8,
+    pub last_contact: Option<NaiveDate>,
+    pub version: i32,
+    /// `committee::layout`: depth (0 = top) and column in half-slots.
+    pub depth: u32,
+    pub column: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapWarningRow {
+    /// `committee::MapWarning::code`
+    pub code: String,
+    /// The person the warning marks, if any.
+    pub contact_id: Option<uuid::Uuid>,
+    pub message_en: String,
+    pub message_zh: String,
+}
+
+/// A deal's map as the page draws it, plus the account's contacts not yet on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DealMap {
+    pub deal_id: uuid::Uuid,
+    pub people: Vec<MapPerson>,
+    pub warnings: Vec<MapWarningRow>,
+    pub candidates: Vec<ContactRow>,
+}
+
+/// One node of a whole-map write (PUT).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapPersonInput {
+    pub contact_id: uuid::Uuid,
+    pub reports_to: Option<uuid::Uuid>,
+    pub role: Option<String>,
+    pub influence_pct: i32,
+    /// Defaults to neutral.
+    pub attitude: Option<String>,
+    /// Defaults to 3.
+    pub relationship: Option<u8>,
+    pub last_contact: Option<NaiveDate>,
+}
+
+/// The inline edit of one node; `version` is the one read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapPersonEdit {
+    pub contact_id: uuid::Uuid,
+    pub version: i32,
+    pub role: Option<String>,
+    pub influence_pct: i32,
+    pub attitude: String,
+    pub relationship: u8,
+    pub last_contact: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistTemplateRow {
+    pub code: String,
+    pub kind: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub items: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistItemRow {
+    pub id: i32,
+    pub position: i32,
+    pub text_en: String,
+    pub text_zh: String,
+    pub done: bool,
+    pub done_by: Option<String>,
+    pub done_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub owner_id: Option<uuid::Uuid>,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub link: Option<String>,
+    pub version: i32,
+    pub overdue: bool,
+}
+
+/// A checklist on a deal with its completion ("4/6") and overdue items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DealChecklistView {
+    pub id: uuid::Uuid,
+    pub deal_id: uuid::Uuid,
+    pub deal_name: String,
+    pub template_code: String,
+    /// demo | proposal | exchange_meeting | custom
+    pub kind: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub done: usize,
+    pub total: usize,
+    pub complete: bool,
+    pub overdue: usize,
+    pub items: Vec<ChecklistItemRow>,
+}
+
+/// A change to one checklist item; absent parts stay as they are. `version` is the one read.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistItemEdit {
+    pub version: i32,
+    pub done: Option<bool>,
+    /// Owner and due date are set together (None clears them).
+    pub assign: Option<(Option<uuid::Uuid>, Option<NaiveDate>)>,
+    /// Note and link are set together (None or blank clears them).
+    pub annotate: Option<(Option<String>, Option<String>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewActivity {
+    /// `activity::ActivityKind` code
+    pub kind: String,
+    pub at: crate::domain::activity::ActivityAt,
+    pub channel: Option<String>,
+    pub people: Option<String>,
+    pub summary: String,
+    pub satisfaction: Option<u8>,
+    pub new_needs: Option<String>,
+    pub next_action: Option<String>,
+    pub next_owner: Option<uuid::Uuid>,
+    pub next_due: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityRow {
+    pub id: uuid::Uuid,
+    pub deal_id: uuid::Uuid,
+    pub kind: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub all_day: bool,
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+    pub author: String,
+    pub channel: Option<String>,
+    pub people: Option<String>,
+    pub summary: String,
+    pub satisfaction: Option<u8>,
+    pub new_needs: Option<String>,
+    pub next_action: Option<String>,
+    pub next_owner_id: Option<uuid::Uuid>,
+    pub next_owner: Option<String>,
+    pub next_due: Option<NaiveDate>,
+    pub next_done: bool,
+    pub late: bool,
+    pub version: i32,
+}
+
+/// An open follow-up on "My tasks".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub activity_id: uuid::Uuid,
+    pub deal_id: uuid::Uuid,
+    pub deal_name: String,
+    pub action: String,
+    pub due: Option<NaiveDate>,
+    /// `activity::TaskBucket` code: overdue | today | upcoming | unscheduled
+    pub bucket: String,
+    pub version: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LateEntriesRow {
+    pub rep_id: uuid::Uuid,
+    pub rep: String,
+    pub late: usize,
+    pub total: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DealMemberRow {
+    pub user_id: uuid::Uuid,
+    pub name: String,
+    pub email: String,
+    /// owner | presales | pm | other
+    pub role: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommentRow {
+    pub id: uuid::Uuid,
+    pub author: String,
+    pub body: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Names of the users notified.
+    pub mentioned: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotificationRow {
+    pub id: i32,
+    pub deal_id: uuid::Uuid,
+    pub deal_name: String,
+    pub kind: String,
+    pub text: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub read: bool,
+}
+
+/// One entry of the deal page's merged timeline, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The filter group: activity | move | approval | key_info | change | checklist | comment
+    pub group: String,
+    /// The precise kind: an activity kind, a history kind, "checklist_ticked", "comment".
+    pub kind: String,
+    pub actor: Option<String>,
+    pub text: String,
+    pub late: bool,
 }

@@ -10,6 +10,7 @@ pub mod forecast;
 pub mod gate;
 pub mod keyinfo;
 pub mod locale;
+pub mod mention;
 pub mod money;
 pub mod pipeline_edit;
 pub mod rng;

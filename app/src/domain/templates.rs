@@ -1,5 +1,7 @@
 //! The three pipeline templates of the domain page, as data. New databases get copies;
 //! admins edit the copies. Gate tests run on these without a database.
+use super::checklist::ChecklistKind;
+use super::committee::ContactRole;
 use super::gate::{GateRules, GateStage, Policy, Requirement, StageKind};
 use super::keyinfo::KeyField::*;
 
@@ -74,7 +76,7 @@ pub const TEMPLATES: &[PipelineTpl] = &[
                 40,
                 Open,
                 45,
-                &[K(BudgetKnown), K(DecisionMakers), K(VendorPickDate)],
+                &[K(BudgetKnown), K(DecisionMakers), K(VendorPickDate), Requirement::ContactRole(ContactRole::DecisionMaker)],
                 "Get a budget, the selection team and its leader, a timeline and the decision maker.",
                 "明确预算、选型小组及负责人、时间表与决策人。",
             ),
@@ -84,7 +86,7 @@ pub const TEMPLATES: &[PipelineTpl] = &[
                 60,
                 Open,
                 45,
-                &[K(FunctionalScope), K(EvaluationItems)],
+                &[K(FunctionalScope), K(EvaluationItems), Requirement::ChecklistComplete(ChecklistKind::Demo)],
                 "Run the targeted demo, submit a preliminary quote, get on the shortlist.",
                 "完成针对性演示，提交初步报价，进入短名单。",
             ),
@@ -484,6 +486,37 @@ mod tests {
         assert_eq!(t.rules().check(&exec), Outcome::Forbidden(ForbidReason::ReadOnlyRole));
         let bad = MoveInput { to_stage: 99, role: Role::Rep, ..exec };
         assert_eq!(t.rules().check(&bad), Outcome::Forbidden(ForbidReason::UnknownStage));
+    }
+
+    #[test]
+    fn solution_needs_a_decision_maker_for_stage_3_and_the_demo_for_stage_4() {
+        let t = &TEMPLATES[0];
+        let k = full();
+        let check = |from: i32, to: i32, map: &[MapNode], lists: &[(ChecklistKind, bool)], approved: bool| {
+            t.rules().check(&MoveInput {
+                from_stage: from,
+                to_stage: to,
+                key_info: &k,
+                map,
+                checklists: lists,
+                today: today(),
+                reason: None,
+                lost_reason: None,
+                role: Role::Rep,
+                approved,
+            })
+        };
+        let dm = Missing::Requirement(Requirement::ContactRole(ContactRole::DecisionMaker));
+        let demo = Missing::Requirement(Requirement::ChecklistComplete(ChecklistKind::Demo));
+        // Blocked before approval is even asked, and again at the approval re-check.
+        assert_eq!(check(2, 3, &[], ALL_DONE, false), Outcome::Blocked(vec![dm.clone()]));
+        assert_eq!(check(2, 3, &[], ALL_DONE, true), Outcome::Blocked(vec![dm]));
+        assert_eq!(check(2, 3, &map_ok(), &[], true), Outcome::Moved);
+        assert_eq!(
+            check(3, 4, &map_ok(), &[(ChecklistKind::Demo, false), (ChecklistKind::Proposal, true)], false),
+            Outcome::Blocked(vec![demo])
+        );
+        assert_eq!(check(3, 4, &map_ok(), &[(ChecklistKind::Demo, false), (ChecklistKind::Demo, true)], false), Outcome::Moved);
     }
 
     #[test]

@@ -11,7 +11,9 @@ pub const CHANNEL: &str = "dealgate_events";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
-    /// deal_moved | approval_requested | approval_decided | key_info | pipeline_changed
+    /// deal_moved | approval_requested | approval_decided | key_info | deal_updated | deal_created |
+    /// pipeline_changed | map | checklist | activity | members | comment (the deal room; a comment
+    /// may also ring a bell)
     pub kind: String,
     pub deal: uuid::Uuid,
     /// Lets each stream forward only what its user may see.

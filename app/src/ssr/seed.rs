@@ -3,8 +3,11 @@
 //! looks like the demo, only bigger.
 use super::auth::hash_password;
 use super::entity::{
-    account, contact, deal, deal_history, deal_key_info, deal_member, pipeline, stage, stage_requirement, stage_transition, team, user,
+    account, checklist_template, contact, deal, deal_checklist, deal_checklist_item, deal_contact, deal_history, deal_key_info,
+    deal_member, pipeline, stage, stage_requirement, stage_transition, team, user,
 };
+use crate::domain::checklist::ChecklistKind;
+use crate::domain::committee::{Attitude, ContactRole};
 use crate::domain::gate::Requirement;
 use crate::domain::keyinfo::{KeyField, KeyInfo};
 use crate::domain::rng::SplitMix64;
@@ -36,6 +39,9 @@ fn uuid_from(rng: &mut SplitMix64) -> uuid::Uuid {
 /// Inserts the pipeline templates when the database has no pipeline yet. Idempotent;
 /// runs at every start-up, independent of the migrations.
 pub async fn ensure_reference_data(db: &DatabaseConnection) -> Result<(), DbErr> {
+    // Checklist templates are checked on their own, so databases made before the deal room
+    // get them too.
+    crate::ssr::service::checklist::ensure_templates(db).await?;
     if pipeline::Entity::find().count(db).await? > 0 {
         return Ok(());
     }
@@ -336,6 +342,9 @@ struct StageIds {
     lost: i32,
     /// Key fields required by each open stage, in stage order (plus the won stage last).
     required: Vec<Vec<KeyField>>,
+    /// Map roles and complete checklists required by the same stages.
+    roles: Vec<Vec<ContactRole>>,
+    lists: Vec<Vec<ChecklistKind>>,
 }
 
 async fn load_stage_ids(db: &DatabaseConnection) -> Result<Vec<StageIds>, DbErr> {
@@ -347,18 +356,22 @@ async fn load_stage_ids(db: &DatabaseConnection) -> Result<Vec<StageIds>, DbErr>
         let lost = stages.iter().find(|s| s.kind == "lost").map(|s| s.id);
         let ids: Vec<i32> = stages.iter().map(|s| s.id).collect();
         let reqs = stage_requirement::Entity::find().filter(stage_requirement::Column::StageId.is_in(ids)).all(db).await?;
-        let required = stages
+        let per_stage: Vec<Vec<Requirement>> = stages
             .iter()
             .filter(|s| s.kind != "lost")
-            .map(|s| {
-                reqs.iter()
-                    .filter(|r| r.stage_id == s.id)
-                    .filter_map(|r| Requirement::parse(&r.code).and_then(Requirement::key_field))
-                    .collect()
-            })
+            .map(|s| reqs.iter().filter(|r| r.stage_id == s.id).filter_map(|r| Requirement::parse(&r.code)).collect())
+            .collect();
+        let required = per_stage.iter().map(|rs| rs.iter().filter_map(|r| r.key_field()).collect()).collect();
+        let roles = per_stage
+            .iter()
+            .map(|rs| rs.iter().filter_map(|r| if let Requirement::ContactRole(c) = r { Some(*c) } else { None }).collect())
+            .collect();
+        let lists = per_stage
+            .iter()
+            .map(|rs| rs.iter().filter_map(|r| if let Requirement::ChecklistComplete(k) = r { Some(*k) } else { None }).collect())
             .collect();
         if let (Some(won), Some(lost)) = (won, lost) {
-            out.push(StageIds { pipeline_id: p.id, open, won, lost, required });
+            out.push(StageIds { pipeline_id: p.id, open, won, lost, required, roles, lists });
         }
     }
     Ok(out)
@@ -395,6 +408,8 @@ pub async fn generate(
     // Accounts and contacts. Each account's owner is a rep of its team.
     // (owner, team, brand) by account id - 1
     let mut account_owner: Vec<(i32, i32, &'static str)> = Vec::with_capacity(n_accounts as usize);
+    // (first contact id, count) by account id - 1
+    let mut account_contacts: Vec<(i32, i32)> = Vec::with_capacity(n_accounts as usize);
     let mut contact_id = 0i32;
     const BATCH: u64 = 1000;
     let mut start = 0u64;
@@ -429,7 +444,9 @@ pub async fn generate(
                 updated_at: Set(now),
                 version: Set(1),
             });
-            for _ in 0..rng.range(2, 5) {
+            let n_contacts = rng.range(2, 5);
+            account_contacts.push((contact_id + 1, n_contacts as i32));
+            for _ in 0..n_contacts {
                 contact_id += 1;
                 let (title, dept) = *rng.pick(TITLES);
                 contacts.push(contact::ActiveModel {
@@ -459,6 +476,8 @@ pub async fn generate(
         start = end;
     }
 
+    // Deal-room data draws from its own generator so the deals themselves stay as they were.
+    let mut room = Room::new(db).await?;
     // Deals with their history, replayable from the first row.
     let mut history_id = 0i32;
     let mut start = 0u64;
@@ -656,16 +675,33 @@ pub async fn generate(
                 role: Set("owner".into()),
                 created_at: Set(created),
             });
+            let mut presales = None;
             if let Some(t) = team {
                 if !t.presales.is_empty() && rng.chance(35) {
+                    let who = *rng.pick(&t.presales);
+                    presales = Some(who);
                     members.push(deal_member::ActiveModel {
                         deal_id: Set(id),
-                        user_id: Set(*rng.pick(&t.presales)),
+                        user_id: Set(who),
                         role: Set("presales".into()),
                         created_at: Set(created),
                     });
                 }
             }
+            let roles: Vec<ContactRole> = p.roles.iter().take(passed).flatten().copied().collect();
+            let lists: Vec<ChecklistKind> = p.lists.iter().take(passed).flatten().copied().collect();
+            let open = final_stage != p.won && final_stage != p.lost;
+            let facts = RoomDeal {
+                id,
+                account: account_contacts[acct],
+                account_id: acct as i32 + 1,
+                owner,
+                presales,
+                entered,
+                open,
+                solution: p.pipeline_id == pipelines[0].pipeline_id,
+            };
+            room.deal(&facts, &roles, &lists, &mut contact_id, today);
         }
         sum.deals += deals.len() as u64;
         sum.history += hist.len() as u64;
@@ -678,6 +714,7 @@ pub async fn generate(
         for chunk in key_infos.chunks(1000) {
             deal_key_info::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
         }
+        room.flush(&txn).await?;
         txn.commit().await?;
         progress(&sum);
         start = end;
@@ -740,7 +777,7 @@ async fn reset_sequences(db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }
-    for table in ["accounts", "contacts", "deals", "deal_history"] {
+    for table in ["accounts", "contacts", "deals", "deal_history", "deal_checklists", "deal_checklist_items"] {
         db.execute_unprepared(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
         ))
@@ -752,4 +789,213 @@ async fn reset_sequences(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// True when the demo logins exist (so start-up can print them).
 pub async fn has_demo_users(db: &DatabaseConnection) -> bool {
     user::Entity::find().filter(user::Column::Email.eq("rep@demo.local")).count(db).await.is_ok_and(|n| n > 0)
+}
+
+/// What the deal-room seeding needs to know about one generated deal.
+struct RoomDeal {
+    id: i32,
+    /// (first contact id, count) of the deal's account
+    account: (i32, i32),
+    account_id: i32,
+    owner: i32,
+    presales: Option<i32>,
+    entered: DateTime<Utc>,
+    open: bool,
+    solution: bool,
+}
+
+/// Buying-committee maps and checklists for generated deals, batched like the rest of
+/// `generate`: every deal carries what its passed gates asked for (a decision maker on the
+/// map, a complete demo checklist); among the first deals, some open solution deals get a
+/// full 5–7 person map and an open checklist with owners and due dates.
+struct Room {
+    rng: SplitMix64,
+    templates: Vec<(ChecklistKind, i32)>,
+    contacts: Vec<contact::ActiveModel>,
+    nodes: Vec<deal_contact::ActiveModel>,
+    lists: Vec<deal_checklist::ActiveModel>,
+    items: Vec<deal_checklist_item::ActiveModel>,
+    list_id: i32,
+    item_id: i32,
+}
+
+/// Only deals up to this id may get a full map or an open checklist: the demo shows them,
+/// the bulk generator stays fast.
+const ROOM_SHOWCASE: i32 = 2_000;
+
+impl Room {
+    async fn new(db: &DatabaseConnection) -> Result<Room, DbErr> {
+        let templates = checklist_template::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|t| Some((ChecklistKind::parse(&t.kind)?, t.id)))
+            .collect();
+        Ok(Room {
+            rng: SplitMix64::new(DEMO_SEED ^ 0x00de_a1d0_0a11),
+            templates,
+            contacts: vec![],
+            nodes: vec![],
+            lists: vec![],
+            items: vec![],
+            list_id: 0,
+            item_id: 0,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn node(
+        &mut self,
+        deal: i32,
+        contact: i32,
+        up: Option<i32>,
+        role: ContactRole,
+        pct: i32,
+        attitude: Attitude,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) {
+        self.nodes.push(deal_contact::ActiveModel {
+            deal_id: Set(deal),
+            contact_id: Set(contact),
+            reports_to_contact_id: Set(up),
+            role: Set(Some(role.code().into())),
+            influence_pct: Set(pct),
+            attitude: Set(attitude.code().into()),
+            relationship: Set(self.rng.range(1, 5) as i16),
+            // Mostly recent, now and then stale, so the map's warnings have something to say.
+            last_contact: Set(Some(today - Duration::days(self.rng.range(0, 40)))),
+            version: Set(1),
+            updated_at: Set(now),
+        });
+    }
+
+    fn deal(&mut self, d: &RoomDeal, roles: &[ContactRole], lists: &[ChecklistKind], contact_id: &mut i32, today: NaiveDate) {
+        let now = d.entered;
+        let full = d.solution && d.open && d.id <= ROOM_SHOWCASE && self.rng.chance(12);
+        if full {
+            const ROLES: [ContactRole; 7] = [
+                ContactRole::DecisionMaker,
+                ContactRole::EconomicBuyer,
+                ContactRole::TechnicalEvaluator,
+                ContactRole::Coach,
+                ContactRole::User,
+                ContactRole::Influencer,
+                ContactRole::Blocker,
+            ];
+            let n = self.rng.range(5, 7) as usize;
+            let weights: &[i32] = match n {
+                5 => &[40, 25, 15, 10, 10],
+                6 => &[35, 25, 15, 10, 10, 5],
+                _ => &[35, 20, 15, 10, 10, 5, 5],
+            };
+            // The account's contacts first, then new people until the committee is complete.
+            let mut ids: Vec<i32> = (d.account.0..d.account.0 + d.account.1).collect();
+            while ids.len() < n {
+                *contact_id += 1;
+                let (title, dept) = *self.rng.pick(TITLES);
+                self.contacts.push(contact::ActiveModel {
+                    id: Set(*contact_id),
+                    uuid: Set(uuid_from(&mut self.rng)),
+                    account_id: Set(d.account_id),
+                    name: Set(format!("{}{}", self.rng.pick(SURNAMES), self.rng.pick(GIVEN))),
+                    title: Set(Some(title.to_owned())),
+                    department: Set(Some(dept.to_owned())),
+                    phone: Set(None),
+                    email: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    version: Set(1),
+                });
+                ids.push(*contact_id);
+            }
+            // 0 at the top; 1 and 2 under 0; the rest alternate under 1 and 2.
+            for i in 0..n {
+                let up = match i {
+                    0 => None,
+                    1 | 2 => Some(ids[0]),
+                    _ => Some(ids[1 + (i % 2)]),
+                };
+                let attitude = match (ROLES[i], self.rng.range(0, 9)) {
+                    (ContactRole::Blocker, _) => Attitude::Opponent,
+                    (ContactRole::Coach, _) => Attitude::Supporter,
+                    (_, 0..=4) => Attitude::Supporter,
+                    (_, 5..=7) => Attitude::Neutral,
+                    _ => Attitude::Opponent,
+                };
+                self.node(d.id, ids[i], up, ROLES[i], weights[i], attitude, today, now);
+            }
+        } else if !roles.is_empty() {
+            // What the passed gates asked for, each role on its own contact where the account has enough.
+            let mut roles = roles.to_vec();
+            roles.dedup();
+            let n = roles.len().min(d.account.1.max(1) as usize);
+            for (i, role) in roles.iter().take(n).enumerate() {
+                let c = d.account.0 + i as i32;
+                let (up, pct) = if i == 0 { (None, 100 - 10 * (n as i32 - 1)) } else { (Some(d.account.0), 10) };
+                self.node(d.id, c, up, *role, pct, Attitude::Supporter, today, now);
+            }
+        }
+        for kind in lists {
+            self.checklist(d, *kind, None, today);
+        }
+        if d.open && d.id <= ROOM_SHOWCASE && self.rng.chance(15) {
+            let kind = if lists.contains(&ChecklistKind::Demo) { ChecklistKind::Proposal } else { ChecklistKind::Demo };
+            let done = self.rng.range(1, 4) as usize;
+            self.checklist(d, kind, Some(done), today);
+        }
+    }
+
+    /// A checklist of `kind`: complete (`open_done: None`) or with that many items ticked and
+    /// the rest assigned, some overdue.
+    fn checklist(&mut self, d: &RoomDeal, kind: ChecklistKind, open_done: Option<usize>, today: NaiveDate) {
+        let Some(template_id) = self.templates.iter().find(|(k, _)| *k == kind).map(|(_, id)| *id) else { return };
+        self.list_id += 1;
+        self.lists.push(deal_checklist::ActiveModel {
+            id: Set(self.list_id),
+            uuid: Set(uuid_from(&mut self.rng)),
+            deal_id: Set(d.id),
+            template_id: Set(template_id),
+            created_by: Set(d.presales.unwrap_or(d.owner)),
+            created_at: Set(d.entered),
+        });
+        let worker = d.presales.unwrap_or(d.owner);
+        for (i, it) in kind.template().items.iter().enumerate() {
+            let done = open_done.is_none_or(|n| i < n);
+            self.item_id += 1;
+            let due = if done { None } else { Some(today + Duration::days(self.rng.range(-6, 20))) };
+            self.items.push(deal_checklist_item::ActiveModel {
+                id: Set(self.item_id),
+                checklist_id: Set(self.list_id),
+                position: Set(i as i32 + 1),
+                text_en: Set(it.en.into()),
+                text_zh: Set(it.zh.into()),
+                done: Set(done),
+                done_by: Set(done.then_some(worker)),
+                done_at: Set(done.then_some(d.entered)),
+                owner_id: Set(Some(worker)),
+                due: Set(due),
+                note: Set(None),
+                link: Set(None),
+                version: Set(1),
+            });
+        }
+    }
+
+    /// Writes what the current batch produced (contacts before the map that names them).
+    async fn flush(&mut self, txn: &sea_orm::DatabaseTransaction) -> Result<(), DbErr> {
+        for chunk in std::mem::take(&mut self.contacts).chunks(1000) {
+            contact::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        for chunk in std::mem::take(&mut self.nodes).chunks(1000) {
+            deal_contact::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        for chunk in std::mem::take(&mut self.lists).chunks(1000) {
+            deal_checklist::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        for chunk in std::mem::take(&mut self.items).chunks(1000) {
+            deal_checklist_item::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        Ok(())
+    }
 }

@@ -18,3 +18,31 @@ pub async fn ctx_for(db: &DatabaseConnection, email: &str) -> app::ssr::context:
     let u = app::ssr::entity::user::Entity::find().filter(app::ssr::entity::user::Column::Email.eq(email)).one(db).await.unwrap().unwrap();
     app::ssr::context::RequestContext::load(db, u.id).await.unwrap().unwrap()
 }
+
+/// Puts one contact of the deal's account on its map as the decision maker (the solution
+/// pipeline's stage 3 requires one).
+pub async fn add_decision_maker(db: &DatabaseConnection, ctx: &app::ssr::context::RequestContext, deal: uuid::Uuid) {
+    use app::ssr::service::map;
+    let m = map::get(db, ctx, deal).await.unwrap();
+    let someone = m.people.first().map(|p| p.contact_id).or(m.candidates.first().map(|c| c.id)).expect("the account has a contact");
+    let dm = app::domain::dto::MapPersonInput {
+        contact_id: someone,
+        reports_to: None,
+        role: Some("decision_maker".into()),
+        influence_pct: 100,
+        attitude: Some("supporter".into()),
+        relationship: Some(4),
+        last_contact: Some(chrono::Utc::now().date_naive()),
+    };
+    map::put(db, ctx, deal, vec![dm]).await.unwrap();
+}
+
+/// Attaches a demo checklist and ticks every item (the solution pipeline's stage 4 needs it).
+pub async fn complete_demo_checklist(db: &DatabaseConnection, ctx: &app::ssr::context::RequestContext, deal: uuid::Uuid) {
+    use app::ssr::service::checklist;
+    let c = checklist::attach(db, ctx, deal, "demo").await.unwrap();
+    for i in &c.items {
+        let edit = app::domain::dto::ChecklistItemEdit { version: i.version, done: Some(true), ..Default::default() };
+        checklist::edit_item(db, ctx, i.id, edit).await.unwrap();
+    }
+}

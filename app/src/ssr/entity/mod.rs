@@ -1,13 +1,21 @@
 //! SeaORM entities, one module per table; hand-written, kept apart from service code.
 pub mod account;
+pub mod activity;
 pub mod approval;
+pub mod checklist_template;
+pub mod checklist_template_item;
+pub mod comment;
 pub mod contact;
 pub mod deal;
+pub mod deal_checklist;
+pub mod deal_checklist_item;
+pub mod deal_contact;
 pub mod deal_history;
 pub mod deal_key_info;
 pub mod deal_member;
 pub mod deal_presence;
 pub mod deal_total;
+pub mod notification;
 pub mod pipeline;
 pub mod quota;
 pub mod session;

@@ -116,15 +116,16 @@ pub async fn decide(
     } else {
         let (rules, stages) = load_rules(txn, d.pipeline_id).await?;
         let (key_info, _) = load_key_info(txn, d.id).await?;
+        let map = super::map::gate_map(txn, d.id).await?;
+        let checklists = super::checklist::gate_checklists(txn, d.id).await?;
         let to_id = a.to_stage_id.ok_or(AppError::Internal)?;
         let to = stages.iter().find(|s| s.id == to_id).cloned().ok_or(AppError::NotFound)?;
         let outcome = rules.check(&MoveInput {
             from_stage: d.stage_id,
             to_stage: to.id,
             key_info: &key_info,
-            // The deal room (issue 4) fills these; no stage requires them yet.
-            map: &[],
-            checklists: &[],
+            map: &map,
+            checklists: &checklists,
             today: Utc::now().date_naive(),
             reason: a.reason.as_deref(),
             lost_reason: a.reason.as_deref().or(d.lost_reason.as_deref()),

@@ -1,15 +1,21 @@
 //! Services own authorization and transactions; one per aggregate.
 pub mod account;
+pub mod activity;
 pub mod admin;
 pub mod approval;
 pub mod board;
+pub mod checklist;
+pub mod comment;
 pub mod deal;
 pub mod forecast;
 pub mod keyinfo;
+pub mod map;
+pub mod member;
 pub mod movement;
 pub mod presence;
 pub mod quota;
 pub mod pipeline;
+pub mod timeline;
 pub mod totals;
 pub mod user;
 

@@ -145,13 +145,14 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
         return Ok(MoveOutcome::Forbidden { reason: forbid_code(ForbidReason::UnknownStage).into() });
     };
     let (key_info, _) = load_key_info(txn, d.id).await?;
+    let map = super::map::gate_map(txn, d.id).await?;
+    let checklists = super::checklist::gate_checklists(txn, d.id).await?;
     let outcome = rules.check(&MoveInput {
         from_stage: d.stage_id,
         to_stage: to.id,
         key_info: &key_info,
-        // The deal room (issue 4) fills these; no stage requires them yet.
-        map: &[],
-        checklists: &[],
+        map: &map,
+        checklists: &checklists,
         today: Utc::now().date_naive(),
         reason: cmd.reason.as_deref(),
         lost_reason: cmd.lost_reason.as_deref().or(d.lost_reason.as_deref()),

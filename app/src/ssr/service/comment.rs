@@ -1,0 +1,179 @@
+//! Comments on a deal with @mentions (rules in `domain::mention`), and the notifications a
+//! mention raises. Only a mentioned user who can see the deal is notified, so a mention
+//! never leaks a deal to someone outside its team.
+use super::movement::visible_deal;
+use crate::domain::dto::{CommentRow, NotificationRow};
+use crate::domain::error::AppError;
+use crate::domain::mention;
+use crate::ssr::context::RequestContext;
+use crate::ssr::db_err;
+use crate::ssr::entity::{comment, deal, deal_member, notification, user};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+
+/// Users a comment mentions, resolved against active users (ids, names).
+async fn mentioned(db: &DatabaseConnection, body: &str) -> Result<Vec<user::Model>, AppError> {
+    let tokens = mention::tokens(body);
+    if tokens.is_empty() {
+        return Ok(vec![]);
+    }
+    // The user table is small (a sales organisation); matching in Rust keeps the SQL portable.
+    let users = user::Entity::find().filter(user::Column::Active.eq(true)).all(db).await.map_err(db_err)?;
+    Ok(users.into_iter().filter(|u| tokens.iter().any(|t| mention::matches(t, &u.email, &u.name))).collect())
+}
+
+pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<CommentRow>, AppError> {
+    let d = visible_deal(db, ctx, deal).await?;
+    let rows = comment::Entity::find()
+        .filter(comment::Column::DealId.eq(d.id))
+        .order_by_desc(comment::Column::CreatedAt)
+        .order_by_desc(comment::Column::Id)
+        .limit(500)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let authors = super::user_names(db, rows.iter().map(|c| c.author_id).collect()).await?;
+    let notified = notification::Entity::find()
+        .filter(notification::Column::CommentId.is_in(rows.iter().map(|c| c.id)))
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let names = super::user_names(db, notified.iter().map(|n| n.user_id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| CommentRow {
+            id: c.uuid,
+            author: authors.get(&c.author_id).cloned().unwrap_or_default(),
+            mentioned: notified.iter().filter(|n| n.comment_id == Some(c.id)).filter_map(|n| names.get(&n.user_id).cloned()).collect(),
+            body: c.body,
+            created_at: c.created_at,
+        })
+        .collect())
+}
+
+/// Posts a comment; each mentioned user who can see the deal (and is not the author) gets
+/// a notification.
+pub async fn add(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid, body: &str) -> Result<CommentRow, AppError> {
+    let body = super::account::required("body", body, 4000)?;
+    let d = visible_deal(db, ctx, deal).await?;
+    let members: Vec<i32> = deal_member::Entity::find()
+        .filter(deal_member::Column::DealId.eq(d.id))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    let mut to_notify = Vec::new();
+    for u in mentioned(db, &body).await? {
+        if u.id == ctx.user_id {
+            continue;
+        }
+        let Some(their) = RequestContext::load(db, u.id).await? else { continue };
+        if their.visibility.allows(d.team_id, &members) {
+            to_notify.push(u);
+        }
+    }
+    let author = user::Entity::find_by_id(ctx.user_id).one(db).await.map_err(db_err)?.map(|u| u.name).unwrap_or_default();
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let txn = &w.txn;
+    let now = Utc::now();
+    let uuid = uuid::Uuid::new_v4();
+    let id = comment::Entity::insert(comment::ActiveModel {
+        uuid: Set(uuid),
+        deal_id: Set(d.id),
+        author_id: Set(ctx.user_id),
+        body: Set(body.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await
+    .map_err(db_err)?
+    .last_insert_id;
+    let excerpt: String = body.chars().take(140).collect();
+    let notes: Vec<notification::ActiveModel> = to_notify
+        .iter()
+        .map(|u| notification::ActiveModel {
+            user_id: Set(u.id),
+            deal_id: Set(d.id),
+            comment_id: Set(Some(id)),
+            kind: Set("mention".into()),
+            text: Set(format!("{author}: {excerpt}")),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        })
+        .collect();
+    if !notes.is_empty() {
+        notification::Entity::insert_many(notes).exec_without_returning(txn).await.map_err(db_err)?;
+    }
+    w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish(
+        db,
+        crate::ssr::events::Event { kind: "comment".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
+    )
+    .await;
+    Ok(CommentRow { id: uuid, author, body, created_at: now, mentioned: to_notify.into_iter().map(|u| u.name).collect() })
+}
+
+/// The bell: newest first.
+pub async fn notifications(db: &DatabaseConnection, ctx: &RequestContext, unread_only: bool) -> Result<Vec<NotificationRow>, AppError> {
+    let mut q = notification::Entity::find().filter(notification::Column::UserId.eq(ctx.user_id));
+    if unread_only {
+        q = q.filter(notification::Column::ReadAt.is_null());
+    }
+    let rows = q
+        .order_by_desc(notification::Column::CreatedAt)
+        .order_by_desc(notification::Column::Id)
+        .limit(100)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let deals: HashMap<i32, deal::Model> = deal::Entity::find()
+        .filter(deal::Column::Id.is_in(rows.iter().map(|n| n.deal_id)))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|n| {
+            let d = deals.get(&n.deal_id)?;
+            Some(NotificationRow {
+                id: n.id,
+                deal_id: d.uuid,
+                deal_name: d.name.clone(),
+                kind: n.kind,
+                text: n.text,
+                created_at: n.created_at,
+                read: n.read_at.is_some(),
+            })
+        })
+        .collect())
+}
+
+pub async fn unread_count(db: &DatabaseConnection, ctx: &RequestContext) -> Result<u64, AppError> {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(ctx.user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(db)
+        .await
+        .map_err(db_err)
+}
+
+/// Marks the given notifications (or, with `None`, all of them) read; only one's own.
+pub async fn mark_read(db: &DatabaseConnection, ctx: &RequestContext, ids: Option<Vec<i32>>) -> Result<u64, AppError> {
+    let mut q = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::UserId.eq(ctx.user_id))
+        .filter(notification::Column::ReadAt.is_null());
+    if let Some(ids) = ids {
+        q = q.filter(notification::Column::Id.is_in(ids));
+    }
+    Ok(q.exec(db).await.map_err(db_err)?.rows_affected)
+}

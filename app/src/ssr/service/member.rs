@@ -1,0 +1,139 @@
+//! The deal team: owner, presales, PM and others. Membership is what makes a deal visible to
+//! a presales user (and puts it on anyone's "My deals").
+use super::movement::visible_deal;
+use crate::domain::dto::DealMemberRow;
+use crate::domain::error::AppError;
+use crate::domain::role::Role;
+use crate::ssr::context::RequestContext;
+use crate::ssr::db_err;
+use crate::ssr::entity::{deal, deal_member, user};
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+pub const ROLES: [&str; 4] = ["owner", "presales", "pm", "other"];
+
+pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {
+    let d = visible_deal(db, ctx, deal).await?;
+    rows(db, &d).await
+}
+
+async fn rows<C: sea_orm::ConnectionTrait>(db: &C, d: &deal::Model) -> Result<Vec<DealMemberRow>, AppError> {
+    let ms = deal_member::Entity::find()
+        .filter(deal_member::Column::DealId.eq(d.id))
+        .order_by_asc(deal_member::Column::CreatedAt)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let users: HashMap<i32, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ms.iter().map(|m| m.user_id)))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut out: Vec<DealMemberRow> = ms
+        .into_iter()
+        .filter_map(|m| {
+            let u = users.get(&m.user_id)?;
+            Some(DealMemberRow { user_id: u.uuid, name: u.name.clone(), email: u.email.clone(), role: m.role })
+        })
+        .collect();
+    // The owner first, then by role in the order above.
+    out.sort_by_key(|r| ROLES.iter().position(|x| *x == r.role).unwrap_or(ROLES.len()));
+    Ok(out)
+}
+
+/// The deal's owner, a manager who sees it, or an admin.
+fn may_manage(ctx: &RequestContext, d: &deal::Model) -> bool {
+    d.owner_id == ctx.user_id || matches!(ctx.role, Role::Manager | Role::Admin)
+}
+
+async fn publish(db: &DatabaseConnection, ctx: &RequestContext, d: &deal::Model) {
+    crate::ssr::events::publish(
+        db,
+        crate::ssr::events::Event { kind: "members".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
+    )
+    .await;
+}
+
+/// Adds a user to the deal team, or changes their role; "owner" is the deal's owner only.
+pub async fn add(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    deal: uuid::Uuid,
+    who: uuid::Uuid,
+    role: &str,
+) -> Result<Vec<DealMemberRow>, AppError> {
+    let role = role.trim();
+    if !ROLES[1..].contains(&role) {
+        return Err(AppError::validation("role", "use presales, pm or other"));
+    }
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let txn = &w.txn;
+    let d = visible_deal(txn, ctx, deal).await?;
+    if !may_manage(ctx, &d) {
+        return Err(AppError::Forbidden);
+    }
+    let u = user::Entity::find()
+        .filter(user::Column::Uuid.eq(who))
+        .filter(user::Column::Active.eq(true))
+        .one(txn)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| AppError::validation("user", "no such user"))?;
+    if u.id == d.owner_id {
+        return Err(AppError::validation("user", "the owner is already on the team"));
+    }
+    deal_member::Entity::insert(deal_member::ActiveModel {
+        deal_id: Set(d.id),
+        user_id: Set(u.id),
+        role: Set(role.into()),
+        created_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::columns([deal_member::Column::DealId, deal_member::Column::UserId])
+            .update_column(deal_member::Column::Role)
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await
+    .map_err(db_err)?;
+    let out = rows(txn, &d).await?;
+    w.commit().await.map_err(db_err)?;
+    publish(db, ctx, &d).await;
+    Ok(out)
+}
+
+/// Removes a user from the team; the owner stays (change the owner instead).
+pub async fn remove(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    deal: uuid::Uuid,
+    who: uuid::Uuid,
+) -> Result<Vec<DealMemberRow>, AppError> {
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let txn = &w.txn;
+    let d = visible_deal(txn, ctx, deal).await?;
+    if !may_manage(ctx, &d) {
+        return Err(AppError::Forbidden);
+    }
+    let u = user::Entity::find().filter(user::Column::Uuid.eq(who)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    if u.id == d.owner_id {
+        return Err(AppError::validation("user", "the owner cannot be removed from the team"));
+    }
+    let res = deal_member::Entity::delete_many()
+        .filter(deal_member::Column::DealId.eq(d.id))
+        .filter(deal_member::Column::UserId.eq(u.id))
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
+    if res.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    let out = rows(txn, &d).await?;
+    w.commit().await.map_err(db_err)?;
+    publish(db, ctx, &d).await;
+    Ok(out)
+}
