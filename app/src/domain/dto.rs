@@ -443,6 +443,8 @@ pub struct PipelineEditor {
     /// Every ordered pair of distinct stages, rows in position order.
     pub policies: Vec<PolicyCell>,
     pub requirements: Vec<RequirementChoice>,
+}
+
 // ---- Deal room (issue 4): committee map, checklists, activities, members, comments ----
 
 /// One person on a deal's buying-committee map, with where the layout puts them.

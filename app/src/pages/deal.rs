@@ -334,6 +334,7 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
                 </button>
             </div>
         </form>
+        <super::committee::CommitteeMap id=id/>
         <div class="grid-2">
             <Timeline id=id/>
             <FactsForm id=id/>
