@@ -5,7 +5,7 @@ use crate::domain::dto::{bucket_bounds, initials, weighted_fen, Board, BoardColu
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{approval, deal, deal_key_info, deal_member, pipeline, stage, team, user};
+use crate::ssr::entity::{approval, deal, deal_key_info, pipeline, stage, team, user};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
@@ -205,18 +205,14 @@ async fn page_of_stage<C: ConnectionTrait>(
         );
     }
     if let Some(u) = vis.member_user_id {
-        let member = deal::Column::Id.in_subquery(
-            sea_orm::sea_query::Query::select()
-                .column(deal_member::Column::DealId)
-                .from(deal_member::Entity)
-                .and_where(sea_orm::sea_query::ExprTrait::eq(sea_orm::sea_query::Expr::col(deal_member::Column::UserId), u))
-                .to_owned(),
-        );
-        let mut c = Condition::all().add(member);
-        if !vis.team_ids.is_empty() {
-            c = c.add(deal::Column::TeamId.is_not_in(vis.team_ids.clone()));
+        let ids = super::member_deal_ids(db, u).await?;
+        if !ids.is_empty() {
+            let mut c = Condition::all().add(deal::Column::Id.is_in(ids));
+            if !vis.team_ids.is_empty() {
+                c = c.add(deal::Column::TeamId.is_not_in(vis.team_ids.clone()));
+            }
+            rows.extend(page(c).limit(want).all(db).await.map_err(db_err)?);
         }
-        rows.extend(page(c).limit(want).all(db).await.map_err(db_err)?);
     }
     rows.sort_by_key(|d| (d.close_date, d.id));
     Ok(rows.into_iter().skip(offset as usize).take(CARDS_PER_PAGE as usize).collect())

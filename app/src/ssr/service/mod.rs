@@ -40,6 +40,20 @@ pub async fn account_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<
     Ok(rows.into_iter().map(|a| (a.id, a.name)).collect())
 }
 
+/// Deals the user is a member of, as ids: a short list SQLite looks up by primary key,
+/// where an `IN (subquery)` next to a stage filter made it walk the whole stage.
+pub async fn member_deal_ids<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<Vec<i32>, AppError> {
+    use sea_orm::QuerySelect;
+    deal_member::Entity::find()
+        .select_only()
+        .column(deal_member::Column::DealId)
+        .filter(deal_member::Column::UserId.eq(user_id))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(super::db_err)
+}
+
 /// The visibility rule as a filter on `deals`.
 pub fn deal_visibility(v: &Visibility) -> Condition {
     if v.all {

@@ -5,8 +5,8 @@ use super::deal_visibility;
 use crate::domain::error::AppError;
 use crate::domain::role::Visibility;
 use crate::ssr::db_err;
-use crate::ssr::entity::{deal, deal_member, deal_total};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use crate::ssr::entity::{deal, deal_total};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
@@ -132,28 +132,23 @@ pub async fn stage_sums<C: ConnectionTrait>(
         }
     }
     if let (false, Some(u)) = (vis.all, vis.member_user_id) {
-        let mut c = Condition::all().add(deal::Column::PipelineId.eq(pipeline_id)).add(
-            deal::Column::Id.in_subquery(
-                Query::select()
-                    .column(deal_member::Column::DealId)
-                    .from(deal_member::Entity)
-                    .and_where(Expr::col(deal_member::Column::UserId).eq(u))
-                    .to_owned(),
-            ),
-        );
-        if !vis.team_ids.is_empty() {
-            c = c.add(deal::Column::TeamId.is_not_in(vis.team_ids.clone()));
-        }
-        if let Some(o) = narrow.owner_id {
-            c = c.add(deal::Column::OwnerId.eq(o));
-        }
-        if let Some(t) = narrow.team_id {
-            c = c.add(deal::Column::TeamId.eq(t));
-        }
-        for (s, (n, a)) in raw_stage_sums(db, c).await? {
-            let e = out.entry(s).or_default();
-            e.0 += n;
-            e.1 += a;
+        let ids = super::member_deal_ids(db, u).await?;
+        if !ids.is_empty() {
+            let mut c = Condition::all().add(deal::Column::PipelineId.eq(pipeline_id)).add(deal::Column::Id.is_in(ids));
+            if !vis.team_ids.is_empty() {
+                c = c.add(deal::Column::TeamId.is_not_in(vis.team_ids.clone()));
+            }
+            if let Some(o) = narrow.owner_id {
+                c = c.add(deal::Column::OwnerId.eq(o));
+            }
+            if let Some(t) = narrow.team_id {
+                c = c.add(deal::Column::TeamId.eq(t));
+            }
+            for (s, (n, a)) in raw_stage_sums(db, c).await? {
+                let e = out.entry(s).or_default();
+                e.0 += n;
+                e.1 += a;
+            }
         }
     }
     Ok(out)
