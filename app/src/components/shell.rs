@@ -50,6 +50,14 @@ pub fn Shell() -> impl IntoView {
                     {move || {
                         user.get()
                             .and_then(|u| u.ok())
+                            .filter(|u| u.role == crate::domain::role::Role::Presales)
+                            .map(|_| view! { <NavLink href="/my/checklists" label=K::NavMyChecklists/> })
+                    }}
+                </Transition>
+                <Transition fallback=|| ()>
+                    {move || {
+                        user.get()
+                            .and_then(|u| u.ok())
                             .filter(|u| u.role.sees_admin())
                             .map(|_| view! { <NavLink href="/admin" label=K::NavAdmin/> <NavLink href="/admin/pipelines" label=K::NavPipelines/> })
                     }}

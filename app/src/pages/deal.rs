@@ -335,6 +335,7 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
             </div>
         </form>
         <super::committee::CommitteeMap id=id/>
+        <super::checklists::ChecklistsPanel id=id/>
         <div class="grid-2">
             <Timeline id=id/>
             <FactsForm id=id/>

@@ -3,6 +3,7 @@ pub mod accounts;
 pub mod admin;
 pub mod approvals;
 pub mod board;
+pub mod checklists;
 pub mod committee;
 pub mod dashboard;
 pub mod deal;
