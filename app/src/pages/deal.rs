@@ -336,6 +336,7 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
         </form>
         <super::committee::CommitteeMap id=id/>
         <super::checklists::ChecklistsPanel id=id/>
+        <super::activities::ActivitiesPanel id=id/>
         <div class="grid-2">
             <Timeline id=id/>
             <FactsForm id=id/>

@@ -1,5 +1,6 @@
 //! One module per page.
 pub mod accounts;
+pub mod activities;
 pub mod admin;
 pub mod approvals;
 pub mod board;
