@@ -340,6 +340,14 @@ pub enum K {
     TaskUpcoming,
     TaskUnscheduled,
     TaskComplete,
+    CommentsTitle,
+    CommentsEmpty,
+    CommentPlaceholder,
+    CommentPost,
+    CommentNotified,
+    NotificationsTitle,
+    NotificationsEmpty,
+    MarkAllRead,
 }
 
 pub fn t(l: Locale, k: K) -> &'static str {
@@ -687,6 +695,14 @@ fn en(k: K) -> &'static str {
         TaskUpcoming => "Upcoming",
         TaskUnscheduled => "No date",
         TaskComplete => "Done",
+        CommentsTitle => "Comments",
+        CommentsEmpty => "No comments yet. Ask a question or type @ and a colleague's name to bring them in.",
+        CommentPlaceholder => "Write a comment… use @name to notify a colleague",
+        CommentPost => "Post",
+        CommentNotified => "Notified",
+        NotificationsTitle => "Notifications",
+        NotificationsEmpty => "You're all caught up.",
+        MarkAllRead => "Mark all read",
     }
 }
 
@@ -1030,6 +1046,14 @@ fn zh(k: K) -> &'static str {
         TaskUpcoming => "即将到期",
         TaskUnscheduled => "无日期",
         TaskComplete => "完成",
+        CommentsTitle => "评论",
+        CommentsEmpty => "暂无评论。可以提问，或输入 @ 加同事姓名来通知对方。",
+        CommentPlaceholder => "写评论… 使用 @姓名 通知同事",
+        CommentPost => "发布",
+        CommentNotified => "已通知",
+        NotificationsTitle => "通知",
+        NotificationsEmpty => "暂无新通知。",
+        MarkAllRead => "全部标为已读",
     }
 }
 

@@ -337,6 +337,7 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
         <super::committee::CommitteeMap id=id/>
         <super::checklists::ChecklistsPanel id=id/>
         <super::activities::ActivitiesPanel id=id/>
+        <super::comments::CommentsPanel id=id/>
         <div class="grid-2">
             <Timeline id=id/>
             <FactsForm id=id/>

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod approvals;
 pub mod board;
 pub mod checklists;
+pub mod comments;
 pub mod committee;
 pub mod dashboard;
 pub mod deal;
