@@ -15,6 +15,7 @@ pub mod login;
 pub mod new_deal;
 pub mod not_found;
 pub mod pipeline_admin;
+pub mod team;
 
 use crate::domain::dto::StageRef;
 use crate::domain::locale::Locale;
