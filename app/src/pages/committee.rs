@@ -254,6 +254,16 @@ fn MapBody(m: DealMap, ctx: MapCtx) -> impl IntoView {
     }
 }
 
+/// Where a pointer drag ends: on a card (`Some(Some(id))`), on the empty canvas (`Some(None)`,
+/// top level) or outside the map (`None`, no change).
+fn drop_at(x: i32, y: i32) -> Option<Option<Uuid>> {
+    let el = document().element_from_point(x as f32, y as f32)?;
+    if let Some(node) = el.closest("[data-contact].map-node").ok().flatten() {
+        return Some(node.get_attribute("data-contact").and_then(|c| c.parse().ok()));
+    }
+    el.closest(".map-canvas").ok().flatten().map(|_| None)
+}
+
 #[component]
 fn MapNode(
     p: MapPerson,
@@ -322,6 +332,49 @@ fn MapNode(
             }
         >
             <div class="mn-head">
+                // Touch and pen: HTML5 drag events do not fire on touch screens, so the grip
+                // follows the captured pointer and drops on the card under the finger.
+                <span
+                    class="map-grip"
+                    aria-hidden="true"
+                    data-testid="map-grip"
+                    on:click=|ev| ev.stop_propagation()
+                    on:pointerdown=move |ev: web_sys::PointerEvent| {
+                        if ev.pointer_type() == "mouse" {
+                            return;
+                        }
+                        ev.prevent_default();
+                        if let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+                            let _ = t.set_pointer_capture(ev.pointer_id());
+                        }
+                        ctx.dragging.set(Some(me));
+                    }
+                    on:pointermove=move |ev: web_sys::PointerEvent| {
+                        if ctx.dragging.with_untracked(|d| *d == Some(me)) {
+                            ctx.drop_on.set(drop_at(ev.client_x(), ev.client_y()).flatten().filter(|t| *t != me));
+                        }
+                    }
+                    on:pointerup=move |ev: web_sys::PointerEvent| {
+                        if ctx.dragging.get_untracked() != Some(me) {
+                            return;
+                        }
+                        ctx.dragging.set(None);
+                        ctx.drop_on.set(None);
+                        match drop_at(ev.client_x(), ev.client_y()) {
+                            Some(Some(t)) if t == me => {}
+                            Some(to) => {
+                                ctx.act.dispatch(Op::ReportsTo { contact: me, to, version: version_of(me) });
+                            }
+                            None => {}
+                        }
+                    }
+                    on:pointercancel=move |_| {
+                        ctx.dragging.set(None);
+                        ctx.drop_on.set(None);
+                    }
+                >
+                    <svg viewBox="0 0 8 14" width="8" height="14"><circle cx="2" cy="2" r="1.3"/><circle cx="6" cy="2" r="1.3"/><circle cx="2" cy="7" r="1.3"/><circle cx="6" cy="7" r="1.3"/><circle cx="2" cy="12" r="1.3"/><circle cx="6" cy="12" r="1.3"/></svg>
+                </span>
                 <span class="mn-name">{p.name.clone()}</span>
                 {flagged.then(|| view! { <span class="mn-flag" title="⚠">"⚠"</span> })}
                 <span class="mn-pct num">{p.influence_pct} "%"</span>
