@@ -365,6 +365,7 @@ pub enum K {
     MemberPresales,
     MemberPm,
     MemberOther,
+    ActDateInvalid,
 }
 
 pub fn t(l: Locale, k: K) -> &'static str {
@@ -737,6 +738,7 @@ fn en(k: K) -> &'static str {
         MemberPresales => "Presales",
         MemberPm => "Project manager",
         MemberOther => "Other",
+        ActDateInvalid => "Enter a date, and a time as HH:MM if you give one.",
     }
 }
 
@@ -1105,6 +1107,7 @@ fn zh(k: K) -> &'static str {
         MemberPresales => "售前",
         MemberPm => "项目经理",
         MemberOther => "其他",
+        ActDateInvalid => "请输入日期；如填写时间，格式为 时:分。",
     }
 }
 

@@ -135,7 +135,7 @@ pub fn ActivitiesPanel(id: Uuid) -> impl IntoView {
         problem().filter(|(f, _)| *f == field).map(|(_, e)| {
             let text = match e {
                 Some(e) => e.message(i18n.locale()),
-                None => i18n.t(K::ActDate).to_owned() + " ?",
+                None => i18n.t(K::ActDateInvalid).to_owned(),
             };
             view! { <span class="field-error" data-testid=format!("activity-error-{field}")>{text}</span> }
         })

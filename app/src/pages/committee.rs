@@ -204,7 +204,13 @@ fn MapBody(m: DealMap, ctx: MapCtx) -> impl IntoView {
                     {warnings.into_iter().map(|w| {
                         let (en, zh) = (w.message_en.clone(), w.message_zh.clone());
                         view! {
-                            <li data-testid="map-warning" data-code=w.code.clone() data-contact=w.contact_id.map(|c| c.to_string())>
+                            <li
+                                data-testid="map-warning"
+                                data-code=w.code.clone()
+                                data-contact=w.contact_id.map(|c| c.to_string())
+                                class:map-warning-link=w.contact_id.is_some()
+                                on:click=move |_| if let Some(c) = w.contact_id { ctx.selected.set(Some(c)) }
+                            >
                                 <span class="warn-icon" aria-hidden="true">"⚠"</span>
                                 {move || if i18n.locale() == Locale::ZhCn { zh.clone() } else { en.clone() }}
                             </li>
@@ -376,7 +382,7 @@ fn MapNode(
                     <svg viewBox="0 0 8 14" width="8" height="14"><circle cx="2" cy="2" r="1.3"/><circle cx="6" cy="2" r="1.3"/><circle cx="2" cy="7" r="1.3"/><circle cx="6" cy="7" r="1.3"/><circle cx="2" cy="12" r="1.3"/><circle cx="6" cy="12" r="1.3"/></svg>
                 </span>
                 <span class="mn-name">{p.name.clone()}</span>
-                {flagged.then(|| view! { <span class="mn-flag" title="⚠">"⚠"</span> })}
+                {flagged.then(|| view! { <span class="mn-flag" title=move || i18n.t(K::MapWarningsTitle)>"⚠"</span> })}
                 <span class="mn-pct num">{p.influence_pct} "%"</span>
             </div>
             <div class="mn-sub" title=sub.clone()>{sub.clone()}</div>
