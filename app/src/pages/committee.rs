@@ -21,21 +21,9 @@ const HALF: u32 = 120;
 const NODE_H: u32 = 168;
 const ROW: u32 = 228;
 
-/// Today in the reader's clock: chrono's clock is not wired to JavaScript in the browser build.
+/// Today in the reader's time zone (for the 30-day last-contact flag).
 fn today() -> NaiveDate {
-    #[cfg(target_arch = "wasm32")]
-    {
-        #[wasm_bindgen::prelude::wasm_bindgen]
-        extern "C" {
-            #[wasm_bindgen(js_namespace = Date, js_name = now)]
-            fn date_now() -> f64;
-        }
-        chrono::DateTime::from_timestamp_millis(date_now() as i64).map(|d| d.date_naive()).unwrap_or_default()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        chrono::Utc::now().date_naive()
-    }
+    crate::components::clock::now_utc().with_timezone(&crate::components::clock::local_offset()).date_naive()
 }
 
 fn attitude_icon(code: &str) -> &'static str {
