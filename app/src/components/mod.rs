@@ -1,4 +1,5 @@
 pub mod charts;
+pub mod clock;
 pub mod live;
 pub mod money;
 pub mod search;

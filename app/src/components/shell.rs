@@ -40,6 +40,7 @@ pub fn Shell() -> impl IntoView {
                 <NavLink href="/forecast" label=K::NavForecast/>
                 <NavLink href="/deals" label=K::NavDeals/>
                 <NavLink href="/accounts" label=K::NavAccounts/>
+                <NavLink href="/my/tasks" label=K::NavMyTasks/>
                 <A href="/approvals" attr:class="nav-link">
                     {move || i18n.t(K::NavApprovals)}
                     <Transition fallback=|| ()>
@@ -50,12 +51,21 @@ pub fn Shell() -> impl IntoView {
                     {move || {
                         user.get()
                             .and_then(|u| u.ok())
+                            .filter(|u| u.role == crate::domain::role::Role::Presales)
+                            .map(|_| view! { <NavLink href="/my/checklists" label=K::NavMyChecklists/> })
+                    }}
+                </Transition>
+                <Transition fallback=|| ()>
+                    {move || {
+                        user.get()
+                            .and_then(|u| u.ok())
                             .filter(|u| u.role.sees_admin())
                             .map(|_| view! { <NavLink href="/admin" label=K::NavAdmin/> <NavLink href="/admin/pipelines" label=K::NavPipelines/> })
                     }}
                 </Transition>
             </nav>
             <div class="topbar-right">
+                <crate::pages::comments::NotificationBell/>
                 <div class="lang-switch" role="group" aria-label=move || i18n.t(K::Language)>
                     <button
                         type="button"

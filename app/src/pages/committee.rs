@@ -21,21 +21,9 @@ const HALF: u32 = 120;
 const NODE_H: u32 = 168;
 const ROW: u32 = 228;
 
-/// Today in the reader's clock: chrono's clock is not wired to JavaScript in the browser build.
+/// Today in the reader's time zone (for the 30-day last-contact flag).
 fn today() -> NaiveDate {
-    #[cfg(target_arch = "wasm32")]
-    {
-        #[wasm_bindgen::prelude::wasm_bindgen]
-        extern "C" {
-            #[wasm_bindgen(js_namespace = Date, js_name = now)]
-            fn date_now() -> f64;
-        }
-        chrono::DateTime::from_timestamp_millis(date_now() as i64).map(|d| d.date_naive()).unwrap_or_default()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        chrono::Utc::now().date_naive()
-    }
+    crate::components::clock::now_utc().with_timezone(&crate::components::clock::local_offset()).date_naive()
 }
 
 fn attitude_icon(code: &str) -> &'static str {
@@ -204,7 +192,13 @@ fn MapBody(m: DealMap, ctx: MapCtx) -> impl IntoView {
                     {warnings.into_iter().map(|w| {
                         let (en, zh) = (w.message_en.clone(), w.message_zh.clone());
                         view! {
-                            <li data-testid="map-warning" data-code=w.code.clone() data-contact=w.contact_id.map(|c| c.to_string())>
+                            <li
+                                data-testid="map-warning"
+                                data-code=w.code.clone()
+                                data-contact=w.contact_id.map(|c| c.to_string())
+                                class:map-warning-link=w.contact_id.is_some()
+                                on:click=move |_| if let Some(c) = w.contact_id { ctx.selected.set(Some(c)) }
+                            >
                                 <span class="warn-icon" aria-hidden="true">"⚠"</span>
                                 {move || if i18n.locale() == Locale::ZhCn { zh.clone() } else { en.clone() }}
                             </li>
@@ -252,6 +246,16 @@ fn MapBody(m: DealMap, ctx: MapCtx) -> impl IntoView {
             </aside>
         </div>
     }
+}
+
+/// Where a pointer drag ends: on a card (`Some(Some(id))`), on the empty canvas (`Some(None)`,
+/// top level) or outside the map (`None`, no change).
+fn drop_at(x: i32, y: i32) -> Option<Option<Uuid>> {
+    let el = document().element_from_point(x as f32, y as f32)?;
+    if let Some(node) = el.closest("[data-contact].map-node").ok().flatten() {
+        return Some(node.get_attribute("data-contact").and_then(|c| c.parse().ok()));
+    }
+    el.closest(".map-canvas").ok().flatten().map(|_| None)
 }
 
 #[component]
@@ -322,8 +326,51 @@ fn MapNode(
             }
         >
             <div class="mn-head">
+                // Touch and pen: HTML5 drag events do not fire on touch screens, so the grip
+                // follows the captured pointer and drops on the card under the finger.
+                <span
+                    class="map-grip"
+                    aria-hidden="true"
+                    data-testid="map-grip"
+                    on:click=|ev| ev.stop_propagation()
+                    on:pointerdown=move |ev: web_sys::PointerEvent| {
+                        if ev.pointer_type() == "mouse" {
+                            return;
+                        }
+                        ev.prevent_default();
+                        if let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+                            let _ = t.set_pointer_capture(ev.pointer_id());
+                        }
+                        ctx.dragging.set(Some(me));
+                    }
+                    on:pointermove=move |ev: web_sys::PointerEvent| {
+                        if ctx.dragging.with_untracked(|d| *d == Some(me)) {
+                            ctx.drop_on.set(drop_at(ev.client_x(), ev.client_y()).flatten().filter(|t| *t != me));
+                        }
+                    }
+                    on:pointerup=move |ev: web_sys::PointerEvent| {
+                        if ctx.dragging.get_untracked() != Some(me) {
+                            return;
+                        }
+                        ctx.dragging.set(None);
+                        ctx.drop_on.set(None);
+                        match drop_at(ev.client_x(), ev.client_y()) {
+                            Some(Some(t)) if t == me => {}
+                            Some(to) => {
+                                ctx.act.dispatch(Op::ReportsTo { contact: me, to, version: version_of(me) });
+                            }
+                            None => {}
+                        }
+                    }
+                    on:pointercancel=move |_| {
+                        ctx.dragging.set(None);
+                        ctx.drop_on.set(None);
+                    }
+                >
+                    <svg viewBox="0 0 8 14" width="8" height="14"><circle cx="2" cy="2" r="1.3"/><circle cx="6" cy="2" r="1.3"/><circle cx="2" cy="7" r="1.3"/><circle cx="6" cy="7" r="1.3"/><circle cx="2" cy="12" r="1.3"/><circle cx="6" cy="12" r="1.3"/></svg>
+                </span>
                 <span class="mn-name">{p.name.clone()}</span>
-                {flagged.then(|| view! { <span class="mn-flag" title="⚠">"⚠"</span> })}
+                {flagged.then(|| view! { <span class="mn-flag" title=move || i18n.t(K::MapWarningsTitle)>"⚠"</span> })}
                 <span class="mn-pct num">{p.influence_pct} "%"</span>
             </div>
             <div class="mn-sub" title=sub.clone()>{sub.clone()}</div>

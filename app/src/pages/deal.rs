@@ -336,6 +336,17 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
         </form>
         <super::committee::CommitteeMap id=id/>
         <div class="grid-2">
+            <super::checklists::ChecklistsPanel id=id/>
+            <div>
+                <super::team::MembersPanel id=id/>
+                <super::comments::CommentsPanel id=id/>
+            </div>
+        </div>
+        <div class="grid-2">
+            <super::activities::ActivitiesPanel id=id/>
+            <super::team::DealFeed id=id/>
+        </div>
+        <div class="grid-2">
             <Timeline id=id/>
             <FactsForm id=id/>
         </div>

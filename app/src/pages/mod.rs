@@ -1,8 +1,11 @@
 //! One module per page.
 pub mod accounts;
+pub mod activities;
 pub mod admin;
 pub mod approvals;
 pub mod board;
+pub mod checklists;
+pub mod comments;
 pub mod committee;
 pub mod dashboard;
 pub mod deal;
@@ -12,6 +15,7 @@ pub mod login;
 pub mod new_deal;
 pub mod not_found;
 pub mod pipeline_admin;
+pub mod team;
 
 use crate::domain::dto::StageRef;
 use crate::domain::locale::Locale;
