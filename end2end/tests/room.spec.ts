@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { hydrated, shots, signIn } from './helpers';
 
 test('a fresh deal\'s committee map warns, takes a new contact, and its role clears the warning', async ({ page }) => {
   await signIn(page, 'rep@demo.local');
@@ -51,4 +51,27 @@ test('a comment posted on a deal is listed, newest first', async ({ page }) => {
     await expect(comments.getByTestId('comment').filter({ hasText: body })).toBeVisible();
   }
   await expect(comments.getByTestId('comment').first()).toContainText('第二条');
+});
+
+test('screenshots of a seeded deal room with a full committee map', async ({ page }) => {
+  await signIn(page, 'manager@demo.local');
+  const list = await page.request.get('/api/v1/deals?limit=200');
+  expect(list.status()).toBe(200);
+  let found: string | undefined;
+  for (const d of (await list.json()).deals) {
+    const map = await page.request.get(`/api/v1/deals/${d.id}/contacts`);
+    if (map.status() === 200 && (await map.json()).people.length >= 5) {
+      found = d.id;
+      break;
+    }
+  }
+  expect(found, 'the demo seeds deals with full maps').toBeTruthy();
+  await page.goto(`/deals/${found}`);
+  await hydrated(page);
+  const map = page.getByTestId('committee-map');
+  expect(await map.getByTestId('map-node').count()).toBeGreaterThanOrEqual(5);
+  await map.screenshot({ path: shots('deal-map-1440') });
+  await page.screenshot({ path: shots('deal-room-1440'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: shots('deal-room-390'), fullPage: true });
 });
