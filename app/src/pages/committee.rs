@@ -570,7 +570,7 @@ fn AddPeople(candidates: Vec<crate::domain::dto::ContactRow>, ctx: MapCtx) -> im
             </div>
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary btn-sm" data-testid="map-create"
-                    disabled=move || name.get().trim().is_empty() || ctx.act.pending().get()>{move || i18n.t(K::Create)}</button>
+                    disabled=move || name.get().trim().is_empty() || ctx.act.pending().get()>{move || i18n.t(K::MapAdd)}</button>
             </div>
         </form>
     }
