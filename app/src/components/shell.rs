@@ -60,7 +60,7 @@ pub fn Shell() -> impl IntoView {
                         user.get()
                             .and_then(|u| u.ok())
                             .filter(|u| u.role.sees_admin())
-                            .map(|_| view! { <NavLink href="/admin" label=K::NavAdmin/> <NavLink href="/admin/pipelines" label=K::NavPipelines/> })
+                            .map(|_| view! { <NavLink href="/admin" label=K::NavAdmin/> })
                     }}
                 </Transition>
             </nav>
