@@ -39,6 +39,11 @@ pub fn subscribe() -> broadcast::Receiver<Event> {
 
 /// Never fails the caller: the change is committed; a lost notification only delays a
 /// browser until its next resync.
+/// A change to one deal by `actor`: the event every deal service announces after commit.
+pub async fn publish_deal(db: &DatabaseConnection, kind: &str, deal: &crate::ssr::entity::deal::Model, actor: i32) {
+    publish(db, Event { kind: kind.into(), deal: deal.uuid, team_id: deal.team_id, actor }).await;
+}
+
 pub async fn publish(db: &DatabaseConnection, e: Event) {
     if db.get_database_backend() == DbBackend::Postgres {
         let Ok(payload) = serde_json::to_string(&e) else { return };

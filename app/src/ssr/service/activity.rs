@@ -147,16 +147,8 @@ pub async fn log(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid
     let row = activity_e::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let out = rows_out(txn, vec![row]).await?.pop().ok_or(AppError::Internal)?;
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "activity", &d, ctx.user_id).await;
     Ok(out)
-}
-
-async fn publish(db: &DatabaseConnection, ctx: &RequestContext, d: &deal::Model) {
-    crate::ssr::events::publish(
-        db,
-        crate::ssr::events::Event { kind: "activity".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
-    )
-    .await;
 }
 
 /// The deal's activities, latest first.
@@ -255,7 +247,7 @@ pub async fn complete_task(db: &DatabaseConnection, ctx: &RequestContext, id: uu
         return Err(AppError::Conflict);
     }
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "activity", &d, ctx.user_id).await;
     Ok(())
 }
 

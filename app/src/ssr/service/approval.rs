@@ -191,10 +191,6 @@ pub async fn decide(
     let fresh = approval::Entity::find_by_id(a.id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let row = rows_to_dto(txn, vec![fresh]).await?.pop().ok_or(AppError::Internal)?;
     w.commit().await.map_err(db_err)?;
-    crate::ssr::events::publish(
-        db,
-        crate::ssr::events::Event { kind: "approval_decided".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
-    )
-    .await;
+    crate::ssr::events::publish_deal(db, "approval_decided", &d, ctx.user_id).await;
     Ok(row)
 }

@@ -184,14 +184,6 @@ async fn views<C: ConnectionTrait>(db: &C, lists: Vec<deal_checklist::Model>) ->
     Ok(out)
 }
 
-async fn publish(db: &DatabaseConnection, ctx: &RequestContext, d: &deal::Model) {
-    crate::ssr::events::publish(
-        db,
-        crate::ssr::events::Event { kind: "checklist".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
-    )
-    .await;
-}
-
 /// Copies a template's items onto the deal as a new checklist.
 pub async fn attach(
     db: &DatabaseConnection,
@@ -247,7 +239,7 @@ pub async fn attach(
     let list = deal_checklist::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let out = views(txn, vec![list]).await?.pop().ok_or(AppError::Internal)?;
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "checklist", &d, ctx.user_id).await;
     Ok(out)
 }
 
@@ -363,6 +355,6 @@ pub async fn edit_item(
     }
     let out = views(txn, vec![list]).await?.pop().ok_or(AppError::Internal)?;
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "checklist", &d, ctx.user_id).await;
     Ok(out)
 }

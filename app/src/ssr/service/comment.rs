@@ -111,11 +111,7 @@ pub async fn add(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid
         notification::Entity::insert_many(notes).exec_without_returning(txn).await.map_err(db_err)?;
     }
     w.commit().await.map_err(db_err)?;
-    crate::ssr::events::publish(
-        db,
-        crate::ssr::events::Event { kind: "comment".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
-    )
-    .await;
+    crate::ssr::events::publish_deal(db, "comment", &d, ctx.user_id).await;
     Ok(CommentRow { id: uuid, author, body, created_at: now, mentioned: to_notify.into_iter().map(|u| u.name).collect() })
 }
 

@@ -309,11 +309,7 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
         deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
     }
     w.commit().await.map_err(db_err)?;
-    crate::ssr::events::publish(
-        db,
-        crate::ssr::events::Event { kind: "deal_updated".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
-    )
-    .await;
+    crate::ssr::events::publish_deal(db, "deal_updated", &d, ctx.user_id).await;
     Ok(after)
 }
 
@@ -418,11 +414,7 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
     let d = deal::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     super::totals::bump(txn, super::totals::diff(None, Some(&d))).await?;
     w.commit().await.map_err(db_err)?;
-    crate::ssr::events::publish(
-        db,
-        crate::ssr::events::Event { kind: "deal_created".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
-    )
-    .await;
+    crate::ssr::events::publish_deal(db, "deal_created", &d, ctx.user_id).await;
     Ok(d)
 }
 

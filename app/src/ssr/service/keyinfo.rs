@@ -59,10 +59,6 @@ pub async fn update(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::U
         version + 1
     };
     w.commit().await.map_err(db_err)?;
-    crate::ssr::events::publish(
-        db,
-        crate::ssr::events::Event { kind: "key_info".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
-    )
-    .await;
+    crate::ssr::events::publish_deal(db, "key_info", &d, ctx.user_id).await;
     Ok(new_version)
 }

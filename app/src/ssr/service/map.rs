@@ -176,11 +176,6 @@ async fn view<C: ConnectionTrait>(db: &C, d: &deal::Model) -> Result<DealMap, Ap
     Ok(DealMap { deal_id: d.uuid, people, warnings, candidates })
 }
 
-async fn publish(db: &DatabaseConnection, ctx: &RequestContext, d: &deal::Model) {
-    crate::ssr::events::publish(db, crate::ssr::events::Event { kind: "map".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id })
-        .await;
-}
-
 /// Replaces the whole map (REST PUT, import). Validated as a whole: a loop is refused with
 /// the domain's sentence naming the people in it. People already on the map keep counting
 /// their versions so a concurrent inline edit of them sees a conflict.
@@ -238,7 +233,7 @@ pub async fn put(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid
     }
     let out = view(txn, &d).await?;
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "map", &d, ctx.user_id).await;
     Ok(out)
 }
 
@@ -294,7 +289,7 @@ pub async fn set_reports_to(
     guarded_update(txn, d.id, child, version, q).await?;
     let out = view(txn, &d).await?;
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "map", &d, ctx.user_id).await;
     Ok(out)
 }
 
@@ -332,7 +327,7 @@ pub async fn update_person(db: &DatabaseConnection, ctx: &RequestContext, deal: 
     guarded_update(txn, d.id, c.id, e.version, q).await?;
     let out = view(txn, &d).await?;
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "map", &d, ctx.user_id).await;
     Ok(out)
 }
 
@@ -378,7 +373,7 @@ pub async fn add_person(
     .map_err(db_err)?;
     let out = view(txn, &d).await?;
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "map", &d, ctx.user_id).await;
     Ok(out)
 }
 
@@ -427,6 +422,6 @@ pub async fn remove_person(
         .map_err(db_err)?;
     let out = view(txn, &d).await?;
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "map", &d, ctx.user_id).await;
     Ok(out)
 }

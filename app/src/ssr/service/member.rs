@@ -50,14 +50,6 @@ fn may_manage(ctx: &RequestContext, d: &deal::Model) -> bool {
     d.owner_id == ctx.user_id || matches!(ctx.role, Role::Manager | Role::Admin)
 }
 
-async fn publish(db: &DatabaseConnection, ctx: &RequestContext, d: &deal::Model) {
-    crate::ssr::events::publish(
-        db,
-        crate::ssr::events::Event { kind: "members".into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
-    )
-    .await;
-}
-
 /// Adds a user to the deal team, or changes their role; "owner" is the deal's owner only.
 pub async fn add(
     db: &DatabaseConnection,
@@ -102,7 +94,7 @@ pub async fn add(
     .map_err(db_err)?;
     let out = rows(txn, &d).await?;
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "members", &d, ctx.user_id).await;
     Ok(out)
 }
 
@@ -134,6 +126,6 @@ pub async fn remove(
     }
     let out = rows(txn, &d).await?;
     w.commit().await.map_err(db_err)?;
-    publish(db, ctx, &d).await;
+    crate::ssr::events::publish_deal(db, "members", &d, ctx.user_id).await;
     Ok(out)
 }

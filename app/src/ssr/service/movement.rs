@@ -252,11 +252,7 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
         _ => None,
     };
     if let Some(kind) = kind {
-        crate::ssr::events::publish(
-            db,
-            crate::ssr::events::Event { kind: kind.into(), deal: d.uuid, team_id: d.team_id, actor: ctx.user_id },
-        )
-        .await;
+        crate::ssr::events::publish_deal(db, kind, &d, ctx.user_id).await;
     }
     Ok(result)
 }
