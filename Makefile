@@ -20,13 +20,19 @@ DEBIAN_PACKAGES := chromium fonts-noto-cjk postgresql
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export CARGO_TERM_QUIET := true
+# Incremental caches double a target dir's size and a clean CI build never reuses them.
+export CARGO_INCREMENTAL := 0
 
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 DEALGATE_DATA_DIR ?= $(CURDIR)/data
 RUST_FEATURES := --workspace --exclude frontend --features app/ssr
 NPM_STAMP := end2end/node_modules/.installed
+# Build tools are installed with a quick release profile: cargo-leptos ships with fat LTO
+# and one codegen unit, which took ~21 min on 2 cores; these overrides cut that to a few.
+QUICK_INSTALL := env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=64 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+	CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true
 
-.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg release e2e clean bench
+.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release e2e clean bench bench-data bench-forecast
 
 help:
 	@echo "make run   - set up, build and serve http://$(LEPTOS_SITE_ADDR) on SQLite with demo data"
@@ -40,8 +46,8 @@ run: tools npm release
 	DEALGATE_DATA_DIR="$(DEALGATE_DATA_DIR)" LEPTOS_SITE_ADDR=$(LEPTOS_SITE_ADDR) LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
 		target/release/server
 
-test: setup fmt-check lint test-sqlite test-pg release e2e
-	@echo "all checks passed"
+test: setup fmt-check lint test-sqlite test-pg prune-if-tight release e2e
+	@echo "all checks passed; disk: target $$(du -sh target | cut -f1), $$(df -h --output=avail . | tail -1 | tr -d ' ') free"
 
 ## ---- set-up (idempotent, quiet when already done) ----------------------------------
 
@@ -50,9 +56,9 @@ setup: tools npm debian
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@grep -q '^wasm-bindgen = "=$(WASM_BINDGEN_VERSION)"' Cargo.toml || { echo "Cargo.toml must pin wasm-bindgen = \"=$(WASM_BINDGEN_VERSION)\""; exit 1; }
-	@cargo leptos --version 2>/dev/null | grep -q ' $(CARGO_LEPTOS_VERSION)$$' || cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked
+	@cargo leptos --version 2>/dev/null | grep -q ' $(CARGO_LEPTOS_VERSION)$$' || $(QUICK_INSTALL) cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked
 	@# --locked fails on a yanked webpki-roots; the fallback resolver picks versions our rustc builds.
-	@wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' || CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback cargo install wasm-bindgen-cli@$(WASM_BINDGEN_VERSION)
+	@wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' || CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback $(QUICK_INSTALL) cargo install wasm-bindgen-cli@$(WASM_BINDGEN_VERSION)
 	@cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
 
 npm: $(NPM_STAMP)
@@ -89,6 +95,12 @@ test-pg: debian
 	echo "PostgreSQL test cluster at $$url"; \
 	TEST_DATABASE_URL="$$url" cargo nextest run $(RUST_FEATURES)
 
+# A CI machine once ran out of disk linking test binaries. When space is tight, the debug
+# build (whose tests have just run) makes room for the release build.
+prune-if-tight:
+	@free_kb=$$(df -Pk . | awk 'NR==2 {print $$4}'); \
+	if [ "$$free_kb" -lt 8000000 ]; then echo "only $$((free_kb / 1024)) MB free: removing target/debug before the release build"; rm -rf target/debug; fi
+
 release: tools npm
 	cargo leptos build --release
 
@@ -110,15 +122,18 @@ clean:
 
 BENCH_DB ?= /tmp/dealgate-bench/1m.db
 BENCH_DEALS ?= 1000000
+BENCH_FORECAST_N ?= 5
 
 # Generates the 1M-deal data set once, serves it from the release build and measures the
 # board and moves; then, with that server stopped, REST moves/s against raw SQLite writes
 # (moves.py starts its own server for the REST half and writes the file directly for the
 # raw half). Figures are appended to docs/benchmarks.md.
-bench: release
+bench-data: release
 	@mkdir -p "$(dir $(BENCH_DB))"
 	@test -f "$(BENCH_DB)" || { /usr/bin/time -f "generate: %e s, peak RSS %M KB" env DATABASE_URL="sqlite://$(BENCH_DB)?mode=rwc" DEALGATE_LOG=warn \
 		target/release/server seed --deals $(BENCH_DEALS) --accounts $$(( $(BENCH_DEALS) / 10 )); }
+
+bench: release bench-data
 	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	DATABASE_URL="sqlite://$(BENCH_DB)?mode=rwc" LEPTOS_SITE_ADDR=127.0.0.1:$$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD DEALGATE_LOG=warn \
 		target/release/server & pid=$$!; trap "kill $$pid" EXIT; \
@@ -128,3 +143,12 @@ bench: release
 	done; \
 	kill $$pid; wait $$pid; trap - EXIT; \
 	echo "| $$(date -u +%F) | $$(python3 end2end/bench/moves.py --server target/release/server --site target/site --db $(BENCH_DB)) |" | tee -a docs/benchmarks.md
+
+# The executive dashboard, GET /api/v1/forecast and /api/v1/progress on the same file, next
+# to the sqlite3 CLI's raw aggregates (end2end/bench/forecast.py); appended to docs/benchmarks.md.
+bench-forecast: release bench-data
+	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	DATABASE_URL="sqlite://$(BENCH_DB)?mode=rwc" LEPTOS_SITE_ADDR=127.0.0.1:$$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD DEALGATE_LOG=warn \
+		target/release/server & pid=$$!; trap "kill $$pid" EXIT; \
+	for i in $$(seq 600); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
+	echo "| $$(date -u +%F) | exec@demo.local | $$(python3 end2end/bench/forecast.py http://127.0.0.1:$$port exec@demo.local $(BENCH_DB) $(BENCH_FORECAST_N)) | peak RSS $$(grep VmHWM /proc/$$pid/status | awk '{print $$2}') KB |" | tee -a docs/benchmarks.md

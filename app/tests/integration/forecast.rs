@@ -1,14 +1,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Forecasts over the append-only history, on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
-mod common;
 
+use crate::common::{ctx_for, seeded};
 use app::domain::dto::{DealPatch, MoveOutcome, NewDeal};
 use app::domain::error::AppError;
 use app::domain::forecast as f;
 use app::ssr::entity::{account, deal, pipeline, stage};
 use app::ssr::service::{deal as deals, forecast, movement, quota};
 use chrono::{Duration, Utc};
-use common::{ctx_for, seeded};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 /// The forecast as the dashboard computes it from the deals as they are right now.

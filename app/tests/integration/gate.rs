@@ -1,15 +1,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The gate through the service: every outcome, conflicts, visibility, approvals, and
 //! concurrent movers. Runs on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
-mod common;
+use crate::common;
 
+use crate::common::{ctx_for, seeded};
 use app::domain::dto::MoveOutcome;
 use app::domain::error::AppError;
 use app::domain::keyinfo::KeyInfo;
 use app::ssr::context::RequestContext;
 use app::ssr::entity::{approval, deal, deal_history, pipeline, stage};
 use app::ssr::service::{approval as approvals, keyinfo, movement};
-use common::{ctx_for, seeded};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 async fn stages_of(db: &DatabaseConnection, code: &str) -> Vec<stage::Model> {

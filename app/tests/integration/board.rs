@@ -1,13 +1,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The board's running totals and the cost of a move. SQLite and (with TEST_DATABASE_URL)
 //! PostgreSQL.
-mod common;
 
+use crate::common::{ctx_for, fresh_db, seeded};
 use app::domain::dto::MoveOutcome;
 use app::domain::role::Visibility;
 use app::ssr::entity::{deal, pipeline, stage};
 use app::ssr::service::{deal as deals, movement, totals};
-use common::{ctx_for, fresh_db, seeded};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

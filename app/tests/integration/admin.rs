@@ -1,15 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The pipeline editor: every write is admin-only, versioned, validated, and changes what the
 //! board and the gate do at once. SQLite and (with TEST_DATABASE_URL) PostgreSQL.
-mod common;
 
+use crate::common::{ctx_for, seeded};
 use app::domain::dto::{weighted_fen, BoardFilter, MoveOutcome, PipelineEditor, StageEdit, StageUpdate};
 use app::domain::error::AppError;
 use app::domain::gate::{Policy, Requirement};
 use app::ssr::context::RequestContext;
 use app::ssr::entity::{deal, stage};
 use app::ssr::service::{board, movement, pipeline as pipes, totals};
-use common::{ctx_for, seeded};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 async fn admin(db: &DatabaseConnection) -> RequestContext {

@@ -1,13 +1,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Walking-skeleton integration tests; run on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
-mod common;
 
+use crate::common::{ctx_for, fresh_db, seeded};
 use app::domain::error::AppError;
 use app::domain::role::Role;
 use app::ssr::auth::{authenticate, LoginLimiter, MAX_FAILURES};
 use app::ssr::entity::{account, deal, deal_history, deal_member, pipeline, stage, team, user};
 use app::ssr::service;
-use common::{ctx_for, fresh_db, seeded};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
 

@@ -4,8 +4,9 @@
 //! user sees; mentions notify only those who can see the deal; reporting loops and stale
 //! versions are refused; late activity entries are flagged. SQLite, or PostgreSQL with
 //! TEST_DATABASE_URL.
-mod common;
+use crate::common;
 
+use crate::common::{ctx_for, seeded};
 use app::domain::activity::ActivityAt;
 use app::domain::dto::{ChecklistItemEdit, MapPersonEdit, MapPersonInput, MoveOutcome, NewActivity};
 use app::domain::error::AppError;
@@ -14,7 +15,6 @@ use app::ssr::context::RequestContext;
 use app::ssr::entity::{deal, deal_member, pipeline, stage};
 use app::ssr::service::{activity, approval, checklist, comment, map, member, movement, timeline};
 use chrono::{Duration, Utc};
-use common::{ctx_for, seeded};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 async fn stages_of(db: &DatabaseConnection, code: &str) -> Vec<stage::Model> {

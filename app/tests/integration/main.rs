@@ -1,0 +1,13 @@
+//! Integration tests against a real database (SQLite by default, PostgreSQL when
+//! `TEST_DATABASE_URL` is set). One test binary, not one per file: each binary links the
+//! whole server stack, and six of them filled a CI machine's disk.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod admin;
+mod board;
+mod forecast;
+mod gate;
+mod room;
+mod skeleton;
