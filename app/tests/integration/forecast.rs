@@ -202,3 +202,29 @@ async fn quotas_import_all_or_nothing_and_only_by_managers() {
     // A rep sees their own quotas only.
     assert!(quota::list(db, &rep, None, None).await.unwrap().iter().all(|q| q.email == "rep@demo.local"));
 }
+
+/// The dashboard reads deals and history in keyset pages; any page size gives the same book,
+/// for every scope (all, a manager's teams, a rep's own, a presales user's member deals).
+#[tokio::test]
+async fn paged_loading_gives_the_same_book_whatever_the_page_size() {
+    let t = seeded().await;
+    let db = &t.db;
+    for who in ["exec@demo.local", "manager@demo.local", "rep@demo.local", "presales@demo.local"] {
+        let ctx = ctx_for(db, who).await;
+        let whole = forecast::load_paged(db, &ctx, true, 1_000_000).await.unwrap();
+        assert!(!whole.deals.is_empty() && !whole.events.is_empty(), "{who} sees deals with history");
+        for page in [1, 7, 50] {
+            let paged = forecast::load_paged(db, &ctx, true, page).await.unwrap();
+            assert_eq!(paged.deals, whole.deals, "{who}, pages of {page}");
+            assert_eq!(paged.events, whole.events, "{who}, pages of {page}");
+        }
+        let present = forecast::load_with(db, &ctx, false).await.unwrap();
+        assert_eq!(present.deals, whole.deals, "{who}");
+        assert!(present.events.is_empty());
+        // Every event belongs to a deal in view.
+        let ids: std::collections::HashSet<i32> = whole.deals.iter().map(|d| d.id).collect();
+        if who != "exec@demo.local" {
+            assert!(whole.events.iter().all(|e| ids.contains(&e.deal_id)), "{who} gets only the history of deals in view");
+        }
+    }
+}

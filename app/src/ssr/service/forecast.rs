@@ -32,8 +32,8 @@ pub struct Book {
     pub deals: Vec<f::Deal>,
     pub stages: Vec<f::Stage>,
     pub stage_rows: Vec<stage::Model>,
+    /// Empty when loaded without history (figures of the present only).
     pub events: Vec<f::HistoryEvent>,
-    pub rows: HashMap<i32, deal::Model>,
 }
 
 fn category(s: Option<&str>) -> Option<f::ForecastCategory> {
@@ -59,43 +59,85 @@ fn scope_condition(ctx: &RequestContext) -> Condition {
     }
 }
 
-pub async fn load<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<Book, AppError> {
+/// Rows are read in keyset pages of this many: a driver row costs about a kilobyte before it
+/// becomes a few dozen bytes here, and reading 4M history rows in one go took gigabytes.
+const PAGE: u64 = 20_000;
+
+/// The columns of a deal the figures read (no names, no free text).
+#[derive(sea_orm::FromQueryResult)]
+struct DealCols {
+    id: i32,
+    owner_id: i32,
+    team_id: i32,
+    pipeline_id: i32,
+    stage_id: i32,
+    amount_fen: i64,
+    close_date: NaiveDate,
+    forecast_category: Option<String>,
+    manager_category: Option<String>,
+    created_at: DateTime<Utc>,
+    stage_entered_at: DateTime<Utc>,
+}
+
+/// The columns of a history row the replay reads.
+#[derive(sea_orm::FromQueryResult)]
+struct EventCols {
+    id: i32,
+    deal_id: i32,
+    at: DateTime<Utc>,
+    kind: String,
+    from_stage_id: Option<i32>,
+    to_stage_id: Option<i32>,
+    old_amount_fen: Option<i64>,
+    new_amount_fen: Option<i64>,
+    old_close_date: Option<NaiveDate>,
+    new_close_date: Option<NaiveDate>,
+    note: Option<String>,
+}
+
+/// History kinds that change what a deal counts for; attempts and comments do not.
+const FACT_KINDS: [&str; 6] = ["created", "moved", "amount_changed", "close_date_changed", "category_changed", "category_adjusted"];
+
+/// The deals and the history the viewer may see, without history for figures of the present.
+pub async fn load_with<C: ConnectionTrait>(db: &C, ctx: &RequestContext, history: bool) -> Result<Book, AppError> {
+    load_paged(db, ctx, history, PAGE).await
+}
+
+/// [`load_with`] reading `page` rows at a time (tests prove the page size changes nothing).
+pub async fn load_paged<C: ConnectionTrait>(db: &C, ctx: &RequestContext, history: bool, page_rows: u64) -> Result<Book, AppError> {
+    use deal::Column as D;
+    let page_rows = page_rows.max(1);
     let vis = scope_condition(ctx);
-    let rows = deal::Entity::find().filter(vis.clone()).all(db).await.map_err(db_err)?;
-    let stage_rows = stage::Entity::find()
-        .order_by_asc(stage::Column::PipelineId)
-        .order_by_asc(stage::Column::Position)
-        .all(db)
-        .await
-        .map_err(db_err)?;
-    let visible_ids = Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(vis).to_owned();
-    let hist = deal_history::Entity::find()
-        .filter(deal_history::Column::DealId.in_subquery(visible_ids))
-        .filter(deal_history::Column::Kind.is_in([
-            "created",
-            "moved",
-            "amount_changed",
-            "close_date_changed",
-            "category_changed",
-            "category_adjusted",
-        ]))
-        .all(db)
-        .await
-        .map_err(db_err)?;
-    let stages = stage_rows
-        .iter()
-        .map(|s| f::Stage {
-            id: s.id,
-            pipeline_id: s.pipeline_id,
-            position: s.position,
-            win_rate_pct: s.win_rate_pct,
-            kind: f::StageKind::parse(&s.kind).unwrap_or(f::StageKind::Open),
-            stuck_days: s.stuck_days,
-        })
-        .collect();
-    let deals = rows
-        .iter()
-        .map(|d| f::Deal {
+    let mut deals = Vec::new();
+    let mut last = i32::MIN;
+    loop {
+        let page: Vec<DealCols> = deal::Entity::find()
+            .select_only()
+            .columns([
+                D::Id,
+                D::OwnerId,
+                D::TeamId,
+                D::PipelineId,
+                D::StageId,
+                D::AmountFen,
+                D::CloseDate,
+                D::ForecastCategory,
+                D::ManagerCategory,
+                D::CreatedAt,
+                D::StageEnteredAt,
+            ])
+            .filter(vis.clone())
+            .filter(D::Id.gt(last))
+            .order_by_asc(D::Id)
+            .limit(page_rows)
+            .into_model::<DealCols>()
+            .all(db)
+            .await
+            .map_err(db_err)?;
+        let Some(tail) = page.last() else { break };
+        last = tail.id;
+        let full = page.len() as u64 == page_rows;
+        deals.extend(page.into_iter().map(|d| f::Deal {
             id: d.id,
             owner_id: d.owner_id,
             team_id: d.team_id,
@@ -107,11 +149,72 @@ pub async fn load<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<Bo
             manager_category: category(d.manager_category.as_deref()),
             created_at: d.created_at,
             stage_entered_at: d.stage_entered_at,
+        }));
+        if !full {
+            break;
+        }
+    }
+    let stage_rows = stage::Entity::find()
+        .order_by_asc(stage::Column::PipelineId)
+        .order_by_asc(stage::Column::Position)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let events = if history { load_events(db, ctx, page_rows).await? } else { Vec::new() };
+    let stages = stage_rows
+        .iter()
+        .map(|s| f::Stage {
+            id: s.id,
+            pipeline_id: s.pipeline_id,
+            position: s.position,
+            win_rate_pct: s.win_rate_pct,
+            kind: f::StageKind::parse(&s.kind).unwrap_or(f::StageKind::Open),
+            stuck_days: s.stuck_days,
         })
         .collect();
-    let events = hist
-        .into_iter()
-        .map(|h| {
+    Ok(Book { deals, stages, stage_rows, events })
+}
+
+/// The deals and history the viewer may see.
+pub async fn load<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<Book, AppError> {
+    load_with(db, ctx, true).await
+}
+
+async fn load_events<C: ConnectionTrait>(db: &C, ctx: &RequestContext, page_rows: u64) -> Result<Vec<f::HistoryEvent>, AppError> {
+    use deal_history::Column as H;
+    // Everyone's history for a viewer who sees everything: a filter on visible ids would be
+    // re-evaluated for every page. Others get the rows of their deals only.
+    // (The replay ignores rows of deals it was not given.)
+    let scoped = !ctx.visibility.all || ctx.role == crate::domain::role::Role::Rep;
+    let visible_ids = Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(scope_condition(ctx)).to_owned();
+    let mut out = Vec::new();
+    let mut last = i32::MIN;
+    loop {
+        let mut q = deal_history::Entity::find()
+            .select_only()
+            .columns([
+                H::Id,
+                H::DealId,
+                H::At,
+                H::Kind,
+                H::FromStageId,
+                H::ToStageId,
+                H::OldAmountFen,
+                H::NewAmountFen,
+                H::OldCloseDate,
+                H::NewCloseDate,
+                H::Note,
+            ])
+            .filter(H::Kind.is_in(FACT_KINDS))
+            .filter(H::Id.gt(last));
+        if scoped {
+            q = q.filter(H::DealId.in_subquery(visible_ids.clone()));
+        }
+        let page: Vec<EventCols> = q.order_by_asc(H::Id).limit(page_rows).into_model::<EventCols>().all(db).await.map_err(db_err)?;
+        let Some(tail) = page.last() else { break };
+        last = tail.id;
+        let full = page.len() as u64 == page_rows;
+        out.extend(page.into_iter().map(|h| {
             let (old_category, new_category) = category_pair(h.note.as_deref());
             f::HistoryEvent {
                 id: i64::from(h.id),
@@ -127,9 +230,23 @@ pub async fn load<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<Bo
                 old_category,
                 new_category,
             }
-        })
-        .collect();
-    Ok(Book { deals, stages, stage_rows, events, rows: rows.into_iter().map(|d| (d.id, d)).collect() })
+        }));
+        if !full {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The full rows of the few deals a list shows, by id.
+async fn deal_rows<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<HashMap<i32, deal::Model>, AppError> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        for d in deal::Entity::find().filter(deal::Column::Id.is_in(chunk.to_vec())).all(db).await.map_err(db_err)? {
+            out.insert(d.id, d);
+        }
+    }
+    Ok(out)
 }
 
 fn add(a: &f::Totals, b: &f::Totals) -> Money3 {
@@ -297,10 +414,12 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
         });
     }
     let names: HashMap<i32, String> = visible_users.iter().map(|u| (u.id, u.name.clone())).collect();
-    let unfunneled = f::signed_outside_funnel(&book.deals, &book.stages, &book.events, MIN_FUNNEL_DAYS)
+    let unfunneled = f::signed_outside_funnel(&book.deals, &book.stages, &book.events, MIN_FUNNEL_DAYS);
+    let unfunneled_rows = deal_rows(db, &unfunneled.iter().map(|u| u.deal_id).collect::<Vec<_>>()).await?;
+    let unfunneled = unfunneled
         .into_iter()
         .filter_map(|u| {
-            let d = book.rows.get(&u.deal_id)?;
+            let d = unfunneled_rows.get(&u.deal_id)?;
             Some(DealLink {
                 id: d.uuid,
                 name: d.name.clone(),
@@ -429,7 +548,7 @@ pub async fn drill<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Dril
     let now = Utc::now();
     let today = f::local_date(now, offset());
     let scope = f::Scope::quarter(today, offset());
-    let book = load(db, ctx).await?;
+    let book = load_with(db, ctx, matches!(what, Drill::Progress(_) | Drill::Unfunneled)).await?;
     let facts = f::deal_facts(&book.deals, &book.stages, today, scope.period_start);
     let mut picked: Vec<(i32, Option<i64>)> = match what {
         Drill::Stage(u) => {
@@ -455,16 +574,18 @@ pub async fn drill<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Dril
             .map(|u| (u.deal_id, None))
             .collect(),
     };
-    picked.sort_by_key(|(id, _)| book.rows.get(id).map(|d| (d.close_date, d.id)));
-    let accounts =
-        super::account_names(db, book.rows.values().filter(|d| picked.iter().any(|p| p.0 == d.id)).map(|d| d.account_id).collect()).await?;
-    let owners = super::user_names(db, picked.iter().filter_map(|p| book.rows.get(&p.0)).map(|d| d.owner_id).collect()).await?;
+    let close: HashMap<i32, NaiveDate> = book.deals.iter().map(|d| (d.id, d.close_date)).collect();
+    picked.sort_by_key(|(id, _)| (close.get(id).copied(), *id));
+    let ids: Vec<i32> = picked.iter().map(|p| p.0).collect();
+    let rows = deal_rows(db, &ids).await?;
+    let accounts = super::account_names(db, rows.values().map(|d| d.account_id).collect()).await?;
+    let owners = super::user_names(db, rows.values().map(|d| d.owner_id).collect()).await?;
     let stages: HashMap<i32, &stage::Model> = book.stage_rows.iter().map(|s| (s.id, s)).collect();
     let fact_of: HashMap<i32, &f::DealFact> = facts.iter().map(|x| (x.deal_id, x)).collect();
     Ok(picked
         .into_iter()
         .filter_map(|(id, delta)| {
-            let d = book.rows.get(&id)?;
+            let d = rows.get(&id)?;
             let s = stages.get(&d.stage_id)?;
             let fact = fact_of.get(&id);
             Some(DrillRow {
@@ -557,7 +678,7 @@ pub async fn grouped<C: ConnectionTrait>(db: &C, ctx: &RequestContext, by: &str,
     };
     let now = Utc::now();
     let today = f::local_date(now, offset());
-    let book = load(db, ctx).await?;
+    let book = load_with(db, ctx, false).await?;
     // Won deals count since the start of the period asked for, else of this quarter.
     let since = window.map_or_else(|| f::Scope::quarter(today, offset()).period_start, |(a, _)| f::local_midnight(a, offset()));
     let mut facts = f::deal_facts(&book.deals, &book.stages, today, since);
