@@ -117,3 +117,14 @@ test('an admin sees users and teams; an unknown page is a 404', async ({ page })
   expect(res?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
 });
+
+test('the WASM bundle and the pages travel gzip-compressed', async ({ request }) => {
+  const wasm = await request.get('/pkg/dealgate.wasm', { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(wasm.status()).toBe(200);
+  expect(wasm.headers()['content-encoding']).toBe('gzip');
+  // Decompressed on arrival: the WebAssembly magic number.
+  expect([...(await wasm.body()).subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]);
+  const login = await request.get('/login', { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(login.headers()['content-encoding']).toBe('gzip');
+  expect(await login.text()).toContain('<html');
+});

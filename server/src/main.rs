@@ -205,6 +205,9 @@ async fn serve(cfg: Config, conn: sea_orm::DatabaseConnection) -> Result<(), Str
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(|| {}, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::auth))
         .layer(sessions)
+        // gzip when the client asks; the default predicate leaves out server-sent events (they
+        // must not wait in an encoder's buffer), images and tiny bodies.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(web::log_requests))
         .with_state(state);
 
