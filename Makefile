@@ -141,7 +141,7 @@ bench: release bench-data
 	for who in exec@demo.local manager@demo.local; do \
 		echo "| $$(date -u +%F) | $$who | $$(python3 end2end/bench/board.py http://127.0.0.1:$$port $$who 30) | peak RSS $$(grep VmHWM /proc/$$pid/status | awk '{print $$2}') KB |" | tee -a docs/benchmarks.md; \
 	done; \
-	kill $$pid; wait $$pid; trap - EXIT; \
+	kill $$pid; wait $$pid || true; trap - EXIT; \
 	echo "| $$(date -u +%F) | $$(python3 end2end/bench/moves.py --server target/release/server --site target/site --db $(BENCH_DB)) |" | tee -a docs/benchmarks.md
 
 # The executive dashboard, GET /api/v1/forecast and /api/v1/progress on the same file, next

@@ -211,10 +211,10 @@ async fn paged_loading_gives_the_same_book_whatever_the_page_size() {
     let db = &t.db;
     for who in ["exec@demo.local", "manager@demo.local", "rep@demo.local", "presales@demo.local"] {
         let ctx = ctx_for(db, who).await;
-        let whole = forecast::load_paged(db, &ctx, true, 1_000_000).await.unwrap();
+        let whole = forecast::load_paged(db, &ctx, Some(chrono::DateTime::<Utc>::MIN_UTC), 1_000_000).await.unwrap();
         assert!(!whole.deals.is_empty() && !whole.events.is_empty(), "{who} sees deals with history");
         for page in [1, 7, 50] {
-            let paged = forecast::load_paged(db, &ctx, true, page).await.unwrap();
+            let paged = forecast::load_paged(db, &ctx, Some(chrono::DateTime::<Utc>::MIN_UTC), page).await.unwrap();
             assert_eq!(paged.deals, whole.deals, "{who}, pages of {page}");
             assert_eq!(paged.events, whole.events, "{who}, pages of {page}");
         }
@@ -226,5 +226,34 @@ async fn paged_loading_gives_the_same_book_whatever_the_page_size() {
         if who != "exec@demo.local" {
             assert!(whole.events.iter().all(|e| ids.contains(&e.deal_id)), "{who} gets only the history of deals in view");
         }
+    }
+}
+
+/// A progress replayed from the history after `history_start` equals the one replayed from
+/// all history: over the demo's weeks, for every scope, for windows of a day to a quarter.
+#[tokio::test]
+async fn progress_from_recent_history_equals_progress_from_all_history() {
+    let t = seeded().await;
+    let db = &t.db;
+    let now = Utc::now();
+    for who in ["exec@demo.local", "manager@demo.local", "rep@demo.local"] {
+        let ctx = ctx_for(db, who).await;
+        let full = forecast::load(db, &ctx).await.unwrap();
+        let (mut compared, mut truncated) = (0, 0);
+        for (from_days, to_days) in [(7, 0), (1, 0), (14, 7), (30, 2), (45, 40), (90, 0), (120, 60)] {
+            let (a, b) = (now - Duration::days(from_days), now - Duration::days(to_days));
+            let since = forecast::history_start(a);
+            let recent = forecast::load_since(db, &ctx, since).await.unwrap();
+            assert!(recent.events.iter().all(|e| e.at > since));
+            assert!(recent.events.len() <= full.events.len());
+            let (pf, p_full) = forecast::progress_view(&full, a, b);
+            let (pr, p_recent) = forecast::progress_view(&recent, a, b);
+            assert_eq!(pr, pf, "{who} from {from_days} to {to_days} days ago");
+            assert_eq!(p_recent.items, p_full.items, "{who} from {from_days} to {to_days} days ago");
+            compared += usize::from(p_full.total_fen != 0);
+            truncated += usize::from(recent.events.len() < full.events.len());
+        }
+        assert!(compared > 0, "{who}: some window saw the pipeline change");
+        assert!(truncated > 0, "{who}: some window read less than all history");
     }
 }

@@ -100,11 +100,33 @@ const FACT_KINDS: [&str; 6] = ["created", "moved", "amount_changed", "close_date
 
 /// The deals and the history the viewer may see, without history for figures of the present.
 pub async fn load_with<C: ConnectionTrait>(db: &C, ctx: &RequestContext, history: bool) -> Result<Book, AppError> {
-    load_paged(db, ctx, history, PAGE).await
+    load_paged(db, ctx, history.then_some(DateTime::<Utc>::MIN_UTC), PAGE).await
 }
 
-/// [`load_with`] reading `page` rows at a time (tests prove the page size changes nothing).
-pub async fn load_paged<C: ConnectionTrait>(db: &C, ctx: &RequestContext, history: bool, page_rows: u64) -> Result<Book, AppError> {
+/// The book with only the history after `since`: enough for replays that start later (see
+/// [`history_start`]), and far less to read than years of history.
+pub async fn load_since<C: ConnectionTrait>(db: &C, ctx: &RequestContext, since: DateTime<Utc>) -> Result<Book, AppError> {
+    load_paged(db, ctx, Some(since), PAGE).await
+}
+
+/// The earliest history a progress from `from` reads. Replaying from the deals as they are
+/// now, history before an instant T0 is only needed for a deal's state before T0 and for
+/// when it entered its stage; both matter only through "won since the period start", which
+/// compares entry times with the period start. Any instant before both `from` and the
+/// period start therefore gives the same figures (a test compares against full history).
+pub fn history_start(from: DateTime<Utc>) -> DateTime<Utc> {
+    let scope = f::Scope::quarter(f::local_date(from, offset()), offset());
+    scope.period_start.min(from) - Duration::seconds(1)
+}
+
+/// [`load_with`] reading `page` rows at a time (tests prove the page size changes nothing),
+/// with the history after `history` (none for `None`).
+pub async fn load_paged<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    history: Option<DateTime<Utc>>,
+    page_rows: u64,
+) -> Result<Book, AppError> {
     use deal::Column as D;
     let page_rows = page_rows.max(1);
     let vis = scope_condition(ctx);
@@ -160,7 +182,10 @@ pub async fn load_paged<C: ConnectionTrait>(db: &C, ctx: &RequestContext, histor
         .all(db)
         .await
         .map_err(db_err)?;
-    let events = if history { load_events(db, ctx, page_rows).await? } else { Vec::new() };
+    let events = match history {
+        Some(since) => load_events(db, ctx, page_rows, since).await?,
+        None => Vec::new(),
+    };
     let stages = stage_rows
         .iter()
         .map(|s| f::Stage {
@@ -180,7 +205,12 @@ pub async fn load<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<Bo
     load_with(db, ctx, true).await
 }
 
-async fn load_events<C: ConnectionTrait>(db: &C, ctx: &RequestContext, page_rows: u64) -> Result<Vec<f::HistoryEvent>, AppError> {
+async fn load_events<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    page_rows: u64,
+    since: DateTime<Utc>,
+) -> Result<Vec<f::HistoryEvent>, AppError> {
     use deal_history::Column as H;
     // Everyone's history for a viewer who sees everything: a filter on visible ids would be
     // re-evaluated for every page. Others get the rows of their deals only.
@@ -207,6 +237,9 @@ async fn load_events<C: ConnectionTrait>(db: &C, ctx: &RequestContext, page_rows
             ])
             .filter(H::Kind.is_in(FACT_KINDS))
             .filter(H::Id.gt(last));
+        if since > DateTime::<Utc>::MIN_UTC {
+            q = q.filter(H::At.gt(since));
+        }
         if scoped {
             q = q.filter(H::DealId.in_subquery(visible_ids.clone()));
         }
@@ -548,7 +581,11 @@ pub async fn drill<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Dril
     let now = Utc::now();
     let today = f::local_date(now, offset());
     let scope = f::Scope::quarter(today, offset());
-    let book = load_with(db, ctx, matches!(what, Drill::Progress(_) | Drill::Unfunneled)).await?;
+    let book = match what {
+        Drill::Progress(_) => load_since(db, ctx, history_start(week_start(now))).await?,
+        Drill::Unfunneled => load(db, ctx).await?,
+        _ => load_with(db, ctx, false).await?,
+    };
     let facts = f::deal_facts(&book.deals, &book.stages, today, scope.period_start);
     let mut picked: Vec<(i32, Option<i64>)> = match what {
         Drill::Stage(u) => {
@@ -743,6 +780,6 @@ pub async fn progress_between<C: ConnectionTrait>(
     if a >= b {
         return Err(AppError::validation("from", "must be before to (and not in the future)"));
     }
-    let book = load(db, ctx).await?;
+    let book = load_since(db, ctx, history_start(a)).await?;
     Ok(progress_view(&book, a, b).0)
 }
