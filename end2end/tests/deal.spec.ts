@@ -1,19 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
-import { hydrated, shots, signIn } from './helpers';
+import { hydrated, newDeal, shots, signIn } from './helpers';
 
 const column = (page: Page, n: number) => page.getByTestId('column').nth(n);
-
-/** A fresh deal of the signed-in user through the REST API (the session cookie works there too). */
-async function newDeal(page: Page, name: string): Promise<string> {
-  const accounts = await page.request.get('/api/v1/accounts?per_page=5');
-  expect(accounts.status()).toBe(200);
-  const account = (await accounts.json()).accounts[0].id;
-  const res = await page.request.post('/api/v1/deals', {
-    data: { name, account_id: account, amount_minor: 250_000_000, expected_close_date: '2027-06-30' },
-  });
-  expect(res.status()).toBe(201);
-  return (await res.json()).id;
-}
 
 test('a rep creates a deal from the board, sets its forecast category, and drags it by touch', async ({ page }) => {
   await signIn(page, 'rep@demo.local');

@@ -16,3 +16,15 @@ export async function signIn(page: Page, email: string, password = 'dealgate') {
 }
 
 export const shots = (name: string) => `screenshots/${name}.png`;
+
+/** A fresh deal of the signed-in user through the REST API (the session cookie works there too). */
+export async function newDeal(page: Page, name: string): Promise<string> {
+  const accounts = await page.request.get('/api/v1/accounts?per_page=5');
+  expect(accounts.status()).toBe(200);
+  const account = (await accounts.json()).accounts[0].id;
+  const res = await page.request.post('/api/v1/deals', {
+    data: { name, account_id: account, amount_minor: 250_000_000, expected_close_date: '2027-06-30' },
+  });
+  expect(res.status()).toBe(201);
+  return (await res.json()).id;
+}

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { hydrated, shots, signIn } from './helpers';
+import { hydrated, newDeal, shots, signIn } from './helpers';
 
 test('a fresh deal\'s committee map warns, takes a new contact, and its role clears the warning', async ({ page }) => {
   await signIn(page, 'rep@demo.local');
@@ -79,17 +79,6 @@ test('screenshots of a seeded deal room with a full committee map', async ({ pag
 /** The map node whose name is exactly `name` (other nodes list every name in their menu). */
 const mapNode = (page: Page, name: string) =>
   page.getByTestId('committee-map').getByTestId('map-node').filter({ has: page.locator('.mn-name', { hasText: new RegExp(`^${name}$`) }) });
-
-async function newDeal(page: Page, name: string): Promise<string> {
-  const accounts = await page.request.get('/api/v1/accounts?per_page=5');
-  expect(accounts.status()).toBe(200);
-  const account = (await accounts.json()).accounts[1].id;
-  const res = await page.request.post('/api/v1/deals', {
-    data: { name, account_id: account, amount_minor: 250_000_000, expected_close_date: '2027-09-30' },
-  });
-  expect(res.status()).toBe(201);
-  return (await res.json()).id;
-}
 
 test('a five-person committee map is built by drag, menu and inline edit; its warnings clear as it completes', async ({ page }) => {
   await signIn(page, 'rep@demo.local');
