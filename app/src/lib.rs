@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("my/tasks") view=pages::activities::MyTasksPage/>
                     <Route path=path!("admin") view=pages::admin::AdminPage/>
                     <Route path=path!("admin/pipelines") view=pages::pipeline_admin::PipelineAdminPage/>
+                    <Route path=path!("admin/checklists") view=pages::checklist_admin::ChecklistAdminPage/>
                 </ParentRoute>
             </Routes>
         </Router>

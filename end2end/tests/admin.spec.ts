@@ -76,3 +76,41 @@ test('▼ moves a stage down, the order is saved, and ▲ moves it back', async 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: shots('admin-pipelines-390'), fullPage: true });
 });
+
+test('an admin edits a checklist template: a blank line is refused, a new line is added, moved and saved', async ({ page }) => {
+  await signIn(page, 'admin@demo.local');
+  await page.goto('/admin');
+  await hydrated(page);
+  await page.getByTestId('admin-checklists-link').click();
+  await expect(page).toHaveURL(/\/admin\/checklists$/);
+  await hydrated(page);
+  const editor = page.locator('[data-testid="template-editor"][data-template="proposal"]');
+  const lines = editor.getByTestId('template-line');
+  await expect(lines.first()).toBeVisible();
+  const n = await lines.count();
+  expect(n).toBeGreaterThanOrEqual(6);
+
+  // A line without its Chinese text cannot be saved.
+  const firstZh = lines.first().getByTestId('template-line-zh');
+  const original = await firstZh.inputValue();
+  await firstZh.fill('');
+  await expect(editor.getByTestId('template-problem')).toBeVisible();
+  await expect(editor.getByTestId('template-save')).toBeDisabled();
+  await firstZh.fill(original);
+  await expect(editor.getByTestId('template-problem')).toHaveCount(0);
+
+  await editor.getByTestId('template-add-line').click();
+  await expect(lines).toHaveCount(n + 1);
+  await lines.last().getByTestId('template-line-en').fill('Reference visit arranged');
+  await lines.last().getByTestId('template-line-zh').fill('安排样板客户参观');
+  await lines.last().getByTestId('template-line-up').click();
+  await expect(lines.nth(n - 1).getByTestId('template-line-en')).toHaveValue('Reference visit arranged');
+  await editor.getByTestId('template-save').click();
+  await expect(editor.getByTestId('template-saved')).toBeVisible();
+  await page.screenshot({ path: shots('admin-checklists-1440'), fullPage: true });
+
+  await page.reload();
+  await hydrated(page);
+  await expect(lines).toHaveCount(n + 1);
+  await expect(lines.nth(n - 1).getByTestId('template-line-zh')).toHaveValue('安排样板客户参观');
+});

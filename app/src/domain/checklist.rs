@@ -402,3 +402,79 @@ mod tests {
         assert_eq!(overdue(&[], today), Vec::<i32>::new());
     }
 }
+
+/// Longest name or line text an admin may give a template (characters).
+pub const TEMPLATE_TEXT_MAX: usize = 300;
+/// Most lines one template may have.
+pub const TEMPLATE_LINES_MAX: usize = 60;
+
+/// What is wrong with an edited template, for the field it names: `name_en`, `name_zh`,
+/// `lines`, or `lines.N.text_en` / `lines.N.text_zh` (N from 0).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateProblem {
+    pub field: String,
+    pub message: &'static str,
+}
+
+fn text_problem(field: String, text: &str) -> Option<TemplateProblem> {
+    let t = text.trim();
+    if t.is_empty() {
+        Some(TemplateProblem { field, message: "required (both languages)" })
+    } else if t.chars().count() > TEMPLATE_TEXT_MAX {
+        Some(TemplateProblem { field, message: "at most 300 characters" })
+    } else {
+        None
+    }
+}
+
+/// The first problem of an edited template in reading order, or None when it can be saved:
+/// both names and every line's text in both languages, 1 to 60 lines, minutes 0–600.
+pub fn template_problem(name_en: &str, name_zh: &str, lines: &[(&str, &str, Option<i32>)]) -> Option<TemplateProblem> {
+    if let Some(p) = text_problem("name_en".into(), name_en).or_else(|| text_problem("name_zh".into(), name_zh)) {
+        return Some(p);
+    }
+    if lines.is_empty() {
+        return Some(TemplateProblem { field: "lines".into(), message: "a checklist needs at least one line" });
+    }
+    if lines.len() > TEMPLATE_LINES_MAX {
+        return Some(TemplateProblem { field: "lines".into(), message: "at most 60 lines" });
+    }
+    for (i, (en, zh, minutes)) in lines.iter().enumerate() {
+        if let Some(p) = text_problem(format!("lines.{i}.text_en"), en).or_else(|| text_problem(format!("lines.{i}.text_zh"), zh)) {
+            return Some(p);
+        }
+        if minutes.is_some_and(|m| !(0..=600).contains(&m)) {
+            return Some(TemplateProblem { field: format!("lines.{i}.minutes"), message: "0 to 600 minutes" });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod template_tests {
+    use super::*;
+
+    #[test]
+    fn template_edits_table() {
+        let long = "x".repeat(301);
+        let ok = [("Pain points", "痛点", None)];
+        let cases: Vec<(&str, &str, Vec<(&str, &str, Option<i32>)>, Option<&str>)> = vec![
+            ("Demo", "演示", ok.to_vec(), None),
+            ("  ", "演示", ok.to_vec(), Some("name_en")),
+            ("Demo", "", ok.to_vec(), Some("name_zh")),
+            (&long, "演示", ok.to_vec(), Some("name_en")),
+            ("Demo", "演示", vec![], Some("lines")),
+            ("Demo", "演示", vec![("a", "甲", None); 61], Some("lines")),
+            ("Demo", "演示", vec![("a", "甲", None); 60], None),
+            ("Demo", "演示", vec![("a", "甲", None), (" ", "乙", None)], Some("lines.1.text_en")),
+            ("Demo", "演示", vec![("a", "", None)], Some("lines.0.text_zh")),
+            ("Demo", "演示", vec![("a", "甲", Some(-1))], Some("lines.0.minutes")),
+            ("Demo", "演示", vec![("a", "甲", Some(601))], Some("lines.0.minutes")),
+            ("Demo", "演示", vec![("a", "甲", Some(600))], None),
+        ];
+        for (en, zh, lines, want) in cases {
+            let got = template_problem(en, zh, &lines);
+            assert_eq!(got.as_ref().map(|p| p.field.as_str()), want, "{en:?} {zh:?} {} lines", lines.len());
+        }
+    }
+}

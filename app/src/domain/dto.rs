@@ -522,6 +522,29 @@ pub struct ChecklistTemplateRow {
     pub items: usize,
 }
 
+/// One line of a checklist template as the admin editor shows and saves it. `code` is kept
+/// for existing lines and empty for new ones; hints and minutes ride along unchanged.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TemplateLine {
+    pub code: String,
+    pub text_en: String,
+    pub text_zh: String,
+    pub hint_en: String,
+    pub hint_zh: String,
+    pub minutes: Option<i32>,
+}
+
+/// A checklist template with its lines, versioned (a stale save answers Conflict).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistTemplateDetail {
+    pub code: String,
+    pub kind: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub version: i32,
+    pub lines: Vec<TemplateLine>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChecklistItemRow {
     pub id: i32,

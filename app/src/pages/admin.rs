@@ -15,7 +15,10 @@ pub fn AdminPage() -> impl IntoView {
                 <h1>{move || i18n.t(K::AdminTitle)}</h1>
                 <p class="lead">{move || i18n.t(K::AdminLead)}</p>
             </div>
-            <a class="btn btn-primary" href="/admin/pipelines" data-testid="admin-pipelines-link">{move || i18n.t(K::AdminPipelinesLink)}</a>
+            <div class="head-actions">
+                <a class="btn" href="/admin/checklists" data-testid="admin-checklists-link">{move || i18n.t(K::AdminChecklistsLink)}</a>
+                <a class="btn btn-primary" href="/admin/pipelines" data-testid="admin-pipelines-link">{move || i18n.t(K::AdminPipelinesLink)}</a>
+            </div>
         </div>
         <Transition fallback=|| view! { <Skeleton rows=6/> }>
             {move || {

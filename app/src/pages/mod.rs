@@ -4,6 +4,7 @@ pub mod activities;
 pub mod admin;
 pub mod approvals;
 pub mod board;
+pub mod checklist_admin;
 pub mod checklists;
 pub mod comments;
 pub mod committee;

@@ -435,3 +435,53 @@ async fn the_demo_seed_satisfies_the_new_gates() {
     assert!(full_maps >= 3, "some deals show a full committee ({full_maps})");
     assert!(open_lists >= 3, "some deals carry open checklists ({open_lists})");
 }
+
+/// Admins edit a checklist template (names, lines, order); checklists attached afterwards get
+/// the new lines, those already on deals keep theirs; stale, invalid and non-admin saves are
+/// refused.
+#[tokio::test]
+async fn admins_edit_checklist_templates_and_only_new_copies_follow() {
+    let t = seeded().await;
+    let db = &t.db;
+    let admin = ctx_for(db, "admin@demo.local").await;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    assert_eq!(checklist::template_details(db, &rep).await.unwrap_err(), AppError::Forbidden);
+    let all = checklist::template_details(db, &admin).await.unwrap();
+    assert!(["demo", "proposal", "exchange_meeting"].iter().all(|c| all.iter().any(|t| t.code == *c)));
+    let demo = all.iter().find(|t| t.code == "demo").unwrap().clone();
+    assert!(demo.lines.len() >= 3 && demo.lines.iter().all(|l| !l.text_en.is_empty() && !l.text_zh.is_empty()));
+
+    let d = deal::Entity::find().filter(deal::Column::OwnerId.eq(rep.user_id)).one(db).await.unwrap().unwrap();
+    let before = checklist::attach(db, &rep, d.uuid, "demo").await.unwrap();
+    assert_eq!(before.total, demo.lines.len());
+
+    let mut edit = demo.clone();
+    edit.name_en = "Targeted demo (v2)".into();
+    edit.lines = vec![demo.lines[1].clone(), demo.lines[0].clone(), Default::default()];
+    edit.lines[2].text_en = "Customer's data loaded into the demo system".into();
+    edit.lines[2].text_zh = "演示系统已导入客户数据".into();
+    let mut bad = edit.clone();
+    bad.lines[0].text_zh = "  ".into();
+    assert_eq!(checklist::save_template(db, &rep, edit.clone()).await.unwrap_err(), AppError::Forbidden);
+    assert!(
+        matches!(checklist::save_template(db, &admin, bad).await.unwrap_err(), AppError::Validation { field, .. } if field == "lines.0.text_zh")
+    );
+    let saved = checklist::save_template(db, &admin, edit.clone()).await.unwrap();
+    assert_eq!(saved.version, demo.version + 1);
+    assert_eq!(saved.name_en, "Targeted demo (v2)");
+    assert_eq!(
+        saved.lines.iter().map(|l| l.text_en.as_str()).collect::<Vec<_>>(),
+        [demo.lines[1].text_en.as_str(), demo.lines[0].text_en.as_str(), "Customer's data loaded into the demo system"]
+    );
+    assert_eq!(saved.lines[0].code, demo.lines[1].code, "existing lines keep their codes");
+    assert!(!saved.lines[2].code.is_empty());
+    // The same edit again carries the old version: someone else saved first.
+    assert_eq!(checklist::save_template(db, &admin, edit).await.unwrap_err(), AppError::Conflict);
+
+    let after = checklist::attach(db, &rep, d.uuid, "demo").await.unwrap();
+    assert_eq!(after.items.iter().map(|i| i.text_zh.as_str()).last(), Some("演示系统已导入客户数据"));
+    assert_eq!(after.total, 3);
+    let lists = checklist::list(db, &rep, d.uuid).await.unwrap();
+    let old = lists.iter().find(|c| c.id == before.id).unwrap();
+    assert_eq!(old.items.iter().map(|i| &i.text_en).collect::<Vec<_>>(), before.items.iter().map(|i| &i.text_en).collect::<Vec<_>>());
+}

@@ -2,7 +2,9 @@
 //! annotate; completion and overdue flags come from `domain::checklist`.
 use super::movement::visible_deal;
 use crate::domain::checklist::{self, ChecklistItem, ChecklistKind};
-use crate::domain::dto::{ChecklistItemEdit, ChecklistItemRow, ChecklistTemplateRow, DealChecklistView};
+use crate::domain::dto::{
+    ChecklistItemEdit, ChecklistItemRow, ChecklistTemplateDetail, ChecklistTemplateRow, DealChecklistView, TemplateLine,
+};
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
@@ -72,6 +74,107 @@ pub async fn templates(db: &DatabaseConnection) -> Result<Vec<ChecklistTemplateR
             name_zh: t.name_zh,
         })
         .collect())
+}
+
+/// Every template with its lines, for the admin editor.
+pub async fn template_details(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<ChecklistTemplateDetail>, AppError> {
+    ctx.require_admin()?;
+    let ts = checklist_template::Entity::find().order_by_asc(checklist_template::Column::Id).all(db).await.map_err(db_err)?;
+    let items = checklist_template_item::Entity::find()
+        .order_by_asc(checklist_template_item::Column::TemplateId)
+        .order_by_asc(checklist_template_item::Column::Position)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    Ok(ts.into_iter().map(|t| detail(t, &items)).collect())
+}
+
+fn detail(t: checklist_template::Model, items: &[checklist_template_item::Model]) -> ChecklistTemplateDetail {
+    ChecklistTemplateDetail {
+        lines: items
+            .iter()
+            .filter(|i| i.template_id == t.id)
+            .map(|i| TemplateLine {
+                code: i.code.clone(),
+                text_en: i.text_en.clone(),
+                text_zh: i.text_zh.clone(),
+                hint_en: i.hint_en.clone(),
+                hint_zh: i.hint_zh.clone(),
+                minutes: i.minutes,
+            })
+            .collect(),
+        code: t.code,
+        kind: t.kind,
+        name_en: t.name_en,
+        name_zh: t.name_zh,
+        version: t.version,
+    }
+}
+
+/// Saves an admin's edit of a template: names and the whole list of lines, in order. Deals
+/// keep the copies they already have; checklists attached from now on get the new lines.
+pub async fn save_template(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    edit: ChecklistTemplateDetail,
+) -> Result<ChecklistTemplateDetail, AppError> {
+    ctx.require_admin()?;
+    let lines: Vec<(&str, &str, Option<i32>)> = edit.lines.iter().map(|l| (l.text_en.as_str(), l.text_zh.as_str(), l.minutes)).collect();
+    if let Some(p) = checklist::template_problem(&edit.name_en, &edit.name_zh, &lines) {
+        return Err(AppError::validation(p.field, p.message));
+    }
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let txn = &w.txn;
+    let t = checklist_template::Entity::find()
+        .filter(checklist_template::Column::Code.eq(edit.code.trim()))
+        .one(txn)
+        .await
+        .map_err(db_err)?
+        .ok_or(AppError::NotFound)?;
+    let res = checklist_template::Entity::update_many()
+        .col_expr(checklist_template::Column::NameEn, Expr::value(edit.name_en.trim()))
+        .col_expr(checklist_template::Column::NameZh, Expr::value(edit.name_zh.trim()))
+        .col_expr(checklist_template::Column::Version, Expr::col(checklist_template::Column::Version).add(1))
+        .filter(checklist_template::Column::Id.eq(t.id))
+        .filter(checklist_template::Column::Version.eq(edit.version))
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
+    checklist_template_item::Entity::delete_many()
+        .filter(checklist_template_item::Column::TemplateId.eq(t.id))
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
+    let rows: Vec<checklist_template_item::ActiveModel> = edit
+        .lines
+        .iter()
+        .zip(1..)
+        .map(|(l, position)| checklist_template_item::ActiveModel {
+            template_id: Set(t.id),
+            position: Set(position),
+            // New lines get a code of their own; existing ones keep theirs.
+            code: Set(if l.code.trim().is_empty() { format!("line_{}", uuid::Uuid::new_v4().simple()) } else { l.code.trim().to_owned() }),
+            text_en: Set(l.text_en.trim().to_owned()),
+            text_zh: Set(l.text_zh.trim().to_owned()),
+            hint_en: Set(l.hint_en.trim().to_owned()),
+            hint_zh: Set(l.hint_zh.trim().to_owned()),
+            minutes: Set(l.minutes),
+            ..Default::default()
+        })
+        .collect();
+    checklist_template_item::Entity::insert_many(rows).exec_without_returning(txn).await.map_err(db_err)?;
+    let t = checklist_template::Entity::find_by_id(t.id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    let items = checklist_template_item::Entity::find()
+        .filter(checklist_template_item::Column::TemplateId.eq(t.id))
+        .order_by_asc(checklist_template_item::Column::Position)
+        .all(txn)
+        .await
+        .map_err(db_err)?;
+    w.commit().await.map_err(db_err)?;
+    Ok(detail(t, &items))
 }
 
 /// Each checklist on the deal with whether it is complete, for the gate. Always three
