@@ -458,7 +458,9 @@ mod template_tests {
     fn template_edits_table() {
         let long = "x".repeat(301);
         let ok = [("Pain points", "痛点", None)];
-        let cases: Vec<(&str, &str, Vec<(&str, &str, Option<i32>)>, Option<&str>)> = vec![
+        // (name_en, name_zh, lines, the field that is wrong)
+        type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str, Option<i32>)>, Option<&'a str>);
+        let cases: Vec<Case> = vec![
             ("Demo", "演示", ok.to_vec(), None),
             ("  ", "演示", ok.to_vec(), Some("name_en")),
             ("Demo", "", ok.to_vec(), Some("name_zh")),
