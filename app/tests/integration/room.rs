@@ -479,7 +479,7 @@ async fn admins_edit_checklist_templates_and_only_new_copies_follow() {
     assert_eq!(checklist::save_template(db, &admin, edit).await.unwrap_err(), AppError::Conflict);
 
     let after = checklist::attach(db, &rep, d.uuid, "demo").await.unwrap();
-    assert_eq!(after.items.iter().map(|i| i.text_zh.as_str()).last(), Some("演示系统已导入客户数据"));
+    assert_eq!(after.items.last().map(|i| i.text_zh.as_str()), Some("演示系统已导入客户数据"));
     assert_eq!(after.total, 3);
     let lists = checklist::list(db, &rep, d.uuid).await.unwrap();
     let old = lists.iter().find(|c| c.id == before.id).unwrap();
