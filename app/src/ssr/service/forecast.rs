@@ -215,8 +215,8 @@ async fn load_events<C: ConnectionTrait>(
     // Everyone's history for a viewer who sees everything: a filter on visible ids would be
     // re-evaluated for every page. Others get the rows of their deals only.
     // (The replay ignores rows of deals it was not given.)
-    let scoped = !ctx.visibility.all || ctx.role == crate::domain::role::Role::Rep;
-    let visible_ids = Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(scope_condition(ctx)).to_owned();
+    let visible_ids = (!ctx.visibility.all || ctx.role == crate::domain::role::Role::Rep)
+        .then(|| Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(scope_condition(ctx)).to_owned());
     let mut out = Vec::new();
     let mut last = i32::MIN;
     loop {
@@ -240,8 +240,8 @@ async fn load_events<C: ConnectionTrait>(
         if since > DateTime::<Utc>::MIN_UTC {
             q = q.filter(H::At.gt(since));
         }
-        if scoped {
-            q = q.filter(H::DealId.in_subquery(visible_ids.clone()));
+        if let Some(ids) = &visible_ids {
+            q = q.filter(H::DealId.in_subquery(ids.clone()));
         }
         let page: Vec<EventCols> = q.order_by_asc(H::Id).limit(page_rows).into_model::<EventCols>().all(db).await.map_err(db_err)?;
         let Some(tail) = page.last() else { break };
@@ -611,10 +611,9 @@ pub async fn drill<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Dril
             .map(|u| (u.deal_id, None))
             .collect(),
     };
-    let close: HashMap<i32, NaiveDate> = book.deals.iter().map(|d| (d.id, d.close_date)).collect();
-    picked.sort_by_key(|(id, _)| (close.get(id).copied(), *id));
     let ids: Vec<i32> = picked.iter().map(|p| p.0).collect();
     let rows = deal_rows(db, &ids).await?;
+    picked.sort_by_key(|(id, _)| (rows.get(id).map(|d| d.close_date), *id));
     let accounts = super::account_names(db, rows.values().map(|d| d.account_id).collect()).await?;
     let owners = super::user_names(db, rows.values().map(|d| d.owner_id).collect()).await?;
     let stages: HashMap<i32, &stage::Model> = book.stage_rows.iter().map(|s| (s.id, s)).collect();
