@@ -37,9 +37,11 @@ pub fn is_sqlite(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Sqlite
 }
 
-/// SQLite allows one writer; a deferred transaction that reads and then writes can fail
-/// with SQLITE_BUSY instead of waiting. Write transactions therefore queue on one
-/// in-process lock (SQLite is the single-process embedded mode); PostgreSQL needs none.
+/// SQLite allows one writer. A deferred transaction that reads and then writes fails with
+/// SQLITE_BUSY_SNAPSHOT (no busy wait) when another connection — the session store, say —
+/// committed in between. Write transactions therefore begin IMMEDIATE (the write lock is
+/// taken at BEGIN, under the busy timeout) and queue on one in-process lock first, so they
+/// do not spin on each other; PostgreSQL needs neither.
 static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub struct WriteTxn {
@@ -61,7 +63,11 @@ impl WriteTxn {
 }
 
 pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
-    use sea_orm::TransactionTrait;
-    let guard = if is_sqlite(db) { Some(SQLITE_WRITER.lock().await) } else { None };
-    Ok(WriteTxn { txn: db.begin().await?, _guard: guard })
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    if !is_sqlite(db) {
+        return Ok(WriteTxn { txn: db.begin().await?, _guard: None });
+    }
+    let guard = SQLITE_WRITER.lock().await;
+    let options = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    Ok(WriteTxn { txn: db.begin_with_options(options).await?, _guard: Some(guard) })
 }

@@ -226,3 +226,41 @@ async fn backup_is_a_consistent_copy() {
     assert!(app::ssr::backup::backup(&t.db, &t.url, &file).await.is_err());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A write transaction that reads first and writes later must not fail when another
+/// connection (the session store, which writes outside `begin_write`) commits in between.
+/// With a deferred BEGIN this raised SQLITE_BUSY_SNAPSHOT ("Something failed on our side").
+#[tokio::test]
+async fn write_transactions_survive_commits_from_other_connections() {
+    use app::ssr::entity::session;
+    use sea_orm::ActiveValue::Set;
+    let t = fresh_db().await;
+    let db = t.db.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (db, stop) = (db.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut n = 0u32;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let am = session::ActiveModel { id: Set(format!("s{n}")), data: Set("{}".into()), expiry_date: Set(chrono::Utc::now()) };
+                session::Entity::insert(am).exec(&db).await.unwrap();
+                n += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            n
+        })
+    };
+    let backend = db.get_database_backend();
+    for i in 0..40 {
+        let txn = app::ssr::db::begin_write(&db).await.unwrap();
+        session::Entity::find().count(&*txn).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+        let sql = format!("UPDATE teams SET name = name WHERE name = 'never-{i}'");
+        txn.execute_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap();
+        txn.commit().await.unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let inserted = writer.await.unwrap();
+    assert!(inserted > 0, "the other connection wrote while the transactions ran");
+    assert_eq!(session::Entity::find().count(&db).await.unwrap(), u64::from(inserted));
+}
