@@ -1,6 +1,6 @@
 //! Wire types shared by server functions, REST handlers and pages.
 use super::{locale::Locale, role::Role};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -230,9 +230,11 @@ pub struct BoardFilter {
     pub max_fen: Option<i64>,
 }
 
-/// Close-date buckets of the board filter and the forecast: months from today.
+/// Close-date buckets of the board filter and the forecast: whole calendar months from
+/// today's month (m3 = this month and the next two), so a bucket reads "Dec–Feb" and the
+/// forecast can answer it from monthly summaries. Bounds are (after, up to and including).
 pub fn bucket_bounds(bucket: &str, today: NaiveDate) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
-    let m = |n: u32| today.checked_add_months(chrono::Months::new(n));
+    let m = |n: u32| today.with_day(1).and_then(|d| d.checked_add_months(chrono::Months::new(n))).and_then(|d| d.pred_opt());
     match bucket {
         "m3" => Some((None, m(3))),
         "m6" => Some((m(3), m(6))),
@@ -282,9 +284,11 @@ mod board_tests {
     #[test]
     fn buckets() {
         let t: NaiveDate = "2026-11-30".parse().unwrap();
-        assert_eq!(bucket_bounds("m3", t), Some((None, "2027-02-28".parse().ok())));
-        assert_eq!(bucket_bounds("m6", t), Some(("2027-02-28".parse().ok(), "2027-05-30".parse().ok())));
-        assert_eq!(bucket_bounds("later", t), Some(("2027-11-30".parse().ok(), None)));
+        // November: m3 is Nov–Jan, m6 Feb–Apr, …, later from next November.
+        assert_eq!(bucket_bounds("m3", t), Some((None, "2027-01-31".parse().ok())));
+        assert_eq!(bucket_bounds("m6", t), Some(("2027-01-31".parse().ok(), "2027-04-30".parse().ok())));
+        assert_eq!(bucket_bounds("m12", t), Some(("2027-07-31".parse().ok(), "2027-10-31".parse().ok())));
+        assert_eq!(bucket_bounds("later", t), Some(("2027-10-31".parse().ok(), None)));
         assert_eq!(bucket_bounds("x", t), None);
     }
 }

@@ -10,9 +10,11 @@
 //! full amount whatever its stage's rate (won is certain); a lost deal weighs nothing and is left out
 //! of every forecast figure. A deal whose stage is unknown is ignored.
 //!
-//! **Close-time buckets** relative to `today`, with the board filter's bounds: `won`; `m3` close
-//! date ≤ today + 3 months (so overdue open deals land here); `m6` ≤ +6 months; `m9` ≤ +9; `m12`
-//! ≤ +12; `later`. "+n months" is calendar addition clamped to the month's end (Nov 30 + 3 = Feb 28).
+//! **Close-time buckets** in whole calendar months from today's month, with the board filter's
+//! bounds: `won`; `m3` close month ≤ this month + 2 (so overdue open deals land here; in
+//! November: Nov–Jan); `m6` +3 to +5; `m9` +6 to +8; `m12` +9 to +11; `later`. Every figure of
+//! the present therefore depends on a deal's close *month* only, which is what lets
+//! [`cell_facts`] answer them from monthly summaries.
 //!
 //! **Forecast category.** Default ([`default_category`]): won stage → Won; lost stage → Lost
 //! (omitted from category figures); open deal, with Q the calendar quarter of today: close date ≤
@@ -269,21 +271,32 @@ impl CloseBucket {
     pub const ALL: [CloseBucket; 6] = [Self::Won, Self::M3, Self::M6, Self::M9, Self::M12, Self::Later];
 }
 
+/// Calendar months from `today`'s month to `d`'s (negative when `d` is in an earlier month).
+pub fn month_offset(d: NaiveDate, today: NaiveDate) -> i32 {
+    (d.year() - today.year()) * 12 + d.month() as i32 - today.month() as i32
+}
+
+/// `YYYYMM` of a date: the month key of the summaries.
+pub fn month_key(d: NaiveDate) -> i32 {
+    d.year() * 100 + d.month() as i32
+}
+
+/// The first day of a `YYYYMM` month key.
+pub fn month_first(key: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(key.div_euclid(100), u32::try_from(key.rem_euclid(100)).ok()?, 1)
+}
+
 /// The close-time bucket of a deal; None for a lost deal.
 pub fn close_bucket(kind: StageKind, close_date: NaiveDate, today: NaiveDate) -> Option<CloseBucket> {
     match kind {
         StageKind::Lost => None,
         StageKind::Won => Some(CloseBucket::Won),
-        StageKind::Open => Some(if close_date <= add_months(today, 3) {
-            CloseBucket::M3
-        } else if close_date <= add_months(today, 6) {
-            CloseBucket::M6
-        } else if close_date <= add_months(today, 9) {
-            CloseBucket::M9
-        } else if close_date <= add_months(today, 12) {
-            CloseBucket::M12
-        } else {
-            CloseBucket::Later
+        StageKind::Open => Some(match month_offset(close_date, today) {
+            ..=2 => CloseBucket::M3,
+            3..=5 => CloseBucket::M6,
+            6..=8 => CloseBucket::M9,
+            9..=11 => CloseBucket::M12,
+            _ => CloseBucket::Later,
         }),
     }
 }
@@ -351,7 +364,10 @@ impl<'a> StageMap<'a> {
 /// What the dashboard needs of one deal, computed once and grouped many ways.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealFact {
+    /// 0 for a fact that sums a summary cell.
     pub deal_id: i32,
+    /// Deals behind the fact: 1, or a cell's count.
+    pub count: u64,
     pub owner_id: i32,
     pub team_id: i32,
     pub pipeline_id: i32,
@@ -382,6 +398,7 @@ pub fn deal_facts(deals: &[Deal], stages: &[Stage], today: NaiveDate, won_since:
         let default = default_category(s.kind, s.win_rate_pct, d.close_date, today);
         out.push(DealFact {
             deal_id: d.id,
+            count: 1,
             owner_id: d.owner_id,
             team_id: d.team_id,
             pipeline_id: d.pipeline_id,
@@ -392,6 +409,106 @@ pub fn deal_facts(deals: &[Deal], stages: &[Stage], today: NaiveDate, won_since:
             close_date: d.close_date,
             bucket,
             category: category_view(default, d.owner_category, d.manager_category),
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary cells: the figures of the present without reading every deal
+// ---------------------------------------------------------------------------------------------
+
+/// What a deal contributes to the figures of the present depends only on these values (see the
+/// bucket and category rules): deals with equal keys are summed into one cell. `won_month` is
+/// the local month a won deal entered its won stage (0 for open deals); lost deals have no cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CellKey {
+    pub owner_id: i32,
+    pub team_id: i32,
+    pub pipeline_id: i32,
+    pub stage_id: i32,
+    /// `YYYYMM` of the close date.
+    pub close_month: i32,
+    /// `YYYYMM` (local) of entering the won stage; 0 when open.
+    pub won_month: i32,
+    pub owner_category: Option<ForecastCategory>,
+    pub manager_category: Option<ForecastCategory>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cell {
+    pub key: CellKey,
+    pub count: i64,
+    pub amount_fen: i64,
+    /// Σ per-deal weighted amounts (open: amount × rate, rounded per deal; won: the amount).
+    pub weighted_fen: i64,
+}
+
+/// The cell of a deal in `stage`, with its weighted amount; None for lost deals.
+pub fn cell_of(d: &Deal, stage: &Stage, offset: FixedOffset) -> Option<(CellKey, i64)> {
+    let (won_month, weighted) = match stage.kind {
+        StageKind::Lost => return None,
+        StageKind::Won => (month_key(local_date(d.stage_entered_at, offset)), d.amount_fen),
+        StageKind::Open => (0, weighted_fen(d.amount_fen, stage.win_rate_pct)),
+    };
+    let key = CellKey {
+        owner_id: d.owner_id,
+        team_id: d.team_id,
+        pipeline_id: d.pipeline_id,
+        stage_id: d.stage_id,
+        close_month: month_key(d.close_date),
+        won_month,
+        owner_category: d.owner_category,
+        manager_category: d.manager_category,
+    };
+    Some((key, weighted))
+}
+
+/// The cells of a set of deals, sorted by key (the reference the summary table must equal).
+pub fn cells_of(deals: &[Deal], stages: &[Stage], offset: FixedOffset) -> Vec<Cell> {
+    let sm = StageMap::new(stages);
+    let mut by: HashMap<CellKey, Cell> = HashMap::new();
+    for d in deals {
+        let Some((key, w)) = sm.get(d.stage_id).and_then(|s| cell_of(d, s, offset)) else { continue };
+        let c = by.entry(key).or_insert(Cell { key, count: 0, amount_fen: 0, weighted_fen: 0 });
+        c.count += 1;
+        c.amount_fen = c.amount_fen.saturating_add(d.amount_fen);
+        c.weighted_fen = c.weighted_fen.saturating_add(w);
+    }
+    let mut out: Vec<Cell> = by.into_values().filter(|c| c.count != 0).collect();
+    out.sort_by_key(|c| c.key);
+    out
+}
+
+/// [`deal_facts`] for cells: one fact per cell (deal id 0), won cells from the local month of
+/// `won_since_month` on. Grouping these gives exactly what grouping the deals' facts gives when
+/// `won_since` is the first instant of that month.
+pub fn cell_facts(cells: &[Cell], stages: &[Stage], today: NaiveDate, won_since_month: i32) -> Vec<DealFact> {
+    let sm = StageMap::new(stages);
+    let mut out = Vec::with_capacity(cells.len());
+    for c in cells {
+        let Some(s) = sm.get(c.key.stage_id) else { continue };
+        let Some(close_date) = month_first(c.key.close_month) else { continue };
+        match s.kind {
+            StageKind::Lost => continue,
+            StageKind::Won if c.key.won_month < won_since_month => continue,
+            _ => {}
+        }
+        let Some(bucket) = close_bucket(s.kind, close_date, today) else { continue };
+        let default = default_category(s.kind, s.win_rate_pct, close_date, today);
+        out.push(DealFact {
+            deal_id: 0,
+            count: u64::try_from(c.count).unwrap_or(0),
+            owner_id: c.key.owner_id,
+            team_id: c.key.team_id,
+            pipeline_id: c.key.pipeline_id,
+            stage_id: c.key.stage_id,
+            kind: s.kind,
+            amount_fen: c.amount_fen,
+            weighted_fen: c.weighted_fen,
+            close_date,
+            bucket,
+            category: category_view(default, c.key.owner_category, c.key.manager_category),
         });
     }
     out
@@ -485,8 +602,8 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, amount_fen: i64, weighted_fen: i64) {
-        self.count += 1;
+    fn add(&mut self, count: u64, amount_fen: i64, weighted_fen: i64) {
+        self.count += count;
         self.amount_fen = self.amount_fen.saturating_add(amount_fen);
         self.weighted_fen = self.weighted_fen.saturating_add(weighted_fen);
     }
@@ -522,7 +639,7 @@ pub fn group(facts: &[DealFact], by: GroupBy) -> Vec<ForecastRow> {
         });
         if let Some(row) = rows.get_mut(i) {
             let t = if f.kind == StageKind::Won { &mut row.won } else { &mut row.open };
-            t.add(f.amount_fen, f.weighted_fen);
+            t.add(f.count, f.amount_fen, f.weighted_fen);
         }
     }
     rows.sort_by_key(|r| r.key);
@@ -1835,26 +1952,104 @@ mod tests {
         assert_eq!(Period::Month { year: 2027, month: 13 }.last_day(), None);
     }
 
+    /// 400 deals with odd amounts (per-deal rounding matters), every stage, categories, and
+    /// won times around local month ends.
+    fn varied_deals() -> Vec<Deal> {
+        let cats = [None, Some(ForecastCategory::Commit), Some(ForecastCategory::BestCase), Some(ForecastCategory::Pipeline)];
+        (0..400)
+            .map(|i: i32| {
+                let created = t("2026-01-01") + chrono::Duration::hours(i64::from(i) * 37 + 15);
+                Deal {
+                    id: i + 1,
+                    owner_id: i % 5 + 1,
+                    team_id: i % 2 + 1,
+                    pipeline_id: 1,
+                    stage_id: i % 7 + 1,
+                    amount_fen: 10_001 + i64::from(i) * 7_777,
+                    close_date: d("2026-09-01") + chrono::Duration::days(i64::from(i) * 3 % 700),
+                    owner_category: cats[(i % 4) as usize],
+                    manager_category: cats[(i / 4 % 4) as usize],
+                    created_at: created,
+                    stage_entered_at: created + chrono::Duration::hours(i64::from(i % 24)),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cells_give_the_same_figures_as_the_deals() {
+        let (stages, deals) = (solution(), varied_deals());
+        let cells = cells_of(&deals, &stages, cst());
+        assert!(cells.len() < deals.len(), "deals share cells");
+        assert_eq!(cells.iter().map(|c| c.count).sum::<i64>(), deals.iter().filter(|d| d.stage_id != 7).count() as i64);
+        for today in ["2026-11-30", "2026-12-01", "2027-03-31"].map(d) {
+            for since in ["2026-01-01", "2026-10-01", "2026-12-01", "2027-04-01"].map(d) {
+                let from_deals = deal_facts(&deals, &stages, today, local_midnight(since, cst()));
+                let from_cells = cell_facts(&cells, &stages, today, month_key(since));
+                for by in [
+                    GroupBy::Owner,
+                    GroupBy::Team,
+                    GroupBy::Pipeline,
+                    GroupBy::Bucket,
+                    GroupBy::Category,
+                    GroupBy::Month,
+                    GroupBy::Quarter,
+                    GroupBy::Year,
+                ] {
+                    assert_eq!(group(&from_cells, by), group(&from_deals, by), "{today} {since} {by:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cell_keys_follow_the_local_month_of_winning() {
+        let s = stage(6, 1, 6, 100, StageKind::Won, 0);
+        let mut won = deal(1, 1, 6, 100 * RMB, "2026-12-15", "2026-11-30T15:59:59Z");
+        // 23:59:59 on 30 November in Beijing: still November.
+        assert_eq!(cell_of(&won, &s, cst()).unwrap().0.won_month, 202611);
+        won.stage_entered_at = t("2026-11-30T16:00:00Z");
+        assert_eq!(cell_of(&won, &s, cst()).unwrap().0.won_month, 202612);
+        assert_eq!(cell_of(&won, &stage(7, 1, 7, 0, StageKind::Lost, 0), cst()), None);
+        let open = cell_of(&won, &stage(2, 1, 2, 25, StageKind::Open, 0), cst()).unwrap();
+        assert_eq!((open.0.won_month, open.0.close_month, open.1), (0, 202612, 2_500));
+        assert_eq!(month_first(202612), Some(d("2026-12-01")));
+        assert_eq!(month_first(202613), None);
+    }
+
     #[test]
     fn close_buckets_match_the_board_filter_bounds() {
         let today = d("2026-11-30");
         let cases = [
             (StageKind::Open, "2025-01-01", Some(CloseBucket::M3)), // overdue
             (StageKind::Open, "2026-11-30", Some(CloseBucket::M3)),
-            (StageKind::Open, "2027-02-28", Some(CloseBucket::M3)),
-            (StageKind::Open, "2027-03-01", Some(CloseBucket::M6)),
-            (StageKind::Open, "2027-05-30", Some(CloseBucket::M6)),
-            (StageKind::Open, "2027-05-31", Some(CloseBucket::M9)),
-            (StageKind::Open, "2027-08-30", Some(CloseBucket::M9)),
-            (StageKind::Open, "2027-08-31", Some(CloseBucket::M12)),
-            (StageKind::Open, "2027-11-30", Some(CloseBucket::M12)),
-            (StageKind::Open, "2027-12-01", Some(CloseBucket::Later)),
+            (StageKind::Open, "2027-01-31", Some(CloseBucket::M3)),
+            (StageKind::Open, "2027-02-01", Some(CloseBucket::M6)),
+            (StageKind::Open, "2027-04-30", Some(CloseBucket::M6)),
+            (StageKind::Open, "2027-05-01", Some(CloseBucket::M9)),
+            (StageKind::Open, "2027-07-31", Some(CloseBucket::M9)),
+            (StageKind::Open, "2027-08-01", Some(CloseBucket::M12)),
+            (StageKind::Open, "2027-10-31", Some(CloseBucket::M12)),
+            (StageKind::Open, "2027-11-01", Some(CloseBucket::Later)),
             (StageKind::Won, "2030-01-01", Some(CloseBucket::Won)),
             (StageKind::Won, "2020-01-01", Some(CloseBucket::Won)),
             (StageKind::Lost, "2027-01-01", None),
         ];
         for (kind, close, want) in cases {
             assert_eq!(close_bucket(kind, d(close), today), want, "{kind:?} {close}");
+        }
+        // Every close date over two years, from several "todays": the bucket is the board
+        // filter's bucket, and it depends on the close month only.
+        for today in ["2026-11-30", "2026-01-01", "2027-02-15"].map(d) {
+            for n in -30..760 {
+                let close = today + chrono::Duration::days(n);
+                let b = close_bucket(StageKind::Open, close, today).unwrap();
+                let code = ["m3", "m6", "m9", "m12", "later"][CloseBucket::ALL.iter().position(|x| *x == b).unwrap() - 1];
+                let (lo, hi) = crate::domain::dto::bucket_bounds(code, today).unwrap();
+                assert!(lo.is_none_or(|lo| close > lo) && hi.is_none_or(|hi| close <= hi), "{today} {close} {code}");
+                let first = month_first(month_key(close)).unwrap();
+                assert_eq!(close_bucket(StageKind::Open, first, today), Some(b), "{close}");
+            }
         }
     }
 
