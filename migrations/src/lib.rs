@@ -8,8 +8,10 @@ mod m20261122_000004_presence;
 mod m20261122_000005_forecast;
 mod m20261122_000006_room;
 mod m20261122_000007_board_index;
+mod m20261201_000008_forecast_cells;
 
 pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
+pub use m20261201_000008_forecast_cells::rebuild_for as rebuild_forecast_cells;
 
 pub struct Migrator;
 
@@ -24,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_forecast::Migration),
             Box::new(m20261122_000006_room::Migration),
             Box::new(m20261122_000007_board_index::Migration),
+            Box::new(m20261201_000008_forecast_cells::Migration),
         ]
     }
 }

@@ -1246,14 +1246,14 @@ pub fn ideal_funnel(
     targets: &[ConversionTarget],
     target_fen: i64,
     avg_won_fen: i64,
-    deals: &[Deal],
+    facts: &[DealFact],
 ) -> IdealFunnel {
     let mut open: Vec<&Stage> = stages.iter().filter(|s| s.pipeline_id == pipeline_id && s.kind == StageKind::Open).collect();
     open.sort_by_key(|s| (s.position, s.id));
     let mut actual: HashMap<i32, u64> = open.iter().map(|s| (s.id, 0)).collect();
-    for d in deals {
-        if let Some(n) = actual.get_mut(&d.stage_id) {
-            *n += 1;
+    for f in facts {
+        if let Some(n) = actual.get_mut(&f.stage_id) {
+            *n += f.count;
         }
     }
     let deals_to_win =
@@ -2739,7 +2739,19 @@ mod tests {
             }
         }
         deals.push(deal(9_999, 1, 6, RMB, "2027-03-01", "2027-01-01")); // won: not in any row
-        let f = ideal_funnel(1, &solution(), &conv([25, 40, 50, 60, 50]), 10_000_000 * RMB, 1_000_000 * RMB, &deals);
+        let facts = deal_facts(&deals, &solution(), d("2027-01-15"), t("2027-01-01"));
+        let f = ideal_funnel(1, &solution(), &conv([25, 40, 50, 60, 50]), 10_000_000 * RMB, 1_000_000 * RMB, &facts);
+        // Cells count their deals.
+        let cells = cells_of(&deals, &solution(), cst());
+        let g = ideal_funnel(
+            1,
+            &solution(),
+            &conv([25, 40, 50, 60, 50]),
+            10_000_000 * RMB,
+            1_000_000 * RMB,
+            &cell_facts(&cells, &solution(), d("2027-01-15"), 202701),
+        );
+        assert_eq!(f, g);
         assert_eq!(f.deals_to_win, Some(10));
         // 10 won ← 20 at 50 % ← ⌈20 / 0.6⌉ = 34 ← 68 ← 170 ← 680
         let got: Vec<(i32, Option<u64>, u64, Option<i64>)> = f.stages.iter().map(|r| (r.stage_id, r.ideal, r.actual, r.gap)).collect();

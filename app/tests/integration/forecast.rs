@@ -257,3 +257,117 @@ async fn progress_from_recent_history_equals_progress_from_all_history() {
         assert!(truncated > 0, "{who}: some window read less than all history");
     }
 }
+
+/// The summary cells the figures of the present read, against the cells of the deals the
+/// viewer's figures count (the domain's reference), for every kind of viewer.
+async fn assert_cells_agree(db: &DatabaseConnection, emails: &[&str]) {
+    for email in emails {
+        let ctx = ctx_for(db, email).await;
+        let book = forecast::load_with(db, &ctx, false).await.unwrap();
+        let want = f::cells_of(&book.deals, &book.stages, forecast::offset());
+        assert_eq!(forecast::load_cells(db, &ctx, 0).await.unwrap(), want, "{email}");
+        // The grouped forecast from the cells equals grouping every deal's facts.
+        let today = f::local_date(Utc::now(), forecast::offset());
+        let facts = f::deal_facts(&book.deals, &book.stages, today, f::local_midnight(f::quarter_start(today), forecast::offset()));
+        for by in ["owner", "team", "pipeline", "bucket", "category", "month", "quarter", "year"] {
+            let got = forecast::grouped(db, &ctx, by, None).await.unwrap();
+            let want = f::group(&facts, forecast_group(by));
+            assert_eq!(got.len(), want.len(), "{email} {by}");
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!((g.open_count, g.open_amount_fen, g.weighted_fen), (w.open.count, w.open.amount_fen, w.open.weighted_fen));
+                assert_eq!((g.won_count, g.won_amount_fen), (w.won.count, w.won.amount_fen), "{email} {by}");
+            }
+        }
+    }
+}
+
+fn forecast_group(by: &str) -> f::GroupBy {
+    match by {
+        "owner" => f::GroupBy::Owner,
+        "team" => f::GroupBy::Team,
+        "pipeline" => f::GroupBy::Pipeline,
+        "bucket" => f::GroupBy::Bucket,
+        "category" => f::GroupBy::Category,
+        "month" => f::GroupBy::Month,
+        "quarter" => f::GroupBy::Quarter,
+        _ => f::GroupBy::Year,
+    }
+}
+
+#[tokio::test]
+async fn forecast_cells_equal_the_deals_after_every_kind_of_write() {
+    let t = seeded().await;
+    let db = &t.db;
+    let everyone = ["exec@demo.local", "manager@demo.local", "manager2@demo.local", "rep@demo.local", "presales@demo.local"];
+    assert_cells_agree(db, &everyone).await;
+    let admin = ctx_for(db, "admin@demo.local").await;
+    let manager = ctx_for(db, "manager@demo.local").await;
+    let s = stages_of(db, "solution").await;
+    let open: Vec<deal::Model> = deal::Entity::find()
+        .filter(deal::Column::StageId.is_in(s.iter().filter(|x| x.kind == "open" && x.position > 1).map(|x| x.id)))
+        .order_by_asc(deal::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    assert!(open.len() >= 8, "enough open demo deals");
+    // Odd amounts (per-deal rounding), a slipped and a pulled-in date, categories set and cleared.
+    for (i, d) in open.iter().take(6).enumerate() {
+        let patch = DealPatch {
+            version: d.version,
+            amount_fen: Some(d.amount_fen + 12_345 * (i as i64 + 1)),
+            close_date: Some(d.close_date + Duration::days(if i % 2 == 0 { 95 } else { -40 })),
+            forecast_category: Some(["commit", "best_case", "", "next_quarter", "pipeline", ""][i].into()),
+            ..Default::default()
+        };
+        deals::patch(db, &admin, d.uuid, patch).await.unwrap();
+    }
+    // Moves back a stage and to Lost.
+    for (i, d) in open.iter().skip(6).take(2).enumerate() {
+        let d = deal::Entity::find_by_id(d.id).one(db).await.unwrap().unwrap();
+        let here = s.iter().find(|y| y.id == d.stage_id).unwrap().position;
+        let to = if i == 0 {
+            s.iter().rfind(|x| x.kind == "open" && x.position < here).unwrap()
+        } else {
+            s.iter().find(|x| x.kind == "lost").unwrap()
+        };
+        let c = movement::MoveCommand {
+            deal: d.uuid,
+            to_stage: to.uuid,
+            version: d.version,
+            reason: Some("re-qualify".into()),
+            lost_reason: Some("price".into()),
+        };
+        assert!(matches!(movement::move_deal(db, &admin, c).await.unwrap(), MoveOutcome::Moved { .. }));
+    }
+    // A new deal.
+    let acct = account::Entity::find().filter(account::Column::TeamId.eq(manager.team_id.unwrap())).one(db).await.unwrap().unwrap();
+    let new = NewDeal {
+        name: "cells".into(),
+        account: acct.uuid,
+        pipeline: None,
+        owner: None,
+        amount_fen: 3_333_333,
+        currency: None,
+        close_date: Utc::now().date_naive() + Duration::days(200),
+    };
+    deals::create(db, &manager, new).await.unwrap();
+    assert_cells_agree(db, &everyone).await;
+    // A win rate changes: every weighted sum of that stage changes with it.
+    let st = &s[2];
+    let u = app::domain::dto::StageUpdate {
+        name_en: st.name_en.clone(),
+        name_zh: st.name_zh.clone(),
+        win_rate_pct: st.win_rate_pct + 7,
+        stuck_days: st.stuck_days,
+        playbook_en: st.playbook_en.clone(),
+        playbook_zh: st.playbook_zh.clone(),
+        version: st.version,
+    };
+    app::ssr::service::pipeline::update_stage(db, &admin, st.uuid, &u).await.unwrap();
+    assert_cells_agree(db, &everyone).await;
+    // A rebuild from the deals gives the table the writes maintained.
+    let exec = ctx_for(db, "exec@demo.local").await;
+    let kept = forecast::load_cells(db, &exec, 0).await.unwrap();
+    app::ssr::service::totals::rebuild(db).await.unwrap();
+    assert_eq!(forecast::load_cells(db, &exec, 0).await.unwrap(), kept);
+}

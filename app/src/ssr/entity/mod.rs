@@ -15,6 +15,7 @@ pub mod deal_key_info;
 pub mod deal_member;
 pub mod deal_presence;
 pub mod deal_total;
+pub mod forecast_cell;
 pub mod notification;
 pub mod pipeline;
 pub mod quota;

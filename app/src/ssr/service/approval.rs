@@ -141,7 +141,7 @@ pub async fn decide(
             Outcome::Moved => {
                 // The same write as every other move: version guard, stage, history.
                 let lost = if to.kind == "lost" { a.reason.clone() } else { None };
-                super::movement::apply_move(txn, &d, &to, lost).await?;
+                super::movement::apply_move(txn, &d, &to, &stages, lost).await?;
                 deal_history::Entity::insert(super::movement::history(
                     d.id,
                     ctx.user_id,

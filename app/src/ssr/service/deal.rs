@@ -259,7 +259,7 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     }
     after.version += 1;
     after.updated_at = now;
-    super::totals::bump(txn, super::totals::diff(Some(&d), Some(&after))).await?;
+    super::totals::record(txn, Some(&d), Some(&after)).await?;
     let base = deal_history::ActiveModel { deal_id: Set(d.id), at: Set(now), actor_id: Set(Some(ctx.user_id)), ..Default::default() };
     if d.amount_fen != after.amount_fen {
         let mut h = base.clone();
@@ -412,7 +412,7 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
     .await
     .map_err(db_err)?;
     let d = deal::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
-    super::totals::bump(txn, super::totals::diff(None, Some(&d))).await?;
+    super::totals::record(txn, None, Some(&d)).await?;
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_deal(db, "deal_created", &d, ctx.user_id).await;
     Ok(d)

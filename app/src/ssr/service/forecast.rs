@@ -11,7 +11,7 @@ use crate::domain::error::AppError;
 use crate::domain::forecast as f;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{account, deal, deal_history, pipeline, quota, stage, team, user};
+use crate::ssr::entity::{account, deal, deal_history, forecast_cell, pipeline, quota, stage, team, user};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -97,6 +97,35 @@ struct EventCols {
 
 /// History kinds that change what a deal counts for; attempts and comments do not.
 const FACT_KINDS: [&str; 6] = ["created", "moved", "amount_changed", "close_date_changed", "category_changed", "category_adjusted"];
+
+/// A stage as the figures see it.
+pub fn stage_fact(s: &stage::Model) -> f::Stage {
+    f::Stage {
+        id: s.id,
+        pipeline_id: s.pipeline_id,
+        position: s.position,
+        win_rate_pct: s.win_rate_pct,
+        kind: f::StageKind::parse(&s.kind).unwrap_or(f::StageKind::Open),
+        stuck_days: s.stuck_days,
+    }
+}
+
+/// A deal row as the figures see it.
+pub fn deal_fact(d: &deal::Model) -> f::Deal {
+    f::Deal {
+        id: d.id,
+        owner_id: d.owner_id,
+        team_id: d.team_id,
+        pipeline_id: d.pipeline_id,
+        stage_id: d.stage_id,
+        amount_fen: d.amount_fen,
+        close_date: d.close_date,
+        owner_category: category(d.forecast_category.as_deref()),
+        manager_category: category(d.manager_category.as_deref()),
+        created_at: d.created_at,
+        stage_entered_at: d.stage_entered_at,
+    }
+}
 
 /// The deals and the history the viewer may see, without history for figures of the present.
 pub async fn load_with<C: ConnectionTrait>(db: &C, ctx: &RequestContext, history: bool) -> Result<Book, AppError> {
@@ -186,18 +215,74 @@ pub async fn load_paged<C: ConnectionTrait>(
         Some(since) => load_events(db, ctx, page_rows, since).await?,
         None => Vec::new(),
     };
-    let stages = stage_rows
-        .iter()
-        .map(|s| f::Stage {
-            id: s.id,
-            pipeline_id: s.pipeline_id,
-            position: s.position,
-            win_rate_pct: s.win_rate_pct,
-            kind: f::StageKind::parse(&s.kind).unwrap_or(f::StageKind::Open),
-            stuck_days: s.stuck_days,
-        })
-        .collect();
+    let stages = stage_rows.iter().map(stage_fact).collect();
     Ok(Book { deals, stages, stage_rows, events })
+}
+
+/// The forecast cells of the deals the viewer's figures count (the same scope as
+/// [`load_paged`]), won cells from `won_from_month` (`YYYYMM`) on. The team arm reads the
+/// summary table; deals of other teams the viewer works on are few and summed here.
+pub async fn load_cells<C: ConnectionTrait>(db: &C, ctx: &RequestContext, won_from_month: i32) -> Result<Vec<f::Cell>, AppError> {
+    use forecast_cell::Column as K;
+    let vis = &ctx.visibility;
+    let rep = (ctx.role == crate::domain::role::Role::Rep).then_some(ctx.user_id);
+    let mut by: HashMap<f::CellKey, f::Cell> = HashMap::new();
+    let mut put = |c: f::Cell| {
+        let e = by.entry(c.key).or_insert(f::Cell { key: c.key, count: 0, amount_fen: 0, weighted_fen: 0 });
+        e.count += c.count;
+        e.amount_fen = e.amount_fen.saturating_add(c.amount_fen);
+        e.weighted_fen = e.weighted_fen.saturating_add(c.weighted_fen);
+    };
+    if vis.all || !vis.team_ids.is_empty() {
+        let mut q = forecast_cell::Entity::find()
+            .filter(K::N.ne(0))
+            .filter(Condition::any().add(K::WonMonth.eq(0)).add(K::WonMonth.gte(won_from_month)));
+        if !vis.all {
+            q = q.filter(K::TeamId.is_in(vis.team_ids.clone()));
+        }
+        if let Some(u) = rep {
+            q = q.filter(K::OwnerId.eq(u));
+        }
+        for m in q.all(db).await.map_err(db_err)? {
+            put(f::Cell {
+                key: f::CellKey {
+                    owner_id: m.owner_id,
+                    team_id: m.team_id,
+                    pipeline_id: m.pipeline_id,
+                    stage_id: m.stage_id,
+                    close_month: m.close_month,
+                    won_month: m.won_month,
+                    owner_category: category(Some(&m.owner_category)),
+                    manager_category: category(Some(&m.manager_category)),
+                },
+                count: m.n,
+                amount_fen: m.amount_fen,
+                weighted_fen: m.weighted_fen,
+            });
+        }
+    }
+    if let (false, Some(u)) = (vis.all, vis.member_user_id) {
+        let ids = super::member_deal_ids(db, u).await?;
+        if !ids.is_empty() {
+            let mut c = Condition::all().add(deal::Column::Id.is_in(ids));
+            if !vis.team_ids.is_empty() {
+                c = c.add(deal::Column::TeamId.is_not_in(vis.team_ids.clone()));
+            }
+            if let Some(u) = rep {
+                c = c.add(deal::Column::OwnerId.eq(u));
+            }
+            let deals: Vec<f::Deal> = deal::Entity::find().filter(c).all(db).await.map_err(db_err)?.iter().map(deal_fact).collect();
+            let stages: Vec<f::Stage> = stage::Entity::find().all(db).await.map_err(db_err)?.iter().map(stage_fact).collect();
+            for cell in f::cells_of(&deals, &stages, offset()) {
+                if cell.key.won_month == 0 || cell.key.won_month >= won_from_month {
+                    put(cell);
+                }
+            }
+        }
+    }
+    let mut out: Vec<f::Cell> = by.into_values().filter(|c| c.count != 0).collect();
+    out.sort_by_key(|c| c.key);
+    Ok(out)
 }
 
 /// The deals and history the viewer may see.
@@ -338,7 +423,11 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
     let off = offset();
     let today = f::local_date(now, off);
     let (q_start, q_end) = (f::quarter_start(today), f::quarter_end(today));
-    let scope = f::Scope::quarter(today, off);
+    let year_ago = now - Duration::days(365);
+    // Won deals count for the quarter, and for the average won deal over the last year
+    // (from the first of the month a year ago: the cells know months).
+    let year_ago_month = f::month_key(f::local_date(year_ago, off));
+    let cells = load_cells(db, ctx, year_ago_month.min(f::month_key(q_start))).await?;
     let book = load(db, ctx).await?;
     let pipelines = pipeline::Entity::find().order_by_asc(pipeline::Column::Position).all(db).await.map_err(db_err)?;
     let p = match pipeline_id {
@@ -346,25 +435,22 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
         None => pipelines.iter().find(|p| p.is_default).or(pipelines.first()),
     }
     .ok_or(AppError::NotFound)?;
-    let facts = f::deal_facts(&book.deals, &book.stages, today, scope.period_start);
+    let facts = f::cell_facts(&cells, &book.stages, today, f::month_key(q_start));
     let forecast_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Open && x.close_date <= q_end).map(|x| x.weighted_fen).sum();
     let won_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Won).map(|x| x.amount_fen).sum();
 
     // Funnel of the chosen pipeline with conversion, days, stuck and the ideal counts.
-    let year_ago = now - Duration::days(365);
     let cycle = f::cycle_stats(&book.deals, &book.stages, &book.events, f::Window { from: year_ago, to: now });
-    let stuck = f::stuck_deals(&book.deals, &book.stages, now);
+    let stuck = stuck_counts(db, ctx, &book.stage_rows, p.id, now).await?;
     let visible_users = visible_users(db, ctx).await?;
     let quotas: Vec<f::Quota> =
         quotas_in(db, q_start, q_end).await?.into_iter().filter(|q| visible_users.iter().any(|u| u.id == q.owner_id)).collect();
     let quota_fen: i64 = quotas.iter().map(|q| q.amount_fen).sum();
-    let won_recent: Vec<i64> = book
-        .deals
+    let (won_n, won_sum) = f::cell_facts(&cells, &book.stages, today, year_ago_month)
         .iter()
-        .filter(|d| d.stage_entered_at >= year_ago && book.stages.iter().any(|s| s.id == d.stage_id && s.kind == f::StageKind::Won))
-        .map(|d| d.amount_fen)
-        .collect();
-    let avg_won_fen = if won_recent.is_empty() { 0 } else { won_recent.iter().sum::<i64>() / won_recent.len() as i64 };
+        .filter(|x| x.kind == f::StageKind::Won)
+        .fold((0u64, 0i64), |(n, a), x| (n + x.count, a.saturating_add(x.amount_fen)));
+    let avg_won_fen = if won_n == 0 { 0 } else { won_sum / won_n as i64 };
     let targets: Vec<f::ConversionTarget> = book
         .stage_rows
         .iter()
@@ -372,9 +458,7 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
         .filter_map(|s| s.target_conversion_pct.map(|pct| f::ConversionTarget { from_stage_id: s.id, pct }))
         .collect();
     let remaining = (quota_fen - won_fen).max(0);
-    let ideal = f::ideal_funnel(p.id, &book.stages, &targets, remaining, avg_won_fen, &book.deals);
-    let by_stage = f::group(&facts, f::GroupBy::Pipeline);
-    let _ = by_stage;
+    let ideal = f::ideal_funnel(p.id, &book.stages, &targets, remaining, avg_won_fen, &facts);
     let mut funnel = Vec::new();
     for s in book.stage_rows.iter().filter(|s| s.pipeline_id == p.id && s.kind == "open") {
         let open: Vec<&f::DealFact> = facts.iter().filter(|x| x.stage_id == s.id).collect();
@@ -382,7 +466,7 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
         funnel.push(FunnelBar {
             stage: stage_ref(s),
             totals: Money3 {
-                count: open.len() as u64,
+                count: open.iter().map(|x| x.count).sum(),
                 amount_fen: open.iter().map(|x| x.amount_fen).sum(),
                 weighted_fen: open.iter().map(|x| x.weighted_fen).sum(),
             },
@@ -390,7 +474,7 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
             target_conversion_pct: s.target_conversion_pct,
             conversion_pct: st.and_then(|c| c.conversion_pct),
             avg_days: st.and_then(|c| c.avg_days),
-            stuck: stuck.iter().filter(|d| d.stage_id == s.id).count() as u64,
+            stuck: stuck.get(&s.id).copied().unwrap_or(0),
         });
     }
     let buckets = f::group(&facts, f::GroupBy::Bucket)
@@ -443,7 +527,7 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
             coverage: (quota_fen > 0 && remaining > 0).then(|| open_q as f64 / remaining as f64),
             quota_met: quota_fen > 0 && remaining <= 0,
             under_covered: quota_fen > 0 && remaining > 0 && open_q < remaining,
-            open_deals: mine.iter().filter(|x| x.kind == f::StageKind::Open).count() as u64,
+            open_deals: mine.iter().filter(|x| x.kind == f::StageKind::Open).map(|x| x.count).sum(),
         });
     }
     let names: HashMap<i32, String> = visible_users.iter().map(|u| (u.id, u.name.clone())).collect();
@@ -495,6 +579,35 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
         unfunneled,
         ramp,
     })
+}
+
+/// Open deals in their stage longer than its limit, per stage of the pipeline, counted by the
+/// database (`domain::forecast::stuck_deals` is the rule: whole days in stage > the limit).
+async fn stuck_counts<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    stages: &[stage::Model],
+    pipeline_id: i32,
+    now: DateTime<Utc>,
+) -> Result<HashMap<i32, u64>, AppError> {
+    let mut out = HashMap::new();
+    for s in stages.iter().filter(|s| s.pipeline_id == pipeline_id && s.kind == "open" && s.stuck_days > 0) {
+        // floor(days in stage) > limit  ⇔  entered at or before now − (limit + 1) days.
+        let before = now - Duration::days(i64::from(s.stuck_days) + 1);
+        let n: i64 = deal::Entity::find()
+            .select_only()
+            .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+            .filter(scope_condition(ctx))
+            .filter(deal::Column::StageId.eq(s.id))
+            .filter(deal::Column::StageEnteredAt.lte(before))
+            .into_tuple()
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .unwrap_or(0);
+        out.insert(s.id, u64::try_from(n).unwrap_or(0));
+    }
+    Ok(out)
 }
 
 /// People whose numbers the viewer may see: everyone, their teams, or themselves.
@@ -714,10 +827,12 @@ pub async fn grouped<C: ConnectionTrait>(db: &C, ctx: &RequestContext, by: &str,
     };
     let now = Utc::now();
     let today = f::local_date(now, offset());
-    let book = load_with(db, ctx, false).await?;
-    // Won deals count since the start of the period asked for, else of this quarter.
-    let since = window.map_or_else(|| f::Scope::quarter(today, offset()).period_start, |(a, _)| f::local_midnight(a, offset()));
-    let mut facts = f::deal_facts(&book.deals, &book.stages, today, since);
+    // Won deals count since the start of the period asked for, else of this quarter (periods
+    // start on the first of a month, so the cells answer exactly).
+    let since = f::month_key(window.map_or_else(|| f::quarter_start(today), |(a, _)| a));
+    let cells = load_cells(db, ctx, since).await?;
+    let stages: Vec<f::Stage> = stage::Entity::find().all(db).await.map_err(db_err)?.iter().map(stage_fact).collect();
+    let mut facts = f::cell_facts(&cells, &stages, today, since);
     if let Some((a, b)) = window {
         facts.retain(|x| x.close_date >= a && x.close_date <= b);
     }

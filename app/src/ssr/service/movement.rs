@@ -112,6 +112,7 @@ pub(crate) async fn apply_move<C: ConnectionTrait>(
     db: &C,
     d: &deal::Model,
     to: &stage::Model,
+    stages: &[stage::Model],
     lost_reason: Option<String>,
 ) -> Result<(), AppError> {
     let now = Utc::now();
@@ -129,8 +130,9 @@ pub(crate) async fn apply_move<C: ConnectionTrait>(
     if res.rows_affected != 1 {
         return Err(AppError::Conflict);
     }
-    let after = deal::Model { stage_id: to.id, ..d.clone() };
-    super::totals::bump(db, super::totals::diff(Some(d), Some(&after))).await
+    let after = deal::Model { stage_id: to.id, stage_entered_at: now, ..d.clone() };
+    let stages: Vec<_> = stages.iter().map(super::forecast::stage_fact).collect();
+    super::totals::record_with(db, &stages, Some(d), Some(&after)).await
 }
 
 pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveCommand) -> Result<MoveOutcome, AppError> {
@@ -161,7 +163,7 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
     });
     let result = match outcome {
         Outcome::Moved => {
-            apply_move(txn, &d, &to, cmd.lost_reason.clone()).await?;
+            apply_move(txn, &d, &to, &stages, cmd.lost_reason.clone()).await?;
             deal_history::Entity::insert(history(
                 d.id,
                 ctx.user_id,

@@ -219,6 +219,10 @@ pub async fn update_stage(db: &DatabaseConnection, ctx: &RequestContext, id: uui
         .await
         .map_err(db_err)?;
     bump_stage(&w.txn, s.id, u.version).await?;
+    if s.win_rate_pct != u.win_rate_pct {
+        // The forecast cells hold weighted sums at the old rate.
+        super::totals::rebuild_cells(&w.txn).await.map_err(db_err)?;
+    }
     let fresh = stage::Entity::find_by_id(s.id).one(&w.txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let out = stage_edit(&w.txn, fresh).await?;
     w.commit().await.map_err(db_err)?;

@@ -1,11 +1,13 @@
-//! Running deal totals per (pipeline, stage, team, owner). Every write that changes a deal's
-//! stage, amount, owner or team goes through `bump` in the same transaction, so the board's
-//! column sums read a few hundred summary rows instead of aggregating every deal.
+//! Running deal totals per (pipeline, stage, team, owner), and the forecast's summary cells.
+//! Every write that changes a deal goes through [`record`] in the same transaction, so the
+//! board's column sums read a few hundred summary rows and the dashboard's figures of the
+//! present a few tens of thousands, instead of aggregating every deal.
 use super::deal_visibility;
 use crate::domain::error::AppError;
+use crate::domain::forecast as f;
 use crate::domain::role::Visibility;
 use crate::ssr::db_err;
-use crate::ssr::entity::{deal, deal_total};
+use crate::ssr::entity::{deal, deal_total, forecast_cell, stage};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
@@ -79,11 +81,114 @@ pub fn diff(before: Option<&deal::Model>, after: Option<&deal::Model>) -> Vec<(K
     out
 }
 
-/// Recomputes the table from `deals` (after bulk loads that bypass the services).
+/// Keeps both summaries in step with one deal write: `before` and `after` are the row
+/// before and after it (None: the deal did not exist / no longer exists).
+pub async fn record<C: ConnectionTrait>(db: &C, before: Option<&deal::Model>, after: Option<&deal::Model>) -> Result<(), AppError> {
+    let ids: Vec<i32> = before.iter().chain(after.iter()).map(|d| d.stage_id).collect();
+    let stages: Vec<f::Stage> = stage::Entity::find()
+        .filter(stage::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(super::forecast::stage_fact)
+        .collect();
+    record_with(db, &stages, before, after).await
+}
+
+/// [`record`] with the stages of both rows already at hand (a move has its pipeline's).
+pub async fn record_with<C: ConnectionTrait>(
+    db: &C,
+    stages: &[f::Stage],
+    before: Option<&deal::Model>,
+    after: Option<&deal::Model>,
+) -> Result<(), AppError> {
+    bump(db, diff(before, after)).await?;
+    bump_cells(db, cell_diff(stages, before, after)).await
+}
+
+/// A cell change: (key, Δcount, Δamount, Δweighted).
+pub type CellChange = (f::CellKey, i64, i64, i64);
+
+/// The cell changes that turn deal `before` into `after`.
+pub fn cell_diff(stages: &[f::Stage], before: Option<&deal::Model>, after: Option<&deal::Model>) -> Vec<CellChange> {
+    let cell = |d: &deal::Model| {
+        let s = stages.iter().find(|s| s.id == d.stage_id)?;
+        f::cell_of(&super::forecast::deal_fact(d), s, super::forecast::offset()).map(|(k, w)| (k, d.amount_fen, w))
+    };
+    let mut out: Vec<CellChange> = Vec::with_capacity(2);
+    if let Some((k, a, w)) = before.and_then(cell) {
+        out.push((k, -1, -a, -w));
+    }
+    if let Some((k, a, w)) = after.and_then(cell) {
+        match out.iter_mut().find(|c| c.0 == k) {
+            Some(c) => *c = (k, c.1 + 1, c.2 + a, c.3 + w),
+            None => out.push((k, 1, a, w)),
+        }
+    }
+    out.retain(|c| c.1 != 0 || c.2 != 0 || c.3 != 0);
+    out
+}
+
+fn category_text(c: Option<f::ForecastCategory>) -> String {
+    c.map(|c| c.as_str().to_owned()).unwrap_or_default()
+}
+
+/// Applies cell changes, in key order (same reason as [`bump`]).
+pub async fn bump_cells<C: ConnectionTrait>(db: &C, mut changes: Vec<CellChange>) -> Result<(), AppError> {
+    use forecast_cell::Column as K;
+    changes.sort_by_key(|c| c.0);
+    for (k, dn, da, dw) in changes {
+        let row = forecast_cell::ActiveModel {
+            team_id: Set(k.team_id),
+            owner_id: Set(k.owner_id),
+            pipeline_id: Set(k.pipeline_id),
+            stage_id: Set(k.stage_id),
+            close_month: Set(k.close_month),
+            won_month: Set(k.won_month),
+            owner_category: Set(category_text(k.owner_category)),
+            manager_category: Set(category_text(k.manager_category)),
+            n: Set(dn),
+            amount_fen: Set(da),
+            weighted_fen: Set(dw),
+        };
+        let plus = |c: K, name: &str| Expr::col((forecast_cell::Entity, c)).add(Expr::cust(format!("excluded.{name}")));
+        forecast_cell::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([
+                    K::TeamId,
+                    K::OwnerId,
+                    K::PipelineId,
+                    K::StageId,
+                    K::CloseMonth,
+                    K::WonMonth,
+                    K::OwnerCategory,
+                    K::ManagerCategory,
+                ])
+                .value(K::N, plus(K::N, "n"))
+                .value(K::AmountFen, plus(K::AmountFen, "amount_fen"))
+                .value(K::WeightedFen, plus(K::WeightedFen, "weighted_fen"))
+                .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Recomputes the forecast cells from `deals` (after a win rate changes, or bulk loads).
+pub async fn rebuild_cells<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared("DELETE FROM forecast_cells").await?;
+    db.execute_unprepared(&migrations::rebuild_forecast_cells(db.get_database_backend())).await?;
+    Ok(())
+}
+
+/// Recomputes both summaries from `deals` (after bulk loads that bypass the services).
 pub async fn rebuild<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm::DbErr> {
     db.execute_unprepared("DELETE FROM deal_totals").await?;
     db.execute_unprepared(migrations::REBUILD_DEAL_TOTALS).await?;
-    Ok(())
+    rebuild_cells(db).await
 }
 
 /// Optional narrowing of the totals to one owner and/or team.
