@@ -8,6 +8,13 @@ use sea_orm_migration::{prelude::*, schema::*};
 pub struct Migration;
 
 #[derive(DeriveIden)]
+enum Deals {
+    Table,
+    StageId,
+    StageEnteredAt,
+}
+
+#[derive(DeriveIden)]
 enum ForecastCells {
     Table,
     TeamId,
@@ -100,10 +107,15 @@ impl MigrationTrait for Migration {
         .await?;
         let conn = m.get_connection();
         conn.execute_unprepared(&rebuild_for(conn.get_database_backend())).await?;
-        Ok(())
+        // The dashboard counts deals stuck in a stage (entered before a cut-off) per stage.
+        m.create_index(
+            Index::create().name("ix_deals_stage_entered").table(Deals::Table).col(Deals::StageId).col(Deals::StageEnteredAt).to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(Index::drop().name("ix_deals_stage_entered").table(Deals::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(ForecastCells::Table).to_owned()).await
     }
 }

@@ -669,6 +669,22 @@ struct St {
     created_at: DateTime<Utc>,
 }
 
+impl St {
+    /// The deal as its row has it now.
+    fn of(d: &Deal) -> St {
+        St {
+            exists: true,
+            stage_id: d.stage_id,
+            amount_fen: d.amount_fen,
+            close_date: d.close_date,
+            owner_category: d.owner_category,
+            manager_category: d.manager_category,
+            entered_at: d.stage_entered_at,
+            created_at: d.created_at,
+        }
+    }
+}
+
 /// A history event (index into the slice) or, for a deal without a `created` event, a
 /// synthetic creation at the deal's `created_at`.
 #[derive(Clone, Copy)]
@@ -1078,6 +1094,28 @@ fn classify(cause: Cause, before: &St, after: &St, sm: &StageMap) -> Contributio
             _ => ContributionKind::Other,
         },
     }
+}
+
+/// (forecast, won) of deals as they are now, for `scope`.
+pub fn present_value(deals: &[Deal], stages: &[Stage], scope: Scope) -> (i64, i64) {
+    let v = Valuer { stages: StageMap::new(stages), scope };
+    deals.iter().fold((0i64, 0i64), |(f, w), d| {
+        let st = St::of(d);
+        (f.saturating_add(v.forecast(&st)), w.saturating_add(v.won(&st)))
+    })
+}
+
+/// [`present_value`] from summary cells. Exact when the scope starts on the first instant of a
+/// local month and its horizon (if any) is a month's last day — true of [`Scope::quarter`].
+pub fn cells_value(cells: &[Cell], stages: &[Stage], scope: Scope, offset: FixedOffset) -> (i64, i64) {
+    let sm = StageMap::new(stages);
+    let since = month_key(local_date(scope.period_start, offset));
+    let horizon = scope.horizon_end.map(month_key);
+    cells.iter().fold((0i64, 0i64), |(f, w), c| match sm.get(c.key.stage_id).map(|s| s.kind) {
+        Some(StageKind::Open) if horizon.is_none_or(|h| c.key.close_month <= h) => (f.saturating_add(c.weighted_fen), w),
+        Some(StageKind::Won) if c.key.won_month >= since => (f, w.saturating_add(c.amount_fen)),
+        _ => (f, w),
+    })
 }
 
 /// Sales progress between two instants (taken in time order), with its exact breakdown.
@@ -2000,6 +2038,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_value_of_the_present_from_cells_equals_the_deals() {
+        let (stages, deals) = (solution(), varied_deals());
+        let cells = cells_of(&deals, &stages, cst());
+        for day in ["2026-03-15", "2026-11-30", "2027-01-01", "2027-06-30"].map(d) {
+            let scope = Scope::quarter(day, cst());
+            assert_eq!(cells_value(&cells, &stages, scope, cst()), present_value(&deals, &stages, scope), "{day}");
+            let open_ended = Scope { horizon_end: None, ..scope };
+            assert_eq!(cells_value(&cells, &stages, open_ended, cst()), present_value(&deals, &stages, open_ended), "{day}");
+        }
+        let (f, w) = present_value(&deals, &stages, Scope::quarter(d("2026-11-30"), cst()));
+        assert!(f > 0 && w > 0, "the fixture has open and won deals in the quarter: {f} {w}");
     }
 
     #[test]

@@ -250,6 +250,10 @@ async fn progress_from_recent_history_equals_progress_from_all_history() {
             let (pr, p_recent) = forecast::progress_view(&recent, a, b);
             assert_eq!(pr, pf, "{who} from {from_days} to {to_days} days ago");
             assert_eq!(p_recent.items, p_full.items, "{who} from {from_days} to {to_days} days ago");
+            // Replaying only the deals that changed after A, the rest from the cells.
+            let (pc, p_changed) = forecast::progress_changed(db, &ctx, a, b).await.unwrap();
+            assert_eq!(pc, pf, "{who} from {from_days} to {to_days} days ago (changed deals only)");
+            assert_eq!(p_changed, p_full, "{who} from {from_days} to {to_days} days ago (changed deals only)");
             compared += usize::from(p_full.total_fen != 0);
             truncated += usize::from(recent.events.len() < full.events.len());
         }
