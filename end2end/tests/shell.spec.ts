@@ -24,6 +24,8 @@ test('the demo rep signs in, navigates without reloading, switches to Chinese an
   expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
 
   // Switch language: the page re-renders in Chinese at once, still without a reload.
+  // (The choice is saved in the background; the reload below must not overtake the save.)
+  const saved = page.waitForResponse((r) => r.url().includes('set_locale') && r.ok());
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('商机');
   await expect(page.getByRole('link', { name: '销售漏斗' })).toBeVisible();
@@ -33,6 +35,7 @@ test('the demo rep signs in, navigates without reloading, switches to Chinese an
   await expect(page.getByTestId('deals-table').locator('.money').first()).toContainText('万');
 
   // The choice is the user's setting: a fresh load renders Chinese on the server.
+  await saved;
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('商机');
   await hydrated(page);
