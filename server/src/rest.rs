@@ -107,6 +107,9 @@ pub struct DealOut {
     key_info: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     forecast_category: Option<String>,
+    /// A manager's adjustment of the category (single-deal answers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    manager_category: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -214,6 +217,7 @@ fn deal_out(c: DealCard, rates: &HashMap<Uuid, (i32, String)>) -> DealOut {
         pending_approval: c.pending_approval,
         key_info: None,
         forecast_category: None,
+        manager_category: None,
     }
 }
 
@@ -321,6 +325,7 @@ async fn one_deal(state: &AppState, ctx: &RequestContext, id: Uuid) -> ApiResult
     let (k, _) = service::keyinfo::get(&state.db, ctx, id).await?;
     out.key_info = serde_json::to_value(k).ok();
     out.forecast_category = d.forecast_category;
+    out.manager_category = d.manager_category;
     Ok(out)
 }
 
@@ -647,6 +652,8 @@ pub struct DealPatchIn {
     expected_close_date: Option<NaiveDate>,
     /// commit | best_case | next_quarter | pipeline, or "" to clear
     forecast_category: Option<String>,
+    /// A manager's adjustment (managers of the deal's team only; 403 otherwise), "" to clear
+    manager_category: Option<String>,
     winner: Option<String>,
     lost_reason: Option<String>,
     /// Key-information fields to change (merge-patch: absent fields stay as they are).
@@ -689,6 +696,7 @@ pub async fn patch_deal(
         amount_fen: p.amount_minor,
         close_date: p.expected_close_date,
         forecast_category: p.forecast_category,
+        manager_category: p.manager_category,
         winner: p.winner,
         lost_reason: p.lost_reason,
         key_info: p.key_info,

@@ -321,6 +321,10 @@ pub struct DealFacts {
     pub default_category: String,
     /// The owner's choice, if any.
     pub forecast_category: Option<String>,
+    /// The manager's adjustment, if any (it wins over the owner's choice; both are shown).
+    pub manager_category: Option<String>,
+    /// Whether this viewer may adjust the category as a manager.
+    pub can_adjust: bool,
     pub winner: Option<String>,
     pub lost_reason: Option<String>,
 }
@@ -380,6 +384,8 @@ pub struct DealPatch {
     pub close_date: Option<NaiveDate>,
     /// commit | best_case | next_quarter | pipeline; "" clears the owner's choice.
     pub forecast_category: Option<String>,
+    /// The manager's adjustment, same values; "" clears it. Managers of the deal's team only.
+    pub manager_category: Option<String>,
     pub winner: Option<String>,
     pub lost_reason: Option<String>,
     pub key_info: Option<serde_json::Value>,

@@ -46,6 +46,12 @@ impl Role {
         matches!(self, Role::Manager | Role::Gm | Role::Admin)
     }
 
+    /// Who may adjust a deal's forecast category over the owner's choice: the manager of the
+    /// deal's team (the service checks the team), a general manager, an admin.
+    pub fn can_adjust_forecast(self) -> bool {
+        matches!(self, Role::Manager | Role::Gm | Role::Admin)
+    }
+
     /// Pages shown in the navigation for this role.
     pub fn sees_admin(self) -> bool {
         self.can_administer()

@@ -427,6 +427,9 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                         let amount = RwSignal::new(format!("{}.{:02}", f.amount_fen / 100, f.amount_fen % 100));
                         let date = RwSignal::new(f.close_date.to_string());
                         let category = RwSignal::new(f.forecast_category.clone().unwrap_or_default());
+                        let adjusted = RwSignal::new(f.manager_category.clone().unwrap_or_default());
+                        let can_adjust = f.can_adjust;
+                        let adjusted_now = f.manager_category.clone();
                         let winner = RwSignal::new(f.winner.clone().unwrap_or_default());
                         let lost_reason = RwSignal::new(f.lost_reason.clone().unwrap_or_default());
                         let version = RwSignal::new(f.version);
@@ -449,6 +452,7 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                                         amount_fen: Some(a),
                                         close_date: Some(d),
                                         forecast_category: open.then(|| category.get_untracked()),
+                                        manager_category: (open && can_adjust).then(|| adjusted.get_untracked()),
                                         winner: lost.then(|| winner.get_untracked()),
                                         lost_reason: lost.then(|| lost_reason.get_untracked()),
                                         ..Default::default()
@@ -479,6 +483,26 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                                                 }).collect_view()}
                                             </select>
                                         </div>
+                                        {can_adjust.then(|| view! {
+                                            <div class="field">
+                                                <label for="facts-adjusted">{move || i18n.t(K::CategoryAdjusted)}</label>
+                                                <select id="facts-adjusted" data-testid="facts-adjusted" prop:value=move || adjusted.get()
+                                                    on:change=move |ev| adjusted.set(event_target_value(&ev))>
+                                                    <option value="">{move || i18n.t(K::CategoryNoAdjustment)}</option>
+                                                    {cat_options.into_iter().map(|c| view! {
+                                                        <option value=c>{move || category_name(i18n.locale(), c)}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                            </div>
+                                        })}
+                                        {(!can_adjust).then(|| adjusted_now.clone()).flatten().map(|c| view! {
+                                            <p class="field-note" data-testid="facts-adjusted-note">
+                                                {move || i18n.t(K::CategoryAdjustedNote)} " " <strong>{
+                                                    let c = c.clone();
+                                                    move || category_name(i18n.locale(), &c)
+                                                }</strong>
+                                            </p>
+                                        })}
                                     }
                                 })}
                                 {lost.then(|| view! {

@@ -375,3 +375,69 @@ async fn forecast_cells_equal_the_deals_after_every_kind_of_write() {
     app::ssr::service::totals::rebuild(db).await.unwrap();
     assert_eq!(forecast::load_cells(db, &exec, 0).await.unwrap(), kept);
 }
+
+#[tokio::test]
+async fn a_manager_adjusts_the_category_and_both_values_stay_visible() {
+    let t = seeded().await;
+    let db = &t.db;
+    let manager = ctx_for(db, "manager@demo.local").await;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let s = stages_of(db, "solution").await;
+    let d = deal::Entity::find()
+        .filter(deal::Column::OwnerId.eq(rep.user_id))
+        .filter(deal::Column::StageId.is_in(s.iter().filter(|x| x.kind == "open").map(|x| x.id)))
+        .order_by_asc(deal::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("an open deal of the rep");
+    // The owner says commit.
+    let d =
+        deals::patch(db, &rep, d.uuid, DealPatch { version: d.version, forecast_category: Some("commit".into()), ..Default::default() })
+            .await
+            .unwrap();
+    // The rep may not adjust as a manager.
+    let refused = DealPatch { version: d.version, manager_category: Some("pipeline".into()), ..Default::default() };
+    assert_eq!(deals::patch(db, &rep, d.uuid, refused).await.unwrap_err(), AppError::Forbidden);
+    assert!(!deals::facts(db, &rep, d.uuid).await.unwrap().can_adjust);
+    // Nor may another team's manager (who cannot even see the deal).
+    let other = ctx_for(db, "manager2@demo.local").await;
+    let foreign = DealPatch { version: d.version, manager_category: Some("pipeline".into()), ..Default::default() };
+    assert!(deals::patch(db, &other, d.uuid, foreign).await.is_err());
+    // The team's manager adjusts it to best case; both values are kept and shown.
+    assert!(deals::facts(db, &manager, d.uuid).await.unwrap().can_adjust);
+    let bad = DealPatch { version: d.version, manager_category: Some("won".into()), ..Default::default() };
+    assert!(matches!(deals::patch(db, &manager, d.uuid, bad).await.unwrap_err(), AppError::Validation { .. }));
+    let d = deals::patch(
+        db,
+        &manager,
+        d.uuid,
+        DealPatch { version: d.version, manager_category: Some("best_case".into()), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    let facts = deals::facts(db, &rep, d.uuid).await.unwrap();
+    assert_eq!((facts.forecast_category.as_deref(), facts.manager_category.as_deref()), (Some("commit"), Some("best_case")));
+    let h = app::ssr::entity::deal_history::Entity::find()
+        .filter(app::ssr::entity::deal_history::Column::DealId.eq(d.id))
+        .filter(app::ssr::entity::deal_history::Column::Kind.eq("category_adjusted"))
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].note.as_deref(), Some("- → best_case"));
+    assert_eq!(h[0].actor_id, Some(manager.user_id));
+    // The figures count the manager's category, and the summary cells follow.
+    let book = forecast::load_with(db, &manager, false).await.unwrap();
+    let today = f::local_date(Utc::now(), forecast::offset());
+    let fact = f::deal_facts(&book.deals, &book.stages, today, Utc::now()).into_iter().find(|x| x.deal_id == d.id).unwrap();
+    assert_eq!(fact.category.owner, Some(f::ForecastCategory::Commit));
+    assert_eq!(fact.category.manager, Some(f::ForecastCategory::BestCase));
+    assert_eq!(fact.category.effective, f::ForecastCategory::BestCase);
+    assert_cells_agree(db, &["exec@demo.local", "manager@demo.local", "rep@demo.local"]).await;
+    // Clearing the adjustment gives the owner's choice back.
+    deals::patch(db, &manager, d.uuid, DealPatch { version: d.version, manager_category: Some(String::new()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(deals::facts(db, &rep, d.uuid).await.unwrap().manager_category, None);
+}

@@ -198,6 +198,23 @@ pub async fn update_facts(
 
 /// Every field edit of a deal (form, REST PATCH, import): one transaction, guarded by the
 /// version, each tracked change appended to the history, running totals kept exact.
+/// A category as typed: None untouched, Some(None) cleared, Some(Some(code)) set. Only the
+/// open categories are a choice ("won" and "lost" follow from the stage).
+fn category_choice(field: &str, raw: Option<&str>) -> Result<Option<Option<String>>, AppError> {
+    match raw.map(str::trim) {
+        None => Ok(None),
+        Some("") => Ok(Some(None)),
+        Some(c) if crate::domain::forecast::ForecastCategory::parse(c).is_some_and(|c| c.is_choice()) => Ok(Some(Some(c.to_owned()))),
+        Some(_) => Err(AppError::validation(field, "use commit, best_case, next_quarter or pipeline")),
+    }
+}
+
+/// A manager adjusts the deals of the teams they manage; general managers and admins any.
+fn may_adjust(ctx: &RequestContext, d: &deal::Model) -> bool {
+    ctx.role.can_adjust_forecast()
+        && (ctx.role != crate::domain::role::Role::Manager || ctx.visibility.all || ctx.visibility.team_ids.contains(&d.team_id))
+}
+
 pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid, p: DealPatch) -> Result<deal::Model, AppError> {
     use crate::ssr::entity::{deal_history, deal_key_info};
     use sea_orm::sea_query::ExprTrait;
@@ -209,13 +226,8 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     if p.amount_fen.is_some_and(|a| a < 0) {
         return Err(AppError::validation("amount", "must not be negative"));
     }
-    let category = match p.forecast_category.as_deref().map(str::trim) {
-        None => None,
-        Some("") => Some(None),
-        // "won" and "lost" follow from the stage; only the open categories are a choice.
-        Some(c) if crate::domain::forecast::ForecastCategory::parse(c).is_some_and(|c| c.is_choice()) => Some(Some(c.to_owned())),
-        Some(_) => return Err(AppError::validation("forecast_category", "use commit, best_case, next_quarter or pipeline")),
-    };
+    let category = category_choice("forecast_category", p.forecast_category.as_deref())?;
+    let adjusted = category_choice("manager_category", p.manager_category.as_deref())?;
     let winner = p.winner.map(|w| super::account::optional("winner", Some(w), 200)).transpose()?;
     let lost_reason = p.lost_reason.map(|w| super::account::optional("lost_reason", Some(w), 500)).transpose()?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
@@ -223,6 +235,9 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     let d = super::movement::visible_deal(txn, ctx, id).await?;
     if d.version != p.version {
         return Err(AppError::Conflict);
+    }
+    if adjusted.is_some() && !may_adjust(ctx, &d) {
+        return Err(AppError::Forbidden);
     }
     let now = chrono::Utc::now();
     let mut after = d.clone();
@@ -244,6 +259,10 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     if let Some(c) = category.clone() {
         q = q.col_expr(deal::Column::ForecastCategory, Expr::value(c.clone()));
         after.forecast_category = c;
+    }
+    if let Some(c) = adjusted {
+        q = q.col_expr(deal::Column::ManagerCategory, Expr::value(c.clone()));
+        after.manager_category = c;
     }
     if let Some(wn) = winner {
         q = q.col_expr(deal::Column::Winner, Expr::value(wn.clone()));
@@ -280,6 +299,13 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
         h.kind = Set("category_changed".into());
         h.note =
             Set(Some(format!("{} → {}", d.forecast_category.as_deref().unwrap_or("-"), after.forecast_category.as_deref().unwrap_or("-"))));
+        deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
+    }
+    if d.manager_category != after.manager_category {
+        let mut h = base.clone();
+        h.kind = Set("category_adjusted".into());
+        h.note =
+            Set(Some(format!("{} → {}", d.manager_category.as_deref().unwrap_or("-"), after.manager_category.as_deref().unwrap_or("-"))));
         deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
     }
     if let Some(patch) = p.key_info {
@@ -437,7 +463,9 @@ pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
         version: d.version,
         stage_kind: st.kind,
         default_category: default.as_str().to_owned(),
+        can_adjust: may_adjust(ctx, &d),
         forecast_category: d.forecast_category,
+        manager_category: d.manager_category,
         winner: d.winner,
         lost_reason: d.lost_reason,
     })
