@@ -91,3 +91,37 @@ test('two people on one deal see each other, and each sees the other\'s change l
   await expect(manager.getByTestId('live-banner')).toHaveCount(0);
   await managerContext.close();
 });
+
+test("a manager adjusts a rep's forecast category; the rep sees both values", async ({ browser }) => {
+  const repCtx = await browser.newContext();
+  const rep = await repCtx.newPage();
+  await signIn(rep, 'rep@demo.local');
+  const dealId = await newDeal(rep, 'Category adjustment e2e');
+  await rep.goto(`/deals/${dealId}`);
+  await hydrated(rep);
+  // A rep has no manager's field.
+  await expect(rep.getByTestId('facts-category')).toBeVisible();
+  await expect(rep.getByTestId('facts-adjusted')).toHaveCount(0);
+  await rep.getByTestId('facts-category').selectOption('commit');
+  await rep.getByTestId('facts-form').getByRole('button').click();
+  await expect(rep.getByTestId('facts-saved')).toBeVisible();
+
+  const mgrCtx = await browser.newContext();
+  const mgr = await mgrCtx.newPage();
+  await signIn(mgr, 'manager@demo.local');
+  await mgr.goto(`/deals/${dealId}`);
+  await hydrated(mgr);
+  await expect(mgr.getByTestId('facts-category')).toHaveValue('commit');
+  await mgr.getByTestId('facts-adjusted').selectOption('best_case');
+  await mgr.getByTestId('facts-form').getByRole('button').click();
+  await expect(mgr.getByTestId('facts-saved')).toBeVisible();
+  await expect(mgr.getByTestId('timeline').locator('[data-kind="category_adjusted"]')).toBeVisible();
+
+  await rep.reload();
+  await hydrated(rep);
+  await expect(rep.getByTestId('facts-category')).toHaveValue('commit');
+  await expect(rep.getByTestId('facts-adjusted-note')).toContainText(/Best case|有希望|best/i);
+  await rep.getByTestId('facts-form').screenshot({ path: shots('deal-category-adjusted') });
+  await repCtx.close();
+  await mgrCtx.close();
+});

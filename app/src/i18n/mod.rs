@@ -1319,6 +1319,7 @@ pub fn history_kind(l: Locale, kind: &str) -> &'static str {
         "amount_changed" => ("Amount changed", "金额变更"),
         "close_date_changed" => ("Close date changed", "预计成交日期变更"),
         "category_changed" => ("Forecast category changed", "预测分类变更"),
+        "category_adjusted" => ("Category adjusted by the manager", "经理调整预测分类"),
         "key_info_changed" => ("Key information changed", "关键信息变更"),
         _ => ("Changed", "变更"),
     };
