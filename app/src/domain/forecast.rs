@@ -43,7 +43,9 @@
 //! won(T) = Σ amount of deals in a won stage at T that entered it at or after S ("won by T" is the
 //! amount won from S up to T); value(T) = forecast(T) + won(T). [`Scope::quarter`] gives the
 //! default for the weekly progress: S = first instant of A's quarter, H = its last day, i.e.
-//! "what this quarter will bring". The 13-week trend uses one scope for all its points.
+//! "what this quarter will bring". Each point of the 13-week trend is its own quarter's value
+//! ([`point_scope`]: the quarter of the instant just before the week end), so the line shows
+//! where each quarter was heading week by week and restarts when a new quarter begins.
 //!
 //! **Progress A → B** ([`progress`], A < B): value(B) − value(A), decomposed sequentially. Every
 //! event in (A, B] changes its deal's value from v(before) to v(after); that change is attributed
@@ -1098,11 +1100,68 @@ fn classify(cause: Cause, before: &St, after: &St, sm: &StageMap) -> Contributio
 
 /// (forecast, won) of deals as they are now, for `scope`.
 pub fn present_value(deals: &[Deal], stages: &[Stage], scope: Scope) -> (i64, i64) {
+    let p = present_point(deals, stages, scope, DateTime::<Utc>::MIN_UTC);
+    (p.forecast_fen, p.won_fen)
+}
+
+/// Forecast, won and their counts of deals as they are now, for `scope`, stamped `at`.
+pub fn present_point(deals: &[Deal], stages: &[Stage], scope: Scope, at: DateTime<Utc>) -> TrendPoint {
     let v = Valuer { stages: StageMap::new(stages), scope };
-    deals.iter().fold((0i64, 0i64), |(f, w), d| {
+    let mut p = TrendPoint { at, forecast_fen: 0, won_fen: 0, value_fen: 0, open_count: 0, won_count: 0 };
+    for d in deals {
         let st = St::of(d);
-        (f.saturating_add(v.forecast(&st)), w.saturating_add(v.won(&st)))
-    })
+        p.forecast_fen = p.forecast_fen.saturating_add(v.forecast(&st));
+        p.won_fen = p.won_fen.saturating_add(v.won(&st));
+        p.open_count += u64::from(v.in_forecast(&st));
+        p.won_count += u64::from(v.in_won(&st));
+    }
+    p.value_fen = p.forecast_fen.saturating_add(p.won_fen);
+    p
+}
+
+/// [`present_point`] from summary cells (exact under the conditions of [`cells_value`]).
+pub fn cells_point(cells: &[Cell], stages: &[Stage], scope: Scope, offset: FixedOffset, at: DateTime<Utc>) -> TrendPoint {
+    let sm = StageMap::new(stages);
+    let since = month_key(local_date(scope.period_start, offset));
+    let horizon = scope.horizon_end.map(month_key);
+    let mut p = TrendPoint { at, forecast_fen: 0, won_fen: 0, value_fen: 0, open_count: 0, won_count: 0 };
+    for c in cells {
+        let n = u64::try_from(c.count).unwrap_or(0);
+        match sm.get(c.key.stage_id).map(|s| s.kind) {
+            Some(StageKind::Open) if horizon.is_none_or(|h| c.key.close_month <= h) => {
+                p.forecast_fen = p.forecast_fen.saturating_add(c.weighted_fen);
+                p.open_count += n;
+            }
+            Some(StageKind::Won) if c.key.won_month >= since => {
+                p.won_fen = p.won_fen.saturating_add(c.amount_fen);
+                p.won_count += n;
+            }
+            _ => {}
+        }
+    }
+    p.value_fen = p.forecast_fen.saturating_add(p.won_fen);
+    p
+}
+
+/// `base` (a point of the deals that changed, replayed) plus the rest of the book: every
+/// figure of `all_now` minus `changed_now` (both as they are now).
+pub fn combine_point(base: TrendPoint, all_now: TrendPoint, changed_now: TrendPoint) -> TrendPoint {
+    let forecast_fen = base.forecast_fen.saturating_add(all_now.forecast_fen.saturating_sub(changed_now.forecast_fen));
+    let won_fen = base.won_fen.saturating_add(all_now.won_fen.saturating_sub(changed_now.won_fen));
+    TrendPoint {
+        at: base.at,
+        forecast_fen,
+        won_fen,
+        value_fen: forecast_fen.saturating_add(won_fen),
+        open_count: (base.open_count + all_now.open_count).saturating_sub(changed_now.open_count),
+        won_count: (base.won_count + all_now.won_count).saturating_sub(changed_now.won_count),
+    }
+}
+
+/// The scope of a trend point: the quarter of the last instant before `t` (a week ending at
+/// midnight on 1 October shows where the third quarter landed).
+pub fn point_scope(t: DateTime<Utc>, offset: FixedOffset) -> Scope {
+    Scope::quarter(local_date(t - Duration::seconds(1), offset), offset)
 }
 
 /// [`present_value`] from summary cells. Exact when the scope starts on the first instant of a
@@ -2052,6 +2111,26 @@ mod tests {
         }
         let (f, w) = present_value(&deals, &stages, Scope::quarter(d("2026-11-30"), cst()));
         assert!(f > 0 && w > 0, "the fixture has open and won deals in the quarter: {f} {w}");
+    }
+
+    #[test]
+    fn points_from_cells_equal_the_deals() {
+        let (stages, deals) = (solution(), varied_deals());
+        let cells = cells_of(&deals, &stages, cst());
+        let at = t("2026-12-01");
+        for day in ["2026-03-15", "2026-11-30", "2027-01-01"].map(d) {
+            let scope = Scope::quarter(day, cst());
+            assert_eq!(cells_point(&cells, &stages, scope, cst(), at), present_point(&deals, &stages, scope, at), "{day}");
+        }
+        // Replaying a part and taking the rest from the present gives the whole.
+        let scope = Scope::quarter(d("2026-11-30"), cst());
+        let whole = present_point(&deals, &stages, scope, at);
+        let (some, rest) = deals.split_at(150);
+        let parts = combine_point(present_point(some, &stages, scope, at), whole, present_point(some, &stages, scope, at));
+        assert_eq!(parts, whole);
+        assert_eq!(combine_point(present_point(rest, &stages, scope, at), whole, present_point(rest, &stages, scope, at)), whole);
+        // A week ending at midnight on 1 October (Beijing) belongs to the third quarter.
+        assert_eq!(point_scope(t("2026-09-30T16:00:00Z"), cst()), Scope::quarter(d("2026-09-30"), cst()));
     }
 
     #[test]

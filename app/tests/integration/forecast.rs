@@ -441,3 +441,107 @@ async fn a_manager_adjusts_the_category_and_both_values_stay_visible() {
         .unwrap();
     assert_eq!(deals::facts(db, &rep, d.uuid).await.unwrap().manager_category, None);
 }
+
+/// The reference for a trend point: the replay of every deal and all history.
+async fn reference_points(
+    db: &DatabaseConnection,
+    ctx: &app::ssr::context::RequestContext,
+    points: &[chrono::DateTime<Utc>],
+) -> Vec<(i64, i64, u64, u64)> {
+    let book = forecast::load(db, ctx).await.unwrap();
+    points
+        .iter()
+        .map(|&t| {
+            let p = f::forecast_at(&book.deals, &book.stages, &book.events, t, f::point_scope(t, forecast::offset()));
+            (p.forecast_fen, p.won_fen, p.open_count, p.won_count)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn cached_trend_points_equal_the_derivation_before_and_after_new_history() {
+    let t = seeded().await;
+    let db = &t.db;
+    let admin = ctx_for(db, "admin@demo.local").await;
+    let s = stages_of(db, "solution").await;
+    let stages: Vec<f::Stage> = stage::Entity::find().all(db).await.unwrap().iter().map(forecast::stage_fact).collect();
+    let now = Utc::now();
+    let points = forecast::trend_instants(now);
+    assert_eq!(points.len(), 13);
+    let got = |ctx: app::ssr::context::RequestContext| {
+        let stages = stages.clone();
+        let points = points.clone();
+        async move {
+            let cells = forecast::load_cells(db, &ctx, 0).await.unwrap();
+            forecast::trend_points(db, &ctx, &points, now, &cells, &stages)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| (p.forecast_fen, p.won_fen, p.open_count, p.won_count))
+                .collect::<Vec<_>>()
+        }
+    };
+    let viewers = ["exec@demo.local", "manager@demo.local", "rep@demo.local"];
+    let mut before = Vec::new();
+    for who in viewers {
+        let ctx = ctx_for(db, who).await;
+        let cold = got(ctx.clone()).await;
+        assert_eq!(cold, reference_points(db, &ctx, &points).await, "{who}: computed points");
+        assert!(cold.iter().any(|p| p.0 > 0), "{who}: the demo history gives a trend");
+        assert_eq!(got(ctx.clone()).await, cold, "{who}: cached points");
+        before.push(cold);
+    }
+    let cached = app::ssr::entity::forecast_point::Entity::find().all(db).await.unwrap();
+    assert_eq!(cached.len(), 12 * viewers.len(), "past points are kept, the present one is not");
+    // New history (a move, an amount change) leaves every past point as it was.
+    let d = deal::Entity::find()
+        .filter(deal::Column::StageId.is_in(s.iter().filter(|x| x.kind == "open" && x.position > 1).map(|x| x.id)))
+        .order_by_asc(deal::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let here = s.iter().find(|y| y.id == d.stage_id).unwrap().position;
+    let back = s.iter().rfind(|x| x.kind == "open" && x.position < here).unwrap();
+    let c = movement::MoveCommand {
+        deal: d.uuid,
+        to_stage: back.uuid,
+        version: d.version,
+        reason: Some("re-qualify".into()),
+        lost_reason: None,
+    };
+    assert!(matches!(movement::move_deal(db, &admin, c).await.unwrap(), MoveOutcome::Moved { .. }));
+    let d = deal::Entity::find_by_id(d.id).one(db).await.unwrap().unwrap();
+    deals::patch(db, &admin, d.uuid, DealPatch { version: d.version, amount_fen: Some(d.amount_fen + 777_700), ..Default::default() })
+        .await
+        .unwrap();
+    for (who, old) in viewers.iter().zip(&before) {
+        let ctx = ctx_for(db, who).await;
+        let fresh = reference_points(db, &ctx, &points).await;
+        assert_eq!(&fresh[..12], &old[..12], "{who}: the past did not change");
+        assert_eq!(got(ctx.clone()).await[..12], fresh[..12], "{who}: cache equals the derivation");
+    }
+    // A win rate change forgets the cache; the recomputed points follow the new rate.
+    let st = stage::Entity::find_by_id(s[1].id).one(db).await.unwrap().unwrap();
+    let u = app::domain::dto::StageUpdate {
+        name_en: st.name_en.clone(),
+        name_zh: st.name_zh.clone(),
+        win_rate_pct: st.win_rate_pct + 5,
+        stuck_days: st.stuck_days,
+        playbook_en: st.playbook_en.clone(),
+        playbook_zh: st.playbook_zh.clone(),
+        version: st.version,
+    };
+    app::ssr::service::pipeline::update_stage(db, &admin, st.uuid, &u).await.unwrap();
+    assert!(app::ssr::entity::forecast_point::Entity::find().all(db).await.unwrap().is_empty());
+    let stages: Vec<f::Stage> = stage::Entity::find().all(db).await.unwrap().iter().map(forecast::stage_fact).collect();
+    let exec = ctx_for(db, "exec@demo.local").await;
+    let cells = forecast::load_cells(db, &exec, 0).await.unwrap();
+    let again: Vec<_> = forecast::trend_points(db, &exec, &points, now, &cells, &stages)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.forecast_fen, p.won_fen, p.open_count, p.won_count))
+        .collect();
+    assert_eq!(again, reference_points(db, &exec, &points).await);
+}

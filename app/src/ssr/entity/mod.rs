@@ -16,6 +16,7 @@ pub mod deal_member;
 pub mod deal_presence;
 pub mod deal_total;
 pub mod forecast_cell;
+pub mod forecast_point;
 pub mod notification;
 pub mod pipeline;
 pub mod quota;

@@ -11,7 +11,7 @@ use crate::domain::error::AppError;
 use crate::domain::forecast as f;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{account, deal, deal_history, forecast_cell, pipeline, quota, stage, team, user};
+use crate::ssr::entity::{account, deal, deal_history, forecast_cell, forecast_point, pipeline, quota, stage, team, user};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -385,6 +385,11 @@ fn add(a: &f::Totals, b: &f::Totals) -> Money3 {
     Money3 { count: a.count + b.count, amount_fen: a.amount_fen + b.amount_fen, weighted_fen: a.weighted_fen + b.weighted_fen }
 }
 
+/// The 13 week ends of the trend, oldest first; the last is `now`.
+pub fn trend_instants(now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    (0..13).rev().map(|w| week_start(now) + Duration::days(7) - Duration::days(7 * w)).map(|t| t.min(now)).collect()
+}
+
 /// Monday 00:00 local of the week containing `t`.
 pub fn week_start(t: DateTime<Utc>) -> DateTime<Utc> {
     let day = f::local_date(t, offset());
@@ -430,19 +435,44 @@ pub async fn progress_changed<C: ConnectionTrait>(
     a: DateTime<Utc>,
     b: DateTime<Utc>,
 ) -> Result<(ProgressView, f::Progress), AppError> {
-    use deal_history::Column as H;
     let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
+    let (deals, events) = changed_since(db, ctx, a, history_start(a)).await?;
+    let stage_rows = stage::Entity::find().all(db).await.map_err(db_err)?;
+    let stages: Vec<f::Stage> = stage_rows.iter().map(stage_fact).collect();
+    let cells = load_cells(db, ctx, f::month_key(f::local_date(scope.period_start, offset()))).await?;
+    let (all_f, all_w) = f::cells_value(&cells, &stages, scope, offset());
+    let (chg_f, chg_w) = f::present_value(&deals, &stages, scope);
+    let (rest_f, rest_w) = (all_f - chg_f, all_w - chg_w);
+    let book = Book { deals, stages, stage_rows, events };
+    let (mut view, mut p) = progress_view(&book, a, b);
+    p.forecast_a_fen += rest_f;
+    p.forecast_b_fen += rest_f;
+    p.won_a_fen += rest_w;
+    p.won_b_fen += rest_w;
+    view.value_from_fen += rest_f + rest_w;
+    view.value_to_fen += rest_f + rest_w;
+    Ok((view, p))
+}
+
+/// The deals in the viewer's scope with fact history after `t`, and their fact events after
+/// `since` (≤ t: replays need the history that says when a deal entered its stage).
+async fn changed_since<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    t: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> Result<(Vec<f::Deal>, Vec<f::HistoryEvent>), AppError> {
+    use deal_history::Column as H;
     let ids: Vec<i32> = deal_history::Entity::find()
         .select_only()
         .column(H::DealId)
         .distinct()
-        .filter(H::At.gt(a))
+        .filter(H::At.gt(t))
         .filter(H::Kind.is_in(FACT_KINDS))
         .into_tuple()
         .all(db)
         .await
         .map_err(db_err)?;
-    let since = history_start(a);
     let (mut deals, mut events) = (Vec::new(), Vec::new());
     for chunk in ids.chunks(5_000) {
         let page: Vec<DealCols> = deal_cols()
@@ -466,21 +496,96 @@ pub async fn progress_changed<C: ConnectionTrait>(
             .map_err(db_err)?;
         events.extend(evs.into_iter().map(event_of));
     }
-    let stage_rows = stage::Entity::find().all(db).await.map_err(db_err)?;
-    let stages: Vec<f::Stage> = stage_rows.iter().map(stage_fact).collect();
-    let cells = load_cells(db, ctx, f::month_key(f::local_date(scope.period_start, offset()))).await?;
-    let (all_f, all_w) = f::cells_value(&cells, &stages, scope, offset());
-    let (chg_f, chg_w) = f::present_value(&deals, &stages, scope);
-    let (rest_f, rest_w) = (all_f - chg_f, all_w - chg_w);
-    let book = Book { deals, stages, stage_rows, events };
-    let (mut view, mut p) = progress_view(&book, a, b);
-    p.forecast_a_fen += rest_f;
-    p.forecast_b_fen += rest_f;
-    p.won_a_fen += rest_w;
-    p.won_b_fen += rest_w;
-    view.value_from_fen += rest_f + rest_w;
-    view.value_to_fen += rest_f + rest_w;
-    Ok((view, p))
+    Ok((deals, events))
+}
+
+/// The quarter's forecast and won as they stood at `t` ([`f::point_scope`]): the deals with
+/// history after `t` replayed, the rest from `cells` (which must hold won cells from the
+/// scope's first month on).
+pub async fn point_at<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    t: DateTime<Utc>,
+    cells: &[f::Cell],
+    stages: &[f::Stage],
+) -> Result<f::TrendPoint, AppError> {
+    let scope = f::point_scope(t, offset());
+    let (deals, events) = changed_since(db, ctx, t, scope.period_start.min(t) - Duration::seconds(1)).await?;
+    let base = f::forecast_at(&deals, stages, &events, t, scope);
+    let all_now = f::cells_point(cells, stages, scope, offset(), t);
+    let changed_now = f::present_point(&deals, stages, scope, t);
+    Ok(f::combine_point(base, all_now, changed_now))
+}
+
+/// Whose numbers a cached point is: viewers with the same visibility see the same figures.
+fn scope_key(ctx: &RequestContext) -> String {
+    let v = &ctx.visibility;
+    let mut teams = v.team_ids.clone();
+    teams.sort_unstable();
+    let rep = if ctx.role == crate::domain::role::Role::Rep { format!("rep{}", ctx.user_id) } else { String::new() };
+    format!("{rep}|{}|{teams:?}|{:?}", v.all, v.member_user_id)
+}
+
+/// Trend points at `points`: past ones from the cache (computed and stored on first use),
+/// the present one from the cells. See the `forecast_points` migration for why a past point
+/// may be kept.
+pub async fn trend_points<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    points: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+    cells: &[f::Cell],
+    stages: &[f::Stage],
+) -> Result<Vec<f::TrendPoint>, AppError> {
+    use forecast_point::Column as P;
+    let key = scope_key(ctx);
+    let past: Vec<DateTime<Utc>> = points.iter().copied().filter(|t| *t < now).collect();
+    let cached: HashMap<DateTime<Utc>, forecast_point::Model> = forecast_point::Entity::find()
+        .filter(P::ScopeKey.eq(key.clone()))
+        .filter(P::At.is_in(past))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|m| (m.at, m))
+        .collect();
+    let mut out = Vec::with_capacity(points.len());
+    for &t in points {
+        if let Some(m) = cached.get(&t) {
+            let count = |n: i64| u64::try_from(n).unwrap_or(0);
+            out.push(f::TrendPoint {
+                at: t,
+                forecast_fen: m.forecast_fen,
+                won_fen: m.won_fen,
+                value_fen: m.forecast_fen.saturating_add(m.won_fen),
+                open_count: count(m.open_count),
+                won_count: count(m.won_count),
+            });
+            continue;
+        }
+        let p = point_at(db, ctx, t, cells, stages).await?;
+        if t < now {
+            let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+            let row = forecast_point::ActiveModel {
+                scope_key: sea_orm::ActiveValue::Set(key.clone()),
+                at: sea_orm::ActiveValue::Set(t),
+                forecast_fen: sea_orm::ActiveValue::Set(p.forecast_fen),
+                won_fen: sea_orm::ActiveValue::Set(p.won_fen),
+                open_count: sea_orm::ActiveValue::Set(count(p.open_count)),
+                won_count: sea_orm::ActiveValue::Set(count(p.won_count)),
+            };
+            forecast_point::Entity::insert(row).on_conflict_do_nothing().exec(db).await.map_err(db_err)?;
+        }
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// Drops every cached trend point (after a change the history does not record: a win rate,
+/// who works on a deal).
+pub async fn forget_points<C: ConnectionTrait>(db: &C) -> Result<(), AppError> {
+    forecast_point::Entity::delete_many().exec(db).await.map_err(db_err)?;
+    Ok(())
 }
 
 async fn quotas_in<C: ConnectionTrait>(db: &C, from: NaiveDate, to: NaiveDate) -> Result<Vec<f::Quota>, AppError> {
@@ -569,11 +674,10 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
         })
         .collect();
 
-    // 13 week ends, oldest first; one scope for all points so the line compares like with like.
-    let points: Vec<DateTime<Utc>> =
-        (0..13).rev().map(|w| week_start(now) + Duration::days(7) - Duration::days(7 * w)).map(|t| t.min(now)).collect();
-    let trend_scope = f::Scope { period_start: points.first().copied().unwrap_or(now) - Duration::days(7), horizon_end: None };
-    let trend = f::trend(&book.deals, &book.stages, &book.events, &points, trend_scope)
+    // 13 week ends, oldest first; each point is its quarter's forecast and won as they stood.
+    let points = trend_instants(now);
+    let trend = trend_points(db, ctx, &points, now, &cells, &book.stages)
+        .await?
         .into_iter()
         .map(|t| TrendPoint { week_end: f::local_date(t.at, off), forecast_fen: t.forecast_fen, won_fen: t.won_fen })
         .collect();

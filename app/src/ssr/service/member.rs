@@ -93,6 +93,8 @@ pub async fn add(
     .await
     .map_err(db_err)?;
     let out = rows(txn, &d).await?;
+    // Who works on a deal decides whose figures it is in; the history does not record it.
+    super::forecast::forget_points(&w.txn).await?;
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_deal(db, "members", &d, ctx.user_id).await;
     Ok(out)
@@ -125,6 +127,8 @@ pub async fn remove(
         return Err(AppError::NotFound);
     }
     let out = rows(txn, &d).await?;
+    // Who works on a deal decides whose figures it is in; the history does not record it.
+    super::forecast::forget_points(&w.txn).await?;
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_deal(db, "members", &d, ctx.user_id).await;
     Ok(out)
