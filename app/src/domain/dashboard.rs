@@ -1,7 +1,7 @@
 //! What the executive dashboard shows: plain data computed by the forecast service from the
 //! pure figures in `forecast`, scoped to what the viewer may see.
 use super::dto::{PipelineRef, StageRef};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -128,6 +128,9 @@ pub struct Dashboard {
     pub reps: Vec<RepRow>,
     pub win_rate_pct: Option<f64>,
     pub avg_cycle_days: Option<f64>,
+    /// When the history figures (conversion, days in stage, win rate, cycle, signed outside
+    /// the funnel) were computed; None while they are being computed for a large book.
+    pub history_at: Option<DateTime<Utc>>,
     pub unfunneled: Vec<DealLink>,
     pub ramp: Vec<RampRow>,
 }

@@ -31,6 +31,14 @@ pub fn ForecastPage() -> impl IntoView {
     let query = use_query_map();
     let pipeline = Memo::new(move |_| query.read().get("pipeline").and_then(|s| s.parse::<uuid::Uuid>().ok()));
     let data = Resource::new(move || pipeline.get(), load_dashboard);
+    // A large book's history figures are computed in the background: ask again until they are in.
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = data.get() {
+            if d.history_at.is_none() {
+                set_timeout(move || data.refetch(), std::time::Duration::from_secs(3));
+            }
+        }
+    });
     view! {
         <Title text=move || i18n.t(K::ForecastTitle).to_owned()/>
         <Transition fallback=|| view! { <Skeleton rows=8/> }>
@@ -78,6 +86,15 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
     let reps = d.reps.clone();
     let unfunneled = d.unfunneled.clone();
     let ramp = d.ramp.clone();
+    let history_at = d.history_at;
+    let history_note = move || match history_at {
+        None => view! { <p class="cell-sub" data-testid="history-pending">{move || i18n.t(K::HistoryPending)}</p> }.into_any(),
+        Some(t) => {
+            let local = chrono::FixedOffset::east_opt(8 * 3600)
+                .map_or_else(|| t.format("%H:%M UTC").to_string(), |o| t.with_timezone(&o).format("%H:%M").to_string());
+            view! { <p class="cell-sub muted">{move || i18n.t(K::HistoryAsOf)} " " {local.clone()}</p> }.into_any()
+        }
+    };
     let empty = funnel.iter().all(|b| b.totals.count == 0) && d.won_fen == 0;
     view! {
         <div class="page-head">
@@ -129,6 +146,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             </section>
             <section class="panel chart-panel">
                 <h2 class="panel-title">{move || i18n.t(K::CycleTitle)}</h2>
+                {history_note}
                 <p class="cell-sub">{move || i18n.t(K::ForecastWinRate)} " " <strong>{pct(d.win_rate_pct)}</strong> " · " {move || i18n.t(K::AvgCycle)} " "
                     <strong>{d.avg_cycle_days.map_or_else(|| "—".into(), |v| format!("{v:.0}"))}</strong> " " {move || i18n.t(K::Days)}</p>
                 <table class="table table-compact">
@@ -202,7 +220,9 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             <section class="panel table-wrap">
                 <h2 class="panel-title">{move || i18n.t(K::UnfunneledTitle)}</h2>
                 <p class="cell-sub">{move || i18n.t(K::UnfunneledLead)}</p>
-                {if unfunneled.is_empty() {
+                {if history_at.is_none() {
+                    view! { <p class="muted">{move || i18n.t(K::HistoryPending)}</p> }.into_any()
+                } else if unfunneled.is_empty() {
                     view! { <p class="muted">{move || i18n.t(K::NothingHere)}</p> }.into_any()
                 } else {
                     view! {

@@ -545,3 +545,41 @@ async fn cached_trend_points_equal_the_derivation_before_and_after_new_history()
         .collect();
     assert_eq!(again, reference_points(db, &exec, &points).await);
 }
+
+#[tokio::test]
+async fn history_figures_of_a_large_book_arrive_in_the_background_and_match_the_replay() {
+    let t = seeded().await;
+    let db = &t.db;
+    let exec = ctx_for(db, "exec@demo.local").await;
+    let book = forecast::load(db, &exec).await.unwrap();
+    let now = Utc::now();
+    let want = f::cycle_stats(&book.deals, &book.stages, &book.events, f::Window { from: now - Duration::days(365), to: now });
+    let unfunneled = f::signed_outside_funnel(&book.deals, &book.stages, &book.events, forecast::MIN_FUNNEL_DAYS);
+    assert!(want.win_rate_pct.is_some() && want.stages.iter().any(|s| s.conversion_pct.is_some()), "the demo year has outcomes");
+    // Inline (a small book): the figures are there at once.
+    forecast::forget_history();
+    let inline = forecast::dashboard(db, &exec, None).await.unwrap();
+    assert!(inline.history_at.is_some());
+    assert_eq!((inline.win_rate_pct, inline.avg_cycle_days), (want.win_rate_pct, want.avg_cycle_days));
+    assert_eq!(inline.unfunneled.len(), unfunneled.len());
+    // Treated as large: the first answer says "being computed", a later one has them.
+    forecast::forget_history();
+    let first = forecast::dashboard_with(db, &exec, None, 0).await.unwrap();
+    assert_eq!(first.history_at, None);
+    assert_eq!(first.win_rate_pct, None);
+    assert!(first.unfunneled.is_empty());
+    assert_eq!(first.forecast_fen, inline.forecast_fen, "the figures of the present do not wait");
+    let mut later = first;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        later = forecast::dashboard_with(db, &exec, None, 0).await.unwrap();
+        if later.history_at.is_some() {
+            break;
+        }
+    }
+    assert!(later.history_at.is_some(), "the background computation finished");
+    assert_eq!((later.win_rate_pct, later.avg_cycle_days), (want.win_rate_pct, want.avg_cycle_days));
+    let conv = |d: &app::domain::dashboard::Dashboard| d.funnel.iter().map(|b| (b.conversion_pct, b.avg_days)).collect::<Vec<_>>();
+    assert_eq!(conv(&later), conv(&inline));
+    assert_eq!(later.unfunneled, inline.unfunneled);
+}

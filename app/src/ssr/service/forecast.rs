@@ -600,7 +600,97 @@ async fn quotas_in<C: ConnectionTrait>(db: &C, from: NaiveDate, to: NaiveDate) -
         .collect())
 }
 
-pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipeline_id: Option<uuid::Uuid>) -> Result<Dashboard, AppError> {
+/// Figures that need a year of history (conversion, days in stage, win rate, cycle) and the
+/// won deals' whole history (signed outside the funnel): computed once per viewer scope and
+/// local day, as of that first computation.
+#[derive(Clone, Debug)]
+pub struct HistoryFigures {
+    pub day: NaiveDate,
+    pub at: DateTime<Utc>,
+    pub cycle: f::CycleStats,
+    pub unfunneled: Vec<f::UnfunneledDeal>,
+}
+
+type HistoryCache = std::sync::Mutex<HashMap<String, std::sync::Arc<HistoryFigures>>>;
+static HISTORY: std::sync::LazyLock<HistoryCache> = std::sync::LazyLock::new(Default::default);
+static HISTORY_PENDING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Books up to this many deals get their history figures computed inside the request (tens of
+/// milliseconds); larger ones in the background, the page showing them once ready.
+pub const INLINE_HISTORY_DEALS: u64 = 20_000;
+
+fn cached_history(key: &str, today: NaiveDate) -> Option<std::sync::Arc<HistoryFigures>> {
+    let cache = HISTORY.lock().ok()?;
+    cache.get(key).filter(|h| h.day == today).cloned()
+}
+
+/// Computes (and caches) the history figures of the viewer's scope now.
+pub async fn history_figures<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<std::sync::Arc<HistoryFigures>, AppError> {
+    let now = Utc::now();
+    let book = load(db, ctx).await?;
+    let cycle = f::cycle_stats(&book.deals, &book.stages, &book.events, f::Window { from: now - Duration::days(365), to: now });
+    let unfunneled = f::signed_outside_funnel(&book.deals, &book.stages, &book.events, MIN_FUNNEL_DAYS);
+    let h = std::sync::Arc::new(HistoryFigures { day: f::local_date(now, offset()), at: now, cycle, unfunneled });
+    if let Ok(mut cache) = HISTORY.lock() {
+        cache.insert(scope_key(ctx), h.clone());
+    }
+    Ok(h)
+}
+
+/// Forgets the cached history figures (tests; a changed win rate does not affect them).
+pub fn forget_history() {
+    if let Ok(mut cache) = HISTORY.lock() {
+        cache.clear();
+    }
+}
+
+/// The history figures for today: cached, computed here for a small book, or started in the
+/// background (None until ready) for a large one.
+async fn history_for(
+    db: &sea_orm::DatabaseConnection,
+    ctx: &RequestContext,
+    today: NaiveDate,
+    deals_in_scope: u64,
+    inline_limit: u64,
+) -> Result<Option<std::sync::Arc<HistoryFigures>>, AppError> {
+    let key = scope_key(ctx);
+    if let Some(h) = cached_history(&key, today) {
+        return Ok(Some(h));
+    }
+    if deals_in_scope <= inline_limit {
+        return history_figures(db, ctx).await.map(Some);
+    }
+    let start = HISTORY_PENDING.lock().map(|mut p| p.insert(key.clone())).unwrap_or(false);
+    if start {
+        let (db, ctx) = (db.clone(), ctx.clone());
+        tokio::spawn(async move {
+            if let Err(e) = history_figures(&db, &ctx).await {
+                tracing::warn!("history figures for {key}: {e:?}");
+            }
+            if let Ok(mut p) = HISTORY_PENDING.lock() {
+                p.remove(&key);
+            }
+        });
+    }
+    Ok(None)
+}
+
+pub async fn dashboard(
+    db: &sea_orm::DatabaseConnection,
+    ctx: &RequestContext,
+    pipeline_id: Option<uuid::Uuid>,
+) -> Result<Dashboard, AppError> {
+    dashboard_with(db, ctx, pipeline_id, INLINE_HISTORY_DEALS).await
+}
+
+/// [`dashboard`] with the book size up to which history figures are computed in the request.
+pub async fn dashboard_with(
+    db: &sea_orm::DatabaseConnection,
+    ctx: &RequestContext,
+    pipeline_id: Option<uuid::Uuid>,
+    inline_history_deals: u64,
+) -> Result<Dashboard, AppError> {
     let now = Utc::now();
     let off = offset();
     let today = f::local_date(now, off);
@@ -610,41 +700,48 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
     // (from the first of the month a year ago: the cells know months).
     let year_ago_month = f::month_key(f::local_date(year_ago, off));
     let cells = load_cells(db, ctx, year_ago_month.min(f::month_key(q_start))).await?;
-    let book = load(db, ctx).await?;
+    let stage_rows = stage::Entity::find()
+        .order_by_asc(stage::Column::PipelineId)
+        .order_by_asc(stage::Column::Position)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let stages: Vec<f::Stage> = stage_rows.iter().map(stage_fact).collect();
+    let deals_in_scope = cells.iter().map(|c| u64::try_from(c.count).unwrap_or(0)).sum::<u64>();
+    let history = history_for(db, ctx, today, deals_in_scope, inline_history_deals).await?;
     let pipelines = pipeline::Entity::find().order_by_asc(pipeline::Column::Position).all(db).await.map_err(db_err)?;
     let p = match pipeline_id {
         Some(u) => pipelines.iter().find(|p| p.uuid == u),
         None => pipelines.iter().find(|p| p.is_default).or(pipelines.first()),
     }
     .ok_or(AppError::NotFound)?;
-    let facts = f::cell_facts(&cells, &book.stages, today, f::month_key(q_start));
+    let facts = f::cell_facts(&cells, &stages, today, f::month_key(q_start));
     let forecast_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Open && x.close_date <= q_end).map(|x| x.weighted_fen).sum();
     let won_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Won).map(|x| x.amount_fen).sum();
 
     // Funnel of the chosen pipeline with conversion, days, stuck and the ideal counts.
-    let cycle = f::cycle_stats(&book.deals, &book.stages, &book.events, f::Window { from: year_ago, to: now });
-    let stuck = stuck_counts(db, ctx, &book.stage_rows, p.id, now).await?;
+    let cycle = history.as_ref().map(|h| &h.cycle);
+    let stuck = stuck_counts(db, ctx, &stage_rows, p.id, now).await?;
     let visible_users = visible_users(db, ctx).await?;
     let quotas: Vec<f::Quota> =
         quotas_in(db, q_start, q_end).await?.into_iter().filter(|q| visible_users.iter().any(|u| u.id == q.owner_id)).collect();
     let quota_fen: i64 = quotas.iter().map(|q| q.amount_fen).sum();
-    let (won_n, won_sum) = f::cell_facts(&cells, &book.stages, today, year_ago_month)
+    let (won_n, won_sum) = f::cell_facts(&cells, &stages, today, year_ago_month)
         .iter()
         .filter(|x| x.kind == f::StageKind::Won)
         .fold((0u64, 0i64), |(n, a), x| (n + x.count, a.saturating_add(x.amount_fen)));
     let avg_won_fen = if won_n == 0 { 0 } else { won_sum / won_n as i64 };
-    let targets: Vec<f::ConversionTarget> = book
-        .stage_rows
+    let targets: Vec<f::ConversionTarget> = stage_rows
         .iter()
         .filter(|s| s.pipeline_id == p.id)
         .filter_map(|s| s.target_conversion_pct.map(|pct| f::ConversionTarget { from_stage_id: s.id, pct }))
         .collect();
     let remaining = (quota_fen - won_fen).max(0);
-    let ideal = f::ideal_funnel(p.id, &book.stages, &targets, remaining, avg_won_fen, &facts);
+    let ideal = f::ideal_funnel(p.id, &stages, &targets, remaining, avg_won_fen, &facts);
     let mut funnel = Vec::new();
-    for s in book.stage_rows.iter().filter(|s| s.pipeline_id == p.id && s.kind == "open") {
+    for s in stage_rows.iter().filter(|s| s.pipeline_id == p.id && s.kind == "open") {
         let open: Vec<&f::DealFact> = facts.iter().filter(|x| x.stage_id == s.id).collect();
-        let st = cycle.stages.iter().find(|c| c.stage_id == s.id);
+        let st = cycle.and_then(|c| c.stages.iter().find(|c| c.stage_id == s.id));
         funnel.push(FunnelBar {
             stage: stage_ref(s),
             totals: Money3 {
@@ -676,20 +773,18 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
 
     // 13 week ends, oldest first; each point is its quarter's forecast and won as they stood.
     let points = trend_instants(now);
-    let trend = trend_points(db, ctx, &points, now, &cells, &book.stages)
+    let trend = trend_points(db, ctx, &points, now, &cells, &stages)
         .await?
         .into_iter()
         .map(|t| TrendPoint { week_end: f::local_date(t.at, off), forecast_fen: t.forecast_fen, won_fen: t.won_fen })
         .collect();
 
     let (progress, _) = progress_changed(db, ctx, week_start(now), now).await?;
-    let figures = f::quota_figures(&book.deals, &book.stages, &quotas, off);
     let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
     let mut reps = Vec::new();
     for u in visible_users.iter().filter(|u| matches!(u.role.as_str(), "rep" | "manager")) {
         let mine: Vec<&f::DealFact> = facts.iter().filter(|x| x.owner_id == u.id).collect();
-        let qf: Vec<&f::QuotaFigures> = figures.iter().filter(|q| q.owner_id == u.id).collect();
-        let quota_fen: i64 = qf.iter().map(|q| q.quota_fen).sum();
+        let quota_fen: i64 = quotas.iter().filter(|q| q.owner_id == u.id).map(|q| q.amount_fen).sum();
         let won: i64 = mine.iter().filter(|x| x.kind == f::StageKind::Won).map(|x| x.amount_fen).sum();
         let open_q: i64 = mine.iter().filter(|x| x.kind == f::StageKind::Open && x.close_date <= q_end).map(|x| x.weighted_fen).sum();
         let remaining = quota_fen - won;
@@ -712,7 +807,7 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
         });
     }
     let names: HashMap<i32, String> = visible_users.iter().map(|u| (u.id, u.name.clone())).collect();
-    let unfunneled = f::signed_outside_funnel(&book.deals, &book.stages, &book.events, MIN_FUNNEL_DAYS);
+    let unfunneled = history.as_ref().map(|h| h.unfunneled.clone()).unwrap_or_default();
     let unfunneled_rows = deal_rows(db, &unfunneled.iter().map(|u| u.deal_id).collect::<Vec<_>>()).await?;
     let unfunneled = unfunneled
         .into_iter()
@@ -727,7 +822,7 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
             })
         })
         .collect();
-    let ramp = ramp_rows(db, &book, &visible_users, today).await?;
+    let ramp = ramp_rows(db, ctx, &stages, &visible_users, today).await?;
     let remaining_all = quota_fen - won_fen;
     Ok(Dashboard {
         today,
@@ -755,8 +850,9 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, ctx: &RequestContext, pipelin
         categories,
         trend,
         reps,
-        win_rate_pct: cycle.win_rate_pct,
-        avg_cycle_days: cycle.avg_cycle_days,
+        win_rate_pct: cycle.and_then(|c| c.win_rate_pct),
+        avg_cycle_days: cycle.and_then(|c| c.avg_cycle_days),
+        history_at: history.as_ref().map(|h| h.at),
         unfunneled,
         ramp,
     })
@@ -828,13 +924,30 @@ fn metric_code(m: f::RampMetric) -> String {
 }
 
 /// Reps in their first year against the success roadmap (seed 001).
-async fn ramp_rows<C: ConnectionTrait>(db: &C, book: &Book, users: &[user::Model], today: NaiveDate) -> Result<Vec<RampRow>, AppError> {
+async fn ramp_rows<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    stages: &[f::Stage],
+    users: &[user::Model],
+    today: NaiveDate,
+) -> Result<Vec<RampRow>, AppError> {
     let mut out = Vec::new();
     for u in users.iter().filter(|u| u.role == "rep") {
         let Some(started) = u.started_on else { continue };
         if today - started > Duration::days(366) {
             continue;
         }
+        // A first-year rep's own deals (in the viewer's scope) are all the roadmap reads.
+        let deals: Vec<f::Deal> = deal_cols()
+            .filter(scope_condition(ctx))
+            .filter(deal::Column::OwnerId.eq(u.id))
+            .into_model::<DealCols>()
+            .all(db)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(deal_of)
+            .collect();
         let year: Vec<f::Quota> =
             quotas_in(db, started, started + Duration::days(365)).await?.into_iter().filter(|q| q.owner_id == u.id).collect();
         let year_quota_fen: i64 = year.iter().map(|q| q.amount_fen).sum();
@@ -856,7 +969,7 @@ async fn ramp_rows<C: ConnectionTrait>(db: &C, book: &Book, users: &[user::Model
             phase_quota_fen: year_quota_fen / 4,
             year_quota_fen,
         };
-        let r = f::ramp_report(&input, &book.deals, &book.stages, offset());
+        let r = f::ramp_report(&input, &deals, stages, offset());
         out.push(RampRow {
             rep: u.name.clone(),
             phase: phase_code(r.phase).into(),
