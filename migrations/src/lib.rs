@@ -9,6 +9,7 @@ mod m20261122_000005_forecast;
 mod m20261122_000006_room;
 mod m20261122_000007_board_index;
 mod m20261201_000008_forecast_cells;
+mod m20261201_000009_forecast_points;
 
 pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 pub use m20261201_000008_forecast_cells::rebuild_for as rebuild_forecast_cells;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_room::Migration),
             Box::new(m20261122_000007_board_index::Migration),
             Box::new(m20261201_000008_forecast_cells::Migration),
+            Box::new(m20261201_000009_forecast_points::Migration),
         ]
     }
 }

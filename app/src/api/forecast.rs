@@ -1,4 +1,4 @@
-use crate::domain::dashboard::{Dashboard, DrillRow};
+use crate::domain::dashboard::{Dashboard, DrillPage};
 use crate::domain::error::AppError;
 use leptos::prelude::*;
 
@@ -16,14 +16,14 @@ pub async fn load_dashboard(pipeline: Option<uuid::Uuid>) -> Result<Dashboard, A
 
 /// `what` is a drill code such as `stage:<uuid>` or `bucket:m3` (see `Drill::parse`).
 #[server(endpoint = "forecast/deals")]
-pub async fn load_drill(what: String) -> Result<Vec<DrillRow>, AppError> {
+pub async fn load_drill(what: String) -> Result<DrillPage, AppError> {
     use crate::ssr::context::{request_context, respond};
     respond(
         async {
             let (state, ctx) = request_context()?;
             let d = crate::domain::dashboard::Drill::parse(&what)
                 .ok_or_else(|| AppError::validation("what", "not a figure of the dashboard"))?;
-            crate::ssr::service::forecast::drill(&state.db, &ctx, &d).await
+            crate::ssr::service::forecast::drill_page(&state.db, &ctx, &d, crate::ssr::service::forecast::DRILL_ROWS).await
         }
         .await,
     )

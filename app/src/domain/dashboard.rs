@@ -135,6 +135,15 @@ pub struct Dashboard {
     pub ramp: Vec<RampRow>,
 }
 
+/// A drill-down as a page shows it: the first rows by close date, totals over all of them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DrillPage {
+    pub rows: Vec<DrillRow>,
+    pub total: u64,
+    pub amount_fen: i64,
+    pub weighted_fen: i64,
+}
+
 /// What a drill-down asks for: the deals behind one figure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Drill {

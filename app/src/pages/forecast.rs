@@ -386,14 +386,17 @@ pub fn ForecastDealsPage() -> impl IntoView {
         <Transition fallback=|| view! { <Skeleton rows=6/> }>
             {move || rows.get().map(|r| match r {
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                Ok(rows) if rows.is_empty() => view! { <div class="panel"><p class="muted">{move || i18n.t(K::NothingHere)}</p></div> }.into_any(),
-                Ok(rows) => {
-                    let total: i64 = rows.iter().map(|r| r.amount_fen).sum();
-                    let weighted: i64 = rows.iter().map(|r| r.weighted_fen).sum();
+                Ok(page) if page.rows.is_empty() => view! { <div class="panel"><p class="muted">{move || i18n.t(K::NothingHere)}</p></div> }.into_any(),
+                Ok(page) => {
+                    let rows = page.rows;
+                    let shown = rows.len() as u64;
                     let has_delta = rows.iter().any(|r| r.delta_fen.is_some());
                     view! {
                         <section class="panel table-wrap">
-                            <p class="cell-sub">{rows.len()} " · " <Money fen=total/> " · " {move || i18n.t(K::ColWeighted)} " " <Money fen=weighted/></p>
+                            <p class="cell-sub" data-testid="drill-totals">{page.total} " · " <Money fen=page.amount_fen/> " · " {move || i18n.t(K::ColWeighted)} " " <Money fen=page.weighted_fen/></p>
+                            {(shown < page.total).then(|| view! {
+                                <p class="cell-sub muted" data-testid="drill-capped">{move || i18n.t(K::DrillCapped)} " " {shown} " / " {page.total}</p>
+                            })}
                             <table class="table" data-testid="drill-table">
                                 <thead><tr>
                                     <th>{move || i18n.t(K::ColName)}</th><th>{move || i18n.t(K::ColAccount)}</th><th>{move || i18n.t(K::ColOwner)}</th>

@@ -4,8 +4,8 @@
 use super::deal::stage_ref;
 use super::deal_visibility;
 use crate::domain::dashboard::{
-    CodeBar, Dashboard, DealLink, Drill, DrillRow, FunnelBar, Money3, ProgressParts, ProgressView, RampCheckRow, RampRow, RepRow,
-    TrendPoint,
+    CodeBar, Dashboard, DealLink, Drill, DrillPage, DrillRow, FunnelBar, Money3, ProgressParts, ProgressView, RampCheckRow, RampRow,
+    RepRow, TrendPoint,
 };
 use crate::domain::error::AppError;
 use crate::domain::forecast as f;
@@ -983,54 +983,90 @@ async fn ramp_rows<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The deals behind one figure of the dashboard.
+/// The deals behind one figure of the dashboard, all of them (CSV export, tests).
 pub async fn drill<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Drill) -> Result<Vec<DrillRow>, AppError> {
+    Ok(drill_page(db, ctx, what, usize::MAX).await?.rows)
+}
+
+/// Rows a drill-down page shows at most (the totals count them all; the CSV has them all).
+pub const DRILL_ROWS: usize = 1_000;
+
+/// The deals behind one figure, by close date: totals over all, full rows for the first `limit`.
+/// Reads only the deals the figure can contain: one stage, one owner, one close-date range,
+/// the deals that changed this week, the signed-outside-funnel list.
+pub async fn drill_page<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Drill, limit: usize) -> Result<DrillPage, AppError> {
     let now = Utc::now();
     let today = f::local_date(now, offset());
     let scope = f::Scope::quarter(today, offset());
-    let book = match what {
-        Drill::Progress(_) => load_since(db, ctx, history_start(week_start(now))).await?,
-        Drill::Unfunneled => load(db, ctx).await?,
-        _ => load_with(db, ctx, false).await?,
-    };
-    let facts = f::deal_facts(&book.deals, &book.stages, today, scope.period_start);
-    let mut picked: Vec<(i32, Option<i64>)> = match what {
+    let stage_rows = stage::Entity::find().all(db).await.map_err(db_err)?;
+    let stage_facts: Vec<f::Stage> = stage_rows.iter().map(stage_fact).collect();
+    let of_kind = |k: &str| stage_rows.iter().filter(|s| s.kind == k).map(|s| s.id).collect::<Vec<_>>();
+    let mut deltas: HashMap<i32, i64> = HashMap::new();
+    let deals: Vec<f::Deal> = match what {
         Drill::Stage(u) => {
-            let sid = book.stage_rows.iter().find(|s| s.uuid == *u).map_or(-1, |s| s.id);
-            facts.iter().filter(|x| x.stage_id == sid).map(|x| (x.deal_id, None)).collect()
+            let sid = stage_rows.iter().find(|s| s.uuid == *u).map_or(-1, |s| s.id);
+            load_deals_where(db, ctx, Condition::all().add(deal::Column::StageId.eq(sid))).await?
         }
-        Drill::Bucket(b) => facts.iter().filter(|x| bucket_code(x.bucket) == b).map(|x| (x.deal_id, None)).collect(),
-        Drill::Category(c) => facts.iter().filter(|x| x.category.effective.as_str() == c).map(|x| (x.deal_id, None)).collect(),
         Drill::Owner(u) => {
             let id = user::Entity::find().filter(user::Column::Uuid.eq(*u)).one(db).await.map_err(db_err)?.map_or(-1, |u| u.id);
-            facts.iter().filter(|x| x.owner_id == id).map(|x| (x.deal_id, None)).collect()
+            load_deals_where(db, ctx, Condition::all().add(deal::Column::OwnerId.eq(id))).await?
         }
-        Drill::Progress(kind) => {
-            let (_, p) = progress_view(&book, week_start(now), now);
-            let mut by: HashMap<i32, i64> = HashMap::new();
-            for i in p.items.iter().filter(|i| contribution_code(i.kind) == kind) {
-                *by.entry(i.deal_id).or_default() += i.fen;
+        Drill::Bucket(b) if b == "won" => {
+            load_deals_where(db, ctx, Condition::all().add(deal::Column::StageId.is_in(of_kind("won")))).await?
+        }
+        Drill::Bucket(b) => {
+            let (lo, hi) = crate::domain::dto::bucket_bounds(b, today).ok_or(AppError::NotFound)?;
+            let mut c = Condition::all().add(deal::Column::StageId.is_in(of_kind("open")));
+            if let Some(lo) = lo {
+                c = c.add(deal::Column::CloseDate.gt(lo));
             }
-            by.into_iter().map(|(d, v)| (d, Some(v))).collect()
+            if let Some(hi) = hi {
+                c = c.add(deal::Column::CloseDate.lte(hi));
+            }
+            load_deals_where(db, ctx, c).await?
         }
-        Drill::Unfunneled => f::signed_outside_funnel(&book.deals, &book.stages, &book.events, MIN_FUNNEL_DAYS)
-            .into_iter()
-            .map(|u| (u.deal_id, None))
-            .collect(),
+        Drill::Category(_) => load_deals_where(db, ctx, Condition::all().add(deal::Column::StageId.is_not_in(of_kind("lost")))).await?,
+        Drill::Progress(kind) => {
+            let (_, p) = progress_changed(db, ctx, week_start(now), now).await?;
+            for i in p.items.iter().filter(|i| contribution_code(i.kind) == kind) {
+                *deltas.entry(i.deal_id).or_default() += i.fen;
+            }
+            load_deals_by_id(db, ctx, &deltas.keys().copied().collect::<Vec<_>>()).await?
+        }
+        Drill::Unfunneled => {
+            let h = match cached_history(&scope_key(ctx), today) {
+                Some(h) => h,
+                None => history_figures(db, ctx).await?,
+            };
+            load_deals_by_id(db, ctx, &h.unfunneled.iter().map(|u| u.deal_id).collect::<Vec<_>>()).await?
+        }
     };
-    let ids: Vec<i32> = picked.iter().map(|p| p.0).collect();
+    let facts = f::deal_facts(&deals, &stage_facts, today, scope.period_start);
+    let fact_of: HashMap<i32, &f::DealFact> = facts.iter().map(|x| (x.deal_id, x)).collect();
+    let mut picked: Vec<&f::Deal> = match what {
+        Drill::Bucket(b) => deals.iter().filter(|d| fact_of.get(&d.id).is_some_and(|x| bucket_code(x.bucket) == b)).collect(),
+        Drill::Category(c) => deals.iter().filter(|d| fact_of.get(&d.id).is_some_and(|x| x.category.effective.as_str() == c)).collect(),
+        Drill::Stage(_) | Drill::Owner(_) => deals.iter().filter(|d| fact_of.contains_key(&d.id)).collect(),
+        Drill::Progress(_) | Drill::Unfunneled => deals.iter().collect(),
+    };
+    picked.sort_by_key(|d| (d.close_date, d.id));
+    let rate = |d: &f::Deal| stage_facts.iter().find(|s| s.id == d.stage_id).map_or(0, |s| s.win_rate_pct);
+    let weighted =
+        |d: &f::Deal| fact_of.get(&d.id).map_or_else(|| crate::domain::dto::weighted_fen(d.amount_fen, rate(d)), |x| x.weighted_fen);
+    let total = picked.len() as u64;
+    let amount_fen = picked.iter().map(|d| d.amount_fen).sum();
+    let weighted_fen = picked.iter().map(|d| weighted(d)).sum();
+    picked.truncate(limit);
+    let ids: Vec<i32> = picked.iter().map(|d| d.id).collect();
     let rows = deal_rows(db, &ids).await?;
-    picked.sort_by_key(|(id, _)| (rows.get(id).map(|d| d.close_date), *id));
     let accounts = super::account_names(db, rows.values().map(|d| d.account_id).collect()).await?;
     let owners = super::user_names(db, rows.values().map(|d| d.owner_id).collect()).await?;
-    let stages: HashMap<i32, &stage::Model> = book.stage_rows.iter().map(|s| (s.id, s)).collect();
-    let fact_of: HashMap<i32, &f::DealFact> = facts.iter().map(|x| (x.deal_id, x)).collect();
-    Ok(picked
+    let stages: HashMap<i32, &stage::Model> = stage_rows.iter().map(|s| (s.id, s)).collect();
+    let rows = picked
         .into_iter()
-        .filter_map(|(id, delta)| {
-            let d = rows.get(&id)?;
+        .filter_map(|fd| {
+            let d = rows.get(&fd.id)?;
             let s = stages.get(&d.stage_id)?;
-            let fact = fact_of.get(&id);
             Some(DrillRow {
                 id: d.uuid,
                 name: d.name.clone(),
@@ -1038,13 +1074,49 @@ pub async fn drill<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Dril
                 owner: owners.get(&d.owner_id).cloned().unwrap_or_default(),
                 stage: stage_ref(s),
                 amount_fen: d.amount_fen,
-                weighted_fen: fact.map_or_else(|| crate::domain::dto::weighted_fen(d.amount_fen, s.win_rate_pct), |x| x.weighted_fen),
+                weighted_fen: weighted(fd),
                 close_date: d.close_date,
-                category: fact.map(|x| x.category.effective.as_str().to_owned()).unwrap_or_default(),
-                delta_fen: delta,
+                category: fact_of.get(&fd.id).map(|x| x.category.effective.as_str().to_owned()).unwrap_or_default(),
+                delta_fen: deltas.get(&fd.id).copied(),
             })
         })
-        .collect())
+        .collect();
+    Ok(DrillPage { rows, total, amount_fen, weighted_fen })
+}
+
+/// The deals in the viewer's scope matching `extra`, in keyset pages (see [`PAGE`]).
+async fn load_deals_where<C: ConnectionTrait>(db: &C, ctx: &RequestContext, extra: Condition) -> Result<Vec<f::Deal>, AppError> {
+    let mut deals = Vec::new();
+    let mut last = i32::MIN;
+    loop {
+        let page: Vec<DealCols> = deal_cols()
+            .filter(scope_condition(ctx))
+            .filter(extra.clone())
+            .filter(deal::Column::Id.gt(last))
+            .order_by_asc(deal::Column::Id)
+            .limit(PAGE)
+            .into_model::<DealCols>()
+            .all(db)
+            .await
+            .map_err(db_err)?;
+        let Some(tail) = page.last() else { break };
+        last = tail.id;
+        let full = page.len() as u64 == PAGE;
+        deals.extend(page.into_iter().map(deal_of));
+        if !full {
+            break;
+        }
+    }
+    Ok(deals)
+}
+
+/// The deals with these ids that the viewer's figures count.
+async fn load_deals_by_id<C: ConnectionTrait>(db: &C, ctx: &RequestContext, ids: &[i32]) -> Result<Vec<f::Deal>, AppError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        out.extend(load_deals_where(db, ctx, Condition::all().add(deal::Column::Id.is_in(chunk.to_vec()))).await?);
+    }
+    Ok(out)
 }
 
 pub fn contribution_code(k: f::ContributionKind) -> &'static str {
