@@ -45,7 +45,13 @@ impl MigrationTrait for Migration {
         .await?;
         // The dashboard counts deals stuck in a stage (entered before a cut-off) per stage.
         m.create_index(
-            Index::create().name("ix_deals_stage_entered").table(Deals::Table).col(Deals::StageId).col(Deals::StageEnteredAt).to_owned(),
+            Index::create()
+                .name("ix_deals_stage_entered")
+                .table(Deals::Table)
+                .col(Deals::StageId)
+                .col(Deals::StageEnteredAt)
+                .if_not_exists()
+                .to_owned(),
         )
         .await
     }

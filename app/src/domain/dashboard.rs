@@ -131,6 +131,8 @@ pub struct Dashboard {
     /// When the history figures (conversion, days in stage, win rate, cycle, signed outside
     /// the funnel) were computed; None while they are being computed for a large book.
     pub history_at: Option<DateTime<Utc>>,
+    /// False while the past weeks of a large book's first trend are being computed.
+    pub trend_complete: bool,
     pub unfunneled: Vec<DealLink>,
     pub ramp: Vec<RampRow>,
 }

@@ -34,7 +34,7 @@ pub fn ForecastPage() -> impl IntoView {
     // A large book's history figures are computed in the background: ask again until they are in.
     Effect::new(move |_| {
         if let Some(Ok(d)) = data.get() {
-            if d.history_at.is_none() {
+            if d.history_at.is_none() || !d.trend_complete {
                 set_timeout(move || data.refetch(), std::time::Duration::from_secs(3));
             }
         }
@@ -87,6 +87,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
     let unfunneled = d.unfunneled.clone();
     let ramp = d.ramp.clone();
     let history_at = d.history_at;
+    let trend_complete = d.trend_complete;
     let history_note = move || match history_at {
         None => view! { <p class="cell-sub" data-testid="history-pending">{move || i18n.t(K::HistoryPending)}</p> }.into_any(),
         Some(t) => {
@@ -211,6 +212,8 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         </section>
         <section class="panel chart-panel">
             <h2 class="panel-title">{move || i18n.t(K::TrendTitle)}</h2>
+            <p class="cell-sub">{move || i18n.t(K::TrendLead)}</p>
+            {(!trend_complete).then(|| view! { <p class="cell-sub" data-testid="trend-pending">{move || i18n.t(K::HistoryPending)}</p> })}
             {move || view! { <LineChart
                 points=trend.iter().map(|t| Point { label: t.week_end.format("%m-%d").to_string(), a: t.forecast_fen, b: t.won_fen }).collect()
                 locale=l() a_label=i18n.t(K::TrendForecast).to_owned() b_label=i18n.t(K::TrendWon).to_owned()/> }}

@@ -562,10 +562,14 @@ async fn history_figures_of_a_large_book_arrive_in_the_background_and_match_the_
     assert!(inline.history_at.is_some());
     assert_eq!((inline.win_rate_pct, inline.avg_cycle_days), (want.win_rate_pct, want.avg_cycle_days));
     assert_eq!(inline.unfunneled.len(), unfunneled.len());
+    assert!(inline.trend_complete);
     // Treated as large: the first answer says "being computed", a later one has them.
     forecast::forget_history();
+    forecast::forget_points(db).await.unwrap();
     let first = forecast::dashboard_with(db, &exec, None, 0).await.unwrap();
     assert_eq!(first.history_at, None);
+    assert!(!first.trend_complete);
+    assert_eq!(first.trend.len(), 1, "only the present point until the past weeks are in");
     assert_eq!(first.win_rate_pct, None);
     assert!(first.unfunneled.is_empty());
     assert_eq!(first.forecast_fen, inline.forecast_fen, "the figures of the present do not wait");
@@ -573,11 +577,12 @@ async fn history_figures_of_a_large_book_arrive_in_the_background_and_match_the_
     for _ in 0..100 {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         later = forecast::dashboard_with(db, &exec, None, 0).await.unwrap();
-        if later.history_at.is_some() {
+        if later.history_at.is_some() && later.trend_complete {
             break;
         }
     }
-    assert!(later.history_at.is_some(), "the background computation finished");
+    assert!(later.history_at.is_some() && later.trend_complete, "the background computations finished");
+    assert_eq!(later.trend, inline.trend);
     assert_eq!((later.win_rate_pct, later.avg_cycle_days), (want.win_rate_pct, want.avg_cycle_days));
     let conv = |d: &app::domain::dashboard::Dashboard| d.funnel.iter().map(|b| (b.conversion_pct, b.avg_days)).collect::<Vec<_>>();
     assert_eq!(conv(&later), conv(&inline));

@@ -537,6 +537,19 @@ pub async fn trend_points<C: ConnectionTrait>(
     cells: &[f::Cell],
     stages: &[f::Stage],
 ) -> Result<Vec<f::TrendPoint>, AppError> {
+    trend_points_with(db, ctx, points, now, cells, stages, true).await
+}
+
+/// [`trend_points`]; with `compute_missing` false, past points not kept yet are left out.
+async fn trend_points_with<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    points: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+    cells: &[f::Cell],
+    stages: &[f::Stage],
+    compute_missing: bool,
+) -> Result<Vec<f::TrendPoint>, AppError> {
     use forecast_point::Column as P;
     let key = scope_key(ctx);
     let past: Vec<DateTime<Utc>> = points.iter().copied().filter(|t| *t < now).collect();
@@ -561,6 +574,9 @@ pub async fn trend_points<C: ConnectionTrait>(
                 open_count: count(m.open_count),
                 won_count: count(m.won_count),
             });
+            continue;
+        }
+        if t < now && !compute_missing {
             continue;
         }
         let p = point_at(db, ctx, t, cells, stages).await?;
@@ -773,8 +789,25 @@ pub async fn dashboard_with(
 
     // 13 week ends, oldest first; each point is its quarter's forecast and won as they stood.
     let points = trend_instants(now);
-    let trend = trend_points(db, ctx, &points, now, &cells, &stages)
-        .await?
+    // A large book's first trend replays weeks of history: that runs in the background too.
+    let inline_trend = deals_in_scope <= inline_history_deals;
+    let trend_raw = trend_points_with(db, ctx, &points, now, &cells, &stages, inline_trend).await?;
+    let trend_complete = trend_raw.len() == points.len();
+    if !trend_complete {
+        let key = format!("trend|{}", scope_key(ctx));
+        if HISTORY_PENDING.lock().map(|mut p| p.insert(key.clone())).unwrap_or(false) {
+            let (db, ctx, points, cells, stages) = (db.clone(), ctx.clone(), points.clone(), cells.clone(), stages.clone());
+            tokio::spawn(async move {
+                if let Err(e) = trend_points(&db, &ctx, &points, now, &cells, &stages).await {
+                    tracing::warn!("trend points for {key}: {e:?}");
+                }
+                if let Ok(mut p) = HISTORY_PENDING.lock() {
+                    p.remove(&key);
+                }
+            });
+        }
+    }
+    let trend = trend_raw
         .into_iter()
         .map(|t| TrendPoint { week_end: f::local_date(t.at, off), forecast_fen: t.forecast_fen, won_fen: t.won_fen })
         .collect();
@@ -853,6 +886,7 @@ pub async fn dashboard_with(
         win_rate_pct: cycle.and_then(|c| c.win_rate_pct),
         avg_cycle_days: cycle.and_then(|c| c.avg_cycle_days),
         history_at: history.as_ref().map(|h| h.at),
+        trend_complete,
         unfunneled,
         ramp,
     })
