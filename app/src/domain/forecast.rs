@@ -743,19 +743,7 @@ impl<'a> Timeline<'a> {
             Some(e) => (e.at, true, e.id),
         };
         steps.sort_unstable_by_key(key);
-        let mut initial: Vec<St> = deals
-            .iter()
-            .map(|d| St {
-                exists: false,
-                stage_id: d.stage_id,
-                amount_fen: d.amount_fen,
-                close_date: d.close_date,
-                owner_category: d.owner_category,
-                manager_category: d.manager_category,
-                entered_at: d.stage_entered_at,
-                created_at: d.created_at,
-            })
-            .collect();
+        let mut initial: Vec<St> = deals.iter().map(|d| St { exists: false, ..St::of(d) }).collect();
         // Undo newest to oldest: what remains is each field's value before its first change.
         for s in steps.iter().rev() {
             let (Some(st), Some(e)) = (initial.get_mut(s.deal as usize), events.get(s.ev as usize)) else { continue };

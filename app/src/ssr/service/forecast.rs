@@ -436,11 +436,25 @@ pub async fn progress_changed<C: ConnectionTrait>(
     b: DateTime<Utc>,
 ) -> Result<(ProgressView, f::Progress), AppError> {
     let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
-    let (deals, events) = changed_since(db, ctx, a, history_start(a)).await?;
     let stage_rows = stage::Entity::find().all(db).await.map_err(db_err)?;
-    let stages: Vec<f::Stage> = stage_rows.iter().map(stage_fact).collect();
     let cells = load_cells(db, ctx, f::month_key(f::local_date(scope.period_start, offset()))).await?;
-    let (all_f, all_w) = f::cells_value(&cells, &stages, scope, offset());
+    progress_changed_with(db, ctx, a, b, &cells, stage_rows).await
+}
+
+/// [`progress_changed`] with the cells (won cells from A's quarter on, or earlier) and the
+/// stages already loaded, as the dashboard has them.
+async fn progress_changed_with<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    a: DateTime<Utc>,
+    b: DateTime<Utc>,
+    cells: &[f::Cell],
+    stage_rows: Vec<stage::Model>,
+) -> Result<(ProgressView, f::Progress), AppError> {
+    let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
+    let (deals, events) = changed_since(db, ctx, a, history_start(a)).await?;
+    let stages: Vec<f::Stage> = stage_rows.iter().map(stage_fact).collect();
+    let (all_f, all_w) = f::cells_value(cells, &stages, scope, offset());
     let (chg_f, chg_w) = f::present_value(&deals, &stages, scope);
     let (rest_f, rest_w) = (all_f - chg_f, all_w - chg_w);
     let book = Book { deals, stages, stage_rows, events };
@@ -812,7 +826,8 @@ pub async fn dashboard_with(
         .map(|t| TrendPoint { week_end: f::local_date(t.at, off), forecast_fen: t.forecast_fen, won_fen: t.won_fen })
         .collect();
 
-    let (progress, _) = progress_changed(db, ctx, week_start(now), now).await?;
+    // The dashboard's cells hold won cells from a year back, so they serve the week's quarter.
+    let (progress, _) = progress_changed_with(db, ctx, week_start(now), now, &cells, stage_rows.clone()).await?;
     let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
     let mut reps = Vec::new();
     for u in visible_users.iter().filter(|u| matches!(u.role.as_str(), "rep" | "manager")) {
@@ -1179,7 +1194,7 @@ pub struct GroupRow {
     pub won_amount_fen: i64,
 }
 
-fn parse_group(by: &str) -> Option<f::GroupBy> {
+pub fn parse_group(by: &str) -> Option<f::GroupBy> {
     Some(match by {
         "owner" => f::GroupBy::Owner,
         "team" => f::GroupBy::Team,
