@@ -10,9 +10,11 @@ mod m20261122_000006_room;
 mod m20261122_000007_board_index;
 mod m20261201_000008_forecast_cells;
 mod m20261201_000009_forecast_points;
+mod m20261202_000010_history_state;
 
 pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 pub use m20261201_000008_forecast_cells::rebuild_for as rebuild_forecast_cells;
+pub use m20261202_000010_history_state::{fill_sql as fill_history_state, VALUE_KINDS as HISTORY_VALUE_KINDS};
 
 pub struct Migrator;
 
@@ -29,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_board_index::Migration),
             Box::new(m20261201_000008_forecast_cells::Migration),
             Box::new(m20261201_000009_forecast_points::Migration),
+            Box::new(m20261202_000010_history_state::Migration),
         ]
     }
 }

@@ -541,6 +541,7 @@ pub async fn generate(
                 new_close_date: Set(Some(close)),
                 note: Set(None),
                 approval_id: Set(None),
+                ..Default::default()
             });
             // Walk the stages in order between creation and (nearly) now.
             let span = (now - created).num_minutes().max(60);
@@ -572,6 +573,7 @@ pub async fn generate(
                     new_close_date: Set(None),
                     note: Set(None),
                     approval_id: Set(None),
+                    ..Default::default()
                 });
                 cur = next;
                 entered = t;
@@ -595,6 +597,7 @@ pub async fn generate(
                     new_close_date: Set(None),
                     note: Set(None),
                     approval_id: Set(None),
+                    ..Default::default()
                 });
                 amount = new_amount;
             }
@@ -617,6 +620,7 @@ pub async fn generate(
                     new_close_date: Set(Some(target_close)),
                     note: Set(None),
                     approval_id: Set(None),
+                    ..Default::default()
                 });
                 close = target_close;
             }
@@ -720,6 +724,8 @@ pub async fn generate(
         start = end;
     }
     reset_sequences(db).await?;
+    // The generated rows leave the deal's state to the same fill the migration runs.
+    db.execute_unprepared(&migrations::fill_history_state()).await?;
     crate::ssr::service::totals::rebuild(db).await?;
     seed_forecast_settings(db, &mut rng, today).await?;
     Ok(sum)

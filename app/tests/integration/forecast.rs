@@ -256,12 +256,124 @@ async fn progress_from_recent_history_equals_progress_from_all_history() {
             let (pc, p_changed) = forecast::progress_changed(db, &ctx, a, b).await.unwrap();
             assert_eq!(pc, pf, "{who} from {from_days} to {to_days} days ago (changed deals only)");
             assert_eq!(p_changed, p_full, "{who} from {from_days} to {to_days} days ago (changed deals only)");
+            // Summed by the database from the state each history row carries.
+            assert_eq!(summed(db, &ctx, a, b, &full.stages).await, pf, "{who} from {from_days} to {to_days} days ago (summed)");
             compared += usize::from(p_full.total_fen != 0);
             truncated += usize::from(recent.events.len() < full.events.len());
         }
         assert!(compared > 0, "{who}: some window saw the pipeline change");
         assert!(truncated > 0, "{who}: some window read less than all history");
     }
+}
+
+/// [`forecast::progress_summed`] with the cells it needs (won cells from A's quarter on).
+async fn summed(
+    db: &DatabaseConnection,
+    ctx: &app::ssr::context::RequestContext,
+    a: chrono::DateTime<Utc>,
+    b: chrono::DateTime<Utc>,
+    stages: &[f::Stage],
+) -> app::domain::dashboard::ProgressView {
+    let off = forecast::offset();
+    let scope = f::Scope::quarter(f::local_date(a, off), off);
+    let cells = forecast::load_cells(db, ctx, f::month_key(f::local_date(scope.period_start, off))).await.unwrap();
+    forecast::progress_summed(db, ctx, a, b, &cells, stages).await.unwrap()
+}
+
+/// Every value row's state columns, by id.
+async fn history_states(db: &DatabaseConnection) -> Vec<(i32, String, Option<i32>, Option<i64>, Option<chrono::NaiveDate>, Option<String>, Option<String>)> {
+    use app::ssr::entity::deal_history as h;
+    h::Entity::find()
+        .order_by_asc(h::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            let t = |x: Option<chrono::DateTime<Utc>>| x.map(|x| x.timestamp_micros().to_string());
+            (r.id, r.kind, r.after_stage_id, r.after_amount_fen, r.after_close_date, t(r.after_entered_at), t(r.before_entered_at))
+        })
+        .collect()
+}
+
+/// Progress summed by the database equals the replay of every deal's whole history, after
+/// writes of every kind (a move up, back, to lost; amount and close date in one patch; a
+/// category; a new deal), for every kind of viewer and window — including windows that end
+/// before the writes. And the migration's fill gives each row the state its writer gave it.
+#[tokio::test]
+async fn progress_summed_by_the_database_equals_the_replay_after_every_kind_of_write() {
+    let t = seeded().await;
+    let db = &t.db;
+    let admin = ctx_for(db, "admin@demo.local").await;
+    let manager = ctx_for(db, "manager@demo.local").await;
+    let s = stages_of(db, "solution").await;
+    let open: Vec<deal::Model> = deal::Entity::find()
+        .filter(deal::Column::StageId.is_in(s.iter().filter(|x| x.kind == "open" && x.position > 1).map(|x| x.id)))
+        .order_by_asc(deal::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    assert!(open.len() >= 9, "enough open demo deals");
+    let q_end = f::quarter_end(f::local_date(Utc::now(), forecast::offset()));
+    for (i, d) in open.iter().take(4).enumerate() {
+        // Into and out of this quarter's horizon, amounts with odd fen, a category.
+        let patch = DealPatch {
+            version: d.version,
+            amount_fen: Some(d.amount_fen + 7_777 * (i as i64 + 1)),
+            close_date: Some(if i % 2 == 0 { q_end + Duration::days(40) } else { q_end - Duration::days(3) }),
+            forecast_category: (i == 3).then(|| "commit".into()),
+            ..Default::default()
+        };
+        deals::patch(db, &admin, d.uuid, patch).await.unwrap();
+    }
+    for (i, d) in open.iter().skip(4).take(3).enumerate() {
+        let d = deal::Entity::find_by_id(d.id).one(db).await.unwrap().unwrap();
+        let here = s.iter().find(|y| y.id == d.stage_id).unwrap().position;
+        let to = match i {
+            0 => s.iter().rfind(|x| x.kind == "open" && x.position < here).unwrap(),
+            1 => s.iter().find(|x| x.kind == "lost").unwrap(),
+            _ => s.iter().find(|x| x.kind == "open" && x.position > here).unwrap_or_else(|| s.iter().find(|x| x.kind == "lost").unwrap()),
+        };
+        let c = movement::MoveCommand { deal: d.uuid, to_stage: to.uuid, version: d.version, reason: Some("why".into()), lost_reason: Some("price".into()) };
+        // A move up may wait for its gate; the others happen.
+        let out = movement::move_deal(db, &admin, c).await.unwrap();
+        assert!(i == 2 || matches!(out, MoveOutcome::Moved { .. }), "{out:?}");
+    }
+    let acct = account::Entity::find().filter(account::Column::TeamId.eq(manager.team_id.unwrap())).one(db).await.unwrap().unwrap();
+    let new = NewDeal {
+        name: "summed".into(),
+        account: acct.uuid,
+        pipeline: None,
+        owner: None,
+        amount_fen: 4_444_447,
+        currency: None,
+        close_date: q_end,
+    };
+    deals::create(db, &manager, new).await.unwrap();
+    let now = Utc::now() + Duration::seconds(1);
+    for who in ["exec@demo.local", "manager@demo.local", "manager2@demo.local", "rep@demo.local"] {
+        let ctx = ctx_for(db, who).await;
+        let full = forecast::load(db, &ctx).await.unwrap();
+        let mut moved = 0;
+        for (from, to) in [(Duration::minutes(10), Duration::zero()), (Duration::days(7), Duration::zero()), (Duration::days(14), Duration::days(7)), (Duration::days(40), Duration::days(1)), (Duration::days(120), Duration::days(60))] {
+            let (a, b) = (now - from, now - to);
+            let (want, _) = forecast::progress_view(&full, a, b);
+            assert_eq!(summed(db, &ctx, a, b, &full.stages).await, want, "{who} {a} → {b}");
+            moved += usize::from(want.total_fen != 0);
+        }
+        assert!(moved > 0, "{who}: some window saw the pipeline change");
+    }
+    // The fill from history alone gives every row the state its writer wrote.
+    let written = history_states(db).await;
+    assert!(written.iter().filter(|r| r.2.is_some()).count() > 100);
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("UPDATE deal_history SET after_stage_id = NULL, after_amount_fen = NULL, after_close_date = NULL, after_entered_at = NULL, before_entered_at = NULL").await.unwrap();
+    db.execute_unprepared(&migrations::fill_history_state()).await.unwrap();
+    let filled = history_states(db).await;
+    for (w, f) in written.iter().zip(&filled) {
+        assert_eq!(w, f);
+    }
+    assert_eq!(written.len(), filled.len());
 }
 
 /// The summary cells the figures of the present read, against the cells of the deals the

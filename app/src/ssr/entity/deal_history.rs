@@ -19,6 +19,14 @@ pub struct Model {
     pub new_close_date: Option<Date>,
     pub note: Option<String>,
     pub approval_id: Option<i32>,
+    /// The deal's state after a value event (created, moved, amount/close-date changed):
+    /// progress sums what each event changed in SQL (migration 000010). None on other kinds.
+    pub after_stage_id: Option<i32>,
+    pub after_amount_fen: Option<i64>,
+    pub after_close_date: Option<Date>,
+    pub after_entered_at: Option<DateTimeUtc>,
+    /// When the deal had entered the stage a move left.
+    pub before_entered_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

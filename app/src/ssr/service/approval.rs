@@ -141,16 +141,8 @@ pub async fn decide(
             Outcome::Moved => {
                 // The same write as every other move: version guard, stage, history.
                 let lost = if to.kind == "lost" { a.reason.clone() } else { None };
-                super::movement::apply_move(txn, &d, &to, &stages, lost).await?;
-                deal_history::Entity::insert(super::movement::history(
-                    d.id,
-                    ctx.user_id,
-                    "moved",
-                    d.stage_id,
-                    to.id,
-                    comment.clone(),
-                    Some(a.id),
-                ))
+                let at = super::movement::apply_move(txn, &d, &to, &stages, lost).await?;
+                deal_history::Entity::insert(super::movement::moved_history(&d, ctx.user_id, to.id, comment.clone(), Some(a.id), at))
                 .exec(txn)
                 .await
                 .map_err(db_err)?;

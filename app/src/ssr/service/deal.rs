@@ -285,6 +285,8 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
         h.kind = Set("amount_changed".into());
         h.old_amount_fen = Set(Some(d.amount_fen));
         h.new_amount_fen = Set(Some(after.amount_fen));
+        // Amount first, then close date: the replay applies them in id order.
+        let h = super::movement::with_state(h, d.stage_id, after.amount_fen, d.close_date, d.stage_entered_at);
         deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
     }
     if d.close_date != after.close_date {
@@ -292,6 +294,7 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
         h.kind = Set("close_date_changed".into());
         h.old_close_date = Set(Some(d.close_date));
         h.new_close_date = Set(Some(after.close_date));
+        let h = super::movement::with_state(h, d.stage_id, after.amount_fen, after.close_date, d.stage_entered_at);
         deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
     }
     if d.forecast_category != after.forecast_category {
@@ -424,7 +427,7 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
     .exec_without_returning(txn)
     .await
     .map_err(db_err)?;
-    deal_history::Entity::insert(deal_history::ActiveModel {
+    let created = deal_history::ActiveModel {
         deal_id: Set(id),
         at: Set(now),
         actor_id: Set(Some(ctx.user_id)),
@@ -433,7 +436,8 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
         new_amount_fen: Set(Some(new.amount_fen)),
         new_close_date: Set(Some(new.close_date)),
         ..Default::default()
-    })
+    };
+    deal_history::Entity::insert(super::movement::with_state(created, first.id, new.amount_fen, new.close_date, now))
     .exec(txn)
     .await
     .map_err(db_err)?;

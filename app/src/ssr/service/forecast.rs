@@ -468,6 +468,151 @@ async fn progress_changed_with<C: ConnectionTrait>(
     Ok((view, p))
 }
 
+/// A deal's value (forecast + won, [`f::Scope`]) as SQL over one state: its stage `s`, amount,
+/// close date and stage entry. Weighted like `dto::weighted_fen` (half away from zero).
+fn value_sql(s: &str, amount: &str, close: &str, entered: &str, horizon: bool) -> String {
+    let in_horizon = if horizon { format!(" AND {close} <= ?") } else { String::new() };
+    format!(
+        "CASE WHEN {s}.kind = 'open'{in_horizon} THEN \
+           (CASE WHEN {amount} * {s}.win_rate_pct >= 0 THEN ({amount} * {s}.win_rate_pct + 50) / 100 \
+                 ELSE ({amount} * {s}.win_rate_pct - 50) / 100 END) \
+         WHEN {s}.kind = 'won' AND {entered} >= ? THEN {amount} ELSE 0 END"
+    )
+}
+
+/// A custom expression with `?` placeholders: sea-query numbers them `$1…` per expression on
+/// PostgreSQL and leaves `?` elsewhere.
+fn cust<I: IntoIterator<Item = sea_orm::sea_query::Value>>(backend: sea_orm::DbBackend, sql: &str, values: I) -> Expr {
+    let sql = if backend == sea_orm::DbBackend::Postgres {
+        let mut out = String::with_capacity(sql.len() + 16);
+        let mut n = 0;
+        for ch in sql.chars() {
+            if ch == '?' {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    } else {
+        sql.to_owned()
+    };
+    Expr::cust_with_values(sql, values)
+}
+
+/// The contribution kind of one value event, as `domain::forecast` classifies it.
+const CLASS_SQL: &str = "CASE h.kind \
+     WHEN 'created' THEN CASE WHEN sa.kind = 'won' THEN 'won' ELSE 'new' END \
+     WHEN 'amount_changed' THEN 'amount' \
+     WHEN 'close_date_changed' THEN CASE WHEN h.after_close_date > h.old_close_date THEN 'slipped' \
+          WHEN h.after_close_date < h.old_close_date THEN 'pulled_in' ELSE 'other' END \
+     ELSE CASE WHEN sb.kind <> 'won' AND sa.kind = 'won' THEN 'won' \
+          WHEN sb.kind <> 'lost' AND sa.kind = 'lost' THEN 'lost' \
+          WHEN sb.kind = 'open' AND sa.kind = 'open' AND sb.pipeline_id = sa.pipeline_id AND sa.position > sb.position THEN 'up' \
+          WHEN sb.kind = 'open' AND sa.kind = 'open' AND sb.pipeline_id = sa.pipeline_id AND sa.position < sb.position THEN 'down' \
+          ELSE 'other' END END";
+
+/// Progress from `a` to `b` summed by the database, with the quarter of A as scope (like
+/// [`progress_view`]). Each value event changed its deal's value by value(after) −
+/// value(before), both read from the state its row carries (migration 000010); the value now
+/// comes from `cells` (won cells from A's quarter on), at B it is that minus what the events
+/// after B changed, at A that minus the window's. One GROUP BY over the events after A: the
+/// cost follows the history written since A, not the book. A test proves it equal to the replay.
+pub async fn progress_summed<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    a: DateTime<Utc>,
+    b: DateTime<Utc>,
+    cells: &[f::Cell],
+    stages: &[f::Stage],
+) -> Result<ProgressView, AppError> {
+    use sea_orm::sea_query::{Alias, ExprTrait, JoinType, Value};
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
+    let horizon = scope.horizon_end.is_some();
+    let state_values = |v: &mut Vec<Value>| {
+        if let Some(h) = scope.horizon_end {
+            v.push(h.into());
+        }
+        v.push(scope.period_start.into());
+    };
+    let mut values = Vec::new();
+    state_values(&mut values);
+    state_values(&mut values);
+    let after = value_sql("sa", "h.after_amount_fen", "h.after_close_date", "h.after_entered_at", horizon);
+    let before = value_sql(
+        "sb",
+        "(CASE WHEN h.kind = 'amount_changed' THEN h.old_amount_fen ELSE h.after_amount_fen END)",
+        "(CASE WHEN h.kind = 'close_date_changed' THEN h.old_close_date ELSE h.after_close_date END)",
+        "(CASE WHEN h.kind = 'moved' THEN h.before_entered_at ELSE h.after_entered_at END)",
+        horizon,
+    );
+    let dv = format!("({after}) - (CASE WHEN h.kind = 'created' THEN 0 ELSE {before} END)");
+    let backend = db.get_database_backend();
+    let mut inner = Query::select();
+    inner
+        .from_as(deal_history::Entity, Alias::new("h"))
+        .join_as(JoinType::LeftJoin, stage::Entity, Alias::new("sa"), Expr::cust("sa.id = h.after_stage_id"))
+        .join_as(
+            JoinType::LeftJoin,
+            stage::Entity,
+            Alias::new("sb"),
+            Expr::cust("sb.id = (CASE WHEN h.kind = 'moved' THEN h.from_stage_id ELSE h.after_stage_id END)"),
+        )
+        .expr_as(cust(backend, "CASE WHEN h.at > ? THEN 1 ELSE 0 END", [Value::from(b)]), Alias::new("grp"))
+        .expr_as(Expr::cust(CLASS_SQL), Alias::new("cls"))
+        .expr_as(cust(backend, &dv, values), Alias::new("dv"))
+        .and_where(cust(backend, "h.at > ?", [Value::from(a)]))
+        .and_where(Expr::cust(format!("h.kind IN {}", migrations::HISTORY_VALUE_KINDS)));
+    if !ctx.visibility.all || ctx.role == crate::domain::role::Role::Rep {
+        let ids = Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(scope_condition(ctx)).to_owned();
+        inner.and_where(Expr::col((Alias::new("h"), deal_history::Column::DealId)).in_subquery(ids));
+    }
+    let mut outer = Query::select();
+    outer
+        .from_subquery(inner, Alias::new("t"))
+        .column(Alias::new("grp"))
+        .column(Alias::new("cls"))
+        .expr_as(Expr::cust("CAST(COALESCE(SUM(dv), 0) AS BIGINT)"), Alias::new("dv"))
+        .group_by_col(Alias::new("grp"))
+        .group_by_col(Alias::new("cls"));
+    let mut window = f::Contributions::default();
+    let mut after_b = 0i64;
+    for row in db.query_all(&outer).await.map_err(db_err)? {
+        let grp: i32 = row.try_get("", "grp").map_err(db_err)?;
+        let cls: String = row.try_get("", "cls").map_err(db_err)?;
+        let fen: i64 = row.try_get("", "dv").map_err(db_err)?;
+        if grp == 1 {
+            after_b = after_b.saturating_add(fen);
+            continue;
+        }
+        let slot = match cls.as_str() {
+            "new" => &mut window.new_fen,
+            "won" => &mut window.won_fen,
+            "lost" => &mut window.lost_fen,
+            "up" => &mut window.moved_up_fen,
+            "down" => &mut window.moved_down_fen,
+            "amount" => &mut window.amount_changed_fen,
+            "slipped" => &mut window.slipped_fen,
+            "pulled_in" => &mut window.pulled_in_fen,
+            _ => &mut window.other_fen,
+        };
+        *slot = slot.saturating_add(fen);
+    }
+    let (now_f, now_w) = f::cells_value(cells, stages, scope, offset());
+    let value_to_fen = now_f.saturating_add(now_w).saturating_sub(after_b);
+    let total_fen = window.sum();
+    Ok(ProgressView {
+        from: f::local_date(a, offset()),
+        to: f::local_date(b, offset()),
+        value_from_fen: value_to_fen.saturating_sub(total_fen),
+        value_to_fen,
+        total_fen,
+        parts: parts(&window),
+    })
+}
+
 /// The deals in the viewer's scope with fact history after `t`, and their fact events after
 /// `since` (≤ t: replays need the history that says when a deal entered its stage).
 async fn changed_since<C: ConnectionTrait>(
@@ -827,7 +972,7 @@ pub async fn dashboard_with(
         .collect();
 
     // The dashboard's cells hold won cells from a year back, so they serve the week's quarter.
-    let (progress, _) = progress_changed_with(db, ctx, week_start(now), now, &cells, stage_rows.clone()).await?;
+    let progress = progress_summed(db, ctx, week_start(now), now, &cells, &stages).await?;
     let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
     let mut reps = Vec::new();
     for u in visible_users.iter().filter(|u| matches!(u.role.as_str(), "rep" | "manager")) {
@@ -1309,5 +1454,8 @@ pub async fn progress_between<C: ConnectionTrait>(
     if a >= b {
         return Err(AppError::validation("from", "must be before to (and not in the future)"));
     }
-    Ok(progress_changed(db, ctx, a, b).await?.0)
+    let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
+    let stages: Vec<f::Stage> = stage::Entity::find().all(db).await.map_err(db_err)?.iter().map(stage_fact).collect();
+    let cells = load_cells(db, ctx, f::month_key(f::local_date(scope.period_start, offset()))).await?;
+    progress_summed(db, ctx, a, b, &cells, &stages).await
 }

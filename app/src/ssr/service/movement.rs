@@ -98,6 +98,37 @@ pub(crate) fn history(
     }
 }
 
+/// A history row with the deal's state after a value event (see migration 000010: progress
+/// sums what each event changed in SQL, so every writer of such a row sets it).
+pub(crate) fn with_state(
+    mut h: deal_history::ActiveModel,
+    stage_id: i32,
+    amount_fen: i64,
+    close_date: chrono::NaiveDate,
+    entered_at: chrono::DateTime<Utc>,
+) -> deal_history::ActiveModel {
+    h.after_stage_id = Set(Some(stage_id));
+    h.after_amount_fen = Set(Some(amount_fen));
+    h.after_close_date = Set(Some(close_date));
+    h.after_entered_at = Set(Some(entered_at));
+    h
+}
+
+/// The "moved" row of a move [`apply_move`] made at `at`.
+pub(crate) fn moved_history(
+    d: &deal::Model,
+    actor: i32,
+    to: i32,
+    note: Option<String>,
+    approval_id: Option<i32>,
+    at: chrono::DateTime<Utc>,
+) -> deal_history::ActiveModel {
+    let mut h = with_state(history(d.id, actor, "moved", d.stage_id, to, note, approval_id), to, d.amount_fen, d.close_date, at);
+    h.at = Set(at);
+    h.before_entered_at = Set(Some(d.stage_entered_at));
+    h
+}
+
 fn forbid_code(r: ForbidReason) -> &'static str {
     match r {
         ForbidReason::SameStage => "same_stage",
@@ -107,14 +138,15 @@ fn forbid_code(r: ForbidReason) -> &'static str {
     }
 }
 
-/// Writes the move itself; the version guard makes a concurrent writer lose cleanly.
+/// Writes the move itself; the version guard makes a concurrent writer lose cleanly. Returns
+/// the instant the deal entered the stage (its "moved" row carries the same).
 pub(crate) async fn apply_move<C: ConnectionTrait>(
     db: &C,
     d: &deal::Model,
     to: &stage::Model,
     stages: &[stage::Model],
     lost_reason: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<chrono::DateTime<Utc>, AppError> {
     let now = Utc::now();
     let mut q = deal::Entity::update_many()
         .col_expr(deal::Column::StageId, Expr::value(to.id))
@@ -132,7 +164,8 @@ pub(crate) async fn apply_move<C: ConnectionTrait>(
     }
     let after = deal::Model { stage_id: to.id, stage_entered_at: now, ..d.clone() };
     let stages: Vec<_> = stages.iter().map(super::forecast::stage_fact).collect();
-    super::totals::record_with(db, &stages, Some(d), Some(&after)).await
+    super::totals::record_with(db, &stages, Some(d), Some(&after)).await?;
+    Ok(now)
 }
 
 pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveCommand) -> Result<MoveOutcome, AppError> {
@@ -163,16 +196,8 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
     });
     let result = match outcome {
         Outcome::Moved => {
-            apply_move(txn, &d, &to, &stages, cmd.lost_reason.clone()).await?;
-            deal_history::Entity::insert(history(
-                d.id,
-                ctx.user_id,
-                "moved",
-                d.stage_id,
-                to.id,
-                cmd.reason.clone().or(cmd.lost_reason.clone()),
-                None,
-            ))
+            let at = apply_move(txn, &d, &to, &stages, cmd.lost_reason.clone()).await?;
+            deal_history::Entity::insert(moved_history(&d, ctx.user_id, to.id, cmd.reason.clone().or(cmd.lost_reason.clone()), None, at))
             .exec(txn)
             .await
             .map_err(db_err)?;

@@ -1,0 +1,95 @@
+//! The deal's state after each fact event of `deal_history` (stage, amount, close date, stage
+//! entry), and its stage entry before a move. With them, what an event changed in the forecast
+//! is a SQL expression, and progress between two dates is one GROUP BY over the events after
+//! the first date instead of a replay. The rows stay append-only: the columns are written with
+//! the row; this migration fills the rows written before it, by the same rules as the replay
+//! (`domain::forecast`): events of one deal in (at, id) order.
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum DealHistory {
+    Table,
+    AfterStageId,
+    AfterAmountFen,
+    AfterCloseDate,
+    AfterEnteredAt,
+    BeforeEnteredAt,
+}
+
+/// The kinds whose rows carry the state (categories and attempts change no value).
+pub const VALUE_KINDS: &str = "('created', 'moved', 'amount_changed', 'close_date_changed')";
+
+/// Fills the state of every value row that has none (portable SQL). A row's state is set by
+/// the latest event of its deal at or before it that sets that field; a deal without a
+/// `created` row (never written by the app) falls back to the next event's "old" value, then
+/// to the deal as it is now, as the replay does.
+pub fn fill_sql() -> String {
+    let h = "deal_history";
+    let same = format!("p.deal_id = {h}.deal_id");
+    let upto = format!("(p.at < {h}.at OR (p.at = {h}.at AND p.id <= {h}.id))");
+    let before = format!("(p.at < {h}.at OR (p.at = {h}.at AND p.id < {h}.id))");
+    let after = format!("(p.at > {h}.at OR (p.at = {h}.at AND p.id > {h}.id))");
+    let last = |col: &str, kinds: &str, when: &str| {
+        format!("(SELECT p.{col} FROM deal_history p WHERE {same} AND p.kind IN {kinds} AND {when} ORDER BY p.at DESC, p.id DESC LIMIT 1)")
+    };
+    let next = |col: &str, kind: &str| {
+        format!("(SELECT p.{col} FROM deal_history p WHERE {same} AND p.kind = '{kind}' AND {after} ORDER BY p.at, p.id LIMIT 1)")
+    };
+    let now = |col: &str| format!("(SELECT d.{col} FROM deals d WHERE d.id = {h}.deal_id)");
+    format!(
+        "UPDATE deal_history SET \
+         after_stage_id = COALESCE({s_last}, {s_next}, {s_now}), \
+         after_amount_fen = COALESCE({a_last}, {a_next}, {a_now}), \
+         after_close_date = COALESCE({c_last}, {c_next}, {c_now}), \
+         after_entered_at = COALESCE({e_last}, {e_now}), \
+         before_entered_at = CASE WHEN kind = 'moved' THEN COALESCE({e_before}, {e_now}) END \
+         WHERE after_stage_id IS NULL AND kind IN {VALUE_KINDS}",
+        s_last = last("to_stage_id", "('created', 'moved')", &upto),
+        s_next = next("from_stage_id", "moved"),
+        s_now = now("stage_id"),
+        a_last = last("new_amount_fen", "('created', 'amount_changed')", &upto),
+        a_next = next("old_amount_fen", "amount_changed"),
+        a_now = now("amount_fen"),
+        c_last = last("new_close_date", "('created', 'close_date_changed')", &upto),
+        c_next = next("old_close_date", "close_date_changed"),
+        c_now = now("close_date"),
+        e_last = last("at", "('created', 'moved')", &upto),
+        e_before = last("at", "('created', 'moved')", &before),
+        e_now = now("created_at"),
+    )
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        let cols = [
+            integer_null(DealHistory::AfterStageId),
+            big_integer_null(DealHistory::AfterAmountFen),
+            date_null(DealHistory::AfterCloseDate),
+            timestamp_with_time_zone_null(DealHistory::AfterEnteredAt),
+            timestamp_with_time_zone_null(DealHistory::BeforeEnteredAt),
+        ];
+        for c in cols {
+            m.alter_table(Table::alter().table(DealHistory::Table).add_column(c).to_owned()).await?;
+        }
+        m.get_connection().execute_unprepared(&fill_sql()).await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for c in [
+            DealHistory::AfterStageId,
+            DealHistory::AfterAmountFen,
+            DealHistory::AfterCloseDate,
+            DealHistory::AfterEnteredAt,
+            DealHistory::BeforeEnteredAt,
+        ] {
+            m.alter_table(Table::alter().table(DealHistory::Table).drop_column(c).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
