@@ -14,7 +14,9 @@ mod m20261202_000010_history_state;
 
 pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 pub use m20261201_000008_forecast_cells::rebuild_for as rebuild_forecast_cells;
-pub use m20261202_000010_history_state::{fill_sql as fill_history_state, VALUE_KINDS as HISTORY_VALUE_KINDS};
+pub use m20261202_000010_history_state::{
+    fill as fill_history_state, fill_sql as fill_history_state_sql, VALUE_KINDS as HISTORY_VALUE_KINDS,
+};
 
 pub struct Migrator;
 

@@ -725,7 +725,7 @@ pub async fn generate(
     }
     reset_sequences(db).await?;
     // The generated rows leave the deal's state to the same fill the migration runs.
-    db.execute_unprepared(&migrations::fill_history_state()).await?;
+    migrations::fill_history_state(db).await?;
     crate::ssr::service::totals::rebuild(db).await?;
     seed_forecast_settings(db, &mut rng, today).await?;
     Ok(sum)

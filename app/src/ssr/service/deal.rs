@@ -438,9 +438,9 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
         ..Default::default()
     };
     deal_history::Entity::insert(super::movement::with_state(created, first.id, new.amount_fen, new.close_date, now))
-    .exec(txn)
-    .await
-    .map_err(db_err)?;
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
     let d = deal::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     super::totals::record(txn, None, Some(&d)).await?;
     w.commit().await.map_err(db_err)?;

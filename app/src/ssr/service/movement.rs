@@ -198,9 +198,9 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
         Outcome::Moved => {
             let at = apply_move(txn, &d, &to, &stages, cmd.lost_reason.clone()).await?;
             deal_history::Entity::insert(moved_history(&d, ctx.user_id, to.id, cmd.reason.clone().or(cmd.lost_reason.clone()), None, at))
-            .exec(txn)
-            .await
-            .map_err(db_err)?;
+                .exec(txn)
+                .await
+                .map_err(db_err)?;
             let fresh = deal::Entity::find_by_id(d.id).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
             let stage_map: HashMap<i32, stage::Model> = stages.iter().map(|s| (s.id, s.clone())).collect();
             let card = cards(txn, vec![fresh], &stage_map).await?.pop().ok_or(AppError::Internal)?;
