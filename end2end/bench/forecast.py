@@ -5,7 +5,8 @@ doing the equivalent raw aggregates on the same file (stdlib only, plus /usr/bin
 usage: bench/forecast.py BASE_URL EMAIL DB_FILE [N]
 Prints one JSON line with p50/p95 (ms) of: the executive dashboard page (/forecast, SSR;
 its first view, then the seconds until its history figures are in, then warm views),
-GET /api/v1/forecast?group_by=owner, GET /api/v1/progress (last week to this week), and
+GET /api/v1/forecast?group_by=owner, GET /api/v1/progress (last week to this week, and the
+last 91 days), and
 the sqlite3 CLI's wall time for (a) the weighted forecast by owner over open deals and
 (b) the history aggregate between the same two dates. The ratio app / raw is the figure
 that matters; the machine is shared and noisy.
@@ -81,6 +82,10 @@ out["dashboard_ssr_ms"] = summary([timed(dashboard) for _ in range(n)])
 out["forecast_rest_ms"] = summary([timed(lambda: ok(rest("/api/v1/forecast?group_by=owner", tok))) for _ in range(n)])
 q = "/api/v1/progress?from=%s&to=%s" % (last_monday.isoformat(), today.isoformat())
 out["progress_rest_ms"] = summary([timed(lambda: ok(rest(q, tok))) for _ in range(n)])
+# "Between any two dates": a quarter back (its cost follows the history written since A).
+quarter_ago = today - datetime.timedelta(days=91)
+q91 = "/api/v1/progress?from=%s&to=%s" % (quarter_ago.isoformat(), today.isoformat())
+out["progress_91d_rest_ms"] = summary([timed(lambda: ok(rest(q91, tok))) for _ in range(n)])
 
 # The same questions asked of the file directly: one process per query, as a DBA would.
 RAW = {
@@ -88,11 +93,14 @@ RAW = {
                        "FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.kind = 'open' GROUP BY d.owner_id;",
     "raw_progress_ms": "SELECT kind, COUNT(*), SUM(COALESCE(new_amount_fen, 0) - COALESCE(old_amount_fen, 0)) FROM deal_history "
                        "WHERE at >= '%s' AND at < '%s' GROUP BY kind;" % (last_monday.isoformat(), (today + datetime.timedelta(days=1)).isoformat()),
+    "raw_progress_91d_ms": "SELECT kind, COUNT(*), SUM(COALESCE(new_amount_fen, 0) - COALESCE(old_amount_fen, 0)) FROM deal_history "
+                           "WHERE at >= '%s' AND at < '%s' GROUP BY kind;" % (quarter_ago.isoformat(), (today + datetime.timedelta(days=1)).isoformat()),
 }
 for name, sql in RAW.items():
     out[name] = summary([timed(lambda: subprocess.run(["sqlite3", "-readonly", db, sql], check=True, capture_output=True)) for _ in range(n)])
 out["ratio_forecast"] = round(out["forecast_rest_ms"]["p50"] / max(out["raw_forecast_ms"]["p50"], 0.1), 1)
 out["ratio_progress"] = round(out["progress_rest_ms"]["p50"] / max(out["raw_progress_ms"]["p50"], 0.1), 1)
+out["ratio_progress_91d"] = round(out["progress_91d_rest_ms"]["p50"] / max(out["raw_progress_91d_ms"]["p50"], 0.1), 1)
 counts = subprocess.run(["sqlite3", "-readonly", db, "SELECT (SELECT COUNT(*) FROM deals), (SELECT COUNT(*) FROM deal_history);"],
                         check=True, capture_output=True, text=True).stdout.strip().split("|")
 out["deals"], out["history_rows"] = int(counts[0]), int(counts[1])

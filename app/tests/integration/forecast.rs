@@ -371,9 +371,15 @@ async fn progress_summed_by_the_database_equals_the_replay_after_every_kind_of_w
             (Duration::days(120), Duration::days(60)),
         ] {
             let (a, b) = (now - from, now - to);
-            let (want, _) = forecast::progress_view(&full, a, b);
+            let (want, p) = forecast::progress_view(&full, a, b);
             assert_eq!(summed(db, &ctx, a, b, &full.stages).await, want, "{who} {a} → {b}");
             moved += usize::from(want.total_fen != 0);
+            // The deals behind each part (the drill-down), as the replay's items.
+            for code in ["new", "moved_up", "moved_down", "won", "lost", "amount_changed", "slipped", "pulled_in", "other"] {
+                let items: std::collections::HashMap<i32, i64> =
+                    p.items.iter().filter(|i| forecast::contribution_code(i.kind) == code).map(|i| (i.deal_id, i.fen)).collect();
+                assert_eq!(forecast::progress_items_summed(db, &ctx, a, b, code).await.unwrap(), items, "{who} {a} → {b} {code}");
+            }
         }
         assert!(moved > 0, "{who}: some window saw the pipeline change");
     }

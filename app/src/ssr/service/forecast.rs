@@ -501,35 +501,29 @@ fn cust<I: IntoIterator<Item = sea_orm::sea_query::Value>>(backend: sea_orm::DbB
     Expr::cust_with_values(sql, values)
 }
 
-/// The contribution kind of one value event, as `domain::forecast` classifies it.
+/// The contribution kind of one value event, as `domain::forecast` classifies it (codes of
+/// [`contribution_code`]).
 const CLASS_SQL: &str = "CASE h.kind \
      WHEN 'created' THEN CASE WHEN sa.kind = 'won' THEN 'won' ELSE 'new' END \
-     WHEN 'amount_changed' THEN 'amount' \
+     WHEN 'amount_changed' THEN 'amount_changed' \
      WHEN 'close_date_changed' THEN CASE WHEN h.after_close_date > h.old_close_date THEN 'slipped' \
           WHEN h.after_close_date < h.old_close_date THEN 'pulled_in' ELSE 'other' END \
      ELSE CASE WHEN sb.kind <> 'won' AND sa.kind = 'won' THEN 'won' \
           WHEN sb.kind <> 'lost' AND sa.kind = 'lost' THEN 'lost' \
-          WHEN sb.kind = 'open' AND sa.kind = 'open' AND sb.pipeline_id = sa.pipeline_id AND sa.position > sb.position THEN 'up' \
-          WHEN sb.kind = 'open' AND sa.kind = 'open' AND sb.pipeline_id = sa.pipeline_id AND sa.position < sb.position THEN 'down' \
+          WHEN sb.kind = 'open' AND sa.kind = 'open' AND sb.pipeline_id = sa.pipeline_id AND sa.position > sb.position THEN 'moved_up' \
+          WHEN sb.kind = 'open' AND sa.kind = 'open' AND sb.pipeline_id = sa.pipeline_id AND sa.position < sb.position THEN 'moved_down' \
           ELSE 'other' END END";
 
-/// Progress from `a` to `b` summed by the database, with the quarter of A as scope (like
-/// [`progress_view`]). Each value event changed its deal's value by value(after) −
-/// value(before), both read from the state its row carries (migration 000010); the value now
-/// comes from `cells` (won cells from A's quarter on), at B it is that minus what the events
-/// after B changed, at A that minus the window's. One GROUP BY over the events after A: the
-/// cost follows the history written since A, not the book. A test proves it equal to the replay.
-pub async fn progress_summed<C: ConnectionTrait>(
-    db: &C,
+/// The value events after `a` in the viewer's scope, one row each: `grp` 1 if after `b`,
+/// `deal_id`, `cls` (the contribution kind) and `dv`, what it changed in the value for `scope`.
+fn value_events(
+    backend: sea_orm::DbBackend,
     ctx: &RequestContext,
     a: DateTime<Utc>,
     b: DateTime<Utc>,
-    cells: &[f::Cell],
-    stages: &[f::Stage],
-) -> Result<ProgressView, AppError> {
+    scope: f::Scope,
+) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::sea_query::{Alias, ExprTrait, JoinType, Value};
-    let (a, b) = if a <= b { (a, b) } else { (b, a) };
-    let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
     let horizon = scope.horizon_end.is_some();
     let state_values = |v: &mut Vec<Value>| {
         if let Some(h) = scope.horizon_end {
@@ -549,7 +543,6 @@ pub async fn progress_summed<C: ConnectionTrait>(
         horizon,
     );
     let dv = format!("({after}) - (CASE WHEN h.kind = 'created' THEN 0 ELSE {before} END)");
-    let backend = db.get_database_backend();
     let mut inner = Query::select();
     inner
         .from_as(deal_history::Entity, Alias::new("h"))
@@ -561,6 +554,7 @@ pub async fn progress_summed<C: ConnectionTrait>(
             Expr::cust("sb.id = (CASE WHEN h.kind = 'moved' THEN h.from_stage_id ELSE h.after_stage_id END)"),
         )
         .expr_as(cust(backend, "CASE WHEN h.at > ? THEN 1 ELSE 0 END", [Value::from(b)]), Alias::new("grp"))
+        .expr_as(Expr::cust("h.deal_id"), Alias::new("deal_id"))
         .expr_as(Expr::cust(CLASS_SQL), Alias::new("cls"))
         .expr_as(cust(backend, &dv, values), Alias::new("dv"))
         .and_where(cust(backend, "h.at > ?", [Value::from(a)]))
@@ -569,9 +563,60 @@ pub async fn progress_summed<C: ConnectionTrait>(
         let ids = Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(scope_condition(ctx)).to_owned();
         inner.and_where(Expr::col((Alias::new("h"), deal_history::Column::DealId)).in_subquery(ids));
     }
+    inner
+}
+
+/// The deals behind one part of a progress (its contribution `code`, as in the drill-down),
+/// with their net contribution (zeros left out), summed by the database like
+/// [`progress_summed`]; equal to the replay's items (a test proves it).
+pub async fn progress_items_summed<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    a: DateTime<Utc>,
+    b: DateTime<Utc>,
+    code: &str,
+) -> Result<HashMap<i32, i64>, AppError> {
+    use sea_orm::sea_query::Alias;
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
+    let mut q = Query::select();
+    q.from_subquery(value_events(db.get_database_backend(), ctx, a, b, scope), Alias::new("t"))
+        .column(Alias::new("deal_id"))
+        .expr_as(Expr::cust("CAST(COALESCE(SUM(dv), 0) AS BIGINT)"), Alias::new("dv"))
+        .and_where(Expr::cust("grp = 0"))
+        .and_where(sea_orm::sea_query::ExprTrait::eq(Expr::col(Alias::new("cls")), code))
+        .group_by_col(Alias::new("deal_id"));
+    let mut out = HashMap::new();
+    for row in db.query_all(&q).await.map_err(db_err)? {
+        let id: i32 = row.try_get("", "deal_id").map_err(db_err)?;
+        let fen: i64 = row.try_get("", "dv").map_err(db_err)?;
+        if fen != 0 {
+            out.insert(id, fen);
+        }
+    }
+    Ok(out)
+}
+
+/// Progress from `a` to `b` summed by the database, with the quarter of A as scope (like
+/// [`progress_view`]). Each value event changed its deal's value by value(after) −
+/// value(before), both read from the state its row carries (migration 000010); the value now
+/// comes from `cells` (won cells from A's quarter on), at B it is that minus what the events
+/// after B changed, at A that minus the window's. One GROUP BY over the events after A: the
+/// cost follows the history written since A, not the book. A test proves it equal to the replay.
+pub async fn progress_summed<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    a: DateTime<Utc>,
+    b: DateTime<Utc>,
+    cells: &[f::Cell],
+    stages: &[f::Stage],
+) -> Result<ProgressView, AppError> {
+    use sea_orm::sea_query::Alias;
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
     let mut outer = Query::select();
     outer
-        .from_subquery(inner, Alias::new("t"))
+        .from_subquery(value_events(db.get_database_backend(), ctx, a, b, scope), Alias::new("t"))
         .column(Alias::new("grp"))
         .column(Alias::new("cls"))
         .expr_as(Expr::cust("CAST(COALESCE(SUM(dv), 0) AS BIGINT)"), Alias::new("dv"))
@@ -591,9 +636,9 @@ pub async fn progress_summed<C: ConnectionTrait>(
             "new" => &mut window.new_fen,
             "won" => &mut window.won_fen,
             "lost" => &mut window.lost_fen,
-            "up" => &mut window.moved_up_fen,
-            "down" => &mut window.moved_down_fen,
-            "amount" => &mut window.amount_changed_fen,
+            "moved_up" => &mut window.moved_up_fen,
+            "moved_down" => &mut window.moved_down_fen,
+            "amount_changed" => &mut window.amount_changed_fen,
             "slipped" => &mut window.slipped_fen,
             "pulled_in" => &mut window.pulled_in_fen,
             _ => &mut window.other_fen,
@@ -1233,10 +1278,7 @@ pub async fn drill_page<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: 
         }
         Drill::Category(_) => load_deals_where(db, ctx, Condition::all().add(deal::Column::StageId.is_not_in(of_kind("lost")))).await?,
         Drill::Progress(kind) => {
-            let (_, p) = progress_changed(db, ctx, week_start(now), now).await?;
-            for i in p.items.iter().filter(|i| contribution_code(i.kind) == kind) {
-                *deltas.entry(i.deal_id).or_default() += i.fen;
-            }
+            deltas = progress_items_summed(db, ctx, week_start(now), now, kind).await?;
             load_deals_by_id(db, ctx, &deltas.keys().copied().collect::<Vec<_>>()).await?
         }
         Drill::Unfunneled => {
