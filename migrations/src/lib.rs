@@ -11,11 +11,15 @@ mod m20261122_000007_board_index;
 mod m20261201_000008_forecast_cells;
 mod m20261201_000009_forecast_points;
 mod m20261202_000010_history_state;
+mod m20261202_000011_progress_days;
 
 pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 pub use m20261201_000008_forecast_cells::rebuild_for as rebuild_forecast_cells;
 pub use m20261202_000010_history_state::{
     fill as fill_history_state, fill_sql as fill_history_state_sql, VALUE_KINDS as HISTORY_VALUE_KINDS,
+};
+pub use m20261202_000011_progress_days::{
+    event_dv_sql, rebuild as rebuild_progress_days, rebuild_sql as rebuild_progress_days_sql, CLASS_SQL as EVENT_CLASS_SQL, EVENT_JOINS,
 };
 
 pub struct Migrator;
@@ -34,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_forecast_cells::Migration),
             Box::new(m20261201_000009_forecast_points::Migration),
             Box::new(m20261202_000010_history_state::Migration),
+            Box::new(m20261202_000011_progress_days::Migration),
         ]
     }
 }

@@ -1165,6 +1165,53 @@ pub fn cells_value(cells: &[Cell], stages: &[Stage], scope: Scope, offset: Fixed
     })
 }
 
+/// A calendar quarter as one number, `year × 4 + quarter index (0-3)`: consecutive quarters
+/// are consecutive numbers (the `progress_days.scope` column).
+pub fn quarter_id(d: NaiveDate) -> i32 {
+    d.year() * 4 + (d.month0() / 3) as i32
+}
+
+/// The first day of the quarter [`quarter_id`] numbers.
+pub fn quarter_of_id(id: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(id.div_euclid(4), (id.rem_euclid(4) * 3 + 1) as u32, 1)
+}
+
+/// A deal's state as a value event's history row carries it (migration 000010).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StateAt {
+    pub stage_id: i32,
+    pub amount_fen: i64,
+    pub close_date: NaiveDate,
+    pub entered_at: DateTime<Utc>,
+}
+
+/// One value event's part in the progress of `scope`: its contribution kind and what it
+/// changed in the value, value(after) − value(before) (`before` None for a creation). The
+/// replay in [`progress`] sums exactly these.
+pub fn event_part(kind: EventKind, before: Option<&StateAt>, after: &StateAt, stages: &[Stage], scope: Scope) -> (ContributionKind, i64) {
+    let st = |s: &StateAt, exists: bool| St {
+        exists,
+        stage_id: s.stage_id,
+        amount_fen: s.amount_fen,
+        close_date: s.close_date,
+        owner_category: None,
+        manager_category: None,
+        entered_at: s.entered_at,
+        created_at: s.entered_at,
+    };
+    let a = st(after, true);
+    let b = before.map_or(St { exists: false, ..a }, |b| st(b, true));
+    let cause = match kind {
+        EventKind::Created => Cause::Created,
+        EventKind::Moved => Cause::Moved,
+        EventKind::AmountChanged => Cause::Amount,
+        EventKind::CloseDateChanged => Cause::CloseDate,
+        _ => Cause::Category,
+    };
+    let v = Valuer { stages: StageMap::new(stages), scope };
+    (classify(cause, &b, &a, &v.stages), v.value(&a).saturating_sub(v.value(&b)))
+}
+
 /// Sales progress between two instants (taken in time order), with its exact breakdown.
 /// Pass the deals in view (a rep's, a team's); events of other deals are ignored.
 pub fn progress(deals: &[Deal], stages: &[Stage], events: &[HistoryEvent], a: DateTime<Utc>, b: DateTime<Utc>, scope: Scope) -> Progress {
@@ -1861,6 +1908,89 @@ pub fn ramp_report(input: &RampInput, deals: &[Deal], stages: &[Stage], offset: 
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quarter_ids_are_consecutive_and_name_their_first_day() {
+        for (d, id, first) in [
+            ((2026, 1, 1), 2026 * 4, (2026, 1, 1)),
+            ((2026, 3, 31), 2026 * 4, (2026, 1, 1)),
+            ((2026, 4, 1), 2026 * 4 + 1, (2026, 4, 1)),
+            ((2026, 12, 31), 2026 * 4 + 3, (2026, 10, 1)),
+            ((2027, 1, 1), 2027 * 4, (2027, 1, 1)),
+        ] {
+            let day = NaiveDate::from_ymd_opt(d.0, d.1, d.2).unwrap();
+            assert_eq!(quarter_id(day), id, "{day}");
+            assert_eq!(quarter_of_id(id), NaiveDate::from_ymd_opt(first.0, first.1, first.2));
+        }
+        assert_eq!(
+            quarter_id(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()) - 1,
+            quarter_id(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap())
+        );
+    }
+
+    #[test]
+    fn an_event_part_is_what_it_changed_in_the_scope() {
+        let off = FixedOffset::east_opt(8 * 3600).unwrap();
+        let stages = vec![
+            Stage { id: 1, pipeline_id: 1, position: 1, win_rate_pct: 10, kind: StageKind::Open, stuck_days: 0 },
+            Stage { id: 2, pipeline_id: 1, position: 2, win_rate_pct: 25, kind: StageKind::Open, stuck_days: 0 },
+            Stage { id: 3, pipeline_id: 1, position: 3, win_rate_pct: 100, kind: StageKind::Won, stuck_days: 0 },
+            Stage { id: 4, pipeline_id: 1, position: 4, win_rate_pct: 0, kind: StageKind::Lost, stuck_days: 0 },
+        ];
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let q4 = Scope::quarter(day(11, 15), off);
+        let at = local_midnight(day(11, 20), off);
+        let s = |stage_id, amount_fen, close: NaiveDate| StateAt { stage_id, amount_fen, close_date: close, entered_at: at };
+        let k = |kind| kind;
+        for (kind, before, after, want) in [
+            // Seed 001: RMB 1,000,000 at 25 % counts RMB 250,000.
+            (k(EventKind::Created), None, s(2, 100_000_000, day(12, 1)), (ContributionKind::New, 25_000_000)),
+            (
+                k(EventKind::Moved),
+                Some(s(1, 100_000_000, day(12, 1))),
+                s(2, 100_000_000, day(12, 1)),
+                (ContributionKind::MovedUp, 15_000_000),
+            ),
+            (
+                k(EventKind::Moved),
+                Some(s(2, 100_000_000, day(12, 1))),
+                s(1, 100_000_000, day(12, 1)),
+                (ContributionKind::MovedDown, -15_000_000),
+            ),
+            (k(EventKind::Moved), Some(s(2, 100_000_000, day(12, 1))), s(3, 100_000_000, day(12, 1)), (ContributionKind::Won, 75_000_000)),
+            (
+                k(EventKind::Moved),
+                Some(s(2, 100_000_000, day(12, 1))),
+                s(4, 100_000_000, day(12, 1)),
+                (ContributionKind::Lost, -25_000_000),
+            ),
+            // Slipped out of the quarter: its whole weighted value leaves.
+            (
+                k(EventKind::CloseDateChanged),
+                Some(s(2, 100_000_000, day(12, 1))),
+                s(2, 100_000_000, day(1, 5).with_year(2027).unwrap()),
+                (ContributionKind::Slipped, -25_000_000),
+            ),
+            (
+                k(EventKind::CloseDateChanged),
+                Some(s(2, 100_000_000, day(12, 20))),
+                s(2, 100_000_000, day(12, 1)),
+                (ContributionKind::PulledIn, 0),
+            ),
+            (
+                k(EventKind::AmountChanged),
+                Some(s(2, 100_000_000, day(12, 1))),
+                s(2, 100_000_002, day(12, 1)),
+                (ContributionKind::AmountChanged, 1),
+            ),
+        ] {
+            assert_eq!(event_part(kind, before.as_ref(), &after, &stages, q4), want, "{kind:?} {before:?} → {after:?}");
+        }
+        // A deal won before the scope's quarter began does not count as won in it.
+        let old = StateAt { entered_at: local_midnight(day(9, 1), off), ..s(3, 100_000_000, day(9, 1)) };
+        let reopened = s(2, 100_000_000, day(12, 1));
+        assert_eq!(event_part(EventKind::Moved, Some(&old), &reopened, &stages, q4), (ContributionKind::Other, 25_000_000));
+    }
 
     const RMB: i64 = 100;
 

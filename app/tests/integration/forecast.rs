@@ -280,6 +280,51 @@ async fn summed(
     forecast::progress_summed(db, ctx, a, b, &cells, stages).await.unwrap()
 }
 
+async fn progress_days(db: &DatabaseConnection) -> Vec<app::ssr::entity::progress_day::Model> {
+    use app::ssr::entity::progress_day as p;
+    p::Entity::find()
+        .order_by_asc(p::Column::Scope)
+        .order_by_asc(p::Column::Day)
+        .order_by_asc(p::Column::TeamId)
+        .order_by_asc(p::Column::OwnerId)
+        .order_by_asc(p::Column::Cls)
+        .all(db)
+        .await
+        .unwrap()
+}
+
+/// The kept progress days equal a rebuild from the history, and progress from them equals the
+/// replay for windows of whole local days ending at a midnight or now, for each viewer.
+async fn assert_days_agree(db: &DatabaseConnection, viewers: &[&str]) {
+    let kept = progress_days(db).await;
+    assert!(kept.len() > 20, "the demo history makes progress days");
+    migrations::rebuild_progress_days(db).await.unwrap();
+    assert_eq!(progress_days(db).await, kept, "kept = rebuilt");
+    let off = forecast::offset();
+    let now = Utc::now() + Duration::seconds(1);
+    let today = f::local_date(now, off);
+    let midnight = |days: i64| f::local_midnight(today - Duration::days(days), off);
+    for who in viewers {
+        let ctx = ctx_for(db, who).await;
+        let full = forecast::load(db, &ctx).await.unwrap();
+        let mut seen = 0;
+        for (from, to) in [(0, None), (1, None), (7, None), (7, Some(2)), (30, Some(0)), (30, Some(9)), (80, None), (80, Some(40))] {
+            let (a, b) = (midnight(from), to.map_or(now, midnight));
+            let scope = f::Scope::quarter(f::local_date(a, off), off);
+            let cells = forecast::load_cells(db, &ctx, f::month_key(f::local_date(scope.period_start, off))).await.unwrap();
+            let got = forecast::progress_from_days(db, &ctx, a, b, now, &cells, &full.stages).await.unwrap();
+            let (want, _) = forecast::progress_view(&full, a, b);
+            assert_eq!(got.as_ref(), Some(&want), "{who}: {from} days ago → {to:?}");
+            seen += usize::from(want.total_fen != 0);
+        }
+        assert!(seen > 0, "{who}: some window saw the pipeline change");
+        // Not whole days, or starting two quarters back: the events are summed instead.
+        let stages = &full.stages;
+        assert!(forecast::progress_from_days(db, &ctx, midnight(3) + Duration::hours(5), now, now, &[], stages).await.unwrap().is_none());
+        assert!(forecast::progress_from_days(db, &ctx, midnight(200), now, now, &[], stages).await.unwrap().is_none());
+    }
+}
+
 /// Every value row's state columns, by id.
 async fn history_states(
     db: &DatabaseConnection,
@@ -383,6 +428,22 @@ async fn progress_summed_by_the_database_equals_the_replay_after_every_kind_of_w
         }
         assert!(moved > 0, "{who}: some window saw the pipeline change");
     }
+    // The progress days the writes maintained are what a rebuild from the history gives, and
+    // progress from them is the replay's, over whole local days.
+    assert_days_agree(db, &["exec@demo.local", "manager@demo.local", "rep@demo.local", "presales@demo.local"]).await;
+    // A win rate changes: every part weighted by that stage changes with it.
+    let st = &s[2];
+    let u = app::domain::dto::StageUpdate {
+        name_en: st.name_en.clone(),
+        name_zh: st.name_zh.clone(),
+        win_rate_pct: st.win_rate_pct + 9,
+        stuck_days: st.stuck_days,
+        playbook_en: st.playbook_en.clone(),
+        playbook_zh: st.playbook_zh.clone(),
+        version: st.version,
+    };
+    app::ssr::service::pipeline::update_stage(db, &admin, st.uuid, &u).await.unwrap();
+    assert_days_agree(db, &["exec@demo.local", "rep@demo.local"]).await;
     // The fill from history alone gives every row the state its writer wrote.
     let written = history_states(db).await;
     assert!(written.iter().filter(|r| r.2.is_some()).count() > 100);

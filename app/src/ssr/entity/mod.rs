@@ -19,6 +19,7 @@ pub mod forecast_cell;
 pub mod forecast_point;
 pub mod notification;
 pub mod pipeline;
+pub mod progress_day;
 pub mod quota;
 pub mod session;
 pub mod stage;

@@ -141,11 +141,7 @@ pub async fn decide(
             Outcome::Moved => {
                 // The same write as every other move: version guard, stage, history.
                 let lost = if to.kind == "lost" { a.reason.clone() } else { None };
-                let at = super::movement::apply_move(txn, &d, &to, &stages, lost).await?;
-                deal_history::Entity::insert(super::movement::moved_history(&d, ctx.user_id, to.id, comment.clone(), Some(a.id), at))
-                    .exec(txn)
-                    .await
-                    .map_err(db_err)?;
+                super::movement::move_with_history(txn, &d, &to, &stages, lost, ctx.user_id, comment.clone(), Some(a.id)).await?;
                 ("approved", Some("moved".to_owned()))
             }
             Outcome::Blocked(m) => ("approved", Some(format!("blocked:{}", m.iter().map(|x| x.code()).collect::<Vec<_>>().join(",")))),

@@ -280,6 +280,12 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     after.updated_at = now;
     super::totals::record(txn, Some(&d), Some(&after)).await?;
     let base = deal_history::ActiveModel { deal_id: Set(d.id), at: Set(now), actor_id: Set(Some(ctx.user_id)), ..Default::default() };
+    // What an amount or close-date change makes in progress depends on the deal's stage.
+    let deal_stage: Vec<crate::domain::forecast::Stage> = if d.amount_fen != after.amount_fen || d.close_date != after.close_date {
+        stage::Entity::find_by_id(d.stage_id).one(txn).await.map_err(db_err)?.iter().map(super::forecast::stage_fact).collect()
+    } else {
+        Vec::new()
+    };
     if d.amount_fen != after.amount_fen {
         let mut h = base.clone();
         h.kind = Set("amount_changed".into());
@@ -287,7 +293,7 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
         h.new_amount_fen = Set(Some(after.amount_fen));
         // Amount first, then close date: the replay applies them in id order.
         let h = super::movement::with_state(h, d.stage_id, after.amount_fen, d.close_date, d.stage_entered_at);
-        deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
+        super::totals::insert_history(txn, h, &d, &deal_stage).await?;
     }
     if d.close_date != after.close_date {
         let mut h = base.clone();
@@ -295,7 +301,7 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
         h.old_close_date = Set(Some(d.close_date));
         h.new_close_date = Set(Some(after.close_date));
         let h = super::movement::with_state(h, d.stage_id, after.amount_fen, after.close_date, d.stage_entered_at);
-        deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
+        super::totals::insert_history(txn, h, &d, &deal_stage).await?;
     }
     if d.forecast_category != after.forecast_category {
         let mut h = base.clone();
@@ -437,10 +443,9 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
         new_close_date: Set(Some(new.close_date)),
         ..Default::default()
     };
-    deal_history::Entity::insert(super::movement::with_state(created, first.id, new.amount_fen, new.close_date, now))
-        .exec(txn)
-        .await
-        .map_err(db_err)?;
+    let created = super::movement::with_state(created, first.id, new.amount_fen, new.close_date, now);
+    super::totals::record_event(txn, &created, team_id, owner.id, &[super::forecast::stage_fact(&first)]).await?;
+    deal_history::Entity::insert(created).exec_without_returning(txn).await.map_err(db_err)?;
     let d = deal::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     super::totals::record(txn, None, Some(&d)).await?;
     w.commit().await.map_err(db_err)?;

@@ -468,18 +468,6 @@ async fn progress_changed_with<C: ConnectionTrait>(
     Ok((view, p))
 }
 
-/// A deal's value (forecast + won, [`f::Scope`]) as SQL over one state: its stage `s`, amount,
-/// close date and stage entry. Weighted like `dto::weighted_fen` (half away from zero).
-fn value_sql(s: &str, amount: &str, close: &str, entered: &str, horizon: bool) -> String {
-    let in_horizon = if horizon { format!(" AND {close} <= ?") } else { String::new() };
-    format!(
-        "CASE WHEN {s}.kind = 'open'{in_horizon} THEN \
-           (CASE WHEN {amount} * {s}.win_rate_pct >= 0 THEN ({amount} * {s}.win_rate_pct + 50) / 100 \
-                 ELSE ({amount} * {s}.win_rate_pct - 50) / 100 END) \
-         WHEN {s}.kind = 'won' AND {entered} >= ? THEN {amount} ELSE 0 END"
-    )
-}
-
 /// A custom expression with `?` placeholders: sea-query numbers them `$1…` per expression on
 /// PostgreSQL and leaves `?` elsewhere.
 fn cust<I: IntoIterator<Item = sea_orm::sea_query::Value>>(backend: sea_orm::DbBackend, sql: &str, values: I) -> Expr {
@@ -501,64 +489,48 @@ fn cust<I: IntoIterator<Item = sea_orm::sea_query::Value>>(backend: sea_orm::DbB
     Expr::cust_with_values(sql, values)
 }
 
-/// The contribution kind of one value event, as `domain::forecast` classifies it (codes of
-/// [`contribution_code`]).
-const CLASS_SQL: &str = "CASE h.kind \
-     WHEN 'created' THEN CASE WHEN sa.kind = 'won' THEN 'won' ELSE 'new' END \
-     WHEN 'amount_changed' THEN 'amount_changed' \
-     WHEN 'close_date_changed' THEN CASE WHEN h.after_close_date > h.old_close_date THEN 'slipped' \
-          WHEN h.after_close_date < h.old_close_date THEN 'pulled_in' ELSE 'other' END \
-     ELSE CASE WHEN sb.kind <> 'won' AND sa.kind = 'won' THEN 'won' \
-          WHEN sb.kind <> 'lost' AND sa.kind = 'lost' THEN 'lost' \
-          WHEN sb.kind = 'open' AND sa.kind = 'open' AND sb.pipeline_id = sa.pipeline_id AND sa.position > sb.position THEN 'moved_up' \
-          WHEN sb.kind = 'open' AND sa.kind = 'open' AND sb.pipeline_id = sa.pipeline_id AND sa.position < sb.position THEN 'moved_down' \
-          ELSE 'other' END END";
-
 /// The value events after `a` in the viewer's scope, one row each: `grp` 1 if after `b`,
 /// `deal_id`, `cls` (the contribution kind) and `dv`, what it changed in the value for `scope`.
+/// With `only`, the events of those deals instead of the viewer's.
 fn value_events(
     backend: sea_orm::DbBackend,
     ctx: &RequestContext,
     a: DateTime<Utc>,
     b: DateTime<Utc>,
     scope: f::Scope,
+    only: Option<Vec<i32>>,
 ) -> sea_orm::sea_query::SelectStatement {
-    use sea_orm::sea_query::{Alias, ExprTrait, JoinType, Value};
-    let horizon = scope.horizon_end.is_some();
-    let state_values = |v: &mut Vec<Value>| {
+    use sea_orm::sea_query::{Alias, ExprTrait, Value};
+    let mut values: Vec<Value> = Vec::new();
+    for _ in 0..2 {
         if let Some(h) = scope.horizon_end {
-            v.push(h.into());
+            values.push(h.into());
         }
-        v.push(scope.period_start.into());
-    };
-    let mut values = Vec::new();
-    state_values(&mut values);
-    state_values(&mut values);
-    let after = value_sql("sa", "h.after_amount_fen", "h.after_close_date", "h.after_entered_at", horizon);
-    let before = value_sql(
-        "sb",
-        "(CASE WHEN h.kind = 'amount_changed' THEN h.old_amount_fen ELSE h.after_amount_fen END)",
-        "(CASE WHEN h.kind = 'close_date_changed' THEN h.old_close_date ELSE h.after_close_date END)",
-        "(CASE WHEN h.kind = 'moved' THEN h.before_entered_at ELSE h.after_entered_at END)",
-        horizon,
-    );
-    let dv = format!("({after}) - (CASE WHEN h.kind = 'created' THEN 0 ELSE {before} END)");
+        values.push(scope.period_start.into());
+    }
+    let in_horizon = |c: &str| if scope.horizon_end.is_some() { format!("{c} <= ?") } else { "1 = 1".to_owned() };
+    let won_since = |e: &str| format!("{e} >= ?");
+    let dv = migrations::event_dv_sql(&in_horizon, &won_since);
     let mut inner = Query::select();
     inner
         .from_as(deal_history::Entity, Alias::new("h"))
-        .join_as(JoinType::LeftJoin, stage::Entity, Alias::new("sa"), Expr::cust("sa.id = h.after_stage_id"))
+        .join_as(sea_orm::sea_query::JoinType::LeftJoin, stage::Entity, Alias::new("sa"), Expr::cust("sa.id = h.after_stage_id"))
         .join_as(
-            JoinType::LeftJoin,
+            sea_orm::sea_query::JoinType::LeftJoin,
             stage::Entity,
             Alias::new("sb"),
             Expr::cust("sb.id = (CASE WHEN h.kind = 'moved' THEN h.from_stage_id ELSE h.after_stage_id END)"),
         )
         .expr_as(cust(backend, "CASE WHEN h.at > ? THEN 1 ELSE 0 END", [Value::from(b)]), Alias::new("grp"))
         .expr_as(Expr::cust("h.deal_id"), Alias::new("deal_id"))
-        .expr_as(Expr::cust(CLASS_SQL), Alias::new("cls"))
+        .expr_as(Expr::cust(migrations::EVENT_CLASS_SQL), Alias::new("cls"))
         .expr_as(cust(backend, &dv, values), Alias::new("dv"))
         .and_where(cust(backend, "h.at > ?", [Value::from(a)]))
         .and_where(Expr::cust(format!("h.kind IN {}", migrations::HISTORY_VALUE_KINDS)));
+    if let Some(ids) = only {
+        inner.and_where(Expr::col((Alias::new("h"), deal_history::Column::DealId)).is_in(ids));
+        return inner;
+    }
     if !ctx.visibility.all || ctx.role == crate::domain::role::Role::Rep {
         let ids = Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(scope_condition(ctx)).to_owned();
         inner.and_where(Expr::col((Alias::new("h"), deal_history::Column::DealId)).in_subquery(ids));
@@ -580,7 +552,7 @@ pub async fn progress_items_summed<C: ConnectionTrait>(
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
     let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
     let mut q = Query::select();
-    q.from_subquery(value_events(db.get_database_backend(), ctx, a, b, scope), Alias::new("t"))
+    q.from_subquery(value_events(db.get_database_backend(), ctx, a, b, scope, None), Alias::new("t"))
         .column(Alias::new("deal_id"))
         .expr_as(Expr::cust("CAST(COALESCE(SUM(dv), 0) AS BIGINT)"), Alias::new("dv"))
         .and_where(Expr::cust("grp = 0"))
@@ -616,46 +588,168 @@ pub async fn progress_summed<C: ConnectionTrait>(
     let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
     let mut outer = Query::select();
     outer
-        .from_subquery(value_events(db.get_database_backend(), ctx, a, b, scope), Alias::new("t"))
+        .from_subquery(value_events(db.get_database_backend(), ctx, a, b, scope, None), Alias::new("t"))
         .column(Alias::new("grp"))
         .column(Alias::new("cls"))
         .expr_as(Expr::cust("CAST(COALESCE(SUM(dv), 0) AS BIGINT)"), Alias::new("dv"))
         .group_by_col(Alias::new("grp"))
         .group_by_col(Alias::new("cls"));
-    let mut window = f::Contributions::default();
-    let mut after_b = 0i64;
-    for row in db.query_all(&outer).await.map_err(db_err)? {
-        let grp: i32 = row.try_get("", "grp").map_err(db_err)?;
-        let cls: String = row.try_get("", "cls").map_err(db_err)?;
-        let fen: i64 = row.try_get("", "dv").map_err(db_err)?;
+    let mut acc = Parts::default();
+    acc.add_rows(db, &outer).await?;
+    Ok(acc.view(a, b, scope, cells, stages))
+}
+
+/// Sums of `(grp, cls, dv)` rows: the window's parts (grp 0) and what came after B (grp 1).
+#[derive(Default)]
+struct Parts {
+    window: f::Contributions,
+    after_b: i64,
+}
+
+impl Parts {
+    fn add(&mut self, grp: i32, cls: &str, fen: i64) {
         if grp == 1 {
-            after_b = after_b.saturating_add(fen);
-            continue;
+            self.after_b = self.after_b.saturating_add(fen);
+            return;
         }
-        let slot = match cls.as_str() {
-            "new" => &mut window.new_fen,
-            "won" => &mut window.won_fen,
-            "lost" => &mut window.lost_fen,
-            "moved_up" => &mut window.moved_up_fen,
-            "moved_down" => &mut window.moved_down_fen,
-            "amount_changed" => &mut window.amount_changed_fen,
-            "slipped" => &mut window.slipped_fen,
-            "pulled_in" => &mut window.pulled_in_fen,
-            _ => &mut window.other_fen,
+        let w = &mut self.window;
+        let slot = match cls {
+            "new" => &mut w.new_fen,
+            "won" => &mut w.won_fen,
+            "lost" => &mut w.lost_fen,
+            "moved_up" => &mut w.moved_up_fen,
+            "moved_down" => &mut w.moved_down_fen,
+            "amount_changed" => &mut w.amount_changed_fen,
+            "slipped" => &mut w.slipped_fen,
+            "pulled_in" => &mut w.pulled_in_fen,
+            _ => &mut w.other_fen,
         };
         *slot = slot.saturating_add(fen);
     }
-    let (now_f, now_w) = f::cells_value(cells, stages, scope, offset());
-    let value_to_fen = now_f.saturating_add(now_w).saturating_sub(after_b);
-    let total_fen = window.sum();
-    Ok(ProgressView {
-        from: f::local_date(a, offset()),
-        to: f::local_date(b, offset()),
-        value_from_fen: value_to_fen.saturating_sub(total_fen),
-        value_to_fen,
-        total_fen,
-        parts: parts(&window),
-    })
+
+    async fn add_rows<C: ConnectionTrait>(&mut self, db: &C, q: &sea_orm::sea_query::SelectStatement) -> Result<(), AppError> {
+        for row in db.query_all(q).await.map_err(db_err)? {
+            let grp: i32 = row.try_get("", "grp").map_err(db_err)?;
+            let cls: String = row.try_get("", "cls").map_err(db_err)?;
+            let fen: i64 = row.try_get("", "dv").map_err(db_err)?;
+            self.add(grp, &cls, fen);
+        }
+        Ok(())
+    }
+
+    /// The progress: the value now from the cells, at B that minus what came after B.
+    fn view(&self, a: DateTime<Utc>, b: DateTime<Utc>, scope: f::Scope, cells: &[f::Cell], stages: &[f::Stage]) -> ProgressView {
+        let (now_f, now_w) = f::cells_value(cells, stages, scope, offset());
+        let value_to_fen = now_f.saturating_add(now_w).saturating_sub(self.after_b);
+        let total_fen = self.window.sum();
+        ProgressView {
+            from: f::local_date(a, offset()),
+            to: f::local_date(b, offset()),
+            value_from_fen: value_to_fen.saturating_sub(total_fen),
+            value_to_fen,
+            total_fen,
+            parts: parts(&self.window),
+        }
+    }
+}
+
+/// Progress from `a` to `b` as the app asks for it, from the progress days (migration 000011)
+/// when the window is whole local days — A a local midnight, B one too or `now` — and starts
+/// at most a quarter before today's; otherwise summed from the events ([`progress_summed`]).
+/// The two are tested equal to each other and to the replay.
+pub async fn progress_fast<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    a: DateTime<Utc>,
+    b: DateTime<Utc>,
+    now: DateTime<Utc>,
+    cells: &[f::Cell],
+    stages: &[f::Stage],
+) -> Result<ProgressView, AppError> {
+    match progress_from_days(db, ctx, a, b, now, cells, stages).await? {
+        Some(v) => Ok(v),
+        None => progress_summed(db, ctx, a, b, cells, stages).await,
+    }
+}
+
+/// [`progress_fast`]'s summary path; None when the window does not fit the days.
+pub async fn progress_from_days<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    a: DateTime<Utc>,
+    b: DateTime<Utc>,
+    now: DateTime<Utc>,
+    cells: &[f::Cell],
+    stages: &[f::Stage],
+) -> Result<Option<ProgressView>, AppError> {
+    use crate::ssr::entity::progress_day::{self, Column as P};
+    use sea_orm::sea_query::{Alias, ExprTrait, Value};
+    let off = offset();
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    let (a_day, b_day) = (f::local_date(a, off), f::local_date(b, off));
+    // B at or after now: nothing has happened after it, so every day from A on is the window.
+    let b_open = b >= now;
+    let scope_id = f::quarter_id(a_day);
+    if f::local_midnight(a_day, off) != a
+        || (!b_open && f::local_midnight(b_day, off) != b)
+        || f::quarter_id(f::local_date(now, off)) > scope_id + 1
+    {
+        return Ok(None);
+    }
+    let scope = f::Scope::quarter(a_day, off);
+    let split = if b_open { i32::MAX } else { super::totals::day_key(b_day) };
+    let backend = db.get_database_backend();
+    let vis = &ctx.visibility;
+    let rep = (ctx.role == crate::domain::role::Role::Rep).then_some(ctx.user_id);
+    let mut acc = Parts::default();
+    // The team arm reads the days; deals of other teams the viewer works on are few and
+    // summed from their events (the same split as the cells).
+    if vis.all || !vis.team_ids.is_empty() {
+        let mut inner = Query::select();
+        inner
+            .from(progress_day::Entity)
+            .expr_as(cust(backend, "CASE WHEN day >= ? THEN 1 ELSE 0 END", [Value::from(split)]), Alias::new("grp"))
+            .column(P::Cls)
+            .column(P::Fen)
+            .and_where(Expr::col(P::Scope).eq(scope_id))
+            .and_where(Expr::col(P::Day).gte(super::totals::day_key(a_day)));
+        if !vis.all {
+            inner.and_where(Expr::col(P::TeamId).is_in(vis.team_ids.clone()));
+        }
+        if let Some(u) = rep {
+            inner.and_where(Expr::col(P::OwnerId).eq(u));
+        }
+        let mut q = Query::select();
+        q.from_subquery(inner, Alias::new("t"))
+            .column(Alias::new("grp"))
+            .column(Alias::new("cls"))
+            .expr_as(Expr::cust("CAST(COALESCE(SUM(fen), 0) AS BIGINT)"), Alias::new("dv"))
+            .group_by_col(Alias::new("grp"))
+            .group_by_col(Alias::new("cls"));
+        acc.add_rows(db, &q).await?;
+    }
+    if let (false, Some(u)) = (vis.all, vis.member_user_id) {
+        let mut c = Condition::all().add(deal::Column::Id.is_in(super::member_deal_ids(db, u).await?));
+        if !vis.team_ids.is_empty() {
+            c = c.add(deal::Column::TeamId.is_not_in(vis.team_ids.clone()));
+        }
+        if let Some(u) = rep {
+            c = c.add(deal::Column::OwnerId.eq(u));
+        }
+        let ids: Vec<i32> =
+            deal::Entity::find().select_only().column(deal::Column::Id).filter(c).into_tuple().all(db).await.map_err(db_err)?;
+        if !ids.is_empty() {
+            let mut q = Query::select();
+            q.from_subquery(value_events(backend, ctx, a, b, scope, Some(ids)), Alias::new("t"))
+                .column(Alias::new("grp"))
+                .column(Alias::new("cls"))
+                .expr_as(Expr::cust("CAST(COALESCE(SUM(dv), 0) AS BIGINT)"), Alias::new("dv"))
+                .group_by_col(Alias::new("grp"))
+                .group_by_col(Alias::new("cls"));
+            acc.add_rows(db, &q).await?;
+        }
+    }
+    Ok(Some(acc.view(a, b, scope, cells, stages)))
 }
 
 /// The deals in the viewer's scope with fact history after `t`, and their fact events after
@@ -1044,7 +1138,7 @@ pub async fn dashboard_with(
         .collect();
 
     // The dashboard's cells hold won cells from a year back, so they serve the week's quarter.
-    let progress = progress_summed(db, ctx, week_start(now), now, &cells, &stages).await?;
+    let progress = progress_fast(db, ctx, week_start(now), now, now, &cells, &stages).await?;
     lap("progress");
     let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
     let mut reps = Vec::new();
@@ -1530,5 +1624,5 @@ pub async fn progress_between<C: ConnectionTrait>(
     let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
     let stages: Vec<f::Stage> = stage::Entity::find().all(db).await.map_err(db_err)?.iter().map(stage_fact).collect();
     let cells = load_cells(db, ctx, f::month_key(f::local_date(scope.period_start, offset()))).await?;
-    progress_summed(db, ctx, a, b, &cells, &stages).await
+    progress_fast(db, ctx, a, b, now, &cells, &stages).await
 }

@@ -138,6 +138,24 @@ fn forbid_code(r: ForbidReason) -> &'static str {
     }
 }
 
+/// A move and its "moved" row (with the progress it makes): the one write of a move, for the
+/// board and for an approved request.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn move_with_history<C: ConnectionTrait>(
+    db: &C,
+    d: &deal::Model,
+    to: &stage::Model,
+    stages: &[stage::Model],
+    lost_reason: Option<String>,
+    actor: i32,
+    note: Option<String>,
+    approval_id: Option<i32>,
+) -> Result<(), AppError> {
+    let at = apply_move(db, d, to, stages, lost_reason).await?;
+    let facts: Vec<_> = stages.iter().map(super::forecast::stage_fact).collect();
+    super::totals::insert_history(db, moved_history(d, actor, to.id, note, approval_id, at), d, &facts).await
+}
+
 /// Writes the move itself; the version guard makes a concurrent writer lose cleanly. Returns
 /// the instant the deal entered the stage (its "moved" row carries the same).
 pub(crate) async fn apply_move<C: ConnectionTrait>(
@@ -196,11 +214,17 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
     });
     let result = match outcome {
         Outcome::Moved => {
-            let at = apply_move(txn, &d, &to, &stages, cmd.lost_reason.clone()).await?;
-            deal_history::Entity::insert(moved_history(&d, ctx.user_id, to.id, cmd.reason.clone().or(cmd.lost_reason.clone()), None, at))
-                .exec(txn)
-                .await
-                .map_err(db_err)?;
+            move_with_history(
+                txn,
+                &d,
+                &to,
+                &stages,
+                cmd.lost_reason.clone(),
+                ctx.user_id,
+                cmd.reason.clone().or(cmd.lost_reason.clone()),
+                None,
+            )
+            .await?;
             let fresh = deal::Entity::find_by_id(d.id).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
             let stage_map: HashMap<i32, stage::Model> = stages.iter().map(|s| (s.id, s.clone())).collect();
             let card = cards(txn, vec![fresh], &stage_map).await?.pop().ok_or(AppError::Internal)?;

@@ -177,11 +177,12 @@ pub async fn bump_cells<C: ConnectionTrait>(db: &C, mut changes: Vec<CellChange>
     Ok(())
 }
 
-/// Recomputes the forecast cells from `deals` (after a win rate changes, or bulk loads).
+/// Recomputes what win rates weigh: the forecast cells from `deals`, the progress days from
+/// the history (after a win rate changes, or bulk loads).
 pub async fn rebuild_cells<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm::DbErr> {
     db.execute_unprepared("DELETE FROM forecast_cells").await?;
     db.execute_unprepared(&migrations::rebuild_forecast_cells(db.get_database_backend())).await?;
-    Ok(())
+    migrations::rebuild_progress_days(db).await
 }
 
 /// Recomputes both summaries from `deals` (after bulk loads that bypass the services).
@@ -283,4 +284,90 @@ pub async fn raw_visible_sums<C: ConnectionTrait>(
     vis: &Visibility,
 ) -> Result<HashMap<i32, (i64, i64)>, AppError> {
     raw_stage_sums(db, Condition::all().add(deal::Column::PipelineId.eq(pipeline_id)).add(deal_visibility(vis))).await
+}
+
+/// `YYYYMMDD` of a local date (the `progress_days.day` column).
+pub fn day_key(d: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    d.year() * 10_000 + d.month() as i32 * 100 + d.day() as i32
+}
+
+fn val<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> Option<T> {
+    match v {
+        sea_orm::ActiveValue::Set(x) | sea_orm::ActiveValue::Unchanged(x) => Some(x.clone()),
+        sea_orm::ActiveValue::NotSet => None,
+    }
+}
+
+/// Adds a value event's parts to `progress_days`, read from its history row as the rebuild
+/// reads them (migration 000011): for the quarter of its local day and the one before.
+/// `stages` must hold the stages before and after. Rows of other kinds add nothing.
+pub async fn record_event<C: ConnectionTrait>(
+    db: &C,
+    h: &crate::ssr::entity::deal_history::ActiveModel,
+    team_id: i32,
+    owner_id: i32,
+    stages: &[f::Stage],
+) -> Result<(), AppError> {
+    use crate::ssr::entity::progress_day::{self, Column as P};
+    let kind = f::EventKind::parse(&val(&h.kind).unwrap_or_default());
+    let (Some(at), Some(stage_id), Some(amount_fen), Some(close_date), Some(entered_at)) = (
+        val(&h.at),
+        val(&h.after_stage_id).flatten(),
+        val(&h.after_amount_fen).flatten(),
+        val(&h.after_close_date).flatten(),
+        val(&h.after_entered_at).flatten(),
+    ) else {
+        return Ok(());
+    };
+    let after = f::StateAt { stage_id, amount_fen, close_date, entered_at };
+    let before = match kind {
+        f::EventKind::Created => None,
+        f::EventKind::Moved => Some(f::StateAt {
+            stage_id: val(&h.from_stage_id).flatten().unwrap_or(stage_id),
+            entered_at: val(&h.before_entered_at).flatten().unwrap_or(entered_at),
+            ..after
+        }),
+        f::EventKind::AmountChanged => Some(f::StateAt { amount_fen: val(&h.old_amount_fen).flatten().unwrap_or(amount_fen), ..after }),
+        f::EventKind::CloseDateChanged => Some(f::StateAt { close_date: val(&h.old_close_date).flatten().unwrap_or(close_date), ..after }),
+        _ => return Ok(()),
+    };
+    let off = super::forecast::offset();
+    let day = f::local_date(at, off);
+    let here = f::quarter_id(day);
+    for scope_id in [here - 1, here] {
+        let Some(first) = f::quarter_of_id(scope_id) else { continue };
+        // Zero parts are kept too: a write costs the same statements whatever the deal.
+        let (cls, fen) = f::event_part(kind, before.as_ref(), &after, stages, f::Scope::quarter(first, off));
+        let row = progress_day::ActiveModel {
+            scope: Set(scope_id),
+            day: Set(day_key(day)),
+            team_id: Set(team_id),
+            owner_id: Set(owner_id),
+            cls: Set(super::forecast::contribution_code(cls).to_owned()),
+            fen: Set(fen),
+        };
+        progress_day::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([P::Scope, P::Day, P::TeamId, P::OwnerId, P::Cls])
+                    .value(P::Fen, Expr::col((progress_day::Entity, P::Fen)).add(Expr::cust("excluded.fen")))
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Inserts a history row and, for a value event, its parts (see [`record_event`]).
+pub async fn insert_history<C: ConnectionTrait>(
+    db: &C,
+    h: crate::ssr::entity::deal_history::ActiveModel,
+    d: &deal::Model,
+    stages: &[f::Stage],
+) -> Result<(), AppError> {
+    record_event(db, &h, d.team_id, d.owner_id, stages).await?;
+    crate::ssr::entity::deal_history::Entity::insert(h).exec_without_returning(db).await.map_err(db_err)?;
+    Ok(())
 }
