@@ -133,7 +133,9 @@ pub struct Dashboard {
     pub history_at: Option<DateTime<Utc>>,
     /// False while the past weeks of a large book's first trend are being computed.
     pub trend_complete: bool,
+    /// The latest of them (see `service::forecast::UNFUNNELED_SHOWN`); the drill-down has all.
     pub unfunneled: Vec<DealLink>,
+    pub unfunneled_total: u64,
     pub ramp: Vec<RampRow>,
 }
 

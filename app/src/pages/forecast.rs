@@ -85,6 +85,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
     let trend = d.trend.clone();
     let reps = d.reps.clone();
     let unfunneled = d.unfunneled.clone();
+    let (unfunneled_total, unfunneled_shown) = (d.unfunneled_total, d.unfunneled.len() as u64);
     let ramp = d.ramp.clone();
     let history_at = d.history_at;
     let trend_complete = d.trend_complete;
@@ -237,6 +238,10 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        {(unfunneled_total > unfunneled_shown).then(|| view! {
+                            <p class="cell-sub">{move || i18n.t(K::UnfunneledAll)} " "
+                                <a href=drill_href(Drill::Unfunneled) data-testid="unfunneled-all">{unfunneled_total}</a></p>
+                        })}
                     }.into_any()
                 }}
             </section>

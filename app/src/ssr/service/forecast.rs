@@ -1030,8 +1030,6 @@ pub async fn dashboard_with(
     let won_from_month = year_ago_month.min(f::month_key(q_start));
     let clock = std::time::Instant::now();
     let lap = |what: &str| tracing::debug!(target: "dealgate::dashboard", "{what} at {} ms", clock.elapsed().as_millis());
-    let cells = load_cells(db, ctx, won_from_month).await?;
-    lap("cells");
     let stage_rows = stage::Entity::find()
         .order_by_asc(stage::Column::PipelineId)
         .order_by_asc(stage::Column::Position)
@@ -1039,24 +1037,30 @@ pub async fn dashboard_with(
         .await
         .map_err(db_err)?;
     let stages: Vec<f::Stage> = stage_rows.iter().map(stage_fact).collect();
-    let deals_in_scope = cells.iter().map(|c| u64::try_from(c.count).unwrap_or(0)).sum::<u64>();
-    let history = history_for(db, ctx, today, deals_in_scope, inline_history_deals).await?;
-    lap("history figures");
     let pipelines = pipeline::Entity::find().order_by_asc(pipeline::Column::Position).all(db).await.map_err(db_err)?;
     let p = match pipeline_id {
         Some(u) => pipelines.iter().find(|p| p.uuid == u),
         None => pipelines.iter().find(|p| p.is_default).or(pipelines.first()),
     }
     .ok_or(AppError::NotFound)?;
+    let visible_users = visible_users(db, ctx).await?;
+    // The three largest reads do not depend on each other: on a pool they overlap.
+    let (cells, stuck, ramp) = tokio::join!(
+        load_cells(db, ctx, won_from_month),
+        stuck_counts(db, ctx, &stage_rows, p.id, now),
+        ramp_rows(db, ctx, &stages, &visible_users, today)
+    );
+    let (cells, stuck, ramp) = (cells?, stuck?, ramp?);
+    lap("cells, stuck counts, ramp");
+    let deals_in_scope = cells.iter().map(|c| u64::try_from(c.count).unwrap_or(0)).sum::<u64>();
+    let history = history_for(db, ctx, today, deals_in_scope, inline_history_deals).await?;
+    lap("history figures");
     let facts = f::cell_facts(&cells, &stages, today, f::month_key(q_start));
     let forecast_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Open && x.close_date <= q_end).map(|x| x.weighted_fen).sum();
     let won_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Won).map(|x| x.amount_fen).sum();
 
     // Funnel of the chosen pipeline with conversion, days, stuck and the ideal counts.
     let cycle = history.as_ref().map(|h| &h.cycle);
-    let stuck = stuck_counts(db, ctx, &stage_rows, p.id, now).await?;
-    lap("stuck counts");
-    let visible_users = visible_users(db, ctx).await?;
     let quotas: Vec<f::Quota> =
         quotas_in(db, q_start, q_end).await?.into_iter().filter(|q| visible_users.iter().any(|u| u.id == q.owner_id)).collect();
     let quota_fen: i64 = quotas.iter().map(|q| q.amount_fen).sum();
@@ -1167,7 +1171,10 @@ pub async fn dashboard_with(
         });
     }
     let names: HashMap<i32, String> = visible_users.iter().map(|u| (u.id, u.name.clone())).collect();
-    let unfunneled = history.as_ref().map(|h| h.unfunneled.clone()).unwrap_or_default();
+    let mut unfunneled = history.as_ref().map(|h| h.unfunneled.clone()).unwrap_or_default();
+    let unfunneled_total = unfunneled.len() as u64;
+    unfunneled.sort_by_key(|u| (std::cmp::Reverse(u.won_at), u.deal_id));
+    unfunneled.truncate(UNFUNNELED_SHOWN);
     lap("reps");
     let unfunneled_rows = deal_rows(db, &unfunneled.iter().map(|u| u.deal_id).collect::<Vec<_>>()).await?;
     lap("unfunneled");
@@ -1184,8 +1191,6 @@ pub async fn dashboard_with(
             })
         })
         .collect();
-    let ramp = ramp_rows(db, ctx, &stages, &visible_users, today).await?;
-    lap("ramp");
     let remaining_all = quota_fen - won_fen;
     Ok(Dashboard {
         today,
@@ -1218,6 +1223,7 @@ pub async fn dashboard_with(
         history_at: history.as_ref().map(|h| h.at),
         trend_complete,
         unfunneled,
+        unfunneled_total,
         ramp,
     })
 }
@@ -1351,6 +1357,10 @@ async fn ramp_rows<C: ConnectionTrait>(
 pub async fn drill<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Drill) -> Result<Vec<DrillRow>, AppError> {
     Ok(drill_page(db, ctx, what, usize::MAX).await?.rows)
 }
+
+/// Signed-outside-the-funnel deals the dashboard lists (the latest wins); a generated book of
+/// 1M deals has thousands, and reading and rendering them all took 150-200 ms.
+pub const UNFUNNELED_SHOWN: usize = 10;
 
 /// Rows a drill-down page shows at most (the totals count them all; the CSV has them all).
 pub const DRILL_ROWS: usize = 1_000;
