@@ -1044,13 +1044,18 @@ pub async fn dashboard_with(
     }
     .ok_or(AppError::NotFound)?;
     let visible_users = visible_users(db, ctx).await?;
-    // The three largest reads do not depend on each other: on a pool they overlap.
-    let (cells, stuck, ramp) = tokio::join!(
-        load_cells(db, ctx, won_from_month),
-        stuck_counts(db, ctx, &stage_rows, p.id, now),
-        ramp_rows(db, ctx, &stages, &visible_users, today)
-    );
-    let (cells, stuck, ramp) = (cells?, stuck?, ramp?);
+    // The three largest reads do not depend on each other: as tasks they run on both cores
+    // (decoding rows is most of their cost, so polling them in one task would not overlap).
+    let ramp = {
+        let (db, ctx, stages, users) = (db.clone(), ctx.clone(), stages.clone(), visible_users.clone());
+        tokio::spawn(async move { ramp_rows(&db, &ctx, &stages, &users, today).await })
+    };
+    let stuck = {
+        let (db, ctx, stage_rows, pipeline_id) = (db.clone(), ctx.clone(), stage_rows.clone(), p.id);
+        tokio::spawn(async move { stuck_counts(&db, &ctx, &stage_rows, pipeline_id, now).await })
+    };
+    let cells = load_cells(db, ctx, won_from_month).await?;
+    let (stuck, ramp) = (joined(stuck.await)?, joined(ramp.await)?);
     lap("cells, stuck counts, ramp");
     let deals_in_scope = cells.iter().map(|c| u64::try_from(c.count).unwrap_or(0)).sum::<u64>();
     let history = history_for(db, ctx, today, deals_in_scope, inline_history_deals).await?;
@@ -1226,6 +1231,11 @@ pub async fn dashboard_with(
         unfunneled_total,
         ramp,
     })
+}
+
+/// A spawned read's answer; a task that panicked is an internal error.
+fn joined<T>(r: Result<Result<T, AppError>, tokio::task::JoinError>) -> Result<T, AppError> {
+    r.map_err(|_| AppError::Internal).and_then(|r| r)
 }
 
 /// Open deals in their stage longer than its limit, per stage of the pipeline, counted by the
