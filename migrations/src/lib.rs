@@ -12,6 +12,7 @@ mod m20261201_000008_forecast_cells;
 mod m20261201_000009_forecast_points;
 mod m20261202_000010_history_state;
 mod m20261202_000011_progress_days;
+mod m20261202_000012_team_stage_entered;
 
 pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 pub use m20261201_000008_forecast_cells::rebuild_for as rebuild_forecast_cells;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_forecast_points::Migration),
             Box::new(m20261202_000010_history_state::Migration),
             Box::new(m20261202_000011_progress_days::Migration),
+            Box::new(m20261202_000012_team_stage_entered::Migration),
         ]
     }
 }

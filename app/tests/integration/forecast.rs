@@ -778,3 +778,26 @@ async fn history_figures_of_a_large_book_arrive_in_the_background_and_match_the_
     assert_eq!(conv(&later), conv(&inline));
     assert_eq!(later.unfunneled, inline.unfunneled);
 }
+
+/// The dashboard's stuck counts (SQL, per arm of the viewer's deals) equal the domain rule over
+/// the deals the viewer sees, for every kind of viewer.
+#[tokio::test]
+async fn stuck_counts_equal_the_rule_for_every_viewer() {
+    let t = seeded().await;
+    let db = &t.db;
+    let ids: std::collections::HashMap<uuid::Uuid, i32> =
+        stage::Entity::find().all(db).await.unwrap().into_iter().map(|s| (s.uuid, s.id)).collect();
+    let mut any = 0;
+    for who in ["exec@demo.local", "manager@demo.local", "manager2@demo.local", "rep@demo.local", "presales@demo.local"] {
+        let ctx = ctx_for(db, who).await;
+        let dash = forecast::dashboard(db, &ctx, None).await.unwrap();
+        let book = forecast::load_with(db, &ctx, false).await.unwrap();
+        let stuck = f::stuck_deals(&book.deals, &book.stages, Utc::now());
+        for bar in &dash.funnel {
+            let id = ids[&bar.stage.id];
+            assert_eq!(bar.stuck, stuck.iter().filter(|s| s.stage_id == id).count() as u64, "{who} {}", bar.stage.name_en);
+            any += bar.stuck;
+        }
+    }
+    assert!(any > 0, "the demo has stuck deals");
+}

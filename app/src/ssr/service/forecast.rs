@@ -1247,22 +1247,44 @@ async fn stuck_counts<C: ConnectionTrait>(
     pipeline_id: i32,
     now: DateTime<Utc>,
 ) -> Result<HashMap<i32, u64>, AppError> {
+    let vis = &ctx.visibility;
+    let rep = (ctx.role == crate::domain::role::Role::Rep).then_some(ctx.user_id);
+    // The viewer's deals as two arms, like the cells: their teams (on the index of team, stage
+    // and entry), and the deals of other teams they work on (few, by id).
+    let mut arms = Vec::new();
+    if vis.all || !vis.team_ids.is_empty() {
+        let mut c = Condition::all();
+        if !vis.all {
+            c = c.add(deal::Column::TeamId.is_in(vis.team_ids.clone()));
+        }
+        arms.push(c);
+    }
+    if let (false, Some(u)) = (vis.all, vis.member_user_id) {
+        let mut c = Condition::all().add(deal::Column::Id.is_in(super::member_deal_ids(db, u).await?));
+        if !vis.team_ids.is_empty() {
+            c = c.add(deal::Column::TeamId.is_not_in(vis.team_ids.clone()));
+        }
+        arms.push(c);
+    }
     let mut out = HashMap::new();
     for s in stages.iter().filter(|s| s.pipeline_id == pipeline_id && s.kind == "open" && s.stuck_days > 0) {
         // floor(days in stage) > limit  ⇔  entered at or before now − (limit + 1) days.
         let before = now - Duration::days(i64::from(s.stuck_days) + 1);
-        let n: i64 = deal::Entity::find()
-            .select_only()
-            .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
-            .filter(scope_condition(ctx))
-            .filter(deal::Column::StageId.eq(s.id))
-            .filter(deal::Column::StageEnteredAt.lte(before))
-            .into_tuple()
-            .one(db)
-            .await
-            .map_err(db_err)?
-            .unwrap_or(0);
-        out.insert(s.id, u64::try_from(n).unwrap_or(0));
+        let mut total = 0u64;
+        for arm in &arms {
+            let mut q = deal::Entity::find()
+                .select_only()
+                .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+                .filter(arm.clone())
+                .filter(deal::Column::StageId.eq(s.id))
+                .filter(deal::Column::StageEnteredAt.lte(before));
+            if let Some(u) = rep {
+                q = q.filter(deal::Column::OwnerId.eq(u));
+            }
+            let n: i64 = q.into_tuple().one(db).await.map_err(db_err)?.unwrap_or(0);
+            total += u64::try_from(n).unwrap_or(0);
+        }
+        out.insert(s.id, total);
     }
     Ok(out)
 }
