@@ -18,6 +18,20 @@ async fn forecast_now(db: &DatabaseConnection, ctx: &app::ssr::context::RequestC
     (open.iter().map(|d| f::weighted_fen(d.amount_fen, stages[&d.stage_id].win_rate_pct)).sum(), open.len() as u64)
 }
 
+/// An admin raises a stage's win rate by `by` points (the rest of the stage unchanged).
+async fn raise_win_rate(db: &DatabaseConnection, admin: &app::ssr::context::RequestContext, st: &stage::Model, by: i32) {
+    let u = app::domain::dto::StageUpdate {
+        name_en: st.name_en.clone(),
+        name_zh: st.name_zh.clone(),
+        win_rate_pct: st.win_rate_pct + by,
+        stuck_days: st.stuck_days,
+        playbook_en: st.playbook_en.clone(),
+        playbook_zh: st.playbook_zh.clone(),
+        version: st.version,
+    };
+    app::ssr::service::pipeline::update_stage(db, admin, st.uuid, &u).await.unwrap();
+}
+
 async fn stages_of(db: &DatabaseConnection, code: &str) -> Vec<stage::Model> {
     let p = pipeline::Entity::find().filter(pipeline::Column::Code.eq(code)).one(db).await.unwrap().unwrap();
     stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(db).await.unwrap()
@@ -433,16 +447,7 @@ async fn progress_summed_by_the_database_equals_the_replay_after_every_kind_of_w
     assert_days_agree(db, &["exec@demo.local", "manager@demo.local", "rep@demo.local", "presales@demo.local"]).await;
     // A win rate changes: every part weighted by that stage changes with it.
     let st = &s[2];
-    let u = app::domain::dto::StageUpdate {
-        name_en: st.name_en.clone(),
-        name_zh: st.name_zh.clone(),
-        win_rate_pct: st.win_rate_pct + 9,
-        stuck_days: st.stuck_days,
-        playbook_en: st.playbook_en.clone(),
-        playbook_zh: st.playbook_zh.clone(),
-        version: st.version,
-    };
-    app::ssr::service::pipeline::update_stage(db, &admin, st.uuid, &u).await.unwrap();
+    raise_win_rate(db, &admin, st, 9).await;
     assert_days_agree(db, &["exec@demo.local", "rep@demo.local"]).await;
     // The fill from history alone gives every row the state its writer wrote.
     let written = history_states(db).await;
@@ -547,16 +552,7 @@ async fn forecast_cells_equal_the_deals_after_every_kind_of_write() {
     assert_cells_agree(db, &everyone).await;
     // A win rate changes: every weighted sum of that stage changes with it.
     let st = &s[2];
-    let u = app::domain::dto::StageUpdate {
-        name_en: st.name_en.clone(),
-        name_zh: st.name_zh.clone(),
-        win_rate_pct: st.win_rate_pct + 7,
-        stuck_days: st.stuck_days,
-        playbook_en: st.playbook_en.clone(),
-        playbook_zh: st.playbook_zh.clone(),
-        version: st.version,
-    };
-    app::ssr::service::pipeline::update_stage(db, &admin, st.uuid, &u).await.unwrap();
+    raise_win_rate(db, &admin, st, 7).await;
     assert_cells_agree(db, &everyone).await;
     // A rebuild from the deals gives the table the writes maintained.
     let exec = ctx_for(db, "exec@demo.local").await;
@@ -712,16 +708,7 @@ async fn cached_trend_points_equal_the_derivation_before_and_after_new_history()
     }
     // A win rate change forgets the cache; the recomputed points follow the new rate.
     let st = stage::Entity::find_by_id(s[1].id).one(db).await.unwrap().unwrap();
-    let u = app::domain::dto::StageUpdate {
-        name_en: st.name_en.clone(),
-        name_zh: st.name_zh.clone(),
-        win_rate_pct: st.win_rate_pct + 5,
-        stuck_days: st.stuck_days,
-        playbook_en: st.playbook_en.clone(),
-        playbook_zh: st.playbook_zh.clone(),
-        version: st.version,
-    };
-    app::ssr::service::pipeline::update_stage(db, &admin, st.uuid, &u).await.unwrap();
+    raise_win_rate(db, &admin, &st, 5).await;
     assert!(app::ssr::entity::forecast_point::Entity::find().all(db).await.unwrap().is_empty());
     let stages: Vec<f::Stage> = stage::Entity::find().all(db).await.unwrap().iter().map(forecast::stage_fact).collect();
     let exec = ctx_for(db, "exec@demo.local").await;

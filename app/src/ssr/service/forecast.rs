@@ -583,20 +583,25 @@ pub async fn progress_summed<C: ConnectionTrait>(
     cells: &[f::Cell],
     stages: &[f::Stage],
 ) -> Result<ProgressView, AppError> {
-    use sea_orm::sea_query::Alias;
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
     let scope = f::Scope::quarter(f::local_date(a, offset()), offset());
-    let mut outer = Query::select();
-    outer
-        .from_subquery(value_events(db.get_database_backend(), ctx, a, b, scope, None), Alias::new("t"))
+    let mut acc = Parts::default();
+    acc.add_rows(db, &by_part(value_events(db.get_database_backend(), ctx, a, b, scope, None), "dv")).await?;
+    Ok(acc.view(a, b, scope, cells, stages))
+}
+
+/// `inner`'s rows (`grp`, `cls` and a part column `col`) summed per (grp, cls), as [`Parts`]
+/// reads them.
+fn by_part(inner: sea_orm::sea_query::SelectStatement, col: &str) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::Alias;
+    let mut q = Query::select();
+    q.from_subquery(inner, Alias::new("t"))
         .column(Alias::new("grp"))
         .column(Alias::new("cls"))
-        .expr_as(Expr::cust("CAST(COALESCE(SUM(dv), 0) AS BIGINT)"), Alias::new("dv"))
+        .expr_as(Expr::cust(format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT)")), Alias::new("dv"))
         .group_by_col(Alias::new("grp"))
         .group_by_col(Alias::new("cls"));
-    let mut acc = Parts::default();
-    acc.add_rows(db, &outer).await?;
-    Ok(acc.view(a, b, scope, cells, stages))
+    q
 }
 
 /// Sums of `(grp, cls, dv)` rows: the window's parts (grp 0) and what came after B (grp 1).
@@ -719,14 +724,7 @@ pub async fn progress_from_days<C: ConnectionTrait>(
         if let Some(u) = rep {
             inner.and_where(Expr::col(P::OwnerId).eq(u));
         }
-        let mut q = Query::select();
-        q.from_subquery(inner, Alias::new("t"))
-            .column(Alias::new("grp"))
-            .column(Alias::new("cls"))
-            .expr_as(Expr::cust("CAST(COALESCE(SUM(fen), 0) AS BIGINT)"), Alias::new("dv"))
-            .group_by_col(Alias::new("grp"))
-            .group_by_col(Alias::new("cls"));
-        acc.add_rows(db, &q).await?;
+        acc.add_rows(db, &by_part(inner, "fen")).await?;
     }
     if let (false, Some(u)) = (vis.all, vis.member_user_id) {
         let mut c = Condition::all().add(deal::Column::Id.is_in(super::member_deal_ids(db, u).await?));
@@ -739,14 +737,7 @@ pub async fn progress_from_days<C: ConnectionTrait>(
         let ids: Vec<i32> =
             deal::Entity::find().select_only().column(deal::Column::Id).filter(c).into_tuple().all(db).await.map_err(db_err)?;
         if !ids.is_empty() {
-            let mut q = Query::select();
-            q.from_subquery(value_events(backend, ctx, a, b, scope, Some(ids)), Alias::new("t"))
-                .column(Alias::new("grp"))
-                .column(Alias::new("cls"))
-                .expr_as(Expr::cust("CAST(COALESCE(SUM(dv), 0) AS BIGINT)"), Alias::new("dv"))
-                .group_by_col(Alias::new("grp"))
-                .group_by_col(Alias::new("cls"));
-            acc.add_rows(db, &q).await?;
+            acc.add_rows(db, &by_part(value_events(backend, ctx, a, b, scope, Some(ids)), "dv")).await?;
         }
     }
     Ok(Some(acc.view(a, b, scope, cells, stages)))
