@@ -13,6 +13,7 @@ mod m20261201_000009_forecast_points;
 mod m20261202_000010_history_state;
 mod m20261202_000011_progress_days;
 mod m20261202_000012_team_stage_entered;
+mod m20261202_000013_progress_terms;
 
 pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 pub use m20261201_000008_forecast_cells::rebuild_for as rebuild_forecast_cells;
@@ -22,6 +23,8 @@ pub use m20261202_000010_history_state::{
 pub use m20261202_000011_progress_days::{
     event_dv_sql, rebuild as rebuild_progress_days, rebuild_sql as rebuild_progress_days_sql, CLASS_SQL as EVENT_CLASS_SQL, EVENT_JOINS,
 };
+
+pub use m20261202_000013_progress_terms::{rebuild as rebuild_progress_terms, rebuild_sql as rebuild_progress_terms_sql};
 
 pub struct Migrator;
 
@@ -41,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_history_state::Migration),
             Box::new(m20261202_000011_progress_days::Migration),
             Box::new(m20261202_000012_team_stage_entered::Migration),
+            Box::new(m20261202_000013_progress_terms::Migration),
         ]
     }
 }

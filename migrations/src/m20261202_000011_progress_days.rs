@@ -33,7 +33,7 @@ pub const EVENT_JOINS: &str = "LEFT JOIN stages sa ON sa.id = h.after_stage_id \
 /// A deal's value (forecast + won) in one state as SQL: its stage `s`, amount, close date and
 /// stage entry; `in_horizon` and `won_since` give the scope's two tests. Weighted like
 /// `dto::weighted_fen` (half away from zero).
-fn value_sql(
+pub(crate) fn value_sql(
     s: &str,
     amount: &str,
     close: &str,
@@ -78,20 +78,20 @@ pub const CLASS_SQL: &str = "CASE h.kind \
           ELSE 'other' END END";
 
 /// Calendar arithmetic per backend, on the organisation's calendar (UTC+8, like the cells).
-struct Calendar {
+pub(crate) struct Calendar {
     /// The local day of `h.at` as YYYYMMDD.
-    day: &'static str,
+    pub(crate) day: &'static str,
     /// The first day of the local quarter of `h.at`, `{k}` quarters back (a date).
-    quarter_start: &'static str,
+    pub(crate) quarter_start: &'static str,
     /// `{q}` (a quarter's first day) as year × 4 + quarter index.
-    quarter_id: &'static str,
+    pub(crate) quarter_id: &'static str,
     /// `{c}` (a date) ≤ the last day of the quarter starting `{q}`.
-    in_horizon: &'static str,
+    pub(crate) in_horizon: &'static str,
     /// `{e}` (an instant) ≥ the local midnight starting `{q}`.
-    won_since: &'static str,
+    pub(crate) won_since: &'static str,
 }
 
-const SQLITE: Calendar = Calendar {
+pub(crate) const SQLITE: Calendar = Calendar {
     day: "CAST(strftime('%Y%m%d', substr(h.at, 1, 19), '+8 hours') AS INTEGER)",
     quarter_start: "date(substr(h.at, 1, 19), '+8 hours', 'start of month', \
          '-' || (((CAST(strftime('%m', substr(h.at, 1, 19), '+8 hours') AS INTEGER) - 1) % 3) + 3 * {k}) || ' months')",
@@ -101,7 +101,7 @@ const SQLITE: Calendar = Calendar {
     won_since: "datetime(substr({e}, 1, 19), '+8 hours') >= ({q} || ' 00:00:00')",
 };
 
-const POSTGRES: Calendar = Calendar {
+pub(crate) const POSTGRES: Calendar = Calendar {
     day: "CAST(to_char(h.at AT TIME ZONE 'UTC' + INTERVAL '8 hours', 'YYYYMMDD') AS INTEGER)",
     quarter_start: "CAST(date_trunc('quarter', h.at AT TIME ZONE 'UTC' + INTERVAL '8 hours') - INTERVAL '{k} months' * 3 AS date)",
     quarter_id: "(CAST(EXTRACT(YEAR FROM {q}) AS INTEGER) * 4 + (CAST(EXTRACT(MONTH FROM {q}) AS INTEGER) - 1) / 3)",

@@ -1212,6 +1212,57 @@ pub fn event_part(kind: EventKind, before: Option<&StateAt>, after: &StateAt, st
     (classify(cause, &b, &a, &v.stages), v.value(&a).saturating_sub(v.value(&b)))
 }
 
+/// One term of a value event's part for the quarters at least two before its own (migration
+/// 000013, `progress_terms`): a signed amount that counts in a quarter's value when its month
+/// passes the quarter's test — an open state's close month ≤ the quarter's last month, a won
+/// state's won month ≥ the quarter's first month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FarTerm {
+    pub won: bool,
+    /// `YYYYMM`.
+    pub month: i32,
+    pub fen: i64,
+}
+
+impl FarTerm {
+    /// Whether this term counts in `scope` (a [`Scope::quarter`]).
+    pub fn counts_in(&self, scope: Scope, offset: FixedOffset) -> bool {
+        if self.won {
+            self.month >= month_key(local_date(scope.period_start, offset))
+        } else {
+            scope.horizon_end.is_none_or(|h| self.month <= month_key(h))
+        }
+    }
+}
+
+/// A value event of local day `day` as [`FarTerm`]s: for every quarter Q at least two before
+/// the day's, Σ of the terms that count in Q = [`event_part`] in Q. For such a Q an open state
+/// closing on or after the previous quarter's first day never counts (so it has no term), and
+/// a won state entered since then always does (its month is clipped to that quarter's first):
+/// what is left is a few terms per day, not one row per quarter. Terms of one key are merged.
+pub fn far_terms(before: Option<&StateAt>, after: &StateAt, stages: &[Stage], day: NaiveDate, offset: FixedOffset) -> Vec<FarTerm> {
+    let Some(recent) = quarter_of_id(quarter_id(day) - 1) else { return Vec::new() };
+    let sm = StageMap::new(stages);
+    let mut out: Vec<FarTerm> = Vec::with_capacity(2);
+    for (st, sign) in [(Some(after), 1i64), (before, -1i64)] {
+        let Some(st) = st else { continue };
+        let term = match sm.get(st.stage_id) {
+            Some(s) if s.kind == StageKind::Open && st.close_date < recent => {
+                FarTerm { won: false, month: month_key(st.close_date), fen: sign * weighted_fen(st.amount_fen, s.win_rate_pct) }
+            }
+            Some(s) if s.kind == StageKind::Won => {
+                FarTerm { won: true, month: month_key(local_date(st.entered_at, offset)).min(month_key(recent)), fen: sign * st.amount_fen }
+            }
+            _ => continue,
+        };
+        match out.iter_mut().find(|t| t.won == term.won && t.month == term.month) {
+            Some(t) => t.fen = t.fen.saturating_add(term.fen),
+            None => out.push(term),
+        }
+    }
+    out
+}
+
 /// Sales progress between two instants (taken in time order), with its exact breakdown.
 /// Pass the deals in view (a rep's, a team's); events of other deals are ignored.
 pub fn progress(deals: &[Deal], stages: &[Stage], events: &[HistoryEvent], a: DateTime<Utc>, b: DateTime<Utc>, scope: Scope) -> Progress {
@@ -1990,6 +2041,60 @@ mod tests {
         let old = StateAt { entered_at: local_midnight(day(9, 1), off), ..s(3, 100_000_000, day(9, 1)) };
         let reopened = s(2, 100_000_000, day(12, 1));
         assert_eq!(event_part(EventKind::Moved, Some(&old), &reopened, &stages, q4), (ContributionKind::Other, 25_000_000));
+    }
+
+    #[test]
+    fn far_terms_sum_to_the_event_part_in_every_quarter_two_or_more_back() {
+        let off = FixedOffset::east_opt(8 * 3600).unwrap();
+        let stages = vec![
+            Stage { id: 1, pipeline_id: 1, position: 1, win_rate_pct: 10, kind: StageKind::Open, stuck_days: 0 },
+            Stage { id: 2, pipeline_id: 1, position: 2, win_rate_pct: 25, kind: StageKind::Open, stuck_days: 0 },
+            Stage { id: 3, pipeline_id: 1, position: 3, win_rate_pct: 100, kind: StageKind::Won, stuck_days: 0 },
+            Stage { id: 4, pipeline_id: 1, position: 4, win_rate_pct: 0, kind: StageKind::Lost, stuck_days: 0 },
+        ];
+        // The event's day is in 2026 Q4; the quarters it is summarised for are Q2 and earlier.
+        let day = d("2026-11-20");
+        let at = local_midnight(day, off) + Duration::hours(10);
+        let s = |stage_id, amount_fen, close: &str, entered: DateTime<Utc>| StateAt {
+            stage_id,
+            amount_fen,
+            close_date: d(close),
+            entered_at: entered,
+        };
+        let won_march = local_midnight(d("2026-03-15"), off);
+        let won_2025 = local_midnight(d("2025-11-05"), off);
+        type Case = (EventKind, Option<StateAt>, StateAt, usize);
+        let cases: Vec<Case> = vec![
+            // Overdue since May: counts in Q2's horizon, not Q1's.
+            (EventKind::Created, None, s(2, 100_000_000, "2026-05-10", at), 1),
+            // Closing after the previous quarter began: never in an old quarter's horizon.
+            (EventKind::Created, None, s(2, 100_000_000, "2026-12-01", at), 0),
+            (EventKind::Moved, Some(s(2, 100_000_000, "2026-02-01", won_march)), s(3, 100_000_000, "2026-02-01", at), 2),
+            // A won deal's amount: both terms in its won month, merged.
+            (EventKind::AmountChanged, Some(s(3, 80_000_000, "2026-03-15", won_march)), s(3, 90_000_001, "2026-03-15", won_march), 1),
+            // Reopened: won in 2025 Q4, back to open with an old close date.
+            (EventKind::Moved, Some(s(3, 50_000_000, "2025-10-01", won_2025)), s(1, 50_000_000, "2025-10-01", at), 2),
+            // Slipped out of Q2's horizon.
+            (EventKind::CloseDateChanged, Some(s(2, 40_000_000, "2026-06-10", at)), s(2, 40_000_000, "2026-08-10", at), 1),
+            (EventKind::Moved, Some(s(2, 40_000_000, "2026-06-01", at)), s(4, 40_000_000, "2026-06-01", at), 1),
+        ];
+        let scopes: Vec<Scope> =
+            ["2026-05-01", "2026-02-01", "2025-12-01", "2025-08-01", "2024-01-01"].into_iter().map(|x| Scope::quarter(d(x), off)).collect();
+        let mut nonzero = 0;
+        for (kind, before, after, n) in &cases {
+            let terms = far_terms(before.as_ref(), after, &stages, day, off);
+            assert_eq!(terms.len(), *n, "{kind:?} {before:?} → {after:?}: {terms:?}");
+            for scope in &scopes {
+                let want = event_part(*kind, before.as_ref(), after, &stages, *scope).1;
+                let got: i64 = terms.iter().filter(|t| t.counts_in(*scope, off)).map(|t| t.fen).sum();
+                assert_eq!(got, want, "{kind:?} {before:?} → {after:?} in {scope:?}");
+                nonzero += usize::from(want != 0);
+            }
+        }
+        assert!(nonzero >= 12, "the cases exercise both terms in several quarters ({nonzero})");
+        // The won month is clipped to the previous quarter's first: every old quarter counts it.
+        let won_now = far_terms(None, &s(3, 7, "2026-11-20", at), &stages, day, off);
+        assert_eq!(won_now, vec![FarTerm { won: true, month: 202607, fen: 7 }]);
     }
 
     const RMB: i64 = 100;

@@ -294,6 +294,20 @@ async fn summed(
     forecast::progress_summed(db, ctx, a, b, &cells, stages).await.unwrap()
 }
 
+async fn progress_terms(db: &DatabaseConnection) -> Vec<app::ssr::entity::progress_term::Model> {
+    use app::ssr::entity::progress_term as p;
+    p::Entity::find()
+        .order_by_asc(p::Column::Day)
+        .order_by_asc(p::Column::TeamId)
+        .order_by_asc(p::Column::OwnerId)
+        .order_by_asc(p::Column::Cls)
+        .order_by_asc(p::Column::Term)
+        .order_by_asc(p::Column::Month)
+        .all(db)
+        .await
+        .unwrap()
+}
+
 async fn progress_days(db: &DatabaseConnection) -> Vec<app::ssr::entity::progress_day::Model> {
     use app::ssr::entity::progress_day as p;
     p::Entity::find()
@@ -314,6 +328,12 @@ async fn assert_days_agree(db: &DatabaseConnection, viewers: &[&str]) {
     assert!(kept.len() > 20, "the demo history makes progress days");
     migrations::rebuild_progress_days(db).await.unwrap();
     assert_eq!(progress_days(db).await, kept, "kept = rebuilt");
+    let kept = progress_terms(db).await;
+    for term in ["open", "won"] {
+        assert!(kept.iter().any(|t| t.term == term && t.fen != 0), "the history and the writes make {term} terms");
+    }
+    migrations::rebuild_progress_terms(db).await.unwrap();
+    assert_eq!(progress_terms(db).await, kept, "kept terms = rebuilt");
     let off = forecast::offset();
     let now = Utc::now() + Duration::seconds(1);
     let today = f::local_date(now, off);
@@ -322,7 +342,22 @@ async fn assert_days_agree(db: &DatabaseConnection, viewers: &[&str]) {
         let ctx = ctx_for(db, who).await;
         let full = forecast::load(db, &ctx).await.unwrap();
         let mut seen = 0;
-        for (from, to) in [(0, None), (1, None), (7, None), (7, Some(2)), (30, Some(0)), (30, Some(9)), (80, None), (80, Some(40))] {
+        // Back to well before the demo history: from two quarters back on, the terms count too.
+        for (from, to) in [
+            (0, None),
+            (1, None),
+            (7, None),
+            (7, Some(2)),
+            (30, Some(0)),
+            (30, Some(9)),
+            (80, None),
+            (80, Some(40)),
+            (200, None),
+            (200, Some(100)),
+            (300, Some(1)),
+            (300, Some(150)),
+            (500, None),
+        ] {
             let (a, b) = (midnight(from), to.map_or(now, midnight));
             let scope = f::Scope::quarter(f::local_date(a, off), off);
             let cells = forecast::load_cells(db, &ctx, f::month_key(f::local_date(scope.period_start, off))).await.unwrap();
@@ -332,10 +367,13 @@ async fn assert_days_agree(db: &DatabaseConnection, viewers: &[&str]) {
             seen += usize::from(want.total_fen != 0);
         }
         assert!(seen > 0, "{who}: some window saw the pipeline change");
-        // Not whole days, or starting two quarters back: the events are summed instead.
+        // Not whole days: the events are summed instead.
         let stages = &full.stages;
         assert!(forecast::progress_from_days(db, &ctx, midnight(3) + Duration::hours(5), now, now, &[], stages).await.unwrap().is_none());
-        assert!(forecast::progress_from_days(db, &ctx, midnight(200), now, now, &[], stages).await.unwrap().is_none());
+        assert!(forecast::progress_from_days(db, &ctx, midnight(200), midnight(9) - Duration::minutes(1), now, &[], stages)
+            .await
+            .unwrap()
+            .is_none());
     }
 }
 
@@ -417,6 +455,24 @@ async fn progress_summed_by_the_database_equals_the_replay_after_every_kind_of_w
         close_date: q_end,
     };
     deals::create(db, &manager, new).await.unwrap();
+    // An overdue deal (its close date before the previous quarter) changes: what old quarters
+    // see of it are open terms.
+    let late = deal::Entity::find_by_id(open[7].id).one(db).await.unwrap().unwrap();
+    let long_ago = f::local_date(Utc::now(), forecast::offset()) - Duration::days(250);
+    let patch = DealPatch { version: late.version, close_date: Some(long_ago), ..Default::default() };
+    deals::patch(db, &admin, late.uuid, patch).await.unwrap();
+    let late = deal::Entity::find_by_id(late.id).one(db).await.unwrap().unwrap();
+    let patch = DealPatch { version: late.version, amount_fen: Some(late.amount_fen + 1_234_567), ..Default::default() };
+    deals::patch(db, &admin, late.uuid, patch).await.unwrap();
+    let late = deal::Entity::find_by_id(late.id).one(db).await.unwrap().unwrap();
+    let c = movement::MoveCommand {
+        deal: late.uuid,
+        to_stage: s.iter().find(|x| x.kind == "lost").unwrap().uuid,
+        version: late.version,
+        reason: Some("why".into()),
+        lost_reason: Some("budget".into()),
+    };
+    assert!(matches!(movement::move_deal(db, &admin, c).await.unwrap(), MoveOutcome::Moved { .. }));
     let now = Utc::now() + Duration::seconds(1);
     for who in ["exec@demo.local", "manager@demo.local", "manager2@demo.local", "rep@demo.local"] {
         let ctx = ctx_for(db, who).await;
@@ -428,6 +484,7 @@ async fn progress_summed_by_the_database_equals_the_replay_after_every_kind_of_w
             (Duration::days(14), Duration::days(7)),
             (Duration::days(40), Duration::days(1)),
             (Duration::days(120), Duration::days(60)),
+            (Duration::days(300), Duration::zero()),
         ] {
             let (a, b) = (now - from, now - to);
             let (want, p) = forecast::progress_view(&full, a, b);

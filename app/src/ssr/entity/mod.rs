@@ -20,6 +20,7 @@ pub mod forecast_point;
 pub mod notification;
 pub mod pipeline;
 pub mod progress_day;
+pub mod progress_term;
 pub mod quota;
 pub mod session;
 pub mod stage;

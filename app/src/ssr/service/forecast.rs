@@ -659,8 +659,9 @@ impl Parts {
 }
 
 /// Progress from `a` to `b` as the app asks for it, from the progress days (migration 000011)
-/// when the window is whole local days — A a local midnight, B one too or `now` — and starts
-/// at most a quarter before today's; otherwise summed from the events ([`progress_summed`]).
+/// (and, from two quarters after A's on, the progress terms of migration 000013) when the
+/// window is whole local days — A a local midnight, B one too or `now`; otherwise summed from
+/// the events ([`progress_summed`]).
 /// The two are tested equal to each other and to the replay.
 pub async fn progress_fast<C: ConnectionTrait>(
     db: &C,
@@ -695,10 +696,7 @@ pub async fn progress_from_days<C: ConnectionTrait>(
     // B at or after now: nothing has happened after it, so every day from A on is the window.
     let b_open = b >= now;
     let scope_id = f::quarter_id(a_day);
-    if f::local_midnight(a_day, off) != a
-        || (!b_open && f::local_midnight(b_day, off) != b)
-        || f::quarter_id(f::local_date(now, off)) > scope_id + 1
-    {
+    if f::local_midnight(a_day, off) != a || (!b_open && f::local_midnight(b_day, off) != b) {
         return Ok(None);
     }
     let scope = f::Scope::quarter(a_day, off);
@@ -725,6 +723,30 @@ pub async fn progress_from_days<C: ConnectionTrait>(
             inner.and_where(Expr::col(P::OwnerId).eq(u));
         }
         acc.add_rows(db, &by_part(inner, "fen")).await?;
+        // Events from two quarters after A's on: their terms that count in A's quarter.
+        if let Some(far) = f::quarter_of_id(scope_id + 2).filter(|q| *q <= f::local_date(now, off)) {
+            use crate::ssr::entity::progress_term::{self, Column as T};
+            let (first, last) = (f::month_key(f::local_date(scope.period_start, off)), scope.horizon_end.map_or(i32::MAX, f::month_key));
+            let mut inner = Query::select();
+            inner
+                .from(progress_term::Entity)
+                .expr_as(cust(backend, "CASE WHEN day >= ? THEN 1 ELSE 0 END", [Value::from(split)]), Alias::new("grp"))
+                .column(T::Cls)
+                .column(T::Fen)
+                .and_where(Expr::col(T::Day).gte(super::totals::day_key(far)))
+                .cond_where(
+                    Condition::any()
+                        .add(Condition::all().add(Expr::col(T::Term).eq("open")).add(Expr::col(T::Month).lte(last)))
+                        .add(Condition::all().add(Expr::col(T::Term).eq("won")).add(Expr::col(T::Month).gte(first))),
+                );
+            if !vis.all {
+                inner.and_where(Expr::col(T::TeamId).is_in(vis.team_ids.clone()));
+            }
+            if let Some(u) = rep {
+                inner.and_where(Expr::col(T::OwnerId).eq(u));
+            }
+            acc.add_rows(db, &by_part(inner, "fen")).await?;
+        }
     }
     if let (false, Some(u)) = (vis.all, vis.member_user_id) {
         let mut c = Condition::all().add(deal::Column::Id.is_in(super::member_deal_ids(db, u).await?));

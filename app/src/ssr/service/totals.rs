@@ -177,12 +177,13 @@ pub async fn bump_cells<C: ConnectionTrait>(db: &C, mut changes: Vec<CellChange>
     Ok(())
 }
 
-/// Recomputes what win rates weigh: the forecast cells from `deals`, the progress days from
-/// the history (after a win rate changes, or bulk loads).
+/// Recomputes what win rates weigh: the forecast cells from `deals`, the progress days and
+/// terms from the history (after a win rate changes, or bulk loads).
 pub async fn rebuild_cells<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm::DbErr> {
     db.execute_unprepared("DELETE FROM forecast_cells").await?;
     db.execute_unprepared(&migrations::rebuild_forecast_cells(db.get_database_backend())).await?;
-    migrations::rebuild_progress_days(db).await
+    migrations::rebuild_progress_days(db).await?;
+    migrations::rebuild_progress_terms(db).await
 }
 
 /// Recomputes both summaries from `deals` (after bulk loads that bypass the services).
@@ -335,28 +336,58 @@ pub async fn record_event<C: ConnectionTrait>(
     let off = super::forecast::offset();
     let day = f::local_date(at, off);
     let here = f::quarter_id(day);
-    for scope_id in [here - 1, here] {
-        let Some(first) = f::quarter_of_id(scope_id) else { continue };
-        // Zero parts are kept too: a write costs the same statements whatever the deal.
-        let (cls, fen) = f::event_part(kind, before.as_ref(), &after, stages, f::Scope::quarter(first, off));
-        let row = progress_day::ActiveModel {
-            scope: Set(scope_id),
+    let cls = |k| super::forecast::contribution_code(k).to_owned();
+    // One statement for both quarters (their keys differ); zero parts are kept too, so a write
+    // costs the same statements whatever the deal.
+    let rows: Vec<progress_day::ActiveModel> = [here - 1, here]
+        .into_iter()
+        .filter_map(|scope_id| {
+            let first = f::quarter_of_id(scope_id)?;
+            let (k, fen) = f::event_part(kind, before.as_ref(), &after, stages, f::Scope::quarter(first, off));
+            Some(progress_day::ActiveModel {
+                scope: Set(scope_id),
+                day: Set(day_key(day)),
+                team_id: Set(team_id),
+                owner_id: Set(owner_id),
+                cls: Set(cls(k)),
+                fen: Set(fen),
+            })
+        })
+        .collect();
+    progress_day::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([P::Scope, P::Day, P::TeamId, P::OwnerId, P::Cls])
+                .value(P::Fen, Expr::col((progress_day::Entity, P::Fen)).add(Expr::cust("excluded.fen")))
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+        .map_err(db_err)?;
+    // The older quarters' terms (merged per key by `far_terms`, so one statement holds each
+    // key once, as PostgreSQL requires).
+    use crate::ssr::entity::progress_term::{self, Column as T};
+    let (k, _) = f::event_part(kind, before.as_ref(), &after, stages, f::Scope::quarter(day, off));
+    let terms: Vec<progress_term::ActiveModel> = f::far_terms(before.as_ref(), &after, stages, day, off)
+        .into_iter()
+        .map(|t| progress_term::ActiveModel {
             day: Set(day_key(day)),
             team_id: Set(team_id),
             owner_id: Set(owner_id),
-            cls: Set(super::forecast::contribution_code(cls).to_owned()),
-            fen: Set(fen),
-        };
-        progress_day::Entity::insert(row)
-            .on_conflict(
-                OnConflict::columns([P::Scope, P::Day, P::TeamId, P::OwnerId, P::Cls])
-                    .value(P::Fen, Expr::col((progress_day::Entity, P::Fen)).add(Expr::cust("excluded.fen")))
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await
-            .map_err(db_err)?;
-    }
+            cls: Set(cls(k)),
+            term: Set(if t.won { "won" } else { "open" }.to_owned()),
+            month: Set(t.month),
+            fen: Set(t.fen),
+        })
+        .collect();
+    progress_term::Entity::insert_many(terms)
+        .on_conflict(
+            OnConflict::columns([T::Day, T::TeamId, T::OwnerId, T::Cls, T::Term, T::Month])
+                .value(T::Fen, Expr::col((progress_term::Entity, T::Fen)).add(Expr::cust("excluded.fen")))
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
