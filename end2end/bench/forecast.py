@@ -86,6 +86,11 @@ out["progress_rest_ms"] = summary([timed(lambda: ok(rest(q, tok))) for _ in rang
 quarter_ago = today - datetime.timedelta(days=91)
 q91 = "/api/v1/progress?from=%s&to=%s" % (quarter_ago.isoformat(), today.isoformat())
 out["progress_91d_rest_ms"] = summary([timed(lambda: ok(rest(q91, tok))) for _ in range(n)])
+# Two and four quarters back: valued in an old quarter, read from the progress terms.
+long_ago = {"200d": today - datetime.timedelta(days=200), "400d": today - datetime.timedelta(days=400)}
+for key, since in long_ago.items():
+    qk = "/api/v1/progress?from=%s&to=%s" % (since.isoformat(), today.isoformat())
+    out["progress_%s_rest_ms" % key] = summary([timed(lambda: ok(rest(qk, tok))) for _ in range(n)])
 
 # The same questions asked of the file directly: one process per query, as a DBA would.
 RAW = {
@@ -96,11 +101,16 @@ RAW = {
     "raw_progress_91d_ms": "SELECT kind, COUNT(*), SUM(COALESCE(new_amount_fen, 0) - COALESCE(old_amount_fen, 0)) FROM deal_history "
                            "WHERE at >= '%s' AND at < '%s' GROUP BY kind;" % (quarter_ago.isoformat(), (today + datetime.timedelta(days=1)).isoformat()),
 }
+for key, since in long_ago.items():
+    RAW["raw_progress_%s_ms" % key] = ("SELECT kind, COUNT(*), SUM(COALESCE(new_amount_fen, 0) - COALESCE(old_amount_fen, 0)) FROM deal_history "
+                                      "WHERE at >= '%s' AND at < '%s' GROUP BY kind;" % (since.isoformat(), (today + datetime.timedelta(days=1)).isoformat()))
 for name, sql in RAW.items():
     out[name] = summary([timed(lambda: subprocess.run(["sqlite3", "-readonly", db, sql], check=True, capture_output=True)) for _ in range(n)])
 out["ratio_forecast"] = round(out["forecast_rest_ms"]["p50"] / max(out["raw_forecast_ms"]["p50"], 0.1), 1)
 out["ratio_progress"] = round(out["progress_rest_ms"]["p50"] / max(out["raw_progress_ms"]["p50"], 0.1), 1)
 out["ratio_progress_91d"] = round(out["progress_91d_rest_ms"]["p50"] / max(out["raw_progress_91d_ms"]["p50"], 0.1), 1)
+for key in long_ago:
+    out["ratio_progress_%s" % key] = round(out["progress_%s_rest_ms" % key]["p50"] / max(out["raw_progress_%s_ms" % key]["p50"], 0.1), 1)
 counts = subprocess.run(["sqlite3", "-readonly", db, "SELECT (SELECT COUNT(*) FROM deals), (SELECT COUNT(*) FROM deal_history);"],
                         check=True, capture_output=True, text=True).stdout.strip().split("|")
 out["deals"], out["history_rows"] = int(counts[0]), int(counts[1])

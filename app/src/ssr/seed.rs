@@ -385,6 +385,51 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedSummary, SeedError
 /// The generator behind both the demo and the benchmark data sets. Refuses a database
 /// that already holds data. Rows get explicit ids so one batch can reference another
 /// without reading ids back; sequences are reset afterwards on PostgreSQL.
+/// A field's revisions between `from` and `until`, as (at, old, new): from `first`, a few
+/// values `next` draws, then to where the deal stands — `last` at its own instant when the
+/// deal's draw changed the field, else back to `first`. No-op steps are left out.
+fn revisions<T: Copy + PartialEq>(
+    rev: &mut SplitMix64,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    first: T,
+    last: Option<(DateTime<Utc>, T)>,
+    mut next: impl FnMut(&mut SplitMix64, T) -> T,
+) -> Vec<(DateTime<Utc>, T, T)> {
+    let extra = rev.range(0, 4);
+    // The revisions in between come before the deal's own change (or the close).
+    let end = last.map_or(until, |(at, _)| at.min(until));
+    let minutes = (end - from).num_minutes();
+    let mut times: Vec<DateTime<Utc>> = if minutes > extra + 2 {
+        (0..extra + i64::from(last.is_none() && extra > 0)).map(|_| from + Duration::minutes(rev.range(1, minutes - 1))).collect()
+    } else {
+        Vec::new()
+    };
+    times.sort_unstable();
+    times.dedup();
+    let (final_at, final_value) = match (last, times.pop()) {
+        (Some(l), popped) => {
+            times.extend(popped);
+            l
+        }
+        (None, Some(t)) => (t, first),
+        (None, None) => return Vec::new(),
+    };
+    let mut out = Vec::with_capacity(times.len() + 1);
+    let mut cur = first;
+    for at in times {
+        let v = next(rev, cur);
+        if v != cur {
+            out.push((at, cur, v));
+            cur = v;
+        }
+    }
+    if final_value != cur {
+        out.push((final_at, cur, final_value));
+    }
+    out
+}
+
 pub async fn generate(
     db: &DatabaseConnection,
     n_deals: u64,
@@ -478,6 +523,7 @@ pub async fn generate(
 
     // Deal-room data draws from its own generator so the deals themselves stay as they were.
     let mut room = Room::new(db).await?;
+    let mut rev = SplitMix64::new(DEMO_SEED ^ 0x7e51_0a5e);
     // Deals with their history, replayable from the first row.
     let mut history_id = 0i32;
     let mut start = 0u64;
@@ -578,10 +624,19 @@ pub async fn generate(
                 cur = next;
                 entered = t;
             }
-            // Some deals change amount or slip their close date along the way.
-            if rng.chance(25) {
+            // Deals are revised along the way: amounts negotiated, close dates slipped (a
+            // project's history is mostly these). The revisions in between draw from their own
+            // generator, so the deals themselves stay as they were.
+            let won_or_lost = final_stage == p.won || final_stage == p.lost;
+            let until = if won_or_lost { entered } else { now - Duration::minutes(1) };
+            let amount_change = rng.chance(25).then(|| {
                 let at = created + Duration::minutes(rng.range(1, span.max(2) - 1));
-                let new_amount = (amount * rng.range(70, 130) / 100) / 100_000 * 100_000;
+                (at, (amount * rng.range(70, 130) / 100) / 100_000 * 100_000)
+            });
+            let revised = revisions(&mut rev, created, until, amount, amount_change, |r, v| {
+                ((v * r.range(85, 120) / 100) / 100_000 * 100_000).max(100_000)
+            });
+            for (at, old, new) in revised {
                 history_id += 1;
                 hist.push(deal_history::ActiveModel {
                     id: Set(history_id),
@@ -591,20 +646,26 @@ pub async fn generate(
                     kind: Set("amount_changed".into()),
                     from_stage_id: Set(None),
                     to_stage_id: Set(None),
-                    old_amount_fen: Set(Some(amount)),
-                    new_amount_fen: Set(Some(new_amount)),
+                    old_amount_fen: Set(Some(old)),
+                    new_amount_fen: Set(Some(new)),
                     old_close_date: Set(None),
                     new_close_date: Set(None),
                     note: Set(None),
                     approval_id: Set(None),
                     ..Default::default()
                 });
-                amount = new_amount;
+                amount = new;
             }
-            let won_or_lost = final_stage == p.won || final_stage == p.lost;
             let target_close: NaiveDate = if won_or_lost { entered.date_naive() } else { today + Duration::days(rng.range(-25, 330)) };
-            if target_close != close {
+            let close_change = (target_close != close).then(|| {
                 let at: DateTime<Utc> = if won_or_lost { entered } else { created + Duration::minutes(rng.range(1, span.max(2) - 1)) };
+                (at, target_close)
+            });
+            let revised = revisions(&mut rev, created, until, close, close_change, |r, c| {
+                let by = r.range(-20, 60);
+                c + Duration::days(if by == 0 { 30 } else { by })
+            });
+            for (at, old, new) in revised {
                 history_id += 1;
                 hist.push(deal_history::ActiveModel {
                     id: Set(history_id),
@@ -616,13 +677,13 @@ pub async fn generate(
                     to_stage_id: Set(None),
                     old_amount_fen: Set(None),
                     new_amount_fen: Set(None),
-                    old_close_date: Set(Some(close)),
-                    new_close_date: Set(Some(target_close)),
+                    old_close_date: Set(Some(old)),
+                    new_close_date: Set(Some(new)),
                     note: Set(None),
                     approval_id: Set(None),
                     ..Default::default()
                 });
-                close = target_close;
+                close = new;
             }
             let (lost_reason, winner) = if final_stage == p.lost {
                 let (r, w) = *rng.pick(LOST_REASONS);
