@@ -137,7 +137,7 @@ bench: release bench-data
 	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	DATABASE_URL="sqlite://$(BENCH_DB)?mode=rwc" LEPTOS_SITE_ADDR=127.0.0.1:$$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD DEALGATE_LOG=warn \
 		target/release/server & pid=$$!; trap "kill $$pid" EXIT; \
-	for i in $$(seq 600); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
+	for i in $$(seq 3000); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
 	for who in exec@demo.local manager@demo.local; do \
 		echo "| $$(date -u +%F) | $$who | $$(python3 end2end/bench/board.py http://127.0.0.1:$$port $$who 30) | peak RSS $$(grep VmHWM /proc/$$pid/status | awk '{print $$2}') KB |" | tee -a docs/benchmarks.md; \
 	done; \
@@ -150,5 +150,5 @@ bench-forecast: release bench-data
 	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	DATABASE_URL="sqlite://$(BENCH_DB)?mode=rwc" LEPTOS_SITE_ADDR=127.0.0.1:$$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD DEALGATE_LOG=warn \
 		target/release/server & pid=$$!; trap "kill $$pid" EXIT; \
-	for i in $$(seq 600); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
+	for i in $$(seq 3000); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
 	echo "| $$(date -u +%F) | exec@demo.local | $$(python3 end2end/bench/forecast.py http://127.0.0.1:$$port exec@demo.local $(BENCH_DB) $(BENCH_FORECAST_N)) | peak RSS $$(grep VmHWM /proc/$$pid/status | awk '{print $$2}') KB |" | tee -a docs/benchmarks.md

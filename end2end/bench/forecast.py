@@ -106,11 +106,11 @@ for key, since in long_ago.items():
                                       "WHERE at >= '%s' AND at < '%s' GROUP BY kind;" % (since.isoformat(), (today + datetime.timedelta(days=1)).isoformat()))
 for name, sql in RAW.items():
     out[name] = summary([timed(lambda: subprocess.run(["sqlite3", "-readonly", db, sql], check=True, capture_output=True)) for _ in range(n)])
-out["ratio_forecast"] = round(out["forecast_rest_ms"]["p50"] / max(out["raw_forecast_ms"]["p50"], 0.1), 1)
-out["ratio_progress"] = round(out["progress_rest_ms"]["p50"] / max(out["raw_progress_ms"]["p50"], 0.1), 1)
-out["ratio_progress_91d"] = round(out["progress_91d_rest_ms"]["p50"] / max(out["raw_progress_91d_ms"]["p50"], 0.1), 1)
+out["ratio_forecast"] = round(out["forecast_rest_ms"]["p50"] / max(out["raw_forecast_ms"]["p50"], 0.1), 3)
+out["ratio_progress"] = round(out["progress_rest_ms"]["p50"] / max(out["raw_progress_ms"]["p50"], 0.1), 3)
+out["ratio_progress_91d"] = round(out["progress_91d_rest_ms"]["p50"] / max(out["raw_progress_91d_ms"]["p50"], 0.1), 3)
 for key in long_ago:
-    out["ratio_progress_%s" % key] = round(out["progress_%s_rest_ms" % key]["p50"] / max(out["raw_progress_%s_ms" % key]["p50"], 0.1), 1)
+    out["ratio_progress_%s" % key] = round(out["progress_%s_rest_ms" % key]["p50"] / max(out["raw_progress_%s_ms" % key]["p50"], 0.1), 3)
 counts = subprocess.run(["sqlite3", "-readonly", db, "SELECT (SELECT COUNT(*) FROM deals), (SELECT COUNT(*) FROM deal_history);"],
                         check=True, capture_output=True, text=True).stdout.strip().split("|")
 out["deals"], out["history_rows"] = int(counts[0]), int(counts[1])

@@ -16,6 +16,11 @@ fn group_thousands(mut n: u64) -> String {
     parts.join(",")
 }
 
+/// A count with thousands separators: `17,275`.
+pub fn format_count(n: u64) -> String {
+    group_thousands(n)
+}
+
 fn symbol(currency: &str) -> &str {
     match currency {
         "CNY" => "¥",
@@ -103,6 +108,13 @@ pub fn parse_yuan(input: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_group_thousands() {
+        for (n, want) in [(0, "0"), (999, "999"), (1_000, "1,000"), (17_275, "17,275"), (1_000_000, "1,000,000")] {
+            assert_eq!(format_count(n), want);
+        }
+    }
 
     #[test]
     fn exact() {

@@ -240,7 +240,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                         </table>
                         {(unfunneled_total > unfunneled_shown).then(|| view! {
                             <p class="cell-sub">{move || i18n.t(K::UnfunneledAll)} " "
-                                <a href=drill_href(Drill::Unfunneled) data-testid="unfunneled-all">{unfunneled_total}</a></p>
+                                <a href=drill_href(Drill::Unfunneled) data-testid="unfunneled-all">{format!("{} →", crate::domain::money::format_count(unfunneled_total))}</a></p>
                         })}
                     }.into_any()
                 }}
@@ -311,17 +311,26 @@ fn sort_key(r: &RepRow, by: SortBy) -> (i64, String) {
     }
 }
 
+/// Rows of the rep table before "show all": a page an executive can read (at 1M deals there
+/// are ~200 reps); the sort still runs over all of them, and the CSV has every row.
+const REPS_SHOWN: usize = 25;
+
 /// Reps by any column (click a header; again to reverse). Under 1× coverage is flagged.
 #[component]
 fn RepTable(reps: Vec<RepRow>) -> impl IntoView {
     let i18n = use_i18n();
     let sort = RwSignal::new((SortBy::Coverage, false));
+    let all = RwSignal::new(false);
+    let total = reps.len();
     let rows = move || {
         let (by, desc) = sort.get();
         let mut v = reps.clone();
         v.sort_by_key(|r| sort_key(r, by));
         if desc {
             v.reverse();
+        }
+        if !all.get() {
+            v.truncate(REPS_SHOWN);
         }
         v
     };
@@ -370,6 +379,14 @@ fn RepTable(reps: Vec<RepRow>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            {(total > REPS_SHOWN).then(|| view! {
+                <p class="cell-sub no-print">
+                    <span data-testid="reps-shown">{move || format!("{} / {} · ", if all.get() { total } else { REPS_SHOWN }, total)}</span>
+                    <button type="button" class="btn btn-sm" data-testid="reps-toggle" on:click=move |_| all.update(|a| *a = !*a)>
+                        {move || i18n.t(if all.get() { K::RepsFewer } else { K::RepsAll })}
+                    </button>
+                </p>
+            })}
         </section>
     }
 }
