@@ -789,6 +789,20 @@ async fn history_figures_of_a_large_book_arrive_in_the_background_and_match_the_
     let want = f::cycle_stats(&book.deals, &book.stages, &book.events, f::Window { from: now - Duration::days(365), to: now });
     let unfunneled = f::signed_outside_funnel(&book.deals, &book.stages, &book.events, forecast::MIN_FUNNEL_DAYS);
     assert!(want.win_rate_pct.is_some() && want.stages.iter().any(|s| s.conversion_pct.is_some()), "the demo year has outcomes");
+    // The figures read the stage visits only: the same from a book without the revisions.
+    for who in ["exec@demo.local", "manager@demo.local", "rep@demo.local"] {
+        let ctx = ctx_for(db, who).await;
+        let (full, visits) = (forecast::load(db, &ctx).await.unwrap(), forecast::load_visits(db, &ctx).await.unwrap());
+        assert!(visits.events.len() < full.events.len(), "{who}: the revisions are left out");
+        let window = f::Window { from: now - Duration::days(365), to: now };
+        assert_eq!(
+            f::cycle_stats(&visits.deals, &visits.stages, &visits.events, window),
+            f::cycle_stats(&full.deals, &full.stages, &full.events, window),
+            "{who}"
+        );
+        let outside = |b: &forecast::Book| f::signed_outside_funnel(&b.deals, &b.stages, &b.events, forecast::MIN_FUNNEL_DAYS);
+        assert_eq!(outside(&visits), outside(&full), "{who}");
+    }
     // Inline (a small book): the figures are there at once.
     forecast::forget_history();
     let inline = forecast::dashboard(db, &exec, None).await.unwrap();

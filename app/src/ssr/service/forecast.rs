@@ -130,6 +130,11 @@ fn deal_of(d: DealCols) -> f::Deal {
 
 /// The fact events (see [`FACT_KINDS`]) with the columns the replay reads.
 fn event_cols() -> sea_orm::Select<deal_history::Entity> {
+    event_cols_of(&FACT_KINDS)
+}
+
+/// [`event_cols`] of some fact kinds only.
+fn event_cols_of(kinds: &[&str]) -> sea_orm::Select<deal_history::Entity> {
     use deal_history::Column as H;
     deal_history::Entity::find()
         .select_only()
@@ -146,7 +151,7 @@ fn event_cols() -> sea_orm::Select<deal_history::Entity> {
             H::NewCloseDate,
             H::Note,
         ])
-        .filter(H::Kind.is_in(FACT_KINDS))
+        .filter(H::Kind.is_in(kinds.iter().copied()))
 }
 
 fn event_of(h: EventCols) -> f::HistoryEvent {
@@ -169,6 +174,10 @@ fn event_of(h: EventCols) -> f::HistoryEvent {
 
 /// History kinds that change what a deal counts for; attempts and comments do not.
 const FACT_KINDS: [&str; 6] = ["created", "moved", "amount_changed", "close_date_changed", "category_changed", "category_adjusted"];
+
+/// The kinds that make a deal's stage visits: all that conversion, days in stage, cycle and
+/// "signed outside the funnel" read (revisions of amount and date are most of the history).
+const VISIT_KINDS: [&str; 2] = ["created", "moved"];
 
 /// A stage as the figures see it.
 pub fn stage_fact(s: &stage::Model) -> f::Stage {
@@ -228,6 +237,22 @@ pub async fn load_paged<C: ConnectionTrait>(
     history: Option<DateTime<Utc>>,
     page_rows: u64,
 ) -> Result<Book, AppError> {
+    load_book(db, ctx, history, page_rows, &FACT_KINDS).await
+}
+
+/// The book with the stage visits only (created and moved rows): enough for [`f::cycle_stats`]
+/// and [`f::signed_outside_funnel`] (a test compares with the full book).
+pub async fn load_visits<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<Book, AppError> {
+    load_book(db, ctx, Some(DateTime::<Utc>::MIN_UTC), PAGE, &VISIT_KINDS).await
+}
+
+async fn load_book<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    history: Option<DateTime<Utc>>,
+    page_rows: u64,
+    kinds: &[&str],
+) -> Result<Book, AppError> {
     use deal::Column as D;
     let page_rows = page_rows.max(1);
     let vis = scope_condition(ctx);
@@ -258,7 +283,7 @@ pub async fn load_paged<C: ConnectionTrait>(
         .await
         .map_err(db_err)?;
     let events = match history {
-        Some(since) => load_events(db, ctx, page_rows, since).await?,
+        Some(since) => load_events(db, ctx, page_rows, since, kinds).await?,
         None => Vec::new(),
     };
     let stages = stage_rows.iter().map(stage_fact).collect();
@@ -341,6 +366,7 @@ async fn load_events<C: ConnectionTrait>(
     ctx: &RequestContext,
     page_rows: u64,
     since: DateTime<Utc>,
+    kinds: &[&str],
 ) -> Result<Vec<f::HistoryEvent>, AppError> {
     use deal_history::Column as H;
     // Everyone's history for a viewer who sees everything: a filter on visible ids would be
@@ -351,7 +377,7 @@ async fn load_events<C: ConnectionTrait>(
     let mut out = Vec::new();
     let mut last = i32::MIN;
     loop {
-        let mut q = event_cols().filter(H::Id.gt(last));
+        let mut q = event_cols_of(kinds).filter(H::Id.gt(last));
         if since > DateTime::<Utc>::MIN_UTC {
             q = q.filter(H::At.gt(since));
         }
@@ -968,7 +994,7 @@ fn cached_history(key: &str, today: NaiveDate) -> Option<std::sync::Arc<HistoryF
 /// Computes (and caches) the history figures of the viewer's scope now.
 pub async fn history_figures<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<std::sync::Arc<HistoryFigures>, AppError> {
     let now = Utc::now();
-    let book = load(db, ctx).await?;
+    let book = load_visits(db, ctx).await?;
     let cycle = f::cycle_stats(&book.deals, &book.stages, &book.events, f::Window { from: now - Duration::days(365), to: now });
     let unfunneled = f::signed_outside_funnel(&book.deals, &book.stages, &book.events, MIN_FUNNEL_DAYS);
     let h = std::sync::Arc::new(HistoryFigures { day: f::local_date(now, offset()), at: now, cycle, unfunneled });
