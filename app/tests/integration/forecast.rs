@@ -859,3 +859,58 @@ async fn stuck_counts_equal_the_rule_for_every_viewer() {
     }
     assert!(any > 0, "the demo has stuck deals");
 }
+
+/// A category's drill-down reads only the deals that can be in it, and holds exactly those whose
+/// effective category it is — with owners' choices and a manager's adjustment among them.
+#[tokio::test]
+async fn a_category_drill_holds_exactly_the_deals_of_that_category() {
+    let t = seeded().await;
+    let db = &t.db;
+    let admin = ctx_for(db, "admin@demo.local").await;
+    let manager = ctx_for(db, "manager@demo.local").await;
+    let open: Vec<deal::Model> = deal::Entity::find()
+        // Stages whose default is always "pipeline": every choice below changes the category.
+        .filter(deal::Column::StageId.is_in(
+            stages_of(db, "solution").await.iter().filter(|s| s.kind == "open" && s.win_rate_pct < f::HOPEFUL_MIN_PCT).map(|s| s.id),
+        ))
+        .filter(deal::Column::TeamId.eq(manager.team_id.unwrap()))
+        .order_by_asc(deal::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    for (d, owner, mgr) in
+        [(&open[0], Some("commit"), None), (&open[1], None, Some("next_quarter")), (&open[2], Some("best_case"), Some("pipeline"))]
+    {
+        if let Some(c) = owner {
+            let v = deal::Entity::find_by_id(d.id).one(db).await.unwrap().unwrap().version;
+            deals::patch(db, &admin, d.uuid, DealPatch { version: v, forecast_category: Some(c.into()), ..Default::default() })
+                .await
+                .unwrap();
+        }
+        if let Some(c) = mgr {
+            let v = deal::Entity::find_by_id(d.id).one(db).await.unwrap().unwrap().version;
+            deals::patch(db, &manager, d.uuid, DealPatch { version: v, manager_category: Some(c.into()), ..Default::default() })
+                .await
+                .unwrap();
+        }
+    }
+    let off = forecast::offset();
+    let today = f::local_date(Utc::now(), off);
+    for who in ["exec@demo.local", "manager@demo.local", "rep@demo.local"] {
+        let ctx = ctx_for(db, who).await;
+        let book = forecast::load(db, &ctx).await.unwrap();
+        let facts = f::deal_facts(&book.deals, &book.stages, today, f::Scope::quarter(today, off).period_start);
+        let mut seen = 0;
+        for c in f::ForecastCategory::ALL.into_iter().filter(|c| *c != f::ForecastCategory::Lost) {
+            let want: Vec<&f::DealFact> = facts.iter().filter(|x| x.category.effective == c).collect();
+            let page =
+                forecast::drill_page(db, &ctx, &app::domain::dashboard::Drill::Category(c.as_str().into()), usize::MAX).await.unwrap();
+            assert_eq!(page.total, want.len() as u64, "{who} {c:?}");
+            assert_eq!(page.amount_fen, want.iter().map(|x| x.amount_fen).sum::<i64>(), "{who} {c:?}");
+            assert_eq!(page.weighted_fen, want.iter().map(|x| x.weighted_fen).sum::<i64>(), "{who} {c:?}");
+            assert!(page.rows.iter().all(|r| r.category == c.as_str()), "{who} {c:?}");
+            seen += usize::from(!want.is_empty());
+        }
+        assert!(seen >= 3, "{who}: several categories have deals");
+    }
+}

@@ -1470,7 +1470,7 @@ pub async fn drill_page<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: 
             }
             load_deals_where(db, ctx, c).await?
         }
-        Drill::Category(_) => load_deals_where(db, ctx, Condition::all().add(deal::Column::StageId.is_not_in(of_kind("lost")))).await?,
+        Drill::Category(c) => load_deals_where(db, ctx, category_candidates(&stage_rows, f::ForecastCategory::parse(c), today)).await?,
         Drill::Progress(kind) => {
             deltas = progress_items_summed(db, ctx, week_start(now), now, kind).await?;
             load_deals_by_id(db, ctx, &deltas.keys().copied().collect::<Vec<_>>()).await?
@@ -1524,6 +1524,37 @@ pub async fn drill_page<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: 
         })
         .collect();
     Ok(DrillPage { rows, total, amount_fen, weighted_fen })
+}
+
+/// The deals that can be in category `cat` today: its stages, and for commit, best case and
+/// next quarter the deals whose owner or manager chose it or whose default can be it (stage
+/// win rate and close date, [`f::default_category`]) — not every open deal. The drill-down
+/// then keeps those whose effective category is `cat`.
+fn category_candidates(stage_rows: &[stage::Model], cat: Option<f::ForecastCategory>, today: NaiveDate) -> Condition {
+    use f::ForecastCategory as C;
+    let ids = |keep: &dyn Fn(&stage::Model) -> bool| stage_rows.iter().filter(|s| keep(s)).map(|s| s.id).collect::<Vec<_>>();
+    let open = |s: &stage::Model| s.kind == "open";
+    let (this_end, next_end) = (f::quarter_end(today), f::quarter_end(f::add_months(f::quarter_start(today), 3)));
+    let defaults = |rate: &dyn Fn(i32) -> bool, close: Condition| {
+        Condition::all().add(deal::Column::StageId.is_in(ids(&|s| open(s) && rate(s.win_rate_pct)))).add(close)
+    };
+    let by_default = match cat {
+        Some(C::Won) => return Condition::all().add(deal::Column::StageId.is_in(ids(&|s| s.kind == "won"))),
+        Some(C::Lost) => return Condition::all().add(deal::Column::StageId.is_in(ids(&|s| s.kind == "lost"))),
+        Some(C::Pipeline) | None => return Condition::all().add(deal::Column::StageId.is_in(ids(&open))),
+        Some(C::Commit) => defaults(&|r| r >= f::COMMIT_MIN_PCT, Condition::all().add(deal::Column::CloseDate.lte(this_end))),
+        Some(C::BestCase) => {
+            defaults(&|r| (f::HOPEFUL_MIN_PCT..f::COMMIT_MIN_PCT).contains(&r), Condition::all().add(deal::Column::CloseDate.lte(this_end)))
+        }
+        Some(C::NextQuarter) => defaults(
+            &|r| r >= f::HOPEFUL_MIN_PCT,
+            Condition::all().add(deal::Column::CloseDate.gt(this_end)).add(deal::Column::CloseDate.lte(next_end)),
+        ),
+    };
+    let code = cat.map_or("", |c| c.as_str());
+    Condition::all()
+        .add(deal::Column::StageId.is_in(ids(&open)))
+        .add(Condition::any().add(deal::Column::ManagerCategory.eq(code)).add(deal::Column::ForecastCategory.eq(code)).add(by_default))
 }
 
 /// The deals in the viewer's scope matching `extra`, in keyset pages (see [`PAGE`]).
