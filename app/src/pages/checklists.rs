@@ -140,11 +140,16 @@ fn ChecklistItem(it: ChecklistItemRow, members: Option<Vec<DealMemberRow>>, act:
     let note = RwSignal::new(it.note.clone().unwrap_or_default());
     let link = RwSignal::new(it.link.clone().unwrap_or_default());
     let cb_id = format!("cl-item-{id}");
+    // Only this item waits for its save: disabling every box while any save ran swallowed a
+    // tick on the next item (a disabled box ignores the click). The list is redrawn with
+    // fresh rows after each save, which resets this.
+    let busy = RwSignal::new(false);
     view! {
         <li class="cl-item" class:cl-done=it.done class:cl-overdue=it.overdue data-testid="checklist-item" data-item=id.to_string()>
-            <input type="checkbox" id=cb_id.clone() data-testid="checklist-tick" prop:checked=it.done disabled=move || act.pending().get()
+            <input type="checkbox" id=cb_id.clone() data-testid="checklist-tick" prop:checked=it.done disabled=move || busy.get()
                 on:change=move |ev| {
                     let done = event_target_checked(&ev);
+                    busy.set(true);
                     act.dispatch((id, ChecklistItemEdit { version, done: Some(done), ..Default::default() }));
                 }/>
             <div class="cl-text">
