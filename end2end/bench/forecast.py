@@ -92,6 +92,11 @@ for key, since in long_ago.items():
     qk = "/api/v1/progress?from=%s&to=%s" % (since.isoformat(), today.isoformat())
     out["progress_%s_rest_ms" % key] = summary([timed(lambda: ok(rest(qk, tok))) for _ in range(n)])
 
+# Drill-downs by forecast category (the page: first rows, totals over all of them).
+for cat in ("commit", "pipeline"):
+    out["drill_%s_ms" % cat] = summary([timed(lambda: op.open(base + "/forecast/deals?what=category:" + cat, timeout=TIMEOUT).read())
+                                         for _ in range(n)])
+
 # The same questions asked of the file directly: one process per query, as a DBA would.
 RAW = {
     "raw_forecast_ms": "SELECT d.owner_id, COUNT(*), SUM(d.amount_fen), SUM(d.amount_fen * s.win_rate_pct / 100) "

@@ -21,7 +21,8 @@ pub use m20261202_000010_history_state::{
     fill as fill_history_state, fill_sql as fill_history_state_sql, VALUE_KINDS as HISTORY_VALUE_KINDS,
 };
 pub use m20261202_000011_progress_days::{
-    event_dv_sql, rebuild as rebuild_progress_days, rebuild_sql as rebuild_progress_days_sql, CLASS_SQL as EVENT_CLASS_SQL, EVENT_JOINS,
+    event_dv_sql, event_split_sql, rebuild as rebuild_progress_days, rebuild_sql as rebuild_progress_days_sql,
+    CLASS_SQL as EVENT_CLASS_SQL, EVENT_JOINS,
 };
 
 pub use m20261202_000013_progress_terms::{rebuild as rebuild_progress_terms, rebuild_sql as rebuild_progress_terms_sql};

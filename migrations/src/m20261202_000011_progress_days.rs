@@ -65,6 +65,36 @@ pub fn event_dv_sql(in_horizon: &dyn Fn(&str) -> String, won_since: &dyn Fn(&str
     format!("({after}) - (CASE WHEN h.kind = 'created' THEN 0 ELSE {before} END)")
 }
 
+/// What one value event changed in the forecast, the won amount, the count of deals in the
+/// forecast and the count of won deals — the four figures of a trend point — each
+/// after − before like [`event_dv_sql`]. Each expression tests its scope twice (after, then
+/// before): `in_horizon` in the first and third, `won_since` in the second and fourth.
+pub fn event_split_sql(in_horizon: &dyn Fn(&str) -> String, won_since: &dyn Fn(&str) -> String) -> [String; 4] {
+    let before_amount = "(CASE WHEN h.kind = 'amount_changed' THEN h.old_amount_fen ELSE h.after_amount_fen END)";
+    let before_close = "(CASE WHEN h.kind = 'close_date_changed' THEN h.old_close_date ELSE h.after_close_date END)";
+    let before_entered = "(CASE WHEN h.kind = 'moved' THEN h.before_entered_at ELSE h.after_entered_at END)";
+    let forecast = |s: &str, amount: &str, close: &str| {
+        format!(
+            "CASE WHEN {s}.kind = 'open' AND {h} THEN \
+               (CASE WHEN {amount} * {s}.win_rate_pct >= 0 THEN ({amount} * {s}.win_rate_pct + 50) / 100 \
+                     ELSE ({amount} * {s}.win_rate_pct - 50) / 100 END) ELSE 0 END",
+            h = in_horizon(close)
+        )
+    };
+    let won = |s: &str, amount: &str, entered: &str| {
+        format!("CASE WHEN {s}.kind = 'won' AND {w} THEN {amount} ELSE 0 END", w = won_since(entered))
+    };
+    let open_n = |s: &str, close: &str| format!("CASE WHEN {s}.kind = 'open' AND {h} THEN 1 ELSE 0 END", h = in_horizon(close));
+    let won_n = |s: &str, entered: &str| format!("CASE WHEN {s}.kind = 'won' AND {w} THEN 1 ELSE 0 END", w = won_since(entered));
+    let delta = |after: String, before: String| format!("({after}) - (CASE WHEN h.kind = 'created' THEN 0 ELSE {before} END)");
+    [
+        delta(forecast("sa", "h.after_amount_fen", "h.after_close_date"), forecast("sb", before_amount, before_close)),
+        delta(won("sa", "h.after_amount_fen", "h.after_entered_at"), won("sb", before_amount, before_entered)),
+        delta(open_n("sa", "h.after_close_date"), open_n("sb", before_close)),
+        delta(won_n("sa", "h.after_entered_at"), won_n("sb", before_entered)),
+    ]
+}
+
 /// The contribution kind of one value event, as `domain::forecast` classifies it.
 pub const CLASS_SQL: &str = "CASE h.kind \
      WHEN 'created' THEN CASE WHEN sa.kind = 'won' THEN 'won' ELSE 'new' END \

@@ -557,11 +557,116 @@ fn value_events(
         inner.and_where(Expr::col((Alias::new("h"), deal_history::Column::DealId)).is_in(ids));
         return inner;
     }
+    viewers_history(&mut inner, ctx);
+    inner
+}
+
+/// Keeps the rows of `h` (history) to the deals in the viewer's scope.
+fn viewers_history(q: &mut sea_orm::sea_query::SelectStatement, ctx: &RequestContext) {
+    use sea_orm::sea_query::{Alias, ExprTrait};
     if !ctx.visibility.all || ctx.role == crate::domain::role::Role::Rep {
         let ids = Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(scope_condition(ctx)).to_owned();
-        inner.and_where(Expr::col((Alias::new("h"), deal_history::Column::DealId)).in_subquery(ids));
+        q.and_where(Expr::col((Alias::new("h"), deal_history::Column::DealId)).in_subquery(ids));
     }
-    inner
+}
+
+/// Past trend points summed by the database, like [`progress_summed`]: each point's four
+/// figures are the cells' (now) minus what the value events after it changed in them, read
+/// from the state each history row carries. One scan of the events after the oldest point per
+/// quarter the points are valued in, instead of replaying every changed deal once per point
+/// (6 minutes for 12 points at 1M deals and 8.4M history rows). Tests compare with the replay.
+async fn points_summed<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    points: &[DateTime<Utc>],
+    cells: &[f::Cell],
+    stages: &[f::Stage],
+) -> Result<HashMap<DateTime<Utc>, f::TrendPoint>, AppError> {
+    use sea_orm::sea_query::{Alias, Value};
+    let backend = db.get_database_backend();
+    let off = offset();
+    let mut by_scope: Vec<(f::Scope, Vec<DateTime<Utc>>)> = Vec::new();
+    for &t in points {
+        let scope = f::point_scope(t, off);
+        match by_scope.iter_mut().find(|(s, _)| *s == scope) {
+            Some((_, ts)) => ts.push(t),
+            None => by_scope.push((scope, vec![t])),
+        }
+    }
+    let mut out = HashMap::new();
+    for (scope, mut ts) in by_scope {
+        ts.sort_unstable();
+        ts.dedup();
+        let Some(&first) = ts.first() else { continue };
+        // Bucket j (1..=m) holds the events after point j-1 up to point j (the last: after it).
+        let mut bucket = String::from("CASE");
+        for j in 1..ts.len() {
+            bucket.push_str(&format!(" WHEN h.at <= ? THEN {j}"));
+        }
+        bucket.push_str(&format!(" ELSE {} END", ts.len()));
+        let bucket_values: Vec<Value> = ts.iter().skip(1).map(|t| Value::from(*t)).collect();
+        let in_horizon = |c: &str| if scope.horizon_end.is_some() { format!("{c} <= ?") } else { "1 = 1".to_owned() };
+        let won_since = |e: &str| format!("{e} >= ?");
+        let horizon: Vec<Value> = scope.horizon_end.map(|h| vec![Value::from(h), Value::from(h)]).unwrap_or_default();
+        let since = vec![Value::from(scope.period_start), Value::from(scope.period_start)];
+        let [df, dw, dn, dwn] = migrations::event_split_sql(&in_horizon, &won_since);
+        let mut inner = Query::select();
+        inner
+            .from_as(deal_history::Entity, Alias::new("h"))
+            .join_as(sea_orm::sea_query::JoinType::LeftJoin, stage::Entity, Alias::new("sa"), Expr::cust("sa.id = h.after_stage_id"))
+            .join_as(
+                sea_orm::sea_query::JoinType::LeftJoin,
+                stage::Entity,
+                Alias::new("sb"),
+                Expr::cust("sb.id = (CASE WHEN h.kind = 'moved' THEN h.from_stage_id ELSE h.after_stage_id END)"),
+            )
+            .expr_as(cust(backend, &bucket, bucket_values), Alias::new("bkt"))
+            .expr_as(cust(backend, &df, horizon.clone()), Alias::new("df"))
+            .expr_as(cust(backend, &dw, since.clone()), Alias::new("dw"))
+            .expr_as(cust(backend, &dn, horizon), Alias::new("dn"))
+            .expr_as(cust(backend, &dwn, since), Alias::new("dwn"))
+            .and_where(cust(backend, "h.at > ?", [Value::from(first)]))
+            .and_where(Expr::cust(format!("h.kind IN {}", migrations::HISTORY_VALUE_KINDS)));
+        viewers_history(&mut inner, ctx);
+        let mut q = Query::select();
+        q.from_subquery(inner, Alias::new("t")).column(Alias::new("bkt"));
+        for c in ["df", "dw", "dn", "dwn"] {
+            q.expr_as(Expr::cust(format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT)")), Alias::new(c));
+        }
+        q.group_by_col(Alias::new("bkt"));
+        let mut deltas = vec![[0i64; 4]; ts.len() + 1];
+        for row in db.query_all(&q).await.map_err(db_err)? {
+            let j: i32 = row.try_get("", "bkt").map_err(db_err)?;
+            let Some(slot) = usize::try_from(j).ok().and_then(|j| deltas.get_mut(j)) else { continue };
+            for (k, c) in ["df", "dw", "dn", "dwn"].into_iter().enumerate() {
+                slot[k] = slot[k].saturating_add(row.try_get::<i64>("", c).map_err(db_err)?);
+            }
+        }
+        // Walk back from now: point k is now minus every bucket after it.
+        let now = f::cells_point(cells, stages, scope, off, first);
+        let mut after = [0i64; 4];
+        for (k, &t) in ts.iter().enumerate().rev() {
+            if let Some(d) = deltas.get(k + 1) {
+                for (a, x) in after.iter_mut().zip(d) {
+                    *a = a.saturating_add(*x);
+                }
+            }
+            let count = |n: u64, d: i64| u64::try_from(i64::try_from(n).unwrap_or(i64::MAX).saturating_sub(d)).unwrap_or(0);
+            let (forecast_fen, won_fen) = (now.forecast_fen.saturating_sub(after[0]), now.won_fen.saturating_sub(after[1]));
+            out.insert(
+                t,
+                f::TrendPoint {
+                    at: t,
+                    forecast_fen,
+                    won_fen,
+                    value_fen: forecast_fen.saturating_add(won_fen),
+                    open_count: count(now.open_count, after[2]),
+                    won_count: count(now.won_count, after[3]),
+                },
+            );
+        }
+    }
+    Ok(out)
 }
 
 /// The deals behind one part of a progress (its contribution `code`, as in the drill-down),
@@ -839,24 +944,6 @@ async fn changed_since<C: ConnectionTrait>(
     Ok((deals, events))
 }
 
-/// The quarter's forecast and won as they stood at `t` ([`f::point_scope`]): the deals with
-/// history after `t` replayed, the rest from `cells` (which must hold won cells from the
-/// scope's first month on).
-pub async fn point_at<C: ConnectionTrait>(
-    db: &C,
-    ctx: &RequestContext,
-    t: DateTime<Utc>,
-    cells: &[f::Cell],
-    stages: &[f::Stage],
-) -> Result<f::TrendPoint, AppError> {
-    let scope = f::point_scope(t, offset());
-    let (deals, events) = changed_since(db, ctx, t, scope.period_start.min(t) - Duration::seconds(1)).await?;
-    let base = f::forecast_at(&deals, stages, &events, t, scope);
-    let all_now = f::cells_point(cells, stages, scope, offset(), t);
-    let changed_now = f::present_point(&deals, stages, scope, t);
-    Ok(f::combine_point(base, all_now, changed_now))
-}
-
 /// Whose numbers a cached point is: viewers with the same visibility see the same figures.
 fn scope_key(ctx: &RequestContext) -> String {
     let v = &ctx.visibility;
@@ -902,6 +989,10 @@ async fn trend_points_with<C: ConnectionTrait>(
         .into_iter()
         .map(|m| (m.at, m))
         .collect();
+    // The past points not kept yet, summed in one go.
+    let missing: Vec<DateTime<Utc>> = points.iter().copied().filter(|t| *t < now && !cached.contains_key(t)).collect();
+    let summed =
+        if compute_missing && !missing.is_empty() { points_summed(db, ctx, &missing, cells, stages).await? } else { HashMap::new() };
     let mut out = Vec::with_capacity(points.len());
     for &t in points {
         if let Some(m) = cached.get(&t) {
@@ -925,7 +1016,7 @@ async fn trend_points_with<C: ConnectionTrait>(
             out.push(f::cells_point(cells, stages, f::point_scope(t, offset()), offset(), t));
             continue;
         }
-        let p = point_at(db, ctx, t, cells, stages).await?;
+        let Some(&p) = summed.get(&t) else { continue };
         if t < now {
             let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
             let row = forecast_point::ActiveModel {
