@@ -909,8 +909,18 @@ async fn a_category_drill_holds_exactly_the_deals_of_that_category() {
             assert_eq!(page.amount_fen, want.iter().map(|x| x.amount_fen).sum::<i64>(), "{who} {c:?}");
             assert_eq!(page.weighted_fen, want.iter().map(|x| x.weighted_fen).sum::<i64>(), "{who} {c:?}");
             assert!(page.rows.iter().all(|r| r.category == c.as_str()), "{who} {c:?}");
+            assert_eq!(page.rows.len() as u64, page.total, "{who} {c:?}: every row, by close date");
+            assert!(page.rows.windows(2).all(|w| w[0].close_date <= w[1].close_date), "{who} {c:?}");
+            // A page shows the first rows; the totals still count them all.
+            let first = forecast::drill_page(db, &ctx, &app::domain::dashboard::Drill::Category(c.as_str().into()), 3).await.unwrap();
+            assert_eq!(
+                (first.total, first.amount_fen, &first.rows[..]),
+                (page.total, page.amount_fen, &page.rows[..page.rows.len().min(3)])
+            );
             seen += usize::from(!want.is_empty());
         }
         assert!(seen >= 3, "{who}: several categories have deals");
+        let none = forecast::drill_page(db, &ctx, &app::domain::dashboard::Drill::Category("nope".into()), 10).await.unwrap();
+        assert_eq!((none.total, none.rows.len()), (0, 0));
     }
 }
