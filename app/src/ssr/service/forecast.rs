@@ -537,28 +537,36 @@ fn value_events(
     let in_horizon = |c: &str| if scope.horizon_end.is_some() { format!("{c} <= ?") } else { "1 = 1".to_owned() };
     let won_since = |e: &str| format!("{e} >= ?");
     let dv = migrations::event_dv_sql(&in_horizon, &won_since);
-    let mut inner = Query::select();
+    let mut inner = value_rows_after(backend, a);
     inner
-        .from_as(deal_history::Entity, Alias::new("h"))
-        .join_as(sea_orm::sea_query::JoinType::LeftJoin, stage::Entity, Alias::new("sa"), Expr::cust("sa.id = h.after_stage_id"))
-        .join_as(
-            sea_orm::sea_query::JoinType::LeftJoin,
-            stage::Entity,
-            Alias::new("sb"),
-            Expr::cust("sb.id = (CASE WHEN h.kind = 'moved' THEN h.from_stage_id ELSE h.after_stage_id END)"),
-        )
         .expr_as(cust(backend, "CASE WHEN h.at > ? THEN 1 ELSE 0 END", [Value::from(b)]), Alias::new("grp"))
         .expr_as(Expr::cust("h.deal_id"), Alias::new("deal_id"))
         .expr_as(Expr::cust(migrations::EVENT_CLASS_SQL), Alias::new("cls"))
-        .expr_as(cust(backend, &dv, values), Alias::new("dv"))
-        .and_where(cust(backend, "h.at > ?", [Value::from(a)]))
-        .and_where(Expr::cust(format!("h.kind IN {}", migrations::HISTORY_VALUE_KINDS)));
+        .expr_as(cust(backend, &dv, values), Alias::new("dv"));
     if let Some(ids) = only {
         inner.and_where(Expr::col((Alias::new("h"), deal_history::Column::DealId)).is_in(ids));
         return inner;
     }
     viewers_history(&mut inner, ctx);
     inner
+}
+
+/// The value rows of `deal_history` after `after` as `h`, with their stage after (`sa`) and
+/// before (`sb`): what [`migrations::event_dv_sql`] and its kin read.
+fn value_rows_after(backend: sea_orm::DbBackend, after: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Alias, JoinType, Value};
+    let mut q = Query::select();
+    q.from_as(deal_history::Entity, Alias::new("h"))
+        .join_as(JoinType::LeftJoin, stage::Entity, Alias::new("sa"), Expr::cust("sa.id = h.after_stage_id"))
+        .join_as(
+            JoinType::LeftJoin,
+            stage::Entity,
+            Alias::new("sb"),
+            Expr::cust("sb.id = (CASE WHEN h.kind = 'moved' THEN h.from_stage_id ELSE h.after_stage_id END)"),
+        )
+        .and_where(cust(backend, "h.at > ?", [Value::from(after)]))
+        .and_where(Expr::cust(format!("h.kind IN {}", migrations::HISTORY_VALUE_KINDS)));
+    q
 }
 
 /// Keeps the rows of `h` (history) to the deals in the viewer's scope.
@@ -610,23 +618,13 @@ async fn points_summed<C: ConnectionTrait>(
         let horizon: Vec<Value> = scope.horizon_end.map(|h| vec![Value::from(h), Value::from(h)]).unwrap_or_default();
         let since = vec![Value::from(scope.period_start), Value::from(scope.period_start)];
         let [df, dw, dn, dwn] = migrations::event_split_sql(&in_horizon, &won_since);
-        let mut inner = Query::select();
+        let mut inner = value_rows_after(backend, first);
         inner
-            .from_as(deal_history::Entity, Alias::new("h"))
-            .join_as(sea_orm::sea_query::JoinType::LeftJoin, stage::Entity, Alias::new("sa"), Expr::cust("sa.id = h.after_stage_id"))
-            .join_as(
-                sea_orm::sea_query::JoinType::LeftJoin,
-                stage::Entity,
-                Alias::new("sb"),
-                Expr::cust("sb.id = (CASE WHEN h.kind = 'moved' THEN h.from_stage_id ELSE h.after_stage_id END)"),
-            )
             .expr_as(cust(backend, &bucket, bucket_values), Alias::new("bkt"))
             .expr_as(cust(backend, &df, horizon.clone()), Alias::new("df"))
             .expr_as(cust(backend, &dw, since.clone()), Alias::new("dw"))
             .expr_as(cust(backend, &dn, horizon), Alias::new("dn"))
-            .expr_as(cust(backend, &dwn, since), Alias::new("dwn"))
-            .and_where(cust(backend, "h.at > ?", [Value::from(first)]))
-            .and_where(Expr::cust(format!("h.kind IN {}", migrations::HISTORY_VALUE_KINDS)));
+            .expr_as(cust(backend, &dwn, since), Alias::new("dwn"));
         viewers_history(&mut inner, ctx);
         let mut q = Query::select();
         q.from_subquery(inner, Alias::new("t")).column(Alias::new("bkt"));

@@ -336,20 +336,21 @@ pub async fn record_event<C: ConnectionTrait>(
     let off = super::forecast::offset();
     let day = f::local_date(at, off);
     let here = f::quarter_id(day);
-    let cls = |k| super::forecast::contribution_code(k).to_owned();
+    // The contribution kind does not depend on the quarter the part is valued in.
+    let cls = super::forecast::contribution_code(f::event_part(kind, before.as_ref(), &after, stages, f::Scope::quarter(day, off)).0);
     // One statement for both quarters (their keys differ); zero parts are kept too, so a write
     // costs the same statements whatever the deal.
     let rows: Vec<progress_day::ActiveModel> = [here - 1, here]
         .into_iter()
         .filter_map(|scope_id| {
             let first = f::quarter_of_id(scope_id)?;
-            let (k, fen) = f::event_part(kind, before.as_ref(), &after, stages, f::Scope::quarter(first, off));
+            let (_, fen) = f::event_part(kind, before.as_ref(), &after, stages, f::Scope::quarter(first, off));
             Some(progress_day::ActiveModel {
                 scope: Set(scope_id),
                 day: Set(day_key(day)),
                 team_id: Set(team_id),
                 owner_id: Set(owner_id),
-                cls: Set(cls(k)),
+                cls: Set(cls.to_owned()),
                 fen: Set(fen),
             })
         })
@@ -366,14 +367,13 @@ pub async fn record_event<C: ConnectionTrait>(
     // The older quarters' terms (merged per key by `far_terms`, so one statement holds each
     // key once, as PostgreSQL requires).
     use crate::ssr::entity::progress_term::{self, Column as T};
-    let (k, _) = f::event_part(kind, before.as_ref(), &after, stages, f::Scope::quarter(day, off));
     let terms: Vec<progress_term::ActiveModel> = f::far_terms(before.as_ref(), &after, stages, day, off)
         .into_iter()
         .map(|t| progress_term::ActiveModel {
             day: Set(day_key(day)),
             team_id: Set(team_id),
             owner_id: Set(owner_id),
-            cls: Set(cls(k)),
+            cls: Set(cls.to_owned()),
             term: Set(if t.won { "won" } else { "open" }.to_owned()),
             month: Set(t.month),
             fen: Set(t.fen),
