@@ -257,7 +257,7 @@ impl GateRules {
     }
 
     pub fn check(&self, m: &MoveInput<'_>) -> Outcome {
-        if !m.role.can_edit_deals() {
+        if super::access::reads_only(m.role) {
             return Outcome::Forbidden(ForbidReason::ReadOnlyRole);
         }
         let (Some(from), Some(to)) = (self.stage(m.from_stage), self.stage(m.to_stage)) else {

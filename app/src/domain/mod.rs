@@ -1,4 +1,5 @@
 //! Pure rules: no I/O, compiles for wasm32 too. Services call these, never the reverse.
+pub mod access;
 pub mod activity;
 pub mod checklist;
 pub mod committee;
@@ -8,6 +9,7 @@ pub mod dto;
 pub mod error;
 pub mod forecast;
 pub mod gate;
+pub mod history;
 pub mod keyinfo;
 pub mod locale;
 pub mod mention;
@@ -16,3 +18,4 @@ pub mod pipeline_edit;
 pub mod rng;
 pub mod role;
 pub mod templates;
+pub mod validate;

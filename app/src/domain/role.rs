@@ -1,5 +1,4 @@
-//! Roles and what each may see or do. Visibility is decided here, once, and every service
-//! turns the answer into its query filter.
+//! Roles and which deals each sees. What each may change is `domain::access`.
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -32,29 +31,9 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// Executives read dashboards and never edit deals.
-    pub fn can_edit_deals(self) -> bool {
-        !matches!(self, Role::Executive)
-    }
-
-    pub fn can_administer(self) -> bool {
-        matches!(self, Role::Admin)
-    }
-
-    /// Who may decide an approval request routed to them.
-    pub fn can_approve(self) -> bool {
-        matches!(self, Role::Manager | Role::Gm | Role::Admin)
-    }
-
-    /// Who may adjust a deal's forecast category over the owner's choice: the manager of the
-    /// deal's team (the service checks the team), a general manager, an admin.
-    pub fn can_adjust_forecast(self) -> bool {
-        matches!(self, Role::Manager | Role::Gm | Role::Admin)
-    }
-
     /// Pages shown in the navigation for this role.
     pub fn sees_admin(self) -> bool {
-        self.can_administer()
+        super::access::may_administer(self)
     }
 }
 
@@ -100,24 +79,6 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("owner"), None);
-    }
-
-    #[test]
-    fn capabilities_table() {
-        // (role, edit deals, administer, approve)
-        for (role, edit, admin, approve) in [
-            (Role::Rep, true, false, false),
-            (Role::Presales, true, false, false),
-            (Role::Manager, true, false, true),
-            (Role::Legal, true, false, false),
-            (Role::Gm, true, false, true),
-            (Role::Executive, false, false, false),
-            (Role::Admin, true, true, true),
-        ] {
-            assert_eq!(role.can_edit_deals(), edit, "{role:?} edit");
-            assert_eq!(role.can_administer(), admin, "{role:?} admin");
-            assert_eq!(role.can_approve(), approve, "{role:?} approve");
-        }
     }
 
     #[test]

@@ -79,14 +79,6 @@ impl RequestContext {
             locale: self.locale.unwrap_or(fallback_locale),
         }
     }
-
-    pub fn require_admin(&self) -> Result<(), AppError> {
-        if self.role.can_administer() {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
 }
 
 /// Inside a server function or SSR render: the app state and the signed-in user, or

@@ -105,7 +105,7 @@ async fn a_move_costs_the_same_statements_whatever_the_table_size() {
 
 #[tokio::test]
 async fn column_pages_equal_the_plain_visibility_query() {
-    use app::ssr::service::{board, deal_visibility};
+    use app::ssr::service::{access::deal_visibility, board};
     use sea_orm::{Condition, QuerySelect};
     let t = seeded().await;
     let db = &t.db;

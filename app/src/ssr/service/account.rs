@@ -1,5 +1,7 @@
 //! Accounts: the minimal list (the full accounts module comes later).
-use super::{deal_visibility, like_pattern, paging};
+use super::access::deal_visibility;
+use crate::domain::validate::{optional, required};
+use super::{like_pattern, paging};
 use crate::domain::dto::{AccountPage, AccountRow};
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
@@ -93,25 +95,6 @@ pub async fn list(
     Ok(AccountPage { rows, total, page, per_page })
 }
 
-/// Trimmed text, required and bounded, or a validation error naming the field.
-pub(crate) fn required(field: &str, v: &str, max: usize) -> Result<String, AppError> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Err(AppError::validation(field, "is required"));
-    }
-    if v.chars().count() > max {
-        return Err(AppError::validation(field, format!("at most {max} characters")));
-    }
-    Ok(v.to_owned())
-}
-
-pub(crate) fn optional(field: &str, v: Option<String>, max: usize) -> Result<Option<String>, AppError> {
-    match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
-        Some(s) if s.chars().count() > max => Err(AppError::validation(field, format!("at most {max} characters"))),
-        other => Ok(other),
-    }
-}
-
 /// An account the user may see, or NotFound.
 pub async fn visible<C: sea_orm::ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uuid) -> Result<account::Model, AppError> {
     account::Entity::find()
@@ -132,9 +115,7 @@ pub async fn one(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) 
 /// Creates an account owned by the creator and their team.
 pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: crate::domain::dto::NewAccount) -> Result<AccountRow, AppError> {
     use sea_orm::ActiveValue::Set;
-    if !ctx.role.can_edit_deals() {
-        return Err(AppError::Forbidden);
-    }
+    super::access::require_account_editor(ctx)?;
     let name = required("name", &new.name, 200)?;
     let industry = optional("industry", Some(new.industry), 100)?.unwrap_or_default();
     let city = optional("city", new.city, 100)?;
@@ -201,9 +182,7 @@ pub async fn create_contact(
     new: crate::domain::dto::NewContact,
 ) -> Result<crate::domain::dto::ContactRow, AppError> {
     use sea_orm::ActiveValue::Set;
-    if !ctx.role.can_edit_deals() {
-        return Err(AppError::Forbidden);
-    }
+    super::access::require_account_editor(ctx)?;
     let a = visible(db, ctx, account).await?;
     let name = required("name", &new.name, 100)?;
     let email = optional("email", new.email, 200)?;

@@ -1,7 +1,8 @@
 //! Activities on a deal (calls, visits, exchange meetings, demos, revisits) with the late
 //! flag decided at write time, the follow-up tasks of "My tasks", and late entries per rep.
 use super::forecast::offset;
-use super::movement::visible_deal;
+use super::access::visible_deal;
+use crate::domain::access::DealAction;
 use crate::domain::activity::{self, Activity, ActivityAt, ActivityKind};
 use crate::domain::dto::{ActivityRow, LateEntriesRow, NewActivity, TaskRow};
 use crate::domain::error::AppError;
@@ -9,7 +10,7 @@ use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{activity as activity_e, deal, user};
 use chrono::{NaiveTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
@@ -72,14 +73,11 @@ async fn rows_out<C: ConnectionTrait>(db: &C, rows: Vec<activity_e::Model>) -> R
 /// Records an activity. The domain validates it (errors name the form field) and decides
 /// whether it is late: more than 24 h after it happened, in the team's time zone.
 pub async fn log(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid, new: NewActivity) -> Result<ActivityRow, AppError> {
-    if !ctx.role.can_edit_deals() {
-        return Err(AppError::Forbidden);
-    }
     let kind = ActivityKind::parse(new.kind.trim()).ok_or_else(|| AppError::validation("kind", "unknown activity kind"))?;
-    let channel = super::account::optional("channel", new.channel, 100)?;
-    let people = super::account::optional("people", new.people, 500)?;
-    let new_needs = super::account::optional("new_needs", new.new_needs, 4000)?;
-    let next_action = super::account::optional("next_action", new.next_action, 1000)?;
+    let channel = crate::domain::validate::optional("channel", new.channel, 100)?;
+    let people = crate::domain::validate::optional("people", new.people, 500)?;
+    let new_needs = crate::domain::validate::optional("new_needs", new.new_needs, 4000)?;
+    let next_action = crate::domain::validate::optional("next_action", new.next_action, 1000)?;
     if new.summary.chars().count() > 8000 {
         return Err(AppError::validation("summary", "at most 8000 characters"));
     }
@@ -95,6 +93,10 @@ pub async fn log(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid
                 .ok_or_else(|| AppError::validation("next_owner_id", "no such user"))?,
         ),
     };
+    new.next_due.map(|d| crate::domain::validate::date("next_due", d)).transpose()?;
+    if let crate::domain::activity::ActivityAt::Day(d) = new.at {
+        crate::domain::validate::date("at", d)?;
+    }
     let now = Utc::now();
     let off = offset();
     let rule = Activity {
@@ -118,7 +120,7 @@ pub async fn log(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid
     };
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = visible_deal(txn, ctx, deal).await?;
+    let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
     let id = activity_e::Entity::insert(activity_e::ActiveModel {
         uuid: Set(uuid::Uuid::new_v4()),
         deal_id: Set(d.id),
@@ -165,9 +167,6 @@ pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uui
     rows_out(db, rows).await
 }
 
-fn visible_deal_ids(ctx: &RequestContext) -> sea_orm::sea_query::SelectStatement {
-    Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(super::deal_visibility(&ctx.visibility)).to_owned()
-}
 
 /// "My tasks": open follow-ups I own on deals I can see, overdue first, then today,
 /// upcoming and unscheduled, each by due date.
@@ -176,7 +175,7 @@ pub async fn my_tasks(db: &DatabaseConnection, ctx: &RequestContext) -> Result<V
         .filter(activity_e::Column::NextOwnerId.eq(ctx.user_id))
         .filter(activity_e::Column::NextDone.eq(false))
         .filter(activity_e::Column::NextAction.is_not_null())
-        .filter(activity_e::Column::DealId.in_subquery(visible_deal_ids(ctx)))
+        .filter(activity_e::Column::DealId.in_subquery(super::access::visible_deal_ids(ctx)))
         .order_by_asc(activity_e::Column::NextDue)
         .order_by_asc(activity_e::Column::Id)
         .limit(1000)
@@ -228,11 +227,8 @@ pub async fn complete_task(db: &DatabaseConnection, ctx: &RequestContext, id: uu
     let txn = &w.txn;
     let a = activity_e::Entity::find().filter(activity_e::Column::Uuid.eq(id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let d = deal::Entity::find_by_id(a.deal_id).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
-    let d = visible_deal(txn, ctx, d.uuid).await?;
-    let may = a.next_owner_id == Some(ctx.user_id)
-        || a.author_id == ctx.user_id
-        || matches!(ctx.role, crate::domain::role::Role::Manager | crate::domain::role::Role::Admin);
-    if !may {
+    super::access::check(txn, ctx, &d, DealAction::View).await?;
+    if !crate::domain::access::may_complete_task(&super::access::actor(ctx), a.author_id, a.next_owner_id) {
         return Err(AppError::Forbidden);
     }
     let res = activity_e::Entity::update_many()
@@ -261,7 +257,7 @@ pub async fn late_by_rep(
     let rows = activity_e::Entity::find()
         .filter(activity_e::Column::RecordedAt.gte(from))
         .filter(activity_e::Column::RecordedAt.lt(to))
-        .filter(activity_e::Column::DealId.in_subquery(visible_deal_ids(ctx)))
+        .filter(activity_e::Column::DealId.in_subquery(super::access::visible_deal_ids(ctx)))
         .all(db)
         .await
         .map_err(db_err)?;

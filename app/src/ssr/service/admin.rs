@@ -9,7 +9,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use std::collections::HashMap;
 
 pub async fn overview(db: &DatabaseConnection, ctx: &RequestContext) -> Result<AdminOverview, AppError> {
-    ctx.require_admin()?;
+    super::access::require_admin(ctx)?;
     let teams_m = team::Entity::find().order_by_asc(team::Column::Name).all(db).await.map_err(db_err)?;
     let users_m = user::Entity::find().order_by_asc(user::Column::Email).all(db).await.map_err(db_err)?;
     let team_names: HashMap<i32, String> = teams_m.iter().map(|t| (t.id, t.name.clone())).collect();

@@ -1,13 +1,14 @@
 //! Approval requests: the inbox of the people they are routed to, and the decision, which
 //! re-runs the gate at that moment and performs the move.
-use super::deal::stage_ref;
+use super::mapping::stage_ref;
 use super::movement::{load_key_info, load_rules};
 use crate::domain::dto::ApprovalRow;
 use crate::domain::error::AppError;
-use crate::domain::gate::{MoveInput, Outcome};
+use crate::domain::gate::{MoveInput, Outcome, StageKind};
+use crate::domain::history::HistoryKind;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{approval, deal, deal_history, stage, user};
+use crate::ssr::entity::{approval, deal, stage, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -16,7 +17,7 @@ use sea_orm::{
 use std::collections::HashMap;
 
 fn mine(ctx: &RequestContext) -> Condition {
-    if ctx.role.can_administer() {
+    if crate::domain::access::may_administer(ctx.role) {
         Condition::all()
     } else {
         // Approvers see what is routed to them; requesters see their own requests.
@@ -101,7 +102,7 @@ pub async fn decide(
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let a = approval::Entity::find().filter(approval::Column::Uuid.eq(id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
-    let may = a.approver_id == Some(ctx.user_id) || ctx.role.can_administer();
+    let may = crate::domain::access::may_decide(&super::access::actor(ctx), a.approver_id);
     if !may {
         // Requesters may see their request but not decide it; others learn nothing.
         return Err(if a.requested_by == ctx.user_id { AppError::Forbidden } else { AppError::NotFound });
@@ -140,7 +141,7 @@ pub async fn decide(
         match outcome {
             Outcome::Moved => {
                 // The same write as every other move: version guard, stage, history.
-                let lost = if to.kind == "lost" { a.reason.clone() } else { None };
+                let lost = if StageKind::parse(&to.kind) == Some(StageKind::Lost) { a.reason.clone() } else { None };
                 super::movement::move_with_history(txn, &d, &to, &stages, lost, ctx.user_id, comment.clone(), Some(a.id)).await?;
                 ("approved", Some("moved".to_owned()))
             }
@@ -162,20 +163,14 @@ pub async fn decide(
         .exec(txn)
         .await
         .map_err(db_err)?;
-    deal_history::Entity::insert(deal_history::ActiveModel {
-        deal_id: Set(d.id),
-        at: Set(now),
-        actor_id: Set(Some(ctx.user_id)),
-        kind: Set(format!("approval_{status}")),
-        from_stage_id: Set(a.from_stage_id),
-        to_stage_id: Set(a.to_stage_id),
-        note: Set(comment),
-        approval_id: Set(Some(a.id)),
-        ..Default::default()
-    })
-    .exec(txn)
-    .await
-    .map_err(db_err)?;
+    let kind = if approve { HistoryKind::ApprovalApproved } else { HistoryKind::ApprovalRejected };
+    let mut h = super::history::row(d.id, ctx.user_id, kind);
+    h.at = Set(now);
+    h.from_stage_id = Set(a.from_stage_id);
+    h.to_stage_id = Set(a.to_stage_id);
+    h.note = Set(comment);
+    h.approval_id = Set(Some(a.id));
+    super::history::append(txn, h).await?;
     let fresh = approval::Entity::find_by_id(a.id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let row = rows_to_dto(txn, vec![fresh]).await?.pop().ok_or(AppError::Internal)?;
     w.commit().await.map_err(db_err)?;

@@ -1,21 +1,18 @@
 //! The funnel board: per-stage totals from the database and the first cards of each column.
-use super::deal::stage_ref;
-use super::{deal_visibility, totals};
-use crate::domain::dto::{bucket_bounds, initials, weighted_fen, Board, BoardColumn, BoardFilter, Choice, DealCard, PipelineRef};
+use super::access::deal_visibility;
+use super::mapping::{cards, pipeline_ref, stage_ref};
+use super::totals;
+use crate::domain::dto::{bucket_bounds, weighted_fen, Board, BoardColumn, BoardFilter, Choice, DealCard};
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{approval, deal, deal_key_info, pipeline, stage, team, user};
+use crate::ssr::entity::{deal, pipeline, stage, team, user};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Cards per column in one page; a column never loads all its cards at once.
 pub const CARDS_PER_PAGE: u64 = 50;
-
-pub fn pipeline_ref(p: &pipeline::Model) -> PipelineRef {
-    PipelineRef { id: p.uuid, name_en: p.name_en.clone(), name_zh: p.name_zh.clone() }
-}
 
 async fn resolve_pipeline<C: ConnectionTrait>(db: &C, id: Option<uuid::Uuid>) -> Result<pipeline::Model, AppError> {
     let q = pipeline::Entity::find();
@@ -61,61 +58,6 @@ async fn filters<C: ConnectionTrait>(db: &C, f: &BoardFilter) -> Result<Conditio
         c = c.add(deal::Column::AmountFen.lte(max));
     }
     Ok(c)
-}
-
-/// Cards for deals already loaded, with names, completeness and pending approvals resolved
-/// in one query per table.
-pub async fn cards<C: ConnectionTrait>(
-    db: &C,
-    deals: Vec<deal::Model>,
-    stages: &HashMap<i32, stage::Model>,
-) -> Result<Vec<DealCard>, AppError> {
-    let ids: Vec<i32> = deals.iter().map(|d| d.id).collect();
-    let acct_ids: Vec<i32> = deals.iter().map(|d| d.account_id).collect();
-    let owner_ids: Vec<i32> = deals.iter().map(|d| d.owner_id).collect();
-    let accounts = super::account_names(db, acct_ids).await?;
-    let owners = super::user_names(db, owner_ids).await?;
-    let complete: HashMap<i32, i16> = deal_key_info::Entity::find()
-        .filter(deal_key_info::Column::DealId.is_in(ids.clone()))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|k| (k.deal_id, k.complete))
-        .collect();
-    let pending: HashSet<i32> = approval::Entity::find()
-        .filter(approval::Column::DealId.is_in(ids))
-        .filter(approval::Column::Status.eq("pending"))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|a| a.deal_id)
-        .collect();
-    let now = Utc::now();
-    Ok(deals
-        .into_iter()
-        .map(|d| {
-            let owner = owners.get(&d.owner_id).cloned().unwrap_or_default();
-            let st = stages.get(&d.stage_id);
-            DealCard {
-                id: d.uuid,
-                account: accounts.get(&d.account_id).cloned().unwrap_or_default(),
-                owner_initials: initials(&owner),
-                owner,
-                amount_fen: d.amount_fen,
-                currency: d.currency.clone(),
-                close_date: d.close_date,
-                stage_id: st.map(|s| s.uuid).unwrap_or_default(),
-                days_in_stage: (now - d.stage_entered_at).num_days().max(0),
-                stuck_days: st.map_or(0, |s| s.stuck_days),
-                key_complete: complete.get(&d.id).copied().unwrap_or(0).clamp(0, 6) as u8,
-                pending_approval: pending.contains(&d.id),
-                version: d.version,
-                name: d.name,
-            }
-        })
-        .collect())
 }
 
 pub async fn board<C: ConnectionTrait>(db: &C, ctx: &RequestContext, f: &BoardFilter) -> Result<Board, AppError> {

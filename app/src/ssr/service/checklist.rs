@@ -1,6 +1,7 @@
 //! Presales checklists on deals: attach a template (its items are copied), tick, assign,
 //! annotate; completion and overdue flags come from `domain::checklist`.
-use super::movement::visible_deal;
+use super::access::visible_deal;
+use crate::domain::access::DealAction;
 use crate::domain::checklist::{self, ChecklistItem, ChecklistKind};
 use crate::domain::dto::{
     ChecklistItemEdit, ChecklistItemRow, ChecklistTemplateDetail, ChecklistTemplateRow, DealChecklistView, TemplateLine,
@@ -78,7 +79,7 @@ pub async fn templates(db: &DatabaseConnection) -> Result<Vec<ChecklistTemplateR
 
 /// Every template with its lines, for the admin editor.
 pub async fn template_details(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<ChecklistTemplateDetail>, AppError> {
-    ctx.require_admin()?;
+    super::access::require_admin(ctx)?;
     let ts = checklist_template::Entity::find().order_by_asc(checklist_template::Column::Id).all(db).await.map_err(db_err)?;
     let items = checklist_template_item::Entity::find()
         .order_by_asc(checklist_template_item::Column::TemplateId)
@@ -118,7 +119,7 @@ pub async fn save_template(
     ctx: &RequestContext,
     edit: ChecklistTemplateDetail,
 ) -> Result<ChecklistTemplateDetail, AppError> {
-    ctx.require_admin()?;
+    super::access::require_admin(ctx)?;
     let lines: Vec<(&str, &str, Option<i32>)> = edit.lines.iter().map(|l| (l.text_en.as_str(), l.text_zh.as_str(), l.minutes)).collect();
     if let Some(p) = checklist::template_problem(&edit.name_en, &edit.name_zh, &lines) {
         return Err(AppError::validation(p.field, p.message));
@@ -294,12 +295,9 @@ pub async fn attach(
     deal: uuid::Uuid,
     template_code: &str,
 ) -> Result<DealChecklistView, AppError> {
-    if !ctx.role.can_edit_deals() {
-        return Err(AppError::Forbidden);
-    }
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = visible_deal(txn, ctx, deal).await?;
+    let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
     let t = checklist_template::Entity::find()
         .filter(checklist_template::Column::Code.eq(template_code.trim()))
         .one(txn)
@@ -371,8 +369,7 @@ pub async fn mine(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<D
         .from(deal_member::Entity)
         .and_where(Expr::col(deal_member::Column::UserId).eq(ctx.user_id))
         .to_owned();
-    let visible =
-        Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(super::deal_visibility(&ctx.visibility)).to_owned();
+    let visible = super::access::visible_deal_ids(ctx);
     let lists = deal_checklist::Entity::find()
         .filter(
             Condition::any().add(deal_checklist::Column::Id.in_subquery(owned)).add(deal_checklist::Column::DealId.in_subquery(member_of)),
@@ -388,7 +385,7 @@ pub async fn mine(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<D
 }
 
 fn clean_link(link: Option<String>) -> Result<Option<String>, AppError> {
-    let link = super::account::optional("link", link, 1000)?;
+    let link = crate::domain::validate::optional("link", link, 1000)?;
     if link.as_deref().is_some_and(|l| !(l.starts_with("https://") || l.starts_with("http://")) || l.contains(char::is_whitespace)) {
         return Err(AppError::validation("link", "an http:// or https:// address"));
     }
@@ -403,11 +400,11 @@ pub async fn edit_item(
     item_id: i32,
     e: ChecklistItemEdit,
 ) -> Result<DealChecklistView, AppError> {
-    if !ctx.role.can_edit_deals() {
-        return Err(AppError::Forbidden);
+    if let Some((_, Some(due))) = e.assign {
+        crate::domain::validate::date("due", due)?;
     }
     let annotate = match e.annotate {
-        Some((note, link)) => Some((super::account::optional("note", note, 2000)?, clean_link(link)?)),
+        Some((note, link)) => Some((crate::domain::validate::optional("note", note, 2000)?, clean_link(link)?)),
         None => None,
     };
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
@@ -416,7 +413,7 @@ pub async fn edit_item(
     let list = deal_checklist::Entity::find_by_id(item.checklist_id).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let d = deal::Entity::find_by_id(list.deal_id).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     // Visibility through the deal: an item id reveals nothing of a deal one cannot see.
-    let d = visible_deal(txn, ctx, d.uuid).await?;
+    super::access::check(txn, ctx, &d, DealAction::Work).await?;
     let now = Utc::now();
     let mut q = deal_checklist_item::Entity::update_many()
         .col_expr(deal_checklist_item::Column::Version, Expr::col(deal_checklist_item::Column::Version).add(1));

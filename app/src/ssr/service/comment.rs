@@ -1,7 +1,7 @@
 //! Comments on a deal with @mentions (rules in `domain::mention`), and the notifications a
 //! mention raises. Only a mentioned user who can see the deal is notified, so a mention
 //! never leaks a deal to someone outside its team.
-use super::movement::visible_deal;
+use super::access::visible_deal;
 use crate::domain::dto::{CommentRow, NotificationRow};
 use crate::domain::error::AppError;
 use crate::domain::mention;
@@ -56,8 +56,8 @@ pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uui
 /// Posts a comment; each mentioned user who can see the deal (and is not the author) gets
 /// a notification.
 pub async fn add(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid, body: &str) -> Result<CommentRow, AppError> {
-    let body = super::account::required("body", body, 4000)?;
-    let d = visible_deal(db, ctx, deal).await?;
+    let body = crate::domain::validate::required("body", body, 4000)?;
+    let d = super::access::deal_for(db, ctx, deal, crate::domain::access::DealAction::Comment).await?;
     let members: Vec<i32> = deal_member::Entity::find()
         .filter(deal_member::Column::DealId.eq(d.id))
         .all(db)

@@ -1,6 +1,9 @@
 //! Deals: listing and the per-stage summary (the board and the gate arrive with issue 3).
-use super::{deal_visibility, like_pattern, paging};
-use crate::domain::dto::{weighted_fen, DealPage, DealPatch, DealRow, NewDeal, PipelineSummary, StageRef, StageSummary};
+use super::access::deal_visibility;
+use super::mapping::stage_ref;
+use super::{like_pattern, paging};
+use crate::domain::access::DealAction;
+use crate::domain::dto::{weighted_fen, DealPage, DealPatch, DealRow, NewDeal, PipelineSummary, StageSummary};
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
@@ -8,17 +11,6 @@ use crate::ssr::entity::{account, deal, pipeline, stage, team, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use std::collections::HashMap;
-
-pub fn stage_ref(s: &stage::Model) -> StageRef {
-    StageRef {
-        id: s.uuid,
-        name_en: s.name_en.clone(),
-        name_zh: s.name_zh.clone(),
-        position: s.position,
-        win_rate_pct: s.win_rate_pct,
-        kind: s.kind.clone(),
-    }
-}
 
 pub async fn list(
     db: &DatabaseConnection,
@@ -136,7 +128,7 @@ pub async fn pipeline_summary(db: &DatabaseConnection, ctx: &RequestContext) -> 
 
 /// One deal the user may see, as a row (NotFound otherwise).
 pub async fn one(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<DealRow, AppError> {
-    let d = super::movement::visible_deal(db, ctx, id).await?;
+    let d = super::access::visible_deal(db, ctx, id).await?;
     hydrate_rows(db, vec![d]).await?.pop().ok_or(AppError::NotFound)
 }
 
@@ -147,7 +139,7 @@ pub async fn history(
     id: uuid::Uuid,
 ) -> Result<Vec<crate::domain::dto::HistoryRow>, AppError> {
     use crate::ssr::entity::deal_history;
-    let d = super::movement::visible_deal(db, ctx, id).await?;
+    let d = super::access::visible_deal(db, ctx, id).await?;
     let rows = deal_history::Entity::find()
         .filter(deal_history::Column::DealId.eq(d.id))
         .order_by_desc(deal_history::Column::At)
@@ -209,35 +201,37 @@ fn category_choice(field: &str, raw: Option<&str>) -> Result<Option<Option<Strin
     }
 }
 
-/// A manager adjusts the deals of the teams they manage; general managers and admins any.
-fn may_adjust(ctx: &RequestContext, d: &deal::Model) -> bool {
-    ctx.role.can_adjust_forecast()
-        && (ctx.role != crate::domain::role::Role::Manager || ctx.visibility.all || ctx.visibility.team_ids.contains(&d.team_id))
-}
-
 pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid, p: DealPatch) -> Result<deal::Model, AppError> {
-    use crate::ssr::entity::{deal_history, deal_key_info};
+    use crate::domain::history::HistoryKind;
     use sea_orm::sea_query::ExprTrait;
     use sea_orm::ActiveValue::Set;
-    if !ctx.role.can_edit_deals() {
-        return Err(AppError::Forbidden);
-    }
-    let name = p.name.as_deref().map(|n| super::account::required("name", n, 200)).transpose()?;
-    if p.amount_fen.is_some_and(|a| a < 0) {
-        return Err(AppError::validation("amount", "must not be negative"));
-    }
+    let name = p.name.as_deref().map(|n| crate::domain::validate::required("name", n, 200)).transpose()?;
+    p.amount_fen.map(|a| crate::domain::validate::amount_fen("amount", a)).transpose()?;
+    p.close_date.map(|c| crate::domain::validate::date("close_date", c)).transpose()?;
     let category = category_choice("forecast_category", p.forecast_category.as_deref())?;
     let adjusted = category_choice("manager_category", p.manager_category.as_deref())?;
-    let winner = p.winner.map(|w| super::account::optional("winner", Some(w), 200)).transpose()?;
-    let lost_reason = p.lost_reason.map(|w| super::account::optional("lost_reason", Some(w), 500)).transpose()?;
+    let winner = p.winner.map(|w| crate::domain::validate::optional("winner", Some(w), 200)).transpose()?;
+    let lost_reason = p.lost_reason.map(|w| crate::domain::validate::optional("lost_reason", Some(w), 500)).transpose()?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = super::movement::visible_deal(txn, ctx, id).await?;
+    let d = deal::Entity::find().filter(deal::Column::Uuid.eq(id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    // The manager's category is a forecast judgement (managers, general managers); every
+    // other field is a change to the deal.
+    let changes_deal = name.is_some()
+        || p.amount_fen.is_some()
+        || p.close_date.is_some()
+        || category.is_some()
+        || winner.is_some()
+        || lost_reason.is_some()
+        || p.key_info.is_some();
+    if changes_deal || adjusted.is_none() {
+        super::access::check(txn, ctx, &d, DealAction::Edit).await?;
+    }
+    if adjusted.is_some() {
+        super::access::check(txn, ctx, &d, DealAction::AdjustForecast).await?;
+    }
     if d.version != p.version {
         return Err(AppError::Conflict);
-    }
-    if adjusted.is_some() && !may_adjust(ctx, &d) {
-        return Err(AppError::Forbidden);
     }
     let now = chrono::Utc::now();
     let mut after = d.clone();
@@ -279,7 +273,8 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     after.version += 1;
     after.updated_at = now;
     super::totals::record(txn, Some(&d), Some(&after)).await?;
-    let base = deal_history::ActiveModel { deal_id: Set(d.id), at: Set(now), actor_id: Set(Some(ctx.user_id)), ..Default::default() };
+    let mut base = super::history::row(d.id, ctx.user_id, HistoryKind::AmountChanged);
+    base.at = Set(now);
     // What an amount or close-date change makes in progress depends on the deal's stage.
     let deal_stage: Vec<crate::domain::forecast::Stage> = if d.amount_fen != after.amount_fen || d.close_date != after.close_date {
         stage::Entity::find_by_id(d.stage_id).one(txn).await.map_err(db_err)?.iter().map(super::forecast::stage_fact).collect()
@@ -288,60 +283,39 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     };
     if d.amount_fen != after.amount_fen {
         let mut h = base.clone();
-        h.kind = Set("amount_changed".into());
+        h.kind = Set(HistoryKind::AmountChanged.as_str().into());
         h.old_amount_fen = Set(Some(d.amount_fen));
         h.new_amount_fen = Set(Some(after.amount_fen));
         // Amount first, then close date: the replay applies them in id order.
-        let h = super::movement::with_state(h, d.stage_id, after.amount_fen, d.close_date, d.stage_entered_at);
-        super::totals::insert_history(txn, h, &d, &deal_stage).await?;
+        let h = super::history::with_state(h, d.stage_id, after.amount_fen, d.close_date, d.stage_entered_at);
+        super::history::append_value(txn, h, d.team_id, d.owner_id, &deal_stage).await?;
     }
     if d.close_date != after.close_date {
         let mut h = base.clone();
-        h.kind = Set("close_date_changed".into());
+        h.kind = Set(HistoryKind::CloseDateChanged.as_str().into());
         h.old_close_date = Set(Some(d.close_date));
         h.new_close_date = Set(Some(after.close_date));
-        let h = super::movement::with_state(h, d.stage_id, after.amount_fen, after.close_date, d.stage_entered_at);
-        super::totals::insert_history(txn, h, &d, &deal_stage).await?;
+        let h = super::history::with_state(h, d.stage_id, after.amount_fen, after.close_date, d.stage_entered_at);
+        super::history::append_value(txn, h, d.team_id, d.owner_id, &deal_stage).await?;
     }
     if d.forecast_category != after.forecast_category {
         let mut h = base.clone();
-        h.kind = Set("category_changed".into());
+        h.kind = Set(HistoryKind::CategoryChanged.as_str().into());
         h.note =
             Set(Some(format!("{} → {}", d.forecast_category.as_deref().unwrap_or("-"), after.forecast_category.as_deref().unwrap_or("-"))));
-        deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
+        super::history::append(txn, h).await?;
     }
     if d.manager_category != after.manager_category {
         let mut h = base.clone();
-        h.kind = Set("category_adjusted".into());
+        h.kind = Set(HistoryKind::CategoryAdjusted.as_str().into());
         h.note =
             Set(Some(format!("{} → {}", d.manager_category.as_deref().unwrap_or("-"), after.manager_category.as_deref().unwrap_or("-"))));
-        deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
+        super::history::append(txn, h).await?;
     }
     if let Some(patch) = p.key_info {
         let (current, _) = super::movement::load_key_info(txn, d.id).await?;
         let merged = crate::domain::keyinfo::merge_patch(&current, &patch).map_err(|m| AppError::validation("key_info", m))?;
-        merged.validate().map_err(|(f, m)| AppError::validation(f, m))?;
-        let data = serde_json::to_string(&merged).map_err(|_| AppError::Internal)?;
-        let complete = merged.completeness().0 as i16;
-        deal_key_info::Entity::insert(deal_key_info::ActiveModel {
-            deal_id: Set(d.id),
-            data: Set(data),
-            complete: Set(complete),
-            updated_at: Set(now),
-            version: Set(1),
-        })
-        .on_conflict(
-            sea_orm::sea_query::OnConflict::column(deal_key_info::Column::DealId)
-                .update_columns([deal_key_info::Column::Data, deal_key_info::Column::Complete, deal_key_info::Column::UpdatedAt])
-                .value(deal_key_info::Column::Version, Expr::col((deal_key_info::Entity, deal_key_info::Column::Version)).add(1))
-                .to_owned(),
-        )
-        .exec_without_returning(txn)
-        .await
-        .map_err(db_err)?;
-        let mut h = base;
-        h.kind = Set("key_info_changed".into());
-        deal_history::Entity::insert(h).exec(txn).await.map_err(db_err)?;
+        super::keyinfo::write(txn, ctx.user_id, &d, &merged, super::keyinfo::Guard::Deal, now).await?;
     }
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_deal(db, "deal_updated", &d, ctx.user_id).await;
@@ -351,15 +325,15 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
 /// Creates a deal in the first open stage of its pipeline, with its owner as a member and a
 /// "created" history row (the replay of the past starts there).
 pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal) -> Result<deal::Model, AppError> {
-    use crate::ssr::entity::{deal_history, deal_member};
+    use crate::domain::history::HistoryKind;
+    use crate::ssr::entity::deal_member;
     use sea_orm::ActiveValue::Set;
-    if !ctx.role.can_edit_deals() {
+    if crate::domain::access::reads_only(ctx.role) {
         return Err(AppError::Forbidden);
     }
-    let name = super::account::required("name", &new.name, 200)?;
-    if new.amount_fen < 0 {
-        return Err(AppError::validation("amount", "must not be negative"));
-    }
+    let name = crate::domain::validate::required("name", &new.name, 200)?;
+    crate::domain::validate::amount_fen("amount", new.amount_fen)?;
+    crate::domain::validate::date("close_date", new.close_date)?;
     let currency = new.currency.as_deref().map(str::trim).filter(|c| !c.is_empty()).unwrap_or("CNY").to_uppercase();
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
         return Err(AppError::validation("currency", "a three-letter ISO code such as CNY"));
@@ -390,10 +364,7 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
     .ok_or_else(|| AppError::validation("owner", "no such user"))?;
     let team_id = owner.team_id.ok_or_else(|| AppError::validation("owner", "the owner has no team"))?;
     // Reps own their deals; managers assign within their teams; admins anywhere.
-    let may_assign = owner.id == ctx.user_id
-        || ctx.visibility.all
-        || ctx.visibility.team_ids.contains(&team_id) && ctx.role == crate::domain::role::Role::Manager;
-    if !may_assign {
+    if !crate::domain::access::may_assign(&super::access::actor(ctx), owner.id, team_id) {
         return Err(AppError::validation("owner", "you may not assign deals to this user"));
     }
     let now = chrono::Utc::now();
@@ -427,25 +398,19 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
     deal_member::Entity::insert(deal_member::ActiveModel {
         deal_id: Set(id),
         user_id: Set(owner.id),
-        role: Set("owner".into()),
+        role: Set(crate::domain::access::TeamRole::Owner.as_str().into()),
         created_at: Set(now),
     })
     .exec_without_returning(txn)
     .await
     .map_err(db_err)?;
-    let created = deal_history::ActiveModel {
-        deal_id: Set(id),
-        at: Set(now),
-        actor_id: Set(Some(ctx.user_id)),
-        kind: Set("created".into()),
-        to_stage_id: Set(Some(first.id)),
-        new_amount_fen: Set(Some(new.amount_fen)),
-        new_close_date: Set(Some(new.close_date)),
-        ..Default::default()
-    };
-    let created = super::movement::with_state(created, first.id, new.amount_fen, new.close_date, now);
-    super::totals::record_event(txn, &created, team_id, owner.id, &[super::forecast::stage_fact(&first)]).await?;
-    deal_history::Entity::insert(created).exec_without_returning(txn).await.map_err(db_err)?;
+    let mut created = super::history::row(id, ctx.user_id, HistoryKind::Created);
+    created.at = Set(now);
+    created.to_stage_id = Set(Some(first.id));
+    created.new_amount_fen = Set(Some(new.amount_fen));
+    created.new_close_date = Set(Some(new.close_date));
+    let created = super::history::with_state(created, first.id, new.amount_fen, new.close_date, now);
+    super::history::append_value(txn, created, team_id, owner.id, &[super::forecast::stage_fact(&first)]).await?;
     let d = deal::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     super::totals::record(txn, None, Some(&d)).await?;
     w.commit().await.map_err(db_err)?;
@@ -457,12 +422,12 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
 pub async fn card(db: &DatabaseConnection, d: deal::Model) -> Result<crate::domain::dto::DealCard, AppError> {
     let st = stage::Entity::find_by_id(d.stage_id).one(db).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let stages = HashMap::from([(st.id, st)]);
-    super::board::cards(db, vec![d], &stages).await?.pop().ok_or(AppError::Internal)
+    super::mapping::cards(db, vec![d], &stages).await?.pop().ok_or(AppError::Internal)
 }
 
 pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<crate::domain::dto::DealFacts, AppError> {
     use crate::domain::forecast::{default_category, StageKind};
-    let d = super::movement::visible_deal(db, ctx, id).await?;
+    let d = super::access::visible_deal(db, ctx, id).await?;
     let st = stage::Entity::find_by_id(d.stage_id).one(db).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let kind = StageKind::parse(&st.kind).unwrap_or(StageKind::Open);
     let default = default_category(kind, st.win_rate_pct, d.close_date, chrono::Utc::now().date_naive());
@@ -472,7 +437,7 @@ pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
         version: d.version,
         stage_kind: st.kind,
         default_category: default.as_str().to_owned(),
-        can_adjust: may_adjust(ctx, &d),
+        can_adjust: super::access::allows(ctx, DealAction::AdjustForecast, &d, &super::access::team_of(db, &d).await?),
         forecast_category: d.forecast_category,
         manager_category: d.manager_category,
         winner: d.winner,
@@ -522,7 +487,7 @@ pub async fn api_page(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    Ok((super::board::cards(db, rows, &stages).await?, next))
+    Ok((super::mapping::cards(db, rows, &stages).await?, next))
 }
 
 /// Win rates by stage uuid, for wire types that carry the weighted amount.

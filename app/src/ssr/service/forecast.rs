@@ -1,8 +1,8 @@
 //! The executive dashboard: loads the deals, stages, history and quotas the viewer may see
 //! and hands them to the pure figures in `domain::forecast`. Managers see their teams, reps
 //! themselves, executives everything — the same visibility rule as the board.
-use super::deal::stage_ref;
-use super::deal_visibility;
+use super::mapping::stage_ref;
+use super::access::deal_visibility;
 use crate::domain::dashboard::{
     CodeBar, Dashboard, DealLink, Drill, DrillPage, DrillRow, FunnelBar, Money3, ProgressParts, ProgressView, RampCheckRow, RampRow,
     RepRow, TrendPoint,
@@ -1337,8 +1337,8 @@ pub async fn dashboard_with(
             "own"
         }
         .into(),
-        pipeline: super::board::pipeline_ref(p),
-        pipelines: pipelines.iter().map(super::board::pipeline_ref).collect(),
+        pipeline: super::mapping::pipeline_ref(p),
+        pipelines: pipelines.iter().map(super::mapping::pipeline_ref).collect(),
         forecast_fen,
         won_fen,
         quota_fen,
@@ -1897,6 +1897,9 @@ pub async fn progress_between<C: ConnectionTrait>(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<ProgressView, AppError> {
+    // Bounded first: a far date would overflow the day arithmetic below.
+    from.map(|d| crate::domain::validate::date("from", d)).transpose()?;
+    to.map(|d| crate::domain::validate::date("to", d)).transpose()?;
     let now = Utc::now();
     let a = from.map_or_else(|| week_start(now), |d| f::local_midnight(d, offset()));
     let b = to.map_or(now, |d| f::local_midnight(d + Duration::days(1), offset())).min(now);

@@ -1,7 +1,8 @@
 //! The buying-committee map of a deal (决策树): read with warnings and layout, replace the
 //! whole map, drag a person under another, edit one person inline, add and remove people.
 //! Every rule is `domain::committee`; this module loads, checks visibility and stores.
-use super::movement::visible_deal;
+use super::access::visible_deal;
+use crate::domain::access::DealAction;
 use crate::domain::committee::{self, Attitude, ContactRole, MapError, MapNode};
 use crate::domain::dto::{ContactRow, DealMap, MapPerson, MapPersonEdit, MapPersonInput, MapWarningRow, NewContact};
 use crate::domain::error::AppError;
@@ -70,13 +71,6 @@ fn parse_attitude(code: Option<&str>) -> Result<Attitude, AppError> {
     }
 }
 
-fn may_edit(ctx: &RequestContext) -> Result<(), AppError> {
-    if ctx.role.can_edit_deals() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 async fn contacts_by_id<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, contact::Model>, AppError> {
     Ok(contact::Entity::find()
@@ -180,10 +174,9 @@ async fn view<C: ConnectionTrait>(db: &C, d: &deal::Model) -> Result<DealMap, Ap
 /// the domain's sentence naming the people in it. People already on the map keep counting
 /// their versions so a concurrent inline edit of them sees a conflict.
 pub async fn put(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid, input: Vec<MapPersonInput>) -> Result<DealMap, AppError> {
-    may_edit(ctx)?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = visible_deal(txn, ctx, deal).await?;
+    let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
     let mut by_uuid: HashMap<uuid::Uuid, contact::Model> = HashMap::new();
     for p in &input {
         if let std::collections::hash_map::Entry::Vacant(e) = by_uuid.entry(p.contact_id) {
@@ -271,10 +264,9 @@ pub async fn set_reports_to(
     reports_to: Option<uuid::Uuid>,
     version: i32,
 ) -> Result<DealMap, AppError> {
-    may_edit(ctx)?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = visible_deal(txn, ctx, deal).await?;
+    let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
     let rows = rows(txn, d.id).await?;
     let contacts = contacts_by_id(txn, rows.iter().map(|r| r.contact_id).collect()).await?;
     let id_of = |u: uuid::Uuid| contacts.values().find(|c| c.uuid == u).map(|c| c.id);
@@ -295,12 +287,11 @@ pub async fn set_reports_to(
 
 /// The inline edit of one person: role, weight, attitude, relationship, last contact.
 pub async fn update_person(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid, e: MapPersonEdit) -> Result<DealMap, AppError> {
-    may_edit(ctx)?;
     let role = parse_role(e.role.as_deref())?;
     let attitude = parse_attitude(Some(&e.attitude))?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = visible_deal(txn, ctx, deal).await?;
+    let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
     let c =
         contact::Entity::find().filter(contact::Column::Uuid.eq(e.contact_id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let node = MapNode {
@@ -339,10 +330,9 @@ pub async fn add_person(
     contact: uuid::Uuid,
     reports_to: Option<uuid::Uuid>,
 ) -> Result<DealMap, AppError> {
-    may_edit(ctx)?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = visible_deal(txn, ctx, deal).await?;
+    let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
     let c = usable_contact(txn, ctx, &d, contact).await?;
     let rows = rows(txn, d.id).await?;
     if rows.iter().any(|r| r.contact_id == c.id) {
@@ -399,10 +389,9 @@ pub async fn remove_person(
     deal: uuid::Uuid,
     contact: uuid::Uuid,
 ) -> Result<DealMap, AppError> {
-    may_edit(ctx)?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = visible_deal(txn, ctx, deal).await?;
+    let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
     let c = contact::Entity::find().filter(contact::Column::Uuid.eq(contact)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let rows = rows(txn, d.id).await?;
     let gone = rows.iter().find(|r| r.contact_id == c.id).ok_or(AppError::NotFound)?;

@@ -1,9 +1,9 @@
 //! The deal team: owner, presales, PM and others. Membership is what makes a deal visible to
 //! a presales user (and puts it on anyone's "My deals").
-use super::movement::visible_deal;
+use super::access::visible_deal;
+use crate::domain::access::TeamRole;
 use crate::domain::dto::DealMemberRow;
 use crate::domain::error::AppError;
-use crate::domain::role::Role;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{deal, deal_member, user};
@@ -11,7 +11,8 @@ use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
-pub const ROLES: [&str; 4] = ["owner", "presales", "pm", "other"];
+/// Deal-team roles in the order the team is listed.
+pub const ROLES: [&str; 4] = [TeamRole::Owner.as_str(), TeamRole::Presales.as_str(), TeamRole::Pm.as_str(), TeamRole::Other.as_str()];
 
 pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {
     let d = visible_deal(db, ctx, deal).await?;
@@ -45,11 +46,6 @@ async fn rows<C: sea_orm::ConnectionTrait>(db: &C, d: &deal::Model) -> Result<Ve
     Ok(out)
 }
 
-/// The deal's owner, a manager who sees it, or an admin.
-fn may_manage(ctx: &RequestContext, d: &deal::Model) -> bool {
-    d.owner_id == ctx.user_id || matches!(ctx.role, Role::Manager | Role::Admin)
-}
-
 /// Adds a user to the deal team, or changes their role; "owner" is the deal's owner only.
 pub async fn add(
     db: &DatabaseConnection,
@@ -64,10 +60,7 @@ pub async fn add(
     }
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = visible_deal(txn, ctx, deal).await?;
-    if !may_manage(ctx, &d) {
-        return Err(AppError::Forbidden);
-    }
+    let d = super::access::deal_for(txn, ctx, deal, crate::domain::access::DealAction::ManageTeam).await?;
     let u = user::Entity::find()
         .filter(user::Column::Uuid.eq(who))
         .filter(user::Column::Active.eq(true))
@@ -109,10 +102,7 @@ pub async fn remove(
 ) -> Result<Vec<DealMemberRow>, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = visible_deal(txn, ctx, deal).await?;
-    if !may_manage(ctx, &d) {
-        return Err(AppError::Forbidden);
-    }
+    let d = super::access::deal_for(txn, ctx, deal, crate::domain::access::DealAction::ManageTeam).await?;
     let u = user::Entity::find().filter(user::Column::Uuid.eq(who)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     if u.id == d.owner_id {
         return Err(AppError::validation("user", "the owner cannot be removed from the team"));

@@ -1,4 +1,8 @@
-//! Services own authorization and transactions; one per aggregate.
+//! Services own transactions; one per aggregate. They depend one way (see
+//! `docs/architecture.md`): support (access, mapping, history, totals, convert) ← commands
+//! (deal, movement, map, checklist, …) ← queries (board, forecast, timeline). The test at
+//! the bottom reads the files and fails on a dependency circle or a backward arrow.
+pub mod access;
 pub mod account;
 pub mod activity;
 pub mod admin;
@@ -8,8 +12,10 @@ pub mod checklist;
 pub mod comment;
 pub mod deal;
 pub mod forecast;
+pub mod history;
 pub mod keyinfo;
 pub mod map;
+pub mod mapping;
 pub mod member;
 pub mod movement;
 pub mod pipeline;
@@ -19,26 +25,11 @@ pub mod timeline;
 pub mod totals;
 pub mod user;
 
-use crate::domain::role::Visibility;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition};
-
-use super::entity::{account as account_e, deal as deal_e, deal_member, user as user_e};
+use super::entity::deal_member;
 use crate::domain::error::AppError;
-use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
-use std::collections::HashMap;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-/// Display names of users by internal id: one query for a whole page of rows.
-pub async fn user_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
-    let rows = user_e::Entity::find().filter(user_e::Column::Id.is_in(ids)).all(db).await.map_err(super::db_err)?;
-    Ok(rows.into_iter().map(|u| (u.id, u.name)).collect())
-}
-
-/// Account names by internal id, likewise.
-pub async fn account_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
-    let rows = account_e::Entity::find().filter(account_e::Column::Id.is_in(ids)).all(db).await.map_err(super::db_err)?;
-    Ok(rows.into_iter().map(|a| (a.id, a.name)).collect())
-}
+pub use mapping::{account_names, user_names};
 
 /// Deals the user is a member of, as ids: a short list SQLite looks up by primary key,
 /// where an `IN (subquery)` next to a stage filter made it walk the whole stage.
@@ -54,40 +45,124 @@ pub async fn member_deal_ids<C: ConnectionTrait>(db: &C, user_id: i32) -> Result
         .map_err(super::db_err)
 }
 
-/// The visibility rule as a filter on `deals`.
-pub fn deal_visibility(v: &Visibility) -> Condition {
-    if v.all {
-        return Condition::all();
-    }
-    let mut c = Condition::any();
-    if !v.team_ids.is_empty() {
-        c = c.add(deal_e::Column::TeamId.is_in(v.team_ids.clone()));
-    }
-    if let Some(u) = v.member_user_id {
-        c = c.add(
-            deal_e::Column::Id.in_subquery(
-                Query::select()
-                    .column(deal_member::Column::DealId)
-                    .from(deal_member::Entity)
-                    .and_where(Expr::col(deal_member::Column::UserId).eq(u))
-                    .to_owned(),
-            ),
-        );
-    }
-    // An empty `any` would match everything; a user with no arm sees nothing.
-    if c.is_empty() {
-        return Condition::all().add(Expr::val(1).eq(0));
-    }
-    c
-}
-
-/// Clamp paging input to sane bounds.
+/// Clamp paging input to sane bounds (a page past 10⁷ would overflow the SQL offset).
 pub fn paging(page: u64, per_page: u64) -> (u64, u64) {
-    (Ord::max(page, 1), Ord::clamp(per_page, 1, 200))
+    (Ord::clamp(page, 1, 10_000_000), Ord::clamp(per_page, 1, 200))
 }
 
 /// `%term%` for LIKE, with the wildcards in user input escaped away.
 pub fn like_pattern(term: &str) -> String {
     let cleaned: String = term.trim().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
     format!("%{cleaned}%")
+}
+
+/// The layers of the service graph, lowest first. A service may use its own layer and those
+/// below; within a layer the arrows must not make a circle.
+#[cfg(test)]
+const LAYERS: [(&str, &[&str]); 3] = [
+    ("support", &["access", "convert", "history", "mapping", "totals"]),
+    (
+        "commands",
+        &["account", "activity", "admin", "approval", "checklist", "comment", "deal", "keyinfo", "map", "member", "movement", "pipeline", "presence", "quota", "user"],
+    ),
+    ("queries", &["board", "forecast", "timeline"]),
+];
+
+#[cfg(test)]
+mod graph_tests {
+    use super::LAYERS;
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    fn layer_of(m: &str) -> Option<usize> {
+        LAYERS.iter().position(|(_, ms)| ms.contains(&m))
+    }
+
+    /// Names of sibling services `text` refers to; `up` is the path prefix that names the
+    /// service directory from this file (`super::` or `super::super::`).
+    fn refs(text: &str, up: &str, out: &mut BTreeSet<String>) {
+        for prefix in [up, "crate::ssr::service::"] {
+            for (i, _) in text.match_indices(prefix) {
+                let rest = &text[i + prefix.len()..];
+                let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                // `super::super::x` seen from `super::` is not a sibling named "super".
+                if name != "super" && layer_of(&name).is_some() {
+                    out.insert(name);
+                }
+                if rest.starts_with('{') {
+                    let inner: String = rest[1..].chars().take_while(|c| *c != '}').collect();
+                    for part in inner.split(',') {
+                        let name: String = part.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                        if layer_of(&name).is_some() {
+                            out.insert(name);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// service name → the services its files refer to.
+    fn graph() -> BTreeMap<String, BTreeSet<String>> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ssr/service");
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir:?}: {e}")).flatten() {
+            let path = entry.path();
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+            if stem == "mod" {
+                continue;
+            }
+            let mut deps = BTreeSet::new();
+            if path.is_dir() {
+                for f in std::fs::read_dir(&path).unwrap_or_else(|e| panic!("{path:?}: {e}")).flatten() {
+                    let fp = f.path();
+                    let text = std::fs::read_to_string(&fp).unwrap_or_default();
+                    let up = if fp.file_stem().is_some_and(|s| s == "mod") { "super::" } else { "super::super::" };
+                    refs(&text, up, &mut deps);
+                }
+            } else {
+                refs(&std::fs::read_to_string(&path).unwrap_or_default(), "super::", &mut deps);
+            }
+            deps.remove(&stem);
+            g.insert(stem, deps);
+        }
+        g
+    }
+
+    #[test]
+    fn every_service_has_a_layer_and_arrows_point_down() {
+        let g = graph();
+        assert!(g.len() >= 20, "read the service files: {g:?}");
+        for (m, deps) in &g {
+            let Some(l) = layer_of(m) else { panic!("service {m} is in no layer of LAYERS") };
+            for d in deps {
+                let dl = layer_of(d).unwrap_or(usize::MAX);
+                assert!(dl <= l, "{m} ({}) uses {d} ({}), a higher layer", LAYERS[l].0, LAYERS[dl].0);
+            }
+        }
+    }
+
+    #[test]
+    fn no_dependency_circle_among_services() {
+        let g = graph();
+        // Depth-first search with colours; a grey node reached again closes a circle.
+        fn visit<'a>(n: &'a str, g: &'a BTreeMap<String, BTreeSet<String>>, colour: &mut BTreeMap<&'a str, u8>, path: &mut Vec<&'a str>) {
+            match colour.get(n) {
+                Some(2) => return,
+                Some(1) => panic!("dependency circle: {} → {n}", path.join(" → ")),
+                _ => {}
+            }
+            colour.insert(n, 1);
+            path.push(n);
+            for d in g.get(n).into_iter().flatten() {
+                visit(d, g, colour, path);
+            }
+            path.pop();
+            colour.insert(n, 2);
+        }
+        let mut colour = BTreeMap::new();
+        for n in g.keys() {
+            visit(n, &g, &mut colour, &mut Vec::new());
+        }
+    }
 }

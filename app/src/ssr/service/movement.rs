@@ -1,6 +1,12 @@
 //! The one way a deal changes stage: board drag, form, REST and imports all call `move_deal`.
 //! Inside one transaction: re-read with the version, check the gate, write, append history.
-use super::board::cards;
+use super::access;
+/// Kept for callers outside the services (REST); new code asks `access`.
+pub use super::access::visible_deal;
+use super::history;
+use super::mapping::cards;
+use crate::domain::access::DealAction;
+use crate::domain::history::HistoryKind;
 use crate::domain::dto::{MissingItem, MoveOutcome};
 use crate::domain::error::AppError;
 use crate::domain::gate::{ForbidReason, GateRules, GateStage, MoveInput, Outcome, Policy, Requirement, StageKind};
@@ -8,7 +14,7 @@ use crate::domain::keyinfo::KeyInfo;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{
-    approval, deal, deal_history, deal_key_info, deal_member, stage, stage_requirement, stage_transition, team, user,
+    approval, deal, deal_key_info, stage, stage_requirement, stage_transition, team, user,
 };
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -53,82 +59,6 @@ pub async fn load_key_info<C: ConnectionTrait>(db: &C, deal_id: i32) -> Result<(
     }
 }
 
-/// Loads a deal the user may see; others get NotFound (an id reveals nothing).
-pub async fn visible_deal<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uuid) -> Result<deal::Model, AppError> {
-    let d = deal::Entity::find().filter(deal::Column::Uuid.eq(id)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
-    let members: Vec<i32> = deal_member::Entity::find()
-        .filter(deal_member::Column::DealId.eq(d.id))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect();
-    if ctx.visibility.allows(d.team_id, &members) {
-        Ok(d)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn history(
-    deal_id: i32,
-    actor: i32,
-    kind: &str,
-    from: i32,
-    to: i32,
-    note: Option<String>,
-    approval_id: Option<i32>,
-) -> deal_history::ActiveModel {
-    deal_history::ActiveModel {
-        deal_id: Set(deal_id),
-        at: Set(Utc::now()),
-        actor_id: Set(Some(actor)),
-        kind: Set(kind.into()),
-        from_stage_id: Set(Some(from)),
-        to_stage_id: Set(Some(to)),
-        old_amount_fen: Set(None),
-        new_amount_fen: Set(None),
-        old_close_date: Set(None),
-        new_close_date: Set(None),
-        note: Set(note),
-        approval_id: Set(approval_id),
-        ..Default::default()
-    }
-}
-
-/// A history row with the deal's state after a value event (see migration 000010: progress
-/// sums what each event changed in SQL, so every writer of such a row sets it).
-pub(crate) fn with_state(
-    mut h: deal_history::ActiveModel,
-    stage_id: i32,
-    amount_fen: i64,
-    close_date: chrono::NaiveDate,
-    entered_at: chrono::DateTime<Utc>,
-) -> deal_history::ActiveModel {
-    h.after_stage_id = Set(Some(stage_id));
-    h.after_amount_fen = Set(Some(amount_fen));
-    h.after_close_date = Set(Some(close_date));
-    h.after_entered_at = Set(Some(entered_at));
-    h
-}
-
-/// The "moved" row of a move [`apply_move`] made at `at`.
-pub(crate) fn moved_history(
-    d: &deal::Model,
-    actor: i32,
-    to: i32,
-    note: Option<String>,
-    approval_id: Option<i32>,
-    at: chrono::DateTime<Utc>,
-) -> deal_history::ActiveModel {
-    let mut h = with_state(history(d.id, actor, "moved", d.stage_id, to, note, approval_id), to, d.amount_fen, d.close_date, at);
-    h.at = Set(at);
-    h.before_entered_at = Set(Some(d.stage_entered_at));
-    h
-}
-
 fn forbid_code(r: ForbidReason) -> &'static str {
     match r {
         ForbidReason::SameStage => "same_stage",
@@ -153,7 +83,7 @@ pub(crate) async fn move_with_history<C: ConnectionTrait>(
 ) -> Result<(), AppError> {
     let at = apply_move(db, d, to, stages, lost_reason).await?;
     let facts: Vec<_> = stages.iter().map(super::forecast::stage_fact).collect();
-    super::totals::insert_history(db, moved_history(d, actor, to.id, note, approval_id, at), d, &facts).await
+    history::append_value(db, history::moved(d, actor, to.id, note, approval_id, at), d.team_id, d.owner_id, &facts).await
 }
 
 /// Writes the move itself; the version guard makes a concurrent writer lose cleanly. Returns
@@ -171,7 +101,7 @@ pub(crate) async fn apply_move<C: ConnectionTrait>(
         .col_expr(deal::Column::StageEnteredAt, Expr::value(now))
         .col_expr(deal::Column::UpdatedAt, Expr::value(now))
         .col_expr(deal::Column::Version, Expr::col(deal::Column::Version).add(1));
-    if to.kind == "lost" {
+    if StageKind::parse(&to.kind) == Some(StageKind::Lost) {
         q = q.col_expr(deal::Column::LostReason, Expr::value(lost_reason.or(d.lost_reason.clone())));
     } else if d.lost_reason.is_some() {
         q = q.col_expr(deal::Column::LostReason, Expr::value(Option::<String>::None));
@@ -189,7 +119,14 @@ pub(crate) async fn apply_move<C: ConnectionTrait>(
 pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveCommand) -> Result<MoveOutcome, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let d = visible_deal(txn, ctx, cmd.deal).await?;
+    let d = deal::Entity::find().filter(deal::Column::Uuid.eq(cmd.deal)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    // Read-only roles get the gate's "read_only_role" answer (and a history row); anyone
+    // else who sees the deal but may not change it is refused outright.
+    if !crate::domain::access::reads_only(ctx.role) {
+        access::check(txn, ctx, &d, DealAction::Edit).await?;
+    } else {
+        access::check(txn, ctx, &d, DealAction::View).await?;
+    }
     if d.version != cmd.version {
         return Err(AppError::Conflict);
     }
@@ -232,17 +169,16 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
         }
         Outcome::Blocked(missing) => {
             let codes: Vec<String> = missing.iter().map(|m| m.code()).collect();
-            deal_history::Entity::insert(history(d.id, ctx.user_id, "blocked", d.stage_id, to.id, Some(codes.join(",")), None))
-                .exec(txn)
-                .await
-                .map_err(db_err)?;
+            history::append(txn, history::transition(d.id, ctx.user_id, HistoryKind::Blocked, d.stage_id, to.id, Some(codes.join(",")), None))
+                .await?;
             MoveOutcome::Blocked { missing: codes.into_iter().map(|code| MissingItem { code }).collect() }
         }
         Outcome::Forbidden(r) => {
-            deal_history::Entity::insert(history(d.id, ctx.user_id, "forbidden", d.stage_id, to.id, Some(forbid_code(r).into()), None))
-                .exec(txn)
-                .await
-                .map_err(db_err)?;
+            history::append(
+                txn,
+                history::transition(d.id, ctx.user_id, HistoryKind::Forbidden, d.stage_id, to.id, Some(forbid_code(r).into()), None),
+            )
+            .await?;
             MoveOutcome::Forbidden { reason: forbid_code(r).into() }
         }
         Outcome::NeedsApproval => {
@@ -281,18 +217,11 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
                 ..Default::default()
             };
             let a_id = approval::Entity::insert(a).exec(txn).await.map_err(db_err)?.last_insert_id;
-            deal_history::Entity::insert(history(
-                d.id,
-                ctx.user_id,
-                "approval_requested",
-                d.stage_id,
-                to.id,
-                cmd.reason.clone(),
-                Some(a_id),
-            ))
-            .exec(txn)
-            .await
-            .map_err(db_err)?;
+            history::append(
+                txn,
+                history::transition(d.id, ctx.user_id, HistoryKind::ApprovalRequested, d.stage_id, to.id, cmd.reason.clone(), Some(a_id)),
+            )
+            .await?;
             MoveOutcome::PendingApproval { approval_id: a_uuid, approver: approver_name(txn, approver_id).await? }
         }
     };

@@ -5,7 +5,7 @@
 //! Weighted amounts are never stored: the board and the forecast multiply amounts by
 //! `stages.win_rate_pct` when they read, so changing a rate here re-weights every open deal
 //! of the stage at once without touching a deal row.
-use super::board::pipeline_ref;
+use super::mapping::pipeline_ref;
 use super::movement::load_rules;
 use crate::domain::dto::{PipelineEditor, PolicyCell, RequirementChoice, StageEdit, StageUpdate};
 use crate::domain::error::AppError;
@@ -125,7 +125,7 @@ pub fn requirement_choices() -> Vec<RequirementChoice> {
 
 /// Everything the editor shows for one pipeline (the default one when `id` is None).
 pub async fn editor<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: Option<uuid::Uuid>) -> Result<PipelineEditor, AppError> {
-    ctx.require_admin()?;
+    super::access::require_admin(ctx)?;
     let pipelines = pipeline::Entity::find()
         .order_by_desc(pipeline::Column::IsDefault)
         .order_by_asc(pipeline::Column::Position)
@@ -184,7 +184,7 @@ pub async fn rename_pipeline(
     name_zh: &str,
     version: i32,
 ) -> Result<i32, AppError> {
-    ctx.require_admin()?;
+    super::access::require_admin(ctx)?;
     refuse(&pipeline_edit::check_names(name_en, name_zh))?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let p = find_pipeline(&w.txn, id).await?;
@@ -203,7 +203,7 @@ pub async fn rename_pipeline(
 
 /// Updates a stage's names, win rate, stuck limit and playbooks.
 pub async fn update_stage(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid, u: &StageUpdate) -> Result<StageEdit, AppError> {
-    ctx.require_admin()?;
+    super::access::require_admin(ctx)?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let s = find_stage(&w.txn, id).await?;
     refuse(&pipeline_edit::check_stage(kind_of(&s), &u.name_en, &u.name_zh, u.win_rate_pct, u.stuck_days, &u.playbook_en, &u.playbook_zh))?;
@@ -240,7 +240,7 @@ pub async fn reorder_stages(
     order: &[uuid::Uuid],
     version: i32,
 ) -> Result<PipelineEditor, AppError> {
-    ctx.require_admin()?;
+    super::access::require_admin(ctx)?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let p = find_pipeline(&w.txn, pipeline_id).await?;
     if p.version != version {
@@ -277,7 +277,7 @@ pub async fn set_policy(
     policy: Option<Policy>,
     version: i32,
 ) -> Result<PipelineEditor, AppError> {
-    ctx.require_admin()?;
+    super::access::require_admin(ctx)?;
     if from == to {
         return Err(refused("to", Rule::SameStage));
     }
@@ -321,7 +321,7 @@ pub async fn set_requirements(
     codes: &[String],
     version: i32,
 ) -> Result<StageEdit, AppError> {
-    ctx.require_admin()?;
+    super::access::require_admin(ctx)?;
     let mut parsed: Vec<Requirement> = Vec::with_capacity(codes.len());
     for c in codes {
         let r = Requirement::parse(c.trim()).ok_or_else(|| refused("requirements", Rule::UnknownRequirement))?;

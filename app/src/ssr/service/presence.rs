@@ -12,7 +12,7 @@ pub const WINDOW_SECS: i64 = 30;
 
 /// Records that the user is viewing the deal and returns the *other* viewers' names.
 pub async fn beat(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<String>, AppError> {
-    let d = super::movement::visible_deal(db, ctx, deal).await?;
+    let d = super::access::visible_deal(db, ctx, deal).await?;
     let now = chrono::Utc::now();
     deal_presence::Entity::insert(deal_presence::ActiveModel { deal_id: Set(d.id), user_id: Set(ctx.user_id), seen_at: Set(now) })
         .on_conflict(
@@ -41,7 +41,7 @@ pub async fn beat(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uui
 
 /// Drops the user's heartbeat when they leave the page.
 pub async fn leave(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<(), AppError> {
-    let d = super::movement::visible_deal(db, ctx, deal).await?;
+    let d = super::access::visible_deal(db, ctx, deal).await?;
     deal_presence::Entity::delete_many()
         .filter(deal_presence::Column::DealId.eq(d.id))
         .filter(deal_presence::Column::UserId.eq(ctx.user_id))

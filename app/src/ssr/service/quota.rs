@@ -1,7 +1,6 @@
 //! Quotas per rep and period: managers set them for their teams, admins for everyone;
 //! a CSV import goes through the same upsert row by row and reports every bad line.
 use crate::domain::error::AppError;
-use crate::domain::role::Role;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{quota, user};
@@ -41,15 +40,11 @@ pub struct ImportReport {
 /// Whose quotas the user may see and set: admins and executives all, managers their teams,
 /// reps their own (read-only).
 fn may_edit(ctx: &RequestContext, target: &user::Model) -> bool {
-    match ctx.role {
-        Role::Admin | Role::Gm => true,
-        Role::Manager => target.team_id.is_some_and(|t| ctx.managed_team_ids.contains(&t) || ctx.team_id == Some(t)),
-        _ => false,
-    }
+    crate::domain::access::may_edit_quota(&super::access::actor(ctx), target.team_id, &ctx.managed_team_ids, ctx.team_id)
 }
 
 fn may_see(ctx: &RequestContext, target: &user::Model) -> bool {
-    ctx.visibility.all || target.id == ctx.user_id || may_edit(ctx, target)
+    crate::domain::access::may_see_quota(&super::access::actor(ctx), target.id, may_edit(ctx, target))
 }
 
 async fn find_user<C: ConnectionTrait>(db: &C, who: &str) -> Result<Option<user::Model>, AppError> {
@@ -100,9 +95,9 @@ pub async fn upsert<C: ConnectionTrait>(db: &C, ctx: &RequestContext, input: &Qu
     if input.period_end < input.period_start {
         return Err(AppError::validation("period_end", "is before the period start"));
     }
-    if input.amount_fen < 0 {
-        return Err(AppError::validation("amount", "must not be negative"));
-    }
+    crate::domain::validate::amount_fen("amount", input.amount_fen)?;
+    crate::domain::validate::date("period_start", input.period_start)?;
+    crate::domain::validate::date("period_end", input.period_end)?;
     let u = find_user(db, &input.user).await?.ok_or_else(|| AppError::validation("user", "no such user"))?;
     if !may_edit(ctx, &u) {
         return Err(AppError::Forbidden);

@@ -1,7 +1,7 @@
 //! The deal page's one timeline: activities, stage moves and attempts, approvals, key-info
 //! and fact changes (from the append-only history), checklist ticks and comments, newest
 //! first, optionally only some groups.
-use super::movement::visible_deal;
+use super::access::visible_deal;
 use crate::domain::activity::ActivityKind;
 use crate::domain::dto::TimelineEntry;
 use crate::domain::error::AppError;

@@ -2,7 +2,7 @@
 //! Every write that changes a deal goes through [`record`] in the same transaction, so the
 //! board's column sums read a few hundred summary rows and the dashboard's figures of the
 //! present a few tens of thousands, instead of aggregating every deal.
-use super::deal_visibility;
+use super::access::deal_visibility;
 use crate::domain::error::AppError;
 use crate::domain::forecast as f;
 use crate::domain::role::Visibility;

@@ -1,0 +1,76 @@
+//! The kinds of row in a deal's append-only history (`deal_history.kind`), converted to and
+//! from text here only.
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HistoryKind {
+    Created,
+    Moved,
+    /// A move the gate refused for missing facts (note: the missing codes).
+    Blocked,
+    /// A move the gate refused outright (note: the reason code).
+    Forbidden,
+    ApprovalRequested,
+    ApprovalApproved,
+    ApprovalRejected,
+    AmountChanged,
+    CloseDateChanged,
+    /// The owner's forecast category (note: `old → new`).
+    CategoryChanged,
+    /// The manager's adjustment (note: `old → new`).
+    CategoryAdjusted,
+    KeyInfoChanged,
+}
+
+impl HistoryKind {
+    pub const ALL: [HistoryKind; 12] = [
+        HistoryKind::Created,
+        HistoryKind::Moved,
+        HistoryKind::Blocked,
+        HistoryKind::Forbidden,
+        HistoryKind::ApprovalRequested,
+        HistoryKind::ApprovalApproved,
+        HistoryKind::ApprovalRejected,
+        HistoryKind::AmountChanged,
+        HistoryKind::CloseDateChanged,
+        HistoryKind::CategoryChanged,
+        HistoryKind::CategoryAdjusted,
+        HistoryKind::KeyInfoChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HistoryKind::Created => "created",
+            HistoryKind::Moved => "moved",
+            HistoryKind::Blocked => "blocked",
+            HistoryKind::Forbidden => "forbidden",
+            HistoryKind::ApprovalRequested => "approval_requested",
+            HistoryKind::ApprovalApproved => "approval_approved",
+            HistoryKind::ApprovalRejected => "approval_rejected",
+            HistoryKind::AmountChanged => "amount_changed",
+            HistoryKind::CloseDateChanged => "close_date_changed",
+            HistoryKind::CategoryChanged => "category_changed",
+            HistoryKind::CategoryAdjusted => "category_adjusted",
+            HistoryKind::KeyInfoChanged => "key_info_changed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HistoryKind> {
+        HistoryKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_and_are_distinct() {
+        let mut seen = std::collections::HashSet::new();
+        for k in HistoryKind::ALL {
+            assert_eq!(HistoryKind::parse(k.as_str()), Some(k));
+            assert!(seen.insert(k.as_str()), "{k:?} repeats a name");
+        }
+        assert_eq!(HistoryKind::parse("renamed"), None);
+    }
+}

@@ -1,0 +1,107 @@
+//! The access policy at the database: loads the facts `domain::access` decides on and turns
+//! its "no" into an error, and turns visibility into query filters. A leaf of the service
+//! graph (it depends on entities and domain only); every service asks here.
+use crate::domain::access::{self as rule, Actor, DealAction, DealFacts, TeamRole};
+use crate::domain::error::AppError;
+use crate::domain::role::Visibility;
+use crate::ssr::context::RequestContext;
+use crate::ssr::db_err;
+use crate::ssr::entity::{deal, deal_member};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+
+pub fn actor(ctx: &RequestContext) -> Actor<'_> {
+    Actor { user_id: ctx.user_id, role: ctx.role, visibility: &ctx.visibility }
+}
+
+/// The deal's team as (user, role); an unknown role string counts as "other".
+pub async fn team_of<C: ConnectionTrait>(db: &C, d: &deal::Model) -> Result<Vec<(i32, TeamRole)>, AppError> {
+    Ok(deal_member::Entity::find()
+        .filter(deal_member::Column::DealId.eq(d.id))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|m| (m.user_id, TeamRole::parse(&m.role).unwrap_or(TeamRole::Other)))
+        .collect())
+}
+
+/// Whether the actor may do `action` to a deal whose team is known.
+pub fn allows(ctx: &RequestContext, action: DealAction, d: &deal::Model, team: &[(i32, TeamRole)]) -> bool {
+    rule::may_deal(&actor(ctx), action, &DealFacts { team_id: d.team_id, owner_id: d.owner_id, members: team })
+}
+
+/// Loads a deal for `action`: NotFound when the user may not see it (an id reveals
+/// nothing), Forbidden when they see it but may not do this.
+pub async fn deal_for<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uuid, action: DealAction) -> Result<deal::Model, AppError> {
+    let d = deal::Entity::find().filter(deal::Column::Uuid.eq(id)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    check(db, ctx, &d, action).await?;
+    Ok(d)
+}
+
+/// The same check for a deal already loaded (found through a child row, say).
+pub async fn check<C: ConnectionTrait>(db: &C, ctx: &RequestContext, d: &deal::Model, action: DealAction) -> Result<(), AppError> {
+    let team = team_of(db, d).await?;
+    if !allows(ctx, DealAction::View, d, &team) {
+        return Err(AppError::NotFound);
+    }
+    if !allows(ctx, action, d, &team) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+/// A deal the user may see.
+pub async fn visible_deal<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uuid) -> Result<deal::Model, AppError> {
+    deal_for(db, ctx, id, DealAction::View).await
+}
+
+/// Accounts and contacts: everyone who works deals edits them.
+pub fn require_account_editor(ctx: &RequestContext) -> Result<(), AppError> {
+    if rule::may_edit_accounts(ctx.role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Administration.
+pub fn require_admin(ctx: &RequestContext) -> Result<(), AppError> {
+    if rule::may_administer(ctx.role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The visibility rule as a filter on `deals`.
+pub fn deal_visibility(v: &Visibility) -> Condition {
+    if v.all {
+        return Condition::all();
+    }
+    let mut c = Condition::any();
+    if !v.team_ids.is_empty() {
+        c = c.add(deal::Column::TeamId.is_in(v.team_ids.clone()));
+    }
+    if let Some(u) = v.member_user_id {
+        c = c.add(
+            deal::Column::Id.in_subquery(
+                Query::select()
+                    .column(deal_member::Column::DealId)
+                    .from(deal_member::Entity)
+                    .and_where(Expr::col(deal_member::Column::UserId).eq(u))
+                    .to_owned(),
+            ),
+        );
+    }
+    // An empty `any` would match everything; a user with no arm sees nothing.
+    if c.is_empty() {
+        return Condition::all().add(Expr::val(1).eq(0));
+    }
+    c
+}
+
+/// Ids of the deals the user sees, as a subquery for child tables (activities, checklists).
+pub fn visible_deal_ids(ctx: &RequestContext) -> SelectStatement {
+    Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(deal_visibility(&ctx.visibility)).to_owned()
+}

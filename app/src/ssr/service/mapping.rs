@@ -1,0 +1,92 @@
+//! Rows to wire types (`domain::dto`): stage and pipeline references, deal cards, names by
+//! id. Support layer: entities and domain only, so every command and query can use it.
+use crate::domain::dto::{initials, DealCard, PipelineRef, StageRef};
+use crate::domain::error::AppError;
+use crate::ssr::db_err;
+use crate::ssr::entity::{account as account_e, approval, deal, deal_key_info, pipeline, stage, user as user_e};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::{HashMap, HashSet};
+
+pub fn stage_ref(s: &stage::Model) -> StageRef {
+    StageRef {
+        id: s.uuid,
+        name_en: s.name_en.clone(),
+        name_zh: s.name_zh.clone(),
+        position: s.position,
+        win_rate_pct: s.win_rate_pct,
+        kind: s.kind.clone(),
+    }
+}
+
+pub fn pipeline_ref(p: &pipeline::Model) -> PipelineRef {
+    PipelineRef { id: p.uuid, name_en: p.name_en.clone(), name_zh: p.name_zh.clone() }
+}
+
+/// Display names of users by internal id: one query for a whole page of rows.
+pub async fn user_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
+    let rows = user_e::Entity::find().filter(user_e::Column::Id.is_in(ids)).all(db).await.map_err(db_err)?;
+    Ok(rows.into_iter().map(|u| (u.id, u.name)).collect())
+}
+
+/// Account names by internal id, likewise.
+pub async fn account_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
+    let rows = account_e::Entity::find().filter(account_e::Column::Id.is_in(ids)).all(db).await.map_err(db_err)?;
+    Ok(rows.into_iter().map(|a| (a.id, a.name)).collect())
+}
+
+/// Cards for deals already loaded, with names, completeness and pending approvals resolved
+/// in one query per table.
+pub async fn cards<C: ConnectionTrait>(
+    db: &C,
+    deals: Vec<deal::Model>,
+    stages: &HashMap<i32, stage::Model>,
+) -> Result<Vec<DealCard>, AppError> {
+    let ids: Vec<i32> = deals.iter().map(|d| d.id).collect();
+    let acct_ids: Vec<i32> = deals.iter().map(|d| d.account_id).collect();
+    let owner_ids: Vec<i32> = deals.iter().map(|d| d.owner_id).collect();
+    let accounts = account_names(db, acct_ids).await?;
+    let owners = user_names(db, owner_ids).await?;
+    let complete: HashMap<i32, i16> = deal_key_info::Entity::find()
+        .filter(deal_key_info::Column::DealId.is_in(ids.clone()))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|k| (k.deal_id, k.complete))
+        .collect();
+    let pending: HashSet<i32> = approval::Entity::find()
+        .filter(approval::Column::DealId.is_in(ids))
+        .filter(approval::Column::Status.eq("pending"))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|a| a.deal_id)
+        .collect();
+    let now = Utc::now();
+    Ok(deals
+        .into_iter()
+        .map(|d| {
+            let owner = owners.get(&d.owner_id).cloned().unwrap_or_default();
+            let st = stages.get(&d.stage_id);
+            DealCard {
+                id: d.uuid,
+                account: accounts.get(&d.account_id).cloned().unwrap_or_default(),
+                owner_initials: initials(&owner),
+                owner,
+                amount_fen: d.amount_fen,
+                currency: d.currency.clone(),
+                close_date: d.close_date,
+                stage_id: st.map(|s| s.uuid).unwrap_or_default(),
+                days_in_stage: (now - d.stage_entered_at).num_days().max(0),
+                stuck_days: st.map_or(0, |s| s.stuck_days),
+                key_complete: complete.get(&d.id).copied().unwrap_or(0).clamp(0, 6) as u8,
+                pending_approval: pending.contains(&d.id),
+                version: d.version,
+                name: d.name,
+            }
+        })
+        .collect())
+}
+
