@@ -1,5 +1,6 @@
 //! zh-CN and en UI text. `K` strings live in `catalogue.rs`, one row per key with both
-//! languages; words for codes (fields, buckets, roles, errors, …) are below, also as pairs.
+//! languages; words for codes (fields, buckets, roles, errors, …) are below, each English
+//! next to its Chinese.
 //! A key or code without both translations does not compile.
 use crate::domain::{error::AppError, locale::Locale, role::Role};
 use leptos::prelude::*;
@@ -193,21 +194,18 @@ pub fn history_kind(l: Locale, kind: &str) -> &'static str {
 }
 
 pub fn role_name(l: Locale, r: Role) -> &'static str {
-    match (l, r) {
-        (Locale::En, Role::Rep) => "Sales rep",
-        (Locale::En, Role::Presales) => "Presales",
-        (Locale::En, Role::Manager) => "Sales manager",
-        (Locale::En, Role::Legal) => "Legal",
-        (Locale::En, Role::Gm) => "General manager",
-        (Locale::En, Role::Executive) => "Executive",
-        (Locale::En, Role::Admin) => "Administrator",
-        (Locale::ZhCn, Role::Rep) => "客户经理",
-        (Locale::ZhCn, Role::Presales) => "售前顾问",
-        (Locale::ZhCn, Role::Manager) => "销售主管",
-        (Locale::ZhCn, Role::Legal) => "法务",
-        (Locale::ZhCn, Role::Gm) => "总经理",
-        (Locale::ZhCn, Role::Executive) => "高层",
-        (Locale::ZhCn, Role::Admin) => "系统管理员",
+    let (en, zh) = match r {
+        Role::Rep => ("Sales rep", "客户经理"),
+        Role::Presales => ("Presales", "售前顾问"),
+        Role::Manager => ("Sales manager", "销售主管"),
+        Role::Legal => ("Legal", "法务"),
+        Role::Gm => ("General manager", "总经理"),
+        Role::Executive => ("Executive", "高层"),
+        Role::Admin => ("Administrator", "系统管理员"),
+    };
+    match l {
+        Locale::En => en,
+        Locale::ZhCn => zh,
     }
 }
 
