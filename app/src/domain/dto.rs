@@ -325,6 +325,8 @@ pub struct DealFacts {
     pub manager_category: Option<String>,
     /// Whether this viewer may adjust the category as a manager.
     pub can_adjust: bool,
+    /// Whether this viewer may change the deal's facts (`domain::access`).
+    pub can_edit: bool,
     pub winner: Option<String>,
     pub lost_reason: Option<String>,
 }

@@ -241,6 +241,7 @@ catalogue! {
     CategoryAdjusted => "Manager's adjustment", "经理调整";
     CategoryNoAdjustment => "No adjustment (owner's choice counts)", "不调整（以负责人选择为准）";
     CategoryAdjustedNote => "Adjusted by the manager to", "经理已调整为";
+    ReadOnlyDeal => "Read only: changes are for the deal's owner, its deal team and their manager.", "只读：修改由商机负责人、商机团队及其经理进行。";
     CategoryManager => "Manager's adjustment", "经理调整";
     Winner => "Winner (who won it)", "赢单方（谁拿下了）";
     LostReason => "Lost reason", "丢单原因";

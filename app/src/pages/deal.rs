@@ -429,6 +429,7 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                         let category = RwSignal::new(f.forecast_category.clone().unwrap_or_default());
                         let adjusted = RwSignal::new(f.manager_category.clone().unwrap_or_default());
                         let can_adjust = f.can_adjust;
+                        let can_edit = f.can_edit;
                         let adjusted_now = f.manager_category.clone();
                         let winner = RwSignal::new(f.winner.clone().unwrap_or_default());
                         let lost_reason = RwSignal::new(f.lost_reason.clone().unwrap_or_default());
@@ -449,30 +450,30 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                                 if let (Some(a), Ok(d)) = (parsed(), date.get_untracked().parse::<chrono::NaiveDate>()) {
                                     save.dispatch(DealPatch {
                                         version: version.get_untracked(),
-                                        amount_fen: Some(a),
-                                        close_date: Some(d),
-                                        forecast_category: open.then(|| category.get_untracked()),
+                                        amount_fen: can_edit.then_some(a),
+                                        close_date: can_edit.then_some(d),
+                                        forecast_category: (open && can_edit).then(|| category.get_untracked()),
                                         manager_category: (open && can_adjust).then(|| adjusted.get_untracked()),
-                                        winner: lost.then(|| winner.get_untracked()),
-                                        lost_reason: lost.then(|| lost_reason.get_untracked()),
+                                        winner: (lost && can_edit).then(|| winner.get_untracked()),
+                                        lost_reason: (lost && can_edit).then(|| lost_reason.get_untracked()),
                                         ..Default::default()
                                     });
                                 }
                             }>
                                 <div class="field" class:field-invalid=move || parsed().is_none()>
                                     <label for="facts-amount">{move || i18n.t(K::ColAmount)} " (¥)"</label>
-                                    <input id="facts-amount" type="text" inputmode="decimal" prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                                    <input id="facts-amount" type="text" inputmode="decimal" disabled=!can_edit prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
                                 </div>
                                 <div class="field">
                                     <label for="facts-close">{move || i18n.t(K::ColCloseDate)}</label>
-                                    <input id="facts-close" type="date" prop:value=move || date.get() on:change=move |ev| date.set(event_target_value(&ev))/>
+                                    <input id="facts-close" type="date" disabled=!can_edit prop:value=move || date.get() on:change=move |ev| date.set(event_target_value(&ev))/>
                                 </div>
                                 {open.then(|| {
                                     let default_cat = default_cat.clone();
                                     view! {
                                         <div class="field">
                                             <label for="facts-category">{move || i18n.t(K::Category)}</label>
-                                            <select id="facts-category" data-testid="facts-category" prop:value=move || category.get()
+                                            <select id="facts-category" data-testid="facts-category" disabled=!can_edit prop:value=move || category.get()
                                                 on:change=move |ev| category.set(event_target_value(&ev))>
                                                 <option value="">{
                                                     let d = default_cat.clone();
@@ -508,14 +509,17 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                                 {lost.then(|| view! {
                                     <div class="field">
                                         <label for="facts-lost-reason">{move || i18n.t(K::LostReason)}</label>
-                                        <input id="facts-lost-reason" type="text" maxlength="500" prop:value=move || lost_reason.get() on:input=move |ev| lost_reason.set(event_target_value(&ev))/>
+                                        <input id="facts-lost-reason" type="text" maxlength="500" disabled=!can_edit prop:value=move || lost_reason.get() on:input=move |ev| lost_reason.set(event_target_value(&ev))/>
                                     </div>
                                     <div class="field">
                                         <label for="facts-winner">{move || i18n.t(K::Winner)}</label>
-                                        <input id="facts-winner" type="text" maxlength="200" prop:value=move || winner.get() on:input=move |ev| winner.set(event_target_value(&ev))/>
+                                        <input id="facts-winner" type="text" maxlength="200" disabled=!can_edit prop:value=move || winner.get() on:input=move |ev| winner.set(event_target_value(&ev))/>
                                     </div>
                                 })}
-                                <div class="form-actions">
+                                {(!can_edit).then(|| view! {
+                                    <p class="field-note" data-testid="facts-read-only">{move || i18n.t(K::ReadOnlyDeal)}</p>
+                                })}
+                                <div class="form-actions" style:display=move || if can_edit || can_adjust { "" } else { "none" }>
                                     {move || save.value().get().map(|r| match r {
                                         Ok(_) => view! { <span class="saved" role="status" data-testid="facts-saved">"✓ " {move || i18n.t(K::Saved)}</span> }.into_any(),
                                         Err(e) => view! { <span class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</span> }.into_any(),

@@ -217,12 +217,14 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     let d = deal::Entity::find().filter(deal::Column::Uuid.eq(id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     // The manager's category is a forecast judgement (managers, general managers); every
     // other field is a change to the deal.
-    let changes_deal = name.is_some()
-        || p.amount_fen.is_some()
-        || p.close_date.is_some()
-        || category.is_some()
-        || winner.is_some()
-        || lost_reason.is_some()
+    // A field sent with its current value changes nothing (the deal page sends the whole
+    // form, and a general manager may use it for the adjustment alone).
+    let changes_deal = name.as_ref().is_some_and(|n| *n != d.name)
+        || p.amount_fen.is_some_and(|a| a != d.amount_fen)
+        || p.close_date.is_some_and(|c| c != d.close_date)
+        || category.as_ref().is_some_and(|c| *c != d.forecast_category)
+        || winner.as_ref().is_some_and(|w| *w != d.winner)
+        || lost_reason.as_ref().is_some_and(|l| *l != d.lost_reason)
         || p.key_info.is_some();
     if changes_deal || adjusted.is_none() {
         super::access::check(txn, ctx, &d, DealAction::Edit).await?;
@@ -428,6 +430,7 @@ pub async fn card(db: &DatabaseConnection, d: deal::Model) -> Result<crate::doma
 pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<crate::domain::dto::DealFacts, AppError> {
     use crate::domain::forecast::{default_category, StageKind};
     let d = super::access::visible_deal(db, ctx, id).await?;
+    let team = super::access::team_of(db, &d).await?;
     let st = stage::Entity::find_by_id(d.stage_id).one(db).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let kind = StageKind::parse(&st.kind).unwrap_or(StageKind::Open);
     let default = default_category(kind, st.win_rate_pct, d.close_date, chrono::Utc::now().date_naive());
@@ -437,7 +440,8 @@ pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
         version: d.version,
         stage_kind: st.kind,
         default_category: default.as_str().to_owned(),
-        can_adjust: super::access::allows(ctx, DealAction::AdjustForecast, &d, &super::access::team_of(db, &d).await?),
+        can_adjust: super::access::allows(ctx, DealAction::AdjustForecast, &d, &team),
+        can_edit: super::access::allows(ctx, DealAction::Edit, &d, &team),
         forecast_category: d.forecast_category,
         manager_category: d.manager_category,
         winner: d.winner,
