@@ -11,6 +11,8 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use tower::ServiceExt;
 
+mod routes;
+
 fn router(db: &sea_orm::DatabaseConnection) -> Router {
     let state = AppState {
         db: db.clone(),
