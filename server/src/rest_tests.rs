@@ -11,6 +11,32 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use tower::ServiceExt;
 
+mod accounts;
+mod approvals;
+mod auth;
+mod board;
+mod deals;
+mod forecast;
+mod quotas;
+mod room;
+mod routes;
+
+/// Asserts `v` is an object holding each of `keys` (null counts: the key is there).
+fn assert_keys(v: &Value, keys: &[&str]) {
+    for k in keys {
+        assert!(v.get(k).is_some(), "{k} missing in {v}");
+    }
+}
+
+/// Asserts a problem+json 404, as an unknown or invisible id answers.
+fn assert_not_found((s, v): (StatusCode, Value)) {
+    assert_eq!((s, v["status"].as_u64()), (StatusCode::NOT_FOUND, Some(404)), "{v}");
+}
+
+fn unknown_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 fn router(db: &sea_orm::DatabaseConnection) -> Router {
     let state = AppState {
         db: db.clone(),

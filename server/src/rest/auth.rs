@@ -1,0 +1,59 @@
+//! Bearer tokens: issued here, resolved by the auth middleware (they share the session store).
+use super::{ApiResult, Problem};
+use app::domain::error::AppError;
+use app::ssr::context::SESSION_USER_KEY;
+use app::ssr::session_store::DbSessionStore;
+use app::ssr::state::AppState;
+use axum::extract::State;
+use axum::http::header;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::SessionStore;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(token))
+}
+
+/// Bearer tokens live as long as a UI session.
+const TOKEN_HOURS: i64 = 12;
+
+#[derive(Deserialize, ToSchema)]
+pub struct TokenRequest {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    token: String,
+    expires_at: DateTime<Utc>,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
+pub async fn token(State(state): State<AppState>, Json(req): Json<TokenRequest>) -> ApiResult<Json<TokenResponse>> {
+    let user = app::ssr::auth::authenticate(&state.db, &state.limiter, &req.email, &req.password, None).await?;
+    let expires_at = Utc::now() + chrono::Duration::hours(TOKEN_HOURS);
+    let mut data = HashMap::new();
+    data.insert(SESSION_USER_KEY.to_owned(), serde_json::json!(user.id));
+    let mut record = Record {
+        id: Id::default(),
+        data,
+        expiry_date: time::OffsetDateTime::from_unix_timestamp(expires_at.timestamp()).map_err(|_| AppError::Internal)?,
+    };
+    DbSessionStore::new(state.db.clone()).create(&mut record).await.map_err(|_| AppError::Internal)?;
+    Ok(Json(TokenResponse { token: record.id.to_string(), expires_at }))
+}
+
+/// Resolves `Authorization: Bearer <token>` to a user id (tokens share the session store).
+pub async fn bearer_user(state: &AppState, headers: &axum::http::HeaderMap) -> Option<i32> {
+    let raw = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+    let id: Id = raw.parse().ok()?;
+    let rec = DbSessionStore::new(state.db.clone()).load(&id).await.ok()??;
+    rec.data.get(SESSION_USER_KEY)?.as_i64().and_then(|v| i32::try_from(v).ok())
+}

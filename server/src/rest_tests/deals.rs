@@ -1,0 +1,119 @@
+//! GET/POST /deals, GET/PATCH /deals/{id}, POST /deals/{id}/moves, GET /deals/{id}/history.
+use super::{assert_keys, assert_not_found, call, router, token, unknown_id};
+use axum::http::{Method, StatusCode};
+use axum::Router;
+use serde_json::{json, Value};
+
+const DEAL: [&str; 13] = [
+    "id",
+    "name",
+    "account",
+    "owner",
+    "stage_id",
+    "amount_minor",
+    "currency",
+    "win_rate_pct",
+    "weighted_minor",
+    "expected_close_date",
+    "version",
+    "key_info_complete",
+    "pending_approval",
+];
+
+/// A new deal of the rep's in the first stage of the default pipeline.
+async fn new_deal(app: &Router, rep: &str) -> Value {
+    let (_, page) = call(app, Method::GET, "/api/v1/accounts", Some(rep), None).await;
+    let account = &page["accounts"][0]["id"];
+    let new = json!({"name": "产线改造", "account_id": account, "amount_minor": 80_000_000, "expected_close_date": "2027-06-30"});
+    let (s, d) = call(app, Method::POST, "/api/v1/deals", Some(rep), Some(new)).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    d
+}
+
+/// The open stage after `stage_id` in its pipeline.
+async fn next_stage(app: &Router, tok: &str, stage_id: &Value) -> Value {
+    let (_, ps) = call(app, Method::GET, "/api/v1/pipelines", Some(tok), None).await;
+    let stages = ps.as_array().unwrap().iter().map(|p| p["stages"].as_array().unwrap()).find(|st| st.iter().any(|s| &s["id"] == stage_id));
+    let stages = stages.unwrap();
+    let at = stages.iter().find(|s| &s["id"] == stage_id).unwrap()["position"].as_i64().unwrap();
+    stages.iter().filter(|s| s["kind"] == "open" && s["position"].as_i64().unwrap() > at).min_by_key(|s| s["position"].as_i64()).unwrap()
+        ["id"]
+        .clone()
+}
+
+#[tokio::test]
+async fn deals_are_listed_by_cursor_read_created_and_patched() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let rep = token(&app, "rep@demo.local").await;
+    let (s, page) = call(&app, Method::GET, "/api/v1/deals?limit=2", Some(&rep), None).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert_keys(&page, &["deals", "next_cursor"]);
+    let first = page["deals"].as_array().unwrap();
+    assert_eq!(first.len(), 2);
+    first.iter().for_each(|d| assert_keys(d, &DEAL));
+    assert!(first.iter().all(|d| d.get("key_info").is_none()), "lists leave the key information out");
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let (s, next) = call(&app, Method::GET, &format!("/api/v1/deals?limit=2&cursor={cursor}"), Some(&rep), None).await;
+    assert_eq!(s, StatusCode::OK, "{next}");
+    assert!(next["deals"].as_array().unwrap().iter().all(|d| first.iter().all(|f| f["id"] != d["id"])), "the next page is new");
+    let (s, p) = call(&app, Method::GET, "/api/v1/deals?cursor=zz", Some(&rep), None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+
+    let d = new_deal(&app, &rep).await;
+    assert_keys(&d, &DEAL);
+    assert!(d["key_info"].is_object());
+    let id = d["id"].as_str().unwrap();
+    let (s, got) = call(&app, Method::GET, &format!("/api/v1/deals/{id}"), Some(&rep), None).await;
+    assert_eq!((s, &got), (StatusCode::OK, &d));
+    let (s, patched) =
+        call(&app, Method::PATCH, &format!("/api/v1/deals/{id}"), Some(&rep), Some(json!({"version": 1, "name": "产线改造二期"}))).await;
+    assert_eq!(s, StatusCode::OK, "{patched}");
+    assert_eq!((patched["name"].as_str(), patched["version"].as_i64()), (Some("产线改造二期"), Some(2)));
+
+    let unknown = format!("/api/v1/deals/{}", unknown_id());
+    assert_not_found(call(&app, Method::GET, &unknown, Some(&rep), None).await);
+    assert_not_found(call(&app, Method::PATCH, &unknown, Some(&rep), Some(json!({"version": 1, "name": "x"}))).await);
+}
+
+#[tokio::test]
+async fn a_move_is_blocked_until_its_facts_are_there_then_moves_and_is_in_the_history() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let rep = token(&app, "rep@demo.local").await;
+    let d = new_deal(&app, &rep).await;
+    let id = d["id"].as_str().unwrap();
+    let to = next_stage(&app, &rep, &d["stage_id"]).await;
+    let uri = format!("/api/v1/deals/{id}/moves");
+    let (s, blocked) = call(&app, Method::POST, &uri, Some(&rep), Some(json!({"to_stage_id": to, "version": 1}))).await;
+    assert_eq!((s, blocked["outcome"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("blocked")), "{blocked}");
+    blocked["missing"].as_array().unwrap().iter().for_each(|m| assert_keys(m, &["code", "message"]));
+    assert!(blocked.get("deal").is_none(), "{blocked}");
+
+    let facts = json!({"version": 1, "key_info": {"motivation": "产能不足", "competitors": "用友"}});
+    let (s, _) = call(&app, Method::PATCH, &format!("/api/v1/deals/{id}"), Some(&rep), Some(facts)).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, moved) = call(&app, Method::POST, &uri, Some(&rep), Some(json!({"to_stage_id": to, "version": 2}))).await;
+    assert_eq!((s, moved["outcome"].as_str()), (StatusCode::OK, Some("moved")), "{moved}");
+    assert_keys(&moved["deal"], &DEAL);
+    assert_eq!((&moved["deal"]["stage_id"], moved["deal"]["version"].as_i64()), (&to, Some(3)));
+    let (s, p) = call(&app, Method::POST, &uri, Some(&rep), Some(json!({"to_stage_id": to, "version": 2}))).await;
+    assert_eq!((s, p["status"].as_u64()), (StatusCode::CONFLICT, Some(409)), "{p}");
+
+    let (s, h) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/history"), Some(&rep), None).await;
+    assert_eq!(s, StatusCode::OK, "{h}");
+    let rows = h.as_array().unwrap();
+    rows.iter().for_each(|r| {
+        let keys = ["at", "actor", "kind", "from_stage_id", "to_stage_id", "old_amount_minor", "new_amount_minor"];
+        assert_keys(r, &keys);
+        assert_keys(r, &["old_close_date", "new_close_date", "note"]);
+    });
+    assert!(rows.iter().any(|r| r["to_stage_id"] == to), "{h}");
+
+    let unknown = unknown_id();
+    assert_not_found(
+        call(&app, Method::POST, &format!("/api/v1/deals/{unknown}/moves"), Some(&rep), Some(json!({"to_stage_id": to, "version": 1})))
+            .await,
+    );
+    assert_not_found(call(&app, Method::GET, &format!("/api/v1/deals/{unknown}/history"), Some(&rep), None).await);
+}
