@@ -117,3 +117,31 @@ async fn a_move_is_blocked_until_its_facts_are_there_then_moves_and_is_in_the_hi
     );
     assert_not_found(call(&app, Method::GET, &format!("/api/v1/deals/{unknown}/history"), Some(&rep), None).await);
 }
+
+/// Regression (issue 13): rep@ set a teammate's deal amount to ¥1 and moved it. Seeing the
+/// team's deals is intended; changing them is 403, and a huge amount is a 422.
+#[tokio::test]
+async fn a_rep_reads_but_cannot_change_a_teammates_deal() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let mate = token(&app, "rep3@demo.local").await;
+    let rep = token(&app, "rep@demo.local").await;
+    let d = new_deal(&app, &mate).await;
+    let id = d["id"].as_str().unwrap();
+    let (s, seen) = call(&app, Method::GET, &format!("/api/v1/deals/{id}"), Some(&rep), None).await;
+    assert_eq!(s, StatusCode::OK, "a teammate's deal is visible: {seen}");
+    let patch = json!({"version": d["version"], "amount_minor": 100});
+    let (s, p) = call(&app, Method::PATCH, &format!("/api/v1/deals/{id}"), Some(&rep), Some(patch)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{p}");
+    let to = next_stage(&app, &rep, &d["stage_id"]).await;
+    let mv = json!({"to_stage_id": to, "version": d["version"]});
+    let (s, p) = call(&app, Method::POST, &format!("/api/v1/deals/{id}/moves"), Some(&rep), Some(mv)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{p}");
+    let (_, after) = call(&app, Method::GET, &format!("/api/v1/deals/{id}"), Some(&mate), None).await;
+    assert_eq!((&after["amount_minor"], &after["stage_id"], &after["version"]), (&d["amount_minor"], &d["stage_id"], &d["version"]));
+    // The owner's own patch with an amount past 10¹⁵ fen names the field.
+    let huge = json!({"version": d["version"], "amount_minor": i64::MAX});
+    let (s, p) = call(&app, Method::PATCH, &format!("/api/v1/deals/{id}"), Some(&mate), Some(huge)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert!(p.to_string().contains("amount"), "{p}");
+}

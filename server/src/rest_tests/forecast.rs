@@ -43,3 +43,17 @@ async fn progress_parts_add_up_to_the_change() {
     let (s, _) = call(&app, Method::GET, "/api/v1/progress", Some(&manager), None).await;
     assert_eq!(s, StatusCode::OK, "this week by default");
 }
+
+/// Regression (issue 13): a far `to` reached `d + 1 day` and the server panicked (the
+/// connection dropped). It is now a 422 naming the field.
+#[tokio::test]
+async fn a_far_progress_date_is_refused_naming_the_field() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let exec = token(&app, "exec@demo.local").await;
+    for (q, field) in [("to=%2B262142-12-31", "to"), ("from=1000-01-01", "from"), ("to=2201-01-01", "to")] {
+        let (s, p) = call(&app, Method::GET, &format!("/api/v1/progress?{q}"), Some(&exec), None).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {p}");
+        assert!(p.to_string().contains(field), "{q}: the problem names {field}: {p}");
+    }
+}
