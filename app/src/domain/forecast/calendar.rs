@@ -1,5 +1,15 @@
 //! Calendar arithmetic: months, quarters and local days of the organisation.
-use chrono::{DateTime, Datelike, Duration, FixedOffset, Months, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, Months, NaiveDate, NaiveTime, Offset, Utc};
+
+/// The sales organisation's calendar (China Standard Time): weeks, quarters and "today".
+pub fn offset() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or(Utc.fix()))
+}
+
+/// `YYYYMMDD` of a local date (the `progress_days.day` column).
+pub fn day_key(d: NaiveDate) -> i32 {
+    d.year() * 10_000 + d.month() as i32 * 100 + d.day() as i32
+}
 
 /// Calendar month addition, clamped to the month's end; saturates at the calendar's end.
 pub fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
@@ -84,6 +94,13 @@ mod tests {
             quarter_id(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()) - 1,
             quarter_id(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap())
         );
+    }
+
+    #[test]
+    fn the_organisation_calendar_is_utc_plus_8_with_day_keys() {
+        assert_eq!(offset().local_minus_utc(), 8 * 3600);
+        assert_eq!(day_key(d("2026-11-05")), 20261105);
+        assert_eq!(day_key(d("2027-01-31")), 20270131);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Activities on a deal (calls, visits, exchange meetings, demos, revisits) with the late
 //! flag decided at write time, the follow-up tasks of "My tasks", and late entries per rep.
-use super::forecast::offset;
 use super::movement::visible_deal;
 use crate::domain::activity::{self, Activity, ActivityAt, ActivityKind};
 use crate::domain::dto::{ActivityRow, LateEntriesRow, NewActivity, TaskRow};
 use crate::domain::error::AppError;
+use crate::domain::forecast::offset;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{activity as activity_e, deal, user};

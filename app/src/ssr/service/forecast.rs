@@ -12,17 +12,13 @@ use crate::domain::forecast as f;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{account, deal, deal_history, forecast_cell, forecast_point, pipeline, quota, stage, team, user};
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
-/// The sales organisation's calendar (China Standard Time): weeks, quarters and "today".
-pub fn offset() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or(Utc.fix()))
-}
-
-use chrono::Offset;
+// The calendar is domain arithmetic now; callers keep this path.
+pub use crate::domain::forecast::offset;
 
 /// Won deals never in an open stage, or for fewer than this many days, are flagged.
 pub const MIN_FUNNEL_DAYS: i64 = 14;

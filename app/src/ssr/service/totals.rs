@@ -287,11 +287,8 @@ pub async fn raw_visible_sums<C: ConnectionTrait>(
     raw_stage_sums(db, Condition::all().add(deal::Column::PipelineId.eq(pipeline_id)).add(deal_visibility(vis))).await
 }
 
-/// `YYYYMMDD` of a local date (the `progress_days.day` column).
-pub fn day_key(d: chrono::NaiveDate) -> i32 {
-    use chrono::Datelike;
-    d.year() * 10_000 + d.month() as i32 * 100 + d.day() as i32
-}
+// Pure calendar arithmetic, now in the domain; callers keep this path.
+pub use crate::domain::forecast::day_key;
 
 fn val<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> Option<T> {
     match v {
