@@ -6,6 +6,7 @@ pub mod approval;
 pub mod board;
 pub mod checklist;
 pub mod comment;
+pub mod convert;
 pub mod deal;
 pub mod forecast;
 pub mod keyinfo;
