@@ -181,15 +181,15 @@ pub async fn bump_cells<C: ConnectionTrait>(db: &C, mut changes: Vec<CellChange>
 /// terms from the history (after a win rate changes, or bulk loads).
 pub async fn rebuild_cells<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm::DbErr> {
     db.execute_unprepared("DELETE FROM forecast_cells").await?;
-    db.execute_unprepared(&migrations::rebuild_forecast_cells(db.get_database_backend())).await?;
-    migrations::rebuild_progress_days(db).await?;
-    migrations::rebuild_progress_terms(db).await
+    db.execute_unprepared(&crate::ssr::sql::rebuild_forecast_cells(db.get_database_backend())).await?;
+    crate::ssr::sql::rebuild_progress_days(db).await?;
+    crate::ssr::sql::rebuild_progress_terms(db).await
 }
 
 /// Recomputes both summaries from `deals` (after bulk loads that bypass the services).
 pub async fn rebuild<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm::DbErr> {
     db.execute_unprepared("DELETE FROM deal_totals").await?;
-    db.execute_unprepared(migrations::REBUILD_DEAL_TOTALS).await?;
+    db.execute_unprepared(crate::ssr::sql::REBUILD_DEAL_TOTALS).await?;
     rebuild_cells(db).await
 }
 

@@ -55,7 +55,7 @@ async fn points_summed<C: ConnectionTrait>(
         let won_since = |e: &str| format!("{e} >= ?");
         let horizon: Vec<Value> = scope.horizon_end.map(|h| vec![Value::from(h), Value::from(h)]).unwrap_or_default();
         let since = vec![Value::from(scope.period_start), Value::from(scope.period_start)];
-        let [df, dw, dn, dwn] = migrations::event_split_sql(&in_horizon, &won_since);
+        let [df, dw, dn, dwn] = crate::ssr::sql::event_split_sql(&in_horizon, &won_since);
         let mut inner = value_rows_after(backend, first);
         inner
             .expr_as(cust(backend, &bucket, bucket_values), Alias::new("bkt"))

@@ -48,12 +48,12 @@ pub(super) fn value_events(
     }
     let in_horizon = |c: &str| if scope.horizon_end.is_some() { format!("{c} <= ?") } else { "1 = 1".to_owned() };
     let won_since = |e: &str| format!("{e} >= ?");
-    let dv = migrations::event_dv_sql(&in_horizon, &won_since);
+    let dv = crate::ssr::sql::event_dv_sql(&in_horizon, &won_since);
     let mut inner = value_rows_after(backend, a);
     inner
         .expr_as(cust(backend, "CASE WHEN h.at > ? THEN 1 ELSE 0 END", [Value::from(b)]), Alias::new("grp"))
         .expr_as(Expr::cust("h.deal_id"), Alias::new("deal_id"))
-        .expr_as(Expr::cust(migrations::EVENT_CLASS_SQL), Alias::new("cls"))
+        .expr_as(Expr::cust(crate::ssr::sql::EVENT_CLASS_SQL), Alias::new("cls"))
         .expr_as(cust(backend, &dv, values), Alias::new("dv"));
     if let Some(ids) = only {
         inner.and_where(Expr::col((Alias::new("h"), deal_history::Column::DealId)).is_in(ids));
@@ -64,7 +64,7 @@ pub(super) fn value_events(
 }
 
 /// The value rows of `deal_history` after `after` as `h`, with their stage after (`sa`) and
-/// before (`sb`): what [`migrations::event_dv_sql`] and its kin read.
+/// before (`sb`): what [`crate::ssr::sql::event_dv_sql`] and its kin read.
 pub(super) fn value_rows_after(backend: sea_orm::DbBackend, after: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::sea_query::{Alias, JoinType, Value};
     let mut q = Query::select();
@@ -77,7 +77,7 @@ pub(super) fn value_rows_after(backend: sea_orm::DbBackend, after: DateTime<Utc>
             Expr::cust("sb.id = (CASE WHEN h.kind = 'moved' THEN h.from_stage_id ELSE h.after_stage_id END)"),
         )
         .and_where(cust(backend, "h.at > ?", [Value::from(after)]))
-        .and_where(Expr::cust(format!("h.kind IN {}", migrations::HISTORY_VALUE_KINDS)));
+        .and_where(Expr::cust(format!("h.kind IN {}", crate::ssr::sql::HISTORY_VALUE_KINDS)));
     q
 }
 
