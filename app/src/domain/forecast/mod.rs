@@ -105,20 +105,22 @@ mod test_support;
 mod trend;
 
 // The paths callers use stay `crate::domain::forecast::X`: the files are by concern only.
+pub use super::dto::weighted_fen;
 pub use calendar::*;
 pub use categories::*;
 pub use cells::*;
-pub use grouping::*;
-pub use inputs::*;
-// The replay's machinery is shared by the trend and the progress; nothing public but the test reference.
-pub use super::dto::weighted_fen;
 pub use cycle::*;
 pub use funnel::*;
+pub use grouping::*;
+pub use inputs::*;
 pub use progress::*;
 pub use quota::*;
 pub use ramp::*;
+pub use scope::*;
+pub use trend::*;
+
+// The replay's machinery is shared by the trend and the progress; only its test reference is
+// public.
 #[cfg(test)]
 pub use replay::pipeline_at;
 use replay::{Cause, Cursor, St, Timeline};
-pub use scope::*;
-pub use trend::*;

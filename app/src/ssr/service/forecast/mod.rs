@@ -20,13 +20,17 @@ pub use drill::*;
 pub use grouped::*;
 pub use history::*;
 pub use progress::*;
-use ramp::ramp_rows;
 pub use trend::*;
-use value_sql::{cust, value_events, value_rows_after, viewers_history};
+
 // Row conversions live in `service::convert`; other services still name them here.
 pub use super::convert::{deal_fact, stage_fact};
+
 // The calendar is domain arithmetic now; callers keep this path.
 pub use crate::domain::forecast::offset;
+
+// Shared between the files only.
+use ramp::ramp_rows;
+use value_sql::{cust, value_events, value_rows_after, viewers_history};
 
 /// Won deals never in an open stage, or for fewer than this many days, are flagged.
 pub const MIN_FUNNEL_DAYS: i64 = 14;
