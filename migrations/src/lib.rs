@@ -15,18 +15,6 @@ mod m20261202_000011_progress_days;
 mod m20261202_000012_team_stage_entered;
 mod m20261202_000013_progress_terms;
 
-pub use m20261122_000003_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
-pub use m20261201_000008_forecast_cells::rebuild_for as rebuild_forecast_cells;
-pub use m20261202_000010_history_state::{
-    fill as fill_history_state, fill_sql as fill_history_state_sql, VALUE_KINDS as HISTORY_VALUE_KINDS,
-};
-pub use m20261202_000011_progress_days::{
-    event_dv_sql, event_split_sql, rebuild as rebuild_progress_days, rebuild_sql as rebuild_progress_days_sql,
-    CLASS_SQL as EVENT_CLASS_SQL, EVENT_JOINS,
-};
-
-pub use m20261202_000013_progress_terms::{rebuild as rebuild_progress_terms, rebuild_sql as rebuild_progress_terms_sql};
-
 pub struct Migrator;
 
 #[async_trait::async_trait]

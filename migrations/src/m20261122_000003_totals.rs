@@ -17,8 +17,9 @@ enum DealTotals {
     AmountFen,
 }
 
-/// The rebuild statement, shared with the seeder (bulk inserts bypass the service).
-pub const REBUILD_SQL: &str = "INSERT INTO deal_totals (pipeline_id, stage_id, team_id, owner_id, n, amount_fen) \
+/// The rebuild statement.
+/// Frozen: what this migration ran (the app keeps its own copy in `app::ssr::sql`).
+const REBUILD_SQL: &str = "INSERT INTO deal_totals (pipeline_id, stage_id, team_id, owner_id, n, amount_fen) \
      SELECT pipeline_id, stage_id, team_id, owner_id, COUNT(*), COALESCE(SUM(amount_fen), 0) FROM deals \
      GROUP BY pipeline_id, stage_id, team_id, owner_id";
 

@@ -46,11 +46,11 @@ fn rebuild_sql(month_of_date: &str, local_month_of_time: &str) -> String {
     )
 }
 
-pub fn rebuild_sqlite() -> String {
+fn rebuild_sqlite() -> String {
     rebuild_sql("CAST(strftime('%Y%m', {}) AS INTEGER)", "CAST(strftime('%Y%m', substr({}, 1, 19), '+8 hours') AS INTEGER)")
 }
 
-pub fn rebuild_postgres() -> String {
+fn rebuild_postgres() -> String {
     rebuild_sql(
         "CAST(to_char({}, 'YYYYMM') AS INTEGER)",
         "CAST(to_char(date_trunc('second', {} AT TIME ZONE 'UTC') + INTERVAL '8 hours', 'YYYYMM') AS INTEGER)",
@@ -58,7 +58,8 @@ pub fn rebuild_postgres() -> String {
 }
 
 /// The rebuild statement for the connection's backend.
-pub fn rebuild_for(backend: sea_orm::DbBackend) -> String {
+/// Frozen: what this migration ran (the app keeps its own copy in `app::ssr::sql`).
+fn rebuild_for(backend: sea_orm::DbBackend) -> String {
     if backend == sea_orm::DbBackend::Postgres {
         rebuild_postgres()
     } else {

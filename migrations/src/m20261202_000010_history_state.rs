@@ -20,7 +20,7 @@ enum DealHistory {
 }
 
 /// The kinds whose rows carry the state (categories and attempts change no value).
-pub const VALUE_KINDS: &str = "('created', 'moved', 'amount_changed', 'close_date_changed')";
+pub(crate) const VALUE_KINDS: &str = "('created', 'moved', 'amount_changed', 'close_date_changed')";
 
 /// Fills the state of every value row that has none (portable SQL, run in this order). A
 /// row's state is set by the latest event of its deal at or before it that sets that field.
@@ -30,7 +30,8 @@ pub const VALUE_KINDS: &str = "('created', 'moved', 'amount_changed', 'close_dat
 /// first row holds it. The second, with a correlated lookup per row, does the rest: rows with
 /// no such event before them (a deal without a `created` row, which the app never writes) take
 /// the next event's "old" value, then the deal as it is now, as the replay does.
-pub fn fill_sql() -> [String; 2] {
+/// Frozen: what this migration ran (the app keeps its own copy in `app::ssr::sql`).
+fn fill_sql() -> [String; 2] {
     let runs = format!(
         "WITH o AS (\
            SELECT id, deal_id, kind, at, to_stage_id, new_amount_fen, new_close_date, \
@@ -92,7 +93,7 @@ pub fn fill_sql() -> [String; 2] {
 }
 
 /// Runs [`fill_sql`].
-pub async fn fill<C: sea_orm::ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+async fn fill<C: sea_orm::ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     for sql in fill_sql() {
         db.execute_unprepared(&sql).await?;
     }

@@ -27,7 +27,7 @@ enum ProgressDays {
 
 /// The joins the expressions below read: `h` a value row of `deal_history`, `sa` its stage
 /// after, `sb` its stage before.
-pub const EVENT_JOINS: &str = "LEFT JOIN stages sa ON sa.id = h.after_stage_id \
+pub(crate) const EVENT_JOINS: &str = "LEFT JOIN stages sa ON sa.id = h.after_stage_id \
      LEFT JOIN stages sb ON sb.id = (CASE WHEN h.kind = 'moved' THEN h.from_stage_id ELSE h.after_stage_id END)";
 
 /// A deal's value (forecast + won) in one state as SQL: its stage `s`, amount, close date and
@@ -52,7 +52,7 @@ pub(crate) fn value_sql(
 }
 
 /// What one value event changed in the value: value(after) − value(before).
-pub fn event_dv_sql(in_horizon: &dyn Fn(&str) -> String, won_since: &dyn Fn(&str) -> String) -> String {
+fn event_dv_sql(in_horizon: &dyn Fn(&str) -> String, won_since: &dyn Fn(&str) -> String) -> String {
     let after = value_sql("sa", "h.after_amount_fen", "h.after_close_date", "h.after_entered_at", in_horizon, won_since);
     let before = value_sql(
         "sb",
@@ -65,38 +65,8 @@ pub fn event_dv_sql(in_horizon: &dyn Fn(&str) -> String, won_since: &dyn Fn(&str
     format!("({after}) - (CASE WHEN h.kind = 'created' THEN 0 ELSE {before} END)")
 }
 
-/// What one value event changed in the forecast, the won amount, the count of deals in the
-/// forecast and the count of won deals — the four figures of a trend point — each
-/// after − before like [`event_dv_sql`]. Each expression tests its scope twice (after, then
-/// before): `in_horizon` in the first and third, `won_since` in the second and fourth.
-pub fn event_split_sql(in_horizon: &dyn Fn(&str) -> String, won_since: &dyn Fn(&str) -> String) -> [String; 4] {
-    let before_amount = "(CASE WHEN h.kind = 'amount_changed' THEN h.old_amount_fen ELSE h.after_amount_fen END)";
-    let before_close = "(CASE WHEN h.kind = 'close_date_changed' THEN h.old_close_date ELSE h.after_close_date END)";
-    let before_entered = "(CASE WHEN h.kind = 'moved' THEN h.before_entered_at ELSE h.after_entered_at END)";
-    let forecast = |s: &str, amount: &str, close: &str| {
-        format!(
-            "CASE WHEN {s}.kind = 'open' AND {h} THEN \
-               (CASE WHEN {amount} * {s}.win_rate_pct >= 0 THEN ({amount} * {s}.win_rate_pct + 50) / 100 \
-                     ELSE ({amount} * {s}.win_rate_pct - 50) / 100 END) ELSE 0 END",
-            h = in_horizon(close)
-        )
-    };
-    let won = |s: &str, amount: &str, entered: &str| {
-        format!("CASE WHEN {s}.kind = 'won' AND {w} THEN {amount} ELSE 0 END", w = won_since(entered))
-    };
-    let open_n = |s: &str, close: &str| format!("CASE WHEN {s}.kind = 'open' AND {h} THEN 1 ELSE 0 END", h = in_horizon(close));
-    let won_n = |s: &str, entered: &str| format!("CASE WHEN {s}.kind = 'won' AND {w} THEN 1 ELSE 0 END", w = won_since(entered));
-    let delta = |after: String, before: String| format!("({after}) - (CASE WHEN h.kind = 'created' THEN 0 ELSE {before} END)");
-    [
-        delta(forecast("sa", "h.after_amount_fen", "h.after_close_date"), forecast("sb", before_amount, before_close)),
-        delta(won("sa", "h.after_amount_fen", "h.after_entered_at"), won("sb", before_amount, before_entered)),
-        delta(open_n("sa", "h.after_close_date"), open_n("sb", before_close)),
-        delta(won_n("sa", "h.after_entered_at"), won_n("sb", before_entered)),
-    ]
-}
-
 /// The contribution kind of one value event, as `domain::forecast` classifies it.
-pub const CLASS_SQL: &str = "CASE h.kind \
+pub(crate) const CLASS_SQL: &str = "CASE h.kind \
      WHEN 'created' THEN CASE WHEN sa.kind = 'won' THEN 'won' ELSE 'new' END \
      WHEN 'amount_changed' THEN 'amount_changed' \
      WHEN 'close_date_changed' THEN CASE WHEN h.after_close_date > h.old_close_date THEN 'slipped' \
@@ -140,7 +110,8 @@ pub(crate) const POSTGRES: Calendar = Calendar {
 };
 
 /// The rebuild from the value events, per backend: empty the table, then insert.
-pub fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
+/// Frozen: what this migration ran (the app keeps its own copy in `app::ssr::sql`).
+fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
     let cal = if backend == sea_orm::DbBackend::Postgres { &POSTGRES } else { &SQLITE };
     let arm = |k: u32| {
         let q = cal.quarter_start.replace("{k}", &k.to_string());
@@ -169,7 +140,7 @@ pub fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
 }
 
 /// Runs [`rebuild_sql`].
-pub async fn rebuild<C: sea_orm::ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+async fn rebuild<C: sea_orm::ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     for sql in rebuild_sql(db.get_database_backend()) {
         db.execute_unprepared(&sql).await?;
     }

@@ -52,7 +52,8 @@ const POSTGRES_MONTHS: Months = Months {
 };
 
 /// The rebuild from the value events, per backend: empty the table, then insert.
-pub fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
+/// Frozen: what this migration ran (the app keeps its own copy in `app::ssr::sql`).
+fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
     let (cal, m) = if backend == sea_orm::DbBackend::Postgres { (&POSTGRES, &POSTGRES_MONTHS) } else { (&SQLITE, &SQLITE_MONTHS) };
     // The first day of the quarter before the event's.
     let recent = cal.quarter_start.replace("{k}", "1");
@@ -94,7 +95,7 @@ pub fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
 }
 
 /// Runs [`rebuild_sql`].
-pub async fn rebuild<C: sea_orm::ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+async fn rebuild<C: sea_orm::ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     for sql in rebuild_sql(db.get_database_backend()) {
         db.execute_unprepared(&sql).await?;
     }

@@ -135,9 +135,7 @@ pub fn may_assign(a: &Actor, owner_id: i32, owner_team: i32) -> bool {
     if reads_only(a.role) {
         return false;
     }
-    owner_id == a.user_id
-        || a.role == Role::Admin
-        || a.role == Role::Manager && a.visibility.team_ids.contains(&owner_team)
+    owner_id == a.user_id || a.role == Role::Admin || a.role == Role::Manager && a.visibility.team_ids.contains(&owner_team)
 }
 
 /// Creating and editing accounts and contacts: everyone who works deals.

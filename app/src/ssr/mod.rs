@@ -8,6 +8,7 @@ pub mod events;
 pub mod seed;
 pub mod service;
 pub mod session_store;
+pub mod sql;
 pub mod state;
 pub mod testdb;
 

@@ -786,7 +786,7 @@ pub async fn generate(
     }
     reset_sequences(db).await?;
     // The generated rows leave the deal's state to the same fill the migration runs.
-    migrations::fill_history_state(db).await?;
+    crate::ssr::sql::fill_history_state(db).await?;
     crate::ssr::service::totals::rebuild(db).await?;
     seed_forecast_settings(db, &mut rng, today).await?;
     Ok(sum)

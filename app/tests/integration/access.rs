@@ -62,7 +62,12 @@ async fn a_rep_sees_a_teammates_deal_but_changes_only_after_joining_its_team() {
     let mate = ctx_for(db, "rep3@demo.local").await;
     assert_eq!(rep.team_id, mate.team_id, "the demo puts both in East");
     let d = deal_of(db, &mate, &rep).await;
-    let stages = stage::Entity::find().filter(stage::Column::PipelineId.eq(d.pipeline_id)).order_by_asc(stage::Column::Position).all(db).await.unwrap();
+    let stages = stage::Entity::find()
+        .filter(stage::Column::PipelineId.eq(d.pipeline_id))
+        .order_by_asc(stage::Column::Position)
+        .all(db)
+        .await
+        .unwrap();
     let next = stages.iter().find(|s| s.position > stages.iter().find(|x| x.id == d.stage_id).unwrap().position).unwrap();
 
     // Seeing: the deal, its key information, its map, its timeline.
@@ -114,7 +119,13 @@ async fn read_only_roles_read_and_a_gm_adjusts_the_forecast() {
         deals::one(db, &ctx, d.uuid).await.unwrap();
         assert_eq!(refused(deals::patch(db, &ctx, d.uuid, amount_patch(&now, 1)).await), AppError::Forbidden, "{who}");
         assert_eq!(refused(activity::log(db, &ctx, d.uuid, an_activity()).await), AppError::Forbidden, "{who}");
-        let s = stage::Entity::find().filter(stage::Column::PipelineId.eq(d.pipeline_id)).order_by_desc(stage::Column::Position).one(db).await.unwrap().unwrap();
+        let s = stage::Entity::find()
+            .filter(stage::Column::PipelineId.eq(d.pipeline_id))
+            .order_by_desc(stage::Column::Position)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
         let mv = movement::MoveCommand { deal: d.uuid, to_stage: s.uuid, version: now.version, reason: None, lost_reason: None };
         assert_eq!(movement::move_deal(db, &ctx, mv).await.unwrap(), MoveOutcome::Forbidden { reason: "read_only_role".into() }, "{who}");
     }

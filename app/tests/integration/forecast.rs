@@ -326,13 +326,13 @@ async fn progress_days(db: &DatabaseConnection) -> Vec<app::ssr::entity::progres
 async fn assert_days_agree(db: &DatabaseConnection, viewers: &[&str]) {
     let kept = progress_days(db).await;
     assert!(kept.len() > 20, "the demo history makes progress days");
-    migrations::rebuild_progress_days(db).await.unwrap();
+    app::ssr::sql::rebuild_progress_days(db).await.unwrap();
     assert_eq!(progress_days(db).await, kept, "kept = rebuilt");
     let kept = progress_terms(db).await;
     for term in ["open", "won"] {
         assert!(kept.iter().any(|t| t.term == term && t.fen != 0), "the history and the writes make {term} terms");
     }
-    migrations::rebuild_progress_terms(db).await.unwrap();
+    app::ssr::sql::rebuild_progress_terms(db).await.unwrap();
     assert_eq!(progress_terms(db).await, kept, "kept terms = rebuilt");
     let off = forecast::offset();
     let now = Utc::now() + Duration::seconds(1);
@@ -515,10 +515,10 @@ async fn progress_summed_by_the_database_equals_the_replay_after_every_kind_of_w
     // Both statements (window functions, then the per-row lookup for what is left), and the
     // per-row lookup alone, which must also be complete.
     db.execute_unprepared(forget).await.unwrap();
-    migrations::fill_history_state(db).await.unwrap();
+    app::ssr::sql::fill_history_state(db).await.unwrap();
     assert_eq!(history_states(db).await, written, "window fill");
     db.execute_unprepared(forget).await.unwrap();
-    db.execute_unprepared(&migrations::fill_history_state_sql()[1]).await.unwrap();
+    db.execute_unprepared(&app::ssr::sql::fill_history_state_sql()[1]).await.unwrap();
     assert_eq!(history_states(db).await, written, "per-row fill");
 }
 

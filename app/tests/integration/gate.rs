@@ -128,7 +128,10 @@ async fn every_outcome_through_the_service() {
         .collect();
     // The key-information saves between the attempts are there too (the form's save once
     // bypassed the history).
-    assert_eq!(kinds, ["blocked", "key_info_changed", "moved", "blocked", "key_info_changed", "approval_requested", "forbidden", "blocked"]);
+    assert_eq!(
+        kinds,
+        ["blocked", "key_info_changed", "moved", "blocked", "key_info_changed", "approval_requested", "forbidden", "blocked"]
+    );
 }
 
 #[tokio::test]

@@ -33,7 +33,12 @@ pub fn allows(ctx: &RequestContext, action: DealAction, d: &deal::Model, team: &
 
 /// Loads a deal for `action`: NotFound when the user may not see it (an id reveals
 /// nothing), Forbidden when they see it but may not do this.
-pub async fn deal_for<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uuid, action: DealAction) -> Result<deal::Model, AppError> {
+pub async fn deal_for<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    id: uuid::Uuid,
+    action: DealAction,
+) -> Result<deal::Model, AppError> {
     let d = deal::Entity::find().filter(deal::Column::Uuid.eq(id)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     check(db, ctx, &d, action).await?;
     Ok(d)

@@ -1,9 +1,9 @@
 //! Accounts: the minimal list (the full accounts module comes later).
 use super::access::deal_visibility;
-use crate::domain::validate::{optional, required};
 use super::{like_pattern, paging};
 use crate::domain::dto::{AccountPage, AccountRow};
 use crate::domain::error::AppError;
+use crate::domain::validate::{optional, required};
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{account, contact, deal, stage, team};

@@ -1,11 +1,11 @@
 //! Activities on a deal (calls, visits, exchange meetings, demos, revisits) with the late
 //! flag decided at write time, the follow-up tasks of "My tasks", and late entries per rep.
-use super::forecast::offset;
 use super::access::visible_deal;
 use crate::domain::access::DealAction;
 use crate::domain::activity::{self, Activity, ActivityAt, ActivityKind};
 use crate::domain::dto::{ActivityRow, LateEntriesRow, NewActivity, TaskRow};
 use crate::domain::error::AppError;
+use crate::domain::forecast::offset;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{activity as activity_e, deal, user};
@@ -166,7 +166,6 @@ pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uui
         .map_err(db_err)?;
     rows_out(db, rows).await
 }
-
 
 /// "My tasks": open follow-ups I own on deals I can see, overdue first, then today,
 /// upcoming and unscheduled, each by due date.

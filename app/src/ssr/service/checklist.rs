@@ -16,7 +16,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, Databas
 use std::collections::HashMap;
 
 fn today() -> chrono::NaiveDate {
-    Utc::now().with_timezone(&super::forecast::offset()).date_naive()
+    Utc::now().with_timezone(&crate::domain::forecast::offset()).date_naive()
 }
 
 fn rule_item(i: &deal_checklist_item::Model) -> ChecklistItem {

@@ -279,7 +279,7 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
     base.at = Set(now);
     // What an amount or close-date change makes in progress depends on the deal's stage.
     let deal_stage: Vec<crate::domain::forecast::Stage> = if d.amount_fen != after.amount_fen || d.close_date != after.close_date {
-        stage::Entity::find_by_id(d.stage_id).one(txn).await.map_err(db_err)?.iter().map(super::forecast::stage_fact).collect()
+        stage::Entity::find_by_id(d.stage_id).one(txn).await.map_err(db_err)?.iter().map(super::convert::stage_fact).collect()
     } else {
         Vec::new()
     };
@@ -412,7 +412,7 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
     created.new_amount_fen = Set(Some(new.amount_fen));
     created.new_close_date = Set(Some(new.close_date));
     let created = super::history::with_state(created, first.id, new.amount_fen, new.close_date, now);
-    super::history::append_value(txn, created, team_id, owner.id, &[super::forecast::stage_fact(&first)]).await?;
+    super::history::append_value(txn, created, team_id, owner.id, &[super::convert::stage_fact(&first)]).await?;
     let d = deal::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     super::totals::record(txn, None, Some(&d)).await?;
     w.commit().await.map_err(db_err)?;

@@ -63,7 +63,8 @@ pub fn moved(
     approval_id: Option<i32>,
     at: chrono::DateTime<Utc>,
 ) -> deal_history::ActiveModel {
-    let mut h = with_state(transition(d.id, actor, HistoryKind::Moved, d.stage_id, to, note, approval_id), to, d.amount_fen, d.close_date, at);
+    let mut h =
+        with_state(transition(d.id, actor, HistoryKind::Moved, d.stage_id, to, note, approval_id), to, d.amount_fen, d.close_date, at);
     h.at = Set(at);
     h.before_entered_at = Set(Some(d.stage_entered_at));
     h

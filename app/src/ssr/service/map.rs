@@ -71,7 +71,6 @@ fn parse_attitude(code: Option<&str>) -> Result<Attitude, AppError> {
     }
 }
 
-
 async fn contacts_by_id<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, contact::Model>, AppError> {
     Ok(contact::Entity::find()
         .filter(contact::Column::Id.is_in(ids))
@@ -117,7 +116,7 @@ async fn view<C: ConnectionTrait>(db: &C, d: &deal::Model) -> Result<DealMap, Ap
     let uuid_of = |id: i32| contacts.get(&id).map(|c| c.uuid);
     let name = |id: i32| contacts.get(&id).map_or_else(|| format!("#{id}"), |c| c.name.clone());
     let placed: HashMap<i32, (u32, u32)> = committee::layout(&nodes).into_iter().map(|(id, depth, col)| (id, (depth, col))).collect();
-    let today = Utc::now().with_timezone(&super::forecast::offset()).date_naive();
+    let today = Utc::now().with_timezone(&crate::domain::forecast::offset()).date_naive();
     let warnings = committee::warnings(&nodes, today)
         .into_iter()
         .map(|w| MapWarningRow {

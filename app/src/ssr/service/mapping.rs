@@ -89,4 +89,3 @@ pub async fn cards<C: ConnectionTrait>(
         })
         .collect())
 }
-

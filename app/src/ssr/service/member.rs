@@ -87,7 +87,7 @@ pub async fn add(
     .map_err(db_err)?;
     let out = rows(txn, &d).await?;
     // Who works on a deal decides whose figures it is in; the history does not record it.
-    super::forecast::forget_points(&w.txn).await?;
+    super::totals::forget_points(&w.txn).await?;
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_deal(db, "members", &d, ctx.user_id).await;
     Ok(out)
@@ -118,7 +118,7 @@ pub async fn remove(
     }
     let out = rows(txn, &d).await?;
     // Who works on a deal decides whose figures it is in; the history does not record it.
-    super::forecast::forget_points(&w.txn).await?;
+    super::totals::forget_points(&w.txn).await?;
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_deal(db, "members", &d, ctx.user_id).await;
     Ok(out)

@@ -10,6 +10,7 @@ pub mod approval;
 pub mod board;
 pub mod checklist;
 pub mod comment;
+pub mod convert;
 pub mod deal;
 pub mod forecast;
 pub mod history;
@@ -63,7 +64,23 @@ const LAYERS: [(&str, &[&str]); 3] = [
     ("support", &["access", "convert", "history", "mapping", "totals"]),
     (
         "commands",
-        &["account", "activity", "admin", "approval", "checklist", "comment", "deal", "keyinfo", "map", "member", "movement", "pipeline", "presence", "quota", "user"],
+        &[
+            "account",
+            "activity",
+            "admin",
+            "approval",
+            "checklist",
+            "comment",
+            "deal",
+            "keyinfo",
+            "map",
+            "member",
+            "movement",
+            "pipeline",
+            "presence",
+            "quota",
+            "user",
+        ],
     ),
     ("queries", &["board", "forecast", "timeline"]),
 ];

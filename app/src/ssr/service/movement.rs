@@ -6,16 +6,14 @@ pub use super::access::visible_deal;
 use super::history;
 use super::mapping::cards;
 use crate::domain::access::DealAction;
-use crate::domain::history::HistoryKind;
 use crate::domain::dto::{MissingItem, MoveOutcome};
 use crate::domain::error::AppError;
 use crate::domain::gate::{ForbidReason, GateRules, GateStage, MoveInput, Outcome, Policy, Requirement, StageKind};
+use crate::domain::history::HistoryKind;
 use crate::domain::keyinfo::KeyInfo;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{
-    approval, deal, deal_key_info, stage, stage_requirement, stage_transition, team, user,
-};
+use crate::ssr::entity::{approval, deal, deal_key_info, stage, stage_requirement, stage_transition, team, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -82,7 +80,7 @@ pub(crate) async fn move_with_history<C: ConnectionTrait>(
     approval_id: Option<i32>,
 ) -> Result<(), AppError> {
     let at = apply_move(db, d, to, stages, lost_reason).await?;
-    let facts: Vec<_> = stages.iter().map(super::forecast::stage_fact).collect();
+    let facts: Vec<_> = stages.iter().map(super::convert::stage_fact).collect();
     history::append_value(db, history::moved(d, actor, to.id, note, approval_id, at), d.team_id, d.owner_id, &facts).await
 }
 
@@ -111,7 +109,7 @@ pub(crate) async fn apply_move<C: ConnectionTrait>(
         return Err(AppError::Conflict);
     }
     let after = deal::Model { stage_id: to.id, stage_entered_at: now, ..d.clone() };
-    let stages: Vec<_> = stages.iter().map(super::forecast::stage_fact).collect();
+    let stages: Vec<_> = stages.iter().map(super::convert::stage_fact).collect();
     super::totals::record_with(db, &stages, Some(d), Some(&after)).await?;
     Ok(now)
 }
@@ -169,8 +167,11 @@ pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveC
         }
         Outcome::Blocked(missing) => {
             let codes: Vec<String> = missing.iter().map(|m| m.code()).collect();
-            history::append(txn, history::transition(d.id, ctx.user_id, HistoryKind::Blocked, d.stage_id, to.id, Some(codes.join(",")), None))
-                .await?;
+            history::append(
+                txn,
+                history::transition(d.id, ctx.user_id, HistoryKind::Blocked, d.stage_id, to.id, Some(codes.join(",")), None),
+            )
+            .await?;
             MoveOutcome::Blocked { missing: codes.into_iter().map(|code| MissingItem { code }).collect() }
         }
         Outcome::Forbidden(r) => {

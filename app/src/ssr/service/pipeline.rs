@@ -222,7 +222,7 @@ pub async fn update_stage(db: &DatabaseConnection, ctx: &RequestContext, id: uui
     if s.win_rate_pct != u.win_rate_pct {
         // The forecast cells hold weighted sums at the old rate.
         super::totals::rebuild_cells(&w.txn).await.map_err(db_err)?;
-        super::forecast::forget_points(&w.txn).await?;
+        super::totals::forget_points(&w.txn).await?;
     }
     let fresh = stage::Entity::find_by_id(s.id).one(&w.txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let out = stage_edit(&w.txn, fresh).await?;

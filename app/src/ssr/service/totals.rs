@@ -91,7 +91,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, before: Option<&deal::Model>, af
         .await
         .map_err(db_err)?
         .iter()
-        .map(super::forecast::stage_fact)
+        .map(super::convert::stage_fact)
         .collect();
     record_with(db, &stages, before, after).await
 }
@@ -114,7 +114,7 @@ pub type CellChange = (f::CellKey, i64, i64, i64);
 pub fn cell_diff(stages: &[f::Stage], before: Option<&deal::Model>, after: Option<&deal::Model>) -> Vec<CellChange> {
     let cell = |d: &deal::Model| {
         let s = stages.iter().find(|s| s.id == d.stage_id)?;
-        f::cell_of(&super::forecast::deal_fact(d), s, super::forecast::offset()).map(|(k, w)| (k, d.amount_fen, w))
+        f::cell_of(&super::convert::deal_fact(d), s, f::offset()).map(|(k, w)| (k, d.amount_fen, w))
     };
     let mut out: Vec<CellChange> = Vec::with_capacity(2);
     if let Some((k, a, w)) = before.and_then(cell) {
@@ -181,15 +181,15 @@ pub async fn bump_cells<C: ConnectionTrait>(db: &C, mut changes: Vec<CellChange>
 /// terms from the history (after a win rate changes, or bulk loads).
 pub async fn rebuild_cells<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm::DbErr> {
     db.execute_unprepared("DELETE FROM forecast_cells").await?;
-    db.execute_unprepared(&migrations::rebuild_forecast_cells(db.get_database_backend())).await?;
-    migrations::rebuild_progress_days(db).await?;
-    migrations::rebuild_progress_terms(db).await
+    db.execute_unprepared(&crate::ssr::sql::rebuild_forecast_cells(db.get_database_backend())).await?;
+    crate::ssr::sql::rebuild_progress_days(db).await?;
+    crate::ssr::sql::rebuild_progress_terms(db).await
 }
 
 /// Recomputes both summaries from `deals` (after bulk loads that bypass the services).
 pub async fn rebuild<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm::DbErr> {
     db.execute_unprepared("DELETE FROM deal_totals").await?;
-    db.execute_unprepared(migrations::REBUILD_DEAL_TOTALS).await?;
+    db.execute_unprepared(crate::ssr::sql::REBUILD_DEAL_TOTALS).await?;
     rebuild_cells(db).await
 }
 
@@ -287,11 +287,8 @@ pub async fn raw_visible_sums<C: ConnectionTrait>(
     raw_stage_sums(db, Condition::all().add(deal::Column::PipelineId.eq(pipeline_id)).add(deal_visibility(vis))).await
 }
 
-/// `YYYYMMDD` of a local date (the `progress_days.day` column).
-pub fn day_key(d: chrono::NaiveDate) -> i32 {
-    use chrono::Datelike;
-    d.year() * 10_000 + d.month() as i32 * 100 + d.day() as i32
-}
+// Pure calendar arithmetic, now in the domain; callers keep this path.
+pub use crate::domain::forecast::day_key;
 
 fn val<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> Option<T> {
     match v {
@@ -333,11 +330,11 @@ pub async fn record_event<C: ConnectionTrait>(
         f::EventKind::CloseDateChanged => Some(f::StateAt { close_date: val(&h.old_close_date).flatten().unwrap_or(close_date), ..after }),
         _ => return Ok(()),
     };
-    let off = super::forecast::offset();
+    let off = f::offset();
     let day = f::local_date(at, off);
     let here = f::quarter_id(day);
     // The contribution kind does not depend on the quarter the part is valued in.
-    let cls = super::forecast::contribution_code(f::event_part(kind, before.as_ref(), &after, stages, f::Scope::quarter(day, off)).0);
+    let cls = super::convert::contribution_code(f::event_part(kind, before.as_ref(), &after, stages, f::Scope::quarter(day, off)).0);
     // One statement for both quarters (their keys differ); zero parts are kept too, so a write
     // costs the same statements whatever the deal.
     let rows: Vec<progress_day::ActiveModel> = [here - 1, here]
@@ -400,5 +397,12 @@ pub async fn insert_history<C: ConnectionTrait>(
 ) -> Result<(), AppError> {
     record_event(db, &h, d.team_id, d.owner_id, stages).await?;
     crate::ssr::entity::deal_history::Entity::insert(h).exec_without_returning(db).await.map_err(db_err)?;
+    Ok(())
+}
+
+/// Drops every cached trend point (after a change the history does not record: a win rate,
+/// who works on a deal).
+pub async fn forget_points<C: ConnectionTrait>(db: &C) -> Result<(), AppError> {
+    crate::ssr::entity::forecast_point::Entity::delete_many().exec(db).await.map_err(db_err)?;
     Ok(())
 }

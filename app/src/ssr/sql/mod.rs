@@ -1,0 +1,15 @@
+//! The SQL the app runs on its derived tables (rebuilds, fills, and the value-event expressions
+//! progress and trend sums read). The migrations that created those tables first ran the same
+//! statements; they keep their own frozen copies, since a shipped migration must never change
+//! what it did, while the app's copy may evolve with the app.
+mod deal_totals;
+mod forecast_cells;
+mod history_state;
+mod progress_days;
+mod progress_terms;
+
+pub use deal_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
+pub use forecast_cells::rebuild_for as rebuild_forecast_cells;
+pub use history_state::{fill as fill_history_state, fill_sql as fill_history_state_sql, VALUE_KINDS as HISTORY_VALUE_KINDS};
+pub use progress_days::{event_dv_sql, event_split_sql, rebuild as rebuild_progress_days, CLASS_SQL as EVENT_CLASS_SQL};
+pub use progress_terms::rebuild as rebuild_progress_terms;
