@@ -138,6 +138,18 @@ pub fn may_assign(a: &Actor, owner_id: i32, owner_team: i32) -> bool {
     owner_id == a.user_id || a.role == Role::Admin || a.role == Role::Manager && a.visibility.team_ids.contains(&owner_team)
 }
 
+/// Whether a role may make someone else the owner of a deal (within the rule above).
+pub fn may_assign_others(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}
+
+/// Whose deals a viewer's forecast figures (dashboard, progress, drill-downs) cover when it
+/// is narrower than what they see: a rep's figures are their own deals (seeing the team's
+/// deals is for working on them, not for the team's numbers). None: everything they see.
+pub fn figures_owner(role: Role, user_id: i32) -> Option<i32> {
+    (role == Role::Rep).then_some(user_id)
+}
+
 /// Creating and editing accounts and contacts: everyone who works deals.
 pub fn may_edit_accounts(role: Role) -> bool {
     !reads_only(role)
@@ -286,6 +298,8 @@ mod tests {
         assert!(!may_decide(&rep, Some(MATE)));
         assert!(may_decide(&admin, Some(MATE)));
         for role in Role::ALL {
+            assert_eq!(figures_owner(role, ME), (role == Role::Rep).then_some(ME), "{role:?}");
+            assert_eq!(may_assign_others(role), matches!(role, Role::Manager | Role::Admin), "{role:?}");
             assert_eq!(may_administer(role), role == Role::Admin, "{role:?}");
             assert_eq!(may_edit_accounts(role), !matches!(role, Role::Executive | Role::Gm | Role::Legal), "{role:?}");
         }

@@ -4,7 +4,6 @@ use crate::api::deal::create_deal;
 use crate::domain::dto::{Choice, NewDeal, PipelineRef};
 use crate::domain::locale::Locale;
 use crate::domain::money::parse_yuan;
-use crate::domain::role::Role;
 use crate::i18n::{error_message, use_i18n, K};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -37,7 +36,7 @@ pub fn NewDealPanel(pipelines: Vec<PipelineRef>, current: Uuid, owners: Vec<Choi
     let close_ok = move || close.get().parse::<chrono::NaiveDate>().is_ok();
     let name_ok = move || !name.get().trim().is_empty();
     let account_ok = move || account.get().parse::<Uuid>().is_ok();
-    let may_assign = move || me.get().and_then(|r| r.ok()).is_some_and(|u| matches!(u.role, Role::Manager | Role::Admin | Role::Gm));
+    let may_assign = move || me.get().and_then(|r| r.ok()).is_some_and(|u| crate::domain::access::may_assign_others(u.role));
     let zh = move || i18n.locale() == Locale::ZhCn;
     view! {
         <section class="panel new-deal" data-testid="new-deal">

@@ -33,7 +33,7 @@ fn category_pair(note: Option<&str>) -> (Option<f::ForecastCategory>, Option<f::
 /// forecast is what they will bring, not their team's), presales the deals they work on.
 pub(super) fn scope_condition(ctx: &RequestContext) -> Condition {
     let vis = Condition::all().add(deal_visibility(&ctx.visibility));
-    if ctx.role == crate::domain::role::Role::Rep {
+    if crate::domain::access::figures_owner(ctx.role, ctx.user_id).is_some() {
         vis.add(deal::Column::OwnerId.eq(ctx.user_id))
     } else {
         vis
@@ -45,7 +45,7 @@ pub(super) fn scope_key(ctx: &RequestContext) -> String {
     let v = &ctx.visibility;
     let mut teams = v.team_ids.clone();
     teams.sort_unstable();
-    let rep = if ctx.role == crate::domain::role::Role::Rep { format!("rep{}", ctx.user_id) } else { String::new() };
+    let rep = if crate::domain::access::figures_owner(ctx.role, ctx.user_id).is_some() { format!("rep{}", ctx.user_id) } else { String::new() };
     format!("{rep}|{}|{teams:?}|{:?}", v.all, v.member_user_id)
 }
 
@@ -267,7 +267,7 @@ async fn load_events<C: ConnectionTrait>(
     // Everyone's history for a viewer who sees everything: a filter on visible ids would be
     // re-evaluated for every page. Others get the rows of their deals only.
     // (The replay ignores rows of deals it was not given.)
-    let visible_ids = (!ctx.visibility.all || ctx.role == crate::domain::role::Role::Rep)
+    let visible_ids = (!ctx.visibility.all || crate::domain::access::figures_owner(ctx.role, ctx.user_id).is_some())
         .then(|| Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(scope_condition(ctx)).to_owned());
     let mut out = Vec::new();
     let mut last = i32::MIN;

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 pub async fn load_cells<C: ConnectionTrait>(db: &C, ctx: &RequestContext, won_from_month: i32) -> Result<Vec<f::Cell>, AppError> {
     use forecast_cell::Column as K;
     let vis = &ctx.visibility;
-    let rep = (ctx.role == crate::domain::role::Role::Rep).then_some(ctx.user_id);
+    let rep = crate::domain::access::figures_owner(ctx.role, ctx.user_id);
     let mut by: HashMap<f::CellKey, f::Cell> = HashMap::new();
     let mut put = |c: f::Cell| {
         let e = by.entry(c.key).or_insert(f::Cell { key: c.key, count: 0, amount_fen: 0, weighted_fen: 0 });

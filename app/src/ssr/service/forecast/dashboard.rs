@@ -265,7 +265,7 @@ async fn stuck_counts<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<HashMap<i32, u64>, AppError> {
     let vis = &ctx.visibility;
-    let rep = (ctx.role == crate::domain::role::Role::Rep).then_some(ctx.user_id);
+    let rep = crate::domain::access::figures_owner(ctx.role, ctx.user_id);
     // The viewer's deals as two arms, like the cells: their teams (on the index of team, stage
     // and entry), and the deals of other teams they work on (few, by id).
     let mut arms = Vec::new();

@@ -256,7 +256,7 @@ pub async fn progress_from_days<C: ConnectionTrait>(
     let split = if b_open { i32::MAX } else { f::day_key(b_day) };
     let backend = db.get_database_backend();
     let vis = &ctx.visibility;
-    let rep = (ctx.role == crate::domain::role::Role::Rep).then_some(ctx.user_id);
+    let rep = crate::domain::access::figures_owner(ctx.role, ctx.user_id);
     let mut acc = Parts::default();
     // The team arm reads the days; deals of other teams the viewer works on are few and
     // summed from their events (the same split as the cells).

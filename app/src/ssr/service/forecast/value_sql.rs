@@ -84,7 +84,7 @@ pub(super) fn value_rows_after(backend: sea_orm::DbBackend, after: DateTime<Utc>
 /// Keeps the rows of `h` (history) to the deals in the viewer's scope.
 pub(super) fn viewers_history(q: &mut sea_orm::sea_query::SelectStatement, ctx: &RequestContext) {
     use sea_orm::sea_query::{Alias, ExprTrait};
-    if !ctx.visibility.all || ctx.role == crate::domain::role::Role::Rep {
+    if !ctx.visibility.all || crate::domain::access::figures_owner(ctx.role, ctx.user_id).is_some() {
         let ids = Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(scope_condition(ctx)).to_owned();
         q.and_where(Expr::col((Alias::new("h"), deal_history::Column::DealId)).in_subquery(ids));
     }
