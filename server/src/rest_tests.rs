@@ -14,6 +14,7 @@ use tower::ServiceExt;
 mod accounts;
 mod approvals;
 mod auth;
+mod authz;
 mod board;
 mod deals;
 mod forecast;

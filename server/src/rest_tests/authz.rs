@@ -1,0 +1,635 @@
+//! The authorization walk: every operation of the OpenAPI document, called as every demo
+//! role against an object of each relation the caller can have to it, and compared with
+//! what `domain::access` says. A new route fails here until it has a row in `OPS`.
+//!
+//! Expectations come from the policy functions themselves (one source of truth), and a few
+//! hand-written rows in `LITERAL` pin the policy too, so a broken policy that the services
+//! faithfully follow still fails.
+use super::{call, router, token};
+use crate::rest;
+use app::domain::access::{self as rule, Actor, DealAction, DealFacts, TeamRole};
+use app::domain::role::{Role, Visibility};
+use app::ssr::entity::{approval, deal, deal_member, team, user};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::Router;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use tower::ServiceExt;
+
+/// The callers: every role, both teams, and two reps of one team (a teammate's view).
+const CALLERS: [&str; 10] = ["admin", "exec", "gm", "legal", "manager", "manager2", "rep", "rep3", "rep2", "presales"];
+
+/// Who the caller is to the object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Rel {
+    /// Operations on no particular object (lists, creating).
+    None,
+    /// The caller owns it (their deal, their account, their quota).
+    Own,
+    /// A teammate's, the caller not on its deal team (teamless callers: an East rep's).
+    Mate,
+    /// The other team's, the caller not on its deal team.
+    Foreign,
+    /// The other team's deal, with the caller on its deal team as presales.
+    Member,
+}
+
+/// One kind of request. A path may carry several (PATCH edits the deal or adjusts the
+/// forecast, and those are different permissions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    /// POST /auth/token with the caller's own credentials.
+    Token,
+    /// A list or report: whatever the caller sees, 200.
+    List,
+    CreateAccount,
+    /// POST /deals naming the relation's user as owner.
+    CreateDeal,
+    /// PUT /quotas for the relation's user.
+    SetQuota,
+    /// POST /quotas/import with one line for the relation's user.
+    ImportQuota,
+    DeleteQuota,
+    AccountRead,
+    AddContact,
+    /// Any GET under /deals/{id}.
+    DealRead,
+    /// PATCH /deals/{id} changing the name.
+    Patch,
+    /// PATCH /deals/{id} setting the manager's category alone.
+    Adjust,
+    Move,
+    PutMap,
+    Attach,
+    Tick,
+    LogActivity,
+    Comment,
+    Decide,
+}
+
+/// Every documented operation and what the walk sends to it.
+const OPS: &[(&str, &str, &[Op])] = &[
+    ("post", "/api/v1/auth/token", &[Op::Token]),
+    ("get", "/api/v1/pipelines", &[Op::List]),
+    ("get", "/api/v1/board", &[Op::List]),
+    ("get", "/api/v1/deals", &[Op::List]),
+    ("post", "/api/v1/deals", &[Op::CreateDeal]),
+    ("get", "/api/v1/deals/{id}", &[Op::DealRead]),
+    ("patch", "/api/v1/deals/{id}", &[Op::Patch, Op::Adjust]),
+    ("post", "/api/v1/deals/{id}/moves", &[Op::Move]),
+    ("get", "/api/v1/deals/{id}/history", &[Op::DealRead]),
+    ("get", "/api/v1/approvals", &[Op::List]),
+    ("post", "/api/v1/approvals/{id}/decision", &[Op::Decide]),
+    ("get", "/api/v1/accounts", &[Op::List]),
+    ("post", "/api/v1/accounts", &[Op::CreateAccount]),
+    ("get", "/api/v1/accounts/{id}/contacts", &[Op::AccountRead]),
+    ("post", "/api/v1/accounts/{id}/contacts", &[Op::AddContact]),
+    ("get", "/api/v1/forecast", &[Op::List]),
+    ("get", "/api/v1/progress", &[Op::List]),
+    ("get", "/api/v1/quotas", &[Op::List]),
+    ("put", "/api/v1/quotas", &[Op::SetQuota]),
+    ("post", "/api/v1/quotas/import", &[Op::ImportQuota]),
+    ("delete", "/api/v1/quotas/{id}", &[Op::DeleteQuota]),
+    ("get", "/api/v1/deals/{id}/contacts", &[Op::DealRead]),
+    ("put", "/api/v1/deals/{id}/contacts", &[Op::PutMap]),
+    ("get", "/api/v1/deals/{id}/checklists", &[Op::DealRead]),
+    ("post", "/api/v1/deals/{id}/checklists", &[Op::Attach]),
+    ("post", "/api/v1/checklists/items/{id}", &[Op::Tick]),
+    ("get", "/api/v1/deals/{id}/activities", &[Op::DealRead]),
+    ("post", "/api/v1/deals/{id}/activities", &[Op::LogActivity]),
+    ("get", "/api/v1/deals/{id}/comments", &[Op::DealRead]),
+    ("post", "/api/v1/deals/{id}/comments", &[Op::Comment]),
+];
+
+/// The answer a case must get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    /// 2xx; for a move also the gate's 422 "blocked" (a fresh deal lacks its facts).
+    Ok,
+    Forbidden,
+    NotFound,
+    /// 422 "forbidden": the gate's answer to a read-only role that tries a move.
+    ReadOnlyGate,
+    /// 422: a business answer (a teamless creator, an owner one may not assign, an import
+    /// line one may not write).
+    Unprocessable,
+}
+
+impl Expect {
+    fn matches(self, op: Op, s: StatusCode, body: &Value) -> bool {
+        let outcome = body["outcome"].as_str();
+        match self {
+            Expect::Ok => s.is_success() || op == Op::Move && s == StatusCode::UNPROCESSABLE_ENTITY && outcome == Some("blocked"),
+            Expect::Forbidden => s == StatusCode::FORBIDDEN,
+            Expect::NotFound => s == StatusCode::NOT_FOUND,
+            Expect::ReadOnlyGate => s == StatusCode::UNPROCESSABLE_ENTITY && outcome == Some("forbidden"),
+            Expect::Unprocessable => s == StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+/// Hand-written rows, read off the rule in `domain::access` by a person: the computed
+/// expectation must agree with each, so the walk cannot pass by agreeing with a broken policy.
+const LITERAL: &[(Op, &str, Rel, Expect)] = &[
+    (Op::Patch, "rep", Rel::Mate, Expect::Forbidden),
+    (Op::Move, "rep", Rel::Mate, Expect::Forbidden),
+    (Op::Patch, "rep", Rel::Member, Expect::Ok),
+    (Op::DealRead, "rep2", Rel::Foreign, Expect::NotFound),
+    (Op::Comment, "rep2", Rel::Foreign, Expect::NotFound),
+    (Op::Patch, "exec", Rel::Mate, Expect::Forbidden),
+    (Op::Move, "exec", Rel::Foreign, Expect::ReadOnlyGate),
+    (Op::Comment, "legal", Rel::Foreign, Expect::Ok),
+    (Op::Adjust, "gm", Rel::Foreign, Expect::Ok),
+    (Op::Patch, "gm", Rel::Foreign, Expect::Forbidden),
+    (Op::DealRead, "presales", Rel::Mate, Expect::NotFound),
+    (Op::PutMap, "presales", Rel::Member, Expect::Ok),
+    (Op::Patch, "presales", Rel::Member, Expect::Forbidden),
+    (Op::Patch, "manager", Rel::Mate, Expect::Ok),
+    (Op::Adjust, "manager", Rel::Member, Expect::Forbidden),
+    (Op::DealRead, "manager2", Rel::Foreign, Expect::NotFound),
+    (Op::Patch, "admin", Rel::Foreign, Expect::Ok),
+    (Op::Decide, "manager", Rel::Mate, Expect::Ok),
+    (Op::Decide, "rep", Rel::Own, Expect::Forbidden),
+    (Op::Decide, "rep3", Rel::Mate, Expect::NotFound),
+    (Op::DeleteQuota, "rep", Rel::Own, Expect::Forbidden),
+    (Op::DeleteQuota, "rep", Rel::Mate, Expect::NotFound),
+    (Op::SetQuota, "manager", Rel::Mate, Expect::Ok),
+    (Op::SetQuota, "manager2", Rel::Foreign, Expect::Forbidden),
+    (Op::AddContact, "rep2", Rel::Foreign, Expect::NotFound),
+    (Op::AddContact, "exec", Rel::Mate, Expect::Forbidden),
+    (Op::CreateDeal, "legal", Rel::Mate, Expect::Forbidden),
+    (Op::CreateAccount, "rep", Rel::None, Expect::Ok),
+];
+
+/// A demo user as the policy sees them.
+struct Person {
+    email: String,
+    id: i32,
+    uuid: uuid::Uuid,
+    role: Role,
+    team: Option<i32>,
+    managed: Vec<i32>,
+}
+
+impl Person {
+    fn visibility(&self) -> Visibility {
+        Visibility::for_user(self.role, self.id, self.team, &self.managed)
+    }
+}
+
+/// A deal made for one (caller, relation), with the child objects the walk needs.
+struct DealFx {
+    id: String,
+    team: i32,
+    owner: i32,
+    members: Vec<(i32, TeamRole)>,
+    item: i64,
+    approval: String,
+    approver: i32,
+}
+
+struct World {
+    app: Router,
+    tokens: HashMap<String, String>,
+    people: HashMap<String, Person>,
+    east: i32,
+    deals: HashMap<(&'static str, Rel), DealFx>,
+    /// Account uuid and team by owner name.
+    accounts: HashMap<String, (String, i32)>,
+    quotas: HashMap<(&'static str, Rel), String>,
+}
+
+impl World {
+    fn person(&self, name: &str) -> &Person {
+        &self.people[name]
+    }
+
+    fn tok(&self, name: &str) -> &str {
+        &self.tokens[name]
+    }
+
+    /// Whose object each relation means for this caller; None when it does not apply (a
+    /// teamless caller owns no deal or account).
+    fn owner(&self, caller: &str, rel: Rel) -> Option<&'static str> {
+        let c = self.person(caller);
+        let east = c.team.is_none_or(|t| t == self.east);
+        match rel {
+            Rel::None => None,
+            Rel::Own => CALLERS.into_iter().find(|n| *n == caller),
+            Rel::Mate => Some(if east { "rep5" } else { "rep4" }),
+            Rel::Foreign | Rel::Member => Some(if east { "rep4" } else { "rep5" }),
+        }
+    }
+
+    fn actor<'a>(&self, caller: &str, vis: &'a Visibility) -> Actor<'a> {
+        let c = self.person(caller);
+        Actor { user_id: c.id, role: c.role, visibility: vis }
+    }
+}
+
+/// The relations each operation is tried with.
+fn relations(op: Op) -> &'static [Rel] {
+    match op {
+        Op::Token | Op::List | Op::CreateAccount => &[Rel::None],
+        Op::CreateDeal | Op::SetQuota | Op::ImportQuota | Op::DeleteQuota | Op::AccountRead | Op::AddContact => {
+            &[Rel::Own, Rel::Mate, Rel::Foreign]
+        }
+        _ => &[Rel::Own, Rel::Mate, Rel::Foreign, Rel::Member],
+    }
+}
+
+/// The deal permission an operation needs.
+fn deal_action(op: Op) -> Option<DealAction> {
+    Some(match op {
+        Op::DealRead => DealAction::View,
+        Op::Patch | Op::Move => DealAction::Edit,
+        Op::Adjust => DealAction::AdjustForecast,
+        Op::PutMap | Op::Attach | Op::Tick | Op::LogActivity => DealAction::Work,
+        Op::Comment => DealAction::Comment,
+        _ => return None,
+    })
+}
+
+/// What the policy says (None: the case does not exist, e.g. an admin's own account).
+fn expect(w: &World, op: Op, caller: &str, rel: Rel) -> Option<Expect> {
+    let c = w.person(caller);
+    let vis = c.visibility();
+    let a = w.actor(caller, &vis);
+    let read_only = rule::reads_only(c.role);
+    match op {
+        Op::Token | Op::List => Some(Expect::Ok),
+        Op::CreateAccount if !rule::may_edit_accounts(c.role) => Some(Expect::Forbidden),
+        // Accounts belong to the creator's team; a teamless admin has none to give.
+        Op::CreateAccount if c.team.is_none() => Some(Expect::Unprocessable),
+        Op::CreateAccount => Some(Expect::Ok),
+        Op::CreateDeal => {
+            let owner = w.person(w.owner(caller, rel)?);
+            let team = owner.team?;
+            Some(if read_only {
+                Expect::Forbidden
+            } else if rule::may_assign(&a, owner.id, team) {
+                Expect::Ok
+            } else {
+                // The service names the owner field (422) rather than answering 403.
+                Expect::Unprocessable
+            })
+        }
+        Op::SetQuota | Op::ImportQuota | Op::DeleteQuota => {
+            let target = w.person(w.owner(caller, rel)?);
+            let edit = rule::may_edit_quota(&a, target.team, &c.managed, c.team);
+            let see = rule::may_see_quota(&a, target.id, edit);
+            Some(match op {
+                _ if edit => Expect::Ok,
+                // An import reports each line it may not write and imports nothing.
+                Op::ImportQuota => Expect::Unprocessable,
+                Op::DeleteQuota if !see => Expect::NotFound,
+                _ => Expect::Forbidden,
+            })
+        }
+        Op::AccountRead | Op::AddContact => {
+            let (_, team) = w.accounts.get(w.owner(caller, rel)?)?;
+            // The walk's accounts have no deals: they are seen by all-seeing roles and their team.
+            let visible = vis.all || vis.team_ids.contains(team);
+            Some(if !visible {
+                Expect::NotFound
+            } else if op == Op::AddContact && !rule::may_edit_accounts(c.role) {
+                Expect::Forbidden
+            } else {
+                Expect::Ok
+            })
+        }
+        Op::Decide => {
+            let d = w.deals.get(&(cname(caller), rel))?;
+            // The approver (or an admin) decides; the requester sees it but may not; to
+            // anyone else it does not exist.
+            Some(if rule::may_decide(&a, Some(d.approver)) {
+                Expect::Ok
+            } else if d.owner == c.id {
+                Expect::Forbidden
+            } else {
+                Expect::NotFound
+            })
+        }
+        _ => {
+            let d = w.deals.get(&(cname(caller), rel))?;
+            let facts = DealFacts { team_id: d.team, owner_id: d.owner, members: &d.members };
+            let action = deal_action(op)?;
+            Some(if !rule::may_deal(&a, DealAction::View, &facts) {
+                Expect::NotFound
+            } else if op == Op::Move && read_only {
+                Expect::ReadOnlyGate
+            } else if rule::may_deal(&a, action, &facts) {
+                Expect::Ok
+            } else {
+                Expect::Forbidden
+            })
+        }
+    }
+}
+
+/// The caller's name as the static key the fixtures use.
+fn cname(caller: &str) -> &'static str {
+    CALLERS.into_iter().find(|n| *n == caller).unwrap()
+}
+
+async fn people(db: &DatabaseConnection) -> (HashMap<String, Person>, i32) {
+    let teams = team::Entity::find().all(db).await.unwrap();
+    let east = teams.iter().find(|t| t.name == "East").unwrap().id;
+    let mut out = HashMap::new();
+    for u in user::Entity::find().filter(user::Column::Email.ends_with("@demo.local")).all(db).await.unwrap() {
+        let managed = teams.iter().filter(|t| t.manager_id == Some(u.id)).map(|t| t.id).collect();
+        let name = u.email.trim_end_matches("@demo.local").to_owned();
+        let role = Role::parse(&u.role).unwrap();
+        out.insert(name, Person { email: u.email, id: u.id, uuid: u.uuid, role, team: u.team_id, managed });
+    }
+    (out, east)
+}
+
+/// The first account the user sees that the walk did not make (the walk's own accounts
+/// must stay without deals for their expectations to hold).
+async fn seeded_account(app: &Router, tok: &str) -> Value {
+    let (s, page) = call(app, Method::GET, "/api/v1/accounts?per_page=200", Some(tok), None).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    page["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| !a["name"].as_str().unwrap().starts_with("authz"))
+        .map_or(Value::Null, |a| a["id"].clone())
+}
+
+/// A deal owned by `owner`, created by them (presales see no account to put it on, so an
+/// admin creates theirs for them).
+async fn make_deal(w: &World, owner: &str, n: usize) -> Value {
+    let by = if w.person(owner).role == Role::Presales { "admin" } else { owner };
+    let account = seeded_account(&w.app, w.tok(by)).await;
+    let new = json!({"name": format!("walk {n}"), "account_id": account, "owner_id": w.person(owner).uuid,
+        "amount_minor": 10_000_000, "expected_close_date": "2027-06-30"});
+    let (s, d) = call(&w.app, Method::POST, "/api/v1/deals", Some(w.tok(by)), Some(new)).await;
+    assert_eq!(s, StatusCode::CREATED, "{owner}'s deal: {d}");
+    d
+}
+
+/// A pending stage-move request of the owner's, routed to the team's manager, written to the
+/// table (how a move comes to need one is the movement tests' business).
+async fn pending(db: &DatabaseConnection, deal_uuid: &str, requester: i32, approver: i32) -> String {
+    let d = deal::Entity::find().filter(deal::Column::Uuid.eq(deal_uuid.parse::<uuid::Uuid>().unwrap())).one(db).await.unwrap().unwrap();
+    let id = uuid::Uuid::new_v4();
+    let now = chrono::Utc::now();
+    approval::Entity::insert(approval::ActiveModel {
+        uuid: Set(id),
+        deal_id: Set(d.id),
+        kind: Set("stage_move".into()),
+        requested_by: Set(requester),
+        approver_id: Set(Some(approver)),
+        from_stage_id: Set(Some(d.stage_id)),
+        to_stage_id: Set(Some(d.stage_id)),
+        reason: Set(Some("walk".into())),
+        status: Set("pending".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await
+    .unwrap();
+    id.to_string()
+}
+
+async fn add_member(db: &DatabaseConnection, deal_uuid: &str, user_id: i32) {
+    let d = deal::Entity::find().filter(deal::Column::Uuid.eq(deal_uuid.parse::<uuid::Uuid>().unwrap())).one(db).await.unwrap().unwrap();
+    deal_member::Entity::insert(deal_member::ActiveModel {
+        deal_id: Set(d.id),
+        user_id: Set(user_id),
+        role: Set(TeamRole::Presales.as_str().into()),
+        created_at: Set(chrono::Utc::now()),
+    })
+    .exec_without_returning(db)
+    .await
+    .unwrap();
+}
+
+/// Every object the walk touches, made by its owner before the walk starts.
+async fn world(db: &DatabaseConnection) -> World {
+    let app = router(db);
+    let (people, east) = people(db).await;
+    let mut tokens = HashMap::new();
+    for (name, p) in &people {
+        tokens.insert(name.clone(), token(&app, &p.email).await);
+    }
+    let mut w = World { app, tokens, people, east, deals: HashMap::new(), accounts: HashMap::new(), quotas: HashMap::new() };
+    // One fresh deal per (caller, relation): the walk's changes to it never leak into
+    // another case.
+    let mut n = 0;
+    for caller in CALLERS {
+        for rel in [Rel::Own, Rel::Mate, Rel::Foreign, Rel::Member] {
+            let Some(owner) = w.owner(caller, rel) else { continue };
+            if rel == Rel::Own && w.person(caller).team.is_none() {
+                continue;
+            }
+            n += 1;
+            let d = make_deal(&w, owner, n).await;
+            let id = d["id"].as_str().unwrap().to_owned();
+            let o = w.person(owner);
+            let team = o.team.unwrap();
+            let mut members = vec![(o.id, TeamRole::Owner)];
+            if rel == Rel::Member {
+                add_member(db, &id, w.person(caller).id).await;
+                members.push((w.person(caller).id, TeamRole::Presales));
+            }
+            let uri = format!("/api/v1/deals/{id}/checklists");
+            let (s, c) = call(&w.app, Method::POST, &uri, Some(w.tok(owner)), Some(json!({"template": "demo"}))).await;
+            assert_eq!(s, StatusCode::CREATED, "{owner}'s checklist: {c}");
+            let approver = w.people.values().find(|p| p.managed.contains(&team)).unwrap().id;
+            let approval = pending(db, &id, o.id, approver).await;
+            let (owner_id, item) = (o.id, c["items"][0]["id"].as_i64().unwrap());
+            w.deals.insert((caller, rel), DealFx { id, team, owner: owner_id, members, item, approval, approver });
+        }
+    }
+    // Accounts after deals, so that no deal lands on them.
+    let mut account_owners: Vec<&str> = CALLERS.into_iter().filter(|c| w.person(c).team.is_some()).collect();
+    account_owners.extend(["rep4", "rep5"]);
+    for owner in account_owners {
+        let body = json!({"name": format!("authz {owner}")});
+        // Whatever it answers (the walk checks account creation itself), the row is what counts.
+        let _ = call(&w.app, Method::POST, "/api/v1/accounts", Some(w.tok(owner)), Some(body)).await;
+        let row = app::ssr::entity::account::Entity::find()
+            .filter(app::ssr::entity::account::Column::Name.eq(format!("authz {owner}")))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{owner}'s account was not made"));
+        w.accounts.insert(owner.to_owned(), (row.uuid.to_string(), row.team_id));
+    }
+    // One quota per (caller, relation), in its own period, set by an admin.
+    for (i, caller) in CALLERS.into_iter().enumerate() {
+        for (q, rel) in [Rel::Own, Rel::Mate, Rel::Foreign].into_iter().enumerate() {
+            let target = &w.person(w.owner(caller, rel).unwrap()).email;
+            let (start, end) = (format!("{}-{:02}-01", 2040 + i, q * 3 + 1), format!("{}-{:02}-28", 2040 + i, q * 3 + 3));
+            let body = json!({"user": target, "period_start": start, "period_end": end, "amount_minor": 1_000_000});
+            let (s, set) = call(&w.app, Method::PUT, "/api/v1/quotas", Some(w.tok("admin")), Some(body)).await;
+            assert_eq!(s, StatusCode::OK, "{set}");
+            let id = set.as_array().unwrap().iter().find(|r| r["email"] == target.as_str()).unwrap()["id"].as_str().unwrap().to_owned();
+            w.quotas.insert((caller, rel), id);
+        }
+    }
+    w
+}
+
+/// A request body: JSON, CSV (the quota import), or none.
+enum Payload {
+    None,
+    Json(Value),
+    Csv(String),
+}
+
+/// What to send: the URI and a well-formed body (current versions read just before, so an
+/// allowed call succeeds or meets only a business rule).
+async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize) -> (String, Payload) {
+    let admin = w.tok("admin");
+    let fill = |id: &str| path.replace("{id}", id);
+    if let Some(d) = w.deals.get(&(cname(caller), rel)).filter(|_| deal_action(op).is_some() || op == Op::Decide) {
+        let (_, now) = call(&w.app, Method::GET, &format!("/api/v1/deals/{}", d.id), Some(admin), None).await;
+        let version = now["version"].clone();
+        let body = match op {
+            Op::DealRead => Payload::None,
+            Op::Patch => Payload::Json(json!({"version": version, "name": format!("walk {n} renamed")})),
+            Op::Adjust => Payload::Json(json!({"version": version, "manager_category": "commit"})),
+            Op::Move => Payload::Json(json!({"to_stage_id": next_stage(w, &now["stage_id"]).await, "version": version})),
+            Op::PutMap => Payload::Json(json!({"people": []})),
+            Op::Attach => Payload::Json(json!({"template": "proposal"})),
+            Op::Tick => {
+                let (_, lists) = call(&w.app, Method::GET, &format!("/api/v1/deals/{}/checklists", d.id), Some(admin), None).await;
+                let item = lists.as_array().unwrap().iter().flat_map(|c| c["items"].as_array().unwrap()).find(|i| i["id"] == d.item);
+                Payload::Json(json!({"version": item.unwrap()["version"], "done": true}))
+            }
+            Op::LogActivity => Payload::Json(json!({"kind": "call", "at": chrono::Utc::now(), "summary": "walk"})),
+            Op::Comment => Payload::Json(json!({"body": "walk"})),
+            Op::Decide => Payload::Json(json!({"decision": "reject", "comment": "walk"})),
+            _ => unreachable!(),
+        };
+        let id = match op {
+            Op::Tick => d.item.to_string(),
+            Op::Decide => d.approval.clone(),
+            _ => d.id.clone(),
+        };
+        return (fill(&id), body);
+    }
+    let target = w.owner(caller, rel).map(|o| w.person(o));
+    let body = match op {
+        Op::Token => Payload::Json(json!({"email": w.person(caller).email, "password": app::ssr::seed::DEMO_PASSWORD})),
+        Op::List => Payload::None,
+        Op::CreateAccount => Payload::Json(json!({"name": format!("walk account {n}")})),
+        Op::CreateDeal => Payload::Json(json!({"name": format!("walk {n}"), "account_id": seeded_account(&w.app, w.tok(caller)).await,
+            "owner_id": target.unwrap().uuid, "amount_minor": 10_000_000, "expected_close_date": "2027-06-30"})),
+        Op::SetQuota => Payload::Json(
+            json!({"user": target.unwrap().email, "period_start": "2060-01-01", "period_end": "2060-12-31", "amount_minor": 1_000_000}),
+        ),
+        Op::ImportQuota => Payload::Csv(format!("{},2061-01-01,2061-12-31,1000\n", target.unwrap().email)),
+        Op::DeleteQuota => return (fill(&w.quotas[&(cname(caller), rel)]), Payload::None),
+        Op::AccountRead | Op::AddContact => {
+            let (id, _) = &w.accounts[w.owner(caller, rel).unwrap()];
+            let body = if op == Op::AddContact { Payload::Json(json!({"name": format!("walk {n}")})) } else { Payload::None };
+            return (fill(id), body);
+        }
+        _ => unreachable!("{op:?} has no deal for {caller} {rel:?}"),
+    };
+    (path.to_owned(), body)
+}
+
+/// The open stage after `stage_id` in its pipeline.
+async fn next_stage(w: &World, stage_id: &Value) -> Value {
+    let (_, ps) = call(&w.app, Method::GET, "/api/v1/pipelines", Some(w.tok("admin")), None).await;
+    let stages = ps.as_array().unwrap().iter().map(|p| p["stages"].as_array().unwrap()).find(|st| st.iter().any(|s| &s["id"] == stage_id));
+    let stages = stages.unwrap();
+    let at = stages.iter().find(|s| &s["id"] == stage_id).unwrap()["position"].as_i64().unwrap();
+    stages.iter().filter(|s| s["kind"] == "open" && s["position"].as_i64().unwrap() > at).min_by_key(|s| s["position"].as_i64()).unwrap()
+        ["id"]
+        .clone()
+}
+
+async fn send(app: &Router, method: Method, uri: &str, tok: Option<&str>, payload: Payload) -> (StatusCode, Value) {
+    match payload {
+        Payload::None => call(app, method, uri, tok, None).await,
+        Payload::Json(v) => call(app, method, uri, tok, Some(v)).await,
+        Payload::Csv(text) => {
+            let mut b = Request::builder().method(method).uri(uri).header("content-type", "text/csv");
+            if let Some(t) = tok {
+                b = b.header("authorization", format!("Bearer {t}"));
+            }
+            let res = app.clone().oneshot(b.body(Body::from(text)).unwrap()).await.unwrap();
+            let status = res.status();
+            let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+            (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_operation_answers_every_role_as_the_access_policy_says() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let w = world(&t.db).await;
+    let doc = serde_json::to_value(<rest::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    let mut mismatches = Vec::new();
+
+    // The hand-written rows first: the policy itself must say what a person reads in it.
+    for (op, caller, rel, want) in LITERAL {
+        let got = expect(&w, *op, caller, *rel);
+        if got != Some(*want) {
+            mismatches.push(format!("policy: {op:?} as {caller} on {rel:?}: the rule says {got:?}, the literal row {want:?}"));
+        }
+    }
+
+    // Every documented operation, reads before writes so a write never hides what a read
+    // should have found; every row of OPS must still be documented.
+    let mut ops: Vec<(String, String, &[Op])> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, _) in item.as_object().unwrap() {
+            let row = OPS.iter().find(|(m, p, _)| m == method && p == path);
+            let Some((_, _, kinds)) = row else {
+                panic!("{method} {path} has no row in OPS: say what each role may do with it before it ships");
+            };
+            ops.push((method.clone(), path.clone(), kinds));
+        }
+    }
+    for (m, p, _) in OPS {
+        assert!(ops.iter().any(|(method, path, _)| method == m && path == p), "OPS lists {m} {p}, which the document no longer has");
+    }
+    ops.sort_by_key(|(m, _, _)| m != "get");
+
+    let started = std::time::Instant::now();
+    let mut cases = 0;
+    // How many cases expect each answer: a walk that expects only 2xx proves little.
+    let mut tally: std::collections::BTreeMap<String, usize> = Default::default();
+    for (method, path, kinds) in &ops {
+        for op in kinds.iter().copied() {
+            for caller in CALLERS {
+                for rel in relations(op).iter().copied() {
+                    let Some(want) = expect(&w, op, caller, rel) else { continue };
+                    cases += 1;
+                    *tally.entry(format!("{want:?}")).or_default() += 1;
+                    let (uri, payload) = request(&w, path, op, caller, rel, cases).await;
+                    let tok = (op != Op::Token).then(|| w.tok(caller));
+                    let verb = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                    let (s, body) = send(&w.app, verb, &uri, tok, payload).await;
+                    if !want.matches(op, s, &body) {
+                        let mut got = body.to_string();
+                        got.truncate(160);
+                        mismatches.push(format!(
+                            "{} {path} ({op:?}) as {caller} on {rel:?}: expected {want:?}, got {s} {got}",
+                            method.to_uppercase()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("authz walk: {cases} cases in {:?}; expected {tally:?}", started.elapsed());
+    assert!(mismatches.is_empty(), "{} of {cases} cases disagree with the policy:\n{}", mismatches.len(), mismatches.join("\n"));
+    // 30 operations, 10 callers, up to 4 relations each: the walk must not silently shrink.
+    assert!(cases >= 800, "only {cases} cases");
+    assert!(["Ok", "Forbidden", "NotFound", "ReadOnlyGate", "Unprocessable"].iter().all(|k| tally.contains_key(*k)), "{tally:?}");
+}
