@@ -290,8 +290,9 @@ fn expect(w: &World, op: Op, caller: &str, rel: Rel) -> Option<Expect> {
         }
         Op::AccountRead | Op::AddContact => {
             let (_, team) = w.accounts.get(w.owner(caller, rel)?)?;
-            // The walk's accounts have no deals: they are seen by all-seeing roles and their team.
-            let visible = vis.all || vis.team_ids.contains(team);
+            // The walk's accounts have no deals: they are seen by all-seeing roles, their team
+            // and their owner.
+            let visible = vis.all || vis.team_ids.contains(team) || rel == Rel::Own;
             Some(if !visible {
                 Expect::NotFound
             } else if op == Op::AddContact && !rule::may_edit_accounts(c.role) {

@@ -6,9 +6,9 @@ use crate::domain::error::AppError;
 use crate::domain::role::Visibility;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{deal, deal_member};
+use crate::ssr::entity::{account, deal, deal_member};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 pub fn actor(ctx: &RequestContext) -> Actor<'_> {
     Actor { user_id: ctx.user_id, role: ctx.role, visibility: &ctx.visibility }
@@ -109,4 +109,19 @@ pub fn deal_visibility(v: &Visibility) -> Condition {
 /// Ids of the deals the user sees, as a subquery for child tables (activities, checklists).
 pub fn visible_deal_ids(ctx: &RequestContext) -> SelectStatement {
     Query::select().column(deal::Column::Id).from(deal::Entity).cond_where(deal_visibility(&ctx.visibility)).to_owned()
+}
+
+/// Accounts the user sees: their teams' accounts, the accounts they own (a presales user who
+/// creates one sees it), and the accounts of every deal they see.
+pub fn account_visibility(ctx: &RequestContext) -> Condition {
+    let v = &ctx.visibility;
+    if v.all {
+        return Condition::all();
+    }
+    let visible_deal_accounts = deal::Entity::find().select_only().column(deal::Column::AccountId).filter(deal_visibility(v)).into_query();
+    let mut c = Condition::any().add(account::Column::Id.in_subquery(visible_deal_accounts)).add(account::Column::OwnerId.eq(ctx.user_id));
+    if !v.team_ids.is_empty() {
+        c = c.add(account::Column::TeamId.is_in(v.team_ids.clone()));
+    }
+    c
 }

@@ -1,5 +1,5 @@
 //! Accounts: the minimal list (the full accounts module comes later).
-use super::access::deal_visibility;
+use super::access::{account_visibility, deal_visibility};
 use super::{like_pattern, paging};
 use crate::domain::dto::{AccountPage, AccountRow};
 use crate::domain::error::AppError;
@@ -10,20 +10,6 @@ use crate::ssr::entity::{account, contact, deal, stage, team};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use std::collections::HashMap;
-
-/// Accounts of the user's teams, plus the accounts of any deal the user may see.
-fn account_visibility(ctx: &RequestContext) -> Condition {
-    let v = &ctx.visibility;
-    if v.all {
-        return Condition::all();
-    }
-    let visible_deal_accounts = deal::Entity::find().select_only().column(deal::Column::AccountId).filter(deal_visibility(v)).into_query();
-    let mut c = Condition::any().add(account::Column::Id.in_subquery(visible_deal_accounts));
-    if !v.team_ids.is_empty() {
-        c = c.add(account::Column::TeamId.is_in(v.team_ids.clone()));
-    }
-    c
-}
 
 pub async fn list(
     db: &DatabaseConnection,

@@ -37,7 +37,8 @@ pub struct ImportReport {
     pub errors: Vec<(u32, String)>,
 }
 
-/// Whose quotas the user may see and set: admins and executives all, managers their teams,
+/// Whose quotas the user may see and set (`domain::access`): admins and general managers all,
+/// managers their teams,
 /// reps their own (read-only).
 fn may_edit(ctx: &RequestContext, target: &user::Model) -> bool {
     crate::domain::access::may_edit_quota(&super::access::actor(ctx), target.team_id, &ctx.managed_team_ids, ctx.team_id)

@@ -45,7 +45,8 @@ pub(super) fn scope_key(ctx: &RequestContext) -> String {
     let v = &ctx.visibility;
     let mut teams = v.team_ids.clone();
     teams.sort_unstable();
-    let rep = if crate::domain::access::figures_owner(ctx.role, ctx.user_id).is_some() { format!("rep{}", ctx.user_id) } else { String::new() };
+    let rep =
+        if crate::domain::access::figures_owner(ctx.role, ctx.user_id).is_some() { format!("rep{}", ctx.user_id) } else { String::new() };
     format!("{rep}|{}|{teams:?}|{:?}", v.all, v.member_user_id)
 }
 
