@@ -38,7 +38,7 @@ impl HistoryKind {
         HistoryKind::KeyInfoChanged,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             HistoryKind::Created => "created",
             HistoryKind::Moved => "moved",

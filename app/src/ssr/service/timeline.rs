@@ -17,11 +17,12 @@ pub const GROUPS: [&str; 7] = ["activity", "move", "approval", "key_info", "chan
 
 /// Which filter group a history row belongs to.
 fn history_group(kind: &str) -> &'static str {
-    match kind {
-        k if k.starts_with("approval_") => "approval",
-        "key_info_changed" => "key_info",
-        "amount_changed" | "close_date_changed" | "category_changed" => "change",
-        _ => "move",
+    use crate::domain::history::HistoryKind as H;
+    match H::parse(kind) {
+        Some(H::ApprovalRequested | H::ApprovalApproved | H::ApprovalRejected) => "approval",
+        Some(H::KeyInfoChanged) => "key_info",
+        Some(H::AmountChanged | H::CloseDateChanged | H::CategoryChanged) => "change",
+        Some(H::Created | H::Moved | H::Blocked | H::Forbidden | H::CategoryAdjusted) | None => "move",
     }
 }
 

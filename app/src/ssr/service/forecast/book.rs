@@ -2,6 +2,7 @@
 use crate::domain::error::AppError;
 use crate::domain::forecast as f;
 use crate::domain::forecast::offset;
+use crate::domain::history::HistoryKind;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{deal, deal_history, stage};
@@ -164,11 +165,18 @@ fn event_of(h: EventCols) -> f::HistoryEvent {
 }
 
 /// History kinds that change what a deal counts for; attempts and comments do not.
-const FACT_KINDS: [&str; 6] = ["created", "moved", "amount_changed", "close_date_changed", "category_changed", "category_adjusted"];
+const FACT_KINDS: [&str; 6] = [
+    HistoryKind::Created.as_str(),
+    HistoryKind::Moved.as_str(),
+    HistoryKind::AmountChanged.as_str(),
+    HistoryKind::CloseDateChanged.as_str(),
+    HistoryKind::CategoryChanged.as_str(),
+    HistoryKind::CategoryAdjusted.as_str(),
+];
 
 /// The kinds that make a deal's stage visits: all that conversion, days in stage, cycle and
 /// "signed outside the funnel" read (revisions of amount and date are most of the history).
-const VISIT_KINDS: [&str; 2] = ["created", "moved"];
+const VISIT_KINDS: [&str; 2] = [HistoryKind::Created.as_str(), HistoryKind::Moved.as_str()];
 
 /// The deals and the history the viewer may see, without history for figures of the present.
 pub async fn load_with<C: ConnectionTrait>(db: &C, ctx: &RequestContext, history: bool) -> Result<Book, AppError> {
