@@ -106,8 +106,8 @@ mod graph_tests {
                 if name != "super" && layer_of(&name).is_some() {
                     out.insert(name);
                 }
-                if rest.starts_with('{') {
-                    let inner: String = rest[1..].chars().take_while(|c| *c != '}').collect();
+                if let Some(group) = rest.strip_prefix('{') {
+                    let inner: String = group.chars().take_while(|c| *c != '}').collect();
                     for part in inner.split(',') {
                         let name: String = part.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
                         if layer_of(&name).is_some() {
