@@ -7,6 +7,7 @@ use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::dto::DealPatch;
 use crate::domain::error::AppError;
+use crate::domain::gate::StageKind;
 use crate::domain::keyinfo::{KeyInfo, Section};
 use crate::domain::money::parse_yuan;
 use crate::i18n::{category_name, error_message, field_label, history_kind, use_i18n, K};
@@ -434,8 +435,8 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                         let winner = RwSignal::new(f.winner.clone().unwrap_or_default());
                         let lost_reason = RwSignal::new(f.lost_reason.clone().unwrap_or_default());
                         let version = RwSignal::new(f.version);
-                        let lost = f.stage_kind == "lost";
-                        let open = f.stage_kind == "open";
+                        let lost = StageKind::Lost.matches(&f.stage_kind);
+                        let open = StageKind::Open.matches(&f.stage_kind);
                         let default_cat = f.default_category.clone();
                         let parsed = move || crate::domain::money::parse_yuan(&amount.get()).filter(|a| *a >= 0);
                         Effect::new(move |_| {
