@@ -2,6 +2,11 @@
 //! optimistic version (a concurrent edit is reported, never overwritten).
 use super::stage_name;
 use crate::api::keyinfo::{load_deal, load_facts, load_history, save_facts, save_key_info};
+use crate::components::deal_room::activities::ActivitiesPanel;
+use crate::components::deal_room::checklists::ChecklistsPanel;
+use crate::components::deal_room::comments::CommentsPanel;
+use crate::components::deal_room::committee::CommitteeMap;
+use crate::components::deal_room::team::{DealFeed, MembersPanel};
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
@@ -335,17 +340,17 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
                 </button>
             </div>
         </form>
-        <super::committee::CommitteeMap id=id/>
+        <CommitteeMap id=id/>
         <div class="grid-2">
-            <super::checklists::ChecklistsPanel id=id/>
+            <ChecklistsPanel id=id/>
             <div>
-                <super::team::MembersPanel id=id/>
-                <super::comments::CommentsPanel id=id/>
+                <MembersPanel id=id/>
+                <CommentsPanel id=id/>
             </div>
         </div>
         <div class="grid-2">
-            <super::activities::ActivitiesPanel id=id/>
-            <super::team::DealFeed id=id/>
+            <ActivitiesPanel id=id/>
+            <DealFeed id=id/>
         </div>
         <div class="grid-2">
             <Timeline id=id/>
