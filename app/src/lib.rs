@@ -82,8 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("deals/:id") view=pages::deal::DealPage/>
                     <Route path=path!("accounts") view=pages::accounts::AccountsPage/>
                     <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
-                    <Route path=path!("my/checklists") view=pages::checklists::MyChecklistsPage/>
-                    <Route path=path!("my/tasks") view=pages::activities::MyTasksPage/>
+                    <Route path=path!("my/checklists") view=pages::my_checklists::MyChecklistsPage/>
+                    <Route path=path!("my/tasks") view=pages::my_tasks::MyTasksPage/>
                     <Route path=path!("admin") view=pages::admin::AdminPage/>
                     <Route path=path!("admin/pipelines") view=pages::pipeline_admin::PipelineAdminPage/>
                     <Route path=path!("admin/checklists") view=pages::checklist_admin::ChecklistAdminPage/>

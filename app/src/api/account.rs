@@ -5,26 +5,17 @@ pub const ACCOUNTS_PER_PAGE: u64 = 50;
 
 #[server(endpoint = "accounts/list")]
 pub async fn list_accounts(search: Option<String>, page: u64) -> Result<AccountPage, AppError> {
-    use crate::ssr::context::{request_context, respond};
-    respond(
-        async {
-            let (state, ctx) = request_context()?;
-            crate::ssr::service::account::list(&state.db, &ctx, search, page, ACCOUNTS_PER_PAGE).await
-        }
-        .await,
-    )
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::account::list(&state.db, &ctx, search, page, ACCOUNTS_PER_PAGE).await }).await
 }
 
 /// Accounts to pick from (the first 50 matching), for the new-deal form.
 #[server(endpoint = "accounts/choices")]
 pub async fn account_choices(search: Option<String>) -> Result<Vec<crate::domain::dto::Choice>, AppError> {
-    use crate::ssr::context::{request_context, respond};
-    respond(
-        async {
-            let (state, ctx) = request_context()?;
-            let page = crate::ssr::service::account::list(&state.db, &ctx, search, 1, ACCOUNTS_PER_PAGE).await?;
-            Ok(page.rows.into_iter().map(|r| crate::domain::dto::Choice { id: r.id, name: r.name }).collect())
-        }
-        .await,
-    )
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move {
+        let page = crate::ssr::service::account::list(&state.db, &ctx, search, 1, ACCOUNTS_PER_PAGE).await?;
+        Ok(page.rows.into_iter().map(|r| crate::domain::dto::Choice { id: r.id, name: r.name }).collect())
+    })
+    .await
 }

@@ -5,36 +5,21 @@ use leptos::server_fn::codec::Json;
 
 #[server(endpoint = "approvals/list", input = Json)]
 pub async fn list_approvals(status: Option<String>) -> Result<Vec<ApprovalRow>, AppError> {
-    use crate::ssr::context::{request_context, respond};
-    respond(
-        async {
-            let (state, ctx) = request_context()?;
-            crate::ssr::service::approval::list(&state.db, &ctx, status.as_deref()).await
-        }
-        .await,
-    )
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::approval::list(&state.db, &ctx, status.as_deref()).await }).await
 }
 
 #[server(endpoint = "approvals/count", input = Json)]
 pub async fn pending_approvals() -> Result<u64, AppError> {
-    use crate::ssr::context::{request_context, respond};
-    respond(
-        async {
-            let (state, ctx) = request_context()?;
-            crate::ssr::service::approval::pending_count(&state.db, &ctx).await
-        }
-        .await,
-    )
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::approval::pending_count(&state.db, &ctx).await }).await
 }
 
 #[server(endpoint = "approvals/decide", input = Json)]
 pub async fn decide_approval(id: uuid::Uuid, approve: bool, comment: Option<String>) -> Result<ApprovalRow, AppError> {
-    use crate::ssr::context::{request_context, respond};
-    respond(
-        async {
-            let (state, ctx) = request_context()?;
-            crate::ssr::service::approval::decide(&state.db, &ctx, id, approve, comment.filter(|c| !c.trim().is_empty())).await
-        }
-        .await,
-    )
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move {
+        crate::ssr::service::approval::decide(&state.db, &ctx, id, approve, comment.filter(|c| !c.trim().is_empty())).await
+    })
+    .await
 }

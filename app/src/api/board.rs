@@ -5,26 +5,14 @@ use leptos::server_fn::codec::Json;
 
 #[server(endpoint = "board", input = Json)]
 pub async fn load_board(filter: BoardFilter) -> Result<Board, AppError> {
-    use crate::ssr::context::{request_context, respond};
-    respond(
-        async {
-            let (state, ctx) = request_context()?;
-            crate::ssr::service::board::board(&state.db, &ctx, &filter).await
-        }
-        .await,
-    )
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::board::board(&state.db, &ctx, &filter).await }).await
 }
 
 #[server(endpoint = "board/column", input = Json)]
 pub async fn load_column(filter: BoardFilter, stage: uuid::Uuid, offset: u64) -> Result<Vec<DealCard>, AppError> {
-    use crate::ssr::context::{request_context, respond};
-    respond(
-        async {
-            let (state, ctx) = request_context()?;
-            crate::ssr::service::board::column_page(&state.db, &ctx, &filter, stage, offset).await
-        }
-        .await,
-    )
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::board::column_page(&state.db, &ctx, &filter, stage, offset).await }).await
 }
 
 /// Every way of moving a deal in the UI ends here, and here calls the one service method.
@@ -36,13 +24,7 @@ pub async fn move_deal(
     reason: Option<String>,
     lost_reason: Option<String>,
 ) -> Result<MoveOutcome, AppError> {
-    use crate::ssr::context::{request_context, respond};
+    use crate::ssr::context::serve;
     use crate::ssr::service::movement::{move_deal, MoveCommand};
-    respond(
-        async {
-            let (state, ctx) = request_context()?;
-            move_deal(&state.db, &ctx, MoveCommand { deal, to_stage, version, reason, lost_reason }).await
-        }
-        .await,
-    )
+    serve(|state, ctx| async move { move_deal(&state.db, &ctx, MoveCommand { deal, to_stage, version, reason, lost_reason }).await }).await
 }

@@ -4,27 +4,18 @@ use leptos::prelude::*;
 
 #[server(endpoint = "forecast/dashboard")]
 pub async fn load_dashboard(pipeline: Option<uuid::Uuid>) -> Result<Dashboard, AppError> {
-    use crate::ssr::context::{request_context, respond};
-    respond(
-        async {
-            let (state, ctx) = request_context()?;
-            crate::ssr::service::forecast::dashboard(&state.db, &ctx, pipeline).await
-        }
-        .await,
-    )
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::forecast::dashboard(&state.db, &ctx, pipeline).await }).await
 }
 
 /// `what` is a drill code such as `stage:<uuid>` or `bucket:m3` (see `Drill::parse`).
 #[server(endpoint = "forecast/deals")]
 pub async fn load_drill(what: String) -> Result<DrillPage, AppError> {
-    use crate::ssr::context::{request_context, respond};
-    respond(
-        async {
-            let (state, ctx) = request_context()?;
-            let d = crate::domain::dashboard::Drill::parse(&what)
-                .ok_or_else(|| AppError::validation("what", "not a figure of the dashboard"))?;
-            crate::ssr::service::forecast::drill_page(&state.db, &ctx, &d, crate::ssr::service::forecast::DRILL_ROWS).await
-        }
-        .await,
-    )
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move {
+        let d =
+            crate::domain::dashboard::Drill::parse(&what).ok_or_else(|| AppError::validation("what", "not a figure of the dashboard"))?;
+        crate::ssr::service::forecast::drill_page(&state.db, &ctx, &d, crate::ssr::service::forecast::DRILL_ROWS).await
+    })
+    .await
 }

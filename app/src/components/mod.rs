@@ -1,5 +1,6 @@
 pub mod charts;
 pub mod clock;
+pub mod deal_room;
 pub mod live;
 pub mod money;
 pub mod search;

@@ -65,7 +65,7 @@ pub fn Shell() -> impl IntoView {
                 </Transition>
             </nav>
             <div class="topbar-right">
-                <crate::pages::comments::NotificationBell/>
+                <crate::components::deal_room::comments::NotificationBell/>
                 <div class="lang-switch" role="group" aria-label=move || i18n.t(K::Language)>
                     <button
                         type="button"

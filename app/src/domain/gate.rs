@@ -25,6 +25,12 @@ impl StageKind {
     pub fn parse(s: &str) -> Option<StageKind> {
         [StageKind::Open, StageKind::Won, StageKind::Lost].into_iter().find(|k| k.as_str() == s)
     }
+
+    /// Whether a stored kind (`stages.kind`, or a DTO carrying it) is this kind; unknown text
+    /// is none of them, so callers need not parse first.
+    pub fn matches(self, stored: &str) -> bool {
+        self.as_str() == stored
+    }
 }
 
 /// What the transition table says about a pair (from, to). Seed 000: OK / NO / NO*.
@@ -302,6 +308,14 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn kind_matches_its_stored_string_only() {
+        assert!(StageKind::Open.matches("open"));
+        assert!(!StageKind::Open.matches("won"));
+        assert!(!StageKind::Lost.matches("Lost"));
+        assert!(!StageKind::Won.matches(""));
     }
 
     fn node(id: i32, role: Option<ContactRole>, pct: i32, last: Option<&str>) -> MapNode {

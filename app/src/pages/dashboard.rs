@@ -2,6 +2,7 @@ use super::stage_name;
 use crate::api::deal::load_pipeline_summary;
 use crate::components::money::Money;
 use crate::components::states::{EmptyState, ErrorNotice, Skeleton};
+use crate::domain::gate::StageKind;
 use crate::i18n::{use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,11 +22,11 @@ pub fn DashboardPage() -> impl IntoView {
                 summary.get().map(|r| match r {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(s) => {
-                        let open: Vec<_> = s.stages.iter().filter(|x| x.stage.kind == "open").cloned().collect();
+                        let open: Vec<_> = s.stages.iter().filter(|x| StageKind::Open.matches(&x.stage.kind)).cloned().collect();
                         let open_amount: i64 = open.iter().map(|x| x.amount_fen).sum();
                         let weighted: i64 = open.iter().map(|x| x.weighted_fen).sum();
                         let open_count: u64 = open.iter().map(|x| x.count).sum();
-                        let won: i64 = s.stages.iter().filter(|x| x.stage.kind == "won").map(|x| x.amount_fen).sum();
+                        let won: i64 = s.stages.iter().filter(|x| StageKind::Won.matches(&x.stage.kind)).map(|x| x.amount_fen).sum();
                         if open_count == 0 && won == 0 {
                             return view! { <div class="panel"><EmptyState text=K::DashboardEmpty/></div> }.into_any();
                         }

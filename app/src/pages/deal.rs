@@ -2,11 +2,17 @@
 //! optimistic version (a concurrent edit is reported, never overwritten).
 use super::stage_name;
 use crate::api::keyinfo::{load_deal, load_facts, load_history, save_facts, save_key_info};
+use crate::components::deal_room::activities::ActivitiesPanel;
+use crate::components::deal_room::checklists::ChecklistsPanel;
+use crate::components::deal_room::comments::CommentsPanel;
+use crate::components::deal_room::committee::CommitteeMap;
+use crate::components::deal_room::team::{DealFeed, MembersPanel};
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::dto::DealPatch;
 use crate::domain::error::AppError;
+use crate::domain::gate::StageKind;
 use crate::domain::keyinfo::{KeyInfo, Section};
 use crate::domain::money::parse_yuan;
 use crate::i18n::{category_name, error_message, field_label, history_kind, use_i18n, K};
@@ -334,17 +340,17 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
                 </button>
             </div>
         </form>
-        <super::committee::CommitteeMap id=id/>
+        <CommitteeMap id=id/>
         <div class="grid-2">
-            <super::checklists::ChecklistsPanel id=id/>
+            <ChecklistsPanel id=id/>
             <div>
-                <super::team::MembersPanel id=id/>
-                <super::comments::CommentsPanel id=id/>
+                <MembersPanel id=id/>
+                <CommentsPanel id=id/>
             </div>
         </div>
         <div class="grid-2">
-            <super::activities::ActivitiesPanel id=id/>
-            <super::team::DealFeed id=id/>
+            <ActivitiesPanel id=id/>
+            <DealFeed id=id/>
         </div>
         <div class="grid-2">
             <Timeline id=id/>
@@ -434,8 +440,8 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                         let winner = RwSignal::new(f.winner.clone().unwrap_or_default());
                         let lost_reason = RwSignal::new(f.lost_reason.clone().unwrap_or_default());
                         let version = RwSignal::new(f.version);
-                        let lost = f.stage_kind == "lost";
-                        let open = f.stage_kind == "open";
+                        let lost = StageKind::Lost.matches(&f.stage_kind);
+                        let open = StageKind::Open.matches(&f.stage_kind);
                         let default_cat = f.default_category.clone();
                         let parsed = move || crate::domain::money::parse_yuan(&amount.get()).filter(|a| *a >= 0);
                         Effect::new(move |_| {

@@ -3,6 +3,7 @@ use crate::api::deal::list_deals;
 use crate::components::money::{DateText, Money};
 use crate::components::search::{Pager, SearchBox};
 use crate::components::states::{EmptyState, ErrorNotice, Skeleton};
+use crate::domain::gate::StageKind;
 use crate::i18n::{use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,7 +50,7 @@ pub fn DealsPage() -> impl IntoView {
                                         .iter()
                                         .map(|d| {
                                             let st = d.stage.clone();
-                                            let overdue = d.close_date < today && d.stage.kind == "open";
+                                            let overdue = d.close_date < today && StageKind::Open.matches(&d.stage.kind);
                                             let weighted = d.weighted_fen();
                                             view! {
                                                 <tr>

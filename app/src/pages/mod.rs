@@ -1,22 +1,19 @@
 //! One module per page.
 pub mod accounts;
-pub mod activities;
 pub mod admin;
 pub mod approvals;
 pub mod board;
 pub mod checklist_admin;
-pub mod checklists;
-pub mod comments;
-pub mod committee;
 pub mod dashboard;
 pub mod deal;
 pub mod deals;
 pub mod forecast;
 pub mod login;
+pub mod my_checklists;
+pub mod my_tasks;
 pub mod new_deal;
 pub mod not_found;
 pub mod pipeline_admin;
-pub mod team;
 
 use crate::domain::dto::StageRef;
 use crate::domain::locale::Locale;

@@ -60,7 +60,7 @@ impl Ed {
     }
 
     fn open_order(self) -> Vec<Uuid> {
-        self.stages.with_untracked(|v| v.iter().filter(|s| s.kind == "open").map(|s| s.id).collect())
+        self.stages.with_untracked(|v| v.iter().filter(|s| StageKind::Open.matches(&s.kind)).map(|s| s.id).collect())
     }
 
     fn reorder(self, order: Vec<Uuid>, focus: Option<(Uuid, bool)>) {
@@ -398,8 +398,8 @@ fn StageRow(ed: Ed, s: StageEdit) -> impl IntoView {
     // ▲ / ▼: swap with the neighbouring open stage.
     let up_ref = NodeRef::<leptos::html::Button>::new();
     let down_ref = NodeRef::<leptos::html::Button>::new();
-    let index = move || ed.stages.with(|v| v.iter().filter(|s| s.kind == "open").position(|s| s.id == id));
-    let n_open = move || ed.stages.with(|v| v.iter().filter(|s| s.kind == "open").count());
+    let index = move || ed.stages.with(|v| v.iter().filter(|s| StageKind::Open.matches(&s.kind)).position(|s| s.id == id));
+    let n_open = move || ed.stages.with(|v| v.iter().filter(|s| StageKind::Open.matches(&s.kind)).count());
     let step = move |down: bool| {
         let mut order = ed.open_order();
         let Some(i) = order.iter().position(|x| *x == id) else { return };

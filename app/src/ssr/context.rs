@@ -112,3 +112,20 @@ pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
     }
     r
 }
+
+/// The body of nearly every server function: run `f` as the signed-in user and map a
+/// failure to its HTTP status. State and context are handed over owned so the closure's
+/// `async move` block can borrow them without tying lifetimes to the caller.
+pub async fn serve<T, F, Fut>(f: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, RequestContext) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    respond(
+        async {
+            let (state, ctx) = request_context()?;
+            f(state, ctx).await
+        }
+        .await,
+    )
+}

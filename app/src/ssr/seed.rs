@@ -8,7 +8,7 @@ use super::entity::{
 };
 use crate::domain::checklist::ChecklistKind;
 use crate::domain::committee::{Attitude, ContactRole};
-use crate::domain::gate::Requirement;
+use crate::domain::gate::{Requirement, StageKind};
 use crate::domain::keyinfo::{KeyField, KeyInfo};
 use crate::domain::rng::SplitMix64;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -351,14 +351,14 @@ async fn load_stage_ids(db: &DatabaseConnection) -> Result<Vec<StageIds>, DbErr>
     let mut out = Vec::new();
     for p in pipeline::Entity::find().order_by_asc(pipeline::Column::Position).all(db).await? {
         let stages = stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(db).await?;
-        let open = stages.iter().filter(|s| s.kind == "open").map(|s| s.id).collect();
-        let won = stages.iter().find(|s| s.kind == "won").map(|s| s.id);
-        let lost = stages.iter().find(|s| s.kind == "lost").map(|s| s.id);
+        let open = stages.iter().filter(|s| StageKind::Open.matches(&s.kind)).map(|s| s.id).collect();
+        let won = stages.iter().find(|s| StageKind::Won.matches(&s.kind)).map(|s| s.id);
+        let lost = stages.iter().find(|s| StageKind::Lost.matches(&s.kind)).map(|s| s.id);
         let ids: Vec<i32> = stages.iter().map(|s| s.id).collect();
         let reqs = stage_requirement::Entity::find().filter(stage_requirement::Column::StageId.is_in(ids)).all(db).await?;
         let per_stage: Vec<Vec<Requirement>> = stages
             .iter()
-            .filter(|s| s.kind != "lost")
+            .filter(|s| !StageKind::Lost.matches(&s.kind))
             .map(|s| reqs.iter().filter(|r| r.stage_id == s.id).filter_map(|r| Requirement::parse(&r.code)).collect())
             .collect();
         let required = per_stage.iter().map(|rs| rs.iter().filter_map(|r| r.key_field()).collect()).collect();
@@ -797,7 +797,7 @@ pub async fn generate(
 async fn seed_forecast_settings(db: &DatabaseConnection, rng: &mut SplitMix64, today: NaiveDate) -> Result<(), DbErr> {
     use crate::ssr::entity::quota;
     use chrono::Datelike;
-    let open = stage::Entity::find().filter(stage::Column::Kind.eq("open")).all(db).await?;
+    let open = stage::Entity::find().filter(stage::Column::Kind.eq(StageKind::Open.as_str())).all(db).await?;
     for s in open {
         let pct = (45 + 5 * s.position).min(80);
         stage::Entity::update_many()

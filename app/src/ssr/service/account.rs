@@ -3,6 +3,7 @@ use super::access::{account_visibility, deal_visibility};
 use super::{like_pattern, paging};
 use crate::domain::dto::{AccountPage, AccountRow};
 use crate::domain::error::AppError;
+use crate::domain::gate::StageKind;
 use crate::domain::validate::{optional, required};
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
@@ -45,7 +46,8 @@ pub async fn list(
         .map_err(db_err)?
         .into_iter()
         .collect();
-    let open_stage_ids = stage::Entity::find().select_only().column(stage::Column::Id).filter(stage::Column::Kind.eq("open")).into_query();
+    let open_stage_ids =
+        stage::Entity::find().select_only().column(stage::Column::Id).filter(stage::Column::Kind.eq(StageKind::Open.as_str())).into_query();
     let open: HashMap<i32, i64> = deal::Entity::find()
         .select_only()
         .column(deal::Column::AccountId)

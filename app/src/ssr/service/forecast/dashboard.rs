@@ -99,7 +99,7 @@ pub async fn dashboard_with(
     let remaining = (quota_fen - won_fen).max(0);
     let ideal = f::ideal_funnel(p.id, &stages, &targets, remaining, avg_won_fen, &facts);
     let mut funnel = Vec::new();
-    for s in stage_rows.iter().filter(|s| s.pipeline_id == p.id && s.kind == "open") {
+    for s in stage_rows.iter().filter(|s| s.pipeline_id == p.id && f::StageKind::Open.matches(&s.kind)) {
         let open: Vec<&f::DealFact> = facts.iter().filter(|x| x.stage_id == s.id).collect();
         let st = cycle.and_then(|c| c.stages.iter().find(|c| c.stage_id == s.id));
         funnel.push(FunnelBar {
@@ -284,7 +284,7 @@ async fn stuck_counts<C: ConnectionTrait>(
         arms.push(c);
     }
     let mut out = HashMap::new();
-    for s in stages.iter().filter(|s| s.pipeline_id == pipeline_id && s.kind == "open" && s.stuck_days > 0) {
+    for s in stages.iter().filter(|s| s.pipeline_id == pipeline_id && f::StageKind::Open.matches(&s.kind) && s.stuck_days > 0) {
         // floor(days in stage) > limit  ⇔  entered at or before now − (limit + 1) days.
         let before = now - Duration::days(i64::from(s.stuck_days) + 1);
         let mut total = 0u64;

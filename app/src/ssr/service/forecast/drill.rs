@@ -38,7 +38,7 @@ pub async fn drill_page<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: 
     let scope = f::Scope::quarter(today, offset());
     let stage_rows = stage::Entity::find().all(db).await.map_err(db_err)?;
     let stage_facts: Vec<f::Stage> = stage_rows.iter().map(stage_fact).collect();
-    let of_kind = |k: &str| stage_rows.iter().filter(|s| s.kind == k).map(|s| s.id).collect::<Vec<_>>();
+    let of_kind = |k: f::StageKind| stage_rows.iter().filter(|s| k.matches(&s.kind)).map(|s| s.id).collect::<Vec<_>>();
     let mut deltas: HashMap<i32, i64> = HashMap::new();
     // A category can hold most of the book: its totals are summed by the database and only
     // the rows shown are read (all open deals took 12 s for "pipeline" at 1M).
@@ -53,11 +53,11 @@ pub async fn drill_page<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: 
             load_deals_where(db, ctx, Condition::all().add(deal::Column::OwnerId.eq(id))).await?
         }
         Drill::Bucket(b) if b == "won" => {
-            load_deals_where(db, ctx, Condition::all().add(deal::Column::StageId.is_in(of_kind("won")))).await?
+            load_deals_where(db, ctx, Condition::all().add(deal::Column::StageId.is_in(of_kind(f::StageKind::Won)))).await?
         }
         Drill::Bucket(b) => {
             let (lo, hi) = crate::domain::dto::bucket_bounds(b, today).ok_or(AppError::NotFound)?;
-            let mut c = Condition::all().add(deal::Column::StageId.is_in(of_kind("open")));
+            let mut c = Condition::all().add(deal::Column::StageId.is_in(of_kind(f::StageKind::Open)));
             if let Some(lo) = lo {
                 c = c.add(deal::Column::CloseDate.gt(lo));
             }
@@ -137,7 +137,7 @@ fn category_condition(
 ) -> Condition {
     use f::ForecastCategory as C;
     let ids = |keep: &dyn Fn(&stage::Model) -> bool| stage_rows.iter().filter(|s| keep(s)).map(|s| s.id).collect::<Vec<_>>();
-    let open = |s: &stage::Model| s.kind == "open";
+    let open = |s: &stage::Model| f::StageKind::Open.matches(&s.kind);
     let (this_end, next_end) = (f::quarter_end(today), f::quarter_end(f::add_months(f::quarter_start(today), 3)));
     let rated = |keep: &dyn Fn(i32) -> bool| deal::Column::StageId.is_in(ids(&|s| open(s) && keep(s.win_rate_pct)));
     let commit = Condition::all().add(rated(&|r| r >= f::COMMIT_MIN_PCT)).add(deal::Column::CloseDate.lte(this_end));
@@ -151,10 +151,10 @@ fn category_condition(
         // Won this quarter, as the figures count them ([`f::deal_facts`]).
         Some(C::Won) => {
             return Condition::all()
-                .add(deal::Column::StageId.is_in(ids(&|s| s.kind == "won")))
+                .add(deal::Column::StageId.is_in(ids(&|s| f::StageKind::Won.matches(&s.kind))))
                 .add(deal::Column::StageEnteredAt.gte(won_since))
         }
-        Some(C::Lost) => return Condition::all().add(deal::Column::StageId.is_in(ids(&|s| s.kind == "lost"))),
+        Some(C::Lost) => return Condition::all().add(deal::Column::StageId.is_in(ids(&|s| f::StageKind::Lost.matches(&s.kind)))),
         None => return Condition::all().add(Expr::cust("1 = 0")),
         Some(C::Commit) => commit,
         Some(C::BestCase) => best,
@@ -186,7 +186,7 @@ async fn deal_sums<C: ConnectionTrait>(
     extra: Condition,
 ) -> Result<(u64, i64, i64), AppError> {
     let mut weighted = String::from("CASE stage_id");
-    for s in stage_rows.iter().filter(|s| s.kind == "open") {
+    for s in stage_rows.iter().filter(|s| f::StageKind::Open.matches(&s.kind)) {
         let r = s.win_rate_pct;
         weighted.push_str(&format!(
             " WHEN {id} THEN (CASE WHEN amount_fen * {r} >= 0 THEN (amount_fen * {r} + 50) / 100 ELSE (amount_fen * {r} - 50) / 100 END)",

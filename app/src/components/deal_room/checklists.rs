@@ -1,8 +1,7 @@
-//! Checklists on a deal (attach a template, tick, assign, annotate) and "My checklists".
+//! Checklists on a deal (attach a template, tick, assign, annotate); the card and item
+//! actions are shared with the "My checklists" page (`pages::my_checklists`).
 //! Every item edit carries the version read; a stale one is refused and the list reloads.
-use crate::api::room::{
-    attach_checklist, edit_checklist_item, load_checklist_templates, load_checklists, load_members, load_my_checklists,
-};
+use crate::api::room::{attach_checklist, edit_checklist_item, load_checklist_templates, load_checklists, load_members};
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::dto::{ChecklistItemEdit, ChecklistItemRow, DealChecklistView, DealMemberRow};
@@ -11,10 +10,9 @@ use crate::domain::locale::Locale;
 use crate::i18n::{error_message, use_i18n, K};
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use uuid::Uuid;
 
-type ItemAction = Action<(i32, ChecklistItemEdit), Result<DealChecklistView, AppError>>;
+pub type ItemAction = Action<(i32, ChecklistItemEdit), Result<DealChecklistView, AppError>>;
 
 fn clean(v: String) -> Option<String> {
     let t = v.trim();
@@ -22,7 +20,7 @@ fn clean(v: String) -> Option<String> {
 }
 
 /// Item edits and their outcome, shared by the deal panel and "My checklists".
-fn item_action(after: impl Fn() + Send + Sync + 'static) -> (ItemAction, RwSignal<Option<AppError>>) {
+pub fn item_action(after: impl Fn() + Send + Sync + 'static) -> (ItemAction, RwSignal<Option<AppError>>) {
     let act: ItemAction = Action::new(|(item, edit): &(i32, ChecklistItemEdit)| {
         let (item, edit) = (*item, edit.clone());
         async move { edit_checklist_item(item, edit).await }
@@ -105,7 +103,7 @@ pub fn ChecklistsPanel(id: Uuid) -> impl IntoView {
 }
 
 #[component]
-fn ChecklistCard(c: DealChecklistView, members: Option<Vec<DealMemberRow>>, act: ItemAction, link_deal: bool) -> impl IntoView {
+pub fn ChecklistCard(c: DealChecklistView, members: Option<Vec<DealMemberRow>>, act: ItemAction, link_deal: bool) -> impl IntoView {
     let i18n = use_i18n();
     let pct = (c.done * 100).checked_div(c.total).unwrap_or(0);
     let (en, zh) = (c.name_en.clone(), c.name_zh.clone());
@@ -203,33 +201,5 @@ fn ChecklistItem(it: ChecklistItemRow, members: Option<Vec<DealMemberRow>>, act:
                 </form>
             </Show>
         </li>
-    }
-}
-
-/// "My checklists" across deals (presales work from here).
-#[component]
-pub fn MyChecklistsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let tick = use_context::<crate::components::live::LiveTick>();
-    let lists = Resource::new(move || tick.map(|t| t.0.get()), |_| load_my_checklists());
-    let (act, error) = item_action(move || lists.refetch());
-    view! {
-        <Title text=move || i18n.t(K::MyChecklistsTitle).to_owned()/>
-        <div class="page-head">
-            <div>
-                <h1>{move || i18n.t(K::MyChecklistsTitle)}</h1>
-                <p class="lead">{move || i18n.t(K::MyChecklistsLead)}</p>
-            </div>
-        </div>
-        {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="checklist-error">"⚠ " {move || error_message(i18n.locale(), &e)}</p> })}
-        <section class="panel checklists" data-testid="my-checklists">
-            <Transition fallback=|| view! { <Skeleton rows=6/> }>
-                {move || lists.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(ls) if ls.is_empty() => view! { <p class="empty-state">{move || i18n.t(K::MyChecklistsEmpty)}</p> }.into_any(),
-                    Ok(ls) => ls.into_iter().map(|c| view! { <ChecklistCard c=c members=None act=act link_deal=true/> }).collect_view().into_any(),
-                })}
-            </Transition>
-        </section>
     }
 }

@@ -1,0 +1,6 @@
+//! Panels of the deal room: components shown inside the deal page, not routes of their own.
+pub mod activities;
+pub mod checklists;
+pub mod comments;
+pub mod committee;
+pub mod team;
