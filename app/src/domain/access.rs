@@ -150,6 +150,13 @@ pub fn figures_owner(role: Role, user_id: i32) -> Option<i32> {
     (role == Role::Rep).then_some(user_id)
 }
 
+/// Whether a live event about a deal of `event_team` reaches a viewer (`None`: a change
+/// everyone hears of, like a pipeline edit). By team only: a member of another team's deal
+/// hears of it at the next resync (events carry no member list).
+pub fn hears_event(vis: &Visibility, event_team: Option<i32>) -> bool {
+    event_team.is_none_or(|t| vis.all || vis.team_ids.contains(&t))
+}
+
 /// Creating and editing accounts and contacts: everyone who works deals.
 pub fn may_edit_accounts(role: Role) -> bool {
     !reads_only(role)

@@ -27,7 +27,7 @@ pub const EVERYONE: i32 = 0;
 impl Event {
     /// Whether a user with this visibility is told what changed.
     pub fn reaches(&self, vis: &crate::domain::role::Visibility) -> bool {
-        self.team_id == EVERYONE || vis.all || vis.team_ids.contains(&self.team_id)
+        crate::domain::access::hears_event(vis, (self.team_id != EVERYONE).then_some(self.team_id))
     }
 }
 
