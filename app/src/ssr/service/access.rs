@@ -6,7 +6,7 @@ use crate::domain::error::AppError;
 use crate::domain::role::Visibility;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{account, deal, deal_member};
+use crate::ssr::entity::{account, approval, deal, deal_member};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
@@ -124,4 +124,14 @@ pub fn account_visibility(ctx: &RequestContext) -> Condition {
         c = c.add(account::Column::TeamId.is_in(v.team_ids.clone()));
     }
     c
+}
+
+/// Approval requests the user sees: admins all; approvers what is routed to them,
+/// requesters their own (a teammate who sees the deal does not see its requests).
+pub fn approval_visibility(ctx: &RequestContext) -> Condition {
+    if rule::may_administer(ctx.role) {
+        Condition::all()
+    } else {
+        Condition::any().add(approval::Column::ApproverId.eq(ctx.user_id)).add(approval::Column::RequestedBy.eq(ctx.user_id))
+    }
 }

@@ -11,19 +11,8 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{approval, deal, stage, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
-
-fn mine(ctx: &RequestContext) -> Condition {
-    if crate::domain::access::may_administer(ctx.role) {
-        Condition::all()
-    } else {
-        // Approvers see what is routed to them; requesters see their own requests.
-        Condition::any().add(approval::Column::ApproverId.eq(ctx.user_id)).add(approval::Column::RequestedBy.eq(ctx.user_id))
-    }
-}
 
 pub async fn pending_count(db: &DatabaseConnection, ctx: &RequestContext) -> Result<u64, AppError> {
     approval::Entity::find()
@@ -35,7 +24,7 @@ pub async fn pending_count(db: &DatabaseConnection, ctx: &RequestContext) -> Res
 }
 
 pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, status: Option<&str>) -> Result<Vec<ApprovalRow>, AppError> {
-    let mut q = approval::Entity::find().filter(mine(ctx));
+    let mut q = approval::Entity::find().filter(super::access::approval_visibility(ctx));
     if let Some(s) = status {
         q = q.filter(approval::Column::Status.eq(s));
     }
