@@ -125,3 +125,37 @@ test("a manager adjusts a rep's forecast category; the rep sees both values", as
   await repCtx.close();
   await mgrCtx.close();
 });
+
+test("a rep reads a teammate's deal but cannot change it; the REST PATCH is refused too", async ({ browser }) => {
+  const ownerCtx = await browser.newContext();
+  const owner = await ownerCtx.newPage();
+  await signIn(owner, 'rep3@demo.local');
+  const dealId = await newDeal(owner, '宁波工厂 WMS 升级');
+  await ownerCtx.close();
+
+  for (const [locale, tag] of [['en-US', 'en'], ['zh-CN', 'zh']] as const) {
+    const ctx = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+    const page = await ctx.newPage();
+    await signIn(page, 'rep@demo.local');
+    await page.goto(`/deals/${dealId}`);
+    await hydrated(page);
+    await expect(page.getByTestId('deal-name')).toHaveText('宁波工厂 WMS 升级');
+    // The facts are shown, read-only, with the reason; there is nothing to save.
+    await expect(page.getByTestId('facts-read-only')).toBeVisible();
+    await expect(page.locator('#facts-amount')).toBeDisabled();
+    await expect(page.locator('#facts-close')).toBeDisabled();
+    await expect(page.getByTestId('facts-form').getByRole('button')).toBeHidden();
+    await page.getByTestId('facts-form').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shots(`deal-read-only-${tag}-1440`) });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('facts-form').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shots(`deal-read-only-${tag}-390`) });
+    if (tag === 'en') {
+      const got = await page.request.get(`/api/v1/deals/${dealId}`);
+      const version = (await got.json()).version;
+      const patched = await page.request.patch(`/api/v1/deals/${dealId}`, { data: { version, amount_minor: 100 } });
+      expect(patched.status()).toBe(403);
+    }
+    await ctx.close();
+  }
+});
