@@ -28,16 +28,28 @@ test('REST v1: token, pipelines, deals, gated moves, history and the OpenAPI doc
     expect(next.deals[0].id).not.toBe(d.id);
   }
 
-  // A stale version is a conflict.
-  const stale = await request.post(`/api/v1/deals/${d.id}/moves`, { headers: auth, data: { to_stage_id: solution.stages[6].id, version: d.version + 7 } });
+  // Presales work in the deal room; moving a deal is for its owner, its team and their manager.
+  const presalesMove = await request.post(`/api/v1/deals/${d.id}/moves`, { headers: auth, data: { to_stage_id: solution.stages[6].id, version: d.version } });
+  expect(presalesMove.status()).toBe(403);
+  expect(presalesMove.headers()['content-type']).toContain('application/problem+json');
+
+  // The owner's moves: a stale version is a conflict.
+  const repTok = await (await request.post('/api/v1/auth/token', { data: { email: 'rep2@demo.local', password: 'dealgate' } })).json();
+  const repAuth = { Authorization: `Bearer ${repTok.token}` };
+  const accounts = await (await request.get('/api/v1/accounts?per_page=1', { headers: repAuth })).json();
+  const created = await request.post('/api/v1/deals', {
+    headers: repAuth,
+    data: { name: 'REST e2e', account_id: accounts.accounts[0].id, amount_minor: 90_000_000, expected_close_date: '2027-09-30', pipeline_id: solution.id },
+  });
+  expect(created.status()).toBe(201);
+  const own = await created.json();
+  const stale = await request.post(`/api/v1/deals/${own.id}/moves`, { headers: repAuth, data: { to_stage_id: solution.stages[6].id, version: own.version + 7 } });
   expect(stale.status()).toBe(409);
   // Lost without a lost reason is blocked, with what is missing.
-  const blocked = await request.post(`/api/v1/deals/${d.id}/moves`, { headers: auth, data: { to_stage_id: solution.stages[6].id, version: d.version } });
-  if (blocked.status() === 422) {
-    const body = await blocked.json();
-    expect(['blocked', 'forbidden']).toContain(body.outcome);
-  }
-  const history = await (await request.get(`/api/v1/deals/${d.id}/history`, { headers: auth })).json();
+  const blocked = await request.post(`/api/v1/deals/${own.id}/moves`, { headers: repAuth, data: { to_stage_id: solution.stages[6].id, version: own.version } });
+  expect(blocked.status()).toBe(422);
+  expect(['blocked', 'forbidden']).toContain((await blocked.json()).outcome);
+  const history = await (await request.get(`/api/v1/deals/${own.id}/history`, { headers: repAuth })).json();
   expect(history[0].kind).toMatch(/blocked|forbidden|created|moved/);
 
   const doc = await (await request.get('/api/v1/openapi.json')).json();

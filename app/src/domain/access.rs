@@ -157,6 +157,12 @@ pub fn hears_event(vis: &Visibility, event_team: Option<i32>) -> bool {
     event_team.is_none_or(|t| vis.all || vis.team_ids.contains(&t))
 }
 
+/// Whether the viewer's figures include their teams' people (a manager), beyond their own
+/// (a rep, presales) or everyone's (visibility `all`).
+pub fn sees_team_figures(role: Role) -> bool {
+    role == Role::Manager
+}
+
 /// Creating and editing accounts and contacts: everyone who works deals.
 pub fn may_edit_accounts(role: Role) -> bool {
     !reads_only(role)
@@ -306,6 +312,7 @@ mod tests {
         assert!(may_decide(&admin, Some(MATE)));
         for role in Role::ALL {
             assert_eq!(figures_owner(role, ME), (role == Role::Rep).then_some(ME), "{role:?}");
+            assert_eq!(sees_team_figures(role), role == Role::Manager, "{role:?}");
             assert_eq!(may_assign_others(role), matches!(role, Role::Manager | Role::Admin), "{role:?}");
             assert_eq!(may_administer(role), role == Role::Admin, "{role:?}");
             assert_eq!(may_edit_accounts(role), !matches!(role, Role::Executive | Role::Gm | Role::Legal), "{role:?}");

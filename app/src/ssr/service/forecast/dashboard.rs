@@ -220,7 +220,7 @@ pub async fn dashboard_with(
         quarter_end: q_end,
         scope: if ctx.visibility.all {
             "all"
-        } else if ctx.role == crate::domain::role::Role::Manager {
+        } else if crate::domain::access::sees_team_figures(ctx.role) {
             "teams"
         } else {
             "own"
@@ -311,7 +311,7 @@ async fn visible_users<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Resu
     let mut q = user::Entity::find().filter(user::Column::Active.eq(true));
     if !ctx.visibility.all {
         let mut c = Condition::any().add(user::Column::Id.eq(ctx.user_id));
-        if ctx.role == crate::domain::role::Role::Manager && !ctx.visibility.team_ids.is_empty() {
+        if crate::domain::access::sees_team_figures(ctx.role) && !ctx.visibility.team_ids.is_empty() {
             c = c.add(user::Column::TeamId.is_in(ctx.visibility.team_ids.clone()));
         }
         q = q.filter(c);
