@@ -46,6 +46,16 @@ pub async fn deal_for<C: ConnectionTrait>(
 
 /// The same check for a deal already loaded (found through a child row, say).
 pub async fn check<C: ConnectionTrait>(db: &C, ctx: &RequestContext, d: &deal::Model, action: DealAction) -> Result<(), AppError> {
+    check_with_team(db, ctx, d, action).await.map(|_| ())
+}
+
+/// [`check`], returning the deal team it read (for callers that show what else is allowed).
+pub async fn check_with_team<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    d: &deal::Model,
+    action: DealAction,
+) -> Result<Vec<(i32, TeamRole)>, AppError> {
     let team = team_of(db, d).await?;
     if !allows(ctx, DealAction::View, d, &team) {
         return Err(AppError::NotFound);
@@ -53,7 +63,7 @@ pub async fn check<C: ConnectionTrait>(db: &C, ctx: &RequestContext, d: &deal::M
     if !allows(ctx, action, d, &team) {
         return Err(AppError::Forbidden);
     }
-    Ok(())
+    Ok(team)
 }
 
 /// A deal the user may see.

@@ -429,8 +429,8 @@ pub async fn card(db: &DatabaseConnection, d: deal::Model) -> Result<crate::doma
 
 pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<crate::domain::dto::DealFacts, AppError> {
     use crate::domain::forecast::{default_category, StageKind};
-    let d = super::access::visible_deal(db, ctx, id).await?;
-    let team = super::access::team_of(db, &d).await?;
+    let d = deal::Entity::find().filter(deal::Column::Uuid.eq(id)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    let team = super::access::check_with_team(db, ctx, &d, DealAction::View).await?;
     let st = stage::Entity::find_by_id(d.stage_id).one(db).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let kind = StageKind::parse(&st.kind).unwrap_or(StageKind::Open);
     let default = default_category(kind, st.win_rate_pct, d.close_date, chrono::Utc::now().date_naive());
