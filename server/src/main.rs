@@ -64,7 +64,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn open_db(cfg: &Config) -> Result<sea_orm::DatabaseConnection, String> {
+async fn open_db(cfg: &Config) -> Result<app::ssr::db::Db, String> {
     if cfg.is_sqlite() {
         std::fs::create_dir_all(&cfg.data_dir).map_err(|e| format!("cannot create data directory {}: {e}", cfg.data_dir.display()))?;
     }
@@ -159,7 +159,7 @@ async fn run(cfg: Config, command: Command) -> Result<(), String> {
     }
 }
 
-async fn serve(cfg: Config, conn: sea_orm::DatabaseConnection) -> Result<(), String> {
+async fn serve(cfg: Config, conn: app::ssr::db::Db) -> Result<(), String> {
     if std::env::var("LEPTOS_OUTPUT_NAME").is_err() && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
         // Built without cargo-leptos (plain cargo): the bundle name is still "dealgate".
         std::env::set_var("LEPTOS_OUTPUT_NAME", "dealgate");
@@ -170,9 +170,9 @@ async fn serve(cfg: Config, conn: sea_orm::DatabaseConnection) -> Result<(), Str
     let routes = generate_route_list(app::App);
 
     if !cfg.is_sqlite() {
-        app::ssr::events::spawn_postgres_listener(cfg.database_url.clone());
+        app::ssr::events::spawn_postgres_listener(&conn, cfg.database_url.clone());
     }
-    let store = DbSessionStore::new(conn.clone());
+    let store = DbSessionStore::new(conn.conn().clone());
     tokio::spawn({
         let store = store.clone();
         async move {

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use tower::ServiceExt;
 
-async fn router(db: &sea_orm::DatabaseConnection, email: &str) -> Router {
+async fn router(db: &app::ssr::db::Db, email: &str) -> Router {
     use app::ssr::entity::user;
     let u = user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await.unwrap().unwrap();
     let ctx = RequestContext::load(db, u.id).await.unwrap().unwrap();

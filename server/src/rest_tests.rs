@@ -38,7 +38,7 @@ fn unknown_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-fn router(db: &sea_orm::DatabaseConnection) -> Router {
+fn router(db: &app::ssr::db::Db) -> Router {
     let state = AppState {
         db: db.clone(),
         limiter: Arc::new(app::ssr::auth::LoginLimiter::default()),
@@ -46,7 +46,7 @@ fn router(db: &sea_orm::DatabaseConnection) -> Router {
     };
     rest::router()
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::auth))
-        .layer(tower_sessions::SessionManagerLayer::new(DbSessionStore::new(db.clone())))
+        .layer(tower_sessions::SessionManagerLayer::new(DbSessionStore::new(db.conn().clone())))
         .with_state(state)
 }
 

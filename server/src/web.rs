@@ -126,11 +126,12 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 /// Server-sent events: one `change` event per committed change the user may see. Browsers
 /// reconnect on their own; a `resync` asks them to reload after they fell behind.
 pub async fn events(
+    axum::extract::State(state): State<AppState>,
     axum::Extension(ctx): axum::Extension<RequestContext>,
 ) -> axum::response::sse::Sse<impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>> {
     use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
     use tokio::sync::broadcast::error::RecvError;
-    let rx = app::ssr::events::subscribe();
+    let rx = app::ssr::events::subscribe(&state.db);
     let vis = ctx.visibility.clone();
     let me = ctx.user_id;
     let stream = futures_util::stream::unfold(rx, move |mut rx| {

@@ -3,7 +3,8 @@ use super::{db_err, entity::user};
 use crate::domain::error::AppError;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -85,7 +86,7 @@ pub fn normalize_email(email: &str) -> String {
 /// Checks credentials under the rate limit. Unknown users cost the same time as known ones
 /// so the answer does not reveal which emails exist.
 pub async fn authenticate(
-    db: &DatabaseConnection,
+    db: &Db,
     limiter: &LoginLimiter,
     email: &str,
     password: &str,

@@ -1,5 +1,6 @@
 //! Consistent backups while the server runs.
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectionTrait, DbBackend};
+use crate::ssr::db::Db;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -14,7 +15,7 @@ pub enum BackupError {
 
 /// SQLite: `VACUUM INTO` writes a transactionally consistent copy without stopping writers.
 /// PostgreSQL: `pg_dump` (custom format) of the database in `url`.
-pub async fn backup(db: &DatabaseConnection, url: &str, target: &Path) -> Result<(), BackupError> {
+pub async fn backup(db: &Db, url: &str, target: &Path) -> Result<(), BackupError> {
     if target.exists() {
         return Err(BackupError::Exists(target.display().to_string()));
     }

@@ -10,7 +10,8 @@ use crate::domain::{
     locale::Locale,
     role::{Role, Visibility},
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use crate::ssr::db::Db;
 
 /// Session key under which the signed-in user's id is stored.
 pub const SESSION_USER_KEY: &str = "uid";
@@ -33,7 +34,7 @@ pub struct RequestContext {
 
 impl RequestContext {
     /// Loads an active user's context; `None` when the user is gone or deactivated.
-    pub async fn load(db: &DatabaseConnection, user_id: i32) -> Result<Option<RequestContext>, AppError> {
+    pub async fn load(db: &Db, user_id: i32) -> Result<Option<RequestContext>, AppError> {
         let Some(u) = user::Entity::find_by_id(user_id).one(db).await.map_err(db_err)? else { return Ok(None) };
         if !u.active {
             return Ok(None);

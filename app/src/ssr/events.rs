@@ -2,9 +2,9 @@
 //! board or deal open receives it over server-sent events within a second. On SQLite (one
 //! process) an in-process channel carries it; on PostgreSQL it goes through NOTIFY so the
 //! clients of every server process behind the database see it.
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use super::db::Db;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
-use std::sync::LazyLock;
 use tokio::sync::broadcast;
 
 pub const CHANNEL: &str = "dealgate_events";
@@ -31,35 +31,36 @@ impl Event {
     }
 }
 
-static BUS: LazyLock<broadcast::Sender<Event>> = LazyLock::new(|| broadcast::channel(1024).0);
-
-pub fn subscribe() -> broadcast::Receiver<Event> {
-    BUS.subscribe()
+/// This process's changes (the channel lives in the [`Hub`](super::hub::Hub)).
+pub fn subscribe(db: &Db) -> broadcast::Receiver<Event> {
+    db.hub().events.subscribe()
 }
 
 /// Never fails the caller: the change is committed; a lost notification only delays a
 /// browser until its next resync.
 /// A change to one deal by `actor`: the event every deal service announces after commit.
-pub async fn publish_deal(db: &DatabaseConnection, kind: &str, deal: &crate::ssr::entity::deal::Model, actor: i32) {
+pub async fn publish_deal(db: &Db, kind: &str, deal: &crate::ssr::entity::deal::Model, actor: i32) {
     publish(db, Event { kind: kind.into(), deal: deal.uuid, team_id: deal.team_id, actor }).await;
 }
 
-pub async fn publish(db: &DatabaseConnection, e: Event) {
+pub async fn publish(db: &Db, e: Event) {
+    let bus = &db.hub().events;
     if db.get_database_backend() == DbBackend::Postgres {
         let Ok(payload) = serde_json::to_string(&e) else { return };
         let stmt = Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_notify($1, $2)", [CHANNEL.into(), payload.into()]);
         if let Err(err) = db.execute_raw(stmt).await {
             tracing::warn!(error = %err, "NOTIFY failed; delivering locally only");
-            let _ = BUS.send(e);
+            let _ = bus.send(e);
         }
     } else {
-        let _ = BUS.send(e);
+        let _ = bus.send(e);
     }
 }
 
 /// PostgreSQL: relay NOTIFY from every process into this process's channel, reconnecting
 /// after a dropped connection.
-pub fn spawn_postgres_listener(url: String) {
+pub fn spawn_postgres_listener(db: &Db, url: String) {
+    let bus = db.hub().events.clone();
     tokio::spawn(async move {
         let mut backoff = 1u64;
         loop {
@@ -73,7 +74,7 @@ pub fn spawn_postgres_listener(url: String) {
                             match l.recv().await {
                                 Ok(n) => {
                                     if let Ok(e) = serde_json::from_str::<Event>(n.payload()) {
-                                        let _ = BUS.send(e);
+                                        let _ = bus.send(e);
                                     }
                                 }
                                 Err(e) => {

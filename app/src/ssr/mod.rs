@@ -5,6 +5,7 @@ pub mod context;
 pub mod db;
 pub mod entity;
 pub mod events;
+pub mod hub;
 pub mod seed;
 pub mod service;
 pub mod session_store;

@@ -6,6 +6,7 @@ use super::entity::{
     account, checklist_template, contact, deal, deal_checklist, deal_checklist_item, deal_contact, deal_history, deal_key_info,
     deal_member, pipeline, stage, stage_requirement, stage_transition, team, user,
 };
+use crate::ssr::db::Db;
 use crate::domain::checklist::ChecklistKind;
 use crate::domain::committee::{Attitude, ContactRole};
 use crate::domain::gate::{Requirement, StageKind};
@@ -13,7 +14,7 @@ use crate::domain::keyinfo::{KeyField, KeyInfo};
 use crate::domain::rng::SplitMix64;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, TransactionTrait,
 };
 
@@ -38,7 +39,7 @@ fn uuid_from(rng: &mut SplitMix64) -> uuid::Uuid {
 
 /// Inserts the pipeline templates when the database has no pipeline yet. Idempotent;
 /// runs at every start-up, independent of the migrations.
-pub async fn ensure_reference_data(db: &DatabaseConnection) -> Result<(), DbErr> {
+pub async fn ensure_reference_data(db: &Db) -> Result<(), DbErr> {
     // Checklist templates are checked on their own, so databases made before the deal room
     // get them too.
     crate::ssr::service::checklist::ensure_templates(db).await?;
@@ -158,7 +159,7 @@ fn fill_key_field(k: &mut KeyInfo, f: KeyField, rng: &mut SplitMix64, today: Nai
 }
 
 /// What makes a database "not empty" for seeding purposes.
-pub async fn existing_data(db: &DatabaseConnection) -> Result<Option<String>, DbErr> {
+pub async fn existing_data(db: &Db) -> Result<Option<String>, DbErr> {
     let users = user::Entity::find().count(db).await?;
     let accounts = account::Entity::find().count(db).await?;
     let deals = deal::Entity::find().count(db).await?;
@@ -258,7 +259,7 @@ pub struct SeedSummary {
     pub history: u64,
 }
 
-async fn create_org(db: &DatabaseConnection, extra_teams: usize, reps_per_extra_team: usize) -> Result<(Vec<TeamInfo>, u64), SeedError> {
+async fn create_org(db: &Db, extra_teams: usize, reps_per_extra_team: usize) -> Result<(Vec<TeamInfo>, u64), SeedError> {
     let now = Utc::now();
     let hash = hash_password(DEMO_PASSWORD).map_err(|_| SeedError::Hash)?;
     let txn = db.begin().await?;
@@ -347,7 +348,7 @@ struct StageIds {
     lists: Vec<Vec<ChecklistKind>>,
 }
 
-async fn load_stage_ids(db: &DatabaseConnection) -> Result<Vec<StageIds>, DbErr> {
+async fn load_stage_ids(db: &Db) -> Result<Vec<StageIds>, DbErr> {
     let mut out = Vec::new();
     for p in pipeline::Entity::find().order_by_asc(pipeline::Column::Position).all(db).await? {
         let stages = stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(db).await?;
@@ -378,7 +379,7 @@ async fn load_stage_ids(db: &DatabaseConnection) -> Result<Vec<StageIds>, DbErr>
 }
 
 /// Seeds the demo company into an empty database.
-pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedSummary, SeedError> {
+pub async fn seed_demo(db: &Db) -> Result<SeedSummary, SeedError> {
     generate(db, 120, 60, 0, 0, &mut |_| {}).await
 }
 
@@ -431,7 +432,7 @@ fn revisions<T: Copy + PartialEq>(
 }
 
 pub async fn generate(
-    db: &DatabaseConnection,
+    db: &Db,
     n_deals: u64,
     n_accounts: u64,
     extra_teams: usize,
@@ -794,7 +795,7 @@ pub async fn generate(
 
 /// Quarterly quotas for every rep and manager (this year and next quarter) and target
 /// conversion rates, so the forecast dashboard has coverage and an ideal funnel to show.
-async fn seed_forecast_settings(db: &DatabaseConnection, rng: &mut SplitMix64, today: NaiveDate) -> Result<(), DbErr> {
+async fn seed_forecast_settings(db: &Db, rng: &mut SplitMix64, today: NaiveDate) -> Result<(), DbErr> {
     use crate::ssr::entity::quota;
     use chrono::Datelike;
     let open = stage::Entity::find().filter(stage::Column::Kind.eq(StageKind::Open.as_str())).all(db).await?;
@@ -840,7 +841,7 @@ async fn seed_forecast_settings(db: &DatabaseConnection, rng: &mut SplitMix64, t
 }
 
 /// After explicit-id inserts PostgreSQL's sequences lag behind; move them past the data.
-async fn reset_sequences(db: &DatabaseConnection) -> Result<(), DbErr> {
+async fn reset_sequences(db: &Db) -> Result<(), DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }
@@ -854,7 +855,7 @@ async fn reset_sequences(db: &DatabaseConnection) -> Result<(), DbErr> {
 }
 
 /// True when the demo logins exist (so start-up can print them).
-pub async fn has_demo_users(db: &DatabaseConnection) -> bool {
+pub async fn has_demo_users(db: &Db) -> bool {
     user::Entity::find().filter(user::Column::Email.eq("rep@demo.local")).count(db).await.is_ok_and(|n| n > 0)
 }
 
@@ -891,7 +892,7 @@ struct Room {
 const ROOM_SHOWCASE: i32 = 2_000;
 
 impl Room {
-    async fn new(db: &DatabaseConnection) -> Result<Room, DbErr> {
+    async fn new(db: &Db) -> Result<Room, DbErr> {
         let templates = checklist_template::Entity::find()
             .all(db)
             .await?

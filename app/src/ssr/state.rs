@@ -1,13 +1,13 @@
 use super::auth::LoginLimiter;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sea_orm::DatabaseConnection;
+use crate::ssr::db::Db;
 use std::sync::Arc;
 
 /// Shared by every request: one pool, one limiter. Handed to server functions via context.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub limiter: Arc<LoginLimiter>,
     pub leptos_options: LeptosOptions,
 }

@@ -1,10 +1,11 @@
 //! Throwaway databases for the integration tests of every crate: a temporary SQLite file,
 //! or — when `TEST_DATABASE_URL` points at a PostgreSQL server — a new database on it.
 //! Lives in the library (not a test file) so the server's REST tests share it.
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, DbErr};
+use crate::ssr::db::Db;
 
 pub struct TestDb {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub url: String,
     cleanup: Option<std::path::PathBuf>,
 }

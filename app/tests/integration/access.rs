@@ -11,10 +11,11 @@ use app::ssr::context::RequestContext;
 use app::ssr::entity::{deal, deal_history, deal_member, stage};
 use app::ssr::service::{activity, checklist, comment, deal as deals, forecast, keyinfo, map, member, movement, quota, timeline};
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use app::ssr::db::Db;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// A deal of `owner`'s that `other` is not on the team of.
-async fn deal_of(db: &DatabaseConnection, owner: &RequestContext, other: &RequestContext) -> deal::Model {
+async fn deal_of(db: &Db, owner: &RequestContext, other: &RequestContext) -> deal::Model {
     let theirs = deal::Entity::find().filter(deal::Column::OwnerId.eq(owner.user_id)).order_by_asc(deal::Column::Id).all(db).await.unwrap();
     for d in theirs {
         let on_team = deal_member::Entity::find_by_id((d.id, other.user_id)).one(db).await.unwrap().is_some();
@@ -34,7 +35,7 @@ fn amount_patch(d: &deal::Model, fen: i64) -> DealPatch {
     DealPatch { version: d.version, amount_fen: Some(fen), ..Default::default() }
 }
 
-async fn fresh(db: &DatabaseConnection, d: &deal::Model) -> deal::Model {
+async fn fresh(db: &Db, d: &deal::Model) -> deal::Model {
     deal::Entity::find_by_id(d.id).one(db).await.unwrap().unwrap()
 }
 

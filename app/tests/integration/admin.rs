@@ -9,14 +9,15 @@ use app::domain::gate::{Policy, Requirement};
 use app::ssr::context::RequestContext;
 use app::ssr::entity::{deal, stage};
 use app::ssr::service::{board, movement, pipeline as pipes, totals};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use app::ssr::db::Db;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-async fn admin(db: &DatabaseConnection) -> RequestContext {
+async fn admin(db: &Db) -> RequestContext {
     ctx_for(db, "admin@demo.local").await
 }
 
 /// The default pipeline ("Solution sale") as the editor shows it.
-async fn solution(db: &DatabaseConnection) -> PipelineEditor {
+async fn solution(db: &Db) -> PipelineEditor {
     pipes::editor(db, &admin(db).await, None).await.unwrap()
 }
 
@@ -32,12 +33,12 @@ fn update_of(s: &StageEdit) -> StageUpdate {
     }
 }
 
-async fn internal_id(db: &DatabaseConnection, s: &StageEdit) -> i32 {
+async fn internal_id(db: &Db, s: &StageEdit) -> i32 {
     stage::Entity::find().filter(stage::Column::Uuid.eq(s.id)).one(db).await.unwrap().unwrap().id
 }
 
 /// A deal sitting in `s`, as freshly read.
-async fn deal_in(db: &DatabaseConnection, s: &StageEdit) -> deal::Model {
+async fn deal_in(db: &Db, s: &StageEdit) -> deal::Model {
     let id = internal_id(db, s).await;
     deal::Entity::find()
         .filter(deal::Column::StageId.eq(id))
@@ -48,7 +49,7 @@ async fn deal_in(db: &DatabaseConnection, s: &StageEdit) -> deal::Model {
         .expect("a demo deal in this stage")
 }
 
-async fn move_to(db: &DatabaseConnection, ctx: &RequestContext, d: &deal::Model, to: &StageEdit, reason: Option<&str>) -> MoveOutcome {
+async fn move_to(db: &Db, ctx: &RequestContext, d: &deal::Model, to: &StageEdit, reason: Option<&str>) -> MoveOutcome {
     let c = movement::MoveCommand { deal: d.uuid, to_stage: to.id, version: d.version, reason: reason.map(Into::into), lost_reason: None };
     movement::move_deal(db, ctx, c).await.unwrap()
 }
@@ -312,7 +313,7 @@ async fn every_change_tells_all_open_boards() {
         // On PostgreSQL the event travels through NOTIFY, which these tests do not listen to.
         return;
     }
-    let mut rx = app::ssr::events::subscribe();
+    let mut rx = app::ssr::events::subscribe(db);
     let ed = solution(db).await;
     let s = ed.stages[2].clone();
     pipes::update_stage(db, &admin(db).await, s.id, &StageUpdate { stuck_days: 10, ..update_of(&s) }).await.unwrap();
@@ -324,4 +325,23 @@ async fn every_change_tells_all_open_boards() {
         }
     }
     assert!(seen);
+}
+
+/// The event channel belongs to the opened database (the process's `AppState`), not to a
+/// static: a second handle in the same process hears nothing of the first one's changes.
+#[tokio::test]
+async fn events_belong_to_the_database_handle_that_published_them() {
+    let t = seeded().await;
+    let db = &t.db;
+    if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
+        // On PostgreSQL the event travels through NOTIFY, which these tests do not listen to.
+        return;
+    }
+    let other = app::ssr::db::connect(&t.url).await.unwrap();
+    let (mut mine, mut theirs) = (app::ssr::events::subscribe(db), app::ssr::events::subscribe(&other));
+    let ed = solution(db).await;
+    let s = ed.stages[2].clone();
+    pipes::update_stage(db, &admin(db).await, s.id, &StageUpdate { stuck_days: 11, ..update_of(&s) }).await.unwrap();
+    assert_eq!(mine.try_recv().map(|e| e.kind).ok().as_deref(), Some("pipeline_changed"));
+    assert!(theirs.try_recv().is_err(), "a second handle shares no channel");
 }

@@ -7,11 +7,12 @@ use app::domain::dto::MoveOutcome;
 use app::domain::role::Visibility;
 use app::ssr::entity::{deal, pipeline, stage};
 use app::ssr::service::{deal as deals, movement, totals};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use app::ssr::db::Db;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-async fn assert_totals_agree(db: &DatabaseConnection, emails: &[&str]) {
+async fn assert_totals_agree(db: &Db, emails: &[&str]) {
     let pipelines = pipeline::Entity::find().all(db).await.unwrap();
     for email in emails {
         let ctx = ctx_for(db, email).await;
@@ -74,12 +75,13 @@ async fn running_totals_equal_the_raw_aggregate_after_moves_and_edits() {
 async fn statements_per_move(n_deals: u64) -> usize {
     let t = fresh_db().await;
     app::ssr::seed::generate(&t.db, n_deals, 40, 0, 0, &mut |_| {}).await.unwrap();
-    let mut db = app::ssr::db::connect(&t.url).await.unwrap();
+    let mut conn = app::ssr::db::connect(&t.url).await.unwrap().conn().clone();
     let counter = Arc::new(AtomicUsize::new(0));
     let c2 = counter.clone();
-    db.set_metric_callback(move |_info| {
+    conn.set_metric_callback(move |_info| {
         c2.fetch_add(1, Ordering::SeqCst);
     });
+    let db = app::ssr::db::Db::new(conn);
     let admin = ctx_for(&db, "admin@demo.local").await;
     let p = pipeline::Entity::find().filter(pipeline::Column::Code.eq("solution")).one(&db).await.unwrap().unwrap();
     let st = stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(&db).await.unwrap();

@@ -8,10 +8,11 @@ use app::domain::forecast as f;
 use app::ssr::entity::{account, deal, pipeline, stage};
 use app::ssr::service::{deal as deals, forecast, movement, quota};
 use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use app::ssr::db::Db;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// The forecast as the dashboard computes it from the deals as they are right now.
-async fn forecast_now(db: &DatabaseConnection, ctx: &app::ssr::context::RequestContext) -> (i64, u64) {
+async fn forecast_now(db: &Db, ctx: &app::ssr::context::RequestContext) -> (i64, u64) {
     let book = forecast::load(db, ctx).await.unwrap();
     let stages: std::collections::HashMap<i32, &f::Stage> = book.stages.iter().map(|s| (s.id, s)).collect();
     let open: Vec<&f::Deal> = book.deals.iter().filter(|d| stages.get(&d.stage_id).is_some_and(|s| s.kind == f::StageKind::Open)).collect();
@@ -19,7 +20,7 @@ async fn forecast_now(db: &DatabaseConnection, ctx: &app::ssr::context::RequestC
 }
 
 /// An admin raises a stage's win rate by `by` points (the rest of the stage unchanged).
-async fn raise_win_rate(db: &DatabaseConnection, admin: &app::ssr::context::RequestContext, st: &stage::Model, by: i32) {
+async fn raise_win_rate(db: &Db, admin: &app::ssr::context::RequestContext, st: &stage::Model, by: i32) {
     let u = app::domain::dto::StageUpdate {
         name_en: st.name_en.clone(),
         name_zh: st.name_zh.clone(),
@@ -32,7 +33,7 @@ async fn raise_win_rate(db: &DatabaseConnection, admin: &app::ssr::context::Requ
     app::ssr::service::pipeline::update_stage(db, admin, st.uuid, &u).await.unwrap();
 }
 
-async fn stages_of(db: &DatabaseConnection, code: &str) -> Vec<stage::Model> {
+async fn stages_of(db: &Db, code: &str) -> Vec<stage::Model> {
     let p = pipeline::Entity::find().filter(pipeline::Column::Code.eq(code)).one(db).await.unwrap().unwrap();
     stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(db).await.unwrap()
 }
@@ -282,7 +283,7 @@ async fn progress_from_recent_history_equals_progress_from_all_history() {
 
 /// [`forecast::progress_summed`] with the cells it needs (won cells from A's quarter on).
 async fn summed(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &app::ssr::context::RequestContext,
     a: chrono::DateTime<Utc>,
     b: chrono::DateTime<Utc>,
@@ -294,7 +295,7 @@ async fn summed(
     forecast::progress_summed(db, ctx, a, b, &cells, stages).await.unwrap()
 }
 
-async fn progress_terms(db: &DatabaseConnection) -> Vec<app::ssr::entity::progress_term::Model> {
+async fn progress_terms(db: &Db) -> Vec<app::ssr::entity::progress_term::Model> {
     use app::ssr::entity::progress_term as p;
     p::Entity::find()
         .order_by_asc(p::Column::Day)
@@ -308,7 +309,7 @@ async fn progress_terms(db: &DatabaseConnection) -> Vec<app::ssr::entity::progre
         .unwrap()
 }
 
-async fn progress_days(db: &DatabaseConnection) -> Vec<app::ssr::entity::progress_day::Model> {
+async fn progress_days(db: &Db) -> Vec<app::ssr::entity::progress_day::Model> {
     use app::ssr::entity::progress_day as p;
     p::Entity::find()
         .order_by_asc(p::Column::Scope)
@@ -323,7 +324,7 @@ async fn progress_days(db: &DatabaseConnection) -> Vec<app::ssr::entity::progres
 
 /// The kept progress days equal a rebuild from the history, and progress from them equals the
 /// replay for windows of whole local days ending at a midnight or now, for each viewer.
-async fn assert_days_agree(db: &DatabaseConnection, viewers: &[&str]) {
+async fn assert_days_agree(db: &Db, viewers: &[&str]) {
     let kept = progress_days(db).await;
     assert!(kept.len() > 20, "the demo history makes progress days");
     app::ssr::sql::rebuild_progress_days(db).await.unwrap();
@@ -379,7 +380,7 @@ async fn assert_days_agree(db: &DatabaseConnection, viewers: &[&str]) {
 
 /// Every value row's state columns, by id.
 async fn history_states(
-    db: &DatabaseConnection,
+    db: &Db,
 ) -> Vec<(i32, String, Option<i32>, Option<i64>, Option<chrono::NaiveDate>, Option<String>, Option<String>)> {
     use app::ssr::entity::deal_history as h;
     h::Entity::find()
@@ -524,7 +525,7 @@ async fn progress_summed_by_the_database_equals_the_replay_after_every_kind_of_w
 
 /// The summary cells the figures of the present read, against the cells of the deals the
 /// viewer's figures count (the domain's reference), for every kind of viewer.
-async fn assert_cells_agree(db: &DatabaseConnection, emails: &[&str]) {
+async fn assert_cells_agree(db: &Db, emails: &[&str]) {
     for email in emails {
         let ctx = ctx_for(db, email).await;
         let book = forecast::load_with(db, &ctx, false).await.unwrap();
@@ -686,7 +687,7 @@ async fn a_manager_adjusts_the_category_and_both_values_stay_visible() {
 
 /// The reference for a trend point: the replay of every deal and all history.
 async fn reference_points(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &app::ssr::context::RequestContext,
     points: &[chrono::DateTime<Utc>],
 ) -> Vec<(i64, i64, u64, u64)> {
@@ -804,7 +805,7 @@ async fn history_figures_of_a_large_book_arrive_in_the_background_and_match_the_
         assert_eq!(outside(&visits), outside(&full), "{who}");
     }
     // Inline (a small book): the figures are there at once.
-    forecast::forget_history();
+    forecast::forget_history(db);
     let inline = forecast::dashboard(db, &exec, None).await.unwrap();
     assert!(inline.history_at.is_some());
     assert_eq!((inline.win_rate_pct, inline.avg_cycle_days), (want.win_rate_pct, want.avg_cycle_days));
@@ -812,7 +813,7 @@ async fn history_figures_of_a_large_book_arrive_in_the_background_and_match_the_
     assert_eq!(inline.unfunneled.len(), unfunneled.len().min(forecast::UNFUNNELED_SHOWN));
     assert!(inline.trend_complete);
     // Treated as large: the first answer says "being computed", a later one has them.
-    forecast::forget_history();
+    forecast::forget_history(db);
     forecast::forget_points(db).await.unwrap();
     let first = forecast::dashboard_with(db, &exec, None, 0).await.unwrap();
     assert_eq!(first.history_at, None);

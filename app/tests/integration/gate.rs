@@ -10,15 +10,16 @@ use app::domain::keyinfo::KeyInfo;
 use app::ssr::context::RequestContext;
 use app::ssr::entity::{approval, deal, deal_history, pipeline, stage};
 use app::ssr::service::{approval as approvals, keyinfo, movement};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use app::ssr::db::Db;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-async fn stages_of(db: &DatabaseConnection, code: &str) -> Vec<stage::Model> {
+async fn stages_of(db: &Db, code: &str) -> Vec<stage::Model> {
     let p = pipeline::Entity::find().filter(pipeline::Column::Code.eq(code)).one(db).await.unwrap().unwrap();
     stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(db).await.unwrap()
 }
 
 /// A deal `ctx` owns in the given stage, with its key information cleared.
-async fn fresh_deal(db: &DatabaseConnection, ctx: &RequestContext, stage: &stage::Model) -> deal::Model {
+async fn fresh_deal(db: &Db, ctx: &RequestContext, stage: &stage::Model) -> deal::Model {
     let d = deal::Entity::find()
         .filter(deal::Column::StageId.eq(stage.id))
         .filter(deal::Column::OwnerId.eq(ctx.user_id))
@@ -32,7 +33,7 @@ async fn fresh_deal(db: &DatabaseConnection, ctx: &RequestContext, stage: &stage
     d
 }
 
-async fn reload(db: &DatabaseConnection, d: &deal::Model) -> deal::Model {
+async fn reload(db: &Db, d: &deal::Model) -> deal::Model {
     deal::Entity::find_by_id(d.id).one(db).await.unwrap().unwrap()
 }
 

@@ -15,16 +15,17 @@ use app::ssr::context::RequestContext;
 use app::ssr::entity::{deal, deal_member, pipeline, stage};
 use app::ssr::service::{activity, approval, checklist, comment, map, member, movement, timeline};
 use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use app::ssr::db::Db;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-async fn stages_of(db: &DatabaseConnection, code: &str) -> Vec<stage::Model> {
+async fn stages_of(db: &Db, code: &str) -> Vec<stage::Model> {
     let p = pipeline::Entity::find().filter(pipeline::Column::Code.eq(code)).one(db).await.unwrap().unwrap();
     stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(db).await.unwrap()
 }
 
 /// A deal owned by `ctx` in `stage`, moved there directly if the demo has none, with
 /// complete key information and an empty map, so only the room's requirements are in play.
-async fn deal_at(db: &DatabaseConnection, ctx: &RequestContext, st: &stage::Model) -> deal::Model {
+async fn deal_at(db: &Db, ctx: &RequestContext, st: &stage::Model) -> deal::Model {
     let d = deal::Entity::find()
         .filter(deal::Column::OwnerId.eq(ctx.user_id))
         .filter(deal::Column::PipelineId.eq(st.pipeline_id))
@@ -65,7 +66,7 @@ async fn deal_at(db: &DatabaseConnection, ctx: &RequestContext, st: &stage::Mode
     deal::Entity::find_by_id(d.id).one(db).await.unwrap().unwrap()
 }
 
-async fn reload(db: &DatabaseConnection, d: &deal::Model) -> deal::Model {
+async fn reload(db: &Db, d: &deal::Model) -> deal::Model {
     deal::Entity::find_by_id(d.id).one(db).await.unwrap().unwrap()
 }
 

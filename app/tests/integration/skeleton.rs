@@ -137,7 +137,7 @@ async fn sessions_expire() {
     use tower_sessions::session_store::ExpiredDeletion;
     use tower_sessions::SessionStore;
     let t = fresh_db().await;
-    let store = DbSessionStore::new(t.db.clone());
+    let store = DbSessionStore::new(t.db.conn().clone());
     let now = time::OffsetDateTime::now_utc();
     let mut data = HashMap::new();
     data.insert("uid".to_owned(), serde_json::json!(7));

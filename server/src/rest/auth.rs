@@ -46,7 +46,7 @@ pub async fn token(State(state): State<AppState>, Json(req): Json<TokenRequest>)
         data,
         expiry_date: time::OffsetDateTime::from_unix_timestamp(expires_at.timestamp()).map_err(|_| AppError::Internal)?,
     };
-    DbSessionStore::new(state.db.clone()).create(&mut record).await.map_err(|_| AppError::Internal)?;
+    DbSessionStore::new(state.db.conn().clone()).create(&mut record).await.map_err(|_| AppError::Internal)?;
     Ok(Json(TokenResponse { token: record.id.to_string(), expires_at }))
 }
 
@@ -54,6 +54,6 @@ pub async fn token(State(state): State<AppState>, Json(req): Json<TokenRequest>)
 pub async fn bearer_user(state: &AppState, headers: &axum::http::HeaderMap) -> Option<i32> {
     let raw = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?.trim();
     let id: Id = raw.parse().ok()?;
-    let rec = DbSessionStore::new(state.db.clone()).load(&id).await.ok()??;
+    let rec = DbSessionStore::new(state.db.conn().clone()).load(&id).await.ok()??;
     rec.data.get(SESSION_USER_KEY)?.as_i64().and_then(|v| i32::try_from(v).ok())
 }

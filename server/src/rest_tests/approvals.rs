@@ -2,7 +2,7 @@
 use super::{assert_keys, assert_not_found, call, router, token, unknown_id};
 use app::ssr::entity::{approval, deal, user};
 use axum::http::{Method, StatusCode};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 const APPROVAL: [&str; 12] = [
@@ -20,13 +20,13 @@ const APPROVAL: [&str; 12] = [
     "created_at",
 ];
 
-async fn user_id(db: &DatabaseConnection, email: &str) -> i32 {
+async fn user_id(db: &app::ssr::db::Db, email: &str) -> i32 {
     user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await.unwrap().unwrap().id
 }
 
 /// A pending request of the rep's, routed to the East manager, written straight to the
 /// table: how a move comes to need one is the movement tests' business.
-async fn pending(db: &DatabaseConnection, deal_uuid: uuid::Uuid) -> uuid::Uuid {
+async fn pending(db: &app::ssr::db::Db, deal_uuid: uuid::Uuid) -> uuid::Uuid {
     let d = deal::Entity::find().filter(deal::Column::Uuid.eq(deal_uuid)).one(db).await.unwrap().unwrap();
     let id = uuid::Uuid::new_v4();
     let now = chrono::Utc::now();

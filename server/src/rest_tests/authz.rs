@@ -13,7 +13,7 @@ use app::ssr::entity::{approval, deal, deal_member, team, user};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use axum::Router;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use tower::ServiceExt;
@@ -335,7 +335,7 @@ fn cname(caller: &str) -> &'static str {
     CALLERS.into_iter().find(|n| *n == caller).unwrap()
 }
 
-async fn people(db: &DatabaseConnection) -> (HashMap<String, Person>, i32) {
+async fn people(db: &app::ssr::db::Db) -> (HashMap<String, Person>, i32) {
     let teams = team::Entity::find().all(db).await.unwrap();
     let east = teams.iter().find(|t| t.name == "East").unwrap().id;
     let mut out = HashMap::new();
@@ -375,7 +375,7 @@ async fn make_deal(w: &World, owner: &str, n: usize) -> Value {
 
 /// A pending stage-move request of the owner's, routed to the team's manager, written to the
 /// table (how a move comes to need one is the movement tests' business).
-async fn pending(db: &DatabaseConnection, deal_uuid: &str, requester: i32, approver: i32) -> String {
+async fn pending(db: &app::ssr::db::Db, deal_uuid: &str, requester: i32, approver: i32) -> String {
     let d = deal::Entity::find().filter(deal::Column::Uuid.eq(deal_uuid.parse::<uuid::Uuid>().unwrap())).one(db).await.unwrap().unwrap();
     let id = uuid::Uuid::new_v4();
     let now = chrono::Utc::now();
@@ -400,7 +400,7 @@ async fn pending(db: &DatabaseConnection, deal_uuid: &str, requester: i32, appro
     id.to_string()
 }
 
-async fn add_member(db: &DatabaseConnection, deal_uuid: &str, user_id: i32) {
+async fn add_member(db: &app::ssr::db::Db, deal_uuid: &str, user_id: i32) {
     let d = deal::Entity::find().filter(deal::Column::Uuid.eq(deal_uuid.parse::<uuid::Uuid>().unwrap())).one(db).await.unwrap().unwrap();
     deal_member::Entity::insert(deal_member::ActiveModel {
         deal_id: Set(d.id),
@@ -414,7 +414,7 @@ async fn add_member(db: &DatabaseConnection, deal_uuid: &str, user_id: i32) {
 }
 
 /// Every object the walk touches, made by its owner before the walk starts.
-async fn world(db: &DatabaseConnection) -> World {
+async fn world(db: &app::ssr::db::Db) -> World {
     let app = router(db);
     let (people, east) = people(db).await;
     let mut tokens = HashMap::new();

@@ -9,11 +9,12 @@ use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{account, contact, deal, stage, team};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     search: Option<String>,
     page: u64,
@@ -94,14 +95,14 @@ pub async fn visible<C: sea_orm::ConnectionTrait>(db: &C, ctx: &RequestContext, 
         .ok_or(AppError::NotFound)
 }
 
-pub async fn one(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<AccountRow, AppError> {
+pub async fn one(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<AccountRow, AppError> {
     let a = visible(db, ctx, id).await?;
     let page = list(db, ctx, Some(a.name.clone()), 1, 200).await?;
     page.rows.into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)
 }
 
 /// Creates an account owned by the creator and their team.
-pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: crate::domain::dto::NewAccount) -> Result<AccountRow, AppError> {
+pub async fn create(db: &Db, ctx: &RequestContext, new: crate::domain::dto::NewAccount) -> Result<AccountRow, AppError> {
     use sea_orm::ActiveValue::Set;
     super::access::require_account_editor(ctx)?;
     let name = required("name", &new.name, 200)?;
@@ -149,7 +150,7 @@ fn contact_row(c: contact::Model, account: uuid::Uuid) -> crate::domain::dto::Co
 }
 
 pub async fn contacts(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     account: uuid::Uuid,
 ) -> Result<Vec<crate::domain::dto::ContactRow>, AppError> {
@@ -164,7 +165,7 @@ pub async fn contacts(
 }
 
 pub async fn create_contact(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     account: uuid::Uuid,
     new: crate::domain::dto::NewContact,

@@ -11,7 +11,8 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{activity as activity_e, deal, user};
 use chrono::{NaiveTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 /// How a stored row says when the activity happened.
@@ -72,7 +73,7 @@ async fn rows_out<C: ConnectionTrait>(db: &C, rows: Vec<activity_e::Model>) -> R
 
 /// Records an activity. The domain validates it (errors name the form field) and decides
 /// whether it is late: more than 24 h after it happened, in the team's time zone.
-pub async fn log(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid, new: NewActivity) -> Result<ActivityRow, AppError> {
+pub async fn log(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, new: NewActivity) -> Result<ActivityRow, AppError> {
     let kind = ActivityKind::parse(new.kind.trim()).ok_or_else(|| AppError::validation("kind", "unknown activity kind"))?;
     let channel = crate::domain::validate::optional("channel", new.channel, 100)?;
     let people = crate::domain::validate::optional("people", new.people, 500)?;
@@ -154,7 +155,7 @@ pub async fn log(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid
 }
 
 /// The deal's activities, latest first.
-pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<ActivityRow>, AppError> {
+pub async fn list(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<ActivityRow>, AppError> {
     let d = visible_deal(db, ctx, deal).await?;
     let rows = activity_e::Entity::find()
         .filter(activity_e::Column::DealId.eq(d.id))
@@ -169,7 +170,7 @@ pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uui
 
 /// "My tasks": open follow-ups I own on deals I can see, overdue first, then today,
 /// upcoming and unscheduled, each by due date.
-pub async fn my_tasks(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<TaskRow>, AppError> {
+pub async fn my_tasks(db: &Db, ctx: &RequestContext) -> Result<Vec<TaskRow>, AppError> {
     let rows = activity_e::Entity::find()
         .filter(activity_e::Column::NextOwnerId.eq(ctx.user_id))
         .filter(activity_e::Column::NextDone.eq(false))
@@ -221,7 +222,7 @@ pub async fn my_tasks(db: &DatabaseConnection, ctx: &RequestContext) -> Result<V
 }
 
 /// Marks a follow-up done: its owner, the entry's author, or a manager/admin who sees the deal.
-pub async fn complete_task(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid, version: i32) -> Result<(), AppError> {
+pub async fn complete_task(db: &Db, ctx: &RequestContext, id: uuid::Uuid, version: i32) -> Result<(), AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let a = activity_e::Entity::find().filter(activity_e::Column::Uuid.eq(id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
@@ -248,7 +249,7 @@ pub async fn complete_task(db: &DatabaseConnection, ctx: &RequestContext, id: uu
 
 /// Late entries per author over the deals the user can see, recorded in [from, to).
 pub async fn late_by_rep(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     from: chrono::DateTime<Utc>,
     to: chrono::DateTime<Utc>,

@@ -5,10 +5,11 @@ use crate::domain::role::Role;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{team, user};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
+use sea_orm::{EntityTrait, QueryOrder};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
-pub async fn overview(db: &DatabaseConnection, ctx: &RequestContext) -> Result<AdminOverview, AppError> {
+pub async fn overview(db: &Db, ctx: &RequestContext) -> Result<AdminOverview, AppError> {
     super::access::require_admin(ctx)?;
     let teams_m = team::Entity::find().order_by_asc(team::Column::Name).all(db).await.map_err(db_err)?;
     let users_m = user::Entity::find().order_by_asc(user::Column::Email).all(db).await.map_err(db_err)?;

@@ -11,10 +11,11 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{approval, deal, stage, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
-pub async fn pending_count(db: &DatabaseConnection, ctx: &RequestContext) -> Result<u64, AppError> {
+pub async fn pending_count(db: &Db, ctx: &RequestContext) -> Result<u64, AppError> {
     approval::Entity::find()
         .filter(approval::Column::ApproverId.eq(ctx.user_id))
         .filter(approval::Column::Status.eq("pending"))
@@ -23,7 +24,7 @@ pub async fn pending_count(db: &DatabaseConnection, ctx: &RequestContext) -> Res
         .map_err(db_err)
 }
 
-pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, status: Option<&str>) -> Result<Vec<ApprovalRow>, AppError> {
+pub async fn list(db: &Db, ctx: &RequestContext, status: Option<&str>) -> Result<Vec<ApprovalRow>, AppError> {
     let mut q = approval::Entity::find().filter(super::access::approval_visibility(ctx));
     if let Some(s) = status {
         q = q.filter(approval::Column::Status.eq(s));
@@ -82,7 +83,7 @@ async fn rows_to_dto<C: ConnectionTrait>(db: &C, rows: Vec<approval::Model>) -> 
 /// Approve or reject. Approving re-checks the gate against the deal as it is now; if the
 /// deal still qualifies it moves, otherwise the approval records why it could not.
 pub async fn decide(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     id: uuid::Uuid,
     approve: bool,

@@ -12,7 +12,8 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{checklist_template, checklist_template_item, deal, deal_checklist, deal_checklist_item, deal_member, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 fn today() -> chrono::NaiveDate {
@@ -62,7 +63,7 @@ pub async fn ensure_templates<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm:
     Ok(())
 }
 
-pub async fn templates(db: &DatabaseConnection) -> Result<Vec<ChecklistTemplateRow>, AppError> {
+pub async fn templates(db: &Db) -> Result<Vec<ChecklistTemplateRow>, AppError> {
     let ts = checklist_template::Entity::find().order_by_asc(checklist_template::Column::Id).all(db).await.map_err(db_err)?;
     let items = checklist_template_item::Entity::find().all(db).await.map_err(db_err)?;
     Ok(ts
@@ -78,7 +79,7 @@ pub async fn templates(db: &DatabaseConnection) -> Result<Vec<ChecklistTemplateR
 }
 
 /// Every template with its lines, for the admin editor.
-pub async fn template_details(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<ChecklistTemplateDetail>, AppError> {
+pub async fn template_details(db: &Db, ctx: &RequestContext) -> Result<Vec<ChecklistTemplateDetail>, AppError> {
     super::access::require_admin(ctx)?;
     let ts = checklist_template::Entity::find().order_by_asc(checklist_template::Column::Id).all(db).await.map_err(db_err)?;
     let items = checklist_template_item::Entity::find()
@@ -115,7 +116,7 @@ fn detail(t: checklist_template::Model, items: &[checklist_template_item::Model]
 /// Saves an admin's edit of a template: names and the whole list of lines, in order. Deals
 /// keep the copies they already have; checklists attached from now on get the new lines.
 pub async fn save_template(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     edit: ChecklistTemplateDetail,
 ) -> Result<ChecklistTemplateDetail, AppError> {
@@ -290,7 +291,7 @@ async fn views<C: ConnectionTrait>(db: &C, lists: Vec<deal_checklist::Model>) ->
 
 /// Copies a template's items onto the deal as a new checklist.
 pub async fn attach(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     deal: uuid::Uuid,
     template_code: &str,
@@ -345,7 +346,7 @@ pub async fn attach(
 }
 
 /// The deal's checklists, oldest first.
-pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<DealChecklistView>, AppError> {
+pub async fn list(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<DealChecklistView>, AppError> {
     let d = visible_deal(db, ctx, deal).await?;
     let lists = deal_checklist::Entity::find()
         .filter(deal_checklist::Column::DealId.eq(d.id))
@@ -358,7 +359,7 @@ pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uui
 
 /// "My checklists": checklists with an item I own, or on a deal I am a member of; those
 /// with overdue items first.
-pub async fn mine(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<DealChecklistView>, AppError> {
+pub async fn mine(db: &Db, ctx: &RequestContext) -> Result<Vec<DealChecklistView>, AppError> {
     let owned = Query::select()
         .column(deal_checklist_item::Column::ChecklistId)
         .from(deal_checklist_item::Entity)
@@ -395,7 +396,7 @@ fn clean_link(link: Option<String>) -> Result<Option<String>, AppError> {
 /// Tick/untick, assign (owner + due) and annotate (note + link) one item, guarded by the
 /// version read. Returns the item's checklist as it is now.
 pub async fn edit_item(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     item_id: i32,
     e: ChecklistItemEdit,

@@ -10,11 +10,12 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{comment, deal, deal_member, notification, user};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 /// Users a comment mentions, resolved against active users (ids, names).
-async fn mentioned(db: &DatabaseConnection, body: &str) -> Result<Vec<user::Model>, AppError> {
+async fn mentioned(db: &Db, body: &str) -> Result<Vec<user::Model>, AppError> {
     let tokens = mention::tokens(body);
     if tokens.is_empty() {
         return Ok(vec![]);
@@ -24,7 +25,7 @@ async fn mentioned(db: &DatabaseConnection, body: &str) -> Result<Vec<user::Mode
     Ok(users.into_iter().filter(|u| tokens.iter().any(|t| mention::matches(t, &u.email, &u.name))).collect())
 }
 
-pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<CommentRow>, AppError> {
+pub async fn list(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<CommentRow>, AppError> {
     let d = visible_deal(db, ctx, deal).await?;
     let rows = comment::Entity::find()
         .filter(comment::Column::DealId.eq(d.id))
@@ -55,7 +56,7 @@ pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uui
 
 /// Posts a comment; each mentioned user who can see the deal (and is not the author) gets
 /// a notification.
-pub async fn add(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid, body: &str) -> Result<CommentRow, AppError> {
+pub async fn add(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, body: &str) -> Result<CommentRow, AppError> {
     let body = crate::domain::validate::required("body", body, 4000)?;
     let d = super::access::deal_for(db, ctx, deal, crate::domain::access::DealAction::Comment).await?;
     let members: Vec<i32> = deal_member::Entity::find()
@@ -116,7 +117,7 @@ pub async fn add(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid
 }
 
 /// The bell: newest first.
-pub async fn notifications(db: &DatabaseConnection, ctx: &RequestContext, unread_only: bool) -> Result<Vec<NotificationRow>, AppError> {
+pub async fn notifications(db: &Db, ctx: &RequestContext, unread_only: bool) -> Result<Vec<NotificationRow>, AppError> {
     let mut q = notification::Entity::find().filter(notification::Column::UserId.eq(ctx.user_id));
     if unread_only {
         q = q.filter(notification::Column::ReadAt.is_null());
@@ -153,7 +154,7 @@ pub async fn notifications(db: &DatabaseConnection, ctx: &RequestContext, unread
         .collect())
 }
 
-pub async fn unread_count(db: &DatabaseConnection, ctx: &RequestContext) -> Result<u64, AppError> {
+pub async fn unread_count(db: &Db, ctx: &RequestContext) -> Result<u64, AppError> {
     notification::Entity::find()
         .filter(notification::Column::UserId.eq(ctx.user_id))
         .filter(notification::Column::ReadAt.is_null())
@@ -163,7 +164,7 @@ pub async fn unread_count(db: &DatabaseConnection, ctx: &RequestContext) -> Resu
 }
 
 /// Marks the given notifications (or, with `None`, all of them) read; only one's own.
-pub async fn mark_read(db: &DatabaseConnection, ctx: &RequestContext, ids: Option<Vec<i32>>) -> Result<u64, AppError> {
+pub async fn mark_read(db: &Db, ctx: &RequestContext, ids: Option<Vec<i32>>) -> Result<u64, AppError> {
     let mut q = notification::Entity::update_many()
         .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
         .filter(notification::Column::UserId.eq(ctx.user_id))

@@ -9,11 +9,12 @@ use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{account, deal, pipeline, stage, team, user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     search: Option<String>,
     page: u64,
@@ -52,7 +53,7 @@ pub async fn list(
 }
 
 /// Resolves the names behind a page of deals with one query per table (no N+1).
-async fn hydrate_rows(db: &DatabaseConnection, deals: Vec<deal::Model>) -> Result<Vec<DealRow>, AppError> {
+async fn hydrate_rows(db: &Db, deals: Vec<deal::Model>) -> Result<Vec<DealRow>, AppError> {
     let ids = |f: fn(&deal::Model) -> i32| {
         let mut v: Vec<i32> = deals.iter().map(f).collect();
         v.sort_unstable();
@@ -100,7 +101,7 @@ async fn hydrate_rows(db: &DatabaseConnection, deals: Vec<deal::Model>) -> Resul
 
 /// Count, amount and weighted amount per stage of the default pipeline, summed by the
 /// database over the deals this user may see (exact at any size).
-pub async fn pipeline_summary(db: &DatabaseConnection, ctx: &RequestContext) -> Result<PipelineSummary, AppError> {
+pub async fn pipeline_summary(db: &Db, ctx: &RequestContext) -> Result<PipelineSummary, AppError> {
     let p = pipeline::Entity::find()
         .order_by_desc(pipeline::Column::IsDefault)
         .order_by_asc(pipeline::Column::Position)
@@ -127,14 +128,14 @@ pub async fn pipeline_summary(db: &DatabaseConnection, ctx: &RequestContext) -> 
 }
 
 /// One deal the user may see, as a row (NotFound otherwise).
-pub async fn one(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<DealRow, AppError> {
+pub async fn one(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<DealRow, AppError> {
     let d = super::access::visible_deal(db, ctx, id).await?;
     hydrate_rows(db, vec![d]).await?.pop().ok_or(AppError::NotFound)
 }
 
 /// The deal's history, newest first, as the timeline shows it.
 pub async fn history(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     id: uuid::Uuid,
 ) -> Result<Vec<crate::domain::dto::HistoryRow>, AppError> {
@@ -177,7 +178,7 @@ pub async fn history(
 
 /// Amount and expected close date, versioned; each change is appended to the history.
 pub async fn update_facts(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     id: uuid::Uuid,
     amount_fen: i64,
@@ -201,7 +202,7 @@ fn category_choice(field: &str, raw: Option<&str>) -> Result<Option<Option<Strin
     }
 }
 
-pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid, p: DealPatch) -> Result<deal::Model, AppError> {
+pub async fn patch(db: &Db, ctx: &RequestContext, id: uuid::Uuid, p: DealPatch) -> Result<deal::Model, AppError> {
     use crate::domain::history::HistoryKind;
     use sea_orm::sea_query::ExprTrait;
     use sea_orm::ActiveValue::Set;
@@ -326,7 +327,7 @@ pub async fn patch(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
 
 /// Creates a deal in the first open stage of its pipeline, with its owner as a member and a
 /// "created" history row (the replay of the past starts there).
-pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal) -> Result<deal::Model, AppError> {
+pub async fn create(db: &Db, ctx: &RequestContext, new: NewDeal) -> Result<deal::Model, AppError> {
     use crate::domain::history::HistoryKind;
     use crate::ssr::entity::deal_member;
     use sea_orm::ActiveValue::Set;
@@ -421,13 +422,13 @@ pub async fn create(db: &DatabaseConnection, ctx: &RequestContext, new: NewDeal)
 }
 
 /// A deal as a card (names, completeness, pending approval), for API answers.
-pub async fn card(db: &DatabaseConnection, d: deal::Model) -> Result<crate::domain::dto::DealCard, AppError> {
+pub async fn card(db: &Db, d: deal::Model) -> Result<crate::domain::dto::DealCard, AppError> {
     let st = stage::Entity::find_by_id(d.stage_id).one(db).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let stages = HashMap::from([(st.id, st)]);
     super::mapping::cards(db, vec![d], &stages).await?.pop().ok_or(AppError::Internal)
 }
 
-pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<crate::domain::dto::DealFacts, AppError> {
+pub async fn facts(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<crate::domain::dto::DealFacts, AppError> {
     use crate::domain::forecast::{default_category, StageKind};
     let d = deal::Entity::find().filter(deal::Column::Uuid.eq(id)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let team = super::access::check_with_team(db, ctx, &d, DealAction::View).await?;
@@ -452,7 +453,7 @@ pub async fn facts(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid
 /// A page of deals for the REST API, keyset-paginated on the internal id (the cursor is
 /// opaque to clients).
 pub async fn api_page(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     pipeline: Option<uuid::Uuid>,
     stage_id: Option<uuid::Uuid>,
@@ -495,11 +496,11 @@ pub async fn api_page(
 }
 
 /// Win rates by stage uuid, for wire types that carry the weighted amount.
-pub async fn win_rates(db: &DatabaseConnection) -> Result<HashMap<uuid::Uuid, (i32, String)>, AppError> {
+pub async fn win_rates(db: &Db) -> Result<HashMap<uuid::Uuid, (i32, String)>, AppError> {
     Ok(stage::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|s| (s.uuid, (s.win_rate_pct, s.kind))).collect())
 }
 
-pub async fn pipelines(db: &DatabaseConnection) -> Result<Vec<(crate::ssr::entity::pipeline::Model, Vec<stage::Model>)>, AppError> {
+pub async fn pipelines(db: &Db) -> Result<Vec<(crate::ssr::entity::pipeline::Model, Vec<stage::Model>)>, AppError> {
     use crate::ssr::entity::pipeline as pipeline_e;
     let ps = pipeline_e::Entity::find().order_by_asc(pipeline_e::Column::Position).all(db).await.map_err(db_err)?;
     let mut out = Vec::with_capacity(ps.len());

@@ -12,9 +12,10 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{deal, deal_key_info};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use crate::ssr::db::Db;
 
-pub async fn get(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<(KeyInfo, i32), AppError> {
+pub async fn get(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<(KeyInfo, i32), AppError> {
     let d = visible_deal(db, ctx, deal).await?;
     load_key_info(db, d.id).await
 }
@@ -102,7 +103,7 @@ pub async fn write<C: ConnectionTrait>(
 }
 
 /// The deal page's save: the whole form, guarded by the key-information version it read.
-pub async fn update(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid, info: KeyInfo, version: i32) -> Result<i32, AppError> {
+pub async fn update(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, info: KeyInfo, version: i32) -> Result<i32, AppError> {
     info.validate().map_err(|(f, m)| AppError::validation(f, m))?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let d = deal_for(&w.txn, ctx, deal, DealAction::Edit).await?;

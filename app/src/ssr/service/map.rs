@@ -12,7 +12,8 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{account, contact, deal, deal_contact};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 fn to_node(m: &deal_contact::Model) -> MapNode {
@@ -104,7 +105,7 @@ async fn usable_contact<C: ConnectionTrait>(
 }
 
 /// The map as the page draws it.
-pub async fn get(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<DealMap, AppError> {
+pub async fn get(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<DealMap, AppError> {
     let d = visible_deal(db, ctx, deal).await?;
     view(db, &d).await
 }
@@ -172,7 +173,7 @@ async fn view<C: ConnectionTrait>(db: &C, d: &deal::Model) -> Result<DealMap, Ap
 /// Replaces the whole map (REST PUT, import). Validated as a whole: a loop is refused with
 /// the domain's sentence naming the people in it. People already on the map keep counting
 /// their versions so a concurrent inline edit of them sees a conflict.
-pub async fn put(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid, input: Vec<MapPersonInput>) -> Result<DealMap, AppError> {
+pub async fn put(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, input: Vec<MapPersonInput>) -> Result<DealMap, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
@@ -256,7 +257,7 @@ async fn guarded_update<C: ConnectionTrait>(
 /// The drag (or the "reports to…" menu): `contact` now reports to `reports_to` (None: to
 /// nobody). A loop is refused and nothing changes.
 pub async fn set_reports_to(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     deal: uuid::Uuid,
     contact: uuid::Uuid,
@@ -285,7 +286,7 @@ pub async fn set_reports_to(
 }
 
 /// The inline edit of one person: role, weight, attitude, relationship, last contact.
-pub async fn update_person(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid, e: MapPersonEdit) -> Result<DealMap, AppError> {
+pub async fn update_person(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, e: MapPersonEdit) -> Result<DealMap, AppError> {
     let role = parse_role(e.role.as_deref())?;
     let attitude = parse_attitude(Some(&e.attitude))?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
@@ -323,7 +324,7 @@ pub async fn update_person(db: &DatabaseConnection, ctx: &RequestContext, deal: 
 
 /// Puts an existing contact on the map (neutral, weight 0, relationship 3).
 pub async fn add_person(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     deal: uuid::Uuid,
     contact: uuid::Uuid,
@@ -369,7 +370,7 @@ pub async fn add_person(
 /// Creates a contact on the deal's account (the account service validates it) and puts it
 /// on the map.
 pub async fn create_person(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     deal: uuid::Uuid,
     new: NewContact,
@@ -383,7 +384,7 @@ pub async fn create_person(
 
 /// Takes a person off the map; whoever reported to them now reports to their boss.
 pub async fn remove_person(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     deal: uuid::Uuid,
     contact: uuid::Uuid,

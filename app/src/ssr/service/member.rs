@@ -8,13 +8,14 @@ use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{deal, deal_member, user};
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 /// Deal-team roles in the order the team is listed.
 pub const ROLES: [&str; 4] = [TeamRole::Owner.as_str(), TeamRole::Presales.as_str(), TeamRole::Pm.as_str(), TeamRole::Other.as_str()];
 
-pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {
+pub async fn list(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {
     let d = visible_deal(db, ctx, deal).await?;
     rows(db, &d).await
 }
@@ -48,7 +49,7 @@ async fn rows<C: sea_orm::ConnectionTrait>(db: &C, d: &deal::Model) -> Result<Ve
 
 /// Adds a user to the deal team, or changes their role; "owner" is the deal's owner only.
 pub async fn add(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     deal: uuid::Uuid,
     who: uuid::Uuid,
@@ -95,7 +96,7 @@ pub async fn add(
 
 /// Removes a user from the team; the owner stays (change the owner instead).
 pub async fn remove(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     deal: uuid::Uuid,
     who: uuid::Uuid,

@@ -16,7 +16,8 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{approval, deal, deal_key_info, stage, stage_requirement, stage_transition, team, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
@@ -114,7 +115,7 @@ pub(crate) async fn apply_move<C: ConnectionTrait>(
     Ok(now)
 }
 
-pub async fn move_deal(db: &DatabaseConnection, ctx: &RequestContext, cmd: MoveCommand) -> Result<MoveOutcome, AppError> {
+pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Result<MoveOutcome, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let d = deal::Entity::find().filter(deal::Column::Uuid.eq(cmd.deal)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;

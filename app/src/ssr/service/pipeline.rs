@@ -19,7 +19,8 @@ use crate::ssr::entity::{pipeline, stage, stage_requirement, stage_transition};
 use crate::ssr::events::{self, Event};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use crate::ssr::db::Db;
 
 /// The first refused value as the typed error (the editor shows the same rule inline).
 fn refuse(invalid: &[Invalid]) -> Result<(), AppError> {
@@ -75,7 +76,7 @@ async fn bump_stage<C: ConnectionTrait>(db: &C, id: i32, version: i32) -> Result
 }
 
 /// Tells every open board (all teams: a pipeline belongs to no team) to reload.
-async fn changed(db: &DatabaseConnection, ctx: &RequestContext) {
+async fn changed(db: &Db, ctx: &RequestContext) {
     events::publish(db, Event { kind: "pipeline_changed".into(), deal: uuid::Uuid::nil(), team_id: events::EVERYONE, actor: ctx.user_id })
         .await;
 }
@@ -177,7 +178,7 @@ pub async fn editor<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: Option
 
 /// Renames a pipeline; returns its new version.
 pub async fn rename_pipeline(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     id: uuid::Uuid,
     name_en: &str,
@@ -202,7 +203,7 @@ pub async fn rename_pipeline(
 }
 
 /// Updates a stage's names, win rate, stuck limit and playbooks.
-pub async fn update_stage(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid, u: &StageUpdate) -> Result<StageEdit, AppError> {
+pub async fn update_stage(db: &Db, ctx: &RequestContext, id: uuid::Uuid, u: &StageUpdate) -> Result<StageEdit, AppError> {
     super::access::require_admin(ctx)?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let s = find_stage(&w.txn, id).await?;
@@ -234,7 +235,7 @@ pub async fn update_stage(db: &DatabaseConnection, ctx: &RequestContext, id: uui
 /// Puts the open stages in `order`; Won and Lost stay last. The pipeline's version guards
 /// the order (a stage's own version guards its own fields, which a reorder leaves alone).
 pub async fn reorder_stages(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     pipeline_id: uuid::Uuid,
     order: &[uuid::Uuid],
@@ -269,7 +270,7 @@ pub async fn reorder_stages(
 
 /// Sets the policy of the move `from` → `to`, or with `None` returns it to the default table.
 pub async fn set_policy(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     pipeline_id: uuid::Uuid,
     from: uuid::Uuid,
@@ -315,7 +316,7 @@ pub async fn set_policy(
 
 /// Replaces a stage's entry requirements.
 pub async fn set_requirements(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     id: uuid::Uuid,
     codes: &[String],

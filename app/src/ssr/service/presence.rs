@@ -5,13 +5,14 @@ use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::deal_presence;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use crate::ssr::db::Db;
 
 /// The page beats every 10 s; three missed beats and a viewer is gone.
 pub const WINDOW_SECS: i64 = 30;
 
 /// Records that the user is viewing the deal and returns the *other* viewers' names.
-pub async fn beat(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<String>, AppError> {
+pub async fn beat(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<String>, AppError> {
     let d = super::access::visible_deal(db, ctx, deal).await?;
     let now = chrono::Utc::now();
     deal_presence::Entity::insert(deal_presence::ActiveModel { deal_id: Set(d.id), user_id: Set(ctx.user_id), seen_at: Set(now) })
@@ -40,7 +41,7 @@ pub async fn beat(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uui
 }
 
 /// Drops the user's heartbeat when they leave the page.
-pub async fn leave(db: &DatabaseConnection, ctx: &RequestContext, deal: uuid::Uuid) -> Result<(), AppError> {
+pub async fn leave(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<(), AppError> {
     let d = super::access::visible_deal(db, ctx, deal).await?;
     deal_presence::Entity::delete_many()
         .filter(deal_presence::Column::DealId.eq(d.id))

@@ -6,7 +6,8 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{quota, user};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use crate::ssr::db::Db;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,7 +59,7 @@ async fn find_user<C: ConnectionTrait>(db: &C, who: &str) -> Result<Option<user:
 }
 
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
@@ -127,7 +128,7 @@ pub async fn upsert<C: ConnectionTrait>(db: &C, ctx: &RequestContext, input: &Qu
     Ok(())
 }
 
-pub async fn delete(db: &DatabaseConnection, ctx: &RequestContext, id: uuid::Uuid) -> Result<(), AppError> {
+pub async fn delete(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<(), AppError> {
     let q = quota::Entity::find().filter(quota::Column::Uuid.eq(id)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let u = user::Entity::find_by_id(q.user_id).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     if !may_see(ctx, &u) {
@@ -178,7 +179,7 @@ pub fn parse_line(line: &str) -> Result<QuotaInput, String> {
 
 /// Imports quotas from CSV (UTF-8, optional BOM and header). Good lines are saved in one
 /// transaction; bad ones are reported with their line number and nothing is half-written.
-pub async fn import_csv(db: &DatabaseConnection, ctx: &RequestContext, text: &str) -> Result<ImportReport, AppError> {
+pub async fn import_csv(db: &Db, ctx: &RequestContext, text: &str) -> Result<ImportReport, AppError> {
     let text = text.trim_start_matches('\u{feff}');
     let mut good = Vec::new();
     let mut errors = Vec::new();

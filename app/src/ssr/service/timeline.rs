@@ -10,7 +10,8 @@ use crate::domain::money::format_exact;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
 use crate::ssr::entity::{activity, comment, deal_checklist, deal_checklist_item, deal_history, stage};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 pub const GROUPS: [&str; 7] = ["activity", "move", "approval", "key_info", "change", "checklist", "comment"];
@@ -31,7 +32,7 @@ fn history_group(kind: &str) -> &'static str {
 const PER_SOURCE: u64 = 300;
 
 pub async fn timeline(
-    db: &DatabaseConnection,
+    db: &Db,
     ctx: &RequestContext,
     deal: uuid::Uuid,
     groups: Option<Vec<String>>,

@@ -6,9 +6,10 @@ use crate::ssr::db_err;
 use crate::ssr::entity::user;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use crate::ssr::db::Db;
 
-pub async fn set_locale(db: &DatabaseConnection, ctx: &RequestContext, locale: Locale) -> Result<(), AppError> {
+pub async fn set_locale(db: &Db, ctx: &RequestContext, locale: Locale) -> Result<(), AppError> {
     user::Entity::update_many()
         .col_expr(user::Column::Locale, Expr::value(locale.tag()))
         .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 //! Test helpers over `app::ssr::testdb` (shared with the server's REST tests).
-use sea_orm::DatabaseConnection;
+use app::ssr::db::Db;
 
 pub use app::ssr::testdb::TestDb;
 
@@ -13,7 +13,7 @@ pub async fn seeded() -> TestDb {
     app::ssr::testdb::seeded().await.expect("a seeded test database")
 }
 
-pub async fn ctx_for(db: &DatabaseConnection, email: &str) -> app::ssr::context::RequestContext {
+pub async fn ctx_for(db: &Db, email: &str) -> app::ssr::context::RequestContext {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let u = app::ssr::entity::user::Entity::find().filter(app::ssr::entity::user::Column::Email.eq(email)).one(db).await.unwrap().unwrap();
     app::ssr::context::RequestContext::load(db, u.id).await.unwrap().unwrap()
@@ -21,7 +21,7 @@ pub async fn ctx_for(db: &DatabaseConnection, email: &str) -> app::ssr::context:
 
 /// Puts one contact of the deal's account on its map as the decision maker (the solution
 /// pipeline's stage 3 requires one).
-pub async fn add_decision_maker(db: &DatabaseConnection, ctx: &app::ssr::context::RequestContext, deal: uuid::Uuid) {
+pub async fn add_decision_maker(db: &Db, ctx: &app::ssr::context::RequestContext, deal: uuid::Uuid) {
     use app::ssr::service::map;
     let m = map::get(db, ctx, deal).await.unwrap();
     let someone = m.people.first().map(|p| p.contact_id).or(m.candidates.first().map(|c| c.id)).expect("the account has a contact");
@@ -38,7 +38,7 @@ pub async fn add_decision_maker(db: &DatabaseConnection, ctx: &app::ssr::context
 }
 
 /// Attaches a demo checklist and ticks every item (the solution pipeline's stage 4 needs it).
-pub async fn complete_demo_checklist(db: &DatabaseConnection, ctx: &app::ssr::context::RequestContext, deal: uuid::Uuid) {
+pub async fn complete_demo_checklist(db: &Db, ctx: &app::ssr::context::RequestContext, deal: uuid::Uuid) {
     use app::ssr::service::checklist;
     let c = checklist::attach(db, ctx, deal, "demo").await.unwrap();
     for i in &c.items {

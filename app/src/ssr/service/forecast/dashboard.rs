@@ -1,7 +1,7 @@
 //! The executive dashboard: every figure of one page, read as a few summed queries.
 use super::{
     bucket_code, deal_rows, history_for, load_cells, progress_fast, ramp_rows, scope_key, trend_instants, trend_points, trend_points_with,
-    week_start, BACKGROUND, HISTORY_PENDING, INLINE_HISTORY_DEALS, UNFUNNELED_SHOWN,
+    week_start, INLINE_HISTORY_DEALS, UNFUNNELED_SHOWN,
 };
 use crate::domain::dashboard::{CodeBar, Dashboard, DealLink, FunnelBar, Money3, RepRow, TrendPoint};
 use crate::domain::error::AppError;
@@ -22,7 +22,7 @@ fn add(a: &f::Totals, b: &f::Totals) -> Money3 {
 }
 
 pub async fn dashboard(
-    db: &sea_orm::DatabaseConnection,
+    db: &crate::ssr::db::Db,
     ctx: &RequestContext,
     pipeline_id: Option<uuid::Uuid>,
 ) -> Result<Dashboard, AppError> {
@@ -31,7 +31,7 @@ pub async fn dashboard(
 
 /// [`dashboard`] with the book size up to which history figures are computed in the request.
 pub async fn dashboard_with(
-    db: &sea_orm::DatabaseConnection,
+    db: &crate::ssr::db::Db,
     ctx: &RequestContext,
     pipeline_id: Option<uuid::Uuid>,
     inline_history_deals: u64,
@@ -140,10 +140,10 @@ pub async fn dashboard_with(
     let trend_complete = trend_raw.len() == points.len();
     if !trend_complete {
         let key = format!("trend|{}", scope_key(ctx));
-        if HISTORY_PENDING.lock().map(|mut p| p.insert(key.clone())).unwrap_or(false) {
+        if db.hub().forecast.pending.lock().map(|mut p| p.insert(key.clone())).unwrap_or(false) {
             let (db, ctx, points, stages) = (db.clone(), ctx.clone(), points.clone(), stages.clone());
             tokio::spawn(async move {
-                let _one = BACKGROUND.lock().await;
+                let _one = db.hub().forecast.background.lock().await;
                 // Cells as they are when the job starts: the replay reads history up to then.
                 let done = match load_cells(&db, &ctx, won_from_month).await {
                     Ok(cells) => trend_points(&db, &ctx, &points, now, &cells, &stages).await,
@@ -152,7 +152,7 @@ pub async fn dashboard_with(
                 if let Err(e) = done {
                     tracing::warn!("trend points for {key}: {e:?}");
                 }
-                if let Ok(mut p) = HISTORY_PENDING.lock() {
+                if let Ok(mut p) = db.hub().forecast.pending.lock() {
                     p.remove(&key);
                 }
             });

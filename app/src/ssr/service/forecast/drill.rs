@@ -8,6 +8,7 @@ use crate::domain::error::AppError;
 use crate::domain::forecast as f;
 use crate::domain::forecast::offset;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{deal, stage, user};
 use crate::ssr::service::convert::stage_fact;
@@ -18,7 +19,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use std::collections::HashMap;
 
 /// The deals behind one figure of the dashboard, all of them (CSV export, tests).
-pub async fn drill<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Drill) -> Result<Vec<DrillRow>, AppError> {
+pub async fn drill(db: &Db, ctx: &RequestContext, what: &Drill) -> Result<Vec<DrillRow>, AppError> {
     Ok(drill_page(db, ctx, what, usize::MAX).await?.rows)
 }
 
@@ -32,7 +33,7 @@ pub const DRILL_ROWS: usize = 1_000;
 /// The deals behind one figure, by close date: totals over all, full rows for the first `limit`.
 /// Reads only the deals the figure can contain: one stage, one owner, one close-date range,
 /// the deals that changed this week, the signed-outside-funnel list.
-pub async fn drill_page<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: &Drill, limit: usize) -> Result<DrillPage, AppError> {
+pub async fn drill_page(db: &Db, ctx: &RequestContext, what: &Drill, limit: usize) -> Result<DrillPage, AppError> {
     let now = Utc::now();
     let today = f::local_date(now, offset());
     let scope = f::Scope::quarter(today, offset());
@@ -76,7 +77,7 @@ pub async fn drill_page<C: ConnectionTrait>(db: &C, ctx: &RequestContext, what: 
             load_deals_by_id(db, ctx, &deltas.keys().copied().collect::<Vec<_>>()).await?
         }
         Drill::Unfunneled => {
-            let h = match cached_history(&scope_key(ctx), today) {
+            let h = match cached_history(db, &scope_key(ctx), today) {
                 Some(h) => h,
                 None => history_figures(db, ctx).await?,
             };
