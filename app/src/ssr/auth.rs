@@ -1,10 +1,10 @@
 //! Passwords (argon2id), the sign-in rate limit, and checking credentials.
 use super::{db_err, entity::user};
 use crate::domain::error::AppError;
+use crate::ssr::db::Db;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};

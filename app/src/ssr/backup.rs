@@ -1,6 +1,6 @@
 //! Consistent backups while the server runs.
-use sea_orm::{ConnectionTrait, DbBackend};
 use crate::ssr::db::Db;
+use sea_orm::{ConnectionTrait, DbBackend};
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]

@@ -10,8 +10,8 @@ use crate::domain::{
     locale::Locale,
     role::{Role, Visibility},
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::ssr::db::Db;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// Session key under which the signed-in user's id is stored.
 pub const SESSION_USER_KEY: &str = "uid";

@@ -1,7 +1,7 @@
 //! Connecting to SQLite (embedded default) or PostgreSQL, and running the migrations.
+use super::hub::Hub;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use super::hub::Hub;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, ExecResult, QueryResult, Statement};
 use std::sync::Arc;
 use std::time::Duration;
@@ -93,7 +93,6 @@ pub fn is_sqlite(db: &DatabaseConnection) -> bool {
 /// committed in between. Write transactions therefore begin IMMEDIATE (the write lock is
 /// taken at BEGIN, under the busy timeout) and queue on one in-process lock first, so they
 /// do not spin on each other (the queue is the [`Hub`]'s); PostgreSQL needs neither.
-
 pub struct WriteTxn {
     pub txn: sea_orm::DatabaseTransaction,
     _guard: Option<tokio::sync::OwnedMutexGuard<()>>,

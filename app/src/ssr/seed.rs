@@ -6,16 +6,16 @@ use super::entity::{
     account, checklist_template, contact, deal, deal_checklist, deal_checklist_item, deal_contact, deal_history, deal_key_info,
     deal_member, pipeline, stage, stage_requirement, stage_transition, team, user,
 };
-use crate::ssr::db::Db;
 use crate::domain::checklist::ChecklistKind;
 use crate::domain::committee::{Attitude, ContactRole};
 use crate::domain::gate::{Requirement, StageKind};
 use crate::domain::keyinfo::{KeyField, KeyInfo};
 use crate::domain::rng::SplitMix64;
+use crate::ssr::db::Db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
 use super::auth::LoginLimiter;
+use crate::ssr::db::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use crate::ssr::db::Db;
 use std::sync::Arc;
 
 /// Shared by every request: one pool, one limiter. Handed to server functions via context.

@@ -1,8 +1,8 @@
 //! Throwaway databases for the integration tests of every crate: a temporary SQLite file,
 //! or — when `TEST_DATABASE_URL` points at a PostgreSQL server — a new database on it.
 //! Lives in the library (not a test file) so the server's REST tests share it.
-use sea_orm::{ConnectionTrait, DbErr};
 use crate::ssr::db::Db;
+use sea_orm::{ConnectionTrait, DbErr};
 
 pub struct TestDb {
     pub db: Db,

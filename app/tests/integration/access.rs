@@ -8,10 +8,10 @@ use app::domain::dto::{DealPatch, MapPersonInput, MoveOutcome, NewActivity, NewD
 use app::domain::error::AppError;
 use app::domain::keyinfo::KeyInfo;
 use app::ssr::context::RequestContext;
+use app::ssr::db::Db;
 use app::ssr::entity::{deal, deal_history, deal_member, stage};
 use app::ssr::service::{activity, checklist, comment, deal as deals, forecast, keyinfo, map, member, movement, quota, timeline};
 use chrono::NaiveDate;
-use app::ssr::db::Db;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// A deal of `owner`'s that `other` is not on the team of.

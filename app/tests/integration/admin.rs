@@ -7,9 +7,9 @@ use app::domain::dto::{weighted_fen, BoardFilter, MoveOutcome, PipelineEditor, S
 use app::domain::error::AppError;
 use app::domain::gate::{Policy, Requirement};
 use app::ssr::context::RequestContext;
+use app::ssr::db::Db;
 use app::ssr::entity::{deal, stage};
 use app::ssr::service::{board, movement, pipeline as pipes, totals};
-use app::ssr::db::Db;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 async fn admin(db: &Db) -> RequestContext {

@@ -5,9 +5,9 @@
 use crate::common::{ctx_for, fresh_db, seeded};
 use app::domain::dto::MoveOutcome;
 use app::domain::role::Visibility;
+use app::ssr::db::Db;
 use app::ssr::entity::{deal, pipeline, stage};
 use app::ssr::service::{deal as deals, movement, totals};
-use app::ssr::db::Db;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -5,10 +5,10 @@ use crate::common::{ctx_for, seeded};
 use app::domain::dto::{DealPatch, MoveOutcome, NewDeal};
 use app::domain::error::AppError;
 use app::domain::forecast as f;
+use app::ssr::db::Db;
 use app::ssr::entity::{account, deal, pipeline, stage};
 use app::ssr::service::{deal as deals, forecast, movement, quota};
 use chrono::{Duration, Utc};
-use app::ssr::db::Db;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// The forecast as the dashboard computes it from the deals as they are right now.
@@ -686,11 +686,7 @@ async fn a_manager_adjusts_the_category_and_both_values_stay_visible() {
 }
 
 /// The reference for a trend point: the replay of every deal and all history.
-async fn reference_points(
-    db: &Db,
-    ctx: &app::ssr::context::RequestContext,
-    points: &[chrono::DateTime<Utc>],
-) -> Vec<(i64, i64, u64, u64)> {
+async fn reference_points(db: &Db, ctx: &app::ssr::context::RequestContext, points: &[chrono::DateTime<Utc>]) -> Vec<(i64, i64, u64, u64)> {
     let book = forecast::load(db, ctx).await.unwrap();
     points
         .iter()

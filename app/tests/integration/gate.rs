@@ -8,9 +8,9 @@ use app::domain::dto::MoveOutcome;
 use app::domain::error::AppError;
 use app::domain::keyinfo::KeyInfo;
 use app::ssr::context::RequestContext;
+use app::ssr::db::Db;
 use app::ssr::entity::{approval, deal, deal_history, pipeline, stage};
 use app::ssr::service::{approval as approvals, keyinfo, movement};
-use app::ssr::db::Db;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 async fn stages_of(db: &Db, code: &str) -> Vec<stage::Model> {

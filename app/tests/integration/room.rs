@@ -12,10 +12,10 @@ use app::domain::dto::{ChecklistItemEdit, MapPersonEdit, MapPersonInput, MoveOut
 use app::domain::error::AppError;
 use app::domain::keyinfo::KeyInfo;
 use app::ssr::context::RequestContext;
+use app::ssr::db::Db;
 use app::ssr::entity::{deal, deal_member, pipeline, stage};
 use app::ssr::service::{activity, approval, checklist, comment, map, member, movement, timeline};
 use chrono::{Duration, Utc};
-use app::ssr::db::Db;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 async fn stages_of(db: &Db, code: &str) -> Vec<stage::Model> {

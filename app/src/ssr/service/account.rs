@@ -6,20 +6,14 @@ use crate::domain::error::AppError;
 use crate::domain::gate::StageKind;
 use crate::domain::validate::{optional, required};
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{account, contact, deal, stage, team};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
-pub async fn list(
-    db: &Db,
-    ctx: &RequestContext,
-    search: Option<String>,
-    page: u64,
-    per_page: u64,
-) -> Result<AccountPage, AppError> {
+pub async fn list(db: &Db, ctx: &RequestContext, search: Option<String>, page: u64, per_page: u64) -> Result<AccountPage, AppError> {
     let (page, per_page) = paging(page, per_page);
     let mut cond = Condition::all().add(account_visibility(ctx));
     if let Some(q) = search.as_deref().filter(|q| !q.trim().is_empty()) {
@@ -149,11 +143,7 @@ fn contact_row(c: contact::Model, account: uuid::Uuid) -> crate::domain::dto::Co
     }
 }
 
-pub async fn contacts(
-    db: &Db,
-    ctx: &RequestContext,
-    account: uuid::Uuid,
-) -> Result<Vec<crate::domain::dto::ContactRow>, AppError> {
+pub async fn contacts(db: &Db, ctx: &RequestContext, account: uuid::Uuid) -> Result<Vec<crate::domain::dto::ContactRow>, AppError> {
     let a = visible(db, ctx, account).await?;
     let rows = contact::Entity::find()
         .filter(contact::Column::AccountId.eq(a.id))

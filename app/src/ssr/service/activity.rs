@@ -7,12 +7,12 @@ use crate::domain::dto::{ActivityRow, LateEntriesRow, NewActivity, TaskRow};
 use crate::domain::error::AppError;
 use crate::domain::forecast::offset;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{activity as activity_e, deal, user};
 use chrono::{NaiveTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 /// How a stored row says when the activity happened.

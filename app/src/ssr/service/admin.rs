@@ -3,10 +3,10 @@ use crate::domain::dto::{AdminOverview, TeamRow, UserRow};
 use crate::domain::error::AppError;
 use crate::domain::role::Role;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{team, user};
 use sea_orm::{EntityTrait, QueryOrder};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 pub async fn overview(db: &Db, ctx: &RequestContext) -> Result<AdminOverview, AppError> {

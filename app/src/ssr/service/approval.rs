@@ -7,12 +7,12 @@ use crate::domain::error::AppError;
 use crate::domain::gate::{MoveInput, Outcome, StageKind};
 use crate::domain::history::HistoryKind;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{approval, deal, stage, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 pub async fn pending_count(db: &Db, ctx: &RequestContext) -> Result<u64, AppError> {

@@ -8,12 +8,12 @@ use crate::domain::dto::{
 };
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{checklist_template, checklist_template_item, deal, deal_checklist, deal_checklist_item, deal_member, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 fn today() -> chrono::NaiveDate {
@@ -115,11 +115,7 @@ fn detail(t: checklist_template::Model, items: &[checklist_template_item::Model]
 
 /// Saves an admin's edit of a template: names and the whole list of lines, in order. Deals
 /// keep the copies they already have; checklists attached from now on get the new lines.
-pub async fn save_template(
-    db: &Db,
-    ctx: &RequestContext,
-    edit: ChecklistTemplateDetail,
-) -> Result<ChecklistTemplateDetail, AppError> {
+pub async fn save_template(db: &Db, ctx: &RequestContext, edit: ChecklistTemplateDetail) -> Result<ChecklistTemplateDetail, AppError> {
     super::access::require_admin(ctx)?;
     let lines: Vec<(&str, &str, Option<i32>)> = edit.lines.iter().map(|l| (l.text_en.as_str(), l.text_zh.as_str(), l.minutes)).collect();
     if let Some(p) = checklist::template_problem(&edit.name_en, &edit.name_zh, &lines) {
@@ -290,12 +286,7 @@ async fn views<C: ConnectionTrait>(db: &C, lists: Vec<deal_checklist::Model>) ->
 }
 
 /// Copies a template's items onto the deal as a new checklist.
-pub async fn attach(
-    db: &Db,
-    ctx: &RequestContext,
-    deal: uuid::Uuid,
-    template_code: &str,
-) -> Result<DealChecklistView, AppError> {
+pub async fn attach(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, template_code: &str) -> Result<DealChecklistView, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
@@ -395,12 +386,7 @@ fn clean_link(link: Option<String>) -> Result<Option<String>, AppError> {
 
 /// Tick/untick, assign (owner + due) and annotate (note + link) one item, guarded by the
 /// version read. Returns the item's checklist as it is now.
-pub async fn edit_item(
-    db: &Db,
-    ctx: &RequestContext,
-    item_id: i32,
-    e: ChecklistItemEdit,
-) -> Result<DealChecklistView, AppError> {
+pub async fn edit_item(db: &Db, ctx: &RequestContext, item_id: i32, e: ChecklistItemEdit) -> Result<DealChecklistView, AppError> {
     if let Some((_, Some(due))) = e.assign {
         crate::domain::validate::date("due", due)?;
     }

@@ -6,12 +6,12 @@ use crate::domain::dto::{CommentRow, NotificationRow};
 use crate::domain::error::AppError;
 use crate::domain::mention;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{comment, deal, deal_member, notification, user};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 /// Users a comment mentions, resolved against active users (ids, names).

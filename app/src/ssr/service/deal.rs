@@ -6,20 +6,14 @@ use crate::domain::access::DealAction;
 use crate::domain::dto::{weighted_fen, DealPage, DealPatch, DealRow, NewDeal, PipelineSummary, StageSummary};
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{account, deal, pipeline, stage, team, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
-pub async fn list(
-    db: &Db,
-    ctx: &RequestContext,
-    search: Option<String>,
-    page: u64,
-    per_page: u64,
-) -> Result<DealPage, AppError> {
+pub async fn list(db: &Db, ctx: &RequestContext, search: Option<String>, page: u64, per_page: u64) -> Result<DealPage, AppError> {
     let (page, per_page) = paging(page, per_page);
     let mut cond = Condition::all().add(deal_visibility(&ctx.visibility));
     if let Some(q) = search.as_deref().filter(|q| !q.trim().is_empty()) {
@@ -134,11 +128,7 @@ pub async fn one(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<DealRo
 }
 
 /// The deal's history, newest first, as the timeline shows it.
-pub async fn history(
-    db: &Db,
-    ctx: &RequestContext,
-    id: uuid::Uuid,
-) -> Result<Vec<crate::domain::dto::HistoryRow>, AppError> {
+pub async fn history(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<Vec<crate::domain::dto::HistoryRow>, AppError> {
     use crate::ssr::entity::deal_history;
     let d = super::access::visible_deal(db, ctx, id).await?;
     let rows = deal_history::Entity::find()

@@ -8,12 +8,12 @@ use crate::domain::error::AppError;
 use crate::domain::history::HistoryKind;
 use crate::domain::keyinfo::KeyInfo;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{deal, deal_key_info};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use crate::ssr::db::Db;
 
 pub async fn get(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<(KeyInfo, i32), AppError> {
     let d = visible_deal(db, ctx, deal).await?;

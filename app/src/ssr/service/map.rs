@@ -8,12 +8,12 @@ use crate::domain::dto::{ContactRow, DealMap, MapPerson, MapPersonEdit, MapPerso
 use crate::domain::error::AppError;
 use crate::domain::locale::Locale;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{account, contact, deal, deal_contact};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 fn to_node(m: &deal_contact::Model) -> MapNode {
@@ -383,12 +383,7 @@ pub async fn create_person(
 }
 
 /// Takes a person off the map; whoever reported to them now reports to their boss.
-pub async fn remove_person(
-    db: &Db,
-    ctx: &RequestContext,
-    deal: uuid::Uuid,
-    contact: uuid::Uuid,
-) -> Result<DealMap, AppError> {
+pub async fn remove_person(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, contact: uuid::Uuid) -> Result<DealMap, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;

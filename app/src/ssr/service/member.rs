@@ -5,11 +5,11 @@ use crate::domain::access::TeamRole;
 use crate::domain::dto::DealMemberRow;
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{deal, deal_member, user};
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 /// Deal-team roles in the order the team is listed.
@@ -48,13 +48,7 @@ async fn rows<C: sea_orm::ConnectionTrait>(db: &C, d: &deal::Model) -> Result<Ve
 }
 
 /// Adds a user to the deal team, or changes their role; "owner" is the deal's owner only.
-pub async fn add(
-    db: &Db,
-    ctx: &RequestContext,
-    deal: uuid::Uuid,
-    who: uuid::Uuid,
-    role: &str,
-) -> Result<Vec<DealMemberRow>, AppError> {
+pub async fn add(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, who: uuid::Uuid, role: &str) -> Result<Vec<DealMemberRow>, AppError> {
     let role = role.trim();
     if !ROLES[1..].contains(&role) {
         return Err(AppError::validation("role", "use presales, pm or other"));
@@ -95,12 +89,7 @@ pub async fn add(
 }
 
 /// Removes a user from the team; the owner stays (change the owner instead).
-pub async fn remove(
-    db: &Db,
-    ctx: &RequestContext,
-    deal: uuid::Uuid,
-    who: uuid::Uuid,
-) -> Result<Vec<DealMemberRow>, AppError> {
+pub async fn remove(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, who: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let d = super::access::deal_for(txn, ctx, deal, crate::domain::access::DealAction::ManageTeam).await?;

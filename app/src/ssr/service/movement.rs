@@ -12,12 +12,12 @@ use crate::domain::gate::{ForbidReason, GateRules, GateStage, MoveInput, Outcome
 use crate::domain::history::HistoryKind;
 use crate::domain::keyinfo::KeyInfo;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{approval, deal, deal_key_info, stage, stage_requirement, stage_transition, team, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 #[derive(Clone, Debug)]

@@ -14,13 +14,13 @@ use crate::domain::locale::Locale;
 use crate::domain::pipeline_edit::{self, Invalid, Rule};
 use crate::i18n::{requirement_label, rule_key, t};
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{pipeline, stage, stage_requirement, stage_transition};
 use crate::ssr::events::{self, Event};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use crate::ssr::db::Db;
 
 /// The first refused value as the typed error (the editor shows the same rule inline).
 fn refuse(invalid: &[Invalid]) -> Result<(), AppError> {

@@ -2,11 +2,11 @@
 //! the last `WINDOW_SECS`. A closed tab simply stops beating and drops out.
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::deal_presence;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use crate::ssr::db::Db;
 
 /// The page beats every 10 s; three missed beats and a viewer is gone.
 pub const WINDOW_SECS: i64 = 30;

@@ -2,12 +2,12 @@
 //! a CSV import goes through the same upsert row by row and reports every bad line.
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{quota, user};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use crate::ssr::db::Db;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,12 +58,7 @@ async fn find_user<C: ConnectionTrait>(db: &C, who: &str) -> Result<Option<user:
     q.one(db).await.map_err(db_err)
 }
 
-pub async fn list(
-    db: &Db,
-    ctx: &RequestContext,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> Result<Vec<QuotaRow>, AppError> {
+pub async fn list(db: &Db, ctx: &RequestContext, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Vec<QuotaRow>, AppError> {
     let mut q = quota::Entity::find().order_by_asc(quota::Column::PeriodStart).order_by_asc(quota::Column::UserId);
     if let Some(t) = to {
         q = q.filter(quota::Column::PeriodStart.lte(t));

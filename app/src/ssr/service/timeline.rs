@@ -8,10 +8,10 @@ use crate::domain::error::AppError;
 use crate::domain::locale::Locale;
 use crate::domain::money::format_exact;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{activity, comment, deal_checklist, deal_checklist_item, deal_history, stage};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use crate::ssr::db::Db;
 use std::collections::HashMap;
 
 pub const GROUPS: [&str; 7] = ["activity", "move", "approval", "key_info", "change", "checklist", "comment"];

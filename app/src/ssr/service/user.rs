@@ -2,12 +2,12 @@
 use crate::domain::error::AppError;
 use crate::domain::locale::Locale;
 use crate::ssr::context::RequestContext;
+use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::user;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use crate::ssr::db::Db;
 
 pub async fn set_locale(db: &Db, ctx: &RequestContext, locale: Locale) -> Result<(), AppError> {
     user::Entity::update_many()

@@ -21,11 +21,7 @@ fn add(a: &f::Totals, b: &f::Totals) -> Money3 {
     Money3 { count: a.count + b.count, amount_fen: a.amount_fen + b.amount_fen, weighted_fen: a.weighted_fen + b.weighted_fen }
 }
 
-pub async fn dashboard(
-    db: &crate::ssr::db::Db,
-    ctx: &RequestContext,
-    pipeline_id: Option<uuid::Uuid>,
-) -> Result<Dashboard, AppError> {
+pub async fn dashboard(db: &crate::ssr::db::Db, ctx: &RequestContext, pipeline_id: Option<uuid::Uuid>) -> Result<Dashboard, AppError> {
     dashboard_with(db, ctx, pipeline_id, INLINE_HISTORY_DEALS).await
 }
 

@@ -4,8 +4,8 @@ use crate::domain::error::AppError;
 use crate::domain::forecast as f;
 use crate::domain::forecast::offset;
 use crate::ssr::context::RequestContext;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
 use crate::ssr::db::Db;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 
 /// Figures that need a year of history (conversion, days in stage, win rate, cycle) and the
