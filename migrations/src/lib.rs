@@ -14,6 +14,7 @@ mod m20261202_000010_history_state;
 mod m20261202_000011_progress_days;
 mod m20261202_000012_team_stage_entered;
 mod m20261202_000013_progress_terms;
+mod m20261206_000014_quotes;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_progress_days::Migration),
             Box::new(m20261202_000012_team_stage_entered::Migration),
             Box::new(m20261202_000013_progress_terms::Migration),
+            Box::new(m20261206_000014_quotes::Migration),
         ]
     }
 }

@@ -53,11 +53,21 @@ pub enum DealAction {
     ManageTeam,
     /// Set the manager's forecast category over the owner's.
     AdjustForecast,
+    /// Draft, submit, send and revise its quotes: whoever does the room work (presales on the
+    /// deal team price lines too).
+    Quote,
 }
 
 impl DealAction {
-    pub const ALL: [DealAction; 6] =
-        [DealAction::View, DealAction::Comment, DealAction::Edit, DealAction::Work, DealAction::ManageTeam, DealAction::AdjustForecast];
+    pub const ALL: [DealAction; 7] = [
+        DealAction::View,
+        DealAction::Comment,
+        DealAction::Edit,
+        DealAction::Work,
+        DealAction::ManageTeam,
+        DealAction::AdjustForecast,
+        DealAction::Quote,
+    ];
 }
 
 /// The person asking, as far as permissions go.
@@ -110,7 +120,7 @@ pub fn may_deal(a: &Actor, action: DealAction, d: &DealFacts) -> bool {
             Role::Presales => on_team == Some(TeamRole::Owner),
             Role::Executive | Role::Gm | Role::Legal => false,
         },
-        DealAction::Work => match a.role {
+        DealAction::Work | DealAction::Quote => match a.role {
             Role::Admin => true,
             Role::Manager => runs_team || on_team.is_some(),
             Role::Rep | Role::Presales => on_team.is_some(),
@@ -176,6 +186,13 @@ pub fn may_administer(role: Role) -> bool {
 /// Deciding an approval: the person it is routed to, or an admin.
 pub fn may_decide(a: &Actor, approver_id: Option<i32>) -> bool {
     approver_id == Some(a.user_id) || a.role == Role::Admin
+}
+
+/// Deciding a quote's approval: only the person it is routed to (the owner's manager or the
+/// general manager), never the one who submitted it; admins administer, they do not approve
+/// commercial terms.
+pub fn may_decide_quote(a: &Actor, approver_id: Option<i32>, requested_by: i32) -> bool {
+    approver_id == Some(a.user_id) && requested_by != a.user_id
 }
 
 /// Marking a follow-up done: its owner, the entry's author, or whoever changes the deal as

@@ -275,6 +275,9 @@ pub struct ApprovalRow {
     pub result: Option<String>,
     pub comment: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The quote a quote request decides, with its figures and why it came here.
+    #[serde(default)]
+    pub quote: Option<crate::domain::quote::dto::QuoteBrief>,
 }
 
 #[cfg(test)]

@@ -69,6 +69,17 @@ pub enum Requirement {
     NoUncontactedDecisionMaker,
     /// At least one checklist of this kind on the deal is complete.
     ChecklistComplete(ChecklistKind),
+    /// A live quote on the deal is approved (or sent or accepted since) and not expired.
+    QuoteApproved,
+    /// A live quote on the deal was sent to the customer (or accepted) and has not expired.
+    QuoteSent,
+}
+
+/// What the deal's quotes show the gate: live revisions only, expiry applied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QuoteFacts {
+    pub approved: bool,
+    pub sent: bool,
 }
 
 impl Requirement {
@@ -78,6 +89,7 @@ impl Requirement {
         out.extend(ContactRole::ALL.into_iter().map(Requirement::ContactRole));
         out.extend([Requirement::WeightsSum100, Requirement::NoUncontactedDecisionMaker]);
         out.extend(ChecklistKind::ALL.into_iter().map(Requirement::ChecklistComplete));
+        out.extend([Requirement::QuoteApproved, Requirement::QuoteSent]);
         out
     }
 
@@ -88,6 +100,8 @@ impl Requirement {
             Requirement::WeightsSum100 => "map.weights_100".into(),
             Requirement::NoUncontactedDecisionMaker => "map.no_uncontacted_dm".into(),
             Requirement::ChecklistComplete(k) => format!("checklist.{}", k.code()),
+            Requirement::QuoteApproved => "quote.approved".into(),
+            Requirement::QuoteSent => "quote.sent".into(),
         }
     }
 
@@ -104,6 +118,8 @@ impl Requirement {
         match code {
             "map.weights_100" => Some(Requirement::WeightsSum100),
             "map.no_uncontacted_dm" => Some(Requirement::NoUncontactedDecisionMaker),
+            "quote.approved" => Some(Requirement::QuoteApproved),
+            "quote.sent" => Some(Requirement::QuoteSent),
             _ => None,
         }
     }
@@ -126,6 +142,8 @@ impl Requirement {
                 !m.map.iter().any(|n| n.role == Some(ContactRole::DecisionMaker) && committee::is_uncontacted(n, m.today))
             }
             Requirement::ChecklistComplete(k) => m.checklists.iter().any(|(kind, complete)| *kind == k && *complete),
+            Requirement::QuoteApproved => m.quotes.approved,
+            Requirement::QuoteSent => m.quotes.sent,
         }
     }
 }
@@ -191,6 +209,7 @@ pub struct MoveInput<'a> {
     pub map: &'a [MapNode],
     /// Each checklist on the deal with whether it is complete (`checklist::is_complete`).
     pub checklists: &'a [(ChecklistKind, bool)],
+    pub quotes: QuoteFacts,
     /// The day of the check, for "not contacted for 30 days".
     pub today: NaiveDate,
     /// A reason given with this request (backward moves).
@@ -352,6 +371,7 @@ mod tests {
             key_info: &k,
             map,
             checklists,
+            quotes: QuoteFacts::default(),
             today: day(TODAY),
             reason: None,
             lost_reason: None,
@@ -430,6 +450,7 @@ mod tests {
             key_info: &k,
             map: &[],
             checklists: &[],
+            quotes: QuoteFacts::default(),
             today: day(TODAY),
             reason: Some("re-qualify"),
             lost_reason: None,
@@ -443,7 +464,7 @@ mod tests {
     #[test]
     fn requirement_codes_round_trip() {
         let all = Requirement::all();
-        assert_eq!(all.len(), KeyField::ALL.len() + ContactRole::ALL.len() + 2 + ChecklistKind::ALL.len());
+        assert_eq!(all.len(), KeyField::ALL.len() + ContactRole::ALL.len() + 2 + ChecklistKind::ALL.len() + 2);
         for r in &all {
             assert_eq!(Requirement::parse(&r.code()), Some(*r), "{}", r.code());
         }

@@ -20,10 +20,19 @@ pub enum HistoryKind {
     /// The manager's adjustment (note: `old → new`).
     CategoryAdjusted,
     KeyInfoChanged,
+    /// Quote events (note: the quote number, and the totals where they matter).
+    QuoteCreated,
+    QuoteSubmitted,
+    QuoteApproved,
+    QuoteRejected,
+    QuoteSent,
+    QuoteAccepted,
+    QuoteDeclined,
+    QuoteRevised,
 }
 
 impl HistoryKind {
-    pub const ALL: [HistoryKind; 12] = [
+    pub const ALL: [HistoryKind; 20] = [
         HistoryKind::Created,
         HistoryKind::Moved,
         HistoryKind::Blocked,
@@ -36,6 +45,14 @@ impl HistoryKind {
         HistoryKind::CategoryChanged,
         HistoryKind::CategoryAdjusted,
         HistoryKind::KeyInfoChanged,
+        HistoryKind::QuoteCreated,
+        HistoryKind::QuoteSubmitted,
+        HistoryKind::QuoteApproved,
+        HistoryKind::QuoteRejected,
+        HistoryKind::QuoteSent,
+        HistoryKind::QuoteAccepted,
+        HistoryKind::QuoteDeclined,
+        HistoryKind::QuoteRevised,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -52,6 +69,14 @@ impl HistoryKind {
             HistoryKind::CategoryChanged => "category_changed",
             HistoryKind::CategoryAdjusted => "category_adjusted",
             HistoryKind::KeyInfoChanged => "key_info_changed",
+            HistoryKind::QuoteCreated => "quote_created",
+            HistoryKind::QuoteSubmitted => "quote_submitted",
+            HistoryKind::QuoteApproved => "quote_approved",
+            HistoryKind::QuoteRejected => "quote_rejected",
+            HistoryKind::QuoteSent => "quote_sent",
+            HistoryKind::QuoteAccepted => "quote_accepted",
+            HistoryKind::QuoteDeclined => "quote_declined",
+            HistoryKind::QuoteRevised => "quote_revised",
         }
     }
 

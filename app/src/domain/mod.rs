@@ -15,6 +15,7 @@ pub mod locale;
 pub mod mention;
 pub mod money;
 pub mod pipeline_edit;
+pub mod product;
 pub mod quote;
 pub mod rng;
 pub mod role;

@@ -96,7 +96,7 @@ pub const TEMPLATES: &[PipelineTpl] = &[
                 80,
                 Open,
                 30,
-                &[K(SigningDate), K(Leader)],
+                &[K(SigningDate), K(Leader), Requirement::QuoteApproved],
                 "Approved formal quote; dates for bid, negotiation and signing. Concede slowly.",
                 "正式报价已批准；确定投标、谈判与签约日期。让步要慢。",
             ),
@@ -158,7 +158,7 @@ pub const TEMPLATES: &[PipelineTpl] = &[
                 60,
                 Open,
                 30,
-                &[K(BudgetKnown)],
+                &[K(BudgetKnown), Requirement::QuoteApproved],
                 "Only after the exchange; an approved quote only.",
                 "必须在交流之后，且仅发送已批准的报价。",
             ),
@@ -168,7 +168,7 @@ pub const TEMPLATES: &[PipelineTpl] = &[
                 70,
                 Open,
                 30,
-                &[],
+                &[Requirement::QuoteSent],
                 "Log each objection with a response and an owner.",
                 "逐条登记异议、应对策略与负责人。",
             ),
@@ -244,7 +244,7 @@ mod tests {
     use super::*;
     use crate::domain::checklist::ChecklistKind;
     use crate::domain::committee::{Attitude, ContactRole, MapNode};
-    use crate::domain::gate::{ForbidReason, Missing, MoveInput, Outcome};
+    use crate::domain::gate::{ForbidReason, Missing, MoveInput, Outcome, QuoteFacts};
     use crate::domain::keyinfo::{KeyField, KeyInfo};
     use crate::domain::role::Role;
     use chrono::NaiveDate;
@@ -300,6 +300,7 @@ mod tests {
             key_info: k,
             map: &map,
             checklists: ALL_DONE,
+            quotes: QuoteFacts { approved: true, sent: true },
             today: today(),
             reason,
             lost_reason: lost,
@@ -467,6 +468,46 @@ mod tests {
         assert!(matches!(outcome(t, 1, 4, &none, None, None, false), Outcome::Blocked(_)));
     }
 
+    /// Seed 000: the 80 % stage of the solution sale and the ERP formal quote need an approved
+    /// quote; objection handling needs one the customer has. Table: (template, from, to,
+    /// quotes, missing quote requirement).
+    #[test]
+    fn quote_stages_need_an_approved_or_sent_quote() {
+        let k = full();
+        let map = map_ok();
+        let none = QuoteFacts::default();
+        let approved = QuoteFacts { approved: true, sent: false };
+        let sent = QuoteFacts { approved: true, sent: true };
+        let cases: &[(usize, i32, i32, QuoteFacts, Option<Requirement>)] = &[
+            (0, 4, 5, none, Some(Requirement::QuoteApproved)),
+            (0, 4, 5, approved, None),
+            (1, 4, 5, none, Some(Requirement::QuoteApproved)),
+            (1, 4, 5, approved, None),
+            (1, 5, 6, approved, Some(Requirement::QuoteSent)),
+            (1, 5, 6, sent, None),
+            (0, 3, 4, none, None),
+        ];
+        for (i, (t, from, to, quotes, want)) in cases.iter().enumerate() {
+            let out = TEMPLATES[*t].rules().check(&MoveInput {
+                from_stage: *from,
+                to_stage: *to,
+                key_info: &k,
+                map: &map,
+                checklists: ALL_DONE,
+                quotes: *quotes,
+                today: today(),
+                reason: None,
+                lost_reason: None,
+                role: Role::Rep,
+                approved: true,
+            });
+            match want {
+                Some(r) => assert_eq!(out, Outcome::Blocked(vec![Missing::Requirement(*r)]), "case {i}"),
+                None => assert_eq!(out, Outcome::Moved, "case {i}"),
+            }
+        }
+    }
+
     #[test]
     fn executives_and_unknown_stages_are_refused() {
         let t = &TEMPLATES[0];
@@ -477,6 +518,7 @@ mod tests {
             key_info: &k,
             map: &[],
             checklists: &[],
+            quotes: QuoteFacts::default(),
             today: today(),
             reason: None,
             lost_reason: None,
@@ -499,6 +541,7 @@ mod tests {
                 key_info: &k,
                 map,
                 checklists: lists,
+                quotes: QuoteFacts { approved: true, sent: true },
                 today: today(),
                 reason: None,
                 lost_reason: None,
@@ -523,7 +566,8 @@ mod tests {
     fn other_templates_need_no_map_or_checklist() {
         for t in &TEMPLATES[1..] {
             for s in t.stages {
-                assert!(s.requires.iter().all(|r| r.key_field().is_some()), "{} {}", t.code, s.en);
+                let quote = |r: &Requirement| matches!(r, Requirement::QuoteApproved | Requirement::QuoteSent);
+                assert!(s.requires.iter().all(|r| r.key_field().is_some() || quote(r)), "{} {}", t.code, s.en);
             }
         }
     }

@@ -303,9 +303,12 @@ catalogue! {
     ReqGroupContactRole => "Buying committee", "决策链角色";
     ReqGroupMap => "Committee map", "决策链图";
     ReqGroupChecklist => "Checklists", "检查清单";
+    ReqGroupQuote => "Quotes", "报价";
     ReqRolePrefix => "Committee has: ", "决策链中有：";
     ReqWeights100 => "Influence weights sum to 100 %", "影响力权重合计为 100%";
     ReqDmContacted => "Every decision maker contacted within 30 days", "所有决策者 30 天内均有联系";
+    ReqQuoteApproved => "An approved quote", "已批准的报价";
+    ReqQuoteSent => "A quote sent to the customer", "已发送给客户的报价";
     ReqChecklistPrefix => "Checklist complete: ", "清单已完成：";
     ReqLostNone => "Lost is never gated, so it takes no requirements.", "输单阶段不设关卡，因此没有准入条件。";
     PoliciesTitle => "Move rules", "阶段推进规则";

@@ -144,6 +144,8 @@ pub fn requirement_label(l: Locale, code: &str) -> String {
         Some(Requirement::WeightsSum100) => t(l, K::ReqWeights100).to_owned(),
         Some(Requirement::NoUncontactedDecisionMaker) => t(l, K::ReqDmContacted).to_owned(),
         Some(Requirement::ChecklistComplete(k)) => format!("{}{}", t(l, K::ReqChecklistPrefix), k.template().label(l)),
+        Some(Requirement::QuoteApproved) => t(l, K::ReqQuoteApproved).to_owned(),
+        Some(Requirement::QuoteSent) => t(l, K::ReqQuoteSent).to_owned(),
         None => match field_label(l, code) {
             "" => code.to_owned(),
             label => label.to_owned(),

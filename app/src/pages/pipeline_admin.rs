@@ -516,6 +516,7 @@ fn StageRow(ed: Ed, s: StageEdit) -> impl IntoView {
         ("contact_role", K::ReqGroupContactRole),
         ("map", K::ReqGroupMap),
         ("checklist", K::ReqGroupChecklist),
+        ("quote", K::ReqGroupQuote),
     ];
     let n_reqs = move || reqs.with(Vec::len);
 

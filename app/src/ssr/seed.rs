@@ -9,6 +9,7 @@ use super::entity::{
 use crate::domain::checklist::ChecklistKind;
 use crate::domain::committee::{Attitude, ContactRole};
 use crate::domain::gate::{Requirement, StageKind};
+use crate::domain::product::ProductKind;
 use crate::domain::keyinfo::{KeyField, KeyInfo};
 use crate::domain::rng::SplitMix64;
 use crate::ssr::db::Db;
@@ -43,6 +44,7 @@ pub async fn ensure_reference_data(db: &Db) -> Result<(), DbErr> {
     // Checklist templates are checked on their own, so databases made before the deal room
     // get them too.
     crate::ssr::service::checklist::ensure_templates(db).await?;
+    crate::ssr::service::product::ensure_policy(db).await?;
     if pipeline::Entity::find().count(db).await? > 0 {
         return Ok(());
     }
@@ -380,7 +382,46 @@ async fn load_stage_ids(db: &Db) -> Result<Vec<StageIds>, DbErr> {
 
 /// Seeds the demo company into an empty database.
 pub async fn seed_demo(db: &Db) -> Result<SeedSummary, SeedError> {
-    generate(db, 120, 60, 0, 0, &mut |_| {}).await
+    let s = generate(db, 120, 60, 0, 0, &mut |_| {}).await?;
+    seed_price_list(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    Ok(s)
+}
+
+/// The demo company's price list, entered through the same service an admin uses:
+/// (code, en, zh, kind, unit en, unit zh, list price ¥, cost ¥, active).
+const PRICE_LIST: &[(&str, &str, &str, ProductKind, &str, &str, i64, i64, bool)] = &[
+    ("ERP-FIN", "Finance module licence", "财务模块许可", ProductKind::Licence, "user", "用户", 12_000, 1_500, true),
+    ("ERP-SCM", "Supply chain module licence", "供应链模块许可", ProductKind::Licence, "user", "用户", 15_000, 2_000, true),
+    ("ERP-MFG", "Manufacturing (MRP) module licence", "生产制造(MRP)模块许可", ProductKind::Licence, "user", "用户", 18_000, 2_500, true),
+    ("SVC-IMPL", "Implementation consulting", "实施顾问服务", ProductKind::ServiceDays, "person-day", "人天", 3_000, 1_800, true),
+    ("SVC-TRAIN", "Key-user training", "关键用户培训", ProductKind::ServiceDays, "day", "天", 2_500, 1_200, true),
+    ("MNT-STD", "Annual maintenance and support", "年度维护与支持服务", ProductKind::Maintenance, "year", "年", 50_000, 15_000, true),
+    ("SUB-CLOUD", "Cloud hosting", "云托管订阅", ProductKind::Subscription, "month", "月", 8_000, 4_000, true),
+    ("HW-SRV", "Application server", "应用服务器", ProductKind::Hardware, "unit", "台", 68_000, 52_000, true),
+    ("HW-PDA", "Handheld barcode scanner", "手持条码扫描终端", ProductKind::Hardware, "unit", "台", 4_200, 3_100, true),
+    ("ERP-V8", "Legacy V8 licence", "旧版 V8 许可", ProductKind::Licence, "user", "用户", 9_000, 1_000, false),
+];
+
+async fn seed_price_list(db: &Db) -> Result<(), crate::domain::error::AppError> {
+    use crate::domain::error::AppError;
+    let admin = user::Entity::find().filter(user::Column::Role.eq("admin")).one(db).await.map_err(crate::ssr::db_err)?.ok_or(AppError::Internal)?;
+    let ctx = crate::ssr::context::RequestContext::load(db, admin.id).await?.ok_or(AppError::Internal)?;
+    for (code, en, zh, kind, unit_en, unit_zh, price, cost, active) in PRICE_LIST {
+        let input = crate::domain::product::ProductInput {
+            code: (*code).into(),
+            name_en: (*en).into(),
+            name_zh: (*zh).into(),
+            kind: *kind,
+            unit_en: (*unit_en).into(),
+            unit_zh: (*unit_zh).into(),
+            list_price_fen: price * 100,
+            tax_bp: None,
+            cost_fen: cost * 100,
+            active: *active,
+        };
+        crate::ssr::service::product::create(db, &ctx, input).await?;
+    }
+    Ok(())
 }
 
 /// The generator behind both the demo and the benchmark data sets. Refuses a database

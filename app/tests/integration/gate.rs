@@ -207,6 +207,7 @@ async fn approval_flow_end_to_end() {
     k.leader = Some("我方".into());
     keyinfo::update(db, &rep, d.uuid, k, v).await.unwrap();
     common::complete_demo_checklist(db, &rep, d.uuid).await;
+    common::approved_quote(db, &rep, d.uuid).await;
     let id = match movement::move_deal(db, &rep, cmd(&d, &s[4])).await.unwrap() {
         MoveOutcome::PendingApproval { approval_id, .. } => approval_id,
         other => panic!("{other:?}"),
@@ -279,6 +280,9 @@ async fn concurrent_movers_lose_no_update() {
             *f = Some("x".into());
         }
         keyinfo::update(&db, &admin, d.uuid, k, v).await.unwrap();
+        // "Negotiation" needs an approved quote.
+        let owner = RequestContext::load(&db, d.owner_id).await.unwrap().unwrap();
+        common::approved_quote(&db, &owner, d.uuid).await;
     }
     let stage_uuid: std::collections::HashMap<i32, uuid::Uuid> = s.iter().map(|x| (x.id, x.uuid)).collect();
     let positions: std::collections::HashMap<i32, usize> = s.iter().enumerate().map(|(i, x)| (x.id, i)).collect();

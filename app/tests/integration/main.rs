@@ -10,5 +10,6 @@ mod admin;
 mod board;
 mod forecast;
 mod gate;
+mod quote;
 mod room;
 mod skeleton;

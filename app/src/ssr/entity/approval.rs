@@ -7,7 +7,7 @@ pub struct Model {
     pub id: i32,
     pub uuid: Uuid,
     pub deal_id: i32,
-    /// stage_move (quotes and contracts later)
+    /// stage_move | quote (contracts later)
     pub kind: String,
     pub requested_by: i32,
     pub approver_id: Option<i32>,
@@ -24,6 +24,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// The quote a `quote` request decides.
+    pub quote_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -47,6 +47,7 @@ async fn rows_to_dto<C: ConnectionTrait>(db: &C, rows: Vec<approval::Model>) -> 
     let accounts = super::account_names(db, acct_ids).await?;
     let user_ids: Vec<i32> = rows.iter().flat_map(|a| [Some(a.requested_by), a.approver_id]).flatten().collect();
     let users = super::user_names(db, user_ids).await?;
+    let quotes = super::quote::briefs(db, rows.iter().filter_map(|a| a.quote_id).collect()).await?;
     let stage_ids: Vec<i32> = rows.iter().flat_map(|a| [a.from_stage_id, a.to_stage_id]).flatten().collect();
     let stages: HashMap<i32, stage::Model> = stage::Entity::find()
         .filter(stage::Column::Id.is_in(stage_ids))
@@ -75,6 +76,7 @@ async fn rows_to_dto<C: ConnectionTrait>(db: &C, rows: Vec<approval::Model>) -> 
                 result: a.result,
                 comment: a.comment,
                 created_at: a.created_at,
+                quote: a.quote_id.and_then(|q| quotes.get(&q).cloned()),
             })
         })
         .collect())
@@ -92,7 +94,12 @@ pub async fn decide(
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let a = approval::Entity::find().filter(approval::Column::Uuid.eq(id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
-    let may = crate::domain::access::may_decide(&super::access::actor(ctx), a.approver_id);
+    let actor = super::access::actor(ctx);
+    let may = if a.quote_id.is_some() {
+        crate::domain::access::may_decide_quote(&actor, a.approver_id, a.requested_by)
+    } else {
+        crate::domain::access::may_decide(&actor, a.approver_id)
+    };
     if !may {
         // Requesters may see their request but not decide it; others learn nothing.
         return Err(if a.requested_by == ctx.user_id { AppError::Forbidden } else { AppError::NotFound });
@@ -101,6 +108,15 @@ pub async fn decide(
         return Err(AppError::Conflict);
     }
     let now = Utc::now();
+    if a.quote_id.is_some() {
+        let d = super::quote::decide_in(txn, ctx, &a, approve).await?;
+        close_request(txn, ctx, &a, if approve { "approved" } else { "rejected" }, None, comment.clone(), now).await?;
+        let fresh = approval::Entity::find_by_id(a.id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+        let row = rows_to_dto(txn, vec![fresh]).await?.pop().ok_or(AppError::Internal)?;
+        w.commit().await.map_err(db_err)?;
+        crate::ssr::events::publish_deal(db, "approval_decided", &d, ctx.user_id).await;
+        return Ok(row);
+    }
     let d = deal::Entity::find_by_id(a.deal_id).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let (status, result) = if !approve {
         ("rejected", None)
@@ -109,6 +125,7 @@ pub async fn decide(
         let (key_info, _) = load_key_info(txn, d.id).await?;
         let map = super::map::gate_map(txn, d.id).await?;
         let checklists = super::checklist::gate_checklists(txn, d.id).await?;
+        let quotes = super::movement::quote_facts(txn, d.id).await?;
         let to_id = a.to_stage_id.ok_or(AppError::Internal)?;
         let to = stages.iter().find(|s| s.id == to_id).cloned().ok_or(AppError::NotFound)?;
         let outcome = rules.check(&MoveInput {
@@ -117,6 +134,7 @@ pub async fn decide(
             key_info: &key_info,
             map: &map,
             checklists: &checklists,
+            quotes,
             today: Utc::now().date_naive(),
             reason: a.reason.as_deref(),
             lost_reason: a.reason.as_deref().or(d.lost_reason.as_deref()),
@@ -140,19 +158,7 @@ pub async fn decide(
             Outcome::NeedsApproval => ("approved", Some("forbidden".to_owned())),
         }
     };
-    approval::Entity::update_many()
-        .col_expr(approval::Column::Status, Expr::value(status))
-        .col_expr(approval::Column::DecidedBy, Expr::value(ctx.user_id))
-        .col_expr(approval::Column::DecidedAt, Expr::value(now))
-        .col_expr(approval::Column::Comment, Expr::value(comment.clone()))
-        .col_expr(approval::Column::Result, Expr::value(result))
-        .col_expr(approval::Column::UpdatedAt, Expr::value(now))
-        .col_expr(approval::Column::Version, Expr::col(approval::Column::Version).add(1))
-        .filter(approval::Column::Id.eq(a.id))
-        .filter(approval::Column::Version.eq(a.version))
-        .exec(txn)
-        .await
-        .map_err(db_err)?;
+    close_request(txn, ctx, &a, status, result, comment.clone(), now).await?;
     let kind = if approve { HistoryKind::ApprovalApproved } else { HistoryKind::ApprovalRejected };
     let mut h = super::history::row(d.id, ctx.user_id, kind);
     h.at = Set(now);
@@ -166,4 +172,33 @@ pub async fn decide(
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_deal(db, "approval_decided", &d, ctx.user_id).await;
     Ok(row)
+}
+
+/// Records the decision on the request under its version (a concurrent decision is a conflict).
+async fn close_request<C: ConnectionTrait>(
+    txn: &C,
+    ctx: &RequestContext,
+    a: &approval::Model,
+    status: &str,
+    result: Option<String>,
+    comment: Option<String>,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
+    let res = approval::Entity::update_many()
+        .col_expr(approval::Column::Status, Expr::value(status))
+        .col_expr(approval::Column::DecidedBy, Expr::value(ctx.user_id))
+        .col_expr(approval::Column::DecidedAt, Expr::value(now))
+        .col_expr(approval::Column::Comment, Expr::value(comment))
+        .col_expr(approval::Column::Result, Expr::value(result))
+        .col_expr(approval::Column::UpdatedAt, Expr::value(now))
+        .col_expr(approval::Column::Version, Expr::col(approval::Column::Version).add(1))
+        .filter(approval::Column::Id.eq(a.id))
+        .filter(approval::Column::Version.eq(a.version))
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
+    Ok(())
 }

@@ -193,6 +193,21 @@ fn category_choice(field: &str, raw: Option<&str>) -> Result<Option<Option<Strin
 }
 
 pub async fn patch(db: &Db, ctx: &RequestContext, id: uuid::Uuid, p: DealPatch) -> Result<deal::Model, AppError> {
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let (before, after) = patch_in(&w.txn, ctx, id, p).await?;
+    w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish_deal(db, "deal_updated", &before, ctx.user_id).await;
+    Ok(after)
+}
+
+/// [`patch`] inside a caller's write transaction (accepting a quote sets the amount in the
+/// same transaction); the caller commits and announces. Returns the deal before and after.
+pub async fn patch_in(
+    txn: &sea_orm::DatabaseTransaction,
+    ctx: &RequestContext,
+    id: uuid::Uuid,
+    p: DealPatch,
+) -> Result<(deal::Model, deal::Model), AppError> {
     use crate::domain::history::HistoryKind;
     use sea_orm::sea_query::ExprTrait;
     use sea_orm::ActiveValue::Set;
@@ -203,8 +218,6 @@ pub async fn patch(db: &Db, ctx: &RequestContext, id: uuid::Uuid, p: DealPatch) 
     let adjusted = category_choice("manager_category", p.manager_category.as_deref())?;
     let winner = p.winner.map(|w| crate::domain::validate::optional("winner", Some(w), 200)).transpose()?;
     let lost_reason = p.lost_reason.map(|w| crate::domain::validate::optional("lost_reason", Some(w), 500)).transpose()?;
-    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
-    let txn = &w.txn;
     let d = deal::Entity::find().filter(deal::Column::Uuid.eq(id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     // The manager's category is a forecast judgement (managers, general managers); every
     // other field is a change to the deal.
@@ -310,9 +323,7 @@ pub async fn patch(db: &Db, ctx: &RequestContext, id: uuid::Uuid, p: DealPatch) 
         let merged = crate::domain::keyinfo::merge_patch(&current, &patch).map_err(|m| AppError::validation("key_info", m))?;
         super::keyinfo::write(txn, ctx.user_id, &d, &merged, super::keyinfo::Guard::Deal, now).await?;
     }
-    w.commit().await.map_err(db_err)?;
-    crate::ssr::events::publish_deal(db, "deal_updated", &d, ctx.user_id).await;
-    Ok(after)
+    Ok((d, after))
 }
 
 /// Creates a deal in the first open stage of its pipeline, with its owner as a member and a

@@ -21,7 +21,9 @@ pub mod member;
 pub mod movement;
 pub mod pipeline;
 pub mod presence;
+pub mod product;
 pub mod quota;
+pub mod quote;
 pub mod timeline;
 pub mod totals;
 pub mod user;
@@ -78,7 +80,9 @@ const LAYERS: [(&str, &[&str]); 3] = [
             "movement",
             "pipeline",
             "presence",
+            "product",
             "quota",
+            "quote",
             "user",
         ],
     ),

@@ -136,12 +136,14 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
     let (key_info, _) = load_key_info(txn, d.id).await?;
     let map = super::map::gate_map(txn, d.id).await?;
     let checklists = super::checklist::gate_checklists(txn, d.id).await?;
+    let quotes = quote_facts(txn, d.id).await?;
     let outcome = rules.check(&MoveInput {
         from_stage: d.stage_id,
         to_stage: to.id,
         key_info: &key_info,
         map: &map,
         checklists: &checklists,
+        quotes,
         today: Utc::now().date_naive(),
         reason: cmd.reason.as_deref(),
         lost_reason: cmd.lost_reason.as_deref().or(d.lost_reason.as_deref()),
@@ -247,7 +249,39 @@ async fn approver_name<C: ConnectionTrait>(db: &C, id: Option<i32>) -> Result<Op
 }
 
 /// The owner's team manager decides; with no manager, a general manager, then an admin.
-async fn route_approval<C: ConnectionTrait>(db: &C, owner_id: i32) -> Result<Option<i32>, AppError> {
+/// What the deal's quotes show the gate, in one statement: only revisions in an approved
+/// state count (a superseded one is never live), and a passed validity date expires them.
+pub async fn quote_facts<C: ConnectionTrait>(db: &C, deal_id: i32) -> Result<crate::domain::gate::QuoteFacts, AppError> {
+    use crate::domain::quote::{effective, QuoteStatus};
+    use crate::ssr::entity::quote;
+    use sea_orm::QuerySelect;
+    let today = Utc::now().with_timezone(&crate::domain::forecast::offset()).date_naive();
+    let rows: Vec<(String, chrono::NaiveDate)> = quote::Entity::find()
+        .select_only()
+        .column(quote::Column::Status)
+        .column(quote::Column::ValidUntil)
+        .filter(quote::Column::DealId.eq(deal_id))
+        .filter(quote::Column::Status.is_in([QuoteStatus::Approved.as_str(), QuoteStatus::Sent.as_str(), QuoteStatus::Accepted.as_str()]))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let mut f = crate::domain::gate::QuoteFacts::default();
+    for (status, valid_until) in rows {
+        let Some(stored) = QuoteStatus::parse(&status) else { continue };
+        match effective(stored, valid_until, today) {
+            QuoteStatus::Approved => f.approved = true,
+            QuoteStatus::Sent | QuoteStatus::Accepted => {
+                f.approved = true;
+                f.sent = true;
+            }
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+pub(super) async fn route_approval<C: ConnectionTrait>(db: &C, owner_id: i32) -> Result<Option<i32>, AppError> {
     let owner = user::Entity::find_by_id(owner_id).one(db).await.map_err(db_err)?;
     if let Some(team_id) = owner.and_then(|o| o.team_id) {
         if let Some(m) = team::Entity::find_by_id(team_id).one(db).await.map_err(db_err)?.and_then(|t| t.manager_id) {

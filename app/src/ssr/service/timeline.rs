@@ -21,6 +21,8 @@ fn history_group(kind: &str) -> &'static str {
     use crate::domain::history::HistoryKind as H;
     match H::parse(kind) {
         Some(H::ApprovalRequested | H::ApprovalApproved | H::ApprovalRejected) => "approval",
+        Some(H::QuoteSubmitted | H::QuoteApproved | H::QuoteRejected) => "approval",
+        Some(H::QuoteCreated | H::QuoteSent | H::QuoteAccepted | H::QuoteDeclined | H::QuoteRevised) => "change",
         Some(H::KeyInfoChanged) => "key_info",
         Some(H::AmountChanged | H::CloseDateChanged | H::CategoryChanged) => "change",
         Some(H::Created | H::Moved | H::Blocked | H::Forbidden | H::CategoryAdjusted) | None => "move",

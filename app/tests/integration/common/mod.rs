@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 //! Test helpers over `app::ssr::testdb` (shared with the server's REST tests).
 use app::ssr::db::Db;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 pub use app::ssr::testdb::TestDb;
 
@@ -14,7 +15,6 @@ pub async fn seeded() -> TestDb {
 }
 
 pub async fn ctx_for(db: &Db, email: &str) -> app::ssr::context::RequestContext {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let u = app::ssr::entity::user::Entity::find().filter(app::ssr::entity::user::Column::Email.eq(email)).one(db).await.unwrap().unwrap();
     app::ssr::context::RequestContext::load(db, u.id).await.unwrap().unwrap()
 }
@@ -45,4 +45,28 @@ pub async fn complete_demo_checklist(db: &Db, ctx: &app::ssr::context::RequestCo
         let edit = app::domain::dto::ChecklistItemEdit { version: i.version, done: Some(true), ..Default::default() };
         checklist::edit_item(db, ctx, i.id, edit).await.unwrap();
     }
+}
+
+/// An approved quote on the deal (one free-text line, no discount: the owner's manager
+/// approves), so the stages that need one let the deal in.
+pub async fn approved_quote(db: &Db, owner: &app::ssr::context::RequestContext, deal: uuid::Uuid) {
+    use app::domain::quote::dto::{QuoteDraft, QuoteLineInput};
+    use app::ssr::service::{approval, quote};
+    let line = QuoteLineInput {
+        description: Some("Licences and services".into()),
+        unit: Some("lot".into()),
+        qty_centi: 100,
+        unit_price_fen: Some(10_000_000),
+        ..Default::default()
+    };
+    let q = quote::create(db, owner, deal, QuoteDraft { lines: vec![line], ..Default::default() }).await.unwrap();
+    let q = quote::submit(db, owner, q.id, q.version).await.unwrap();
+    let a = app::ssr::entity::approval::Entity::find()
+        .filter(app::ssr::entity::approval::Column::Uuid.eq(q.approval_id.unwrap()))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let approver = app::ssr::context::RequestContext::load(db, a.approver_id.unwrap()).await.unwrap().unwrap();
+    approval::decide(db, &approver, a.uuid, true, None).await.unwrap();
 }
