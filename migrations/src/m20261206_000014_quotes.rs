@@ -215,7 +215,10 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(Quotes::ClosedAt))
                 .col(integer(Quotes::Version).default(1))
                 .foreign_key(
-                    ForeignKey::create().from(Quotes::Table, Quotes::DealId).to(Deals::Table, Deals::Id).on_delete(ForeignKeyAction::Cascade),
+                    ForeignKey::create()
+                        .from(Quotes::Table, Quotes::DealId)
+                        .to(Deals::Table, Deals::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
                 )
                 .to_owned(),
         )
@@ -255,7 +258,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create().name("ix_quote_lines_quote").table(QuoteLines::Table).col(QuoteLines::QuoteId).col(QuoteLines::Position).to_owned(),
+            Index::create()
+                .name("ix_quote_lines_quote")
+                .table(QuoteLines::Table)
+                .col(QuoteLines::QuoteId)
+                .col(QuoteLines::Position)
+                .to_owned(),
         )
         .await?;
         m.alter_table(Table::alter().table(Approvals::Table).add_column(integer_null(Approvals::QuoteId)).to_owned()).await?;

@@ -19,6 +19,7 @@ mod board;
 mod deals;
 mod forecast;
 mod quotas;
+mod quotes;
 mod room;
 mod routes;
 

@@ -9,8 +9,8 @@ use super::entity::{
 use crate::domain::checklist::ChecklistKind;
 use crate::domain::committee::{Attitude, ContactRole};
 use crate::domain::gate::{Requirement, StageKind};
-use crate::domain::product::ProductKind;
 use crate::domain::keyinfo::{KeyField, KeyInfo};
+use crate::domain::product::ProductKind;
 use crate::domain::rng::SplitMix64;
 use crate::ssr::db::Db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -404,7 +404,8 @@ const PRICE_LIST: &[(&str, &str, &str, ProductKind, &str, &str, i64, i64, bool)]
 
 async fn seed_price_list(db: &Db) -> Result<(), crate::domain::error::AppError> {
     use crate::domain::error::AppError;
-    let admin = user::Entity::find().filter(user::Column::Role.eq("admin")).one(db).await.map_err(crate::ssr::db_err)?.ok_or(AppError::Internal)?;
+    let admin =
+        user::Entity::find().filter(user::Column::Role.eq("admin")).one(db).await.map_err(crate::ssr::db_err)?.ok_or(AppError::Internal)?;
     let ctx = crate::ssr::context::RequestContext::load(db, admin.id).await?.ok_or(AppError::Internal)?;
     for (code, en, zh, kind, unit_en, unit_zh, price, cost, active) in PRICE_LIST {
         let input = crate::domain::product::ProductInput {

@@ -14,7 +14,8 @@ use app::ssr::service::{approval as approvals, movement, quote};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 async fn own_deal(db: &Db, ctx: &RequestContext) -> deal::Model {
-    let open: Vec<i32> = stage::Entity::find().filter(stage::Column::Kind.eq("open")).all(db).await.unwrap().into_iter().map(|s| s.id).collect();
+    let open: Vec<i32> =
+        stage::Entity::find().filter(stage::Column::Kind.eq("open")).all(db).await.unwrap().into_iter().map(|s| s.id).collect();
     deal::Entity::find()
         .filter(deal::Column::OwnerId.eq(ctx.user_id))
         .filter(deal::Column::StageId.is_in(open))
@@ -74,8 +75,22 @@ async fn a_quote_is_priced_by_the_domain_numbered_and_in_the_history() {
     // The stored figures are the domain's, with the list price, tax and cost copied.
     let want = price(
         &[
-            LineInput { qty_centi: 2000, unit_price_fen: 1_200_000, list_price_fen: 1_200_000, discount_bp: 0, tax_bp: 1300, cost_fen: 150_000 },
-            LineInput { qty_centi: 4000, unit_price_fen: 300_000, list_price_fen: 300_000, discount_bp: 500, tax_bp: 600, cost_fen: 180_000 },
+            LineInput {
+                qty_centi: 2000,
+                unit_price_fen: 1_200_000,
+                list_price_fen: 1_200_000,
+                discount_bp: 0,
+                tax_bp: 1300,
+                cost_fen: 150_000,
+            },
+            LineInput {
+                qty_centi: 4000,
+                unit_price_fen: 300_000,
+                list_price_fen: 300_000,
+                discount_bp: 500,
+                tax_bp: 600,
+                cost_fen: 180_000,
+            },
             LineInput { qty_centi: 100, unit_price_fen: 3_000_000, list_price_fen: 3_000_000, discount_bp: 0, tax_bp: 1300, cost_fen: 0 },
         ],
         HeaderDiscount::Percent(1200),
@@ -86,8 +101,14 @@ async fn a_quote_is_priced_by_the_domain_numbered_and_in_the_history() {
     let name = if rep.locale == Some(app::domain::locale::Locale::ZhCn) { "财务模块许可" } else { "Finance module licence" };
     assert_eq!(q.lines[0].description, name, "a product line takes the name in the user's language");
     assert!(q.rights.edit && q.rights.submit && !q.rights.send && !q.rights.decide);
-    let kinds: Vec<String> =
-        deal_history::Entity::find().filter(deal_history::Column::DealId.eq(d.id)).all(db).await.unwrap().into_iter().map(|h| h.kind).collect();
+    let kinds: Vec<String> = deal_history::Entity::find()
+        .filter(deal_history::Column::DealId.eq(d.id))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.kind)
+        .collect();
     assert!(kinds.contains(&"quote_created".to_owned()));
     assert_eq!(quote::list_for_deal(db, &rep, d.uuid).await.unwrap().len(), 1);
 }
@@ -129,7 +150,10 @@ async fn the_thresholds_route_the_approval_and_an_approved_quote_is_locked() {
     assert_eq!((small.status, small.approver), (QuoteStatus::Submitted, Some(Approver::Manager)));
     let a = approval_of(db, &small).await;
     assert_eq!(a.approver_id, Some(manager.user_id));
-    assert_eq!(quote::save(db, &rep, small.id, QuoteDraft::default(), small.version).await.map(|_| ()).map_err(field), Err("status".to_owned()));
+    assert_eq!(
+        quote::save(db, &rep, small.id, QuoteDraft::default(), small.version).await.map(|_| ()).map_err(field),
+        Err("status".to_owned())
+    );
     // The inbox shows the quote's figures; neither the requester nor an admin decides it.
     let inbox = approvals::list(db, &manager, Some("pending")).await.unwrap();
     let row = inbox.iter().find(|r| r.id == a.uuid).expect("in the manager's inbox");
@@ -140,7 +164,10 @@ async fn the_thresholds_route_the_approval_and_an_approved_quote_is_locked() {
     let small = quote::get(db, &rep, small.id).await.unwrap();
     assert_eq!(small.status, QuoteStatus::Approved);
     assert!(small.rights.send && !small.rights.edit);
-    assert_eq!(quote::save(db, &rep, small.id, QuoteDraft::default(), small.version).await.map(|_| ()).map_err(field), Err("status".to_owned()));
+    assert_eq!(
+        quote::save(db, &rep, small.id, QuoteDraft::default(), small.version).await.map(|_| ()).map_err(field),
+        Err("status".to_owned())
+    );
     let sent = quote::send(db, &rep, small.id, small.version).await.unwrap();
     assert_eq!(sent.status, QuoteStatus::Sent);
     // 12 % off: the general manager; the manager cannot decide it.
@@ -237,7 +264,9 @@ async fn quotes_keep_to_the_deals_visibility_for_every_role() {
                 assert_eq!(quote::list_for_deal(db, &ctx, d.uuid).await.unwrap_err(), AppError::NotFound, "{who}");
             }
         }
-        let edit = quote::save(db, &ctx, q.id, three_lines(db, HeaderDiscount::None).await, quote::get(db, &rep, q.id).await.unwrap().version).await;
+        let edit =
+            quote::save(db, &ctx, q.id, three_lines(db, HeaderDiscount::None).await, quote::get(db, &rep, q.id).await.unwrap().version)
+                .await;
         assert_eq!(edit.is_ok(), works, "{who}: {edit:?}");
         if !works {
             assert_eq!(edit.unwrap_err(), if sees { AppError::Forbidden } else { AppError::NotFound }, "{who}");
@@ -265,7 +294,13 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         (line(|l| l.unit_price_fen = Some(app::domain::validate::MAX_FEN + 1)), "lines[0].unit_price"),
         (line(|l| l.product_id = Some(uuid::Uuid::nil())), "lines[0].product"),
         (line(|l| l.product_id = None), "lines[0].unit_price"),
-        (QuoteDraft { lines: vec![QuoteLineInput { product_id: Some(fin), qty_centi: 100, ..Default::default() }; 501], ..Default::default() }, "lines"),
+        (
+            QuoteDraft {
+                lines: vec![QuoteLineInput { product_id: Some(fin), qty_centi: 100, ..Default::default() }; 501],
+                ..Default::default()
+            },
+            "lines",
+        ),
         (QuoteDraft { valid_until: "2020-01-01".parse().ok(), ..Default::default() }, "valid_until"),
         (QuoteDraft { contact_id: Some(uuid::Uuid::nil()), ..Default::default() }, "contact_id"),
         (QuoteDraft { header_discount: HeaderDiscount::Percent(10_001), ..line(|_| {}) }, "header_discount"),
@@ -274,7 +309,8 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         assert_eq!(quote::create(db, &rep, d.uuid, draft).await.map(|_| ()).map_err(field), Err(want.to_owned()));
     }
     let legacy = product_id(db, "ERP-V8").await;
-    let old = QuoteDraft { lines: vec![QuoteLineInput { product_id: Some(legacy), qty_centi: 100, ..Default::default() }], ..Default::default() };
+    let old =
+        QuoteDraft { lines: vec![QuoteLineInput { product_id: Some(legacy), qty_centi: 100, ..Default::default() }], ..Default::default() };
     assert_eq!(quote::create(db, &rep, d.uuid, old).await.map(|_| ()).map_err(field), Err("lines[0].product".to_owned()));
     assert!(quote::list_for_deal(db, &rep, d.uuid).await.unwrap().is_empty(), "nothing half-written");
     // An empty draft is fine, but it cannot be submitted.
@@ -315,7 +351,8 @@ async fn the_negotiation_stage_needs_an_approved_quote() {
         MoveOutcome::Blocked { missing } => missing.iter().any(|m| m.code == "quote.approved"),
         _ => false,
     };
-    let cmd = |d: &deal::Model| movement::MoveCommand { deal: d.uuid, to_stage: st[4].uuid, version: d.version, reason: None, lost_reason: None };
+    let cmd =
+        |d: &deal::Model| movement::MoveCommand { deal: d.uuid, to_stage: st[4].uuid, version: d.version, reason: None, lost_reason: None };
     assert!(missing_quote(&movement::move_deal(db, &rep, cmd(&d)).await.unwrap()), "blocked for want of an approved quote");
     let q = quote::create(db, &rep, d.uuid, three_lines(db, HeaderDiscount::None).await).await.unwrap();
     let q = quote::submit(db, &rep, q.id, q.version).await.unwrap();

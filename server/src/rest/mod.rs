@@ -10,7 +10,9 @@ mod auth;
 mod board;
 mod deals;
 mod forecast;
+mod products;
 mod quotas;
+mod quotes;
 mod room;
 
 pub use auth::bearer_user;
@@ -72,7 +74,7 @@ impl utoipa::Modify for BearerAuth {
 /// What the document says besides its paths.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board, forecast, quotas, and the deal room (committee map, checklists, activities, comments)."),
+    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board, forecast, quotas, and the deal room (committee map, checklists, activities, comments), the price list and quotes."),
     components(schemas(Problem)),
     modifiers(&BearerAuth)
 )]
@@ -88,6 +90,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(accounts::routes())
         .merge(forecast::routes())
         .merge(quotas::routes())
+        .merge(products::routes())
+        .merge(quotes::routes())
         .merge(room::routes())
 }
 

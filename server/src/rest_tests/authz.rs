@@ -67,6 +67,17 @@ enum Op {
     LogActivity,
     Comment,
     Decide,
+    /// POST /deals/{id}/quotes with one free-text line.
+    CreateQuote,
+    /// GET /quotes/{id}.
+    QuoteRead,
+    /// PUT /quotes/{id}: the draft saved whole.
+    SaveQuote,
+    /// A lifecycle step (submit, send, accept, decline, revise): allowed callers get 2xx or the
+    /// lifecycle's 422 (the walk's quote is wherever earlier steps left it).
+    QuoteStep,
+    /// Price-list changes: admins only.
+    AdminWrite,
 }
 
 /// Every documented operation and what the walk sends to it.
@@ -101,6 +112,18 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("post", "/api/v1/deals/{id}/activities", &[Op::LogActivity]),
     ("get", "/api/v1/deals/{id}/comments", &[Op::DealRead]),
     ("post", "/api/v1/deals/{id}/comments", &[Op::Comment]),
+    ("get", "/api/v1/deals/{id}/quotes", &[Op::DealRead]),
+    ("post", "/api/v1/deals/{id}/quotes", &[Op::CreateQuote]),
+    ("get", "/api/v1/quotes/{id}", &[Op::QuoteRead]),
+    ("put", "/api/v1/quotes/{id}", &[Op::SaveQuote]),
+    ("post", "/api/v1/quotes/{id}/submit", &[Op::QuoteStep]),
+    ("post", "/api/v1/quotes/{id}/send", &[Op::QuoteStep]),
+    ("post", "/api/v1/quotes/{id}/accept", &[Op::QuoteStep]),
+    ("post", "/api/v1/quotes/{id}/decline", &[Op::QuoteStep]),
+    ("post", "/api/v1/quotes/{id}/revise", &[Op::QuoteStep]),
+    ("get", "/api/v1/products", &[Op::List]),
+    ("post", "/api/v1/products", &[Op::AdminWrite]),
+    ("put", "/api/v1/products/{id}", &[Op::AdminWrite]),
 ];
 
 /// The answer a case must get.
@@ -121,7 +144,13 @@ impl Expect {
     fn matches(self, op: Op, s: StatusCode, body: &Value) -> bool {
         let outcome = body["outcome"].as_str();
         match self {
-            Expect::Ok => s.is_success() || op == Op::Move && s == StatusCode::UNPROCESSABLE_ENTITY && outcome == Some("blocked"),
+            Expect::Ok => {
+                s.is_success()
+                    || op == Op::Move && s == StatusCode::UNPROCESSABLE_ENTITY && outcome == Some("blocked")
+                    || op == Op::QuoteStep
+                        && s == StatusCode::UNPROCESSABLE_ENTITY
+                        && body["detail"].as_str().is_some_and(|d| d.contains("status"))
+            }
             Expect::Forbidden => s == StatusCode::FORBIDDEN,
             Expect::NotFound => s == StatusCode::NOT_FOUND,
             Expect::ReadOnlyGate => s == StatusCode::UNPROCESSABLE_ENTITY && outcome == Some("forbidden"),
@@ -161,6 +190,12 @@ const LITERAL: &[(Op, &str, Rel, Expect)] = &[
     (Op::AddContact, "exec", Rel::Mate, Expect::Forbidden),
     (Op::CreateDeal, "legal", Rel::Mate, Expect::Forbidden),
     (Op::CreateAccount, "rep", Rel::None, Expect::Ok),
+    (Op::SaveQuote, "presales", Rel::Member, Expect::Ok),
+    (Op::SaveQuote, "rep", Rel::Mate, Expect::Forbidden),
+    (Op::QuoteRead, "legal", Rel::Foreign, Expect::Ok),
+    (Op::QuoteStep, "gm", Rel::Mate, Expect::Forbidden),
+    (Op::QuoteRead, "rep2", Rel::Foreign, Expect::NotFound),
+    (Op::AdminWrite, "manager", Rel::None, Expect::Forbidden),
 ];
 
 /// A demo user as the policy sees them.
@@ -188,6 +223,8 @@ struct DealFx {
     item: i64,
     approval: String,
     approver: i32,
+    /// A draft quote on the deal, made by its owner.
+    quote: String,
 }
 
 struct World {
@@ -232,7 +269,7 @@ impl World {
 /// The relations each operation is tried with.
 fn relations(op: Op) -> &'static [Rel] {
     match op {
-        Op::Token | Op::List | Op::CreateAccount => &[Rel::None],
+        Op::Token | Op::List | Op::CreateAccount | Op::AdminWrite => &[Rel::None],
         Op::CreateDeal | Op::SetQuota | Op::ImportQuota | Op::DeleteQuota | Op::AccountRead | Op::AddContact => {
             &[Rel::Own, Rel::Mate, Rel::Foreign]
         }
@@ -247,6 +284,8 @@ fn deal_action(op: Op) -> Option<DealAction> {
         Op::Patch | Op::Move => DealAction::Edit,
         Op::Adjust => DealAction::AdjustForecast,
         Op::PutMap | Op::Attach | Op::Tick | Op::LogActivity => DealAction::Work,
+        Op::QuoteRead => DealAction::View,
+        Op::CreateQuote | Op::SaveQuote | Op::QuoteStep => DealAction::Quote,
         Op::Comment => DealAction::Comment,
         _ => return None,
     })
@@ -260,6 +299,7 @@ fn expect(w: &World, op: Op, caller: &str, rel: Rel) -> Option<Expect> {
     let read_only = rule::reads_only(c.role);
     match op {
         Op::Token | Op::List => Some(Expect::Ok),
+        Op::AdminWrite => Some(if rule::may_administer(c.role) { Expect::Ok } else { Expect::Forbidden }),
         Op::CreateAccount if !rule::may_edit_accounts(c.role) => Some(Expect::Forbidden),
         // Accounts belong to the creator's team; a teamless admin has none to give.
         Op::CreateAccount if c.team.is_none() => Some(Expect::Unprocessable),
@@ -447,7 +487,8 @@ async fn world(db: &app::ssr::db::Db) -> World {
             let approver = w.people.values().find(|p| p.managed.contains(&team)).unwrap().id;
             let approval = pending(db, &id, o.id, approver).await;
             let (owner_id, item) = (o.id, c["items"][0]["id"].as_i64().unwrap());
-            w.deals.insert((caller, rel), DealFx { id, team, owner: owner_id, members, item, approval, approver });
+            let quote = draft_quote(&w, owner, &id).await;
+            w.deals.insert((caller, rel), DealFx { id, team, owner: owner_id, members, item, approval, approver, quote });
         }
     }
     // Accounts after deals, so that no deal lands on them.
@@ -480,6 +521,17 @@ async fn world(db: &app::ssr::db::Db) -> World {
     w
 }
 
+fn quote_body() -> Value {
+    json!({"lines": [{"description": "walk", "unit": "lot", "quantity": "1", "unit_price_minor": 100_000}]})
+}
+
+/// A draft quote on the deal by its owner, over REST.
+async fn draft_quote(w: &World, owner: &str, deal: &str) -> String {
+    let (s, q) = call(&w.app, Method::POST, &format!("/api/v1/deals/{deal}/quotes"), Some(w.tok(owner)), Some(quote_body())).await;
+    assert_eq!(s, StatusCode::CREATED, "{owner}'s quote: {q}");
+    q["id"].as_str().unwrap().to_owned()
+}
+
 /// A request body: JSON, CSV (the quota import), or none.
 enum Payload {
     None,
@@ -510,11 +562,25 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
             Op::LogActivity => Payload::Json(json!({"kind": "call", "at": chrono::Utc::now(), "summary": "walk"})),
             Op::Comment => Payload::Json(json!({"body": "walk"})),
             Op::Decide => Payload::Json(json!({"decision": "reject", "comment": "walk"})),
+            Op::CreateQuote => Payload::Json(quote_body()),
+            Op::QuoteRead | Op::SaveQuote | Op::QuoteStep => {
+                let (_, q) = call(&w.app, Method::GET, &format!("/api/v1/quotes/{}", d.quote), Some(admin), None).await;
+                match op {
+                    Op::QuoteRead => Payload::None,
+                    Op::SaveQuote => {
+                        let mut body = quote_body();
+                        body["version"] = q["version"].clone();
+                        Payload::Json(body)
+                    }
+                    _ => Payload::Json(json!({"version": q["version"]})),
+                }
+            }
             _ => unreachable!(),
         };
         let id = match op {
             Op::Tick => d.item.to_string(),
             Op::Decide => d.approval.clone(),
+            Op::QuoteRead | Op::SaveQuote | Op::QuoteStep => d.quote.clone(),
             _ => d.id.clone(),
         };
         return (fill(&id), body);
@@ -531,6 +597,16 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
         ),
         Op::ImportQuota => Payload::Csv(format!("{},2061-01-01,2061-12-31,1000\n", target.unwrap().email)),
         Op::DeleteQuota => return (fill(&w.quotas[&(cname(caller), rel)]), Payload::None),
+        Op::AdminWrite if path.contains("{id}") => {
+            let (_, list) = call(&w.app, Method::GET, "/api/v1/products", Some(admin), None).await;
+            let p = list.as_array().unwrap().iter().find(|p| p["code"] == "ERP-FIN").unwrap().clone();
+            let mut body = p.clone();
+            body["name_en"] = json!(format!("Finance module licence ({n})"));
+            body["list_price_minor"] = p["list_price_minor"].clone();
+            return (fill(p["id"].as_str().unwrap()), Payload::Json(body));
+        }
+        Op::AdminWrite => Payload::Json(json!({"code": format!("WALK-{n}"), "name_en": "Walk", "name_zh": "测试", "kind": "other",
+            "unit_en": "unit", "unit_zh": "个", "list_price_minor": 1000})),
         Op::AccountRead | Op::AddContact => {
             let (id, _) = &w.accounts[w.owner(caller, rel).unwrap()];
             let body = if op == Op::AddContact { Payload::Json(json!({"name": format!("walk {n}")})) } else { Payload::None };
@@ -630,7 +706,7 @@ async fn every_operation_answers_every_role_as_the_access_policy_says() {
     }
     eprintln!("authz walk: {cases} cases in {:?}; expected {tally:?}", started.elapsed());
     assert!(mismatches.is_empty(), "{} of {cases} cases disagree with the policy:\n{}", mismatches.len(), mismatches.join("\n"));
-    // 30 operations, 10 callers, up to 4 relations each: the walk must not silently shrink.
-    assert!(cases >= 800, "only {cases} cases");
+    // 42 operations, 10 callers, up to 4 relations each: the walk must not silently shrink.
+    assert!(cases >= 1100, "only {cases} cases");
     assert!(["Ok", "Forbidden", "NotFound", "ReadOnlyGate", "Unprocessable"].iter().all(|k| tally.contains_key(*k)), "{tally:?}");
 }

@@ -18,11 +18,20 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 
-/// The quote and its deal, with the permission to work on its quotes checked.
-async fn load_for<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uuid) -> Result<(quote::Model, deal::Model), AppError> {
+/// The quote and its deal, with the permission to work on its quotes checked and the
+/// caller's version current (a stale view is a conflict before anything else).
+async fn load_for<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    id: uuid::Uuid,
+    version: i32,
+) -> Result<(quote::Model, deal::Model), AppError> {
     let q = by_uuid(db, id).await?;
     let d = deal::Entity::find_by_id(q.deal_id).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     access::check(db, ctx, &d, DealAction::Quote).await?;
+    if q.version != version {
+        return Err(AppError::Conflict);
+    }
     Ok((q, d))
 }
 
@@ -101,11 +110,8 @@ async fn route<C: ConnectionTrait>(db: &C, level: Approver, owner_id: i32, submi
 /// Sends a draft for approval: the thresholds decide who, the request lands in their inbox.
 pub async fn submit(db: &Db, ctx: &RequestContext, id: uuid::Uuid, version: i32) -> Result<QuoteView, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
-    let (q, d) = load_for(&*w, ctx, id).await?;
+    let (q, d) = load_for(&*w, ctx, id, version).await?;
     next(status_of(&q), QuoteAction::Submit)?;
-    if q.version != version {
-        return Err(AppError::Conflict);
-    }
     let lines = quote_line::Entity::find().filter(quote_line::Column::QuoteId.eq(q.id)).all(&*w).await.map_err(db_err)?;
     if lines.is_empty() {
         return Err(AppError::validation("lines", "add at least one line before submitting"));
@@ -156,7 +162,12 @@ pub async fn submit(db: &Db, ctx: &RequestContext, id: uuid::Uuid, version: i32)
 
 /// The approver's decision on a quote request, inside the inbox's transaction (the inbox
 /// checked who may decide and that the request is pending). Returns the deal.
-pub async fn decide_in(txn: &DatabaseTransaction, ctx: &RequestContext, a: &approval::Model, approve: bool) -> Result<deal::Model, AppError> {
+pub async fn decide_in(
+    txn: &DatabaseTransaction,
+    ctx: &RequestContext,
+    a: &approval::Model,
+    approve: bool,
+) -> Result<deal::Model, AppError> {
     let qid = a.quote_id.ok_or(AppError::Internal)?;
     let q = quote::Entity::find_by_id(qid).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     if QuoteStatus::parse(&q.status) != Some(QuoteStatus::Submitted) {
@@ -173,7 +184,7 @@ pub async fn decide_in(txn: &DatabaseTransaction, ctx: &RequestContext, a: &appr
 /// Marks an approved quote as sent to the customer; from now on it is locked.
 pub async fn send(db: &Db, ctx: &RequestContext, id: uuid::Uuid, version: i32) -> Result<QuoteView, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
-    let (q, d) = load_for(&*w, ctx, id).await?;
+    let (q, d) = load_for(&*w, ctx, id, version).await?;
     let to = next(status_of(&q), QuoteAction::Send)?;
     set_status(&*w, &q, version, to, Some(quote::Column::SentAt)).await?;
     note(&*w, &d, ctx.user_id, HistoryKind::QuoteSent, summary(&q)).await?;
@@ -194,7 +205,7 @@ pub async fn close(
     version: i32,
 ) -> Result<QuoteView, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
-    let (q, d) = load_for(&*w, ctx, id).await?;
+    let (q, d) = load_for(&*w, ctx, id, version).await?;
     let action = match outcome {
         QuoteOutcome::Accepted => QuoteAction::Accept,
         QuoteOutcome::Declined => QuoteAction::Decline,
@@ -216,7 +227,7 @@ pub async fn close(
 /// approval of it withdrawn.
 pub async fn revise(db: &Db, ctx: &RequestContext, id: uuid::Uuid, version: i32) -> Result<QuoteView, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
-    let (q, d) = load_for(&*w, ctx, id).await?;
+    let (q, d) = load_for(&*w, ctx, id, version).await?;
     let old_to = next(status_of(&q), QuoteAction::Revise)?;
     set_status(&*w, &q, version, old_to, None).await?;
     let now = Utc::now();

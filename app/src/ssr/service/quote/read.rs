@@ -75,8 +75,14 @@ pub async fn get(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<QuoteV
         .await
         .map_err(db_err)?;
     let pids: Vec<i32> = lines.iter().filter_map(|l| l.product_id).collect();
-    let products: HashMap<i32, uuid::Uuid> =
-        product::Entity::find().filter(product::Column::Id.is_in(pids)).all(db).await.map_err(db_err)?.into_iter().map(|p| (p.id, p.uuid)).collect();
+    let products: HashMap<i32, uuid::Uuid> = product::Entity::find()
+        .filter(product::Column::Id.is_in(pids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|p| (p.id, p.uuid))
+        .collect();
     let revisions: Vec<QuoteRow> = quote::Entity::find()
         .filter(quote::Column::DealId.eq(d.id))
         .filter(quote::Column::BaseNumber.eq(q.base_number.clone()))
@@ -87,8 +93,12 @@ pub async fn get(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<QuoteV
         .iter()
         .map(|r| row(r, d.uuid))
         .collect();
-    let last_request =
-        approval::Entity::find().filter(approval::Column::QuoteId.eq(q.id)).order_by_desc(approval::Column::Id).one(db).await.map_err(db_err)?;
+    let last_request = approval::Entity::find()
+        .filter(approval::Column::QuoteId.eq(q.id))
+        .order_by_desc(approval::Column::Id)
+        .one(db)
+        .await
+        .map_err(db_err)?;
     let contact = match q.contact_id {
         Some(cid) => contact::Entity::find_by_id(cid).one(db).await.map_err(db_err)?,
         None => None,

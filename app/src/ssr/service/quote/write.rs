@@ -62,7 +62,14 @@ async fn resolve_lines<C: ConnectionTrait>(
     let products: HashMap<uuid::Uuid, product::Model> = if ids.is_empty() {
         HashMap::new()
     } else {
-        product::Entity::find().filter(product::Column::Uuid.is_in(ids)).all(db).await.map_err(db_err)?.into_iter().map(|p| (p.uuid, p)).collect()
+        product::Entity::find()
+            .filter(product::Column::Uuid.is_in(ids))
+            .all(db)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(|p| (p.uuid, p))
+            .collect()
     };
     let zh = locale == Locale::ZhCn;
     let mut out = Vec::with_capacity(lines.len());
@@ -95,7 +102,8 @@ async fn resolve_lines<C: ConnectionTrait>(
                 }
             }
             None => {
-                let unit_price = l.unit_price_fen.ok_or_else(|| AppError::validation(f("unit_price"), "is required for a line without a product"))?;
+                let unit_price =
+                    l.unit_price_fen.ok_or_else(|| AppError::validation(f("unit_price"), "is required for a line without a product"))?;
                 Resolved {
                     input: LineInput {
                         qty_centi: l.qty_centi,
@@ -107,7 +115,8 @@ async fn resolve_lines<C: ConnectionTrait>(
                     },
                     product_id: None,
                     code: None,
-                    description: description.ok_or_else(|| AppError::validation(f("description"), "is required for a line without a product"))?,
+                    description: description
+                        .ok_or_else(|| AppError::validation(f("description"), "is required for a line without a product"))?,
                     unit: unit.ok_or_else(|| AppError::validation(f("unit"), "is required for a line without a product"))?,
                 }
             }
@@ -172,7 +181,8 @@ async fn next_seq<C: ConnectionTrait>(db: &C, year: i32) -> Result<i64, AppError
         }
         _ => "INSERT INTO quote_seq (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = quote_seq.last + 1 RETURNING last",
     };
-    let row = db.query_one_raw(Statement::from_sql_and_values(backend, sql, [year.into()])).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    let row =
+        db.query_one_raw(Statement::from_sql_and_values(backend, sql, [year.into()])).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     row.try_get_by_index::<i64>(0).map_err(db_err)
 }
 
@@ -275,10 +285,10 @@ pub async fn save(db: &Db, ctx: &RequestContext, id: uuid::Uuid, draft: QuoteDra
     let q = by_uuid(&*w, id).await?;
     let d = deal::Entity::find_by_id(q.deal_id).one(&*w).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     access::check(&*w, ctx, &d, DealAction::Quote).await?;
-    let to = next(status_of(&q), QuoteAction::Edit)?;
     if q.version != version {
         return Err(AppError::Conflict);
     }
+    let to = next(status_of(&q), QuoteAction::Edit)?;
     let carried: Vec<i32> = quote_line::Entity::find()
         .filter(quote_line::Column::QuoteId.eq(q.id))
         .all(&*w)

@@ -1,0 +1,131 @@
+//! The price list: everyone reads the active products; admins add and change them.
+use super::{ApiResult, Problem};
+use app::domain::error::AppError;
+use app::domain::product::{ProductInput, ProductKind};
+use app::domain::quote::dto::ProductRow;
+use app::ssr::context::RequestContext;
+use app::ssr::service;
+use app::ssr::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(products, create_product)).routes(routes!(update_product))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProductOut {
+    id: Uuid,
+    code: String,
+    name_en: String,
+    name_zh: String,
+    /// licence | subscription | service_days | hardware | maintenance | other
+    kind: String,
+    unit_en: String,
+    unit_zh: String,
+    currency: String,
+    list_price_minor: i64,
+    tax_bp: i32,
+    cost_minor: i64,
+    active: bool,
+    version: i32,
+}
+
+fn product_out(p: ProductRow) -> ProductOut {
+    ProductOut {
+        id: p.id,
+        code: p.code,
+        name_en: p.name_en,
+        name_zh: p.name_zh,
+        kind: p.kind.as_str().into(),
+        unit_en: p.unit_en,
+        unit_zh: p.unit_zh,
+        currency: p.currency,
+        list_price_minor: p.list_price_fen,
+        tax_bp: p.tax_bp,
+        cost_minor: p.cost_fen,
+        active: p.active,
+        version: p.version,
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ProductIn {
+    code: String,
+    name_en: String,
+    name_zh: String,
+    kind: String,
+    unit_en: String,
+    unit_zh: String,
+    list_price_minor: i64,
+    /// Default: the policy's rate for the kind (13 % goods, 6 % services).
+    tax_bp: Option<i32>,
+    cost_minor: Option<i64>,
+    active: Option<bool>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ProductUpdate {
+    #[serde(flatten)]
+    product: ProductIn,
+    version: i32,
+}
+
+fn input(p: ProductIn) -> Result<ProductInput, AppError> {
+    Ok(ProductInput {
+        code: p.code,
+        name_en: p.name_en,
+        name_zh: p.name_zh,
+        kind: ProductKind::parse(&p.kind)
+            .ok_or_else(|| AppError::validation("kind", "use licence, subscription, service_days, hardware, maintenance or other"))?,
+        unit_en: p.unit_en,
+        unit_zh: p.unit_zh,
+        list_price_fen: p.list_price_minor,
+        tax_bp: p.tax_bp,
+        cost_fen: p.cost_minor.unwrap_or(0),
+        active: p.active.unwrap_or(true),
+    })
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductQuery {
+    /// Include products no longer sold.
+    all: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/products", params(ProductQuery), responses((status = 200, body = [ProductOut])), security(("bearer" = [])))]
+pub async fn products(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<ProductQuery>,
+) -> ApiResult<Json<Vec<ProductOut>>> {
+    Ok(Json(service::product::list(&state.db, &ctx, q.all.unwrap_or(false)).await?.into_iter().map(product_out).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/products", request_body = ProductIn,
+    responses((status = 201, body = ProductOut), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn create_product(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(p): Json<ProductIn>,
+) -> ApiResult<(StatusCode, Json<ProductOut>)> {
+    Ok((StatusCode::CREATED, Json(product_out(service::product::create(&state.db, &ctx, input(p)?).await?))))
+}
+
+#[utoipa::path(put, path = "/api/v1/products/{id}", params(("id" = Uuid, Path)), request_body = ProductUpdate,
+    responses((status = 200, body = ProductOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update_product(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+    Json(p): Json<ProductUpdate>,
+) -> ApiResult<Json<ProductOut>> {
+    Ok(Json(product_out(service::product::update(&state.db, &ctx, id, input(p.product)?, p.version).await?)))
+}

@@ -1,0 +1,152 @@
+//! The price list and quotes over REST: shapes, the lifecycle through the approvals inbox,
+//! accepting into the deal's amount, refusals with the field named.
+use super::{assert_keys, assert_not_found, call, router, token, unknown_id};
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+const QUOTE: [&str; 20] = [
+    "id",
+    "deal_id",
+    "number",
+    "revision",
+    "status",
+    "contact_id",
+    "currency",
+    "valid_until",
+    "payment_terms",
+    "delivery_terms",
+    "notes",
+    "header_discount",
+    "lines",
+    "totals",
+    "approver",
+    "reasons",
+    "approval_id",
+    "revisions",
+    "print_url",
+    "version",
+];
+
+/// An open deal the user owns.
+async fn own_deal(db: &app::ssr::db::Db, email: &str) -> String {
+    use app::ssr::entity::{deal, stage, user};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let u = user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await.unwrap().unwrap();
+    let open: Vec<i32> =
+        stage::Entity::find().filter(stage::Column::Kind.eq("open")).all(db).await.unwrap().into_iter().map(|s| s.id).collect();
+    let d = deal::Entity::find()
+        .filter(deal::Column::OwnerId.eq(u.id))
+        .filter(deal::Column::StageId.is_in(open))
+        .order_by_asc(deal::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    d.uuid.to_string()
+}
+
+#[tokio::test]
+async fn the_price_list_is_read_by_all_and_changed_by_admins() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let (rep, admin) = (token(&app, "rep@demo.local").await, token(&app, "admin@demo.local").await);
+    let (s, list) = call(&app, Method::GET, "/api/v1/products", Some(&rep), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let list = list.as_array().unwrap();
+    assert!(list.iter().all(|p| p["active"] == true) && list.iter().any(|p| p["code"] == "SVC-IMPL"), "{list:?}");
+    assert_keys(
+        &list[0],
+        &[
+            "id",
+            "code",
+            "name_en",
+            "name_zh",
+            "kind",
+            "unit_en",
+            "unit_zh",
+            "currency",
+            "list_price_minor",
+            "tax_bp",
+            "cost_minor",
+            "active",
+            "version",
+        ],
+    );
+    let (_, all) = call(&app, Method::GET, "/api/v1/products?all=true", Some(&rep), None).await;
+    assert!(all.as_array().unwrap().iter().any(|p| p["code"] == "ERP-V8" && p["active"] == false));
+    let new = json!({"code": "svc-pm", "name_en": "Project management", "name_zh": "项目管理", "kind": "service_days", "unit_en": "day", "unit_zh": "天", "list_price_minor": 350_000});
+    assert_eq!(call(&app, Method::POST, "/api/v1/products", Some(&rep), Some(new.clone())).await.0, StatusCode::FORBIDDEN);
+    let (s, p) = call(&app, Method::POST, "/api/v1/products", Some(&admin), Some(new.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!((p["code"].as_str(), p["tax_bp"].as_i64()), (Some("SVC-PM"), Some(600)), "code upper-cased, the services rate");
+    let (s, dup) = call(&app, Method::POST, "/api/v1/products", Some(&admin), Some(new)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(dup["detail"].as_str().unwrap().contains("code"), "{dup}");
+    let mut upd = p.clone();
+    upd["active"] = json!(false);
+    let (s, off) =
+        call(&app, Method::PUT, &format!("/api/v1/products/{}", p["id"].as_str().unwrap()), Some(&admin), Some(upd.clone())).await;
+    assert_eq!((s, off["active"].as_bool(), off["version"].as_i64()), (StatusCode::OK, Some(false), Some(2)));
+    assert_eq!(
+        call(&app, Method::PUT, &format!("/api/v1/products/{}", p["id"].as_str().unwrap()), Some(&admin), Some(upd)).await.0,
+        StatusCode::CONFLICT
+    );
+    assert_not_found(call(&app, Method::PUT, &format!("/api/v1/products/{}", unknown_id()), Some(&admin), Some(off)).await);
+}
+
+#[tokio::test]
+async fn a_quote_goes_from_draft_through_the_inbox_to_the_deal_amount() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let (rep, manager, rep2) =
+        (token(&app, "rep@demo.local").await, token(&app, "manager@demo.local").await, token(&app, "rep2@demo.local").await);
+    let deal = own_deal(&t.db, "rep@demo.local").await;
+    let (_, products) = call(&app, Method::GET, "/api/v1/products", Some(&rep), None).await;
+    let fin = products.as_array().unwrap().iter().find(|p| p["code"] == "ERP-FIN").unwrap()["id"].clone();
+    let body = json!({"payment_terms": "30/60/10", "header_discount": {"kind": "percent", "value": 300},
+        "lines": [{"product_id": fin, "quantity": "12.5"}, {"description": "Travel", "unit": "trip", "quantity": "2", "unit_price_minor": 150_000, "tax_bp": 600}]});
+    let (s, q) = call(&app, Method::POST, &format!("/api/v1/deals/{deal}/quotes"), Some(&rep), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{q}");
+    assert_keys(&q, &QUOTE);
+    assert_eq!(
+        (q["status"].as_str(), q["lines"][0]["quantity"].as_str(), q["lines"][0]["unit_price_minor"].as_i64()),
+        (Some("draft"), Some("12.5"), Some(1_200_000))
+    );
+    let lines_gross: i64 = q["lines"].as_array().unwrap().iter().map(|l| l["gross_minor"].as_i64().unwrap()).sum();
+    assert_eq!(lines_gross, q["totals"]["gross_minor"].as_i64().unwrap());
+    let id = q["id"].as_str().unwrap().to_owned();
+    // Another team neither sees nor lists it.
+    assert_not_found(call(&app, Method::GET, &format!("/api/v1/quotes/{id}"), Some(&rep2), None).await);
+    assert_not_found(call(&app, Method::GET, &format!("/api/v1/deals/{deal}/quotes"), Some(&rep2), None).await);
+    // Bad input names the field.
+    let mut bad = body.clone();
+    bad["lines"][0]["quantity"] = json!("1.005");
+    let (s, e) = call(&app, Method::POST, &format!("/api/v1/deals/{deal}/quotes"), Some(&rep), Some(bad)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["detail"].as_str().unwrap().contains("lines[0].quantity"), "{e}");
+    // Submit, decide in the manager's inbox, send, accept.
+    let step = |path: &str, v: &Value| (format!("/api/v1/quotes/{id}/{path}"), json!({"version": v["version"]}));
+    let (u, b) = step("submit", &q);
+    let (s, q) = call(&app, Method::POST, &u, Some(&rep), Some(b.clone())).await;
+    assert_eq!((s, q["status"].as_str(), q["approver"].as_str()), (StatusCode::OK, Some("submitted"), Some("manager")), "{q}");
+    assert_eq!(call(&app, Method::POST, &u, Some(&rep), Some(b)).await.0, StatusCode::CONFLICT, "a stale version");
+    let (_, inbox) = call(&app, Method::GET, "/api/v1/approvals?status=pending", Some(&manager), None).await;
+    assert!(inbox.as_array().unwrap().iter().any(|a| a["id"] == q["approval_id"]), "{inbox}");
+    let decide = format!("/api/v1/approvals/{}/decision", q["approval_id"].as_str().unwrap());
+    let (s, a) = call(&app, Method::POST, &decide, Some(&manager), Some(json!({"decision": "approve"}))).await;
+    assert_eq!((s, a["status"].as_str()), (StatusCode::OK, Some("approved")), "{a}");
+    let (_, q) = call(&app, Method::GET, &format!("/api/v1/quotes/{id}"), Some(&rep), None).await;
+    let (s, locked) =
+        call(&app, Method::PUT, &format!("/api/v1/quotes/{id}"), Some(&rep), Some(json!({"lines": [], "version": q["version"]}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an approved quote is locked: {locked}");
+    let (u, b) = step("send", &q);
+    let (s, q) = call(&app, Method::POST, &u, Some(&rep), Some(b)).await;
+    assert_eq!((s, q["status"].as_str()), (StatusCode::OK, Some("sent")));
+    let (u, b) = step("accept", &q);
+    let (s, q) = call(&app, Method::POST, &u, Some(&rep), Some(b)).await;
+    assert_eq!((s, q["status"].as_str()), (StatusCode::OK, Some("accepted")));
+    let (_, d) = call(&app, Method::GET, &format!("/api/v1/deals/{deal}"), Some(&rep), None).await;
+    assert_eq!(d["amount_minor"], q["totals"]["gross_minor"], "the deal's amount is the accepted total");
+    let (_, list) = call(&app, Method::GET, &format!("/api/v1/deals/{deal}/quotes"), Some(&rep), None).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
