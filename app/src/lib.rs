@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                 <Route path=path!("/login") view=pages::login::LoginPage/>
+                <Route path=path!("/quotes/:id/print") view=pages::quote_print::QuotePrintPage/>
                 <ParentRoute path=path!("") view=components::shell::Shell>
                     <Route path=path!("") view=pages::dashboard::DashboardPage/>
                     <Route path=path!("board") view=pages::board::BoardPage/>
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("forecast/deals") view=pages::forecast::ForecastDealsPage/>
                     <Route path=path!("deals") view=pages::deals::DealsPage/>
                     <Route path=path!("deals/:id") view=pages::deal::DealPage/>
+                    <Route path=path!("quotes/:id") view=pages::quote::QuotePage/>
                     <Route path=path!("accounts") view=pages::accounts::AccountsPage/>
                     <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
                     <Route path=path!("my/checklists") view=pages::my_checklists::MyChecklistsPage/>

@@ -8,4 +8,5 @@ pub mod deal;
 pub mod forecast;
 pub mod keyinfo;
 pub mod pipeline;
+pub mod quote;
 pub mod room;

@@ -330,6 +330,9 @@ pub struct DealFacts {
     pub can_adjust: bool,
     /// Whether this viewer may change the deal's facts (`domain::access`).
     pub can_edit: bool,
+    /// Whether this viewer may draft and send the deal's quotes.
+    #[serde(default)]
+    pub can_quote: bool,
     pub winner: Option<String>,
     pub lost_reason: Option<String>,
 }

@@ -187,11 +187,67 @@ pub fn history_kind(l: Locale, kind: &str) -> &'static str {
         "category_changed" => ("Forecast category changed", "预测分类变更"),
         "category_adjusted" => ("Category adjusted by the manager", "经理调整预测分类"),
         "key_info_changed" => ("Key information changed", "关键信息变更"),
+        "quote_created" => ("Quote created", "创建报价"),
+        "quote_submitted" => ("Quote submitted for approval", "报价提交审批"),
+        "quote_approved" => ("Quote approved", "报价审批通过"),
+        "quote_rejected" => ("Quote rejected", "报价审批驳回"),
+        "quote_sent" => ("Quote sent to the customer", "报价已发送客户"),
+        "quote_accepted" => ("Quote accepted by the customer", "客户接受报价"),
+        "quote_declined" => ("Quote declined by the customer", "客户拒绝报价"),
+        "quote_revised" => ("Quote revised", "报价修订"),
         _ => ("Changed", "变更"),
     };
     match l {
         Locale::En => en,
         Locale::ZhCn => zh,
+    }
+}
+
+pub fn quote_status(l: Locale, s: crate::domain::quote::QuoteStatus) -> &'static str {
+    use crate::domain::quote::QuoteStatus as S;
+    let (en, zh) = match s {
+        S::Draft => ("Draft", "草稿"),
+        S::Submitted => ("Awaiting approval", "待审批"),
+        S::Approved => ("Approved", "已批准"),
+        S::Rejected => ("Rejected", "已驳回"),
+        S::Sent => ("Sent", "已发送"),
+        S::Accepted => ("Accepted", "已接受"),
+        S::Declined => ("Declined", "已拒绝"),
+        S::Expired => ("Expired", "已过期"),
+        S::Superseded => ("Superseded", "已被修订"),
+    };
+    match l {
+        Locale::En => en,
+        Locale::ZhCn => zh,
+    }
+}
+
+/// Why a quote needs its approver, in words.
+pub fn quote_reason(l: Locale, r: &crate::domain::quote::Reason) -> String {
+    use crate::domain::quote::{format_percent, Reason};
+    let zh = l == Locale::ZhCn;
+    match r {
+        Reason::WithinManagerLimit { limit_bp } => {
+            if zh {
+                format!("折扣在经理权限 {} % 以内", format_percent(i64::from(*limit_bp)))
+            } else {
+                format!("discount within the manager's {} %", format_percent(i64::from(*limit_bp)))
+            }
+        }
+        Reason::DiscountAbove { discount_bp, limit_bp } => {
+            if zh {
+                format!("折扣 {} % 超过经理权限 {} %", format_percent(*discount_bp), format_percent(i64::from(*limit_bp)))
+            } else {
+                format!("discount {} % above the manager's {} %", format_percent(*discount_bp), format_percent(i64::from(*limit_bp)))
+            }
+        }
+        Reason::MarginBelow { margin_bp, floor_bp } => {
+            if zh {
+                format!("毛利率 {} % 低于底线 {} %", format_percent(*margin_bp), format_percent(i64::from(*floor_bp)))
+            } else {
+                format!("margin {} % below the {} % floor", format_percent(*margin_bp), format_percent(i64::from(*floor_bp)))
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use crate::components::deal_room::activities::ActivitiesPanel;
 use crate::components::deal_room::checklists::ChecklistsPanel;
 use crate::components::deal_room::comments::CommentsPanel;
 use crate::components::deal_room::committee::CommitteeMap;
+use crate::components::deal_room::quotes::QuotesPanel;
 use crate::components::deal_room::team::{DealFeed, MembersPanel};
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::{DateText, Money};
@@ -262,6 +263,7 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
                 <span class="kpi-value">{complete} "/6"</span>
             </div>
         </div>
+        <QuotesPanel id=id/>
         <form
             class="panel ki-form"
             data-testid="key-info-form"

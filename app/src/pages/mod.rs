@@ -14,6 +14,8 @@ pub mod my_tasks;
 pub mod new_deal;
 pub mod not_found;
 pub mod pipeline_admin;
+pub mod quote;
+pub mod quote_print;
 
 use crate::domain::dto::StageRef;
 use crate::domain::locale::Locale;

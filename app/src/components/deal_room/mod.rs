@@ -3,4 +3,5 @@ pub mod activities;
 pub mod checklists;
 pub mod comments;
 pub mod committee;
+pub mod quotes;
 pub mod team;

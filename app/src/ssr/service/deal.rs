@@ -444,6 +444,7 @@ pub async fn facts(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<crat
         default_category: default.as_str().to_owned(),
         can_adjust: super::access::allows(ctx, DealAction::AdjustForecast, &d, &team),
         can_edit: super::access::allows(ctx, DealAction::Edit, &d, &team),
+        can_quote: super::access::allows(ctx, DealAction::Quote, &d, &team),
         forecast_category: d.forecast_category,
         manager_category: d.manager_category,
         winner: d.winner,
