@@ -53,7 +53,8 @@ pub async fn quote_step(id: uuid::Uuid, step: String, version: i32) -> Result<Qu
 #[server(endpoint = "quote/decide", input = Json)]
 pub async fn decide_quote(approval: uuid::Uuid, approve: bool, comment: Option<String>) -> Result<(), AppError> {
     use crate::ssr::context::serve;
-    serve(|state, ctx| async move { crate::ssr::service::approval::decide(&state.db, &ctx, approval, approve, comment).await.map(|_| ()) }).await
+    serve(|state, ctx| async move { crate::ssr::service::approval::decide(&state.db, &ctx, approval, approve, comment).await.map(|_| ()) })
+        .await
 }
 
 #[server(endpoint = "quote/products", input = Json)]

@@ -5,7 +5,8 @@ use crate::api::approval::{list_approvals, DecideApproval};
 use crate::components::money::Money;
 use crate::components::states::{EmptyState, ErrorNotice, Skeleton};
 use crate::domain::dto::ApprovalRow;
-use crate::i18n::{error_message, use_i18n, K};
+use crate::domain::quote::format_percent;
+use crate::i18n::{error_message, quote_reason, use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -26,19 +27,35 @@ fn ApprovalItem(row: ApprovalRow, decide: ServerAction<DecideApproval>, can_deci
     let to = row.to_stage.clone();
     let status = row.status.clone();
     let result = row.result.clone();
+    let quote = row.quote.clone();
     view! {
         <li class="approval" data-testid="approval" data-status=row.status.clone()>
             <div class="approval-main">
                 <a class="cell-title" href=format!("/deals/{}", row.deal_id)>{row.deal_name.clone()}</a>
                 <span class="cell-sub">{row.account.clone()} " · " <Money fen=row.amount_fen/></span>
-                <span class="approval-move">
-                    {move || from.as_ref().map(|s| stage_name(s, i18n.locale())).unwrap_or_default()}
-                    " → "
-                    <strong>{move || to.as_ref().map(|s| stage_name(s, i18n.locale())).unwrap_or_default()}</strong>
-                </span>
-                <span class="cell-sub">{move || i18n.t(K::RequestedBy)} ": " {row.requested_by.clone()}
-                    {row.reason.clone().map(|r| view! { " · “" {r} "”" })}
-                </span>
+                {match quote.clone() {
+                    // A quote request: its figures and why it came to this approver.
+                    Some(q) => view! {
+                        <span class="approval-move" data-testid="approval-quote">
+                            <a href=format!("/quotes/{}", q.id)><strong>{q.number.clone()}</strong></a>
+                            " · " <Money fen=q.gross_fen/> " · " {move || i18n.t(K::QuoteDiscount)} " " {format_percent(q.discount_bp)} " % · "
+                            {move || i18n.t(K::QuoteMargin)} " " {format_percent(q.margin_bp)} " %"
+                        </span>
+                        <span class="cell-sub">{move || i18n.t(K::RequestedBy)} ": " {row.requested_by.clone()} " · "
+                            {move || q.reasons.iter().map(|r| quote_reason(i18n.locale(), r)).collect::<Vec<_>>().join("; ")}
+                        </span>
+                    }.into_any(),
+                    None => view! {
+                        <span class="approval-move">
+                            {move || from.as_ref().map(|s| stage_name(s, i18n.locale())).unwrap_or_default()}
+                            " → "
+                            <strong>{move || to.as_ref().map(|s| stage_name(s, i18n.locale())).unwrap_or_default()}</strong>
+                        </span>
+                        <span class="cell-sub">{move || i18n.t(K::RequestedBy)} ": " {row.requested_by.clone()}
+                            {row.reason.clone().map(|r| view! { " · “" {r} "”" })}
+                        </span>
+                    }.into_any(),
+                }}
             </div>
             <div class="approval-side">
                 <span class=format!("status status-{}", row.status)>{move || i18n.t(status_label(&status))}</span>

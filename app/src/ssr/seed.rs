@@ -384,7 +384,91 @@ async fn load_stage_ids(db: &Db) -> Result<Vec<StageIds>, DbErr> {
 pub async fn seed_demo(db: &Db) -> Result<SeedSummary, SeedError> {
     let s = generate(db, 120, 60, 0, 0, &mut |_| {}).await?;
     seed_price_list(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    seed_quotes(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     Ok(s)
+}
+
+/// Demo quotes in several states, made through the quote service as a team would: drafts on
+/// early deals, approved and sent quotes on deals at the 80 % stage (so the funnel there is
+/// honest), and an accepted one on a won deal. None is left waiting for a decision, so the
+/// approvers' inboxes start empty.
+async fn seed_quotes(db: &Db) -> Result<(), crate::domain::error::AppError> {
+    use crate::domain::error::AppError;
+    use crate::domain::quote::dto::{QuoteDraft, QuoteLineInput, QuoteOutcome};
+    use crate::domain::quote::HeaderDiscount;
+    use crate::ssr::context::RequestContext;
+    use crate::ssr::entity::{approval, product};
+    use crate::ssr::service::{approval as approvals, quote};
+    let err = crate::ssr::db_err;
+    use sea_orm::QuerySelect;
+    let products: std::collections::HashMap<String, uuid::Uuid> =
+        product::Entity::find().all(db).await.map_err(err)?.into_iter().map(|p| (p.code, p.uuid)).collect();
+    let line = |code: &str, qty: i64, disc: i32| QuoteLineInput {
+        product_id: products.get(code).copied(),
+        qty_centi: qty * 100,
+        discount_bp: disc,
+        ..Default::default()
+    };
+    let draft = |users: i64, days: i64, disc: i32| QuoteDraft {
+        payment_terms: Some("30 % on signing, 60 % on go-live, 10 % after acceptance / 签约付 30%，上线付 60%，验收后付 10%".into()),
+        delivery_terms: Some("Go-live within 6 months of signing / 签约后 6 个月内上线".into()),
+        header_discount: HeaderDiscount::Percent(disc),
+        lines: vec![
+            line("ERP-FIN", users, 0),
+            line("ERP-SCM", users / 2 + 1, 0),
+            line("SVC-IMPL", days, 500),
+            line("SVC-TRAIN", 5, 0),
+            line("MNT-STD", 1, 0),
+        ],
+        ..Default::default()
+    };
+    let solution =
+        pipeline::Entity::find().filter(pipeline::Column::Code.eq("solution")).one(db).await.map_err(err)?.ok_or(AppError::Internal)?;
+    let stages = stage::Entity::find()
+        .filter(stage::Column::PipelineId.eq(solution.id))
+        .order_by_asc(stage::Column::Position)
+        .all(db)
+        .await
+        .map_err(err)?;
+    let (Some(early), Some(negotiation), Some(won)) = (stages.first(), stages.get(4), stages.iter().find(|s| s.kind == "won")) else {
+        return Ok(());
+    };
+    let approve = |q: crate::domain::quote::dto::QuoteView| async move {
+        let a = approval::Entity::find()
+            .filter(approval::Column::Uuid.eq(q.approval_id.ok_or(AppError::Internal)?))
+            .one(db)
+            .await
+            .map_err(err)?;
+        let a = a.ok_or(AppError::Internal)?;
+        let approver = RequestContext::load(db, a.approver_id.ok_or(AppError::Internal)?).await?.ok_or(AppError::Internal)?;
+        approvals::decide(db, &approver, a.uuid, true, Some("OK".into())).await?;
+        quote::get(db, &approver, q.id).await
+    };
+    let deals_in =
+        |stage_id: i32| deal::Entity::find().filter(deal::Column::StageId.eq(stage_id)).order_by_asc(deal::Column::Id).limit(6).all(db);
+    for (i, d) in deals_in(negotiation.id).await.map_err(err)?.into_iter().enumerate() {
+        let owner = RequestContext::load(db, d.owner_id).await?.ok_or(AppError::Internal)?;
+        let q =
+            quote::create(db, &owner, d.uuid, draft(20 + 4 * i as i64, 40 + 10 * i as i64, if i % 3 == 2 { 1200 } else { 300 })).await?;
+        let q = quote::submit(db, &owner, q.id, q.version).await?;
+        let q = approve(q).await?;
+        if i % 2 == 0 {
+            quote::send(db, &owner, q.id, q.version).await?;
+        }
+    }
+    for d in deals_in(early.id).await.map_err(err)?.into_iter().take(3) {
+        let owner = RequestContext::load(db, d.owner_id).await?.ok_or(AppError::Internal)?;
+        quote::create(db, &owner, d.uuid, draft(10, 20, 0)).await?;
+    }
+    if let Some(d) = deals_in(won.id).await.map_err(err)?.into_iter().next() {
+        let owner = RequestContext::load(db, d.owner_id).await?.ok_or(AppError::Internal)?;
+        let q = quote::create(db, &owner, d.uuid, draft(30, 60, 500)).await?;
+        let q = quote::submit(db, &owner, q.id, q.version).await?;
+        let q = approve(q).await?;
+        let q = quote::send(db, &owner, q.id, q.version).await?;
+        quote::close(db, &owner, q.id, QuoteOutcome::Accepted, false, q.version).await?;
+    }
+    Ok(())
 }
 
 /// The demo company's price list, entered through the same service an admin uses:
