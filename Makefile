@@ -11,8 +11,9 @@ CARGO_LEPTOS_VERSION := 0.3.10
 # Must equal the `wasm-bindgen = "=…"` pin in Cargo.toml (checked below).
 WASM_BINDGEN_VERSION := 0.2.130
 # Debian packages the tests need: the browser, CJK glyphs for Chinese screenshots,
-# and PostgreSQL for the throwaway test cluster.
-DEBIAN_PACKAGES := chromium fonts-noto-cjk postgresql
+# PostgreSQL for the throwaway test cluster, and poppler-utils to turn printed quotes
+# (PDF) into PNGs and count their pages.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk postgresql poppler-utils
 
 # cargo-leptos downloads tools from GitHub when they are not on PATH, which fails here:
 # wasm-bindgen comes from cargo install, wasm-opt from npm `binaryen` (132; Debian's 108

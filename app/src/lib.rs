@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin") view=pages::admin::AdminPage/>
                     <Route path=path!("admin/pipelines") view=pages::pipeline_admin::PipelineAdminPage/>
                     <Route path=path!("admin/checklists") view=pages::checklist_admin::ChecklistAdminPage/>
+                    <Route path=path!("admin/products") view=pages::product_admin::ProductAdminPage/>
                 </ParentRoute>
             </Routes>
         </Router>

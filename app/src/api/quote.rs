@@ -62,3 +62,21 @@ pub async fn load_products(all: bool) -> Result<Vec<ProductRow>, AppError> {
     use crate::ssr::context::serve;
     serve(|state, ctx| async move { crate::ssr::service::product::list(&state.db, &ctx, all).await }).await
 }
+
+/// Adds a product (`id` None) or replaces one under its version: admins.
+#[server(endpoint = "quote/product/save", input = Json)]
+pub async fn save_product(
+    id: Option<uuid::Uuid>,
+    input: crate::domain::product::ProductInput,
+    version: i32,
+) -> Result<ProductRow, AppError> {
+    use crate::ssr::context::serve;
+    use crate::ssr::service::product;
+    serve(|state, ctx| async move {
+        match id {
+            Some(id) => product::update(&state.db, &ctx, id, input, version).await,
+            None => product::create(&state.db, &ctx, input).await,
+        }
+    })
+    .await
+}

@@ -14,6 +14,7 @@ pub mod my_tasks;
 pub mod new_deal;
 pub mod not_found;
 pub mod pipeline_admin;
+pub mod product_admin;
 pub mod quote;
 pub mod quote_print;
 

@@ -1,4 +1,4 @@
-//! The price list: everyone reads the active products; admins add and change them.
+//! The price list and the quote policy: everyone reads them; admins change them.
 use super::{ApiResult, Problem};
 use app::domain::error::AppError;
 use app::domain::product::{ProductInput, ProductKind};
@@ -15,7 +15,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(products, create_product)).routes(routes!(update_product))
+    OpenApiRouter::new()
+        .routes(routes!(products, create_product))
+        .routes(routes!(update_product))
+        .routes(routes!(quote_policy, set_quote_policy))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -128,4 +131,52 @@ pub async fn update_product(
     Json(p): Json<ProductUpdate>,
 ) -> ApiResult<Json<ProductOut>> {
     Ok(Json(product_out(service::product::update(&state.db, &ctx, id, input(p.product)?, p.version).await?)))
+}
+
+/// Who approves a quote: up to `manager_max_discount_bp` of effective discount the owner's
+/// manager, above it (or with a margin under `margin_floor_bp`) the general manager.
+#[derive(Serialize, ToSchema)]
+pub struct QuotePolicyOut {
+    manager_max_discount_bp: i32,
+    margin_floor_bp: i32,
+    goods_tax_bp: i32,
+    services_tax_bp: i32,
+    validity_days: i32,
+    version: i32,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct QuotePolicyIn {
+    manager_max_discount_bp: i32,
+    margin_floor_bp: i32,
+    version: i32,
+}
+
+fn policy_out(p: app::ssr::entity::quote_policy::Model) -> QuotePolicyOut {
+    QuotePolicyOut {
+        manager_max_discount_bp: p.manager_max_discount_bp,
+        margin_floor_bp: p.margin_floor_bp,
+        goods_tax_bp: p.goods_tax_bp,
+        services_tax_bp: p.services_tax_bp,
+        validity_days: p.validity_days,
+        version: p.version,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/quote-policy", responses((status = 200, body = QuotePolicyOut)), security(("bearer" = [])))]
+pub async fn quote_policy(State(state): State<AppState>) -> ApiResult<Json<QuotePolicyOut>> {
+    Ok(Json(policy_out(service::product::policy(&state.db).await?)))
+}
+
+#[utoipa::path(put, path = "/api/v1/quote-policy", request_body = QuotePolicyIn,
+    responses((status = 200, body = QuotePolicyOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn set_quote_policy(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(p): Json<QuotePolicyIn>,
+) -> ApiResult<Json<QuotePolicyOut>> {
+    let policy =
+        app::domain::quote::ApprovalPolicy { manager_max_discount_bp: p.manager_max_discount_bp, margin_floor_bp: p.margin_floor_bp };
+    Ok(Json(policy_out(service::product::set_policy(&state.db, &ctx, policy, p.version).await?)))
 }

@@ -124,6 +124,8 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("get", "/api/v1/products", &[Op::List]),
     ("post", "/api/v1/products", &[Op::AdminWrite]),
     ("put", "/api/v1/products/{id}", &[Op::AdminWrite]),
+    ("get", "/api/v1/quote-policy", &[Op::List]),
+    ("put", "/api/v1/quote-policy", &[Op::AdminWrite]),
 ];
 
 /// The answer a case must get.
@@ -597,6 +599,13 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
         ),
         Op::ImportQuota => Payload::Csv(format!("{},2061-01-01,2061-12-31,1000\n", target.unwrap().email)),
         Op::DeleteQuota => return (fill(&w.quotas[&(cname(caller), rel)]), Payload::None),
+        Op::AdminWrite if path.ends_with("quote-policy") => {
+            let (_, p) = call(&w.app, Method::GET, path, Some(admin), None).await;
+            return (
+                path.to_owned(),
+                Payload::Json(json!({"manager_max_discount_bp": 1000, "margin_floor_bp": 2000, "version": p["version"]})),
+            );
+        }
         Op::AdminWrite if path.contains("{id}") => {
             let (_, list) = call(&w.app, Method::GET, "/api/v1/products", Some(admin), None).await;
             let p = list.as_array().unwrap().iter().find(|p| p["code"] == "ERP-FIN").unwrap().clone();

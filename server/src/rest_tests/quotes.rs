@@ -92,6 +92,17 @@ async fn the_price_list_is_read_by_all_and_changed_by_admins() {
         StatusCode::CONFLICT
     );
     assert_not_found(call(&app, Method::PUT, &format!("/api/v1/products/{}", unknown_id()), Some(&admin), Some(off)).await);
+    // The approval thresholds: read by all, set by admins, bounded, versioned.
+    let (s, pol) = call(&app, Method::GET, "/api/v1/quote-policy", Some(&rep), None).await;
+    assert_eq!((s, pol["manager_max_discount_bp"].as_i64(), pol["margin_floor_bp"].as_i64()), (StatusCode::OK, Some(1000), Some(2000)));
+    let set = |d: i64, v: &Value| json!({"manager_max_discount_bp": d, "margin_floor_bp": 1500, "version": v["version"]});
+    assert_eq!(call(&app, Method::PUT, "/api/v1/quote-policy", Some(&rep), Some(set(1500, &pol))).await.0, StatusCode::FORBIDDEN);
+    let (s, e) = call(&app, Method::PUT, "/api/v1/quote-policy", Some(&admin), Some(set(10_001, &pol))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["detail"].as_str().unwrap().contains("manager_max_discount"), "{e}");
+    let (s, now) = call(&app, Method::PUT, "/api/v1/quote-policy", Some(&admin), Some(set(1500, &pol))).await;
+    assert_eq!((s, now["manager_max_discount_bp"].as_i64()), (StatusCode::OK, Some(1500)));
+    assert_eq!(call(&app, Method::PUT, "/api/v1/quote-policy", Some(&admin), Some(set(1200, &pol))).await.0, StatusCode::CONFLICT);
 }
 
 #[tokio::test]

@@ -1,0 +1,147 @@
+import { expect, Page, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { hydrated, newDeal, shots, signIn } from './helpers';
+
+/** Picks the price-list product whose option text starts with `code`. */
+async function pickProduct(page: Page, line: number, code: string) {
+  const select = page.getByTestId(`line-${line}-product`);
+  const value = await select.locator('option', { hasText: `${code} ·` }).getAttribute('value');
+  await select.selectOption(value!);
+}
+
+/** Prints the page with Chromium's PDF printer, renders page 1 (and 2) to PNG, returns the page count. */
+async function printToPdf(page: Page, name: string): Promise<number> {
+  const pdf = `screenshots/${name}.pdf`;
+  await page.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
+  execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '2', pdf, `screenshots/${name}`]);
+  const info = execFileSync('pdfinfo', [pdf]).toString();
+  return Number(/Pages:\s+(\d+)/.exec(info)![1]);
+}
+
+test('a rep builds a 3-line quote with 12 % off, the GM approves it live, and it prints on A4 in both languages', async ({ browser }) => {
+  const repCtx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+  const rep = await repCtx.newPage();
+  await signIn(rep, 'rep4@demo.local');
+  const dealId = await newDeal(rep, 'Hangzhou plant ERP (quote test)');
+  await rep.goto(`/deals/${dealId}`);
+  await hydrated(rep);
+  await rep.getByTestId('new-quote').click();
+  await expect(rep).toHaveURL(/\/quotes\/[0-9a-f-]+$/);
+  await expect(rep.getByTestId('quote-status')).toHaveText('Draft');
+  const quoteId = rep.url().split('/').pop()!;
+
+  // Three lines, typed as in a spreadsheet; the totals follow every keystroke.
+  for (let i = 0; i < 3; i++) await rep.getByTestId('add-line').click();
+  await pickProduct(rep, 0, 'ERP-FIN');
+  await rep.getByTestId('line-0-qty').fill('20');
+  await pickProduct(rep, 1, 'SVC-IMPL');
+  await rep.getByTestId('line-1-qty').fill('40');
+  await rep.getByTestId('line-2-description').click();
+  await rep.keyboard.type('Data migration from the legacy system');
+  await rep.keyboard.press('Tab');
+  await rep.keyboard.type('1');
+  await rep.keyboard.press('Tab');
+  await rep.keyboard.type('lot');
+  await rep.keyboard.press('Tab');
+  await rep.keyboard.type('30000');
+  // 20 × 12,000 + 40 × 3,000 + 30,000 = 390,000 net; tax 13 % / 6 % / 13 % = 42,300.
+  await expect(rep.getByTestId('t-net')).toHaveText('¥390,000.00');
+  await expect(rep.getByTestId('t-gross')).toHaveText('¥432,300.00');
+  await rep.getByTestId('q-hd-kind').selectOption('percent');
+  await rep.getByTestId('q-hd-value').fill('12');
+  // 12 % off 390,000 spread over the lines pro rata: tax 27,456 + 6,336 + 3,432.
+  await expect(rep.getByTestId('t-net')).toHaveText('¥343,200.00');
+  await expect(rep.getByTestId('t-gross')).toHaveText('¥380,424.00');
+  await rep.getByTestId('q-payment').fill('30 % on signing, 60 % on go-live, 10 % after acceptance');
+  await rep.getByTestId('quote-save').click();
+  await expect(rep.getByTestId('quote-saved')).toBeVisible();
+  await rep.screenshot({ path: shots('quote-editor-en-1440'), fullPage: true });
+
+  // 12 % is above the manager's 10 %: the request goes to the general manager.
+  await rep.getByTestId('quote-submit').click();
+  await expect(rep.getByTestId('quote-status')).toHaveText('Awaiting approval');
+  await expect(rep.getByTestId('quote-approval')).toContainText('general manager');
+  await expect(rep.getByTestId('quote-approval')).toContainText('discount 12 % above the manager');
+  const number = (await rep.getByTestId('quote-number').textContent())!;
+
+  // The GM approves from the inbox in a second browser; the rep's page follows live.
+  const gmCtx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+  const gm = await gmCtx.newPage();
+  await signIn(gm, 'gm@demo.local');
+  await gm.goto('/approvals');
+  await hydrated(gm);
+  const item = gm.getByTestId('approval').filter({ hasText: number });
+  await expect(item.getByTestId('approval-quote')).toContainText('12');
+  await gm.screenshot({ path: shots('quote-inbox-zh-1440') });
+  await item.getByTestId('approve').click();
+  await expect(rep.getByTestId('quote-status')).toHaveText('Approved');
+  await expect(rep.getByTestId('quote-editor')).toHaveCount(0);
+
+  await rep.getByTestId('quote-send').click();
+  await expect(rep.getByTestId('quote-status')).toHaveText('Sent');
+  await rep.screenshot({ path: shots('quote-sent-en-1440'), fullPage: true });
+  await rep.setViewportSize({ width: 390, height: 844 });
+  await rep.screenshot({ path: shots('quote-sent-en-390'), fullPage: true });
+
+  // The printed quote: English for the rep, Chinese (with the 大写 total) for the GM.
+  await rep.goto(`/quotes/${quoteId}/print`);
+  await hydrated(rep);
+  await expect(rep.getByTestId('sheet-gross')).toHaveText('¥380,424.00');
+  await expect(rep.getByTestId('sheet-lines').locator('tbody tr')).toHaveCount(3);
+  await expect(rep.getByTestId('sheet-draft')).toHaveCount(0);
+  expect(await printToPdf(rep, 'quote-print-en')).toBe(1);
+  await gm.goto(`/quotes/${quoteId}/print`);
+  await hydrated(gm);
+  await expect(gm.getByTestId('sheet-capital')).toHaveText('合计（大写）：人民币叁拾捌万零肆佰贰拾肆元整');
+  expect(await printToPdf(gm, 'quote-print-zh')).toBe(1);
+
+  // A 60-line quote runs over two pages and repeats the table header on the second.
+  const lines = Array.from({ length: 60 }, (_, i) => ({ description: `Item ${i + 1}: site survey and configuration`, unit: 'lot', quantity: '1', unit_price_minor: 100_000 + i }));
+  const long = await rep.request.post(`/api/v1/deals/${dealId}/quotes`, { data: { lines } });
+  expect(long.status()).toBe(201);
+  await rep.setViewportSize({ width: 1440, height: 900 });
+  await rep.goto(`/quotes/${(await long.json()).id}/print`);
+  await hydrated(rep);
+  await expect(rep.getByTestId('sheet-lines').locator('tbody tr')).toHaveCount(60);
+  const pages = await printToPdf(rep, 'quote-print-60-lines');
+  expect(pages).toBeGreaterThanOrEqual(2);
+  const page2 = execFileSync('pdftotext', ['-f', '2', '-l', '2', 'screenshots/quote-print-60-lines.pdf', '-']).toString();
+  expect(page2).toContain('Description');
+  expect(page2).toContain('Unit price');
+  console.log(`60-line quote: ${pages} A4 pages`);
+  await repCtx.close();
+  await gmCtx.close();
+});
+
+test('the 80 % stage stays closed until a quote is approved', async ({ request }) => {
+  const tok = (await (await request.post('/api/v1/auth/token', { data: { email: 'rep4@demo.local', password: 'dealgate' } })).json()).token;
+  const gmTok = (await (await request.post('/api/v1/auth/token', { data: { email: 'gm@demo.local', password: 'dealgate' } })).json()).token;
+  const mgrTok = (await (await request.post('/api/v1/auth/token', { data: { email: 'manager2@demo.local', password: 'dealgate' } })).json()).token;
+  const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
+  const pipelines = await (await request.get('/api/v1/pipelines', { headers: auth(tok) })).json();
+  const solution = pipelines.find((p: { code: string }) => p.code === 'solution');
+  const [approval, negotiation] = [solution.stages[3], solution.stages[4]];
+  const list = await (await request.get(`/api/v1/deals?stage_id=${approval.id}&limit=200`, { headers: auth(tok) })).json();
+  const deal = list.deals.find((d: { owner: string }) => d.owner === '何斌');
+  expect(deal, 'the demo gives rep4 a deal in "Customer approval"').toBeTruthy();
+  const move = async () => {
+    const d = await (await request.get(`/api/v1/deals/${deal.id}`, { headers: auth(tok) })).json();
+    const r = await request.post(`/api/v1/deals/${deal.id}/moves`, { headers: auth(tok), data: { to_stage_id: negotiation.id, version: d.version } });
+    return { status: r.status(), body: await r.json() };
+  };
+  const codes = (b: { missing?: { code: string }[] }) => (b.missing ?? []).map((m) => m.code);
+  const before = await move();
+  expect(before.status).toBe(422);
+  expect(codes(before.body)).toContain('quote.approved');
+  const q = await (await request.post(`/api/v1/deals/${deal.id}/quotes`, { headers: auth(tok),
+    data: { lines: [{ description: 'Licences', unit: 'lot', quantity: '1', unit_price_minor: 50_000_000 }] } })).json();
+  const submitted = await (await request.post(`/api/v1/quotes/${q.id}/submit`, { headers: auth(tok), data: { version: q.version } })).json();
+  expect(codes((await move()).body)).toContain('quote.approved');
+  // No discount: the West manager approves (the GM cannot decide what is not routed to them).
+  const wrong = await request.post(`/api/v1/approvals/${submitted.approval_id}/decision`, { headers: auth(gmTok), data: { decision: 'approve' } });
+  expect(wrong.status()).toBe(404);
+  const ok = await request.post(`/api/v1/approvals/${submitted.approval_id}/decision`, { headers: auth(mgrTok), data: { decision: 'approve' } });
+  expect(ok.status()).toBe(200);
+  const after = await move();
+  expect(codes(after.body)).not.toContain('quote.approved');
+});
