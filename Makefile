@@ -33,7 +33,7 @@ NPM_STAMP := end2end/node_modules/.installed
 QUICK_INSTALL := env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=64 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
 	CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true
 
-.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release e2e clean bench bench-data bench-forecast
+.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release e2e clean bench bench-data bench-forecast bench-quote
 
 help:
 	@echo "make run   - set up, build and serve http://$(LEPTOS_SITE_ADDR) on SQLite with demo data"
@@ -153,3 +153,14 @@ bench-forecast: release bench-data
 		target/release/server & pid=$$!; trap "kill $$pid" EXIT; \
 	for i in $$(seq 3000); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
 	echo "| $$(date -u +%F) | exec@demo.local | $$(python3 end2end/bench/forecast.py http://127.0.0.1:$$port exec@demo.local $(BENCH_DB) $(BENCH_FORECAST_N)) | peak RSS $$(grep VmHWM /proc/$$pid/status | awk '{print $$2}') KB |" | tee -a docs/benchmarks.md
+
+# Saving a 100-line quote (and reading it back) on a fresh demo database; the figures are
+# appended to docs/benchmarks.md.
+bench-quote: release
+	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	dir=$$(mktemp -d /tmp/dealgate-bench-quote.XXXXXX); \
+	DATABASE_URL="sqlite://$$dir/q.db?mode=rwc" DEALGATE_LOG=warn target/release/server seed --demo; \
+	DATABASE_URL="sqlite://$$dir/q.db?mode=rwc" LEPTOS_SITE_ADDR=127.0.0.1:$$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD DEALGATE_LOG=warn \
+		target/release/server & pid=$$!; trap "kill $$pid; rm -rf $$dir" EXIT; \
+	for i in $$(seq 3000); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
+	echo "| $$(date -u +%F) | quote save | $$(python3 end2end/bench/quote_save.py http://127.0.0.1:$$port 30) |" | tee -a docs/benchmarks.md

@@ -79,6 +79,18 @@ test('a rep builds a 3-line quote with 12 % off, the GM approves it live, and it
 
   await rep.getByTestId('quote-send').click();
   await expect(rep.getByTestId('quote-status')).toHaveText('Sent');
+  await gm.goto(`/quotes/${quoteId}`);
+  await hydrated(gm);
+  await expect(gm.getByTestId('quote-status')).toHaveText('已发送');
+  await gm.screenshot({ path: shots('quote-sent-zh-1440'), fullPage: true });
+  await gm.setViewportSize({ width: 390, height: 844 });
+  await gm.screenshot({ path: shots('quote-sent-zh-390'), fullPage: true });
+  await gm.goto(`/deals/${dealId}`);
+  await hydrated(gm);
+  await expect(gm.getByTestId('quote-row').first()).toHaveAttribute('data-status', 'sent');
+  await expect(gm.getByTestId('new-quote')).toHaveCount(0);
+  await gm.screenshot({ path: shots('deal-quotes-zh-390') });
+  await gm.setViewportSize({ width: 1440, height: 900 });
   await rep.screenshot({ path: shots('quote-sent-en-1440'), fullPage: true });
   await rep.setViewportSize({ width: 390, height: 844 });
   await rep.screenshot({ path: shots('quote-sent-en-390'), fullPage: true });
@@ -119,7 +131,7 @@ test('the 80 % stage stays closed until a quote is approved', async ({ request }
   const mgrTok = (await (await request.post('/api/v1/auth/token', { data: { email: 'manager2@demo.local', password: 'dealgate' } })).json()).token;
   const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
   const pipelines = await (await request.get('/api/v1/pipelines', { headers: auth(tok) })).json();
-  const solution = pipelines.find((p: { code: string }) => p.code === 'solution');
+  const solution = pipelines.find((p: { name: string }) => p.name === 'Solution sale');
   const [approval, negotiation] = [solution.stages[3], solution.stages[4]];
   const list = await (await request.get(`/api/v1/deals?stage_id=${approval.id}&limit=200`, { headers: auth(tok) })).json();
   const deal = list.deals.find((d: { owner: string }) => d.owner === '何斌');
@@ -144,4 +156,39 @@ test('the 80 % stage stays closed until a quote is approved', async ({ request }
   expect(ok.status()).toBe(200);
   const after = await move();
   expect(codes(after.body)).not.toContain('quote.approved');
+});
+
+test('an admin keeps the price list: a new product is offered on quotes, a deactivated one no longer', async ({ browser }) => {
+  for (const [locale, tag] of [['zh-CN', 'zh'], ['en-US', 'en']] as const) {
+    const ctx = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+    const page = await ctx.newPage();
+    await signIn(page, 'admin@demo.local');
+    await page.goto('/admin/products');
+    await hydrated(page);
+    await expect(page.getByTestId('product-row').first()).toBeVisible();
+    await page.screenshot({ path: shots(`price-list-${tag}-1440`), fullPage: true });
+    if (tag === 'zh') {
+      const form = page.getByTestId('product-form');
+      await form.getByTestId('p-code').fill('svc-pm-e2e');
+      await form.getByTestId('p-name-en').fill('Project management (e2e)');
+      await form.getByTestId('p-name-zh').fill('项目管理（测试）');
+      await form.getByTestId('p-kind').selectOption('service_days');
+      await form.getByTestId('p-unit-en').fill('day');
+      await form.getByTestId('p-unit-zh').fill('天');
+      await form.getByTestId('p-price').fill('3500');
+      await form.getByTestId('product-save').click();
+      await expect(form.getByTestId('product-saved')).toBeVisible();
+      // The services rate applies by default; the code is upper-cased.
+      await expect(page.getByTestId('product-row').filter({ hasText: 'SVC-PM-E2E' })).toContainText('6 %');
+      const offered = async () => (await (await page.request.get('/api/v1/products')).json()).map((p: { code: string }) => p.code);
+      expect(await offered()).toContain('SVC-PM-E2E');
+      await form.getByTestId('p-active').uncheck();
+      await form.getByTestId('product-save').click();
+      await expect(page.getByTestId('product-row').filter({ hasText: 'SVC-PM-E2E' })).toHaveClass(/row-muted/);
+      expect(await offered()).not.toContain('SVC-PM-E2E');
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: shots(`price-list-${tag}-390`), fullPage: true });
+    await ctx.close();
+  }
 });

@@ -190,6 +190,9 @@ pub struct DealCard {
     pub stuck_days: i32,
     pub key_complete: u8,
     pub pending_approval: bool,
+    /// The status of the deal's latest live quote revision, if it has one.
+    #[serde(default)]
+    pub quote_status: Option<crate::domain::quote::QuoteStatus>,
     pub version: i32,
 }
 

@@ -363,6 +363,7 @@ catalogue! {
     PriceListTitle => "Price list", "价格表";
     PriceListLead => "Products and services quotes are built from. A deactivated product stays on the quotes that have it.", "报价所用的产品与服务。停用的产品仍保留在已有报价中。";
     ProductCode => "Code", "编码";
+    ProductName => "Name", "名称";
     ProductNameEn => "Name (English)", "名称（英文）";
     ProductNameZh => "Name (Chinese)", "名称（中文）";
     ProductKind => "Kind", "类别";

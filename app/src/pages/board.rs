@@ -353,6 +353,11 @@ fn Card(
                     "◔ " {card.key_complete} "/6"
                 </span>
                 {card.pending_approval.then(|| view! { <span class="chip chip-amber" data-testid="pending-badge">"◆ " {move || i18n.t(K::PendingBadge)}</span> })}
+                {card.quote_status.map(|q| view! {
+                    <span class=format!("q-status q-{}", q.as_str()) data-testid="quote-badge" title=move || i18n.t(K::QuotesTitle)>
+                        {move || crate::i18n::quote_status(i18n.locale(), q)}
+                    </span>
+                })}
             </div>
             <select
                 class="move-select"
@@ -475,10 +480,15 @@ fn NoticePanel(
                                 let href = format!("{deal_href}#field-{code}");
                                 let label_code = code.clone();
                                 let is_field = m.starts_with("key_info.");
+                                let quote_href = m.starts_with("quote.").then(|| format!("{deal_href}#quotes"));
                                 view! {
                                     <li data-missing=m.clone()>
                                         {if is_field {
                                             view! { <a href=href>{move || field_label(i18n.locale(), &label_code)}</a> }.into_any()
+                                        } else if let Some(q) = quote_href {
+                                            // The deal's quotes panel: where a quote is made, submitted and sent.
+                                            let whole = m.clone();
+                                            view! { <a href=q data-testid="missing-quote-link">{move || requirement_label(i18n.locale(), &whole)}</a> }.into_any()
                                         } else {
                                             // Committee, map and checklist requirements an admin may now set, and the reasons.
                                             let whole = m.clone();

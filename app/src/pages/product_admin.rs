@@ -126,7 +126,7 @@ pub fn ProductAdminPage() -> impl IntoView {
                             <table class="table" data-testid="products-table">
                                 <thead><tr>
                                     <th>{move || i18n.t(K::ProductCode)}</th>
-                                    <th>{move || i18n.t(K::ColName)}</th>
+                                    <th>{move || i18n.t(K::ProductName)}</th>
                                     <th class="num">{move || i18n.t(K::ProductListPrice)}</th>
                                     <th class="num">{move || i18n.t(K::ProductTaxRate)}</th>
                                     <th class="num">{move || i18n.t(K::ProductCost)}</th>
@@ -139,7 +139,7 @@ pub fn ProductAdminPage() -> impl IntoView {
                                         let (en, zh, unit_en, unit_zh) = (p.name_en.clone(), p.name_zh.clone(), p.unit_en.clone(), p.unit_zh.clone());
                                         view! {
                                             <tr class:row-muted=!p.active data-testid="product-row">
-                                                <td class="num">{p.code.clone()}</td>
+                                                <td class="mono">{p.code.clone()}</td>
                                                 <td>
                                                     <span class="cell-title">{move || if i18n.locale() == Locale::ZhCn { zh.clone() } else { en.clone() }}</span>
                                                     <span class="cell-sub">{move || kind_name(i18n.locale(), kind)} " · "

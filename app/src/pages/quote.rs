@@ -61,9 +61,12 @@ pub fn TotalsBox(t: Signal<Option<Totals>>) -> impl IntoView {
                 <strong data-testid="t-gross">{move || t.get().map(|t| crate::domain::money::format_exact(t.gross_fen, "CNY")).unwrap_or_else(|| "—".into())}</strong>
             </div>
             <div class="q-total-row muted">
-                <span>{move || i18n.t(K::QuoteDiscount)} " · " {move || i18n.t(K::QuoteMargin)}</span>
-                <span data-testid="t-figures">{move || t.get().map(|t| format!("{} % · {} % ({})", format_percent(t.discount_bp), format_percent(t.margin_bp),
-                    crate::domain::money::format_exact(t.margin_fen, "CNY"))).unwrap_or_default()}</span>
+                <span>{move || i18n.t(K::QuoteDiscount)}</span>
+                <span data-testid="t-discount">{move || t.get().map(|t| format!("{} %", format_percent(t.discount_bp))).unwrap_or_default()}</span>
+            </div>
+            <div class="q-total-row muted">
+                <span>{move || i18n.t(K::QuoteMargin)}</span>
+                <span data-testid="t-margin">{move || t.get().map(|t| format!("{} · {} %", crate::domain::money::format_exact(t.margin_fen, "CNY"), format_percent(t.margin_bp))).unwrap_or_default()}</span>
             </div>
         </div>
     }
@@ -122,6 +125,7 @@ fn QuoteScreen(q: QuoteView) -> impl IntoView {
         None => {}
     });
     let r = move || quote.with(|q| q.rights.clone());
+    let editable = Memo::new(move |_| quote.with(|q| q.rights.edit));
     let status = move || quote.with(|q| q.status);
     let btn = move |k: K, s: &'static str, primary: bool| {
         view! {
@@ -153,7 +157,8 @@ fn QuoteScreen(q: QuoteView) -> impl IntoView {
         </div>
         {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="quote-error">{move || error_message(i18n.locale(), &e)}</p> })}
         <ApprovalBox quote=quote reload=reload/>
-        {move || if r().edit {
+        // Re-made only when editing becomes allowed or not: a save must not reset the editor.
+        {move || if editable.get() {
             view! { <DraftEditor quote=quote/> }.into_any()
         } else {
             view! { <ReadOnlyQuote quote=quote/> }.into_any()

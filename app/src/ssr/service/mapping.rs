@@ -37,6 +37,31 @@ pub async fn account_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<
 
 /// Cards for deals already loaded, with names, completeness and pending approvals resolved
 /// in one query per table.
+/// The effective status of each deal's newest live quote revision (one statement on the
+/// quotes' deal index; superseded revisions never count).
+async fn latest_quotes<C: ConnectionTrait>(db: &C, deal_ids: &[i32]) -> Result<HashMap<i32, crate::domain::quote::QuoteStatus>, AppError> {
+    use crate::domain::quote::{effective, QuoteStatus};
+    use crate::ssr::entity::quote;
+    use sea_orm::{QueryOrder, QuerySelect};
+    if deal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, String, chrono::NaiveDate)> = quote::Entity::find()
+        .select_only()
+        .column(quote::Column::DealId)
+        .column(quote::Column::Status)
+        .column(quote::Column::ValidUntil)
+        .filter(quote::Column::DealId.is_in(deal_ids.to_vec()))
+        .filter(quote::Column::Status.ne(QuoteStatus::Superseded.as_str()))
+        .order_by_asc(quote::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let today = Utc::now().with_timezone(&crate::domain::forecast::offset()).date_naive();
+    Ok(rows.into_iter().filter_map(|(d, s, v)| Some((d, effective(QuoteStatus::parse(&s)?, v, today)))).collect())
+}
+
 pub async fn cards<C: ConnectionTrait>(
     db: &C,
     deals: Vec<deal::Model>,
@@ -55,6 +80,7 @@ pub async fn cards<C: ConnectionTrait>(
         .into_iter()
         .map(|k| (k.deal_id, k.complete))
         .collect();
+    let quotes = latest_quotes(db, &ids).await?;
     let pending: HashSet<i32> = approval::Entity::find()
         .filter(approval::Column::DealId.is_in(ids))
         .filter(approval::Column::Status.eq("pending"))
@@ -83,6 +109,7 @@ pub async fn cards<C: ConnectionTrait>(
                 stuck_days: st.map_or(0, |s| s.stuck_days),
                 key_complete: complete.get(&d.id).copied().unwrap_or(0).clamp(0, 6) as u8,
                 pending_approval: pending.contains(&d.id),
+                quote_status: quotes.get(&d.id).copied(),
                 version: d.version,
                 name: d.name,
             }
