@@ -120,7 +120,8 @@ mod tests {
     #[test]
     fn clean_trims_upper_cases_and_names_the_bad_field() {
         assert_eq!(clean(input()).unwrap().code, "ERP-FIN");
-        let cases: &[(fn(&mut ProductInput), &str)] = &[
+        type Edit = fn(&mut ProductInput);
+        let cases: &[(Edit, &str)] = &[
             (|p| p.code = "a b".into(), "code"),
             (|p| p.code = "  ".into(), "code"),
             (|p| p.name_zh = String::new(), "name_zh"),

@@ -473,7 +473,8 @@ async fn seed_quotes(db: &Db) -> Result<(), crate::domain::error::AppError> {
 
 /// The demo company's price list, entered through the same service an admin uses:
 /// (code, en, zh, kind, unit en, unit zh, list price ¥, cost ¥, active).
-const PRICE_LIST: &[(&str, &str, &str, ProductKind, &str, &str, i64, i64, bool)] = &[
+type PriceRow = (&'static str, &'static str, &'static str, ProductKind, &'static str, &'static str, i64, i64, bool);
+const PRICE_LIST: &[PriceRow] = &[
     ("ERP-FIN", "Finance module licence", "财务模块许可", ProductKind::Licence, "user", "用户", 12_000, 1_500, true),
     ("ERP-SCM", "Supply chain module licence", "供应链模块许可", ProductKind::Licence, "user", "用户", 15_000, 2_000, true),
     ("ERP-MFG", "Manufacturing (MRP) module licence", "生产制造(MRP)模块许可", ProductKind::Licence, "user", "用户", 18_000, 2_500, true),
