@@ -281,6 +281,13 @@ impl GateRules {
         out
     }
 
+    /// Whether a move from `from` to `to` (stage ids) can be held up by the deal's quotes, so a
+    /// move that cannot does not read them.
+    pub fn needs_quotes(&self, from: i32, to: i32) -> bool {
+        let (Some(from), Some(to)) = (self.stage(from), self.stage(to)) else { return false };
+        self.requirements_for(from, to).iter().any(|r| matches!(r, Requirement::QuoteApproved | Requirement::QuoteSent))
+    }
+
     pub fn check(&self, m: &MoveInput<'_>) -> Outcome {
         if super::access::reads_only(m.role) {
             return Outcome::Forbidden(ForbidReason::ReadOnlyRole);

@@ -488,6 +488,9 @@ mod tests {
             (0, 3, 4, none, None),
         ];
         for (i, (t, from, to, quotes, want)) in cases.iter().enumerate() {
+            // Only moves whose requirements include a quote requirement read the quotes.
+            let reads = TEMPLATES[*t].rules().needs_quotes(*from, *to);
+            assert_eq!(reads, *to >= 5, "case {i}");
             let out = TEMPLATES[*t].rules().check(&MoveInput {
                 from_stage: *from,
                 to_stage: *to,

@@ -136,7 +136,8 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
     let (key_info, _) = load_key_info(txn, d.id).await?;
     let map = super::map::gate_map(txn, d.id).await?;
     let checklists = super::checklist::gate_checklists(txn, d.id).await?;
-    let quotes = quote_facts(txn, d.id).await?;
+    // Only a move into a stage that needs a quote reads the deal's quotes.
+    let quotes = if rules.needs_quotes(d.stage_id, to.id) { quote_facts(txn, d.id).await? } else { Default::default() };
     let outcome = rules.check(&MoveInput {
         from_stage: d.stage_id,
         to_stage: to.id,
