@@ -1,14 +1,14 @@
 //! The quote's way through approval to the customer: submit (routed by the thresholds),
 //! the approver's decision (called from the approvals inbox), send, the customer's answer
 //! (accepting may set the deal's amount) and revise.
-use super::{by_uuid, status_of, today};
+use super::{by_uuid, status_of, today, totals_of};
 use crate::domain::access::DealAction;
 use crate::domain::dto::DealPatch;
 use crate::domain::error::AppError;
 use crate::domain::history::HistoryKind;
 use crate::domain::money::format_exact;
 use crate::domain::quote::dto::{QuoteOutcome, QuoteView};
-use crate::domain::quote::{format_percent, next, required_approver, revision_number, Approver, QuoteAction, QuoteStatus, Totals};
+use crate::domain::quote::{format_percent, next, required_approver, revision_number, Approver, QuoteAction, QuoteStatus};
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
@@ -33,21 +33,6 @@ async fn load_for<C: ConnectionTrait>(
         return Err(AppError::Conflict);
     }
     Ok((q, d))
-}
-
-fn totals_of(q: &quote::Model) -> Totals {
-    Totals {
-        list_fen: q.list_fen,
-        lines_net_fen: q.lines_net_fen,
-        header_discount_fen: q.header_discount_fen,
-        net_fen: q.net_fen,
-        tax_fen: q.tax_fen,
-        gross_fen: q.gross_fen,
-        cost_fen: q.cost_fen,
-        margin_fen: q.margin_fen,
-        margin_bp: q.margin_bp,
-        discount_bp: q.discount_bp,
-    }
 }
 
 /// `Q-2026-00042 · ¥226,000.00 · discount 12 %`: what the history says about a quote.

@@ -12,7 +12,7 @@ pub use read::{briefs, get, list_for_deal};
 pub use write::{create, save};
 
 use crate::domain::error::AppError;
-use crate::domain::quote::{effective, QuoteStatus};
+use crate::domain::quote::{effective, QuoteStatus, Totals};
 use crate::ssr::db_err;
 use crate::ssr::entity::quote;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -29,4 +29,20 @@ fn status_of(q: &quote::Model) -> QuoteStatus {
 
 async fn by_uuid<C: ConnectionTrait>(db: &C, id: uuid::Uuid) -> Result<quote::Model, AppError> {
     quote::Entity::find().filter(quote::Column::Uuid.eq(id)).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)
+}
+
+/// The totals stored on a quote row (computed by `domain::quote::price` at every save).
+fn totals_of(q: &quote::Model) -> Totals {
+    Totals {
+        list_fen: q.list_fen,
+        lines_net_fen: q.lines_net_fen,
+        header_discount_fen: q.header_discount_fen,
+        net_fen: q.net_fen,
+        tax_fen: q.tax_fen,
+        gross_fen: q.gross_fen,
+        cost_fen: q.cost_fen,
+        margin_fen: q.margin_fen,
+        margin_bp: q.margin_bp,
+        discount_bp: q.discount_bp,
+    }
 }

@@ -1,10 +1,10 @@
 //! Reading quotes: a deal's list, one quote whole with what the viewer may do, the briefs
 //! the approvals inbox shows.
-use super::{by_uuid, status_of};
+use super::{by_uuid, status_of, totals_of};
 use crate::domain::access::{may_decide_quote, DealAction};
 use crate::domain::error::AppError;
 use crate::domain::quote::dto::{QuoteBrief, QuoteLineView, QuoteRights, QuoteRow, QuoteView};
-use crate::domain::quote::{next, Approver, HeaderDiscount, QuoteAction, QuoteStatus, Reason, Totals};
+use crate::domain::quote::{next, Approver, HeaderDiscount, QuoteAction, QuoteStatus, Reason};
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
@@ -154,18 +154,7 @@ pub async fn get(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<QuoteV
                 gross_fen: l.gross_fen,
             })
             .collect(),
-        totals: Totals {
-            list_fen: q.list_fen,
-            lines_net_fen: q.lines_net_fen,
-            header_discount_fen: q.header_discount_fen,
-            net_fen: q.net_fen,
-            tax_fen: q.tax_fen,
-            gross_fen: q.gross_fen,
-            cost_fen: q.cost_fen,
-            margin_fen: q.margin_fen,
-            margin_bp: q.margin_bp,
-            discount_bp: q.discount_bp,
-        },
+        totals: totals_of(&q),
         approver: approver(&q),
         reasons: reasons(&q),
         approval_id: last_request.as_ref().map(|a| a.uuid),
