@@ -25,9 +25,88 @@ pub fn yuan(fen: i64) -> String {
     format!("{sign}{}.{:02}", a / 100, a % 100)
 }
 
+/// One record of a CSV file and the line it starts on (1-based, for error messages).
+pub type Record = (u32, Vec<String>);
+
+/// Reads CSV as Excel and LibreOffice write it: an optional byte-order mark, CRLF or LF line
+/// ends, cells in double quotes may hold commas, doubled quotes and line breaks. Cells are
+/// trimmed; blank lines are skipped. An unclosed quote is an error naming its line.
+pub fn parse(text: &str) -> Result<Vec<Record>, (u32, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out: Vec<Record> = Vec::new();
+    let mut cells: Vec<String> = vec![String::new()];
+    let (mut line, mut start, mut quoted) = (1u32, 1u32, false);
+    let mut chars = text.chars().peekable();
+    let finish = |cells: &mut Vec<String>, out: &mut Vec<Record>, start: u32| {
+        let row: Vec<String> = std::mem::replace(cells, vec![String::new()]).into_iter().map(|c| c.trim().to_owned()).collect();
+        if row.iter().any(|c| !c.is_empty()) {
+            out.push((start, row));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                push(&mut cells, '"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(String::new()),
+            ('\r', false) if chars.peek() == Some(&'\n') => {}
+            ('\n' | '\r', false) => {
+                finish(&mut cells, &mut out, start);
+                line += 1;
+                start = line;
+            }
+            (c, _) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                push(&mut cells, c);
+            }
+        }
+    }
+    if quoted {
+        return Err((start, "a quoted cell is never closed".into()));
+    }
+    finish(&mut cells, &mut out, start);
+    Ok(out)
+}
+
+fn push(cells: &mut [String], c: char) {
+    if let Some(cell) = cells.last_mut() {
+        cell.push(c);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_what_excel_writes() {
+        let rec = |n: u32, cells: &[&str]| (n, cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>());
+        let cases: &[(&str, Vec<Record>)] = &[
+            ("", vec![]),
+            ("a,b\r\n", vec![rec(1, &["a", "b"])]),
+            ("\u{feff}名称,金额\n华东, 1.50\n", vec![rec(1, &["名称", "金额"]), rec(2, &["华东", "1.50"])]),
+            ("\"1,200\",x", vec![rec(1, &["1,200", "x"])]),
+            ("\"say \"\"hi\"\"\",", vec![rec(1, &["say \"hi\"", ""])]),
+            ("a\r\n\r\n,\r\nb", vec![rec(1, &["a"]), rec(4, &["b"])]),
+            ("\"two\nlines\",z\nnext", vec![rec(1, &["two\nlines", "z"]), rec(3, &["next"])]),
+            ("x\ry", vec![rec(1, &["x"]), rec(2, &["y"])]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&parse(text).unwrap_or_default(), want, "{text:?}");
+        }
+        assert_eq!(parse("ok\n\"open,").unwrap_err().0, 2);
+    }
+
+    #[test]
+    fn what_we_write_we_read_back() {
+        let rows = vec![vec!["华东, 一期".to_owned(), "say \"hi\"".to_owned()], vec!["two\nlines".to_owned(), yuan(-5)]];
+        let back = parse(&to_csv(&["a", "b"], &rows)).unwrap_or_default();
+        assert_eq!(back.into_iter().skip(1).map(|r| r.1).collect::<Vec<_>>(), rows);
+    }
 
     #[test]
     fn excel_friendly_csv() {

@@ -7,7 +7,8 @@ use app::ssr::context::RequestContext;
 use app::ssr::service;
 use app::ssr::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -18,6 +19,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(products, create_product))
         .routes(routes!(update_product))
+        .routes(routes!(export_products, import_products))
         .routes(routes!(quote_policy, set_quote_policy))
 }
 
@@ -179,4 +181,74 @@ pub async fn set_quote_policy(
     let policy =
         app::domain::quote::ApprovalPolicy { manager_max_discount_bp: p.manager_max_discount_bp, margin_floor_bp: p.margin_floor_bp };
     Ok(Json(policy_out(service::product::set_policy(&state.db, &ctx, policy, p.version).await?)))
+}
+
+/// The price list as CSV (UTF-8 with BOM, Excel-safe): code, name_en, name_zh, kind, unit_en,
+/// unit_zh, list_price (yuan), tax_rate (%), cost (yuan), active (yes/no).
+#[utoipa::path(get, path = "/api/v1/products/csv",
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)), security(("bearer" = [])))]
+pub async fn export_products(State(state): State<AppState>, Extension(ctx): Extension<RequestContext>) -> ApiResult<Response> {
+    let body = service::product::export_csv(&state.db, &ctx).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"price-list.csv\"")],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Only report what the import would do.
+    dry_run: Option<bool>,
+}
+
+/// One row of the file: what it does (create, update, unchanged, error), the columns an update
+/// changes, and for an error the field and why.
+#[derive(Serialize, ToSchema)]
+pub struct ImportLineOut {
+    line: u32,
+    code: String,
+    action: String,
+    changes: Vec<String>,
+    error: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProductImportOut {
+    applied: bool,
+    created: u32,
+    updated: u32,
+    unchanged: u32,
+    errors: u32,
+    lines: Vec<ImportLineOut>,
+}
+
+/// Adds and updates products by code from a CSV file in the export's columns (tax_rate, cost
+/// and active may be left out). Any bad row: 422 with every row's verdict, nothing written.
+#[utoipa::path(post, path = "/api/v1/products/csv", params(ImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "the export's columns, with a header row"),
+    responses((status = 200, body = ProductImportOut), (status = 422, body = ProductImportOut), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn import_products(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<ImportQuery>,
+    body: String,
+) -> ApiResult<Response> {
+    let r = service::product::import_csv(&state.db, &ctx, &body, !q.dry_run.unwrap_or(false)).await?;
+    let status = if r.errors == 0 { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let lines = r
+        .lines
+        .into_iter()
+        .map(|l| ImportLineOut {
+            line: l.line,
+            code: l.code,
+            action: serde_json::to_value(l.action).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            changes: l.changes,
+            error: l.error.map(|e| app::i18n::error_message(app::domain::locale::Locale::En, &e)),
+        })
+        .collect();
+    let out = ProductImportOut { applied: r.applied, created: r.created, updated: r.updated, unchanged: r.unchanged, errors: r.errors, lines };
+    Ok((status, Json(out)).into_response())
 }

@@ -78,6 +78,8 @@ enum Op {
     QuoteStep,
     /// Price-list changes: admins only.
     AdminWrite,
+    /// The price-list export (it carries standard costs): admins only.
+    AdminRead,
 }
 
 /// Every documented operation and what the walk sends to it.
@@ -124,6 +126,8 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("get", "/api/v1/products", &[Op::List]),
     ("post", "/api/v1/products", &[Op::AdminWrite]),
     ("put", "/api/v1/products/{id}", &[Op::AdminWrite]),
+    ("get", "/api/v1/products/csv", &[Op::AdminRead]),
+    ("post", "/api/v1/products/csv", &[Op::AdminWrite]),
     ("get", "/api/v1/quote-policy", &[Op::List]),
     ("put", "/api/v1/quote-policy", &[Op::AdminWrite]),
 ];
@@ -271,7 +275,7 @@ impl World {
 /// The relations each operation is tried with.
 fn relations(op: Op) -> &'static [Rel] {
     match op {
-        Op::Token | Op::List | Op::CreateAccount | Op::AdminWrite => &[Rel::None],
+        Op::Token | Op::List | Op::CreateAccount | Op::AdminWrite | Op::AdminRead => &[Rel::None],
         Op::CreateDeal | Op::SetQuota | Op::ImportQuota | Op::DeleteQuota | Op::AccountRead | Op::AddContact => {
             &[Rel::Own, Rel::Mate, Rel::Foreign]
         }
@@ -301,7 +305,7 @@ fn expect(w: &World, op: Op, caller: &str, rel: Rel) -> Option<Expect> {
     let read_only = rule::reads_only(c.role);
     match op {
         Op::Token | Op::List => Some(Expect::Ok),
-        Op::AdminWrite => Some(if rule::may_administer(c.role) { Expect::Ok } else { Expect::Forbidden }),
+        Op::AdminWrite | Op::AdminRead => Some(if rule::may_administer(c.role) { Expect::Ok } else { Expect::Forbidden }),
         Op::CreateAccount if !rule::may_edit_accounts(c.role) => Some(Expect::Forbidden),
         // Accounts belong to the creator's team; a teamless admin has none to give.
         Op::CreateAccount if c.team.is_none() => Some(Expect::Unprocessable),
@@ -605,6 +609,10 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
                 path.to_owned(),
                 Payload::Json(json!({"manager_max_discount_bp": 1000, "margin_floor_bp": 2000, "version": p["version"]})),
             );
+        }
+        Op::AdminRead => Payload::None,
+        Op::AdminWrite if path.ends_with("/csv") => {
+            Payload::Csv(format!("code,name_en,name_zh,kind,unit_en,unit_zh,list_price\nCSV-{n},Walk,测试,other,unit,个,10\n"))
         }
         Op::AdminWrite if path.contains("{id}") => {
             let (_, list) = call(&w.app, Method::GET, "/api/v1/products", Some(admin), None).await;

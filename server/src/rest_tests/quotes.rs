@@ -161,3 +161,78 @@ async fn a_quote_goes_from_draft_through_the_inbox_to_the_deal_amount() {
     let (_, list) = call(&app, Method::GET, &format!("/api/v1/deals/{deal}/quotes"), Some(&rep), None).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
+
+/// Sends `body` as CSV and returns the status and the raw answer.
+async fn csv(app: &axum::Router, method: Method, uri: &str, tok: &str, body: &str) -> (StatusCode, String) {
+    use tower::ServiceExt;
+    let req = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("authorization", format!("Bearer {tok}"))
+        .header("content-type", "text/csv")
+        .body(axum::body::Body::from(body.to_owned()))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn the_price_list_round_trips_through_csv_with_a_dry_run_and_all_or_nothing() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let (rep, admin) = (token(&app, "rep@demo.local").await, token(&app, "admin@demo.local").await);
+    let uri = "/api/v1/products/csv";
+    assert_eq!(csv(&app, Method::GET, uri, &rep, "").await.0, StatusCode::FORBIDDEN);
+    let (s, export) = csv(&app, Method::GET, uri, &admin, "").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(export.starts_with("\u{feff}code,name_en,name_zh,kind,unit_en,unit_zh,list_price,tax_rate,cost,active\r\n"), "{export}");
+    let rows = export.lines().count() - 1;
+    let (_, all) = call(&app, Method::GET, "/api/v1/products?all=true", Some(&admin), None).await;
+    assert_eq!(rows, all.as_array().unwrap().len());
+    assert!(export.contains("\r\nERP-FIN,Finance module licence,财务模块许可,licence,user,用户,12000.00,13,1500.00,yes\r\n"), "{export}");
+
+    // The export read back changes nothing.
+    let (s, r) = csv(&app, Method::POST, uri, &admin, &export).await;
+    assert_eq!((s, &r[..0]), (StatusCode::OK, ""));
+    let r: Value = serde_json::from_str(&r).unwrap();
+    assert_eq!((r["applied"].clone(), r["unchanged"].as_u64(), r["created"].clone()), (json!(true), Some(rows as u64), json!(0)));
+
+    // One price changed, one product added: the dry run says so and writes nothing.
+    let edited = export.replace("12000.00,13,1500.00", "12500.00,13,1500.00")
+        + "SVC-AUDIT,Process audit day,流程诊断,service_days,day,天,\"4,000\",,800,yes\r\n";
+    let (s, r) = csv(&app, Method::POST, &format!("{uri}?dry_run=true"), &admin, &edited).await;
+    let r: Value = serde_json::from_str(&r).unwrap();
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!((r["applied"].clone(), r["created"].clone(), r["updated"].clone()), (json!(false), json!(1), json!(1)));
+    let fin = r["lines"].as_array().unwrap().iter().find(|l| l["code"] == "ERP-FIN").unwrap();
+    assert_eq!((fin["action"].clone(), fin["changes"].clone()), (json!("update"), json!(["list_price"])));
+    let (_, after) = call(&app, Method::GET, "/api/v1/products?all=true", Some(&admin), None).await;
+    assert_eq!(after, all);
+
+    // A bad row and a repeated code: 422, every verdict, nothing written.
+    let bad = format!("{edited}ERP-FIN,Again,再次,licence,user,用户,1,,,\r\nX-1,Bad,坏,licence,user,用户,-3,,,\r\n");
+    let (s, r) = csv(&app, Method::POST, uri, &admin, &bad).await;
+    let r: Value = serde_json::from_str(&r).unwrap();
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert_eq!((r["applied"].clone(), r["errors"].clone()), (json!(false), json!(2)));
+    let errors: Vec<String> = r["lines"].as_array().unwrap().iter().filter_map(|l| l["error"].as_str().map(str::to_owned)).collect();
+    assert!(errors[0].contains("code") && errors[0].contains("also on line") && errors[1].contains("list_price"), "{errors:?}");
+    let (_, after) = call(&app, Method::GET, "/api/v1/products?all=true", Some(&admin), None).await;
+    assert_eq!(after, all);
+
+    // Applied: the new price and the new product, its tax rate the services default.
+    let (s, _) = csv(&app, Method::POST, uri, &admin, &edited).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, after) = call(&app, Method::GET, "/api/v1/products?all=true", Some(&admin), None).await;
+    let after = after.as_array().unwrap();
+    let fin = after.iter().find(|p| p["code"] == "ERP-FIN").unwrap();
+    let train = after.iter().find(|p| p["code"] == "SVC-AUDIT").unwrap();
+    assert_eq!((fin["list_price_minor"].clone(), fin["version"].clone()), (json!(1_250_000), json!(2)));
+    assert_eq!((train["list_price_minor"].clone(), train["tax_bp"].clone(), train["cost_minor"].clone()), (json!(400_000), json!(600), json!(80_000)));
+    // A file that is not the price list is refused whole, naming the column.
+    let (s, r) = csv(&app, Method::POST, uri, &admin, "email,amount\nx,1\n").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.contains("unknown column"), "{r}");
+}

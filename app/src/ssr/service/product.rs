@@ -2,7 +2,9 @@
 //! products. A product change never reaches a quote (lines are snapshots).
 use super::access::require_admin;
 use crate::domain::error::AppError;
+use crate::domain::product::csv::{self, ImportAction, ImportLine, ImportReport};
 use crate::domain::product::{clean, ProductInput, ProductKind};
+use std::collections::HashMap;
 use crate::domain::quote::dto::ProductRow;
 use crate::domain::quote::{validate_policy, ApprovalPolicy};
 use crate::ssr::context::RequestContext;
@@ -114,8 +116,15 @@ pub async fn create(db: &Db, ctx: &RequestContext, input: ProductInput) -> Resul
         return Err(AppError::validation("code", "already in the price list"));
     }
     let pol = policy(&*w).await?;
+    let id = insert_in(&*w, &input, &pol).await?;
+    let p = product::Entity::find_by_id(id).one(&*w).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    w.commit().await.map_err(db_err)?;
+    Ok(row(p))
+}
+
+async fn insert_in<C: ConnectionTrait>(db: &C, input: &ProductInput, pol: &quote_policy::Model) -> Result<i32, AppError> {
     let now = Utc::now();
-    let id = product::Entity::insert(product::ActiveModel {
+    Ok(product::Entity::insert(product::ActiveModel {
         uuid: Set(uuid::Uuid::new_v4()),
         code: Set(input.code.clone()),
         name_en: Set(input.name_en.clone()),
@@ -125,7 +134,7 @@ pub async fn create(db: &Db, ctx: &RequestContext, input: ProductInput) -> Resul
         unit_zh: Set(input.unit_zh.clone()),
         currency: Set("CNY".into()),
         list_price_fen: Set(input.list_price_fen),
-        tax_bp: Set(tax_for(&input, &pol)),
+        tax_bp: Set(tax_for(input, pol)),
         cost_fen: Set(input.cost_fen),
         active: Set(input.active),
         created_at: Set(now),
@@ -133,13 +142,10 @@ pub async fn create(db: &Db, ctx: &RequestContext, input: ProductInput) -> Resul
         version: Set(1),
         ..Default::default()
     })
-    .exec(&*w)
+    .exec(db)
     .await
     .map_err(db_err)?
-    .last_insert_id;
-    let p = product::Entity::find_by_id(id).one(&*w).await.map_err(db_err)?.ok_or(AppError::Internal)?;
-    w.commit().await.map_err(db_err)?;
-    Ok(row(p))
+    .last_insert_id)
 }
 
 /// Replaces a product's fields under its version; quotes keep what they copied.
@@ -152,6 +158,13 @@ pub async fn update(db: &Db, ctx: &RequestContext, id: uuid::Uuid, input: Produc
         return Err(AppError::validation("code", "already in the price list"));
     }
     let pol = policy(&*w).await?;
+    update_in(&*w, p.id, &input, &pol, version).await?;
+    let p = product::Entity::find_by_id(p.id).one(&*w).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    w.commit().await.map_err(db_err)?;
+    Ok(row(p))
+}
+
+async fn update_in<C: ConnectionTrait>(db: &C, id: i32, input: &ProductInput, pol: &quote_policy::Model, version: i32) -> Result<(), AppError> {
     let res = product::Entity::update_many()
         .col_expr(product::Column::Code, Expr::value(input.code.clone()))
         .col_expr(product::Column::NameEn, Expr::value(input.name_en.clone()))
@@ -160,20 +173,85 @@ pub async fn update(db: &Db, ctx: &RequestContext, id: uuid::Uuid, input: Produc
         .col_expr(product::Column::UnitEn, Expr::value(input.unit_en.clone()))
         .col_expr(product::Column::UnitZh, Expr::value(input.unit_zh.clone()))
         .col_expr(product::Column::ListPriceFen, Expr::value(input.list_price_fen))
-        .col_expr(product::Column::TaxBp, Expr::value(tax_for(&input, &pol)))
+        .col_expr(product::Column::TaxBp, Expr::value(tax_for(input, pol)))
         .col_expr(product::Column::CostFen, Expr::value(input.cost_fen))
         .col_expr(product::Column::Active, Expr::value(input.active))
         .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
         .col_expr(product::Column::Version, Expr::col(product::Column::Version).add(1))
-        .filter(product::Column::Id.eq(p.id))
+        .filter(product::Column::Id.eq(id))
         .filter(product::Column::Version.eq(version))
-        .exec(&*w)
+        .exec(db)
         .await
         .map_err(db_err)?;
     if res.rows_affected != 1 {
         return Err(AppError::Conflict);
     }
-    let p = product::Entity::find_by_id(p.id).one(&*w).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    Ok(())
+}
+
+/// The whole price list as CSV for Excel (admins: it carries standard costs).
+pub async fn export_csv(db: &Db, ctx: &RequestContext) -> Result<String, AppError> {
+    require_admin(ctx)?;
+    let rows = list(db, ctx, true).await?;
+    Ok(crate::domain::csv::to_csv(&csv::COLUMNS, &rows.iter().map(csv::to_cells).collect::<Vec<_>>()))
+}
+
+/// Imports a price list CSV, matching products by code: new codes are added, known ones
+/// updated, identical ones left alone. `apply` false is the dry run. With any bad row (or a
+/// code twice in the file) nothing is written, and the report says which rows and why.
+pub async fn import_csv(db: &Db, ctx: &RequestContext, text: &str, apply: bool) -> Result<ImportReport, AppError> {
+    require_admin(ctx)?;
+    let rows = csv::read(text)?;
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let pol = policy(&*w).await?;
+    let known: HashMap<String, product::Model> =
+        product::Entity::find().all(&*w).await.map_err(db_err)?.into_iter().map(|p| (p.code.clone(), p)).collect();
+    let mut seen = HashMap::new();
+    let mut report = ImportReport::default();
+    let mut plan = Vec::new();
+    for r in rows {
+        let line = |action, changes, error| ImportLine { line: r.line, code: r.code.clone(), action, changes, error };
+        let input = match r.product {
+            Ok(p) => p,
+            Err(e) => {
+                report.lines.push(line(ImportAction::Error, vec![], Some(e)));
+                continue;
+            }
+        };
+        if let Some(first) = seen.insert(input.code.clone(), r.line) {
+            let e = AppError::validation("code", format!("also on line {first}"));
+            report.lines.push(line(ImportAction::Error, vec![], Some(e)));
+            continue;
+        }
+        match known.get(&input.code) {
+            None => {
+                report.lines.push(line(ImportAction::Create, vec![], None));
+                plan.push((None, input));
+            }
+            Some(old) => {
+                let changes = csv::changes(&row(old.clone()), &input, tax_for(&ProductInput { tax_bp: None, ..input.clone() }, &pol));
+                if changes.is_empty() {
+                    report.lines.push(line(ImportAction::Unchanged, vec![], None));
+                } else {
+                    report.lines.push(line(ImportAction::Update, changes, None));
+                    plan.push((Some((old.id, old.version)), input));
+                }
+            }
+        }
+    }
+    report.count();
+    if !apply || report.errors > 0 {
+        return Ok(report);
+    }
+    for (old, input) in &plan {
+        match old {
+            None => {
+                insert_in(&*w, input, &pol).await?;
+            }
+            Some((id, version)) => update_in(&*w, *id, input, &pol, *version).await?,
+        }
+    }
     w.commit().await.map_err(db_err)?;
-    Ok(row(p))
+    report.applied = true;
+    Ok(report)
 }

@@ -136,34 +136,10 @@ pub async fn delete(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<(),
     Ok(())
 }
 
-/// Splits one CSV line, honouring double quotes ("1,200,000" is one cell; "" is a quote).
-fn cells(line: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                if let Some(cell) = out.last_mut() {
-                    cell.push('"');
-                }
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => out.push(String::new()),
-            (c, _) => {
-                if let Some(cell) = out.last_mut() {
-                    cell.push(c);
-                }
-            }
-        }
-    }
-    out.into_iter().map(|c| c.trim().to_owned()).collect()
-}
-
 /// Parses one CSV line `email,period_start,period_end,amount_yuan`.
 pub fn parse_line(line: &str) -> Result<QuotaInput, String> {
-    let cells = cells(line);
+    // One line is one record here ("1,200,000" in quotes is one cell).
+    let cells = crate::domain::csv::parse(line).ok().and_then(|r| r.into_iter().next()).map(|r| r.1).unwrap_or_default();
     let [user, start, end, amount] = cells.as_slice() else {
         return Err("expected 4 columns: email, period_start, period_end, amount".into());
     };

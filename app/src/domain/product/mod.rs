@@ -3,6 +3,8 @@ use super::error::AppError;
 use super::validate;
 use serde::{Deserialize, Serialize};
 
+pub mod csv;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProductKind {
