@@ -1,5 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { hydrated, newDeal, shots, signIn } from './helpers';
 
 /** Picks the price-list product whose option text starts with `code`. */
@@ -191,4 +192,51 @@ test('an admin keeps the price list: a new product is offered on quotes, a deact
     await page.screenshot({ path: shots(`price-list-${tag}-390`), fullPage: true });
     await ctx.close();
   }
+});
+
+test('an admin exports the price list, and an import shows what changes and saves only a clean file', async ({ browser }) => {
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  await signIn(page, 'admin@demo.local');
+  await page.goto('/admin/products');
+  await hydrated(page);
+  const panel = page.getByTestId('csv-panel');
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('csv-export').click()]);
+  const exported = readFileSync(await download.path(), 'utf8');
+  expect(exported.startsWith('\ufeffcode,name_en,name_zh,kind,unit_en,unit_zh,list_price,tax_rate,cost,active\r\n')).toBe(true);
+  expect(exported).toContain('ERP-FIN,Finance module licence,财务模块许可,licence,user,用户,12000.00,13,1500.00,yes');
+
+  const header = 'code,name_en,name_zh,kind,unit_en,unit_zh,list_price,tax_rate,cost,active\r\n';
+  const upload = (name: string, text: string) =>
+    panel.getByTestId('csv-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + header + text) });
+  const rows = page.getByTestId('product-row');
+  const before = await rows.count();
+
+  // A bad row: the preview names it and nothing can be applied.
+  await upload('bad.csv', 'E2E-CSV-A,Data migration,数据迁移,service_days,day,人天,"2,800",,1200,yes\r\nE2E-CSV-B,Gateway,网关,hardware,unit,台,-5,,,yes\r\n');
+  const report = panel.getByTestId('csv-report');
+  await expect(report.getByTestId('csv-counts')).toContainText('Error 1');
+  await expect(report.locator('[data-action="error"]')).toContainText('list_price');
+  await expect(report.locator('[data-action="create"]')).toContainText('E2E-CSV-A');
+  await expect(report.getByTestId('csv-apply')).toHaveCount(0);
+  await page.screenshot({ path: shots('price-list-import-error-en-1440'), fullPage: true });
+
+  // Fixed: two new products, previewed, then applied; the table shows them.
+  const good = 'E2E-CSV-A,Data migration,数据迁移,service_days,day,人天,"2,800",,1200,yes\r\nE2E-CSV-B,Gateway,网关,hardware,unit,台,5600,,,yes\r\n';
+  await upload('good.csv', good);
+  await expect(report.getByTestId('csv-counts')).toContainText('New 2');
+  await expect(rows).toHaveCount(before);
+  await report.getByTestId('csv-apply').click();
+  await expect(report.getByTestId('csv-applied')).toBeVisible();
+  await expect(rows).toHaveCount(before + 2);
+  await expect(rows.filter({ hasText: 'E2E-CSV-A' })).toContainText('6 %');
+
+  // The same file with one price changed: the preview says which column changes.
+  await upload('again.csv', good.replace('5600', '5800'));
+  await expect(report.locator('[data-action="update"]')).toContainText('list_price');
+  await expect(report.getByTestId('csv-counts')).toContainText('Unchanged 1');
+  await report.getByTestId('csv-apply').click();
+  await expect(rows.filter({ hasText: 'E2E-CSV-B' })).toContainText('5,800.00');
+  await page.screenshot({ path: shots('price-list-import-en-1440'), fullPage: true });
+  await ctx.close();
 });

@@ -80,3 +80,11 @@ pub async fn save_product(
     })
     .await
 }
+
+/// Reads a price-list CSV: `apply` false previews only; with any bad row nothing is written
+/// (admins).
+#[server(endpoint = "quote/product/import", input = Json)]
+pub async fn import_products(text: String, apply: bool) -> Result<crate::domain::product::csv::ImportReport, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::product::import_csv(&state.db, &ctx, &text, apply).await }).await
+}

@@ -1,7 +1,8 @@
 //! The price list for admins: every product (inactive ones greyed), a form to add one or
 //! change one under its version. Deactivating a product hides it from new lines only; quotes
 //! keep what they copied.
-use crate::api::quote::{load_products, save_product};
+use crate::api::quote::{import_products, load_products, save_product};
+use crate::domain::product::csv::{ImportAction, ImportReport};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::locale::Locale;
 use crate::domain::money::{format_exact, parse_yuan};
@@ -190,5 +191,125 @@ pub fn ProductAdminPage() -> impl IntoView {
                 </div>
             </form>
         </div>
+        <CsvPanel on_applied=Callback::new(move |_| list.refetch())/>
+    }
+}
+
+fn action_name(a: ImportAction) -> K {
+    match a {
+        ImportAction::Create => K::CsvCreate,
+        ImportAction::Update => K::CsvUpdate,
+        ImportAction::Unchanged => K::CsvUnchanged,
+        ImportAction::Error => K::CsvError,
+    }
+}
+
+/// Export, and import in two steps: choosing a file previews what it would do (a dry run on
+/// the server, the same path REST uses); "apply" saves it, all rows or none.
+#[component]
+fn CsvPanel(on_applied: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let text: RwSignal<Option<String>> = RwSignal::new(None);
+    let run = Action::new(|(t, apply): &(String, bool)| {
+        let (t, apply) = (t.clone(), *apply);
+        async move { import_products(t, apply).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = run.value().get() {
+            if r.applied {
+                text.set(None);
+                on_applied.run(());
+            }
+        }
+    });
+    let on_file = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        // Cleared so choosing the same file again (after fixing it) reads it again.
+        input.set_value("");
+        let promise = file.text();
+        leptos::task::spawn_local(async move {
+            if let Some(t) = wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) {
+                text.set(Some(t.clone()));
+                run.dispatch((t, false));
+            }
+        });
+    };
+    let apply = move |_| {
+        if let Some(t) = text.get_untracked() {
+            run.dispatch((t, true));
+        }
+    };
+    let report = move |r: ImportReport| {
+        let counts = [
+            (K::CsvCreate, r.created),
+            (K::CsvUpdate, r.updated),
+            (K::CsvUnchanged, r.unchanged),
+            (K::CsvError, r.errors),
+        ];
+        let ready = r.errors == 0 && r.created + r.updated > 0 && !r.applied;
+        let lines: Vec<_> = r.lines.into_iter().filter(|l| l.action != ImportAction::Unchanged).collect();
+        view! {
+            <div class="csv-report" data-testid="csv-report">
+                <p class="csv-counts" data-testid="csv-counts">
+                    {r.applied.then(|| view! { <strong class="saved" data-testid="csv-applied">"✓ " {move || i18n.t(K::CsvApplied)} " · "</strong> })}
+                    {counts.into_iter().map(|(k, n)| view! { <span class="csv-count">{move || i18n.t(k)} " " <strong>{n}</strong></span> }).collect_view()}
+                </p>
+                {(r.errors > 0).then(|| view! { <p class="field-error" role="alert">{move || i18n.t(K::CsvFixFirst)}</p> })}
+                {(r.errors == 0 && r.created + r.updated == 0).then(|| view! { <p class="lead">{move || i18n.t(K::CsvNothing)}</p> })}
+                {(!lines.is_empty()).then(|| view! {
+                    <table class="table table-compact" data-testid="csv-lines">
+                        <thead><tr>
+                            <th class="num">{move || i18n.t(K::ColLine)}</th>
+                            <th>{move || i18n.t(K::ProductCode)}</th>
+                            <th></th>
+                            <th></th>
+                        </tr></thead>
+                        <tbody>
+                            {lines.into_iter().map(|l| {
+                                let action = l.action;
+                                let detail = match l.error {
+                                    Some(e) => view! { <span class="field-error">{move || error_message(i18n.locale(), &e)}</span> }.into_any(),
+                                    None => view! { <span class="cell-sub">{l.changes.join(", ")}</span> }.into_any(),
+                                };
+                                view! {
+                                    <tr data-testid="csv-line" data-action=format!("{action:?}").to_lowercase()>
+                                        <td class="num">{l.line}</td>
+                                        <td class="mono">{l.code}</td>
+                                        <td><span class=format!("chip csv-{}", format!("{action:?}").to_lowercase())>{move || i18n.t(action_name(action))}</span></td>
+                                        <td>{detail}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
+                {ready.then(|| view! {
+                    <div class="form-actions">
+                        <button class="btn btn-primary" data-testid="csv-apply" on:click=apply disabled=move || run.pending().get()>{move || i18n.t(K::CsvApply)}</button>
+                    </div>
+                })}
+            </div>
+        }
+    };
+    view! {
+        <section class="panel" data-testid="csv-panel">
+            <div class="panel-head">
+                <h2 class="panel-title">{move || i18n.t(K::PriceListCsv)}</h2>
+                <div class="panel-actions">
+                    <a class="btn btn-sm" href="/api/v1/products/csv" download="price-list.csv" data-testid="csv-export">{move || i18n.t(K::ExportCsv)}</a>
+                    <label class="btn btn-sm btn-primary file-btn">
+                        {move || i18n.t(K::CsvChoose)}
+                        <input type="file" accept=".csv,text/csv" data-testid="csv-file" on:change=on_file/>
+                    </label>
+                </div>
+            </div>
+            <p class="lead">{move || i18n.t(K::PriceListCsvLead)}</p>
+            {move || run.value().get().map(|r| match r {
+                Ok(r) => report(r).into_any(),
+                Err(e) => view! { <p class="field-error" role="alert" data-testid="csv-error">{move || error_message(i18n.locale(), &e)}</p> }.into_any(),
+            })}
+        </section>
     }
 }
