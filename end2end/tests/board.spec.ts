@@ -82,13 +82,21 @@ test('a blocked drag springs back and explains; filling the facts lets the move 
   await page.fill('#field-vendor_pick', '2027-03-15');
   await page.getByTestId('save-key-info').click();
   await expect(page.getByTestId('saved')).toBeVisible();
-  // The blocked attempt is in the deal's history.
+  // The blocked attempt is in the deal's history (the activities tab).
+  await page.getByTestId('tab-activities').click();
+  await expect(page.getByTestId('timeline')).toBeVisible();
   await expect(page.getByTestId('timeline').locator('[data-kind="blocked"]').first()).toBeVisible();
-  // Amount changes are versioned and recorded too.
+  // Amount changes (on the overview) are versioned and recorded too.
+  await page.getByTestId('tab-overview').click();
+  await expect(page.getByTestId('facts-form')).toBeVisible();
   await page.fill('#facts-amount', '3,300,000');
   await page.getByTestId('facts-form').getByRole('button').click();
   await expect(page.getByTestId('facts-saved')).toBeVisible();
+  await page.getByTestId('tab-activities').click();
+  await expect(page.getByTestId('timeline')).toBeVisible();
   await expect(page.getByTestId('timeline').locator('[data-kind="amount_changed"]').first()).toBeVisible();
+  await page.getByTestId('tab-overview').click();
+  await expect(page.getByTestId('key-info-form')).toBeVisible();
   await page.screenshot({ path: shots('deal-key-info-1440'), fullPage: true });
 
   // Back on the board: one step forward now moves.

@@ -22,7 +22,12 @@ test('a rep creates a deal from the board, sets its forecast category, and drags
   await expect(page).toHaveURL(/\/deals\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId('deal-name')).toHaveText('华东区 MES 二期');
   await hydrated(page);
+  // The history is on the activities tab, the facts on the overview (the page opens there).
+  await page.getByTestId('tab-activities').click();
+  await expect(page.getByTestId('timeline')).toBeVisible();
   await expect(page.getByTestId('timeline').locator('[data-kind="created"]')).toBeVisible();
+  await page.getByTestId('tab-overview').click();
+  await expect(page.getByTestId('facts-form')).toBeVisible();
 
   // The owner's forecast category, beside the default the stage and date give.
   await expect(page.getByTestId('facts-category').locator('option').first()).toContainText(/Default|默认/);
@@ -32,10 +37,13 @@ test('a rep creates a deal from the board, sets its forecast category, and drags
   await page.reload();
   await hydrated(page);
   await expect(page.getByTestId('facts-category')).toHaveValue('best_case');
+  await page.getByTestId('tab-activities').click();
+  await expect(page.getByTestId('timeline')).toBeVisible();
   await expect(page.getByTestId('timeline').locator('[data-kind="category_changed"]')).toBeVisible();
 
   // Touch: HTML5 drag events never fire on a touch screen, so the grip follows pointer events.
-  const dealId = page.url().split('/').pop()!;
+  // (The URL now ends in ?tab=activities: the id is the path's last segment.)
+  const dealId = new URL(page.url()).pathname.split('/').pop()!;
   const got = await page.request.get(`/api/v1/deals/${dealId}`);
   const version = (await got.json()).version;
   const patched = await page.request.patch(`/api/v1/deals/${dealId}`, {
@@ -85,8 +93,11 @@ test('two people on one deal see each other, and each sees the other\'s change l
   await expect(manager.getByTestId('facts-saved')).toBeVisible();
   await expect(page.getByTestId('live-banner')).toBeVisible({ timeout: 5_000 });
   await expect(page.locator('#facts-amount')).toHaveValue('2680000.00');
-  await expect(page.getByTestId('timeline').locator('[data-kind="amount_changed"]')).toBeVisible();
   await page.screenshot({ path: shots('deal-live-1440'), fullPage: false });
+  // The history is on the activities tab (a client-side switch; the live connection stays).
+  await page.getByTestId('tab-activities').click();
+  await expect(page.getByTestId('timeline')).toBeVisible();
+  await expect(page.getByTestId('timeline').locator('[data-kind="amount_changed"]')).toBeVisible();
   // The manager's own change does not alarm the manager.
   await expect(manager.getByTestId('live-banner')).toHaveCount(0);
   await managerContext.close();
@@ -115,6 +126,8 @@ test("a manager adjusts a rep's forecast category; the rep sees both values", as
   await mgr.getByTestId('facts-adjusted').selectOption('best_case');
   await mgr.getByTestId('facts-form').getByRole('button').click();
   await expect(mgr.getByTestId('facts-saved')).toBeVisible();
+  await mgr.getByTestId('tab-activities').click();
+  await expect(mgr.getByTestId('timeline')).toBeVisible();
   await expect(mgr.getByTestId('timeline').locator('[data-kind="category_adjusted"]')).toBeVisible();
 
   await rep.reload();
@@ -156,6 +169,51 @@ test("a rep reads a teammate's deal but cannot change it; the REST PATCH is refu
       const patched = await page.request.patch(`/api/v1/deals/${dealId}`, { data: { version, amount_minor: 100 } });
       expect(patched.status()).toBe(403);
     }
+    await ctx.close();
+  }
+});
+
+test('the deal page is in tabs: the URL remembers the open one across a reload, and Back returns to the overview', async ({ browser }) => {
+  // rep4's language is never switched by another test, so the context's locale decides it.
+  for (const [locale, tag] of [['en-US', 'en'], ['zh-CN', 'zh']] as const) {
+    const ctx = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+    const page = await ctx.newPage();
+    await signIn(page, 'rep4@demo.local');
+    const dealId = await newDeal(page, `Deal tabs e2e (${tag})`);
+    await page.goto(`/deals/${dealId}`);
+    await hydrated(page);
+    await expect(page.getByTestId('deal-tabs')).toBeVisible();
+    await expect(page.getByTestId('tab-overview')).toHaveClass(/\bactive\b/);
+    await expect(page.getByTestId('tab-overview')).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByTestId('key-info-form')).toBeVisible();
+
+    // Another tab: only its panel is on the page, the header stays.
+    await page.getByTestId('tab-quotes').click();
+    await expect(page).toHaveURL(new RegExp(`/deals/${dealId}\\?tab=quotes$`));
+    await expect(page.getByTestId('quotes-panel')).toBeVisible();
+    await expect(page.getByTestId('key-info-form')).toHaveCount(0);
+    await expect(page.getByTestId('tab-quotes')).toHaveClass(/\bactive\b/);
+    await expect(page.getByTestId('deal-name')).toHaveText(`Deal tabs e2e (${tag})`);
+
+    // A reload lands on the same tab.
+    await page.reload();
+    await hydrated(page);
+    await expect(page.getByTestId('tab-quotes')).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByTestId('tab-overview')).toHaveAttribute('aria-selected', 'false');
+    await expect(page.getByTestId('quotes-panel')).toBeVisible();
+    await expect(page.getByTestId('key-info-form')).toHaveCount(0);
+
+    // Back returns to the overview.
+    await page.goBack();
+    await expect(page).toHaveURL(new RegExp(`/deals/${dealId}$`));
+    await hydrated(page);
+    await expect(page.getByTestId('key-info-form')).toBeVisible();
+    await expect(page.getByTestId('tab-overview')).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByTestId('quotes-panel')).toHaveCount(0);
+    await page.screenshot({ path: shots(`deal-tabs-${tag}-1440`) });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.getByTestId('deal-tabs')).toBeVisible();
+    await page.screenshot({ path: shots(`deal-tabs-${tag}-390`) });
     await ctx.close();
   }
 });

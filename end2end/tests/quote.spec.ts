@@ -24,7 +24,7 @@ test('a rep builds a 3-line quote with 12 % off, the GM approves it live, and it
   const rep = await repCtx.newPage();
   await signIn(rep, 'rep4@demo.local');
   const dealId = await newDeal(rep, 'Hangzhou plant ERP (quote test)');
-  await rep.goto(`/deals/${dealId}`);
+  await rep.goto(`/deals/${dealId}?tab=quotes`);
   await hydrated(rep);
   await rep.getByTestId('new-quote').click();
   await expect(rep).toHaveURL(/\/quotes\/[0-9a-f-]+$/);
@@ -86,7 +86,7 @@ test('a rep builds a 3-line quote with 12 % off, the GM approves it live, and it
   await gm.screenshot({ path: shots('quote-sent-zh-1440'), fullPage: true });
   await gm.setViewportSize({ width: 390, height: 844 });
   await gm.screenshot({ path: shots('quote-sent-zh-390'), fullPage: true });
-  await gm.goto(`/deals/${dealId}`);
+  await gm.goto(`/deals/${dealId}?tab=quotes`);
   await hydrated(gm);
   await expect(gm.getByTestId('quote-row').first()).toHaveAttribute('data-status', 'sent');
   await expect(gm.getByTestId('new-quote')).toHaveCount(0);
@@ -238,5 +238,66 @@ test('an admin exports the price list, and an import shows what changes and save
   await report.getByTestId('csv-apply').click();
   await expect(rows.filter({ hasText: 'E2E-CSV-B' })).toContainText('5,800.00');
   await page.screenshot({ path: shots('price-list-import-en-1440'), fullPage: true });
+  await ctx.close();
+});
+
+test('a revision compares with the one before: lines added, removed and changed, totals with the difference', async ({ browser }) => {
+  for (const [locale, tag] of [['en-US', 'en'], ['zh-CN', 'zh']] as const) {
+    const ctx = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+    const page = await ctx.newPage();
+    await signIn(page, 'rep4@demo.local');
+    const dealId = await newDeal(page, `Revision diff ${tag} ${Date.now()}`);
+    const line = (description: string, quantity: string, price: number) => ({ description, unit: 'lot', quantity, unit_price_minor: price });
+    const q = await (await page.request.post(`/api/v1/deals/${dealId}/quotes`,
+      { data: { lines: [line('Licences', '10', 1_000_000), line('Training', '2', 300_000)] } })).json();
+    const submitted = await (await page.request.post(`/api/v1/quotes/${q.id}/submit`, { data: { version: q.version } })).json();
+    const v2 = await page.request.post(`/api/v1/quotes/${q.id}/revise`, { data: { version: submitted.version } });
+    expect(v2.status()).toBe(201);
+    const draft = await v2.json();
+    const saved = await page.request.put(`/api/v1/quotes/${draft.id}`,
+      { data: { version: draft.version, lines: [line('Licences', '12', 1_000_000), line('Data migration', '1', 500_000)] } });
+    expect(saved.status()).toBe(200);
+
+    await page.goto(`/quotes/${draft.id}`);
+    await hydrated(page);
+    await page.getByTestId('compare-1').click();
+    const diff = page.getByTestId('quote-diff');
+    await expect(diff).toContainText(`${q.number} → ${draft.number}`);
+    const rows = diff.getByTestId('diff-line');
+    await expect(rows).toHaveCount(3);
+    await expect(rows.nth(0)).toHaveAttribute('data-change', 'changed');
+    await expect(rows.nth(0).locator('del')).toContainText(['10 lot', '100,000.00']);
+    await expect(rows.nth(0).locator('ins')).toContainText(['12 lot', '120,000.00']);
+    await expect(rows.nth(1)).toHaveAttribute('data-change', 'added');
+    await expect(rows.nth(2)).toHaveAttribute('data-change', 'removed');
+    // Net 106,000.00 → 125,000.00: +19,000.00.
+    await expect(diff.getByTestId('diff-total').first()).toContainText('+¥19,000.00');
+    await page.screenshot({ path: shots(`quote-diff-${tag}-1440`), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: shots(`quote-diff-${tag}-390`), fullPage: true });
+    await ctx.close();
+  }
+});
+
+test('an admin sets who approves quotes; a value out of range is refused with its field named', async ({ browser }) => {
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+  const page = await ctx.newPage();
+  await signIn(page, 'admin@demo.local');
+  await page.goto('/admin/products');
+  await hydrated(page);
+  const form = page.getByTestId('policy-form');
+  await expect(form.getByTestId('pol-discount')).toHaveValue('10');
+  await expect(form.getByTestId('policy-rule')).toContainText('Up to 10 % off list with a margin of at least 20 %');
+  await form.getByTestId('pol-discount').fill('150');
+  await form.getByTestId('policy-save').click();
+  await expect(form.getByTestId('policy-error')).toContainText('manager_max_discount');
+  const before = await (await page.request.get('/api/v1/quote-policy')).json();
+  expect(before.manager_max_discount_bp).toBe(1000);
+  // Saved as it was (other tests rely on the 10 % threshold): the version moves on.
+  await form.getByTestId('pol-discount').fill('10');
+  await form.getByTestId('policy-save').click();
+  await expect(form.getByTestId('policy-saved')).toBeVisible();
+  const after = await (await page.request.get('/api/v1/quote-policy')).json();
+  expect([after.manager_max_discount_bp, after.version]).toEqual([1000, before.version + 1]);
   await ctx.close();
 });

@@ -12,7 +12,7 @@ test('a fresh deal\'s committee map warns, takes a new contact, and its role cle
   expect(res.status()).toBe(201);
   const dealId = (await res.json()).id;
 
-  await page.goto(`/deals/${dealId}`);
+  await page.goto(`/deals/${dealId}?tab=committee`);
   await hydrated(page);
   const map = page.getByTestId('committee-map');
   const noDm = map.locator('[data-testid="map-warning"][data-code="no_decision_maker"]');
@@ -42,7 +42,7 @@ test('a comment posted on a deal is listed, newest first', async ({ page }) => {
   expect(res.status()).toBe(201);
   const dealId = (await res.json()).id;
 
-  await page.goto(`/deals/${dealId}`);
+  await page.goto(`/deals/${dealId}?tab=activities`);
   await hydrated(page);
   const comments = page.getByTestId('comments');
   for (const body of ['第一条', '第二条']) {
@@ -66,7 +66,7 @@ test('screenshots of a seeded deal room with a full committee map', async ({ pag
     }
   }
   expect(found, 'the demo seeds deals with full maps').toBeTruthy();
-  await page.goto(`/deals/${found}`);
+  await page.goto(`/deals/${found}?tab=committee`);
   await hydrated(page);
   const map = page.getByTestId('committee-map');
   expect(await map.getByTestId('map-node').count()).toBeGreaterThanOrEqual(5);
@@ -84,7 +84,7 @@ test('a five-person committee map is built by drag, menu and inline edit; its wa
   await signIn(page, 'rep@demo.local');
   const dealId = await newDeal(page, '五人决策链');
   await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.goto(`/deals/${dealId}`);
+  await page.goto(`/deals/${dealId}?tab=committee`);
   await hydrated(page);
   const map = page.getByTestId('committee-map');
   const warning = (code: string) => map.locator(`[data-testid="map-warning"][data-code="${code}"]`);
@@ -220,7 +220,7 @@ test('a presales engineer ticks the demo checklist and the rep\'s blocked move t
   await expect(column(2).locator(`[data-deal="${dealId}"]`)).toBeVisible();
 
   // The presales engineer ticks every item on the deal page.
-  await presales.goto(`/deals/${dealId}`);
+  await presales.goto(`/deals/${dealId}?tab=checklists`);
   await hydrated(presales);
   const checklist = presales.getByTestId('checklists').locator('[data-testid="checklist"][data-template="demo"]');
   await expect(checklist).toBeVisible();
@@ -252,7 +252,7 @@ test('a presales engineer ticks the demo checklist and the rep\'s blocked move t
 test('two people on a deal see each other\'s comments live, and a mention rings the bell', async ({ page, browser }) => {
   await signIn(page, 'rep@demo.local');
   const dealId = await newDeal(page, '实时评论测试');
-  await page.goto(`/deals/${dealId}`);
+  await page.goto(`/deals/${dealId}?tab=activities`);
   await hydrated(page);
   await expect(page.locator('body[data-live="open"]')).toBeVisible();
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
@@ -260,7 +260,7 @@ test('two people on a deal see each other\'s comments live, and a mention rings 
   const managerContext = await browser.newContext();
   const manager = await managerContext.newPage();
   await signIn(manager, 'manager@demo.local');
-  await manager.goto(`/deals/${dealId}`);
+  await manager.goto(`/deals/${dealId}?tab=activities`);
   await hydrated(manager);
   await expect(manager.locator('body[data-live="open"]')).toBeVisible();
 

@@ -88,3 +88,22 @@ pub async fn import_products(text: String, apply: bool) -> Result<crate::domain:
     use crate::ssr::context::serve;
     serve(|state, ctx| async move { crate::ssr::service::product::import_csv(&state.db, &ctx, &text, apply).await }).await
 }
+
+/// The quote policy: thresholds and defaults (everyone who quotes may read it).
+#[server(endpoint = "quote/policy")]
+pub async fn load_quote_policy() -> Result<crate::domain::quote::dto::QuotePolicyView, AppError> {
+    use crate::ssr::context::serve;
+    use crate::ssr::service::product;
+    serve(|state, _ctx| async move { product::policy(&state.db).await.map(|p| product::policy_view(&p)) }).await
+}
+
+/// Changes who approves a quote (admins), under the policy's version.
+#[server(endpoint = "quote/policy/save", input = Json)]
+pub async fn save_quote_policy(
+    policy: crate::domain::quote::ApprovalPolicy,
+    version: i32,
+) -> Result<crate::domain::quote::dto::QuotePolicyView, AppError> {
+    use crate::ssr::context::serve;
+    use crate::ssr::service::product;
+    serve(|state, ctx| async move { product::set_policy(&state.db, &ctx, policy, version).await.map(|p| product::policy_view(&p)) }).await
+}

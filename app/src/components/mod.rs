@@ -3,6 +3,7 @@ pub mod clock;
 pub mod deal_room;
 pub mod live;
 pub mod money;
+pub mod quote_diff;
 pub mod quote_lines;
 pub mod search;
 pub mod shell;

@@ -480,7 +480,7 @@ fn NoticePanel(
                                 let href = format!("{deal_href}#field-{code}");
                                 let label_code = code.clone();
                                 let is_field = m.starts_with("key_info.");
-                                let quote_href = m.starts_with("quote.").then(|| format!("{deal_href}#quotes"));
+                                let quote_href = m.starts_with("quote.").then(|| format!("{deal_href}?tab=quotes"));
                                 view! {
                                     <li data-missing=m.clone()>
                                         {if is_field {

@@ -1,4 +1,5 @@
-//! One deal: its header and the six key-information sections, edited in place with the
+//! One deal: a header with its vital signs and tabs (overview with the six key-information
+//! sections, committee, activities, checklists, quotes); key information is edited in place with the
 //! optimistic version (a concurrent edit is reported, never overwritten).
 use super::stage_name;
 use crate::api::keyinfo::{load_deal, load_facts, load_history, save_facts, save_key_info};
@@ -19,7 +20,7 @@ use crate::domain::money::parse_yuan;
 use crate::i18n::{category_name, error_message, field_label, history_kind, use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 type TextGet = fn(&KeyInfo) -> Option<String>;
@@ -246,24 +247,9 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
     });
     let complete = move || info.with(|k| k.completeness().0);
     let st = row.stage.clone();
-    view! {
-        <div class="page-head">
-            <div>
-                <p class="crumb"><a href="/board">{move || i18n.t(K::BackToBoard)}</a></p>
-                <h1 data-testid="deal-name">{row.name.clone()}</h1>
-                <p class="lead">
-                    {row.account.clone()} " · "
-                    <span class=format!("stage-chip kind-{}", row.stage.kind)>{move || stage_name(&st, i18n.locale())}</span> " · "
-                    <Money fen=row.amount_fen currency=row.currency.clone()/> " · "
-                    <DateText date=row.close_date/> " · " {row.owner.clone()}
-                </p>
-            </div>
-            <div class="ki-total" data-testid="ki-total">
-                <span class="kpi-label">{move || i18n.t(K::KeyInfoShort)}</span>
-                <span class="kpi-value">{complete} "/6"</span>
-            </div>
-        </div>
-        <QuotesPanel id=id/>
+    let query = use_query_map();
+    let tab = Memo::new(move |_| Tab::parse(query.read().get("tab").as_deref()));
+    let key_info_form = move || view! {
         <form
             class="panel ki-form"
             data-testid="key-info-form"
@@ -342,22 +328,105 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
                 </button>
             </div>
         </form>
-        <CommitteeMap id=id/>
-        <div class="grid-2">
-            <ChecklistsPanel id=id/>
+    };
+    view! {
+        <div class="page-head">
             <div>
-                <MembersPanel id=id/>
-                <CommentsPanel id=id/>
+                <p class="crumb"><a href="/board">{move || i18n.t(K::BackToBoard)}</a></p>
+                <h1 data-testid="deal-name">{row.name.clone()}</h1>
+                <p class="lead">
+                    {row.account.clone()} " · "
+                    <span class=format!("stage-chip kind-{}", row.stage.kind)>{move || stage_name(&st, i18n.locale())}</span> " · "
+                    <Money fen=row.amount_fen currency=row.currency.clone()/> " · "
+                    <DateText date=row.close_date/> " · " {row.owner.clone()}
+                </p>
+            </div>
+            <div class="ki-total" data-testid="ki-total">
+                <span class="kpi-label">{move || i18n.t(K::KeyInfoShort)}</span>
+                <span class="kpi-value">{complete} "/6"</span>
             </div>
         </div>
-        <div class="grid-2">
-            <ActivitiesPanel id=id/>
-            <DealFeed id=id/>
-        </div>
-        <div class="grid-2">
-            <Timeline id=id/>
-            <FactsForm id=id/>
-        </div>
+        <DealTabs id=id current=tab/>
+        {move || match tab.get() {
+            Tab::Overview => view! {
+                <div class="grid-2">
+                    <FactsForm id=id/>
+                    <MembersPanel id=id/>
+                </div>
+                {key_info_form()}
+            }.into_any(),
+            Tab::Committee => view! { <CommitteeMap id=id/> }.into_any(),
+            Tab::Activities => view! {
+                <div class="grid-2">
+                    <ActivitiesPanel id=id/>
+                    <div>
+                        <CommentsPanel id=id/>
+                        <DealFeed id=id/>
+                    </div>
+                </div>
+                <Timeline id=id/>
+            }.into_any(),
+            Tab::Checklists => view! { <ChecklistsPanel id=id/> }.into_any(),
+            Tab::Quotes => view! { <QuotesPanel id=id/> }.into_any(),
+        }}
+    }
+}
+
+/// The deal page's tabs; the URL's `?tab=` remembers the one open (links and reloads land on
+/// it), and the key-information form keeps unsaved edits while another tab is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Overview,
+    Committee,
+    Activities,
+    Checklists,
+    Quotes,
+}
+
+impl Tab {
+    const ALL: [Tab; 5] = [Tab::Overview, Tab::Committee, Tab::Activities, Tab::Checklists, Tab::Quotes];
+
+    const fn code(self) -> &'static str {
+        match self {
+            Tab::Overview => "overview",
+            Tab::Committee => "committee",
+            Tab::Activities => "activities",
+            Tab::Checklists => "checklists",
+            Tab::Quotes => "quotes",
+        }
+    }
+
+    fn parse(code: Option<&str>) -> Tab {
+        Tab::ALL.into_iter().find(|t| Some(t.code()) == code).unwrap_or(Tab::Overview)
+    }
+
+    const fn label(self) -> K {
+        match self {
+            Tab::Overview => K::TabOverview,
+            Tab::Committee => K::TabCommittee,
+            Tab::Activities => K::TabActivities,
+            Tab::Checklists => K::TabChecklists,
+            Tab::Quotes => K::TabQuotes,
+        }
+    }
+}
+
+#[component]
+fn DealTabs(id: Uuid, current: Memo<Tab>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="tabs" role="tablist" data-testid="deal-tabs">
+            {Tab::ALL.into_iter().map(|t| {
+                let href = if t == Tab::Overview { format!("/deals/{id}") } else { format!("/deals/{id}?tab={}", t.code()) };
+                view! {
+                    <a class="tab" role="tab" href=href data-testid=format!("tab-{}", t.code())
+                        class:active=move || current.get() == t
+                        aria-selected=move || if current.get() == t { "true" } else { "false" }>
+                        {move || i18n.t(t.label())}
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
     }
 }
 

@@ -1,7 +1,9 @@
 //! The price list for admins: every product (inactive ones greyed), a form to add one or
 //! change one under its version. Deactivating a product hides it from new lines only; quotes
 //! keep what they copied.
-use crate::api::quote::{import_products, load_products, save_product};
+use crate::api::quote::{import_products, load_products, load_quote_policy, save_product, save_quote_policy};
+use crate::domain::quote::dto::QuotePolicyView;
+use crate::domain::quote::ApprovalPolicy;
 use crate::domain::product::csv::{ImportAction, ImportReport};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::locale::Locale;
@@ -191,7 +193,81 @@ pub fn ProductAdminPage() -> impl IntoView {
                 </div>
             </form>
         </div>
-        <CsvPanel on_applied=Callback::new(move |_| list.refetch())/>
+        <div class="grid-2">
+            <PolicyPanel/>
+            <CsvPanel on_applied=Callback::new(move |_| list.refetch())/>
+        </div>
+    }
+}
+
+/// Who approves a quote: the thresholds an admin sets (the defaults new products and quotes
+/// take are shown for reference).
+#[component]
+fn PolicyPanel() -> impl IntoView {
+    let i18n = use_i18n();
+    let current = Resource::new(|| (), |_| load_quote_policy());
+    let discount = RwSignal::new(String::new());
+    let floor = RwSignal::new(String::new());
+    let seen: RwSignal<Option<QuotePolicyView>> = RwSignal::new(None);
+    let fill = move |p: QuotePolicyView| {
+        discount.set(format_percent(i64::from(p.manager_max_discount_bp)));
+        floor.set(format_percent(i64::from(p.margin_floor_bp)));
+        seen.set(Some(p));
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = current.get() {
+            fill(p);
+        }
+    });
+    let save = Action::new(move |_: &()| {
+        let (d, f, v) = (discount.get_untracked(), floor.get_untracked(), seen.get_untracked().map_or(0, |p| p.version));
+        async move {
+            let policy = ApprovalPolicy {
+                manager_max_discount_bp: parse_percent_bp("manager_max_discount", &d)?,
+                margin_floor_bp: parse_percent_bp("margin_floor", &f)?,
+            };
+            save_quote_policy(policy, v).await
+        }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(p)) => fill(p),
+        Some(Err(crate::domain::error::AppError::Conflict)) => current.refetch(),
+        _ => {}
+    });
+    let pct = |bp: i32| format!("{} %", format_percent(i64::from(bp)));
+    view! {
+        <form class="panel form" data-testid="policy-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(()); }>
+            <h2 class="panel-title">{move || i18n.t(K::PolicyTitle)}</h2>
+            <p class="lead" data-testid="policy-rule">{move || {
+                let (d, f) = (discount.get(), floor.get());
+                if i18n.locale() == Locale::ZhCn {
+                    format!("折扣不超过 {d} % 且毛利率不低于 {f} % 的报价由负责人的销售经理审批；超出任一条件的报价由总经理审批。")
+                } else {
+                    format!("Up to {d} % off list with a margin of at least {f} %, the owner's sales manager approves a quote; beyond either, the general manager.")
+                }
+            }}</p>
+            <div class="field">
+                <label for="pol-discount">{move || i18n.t(K::PolicyManagerMax)}</label>
+                <input id="pol-discount" data-testid="pol-discount" type="text" inputmode="decimal" prop:value=move || discount.get() on:input=move |ev| discount.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="pol-floor">{move || i18n.t(K::PolicyMarginFloor)}</label>
+                <input id="pol-floor" data-testid="pol-floor" type="text" inputmode="decimal" prop:value=move || floor.get() on:input=move |ev| floor.set(event_target_value(&ev))/>
+            </div>
+            {move || seen.get().map(|p| view! {
+                <p class="field-note">
+                    {move || i18n.t(K::PolicyDefaults)} " "
+                    {pct(p.goods_tax_bp)} " / " {pct(p.services_tax_bp)} " · " {p.validity_days} " " {move || i18n.t(K::Days)}
+                </p>
+            })}
+            <div class="form-actions">
+                {move || save.value().get().map(|r| match r {
+                    Ok(_) => view! { <span class="saved" role="status" data-testid="policy-saved">"✓ " {move || i18n.t(K::Saved)}</span> }.into_any(),
+                    Err(e) => view! { <span class="field-error" role="alert" data-testid="policy-error">{move || error_message(i18n.locale(), &e)}</span> }.into_any(),
+                })}
+                <button type="submit" class="btn btn-primary" data-testid="policy-save" disabled=move || save.pending().get() || seen.get().is_none()>{move || i18n.t(K::Save)}</button>
+            </div>
+        </form>
     }
 }
 

@@ -5,6 +5,7 @@ use crate::api::quote::{decide_quote, load_products, load_quote, quote_step, sav
 use crate::api::room::load_map;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::{DateText, Money};
+use crate::components::quote_diff::QuoteDiff;
 use crate::components::quote_lines::{priced, LineEdit, LinesGrid};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::error::AppError;
@@ -373,11 +374,19 @@ fn ReadOnlyQuote(quote: RwSignal<QuoteView>) -> impl IntoView {
     }
 }
 
-/// Every revision of this quote; the others open side by side in their own page.
+/// Every revision of this quote; each other one opens in its own page or compares with this
+/// one here (lines added, removed, changed; totals with their difference).
 #[component]
 fn Revisions(quote: RwSignal<QuoteView>) -> impl IntoView {
     let i18n = use_i18n();
-    move || {
+    let other: RwSignal<Option<Uuid>> = RwSignal::new(None);
+    let theirs = Resource::new(move || other.get(), |o| async move {
+        match o {
+            Some(id) => Some(load_quote(id).await),
+            None => None,
+        }
+    });
+    let list = move || {
         let q = quote.get();
         (q.revisions.len() > 1).then(|| {
             let me = q.id;
@@ -387,11 +396,19 @@ fn Revisions(quote: RwSignal<QuoteView>) -> impl IntoView {
                     <ul class="q-revisions">
                         {q.revisions.into_iter().map(|r| {
                             let st = r.status;
+                            let rid = r.id;
                             view! {
                                 <li class:current=r.id == me>
                                     <a href=format!("/quotes/{}", r.id)>{r.number.clone()}</a>
                                     " · " <span class=format!("q-status q-{}", st.as_str())>{move || quote_status(i18n.locale(), st)}</span>
                                     " · " <Money fen=r.gross_fen/> " · " {format_percent(r.discount_bp)} " %"
+                                    {(rid != me).then(|| view! {
+                                        " "
+                                        <button class="btn btn-sm" data-testid=format!("compare-{}", r.revision)
+                                            on:click=move |_| other.update(|o| *o = if *o == Some(rid) { None } else { Some(rid) })>
+                                            {move || if other.get() == Some(rid) { i18n.t(K::QuoteCompareHide) } else { i18n.t(K::QuoteCompare) }}
+                                        </button>
+                                    })}
                                 </li>
                             }
                         }).collect_view()}
@@ -399,5 +416,18 @@ fn Revisions(quote: RwSignal<QuoteView>) -> impl IntoView {
                 </section>
             }
         })
+    };
+    view! {
+        {list}
+        <Transition fallback=|| view! { <Skeleton rows=4/> }>
+            {move || theirs.get().flatten().map(|r| match r {
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Ok(t) => {
+                    let mine = quote.get();
+                    let (old, new) = if t.revision < mine.revision { (t, mine) } else { (mine, t) };
+                    view! { <QuoteDiff old=old new=new/> }.into_any()
+                }
+            })}
+        </Transition>
     }
 }

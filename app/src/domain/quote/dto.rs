@@ -171,3 +171,15 @@ pub struct QuoteBrief {
     pub approver: Option<Approver>,
     pub reasons: Vec<Reason>,
 }
+
+/// The quote policy as the admin page shows it: the approval thresholds (editable) and the
+/// defaults new products and quotes take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotePolicyView {
+    pub manager_max_discount_bp: i32,
+    pub margin_floor_bp: i32,
+    pub goods_tax_bp: i32,
+    pub services_tax_bp: i32,
+    pub validity_days: i32,
+    pub version: i32,
+}

@@ -11,6 +11,7 @@
 //! lifecycle; [`approval`] decides who approves; [`number`] formats and parses quote numbers.
 pub mod approval;
 pub mod capital;
+pub mod diff;
 pub mod dto;
 pub mod input;
 pub mod maths;

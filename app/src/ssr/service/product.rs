@@ -5,7 +5,7 @@ use crate::domain::error::AppError;
 use crate::domain::product::csv::{self, ImportAction, ImportLine, ImportReport};
 use crate::domain::product::{clean, ProductInput, ProductKind};
 use std::collections::HashMap;
-use crate::domain::quote::dto::ProductRow;
+use crate::domain::quote::dto::{ProductRow, QuotePolicyView};
 use crate::domain::quote::{validate_policy, ApprovalPolicy};
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
@@ -38,6 +38,17 @@ pub async fn ensure_policy<C: ConnectionTrait>(db: &C) -> Result<(), sea_orm::Db
 
 pub async fn policy<C: ConnectionTrait>(db: &C) -> Result<quote_policy::Model, AppError> {
     quote_policy::Entity::find().order_by_asc(quote_policy::Column::Id).one(db).await.map_err(db_err)?.ok_or(AppError::Internal)
+}
+
+pub fn policy_view(p: &quote_policy::Model) -> QuotePolicyView {
+    QuotePolicyView {
+        manager_max_discount_bp: p.manager_max_discount_bp,
+        margin_floor_bp: p.margin_floor_bp,
+        goods_tax_bp: p.goods_tax_bp,
+        services_tax_bp: p.services_tax_bp,
+        validity_days: p.validity_days,
+        version: p.version,
+    }
 }
 
 pub fn approval_policy(p: &quote_policy::Model) -> ApprovalPolicy {
