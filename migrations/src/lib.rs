@@ -15,6 +15,7 @@ mod m20261202_000011_progress_days;
 mod m20261202_000012_team_stage_entered;
 mod m20261202_000013_progress_terms;
 mod m20261206_000014_quotes;
+mod m20261206_000015_objections;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_team_stage_entered::Migration),
             Box::new(m20261202_000013_progress_terms::Migration),
             Box::new(m20261206_000014_quotes::Migration),
+            Box::new(m20261206_000015_objections::Migration),
         ]
     }
 }

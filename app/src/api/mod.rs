@@ -7,6 +7,7 @@ pub mod board;
 pub mod deal;
 pub mod forecast;
 pub mod keyinfo;
+pub mod objection;
 pub mod pipeline;
 pub mod quote;
 pub mod room;

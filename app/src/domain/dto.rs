@@ -193,6 +193,9 @@ pub struct DealCard {
     /// The status of the deal's latest live quote revision, if it has one.
     #[serde(default)]
     pub quote_status: Option<crate::domain::quote::QuoteStatus>,
+    /// Objections open or answered without the customer's agreement.
+    #[serde(default)]
+    pub open_objections: u32,
     pub version: i32,
 }
 

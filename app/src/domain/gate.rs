@@ -73,6 +73,8 @@ pub enum Requirement {
     QuoteApproved,
     /// A live quote on the deal was sent to the customer (or accepted) and has not expired.
     QuoteSent,
+    /// No objection on the deal's log is open or answered without the customer's agreement.
+    NoOpenObjection,
 }
 
 /// What the deal's quotes show the gate: live revisions only, expiry applied.
@@ -89,7 +91,7 @@ impl Requirement {
         out.extend(ContactRole::ALL.into_iter().map(Requirement::ContactRole));
         out.extend([Requirement::WeightsSum100, Requirement::NoUncontactedDecisionMaker]);
         out.extend(ChecklistKind::ALL.into_iter().map(Requirement::ChecklistComplete));
-        out.extend([Requirement::QuoteApproved, Requirement::QuoteSent]);
+        out.extend([Requirement::QuoteApproved, Requirement::QuoteSent, Requirement::NoOpenObjection]);
         out
     }
 
@@ -102,6 +104,7 @@ impl Requirement {
             Requirement::ChecklistComplete(k) => format!("checklist.{}", k.code()),
             Requirement::QuoteApproved => "quote.approved".into(),
             Requirement::QuoteSent => "quote.sent".into(),
+            Requirement::NoOpenObjection => "objection.none_open".into(),
         }
     }
 
@@ -120,6 +123,7 @@ impl Requirement {
             "map.no_uncontacted_dm" => Some(Requirement::NoUncontactedDecisionMaker),
             "quote.approved" => Some(Requirement::QuoteApproved),
             "quote.sent" => Some(Requirement::QuoteSent),
+            "objection.none_open" => Some(Requirement::NoOpenObjection),
             _ => None,
         }
     }
@@ -144,6 +148,7 @@ impl Requirement {
             Requirement::ChecklistComplete(k) => m.checklists.iter().any(|(kind, complete)| *kind == k && *complete),
             Requirement::QuoteApproved => m.quotes.approved,
             Requirement::QuoteSent => m.quotes.sent,
+            Requirement::NoOpenObjection => m.open_objections == 0,
         }
     }
 }
@@ -210,6 +215,8 @@ pub struct MoveInput<'a> {
     /// Each checklist on the deal with whether it is complete (`checklist::is_complete`).
     pub checklists: &'a [(ChecklistKind, bool)],
     pub quotes: QuoteFacts,
+    /// Unresolved objections on the deal (read only when a requirement asks).
+    pub open_objections: u32,
     /// The day of the check, for "not contacted for 30 days".
     pub today: NaiveDate,
     /// A reason given with this request (backward moves).
@@ -286,6 +293,12 @@ impl GateRules {
     pub fn needs_quotes(&self, from: i32, to: i32) -> bool {
         let (Some(from), Some(to)) = (self.stage(from), self.stage(to)) else { return false };
         self.requirements_for(from, to).iter().any(|r| matches!(r, Requirement::QuoteApproved | Requirement::QuoteSent))
+    }
+
+    /// Whether a move from `from` to `to` can be held up by open objections.
+    pub fn needs_objections(&self, from: i32, to: i32) -> bool {
+        let (Some(from), Some(to)) = (self.stage(from), self.stage(to)) else { return false };
+        self.requirements_for(from, to).contains(&Requirement::NoOpenObjection)
     }
 
     pub fn check(&self, m: &MoveInput<'_>) -> Outcome {
@@ -379,6 +392,7 @@ mod tests {
             map,
             checklists,
             quotes: QuoteFacts::default(),
+            open_objections: 0,
             today: day(TODAY),
             reason: None,
             lost_reason: None,
@@ -458,6 +472,7 @@ mod tests {
             map: &[],
             checklists: &[],
             quotes: QuoteFacts::default(),
+            open_objections: 0,
             today: day(TODAY),
             reason: Some("re-qualify"),
             lost_reason: None,
@@ -471,7 +486,7 @@ mod tests {
     #[test]
     fn requirement_codes_round_trip() {
         let all = Requirement::all();
-        assert_eq!(all.len(), KeyField::ALL.len() + ContactRole::ALL.len() + 2 + ChecklistKind::ALL.len() + 2);
+        assert_eq!(all.len(), KeyField::ALL.len() + ContactRole::ALL.len() + 2 + ChecklistKind::ALL.len() + 3);
         for r in &all {
             assert_eq!(Requirement::parse(&r.code()), Some(*r), "{}", r.code());
         }

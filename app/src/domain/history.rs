@@ -29,10 +29,16 @@ pub enum HistoryKind {
     QuoteAccepted,
     QuoteDeclined,
     QuoteRevised,
+    /// Objection events (note: the category code and what the customer said, shortened).
+    ObjectionRaised,
+    ObjectionAnswered,
+    ObjectionResolved,
+    ObjectionDropped,
+    ObjectionReopened,
 }
 
 impl HistoryKind {
-    pub const ALL: [HistoryKind; 20] = [
+    pub const ALL: [HistoryKind; 25] = [
         HistoryKind::Created,
         HistoryKind::Moved,
         HistoryKind::Blocked,
@@ -53,6 +59,11 @@ impl HistoryKind {
         HistoryKind::QuoteAccepted,
         HistoryKind::QuoteDeclined,
         HistoryKind::QuoteRevised,
+        HistoryKind::ObjectionRaised,
+        HistoryKind::ObjectionAnswered,
+        HistoryKind::ObjectionResolved,
+        HistoryKind::ObjectionDropped,
+        HistoryKind::ObjectionReopened,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -77,6 +88,11 @@ impl HistoryKind {
             HistoryKind::QuoteAccepted => "quote_accepted",
             HistoryKind::QuoteDeclined => "quote_declined",
             HistoryKind::QuoteRevised => "quote_revised",
+            HistoryKind::ObjectionRaised => "objection_raised",
+            HistoryKind::ObjectionAnswered => "objection_answered",
+            HistoryKind::ObjectionResolved => "objection_resolved",
+            HistoryKind::ObjectionDropped => "objection_dropped",
+            HistoryKind::ObjectionReopened => "objection_reopened",
         }
     }
 

@@ -13,6 +13,7 @@ pub mod history;
 pub mod keyinfo;
 pub mod locale;
 pub mod mention;
+pub mod objection;
 pub mod money;
 pub mod pipeline_edit;
 pub mod product;

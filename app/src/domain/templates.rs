@@ -178,7 +178,7 @@ pub const TEMPLATES: &[PipelineTpl] = &[
                 80,
                 Open,
                 30,
-                &[K(DecisionMakers)],
+                &[K(DecisionMakers), Requirement::NoOpenObjection],
                 "Each concession smaller than the last; get something back.",
                 "每次让步小于上一次，并换取回报。",
             ),
@@ -301,6 +301,7 @@ mod tests {
             map: &map,
             checklists: ALL_DONE,
             quotes: QuoteFacts { approved: true, sent: true },
+            open_objections: 0,
             today: today(),
             reason,
             lost_reason: lost,
@@ -498,6 +499,7 @@ mod tests {
                 map: &map,
                 checklists: ALL_DONE,
                 quotes: *quotes,
+                open_objections: 0,
                 today: today(),
                 reason: None,
                 lost_reason: None,
@@ -508,6 +510,36 @@ mod tests {
                 Some(r) => assert_eq!(out, Outcome::Blocked(vec![Missing::Requirement(*r)]), "case {i}"),
                 None => assert_eq!(out, Outcome::Moved, "case {i}"),
             }
+        }
+    }
+
+    /// The ERP negotiation (stage 7) is entered with no objection left open; no other shipped
+    /// move reads the log. Table: (template, from, to, open objections, blocked).
+    #[test]
+    fn erp_negotiation_needs_every_objection_settled() {
+        let k = full();
+        let map = map_ok();
+        let sent = QuoteFacts { approved: true, sent: true };
+        let cases: &[(usize, i32, i32, u32, bool)] = &[(1, 6, 7, 0, false), (1, 6, 7, 1, true), (1, 6, 7, 3, true), (1, 5, 6, 2, false), (0, 5, 6, 2, false)];
+        for (i, (t, from, to, open, blocked)) in cases.iter().enumerate() {
+            let rules = TEMPLATES[*t].rules();
+            assert_eq!(rules.needs_objections(*from, *to), *t == 1 && *to == 7, "case {i}");
+            let out = rules.check(&MoveInput {
+                from_stage: *from,
+                to_stage: *to,
+                key_info: &k,
+                map: &map,
+                checklists: ALL_DONE,
+                quotes: sent,
+                open_objections: *open,
+                today: today(),
+                reason: None,
+                lost_reason: None,
+                role: Role::Rep,
+                approved: true,
+            });
+            let want = if *blocked { Outcome::Blocked(vec![Missing::Requirement(Requirement::NoOpenObjection)]) } else { Outcome::Moved };
+            assert_eq!(out, want, "case {i}");
         }
     }
 
@@ -522,6 +554,7 @@ mod tests {
             map: &[],
             checklists: &[],
             quotes: QuoteFacts::default(),
+            open_objections: 0,
             today: today(),
             reason: None,
             lost_reason: None,
@@ -545,6 +578,7 @@ mod tests {
                 map,
                 checklists: lists,
                 quotes: QuoteFacts { approved: true, sent: true },
+                open_objections: 0,
                 today: today(),
                 reason: None,
                 lost_reason: None,
@@ -569,7 +603,7 @@ mod tests {
     fn other_templates_need_no_map_or_checklist() {
         for t in &TEMPLATES[1..] {
             for s in t.stages {
-                let quote = |r: &Requirement| matches!(r, Requirement::QuoteApproved | Requirement::QuoteSent);
+                let quote = |r: &Requirement| matches!(r, Requirement::QuoteApproved | Requirement::QuoteSent | Requirement::NoOpenObjection);
                 assert!(s.requires.iter().all(|r| r.key_field().is_some() || quote(r)), "{} {}", t.code, s.en);
             }
         }

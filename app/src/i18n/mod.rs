@@ -146,6 +146,7 @@ pub fn requirement_label(l: Locale, code: &str) -> String {
         Some(Requirement::ChecklistComplete(k)) => format!("{}{}", t(l, K::ReqChecklistPrefix), k.template().label(l)),
         Some(Requirement::QuoteApproved) => t(l, K::ReqQuoteApproved).to_owned(),
         Some(Requirement::QuoteSent) => t(l, K::ReqQuoteSent).to_owned(),
+        Some(Requirement::NoOpenObjection) => t(l, K::ReqNoOpenObjection).to_owned(),
         None => match field_label(l, code) {
             "" => code.to_owned(),
             label => label.to_owned(),
@@ -195,6 +196,11 @@ pub fn history_kind(l: Locale, kind: &str) -> &'static str {
         "quote_accepted" => ("Quote accepted by the customer", "客户接受报价"),
         "quote_declined" => ("Quote declined by the customer", "客户拒绝报价"),
         "quote_revised" => ("Quote revised", "报价修订"),
+        "objection_raised" => ("Objection logged", "登记异议"),
+        "objection_answered" => ("Objection answered", "异议已答复"),
+        "objection_resolved" => ("Objection resolved", "异议已解决"),
+        "objection_dropped" => ("Objection dropped", "异议已撤销"),
+        "objection_reopened" => ("Objection reopened", "异议重新打开"),
         _ => ("Changed", "变更"),
     };
     match l {

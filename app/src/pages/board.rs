@@ -353,6 +353,11 @@ fn Card(
                     "◔ " {card.key_complete} "/6"
                 </span>
                 {card.pending_approval.then(|| view! { <span class="chip chip-amber" data-testid="pending-badge">"◆ " {move || i18n.t(K::PendingBadge)}</span> })}
+                {(card.open_objections > 0).then(|| view! {
+                    <span class="chip chip-red" data-testid="objection-badge" title=move || i18n.t(K::ObjectionsOpen)>
+                        "? " {card.open_objections}
+                    </span>
+                })}
                 {card.quote_status.map(|q| view! {
                     <span class=format!("q-status q-{}", q.as_str()) data-testid="quote-badge" title=move || i18n.t(K::QuotesTitle)>
                         {move || crate::i18n::quote_status(i18n.locale(), q)}

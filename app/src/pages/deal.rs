@@ -1,5 +1,5 @@
 //! One deal: a header with its vital signs and tabs (overview with the six key-information
-//! sections, committee, activities, checklists, quotes); key information is edited in place with the
+//! sections, committee, activities, checklists, objections, quotes); key information is edited in place with the
 //! optimistic version (a concurrent edit is reported, never overwritten).
 use super::stage_name;
 use crate::api::keyinfo::{load_deal, load_facts, load_history, save_facts, save_key_info};
@@ -7,6 +7,7 @@ use crate::components::deal_room::activities::ActivitiesPanel;
 use crate::components::deal_room::checklists::ChecklistsPanel;
 use crate::components::deal_room::comments::CommentsPanel;
 use crate::components::deal_room::committee::CommitteeMap;
+use crate::components::deal_room::objections::ObjectionsPanel;
 use crate::components::deal_room::quotes::QuotesPanel;
 use crate::components::deal_room::team::{DealFeed, MembersPanel};
 use crate::components::live::{last_live_event, on_live_change};
@@ -367,6 +368,7 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
                 <Timeline id=id/>
             }.into_any(),
             Tab::Checklists => view! { <ChecklistsPanel id=id/> }.into_any(),
+            Tab::Objections => view! { <ObjectionsPanel id=id/> }.into_any(),
             Tab::Quotes => view! { <QuotesPanel id=id/> }.into_any(),
         }}
     }
@@ -380,11 +382,12 @@ enum Tab {
     Committee,
     Activities,
     Checklists,
+    Objections,
     Quotes,
 }
 
 impl Tab {
-    const ALL: [Tab; 5] = [Tab::Overview, Tab::Committee, Tab::Activities, Tab::Checklists, Tab::Quotes];
+    const ALL: [Tab; 6] = [Tab::Overview, Tab::Committee, Tab::Activities, Tab::Checklists, Tab::Objections, Tab::Quotes];
 
     const fn code(self) -> &'static str {
         match self {
@@ -392,6 +395,7 @@ impl Tab {
             Tab::Committee => "committee",
             Tab::Activities => "activities",
             Tab::Checklists => "checklists",
+            Tab::Objections => "objections",
             Tab::Quotes => "quotes",
         }
     }
@@ -406,6 +410,7 @@ impl Tab {
             Tab::Committee => K::TabCommittee,
             Tab::Activities => K::TabActivities,
             Tab::Checklists => K::TabChecklists,
+            Tab::Objections => K::TabObjections,
             Tab::Quotes => K::TabQuotes,
         }
     }
@@ -414,6 +419,16 @@ impl Tab {
 #[component]
 fn DealTabs(id: Uuid, current: Memo<Tab>) -> impl IntoView {
     let i18n = use_i18n();
+    // The header's count of objections still in the way; follows live changes.
+    let objections = Resource::new(|| (), move |_| crate::api::objection::load_objections(id));
+    on_live_change(move || {
+        if last_live_event().is_some_and(|e| e.deal == Some(id)) {
+            objections.refetch();
+        }
+    });
+    let open = move || {
+        objections.get().and_then(|r| r.ok()).map_or(0, |d| d.rows.iter().filter(|o| o.status.unresolved()).count())
+    };
     view! {
         <nav class="tabs" role="tablist" data-testid="deal-tabs">
             {Tab::ALL.into_iter().map(|t| {
@@ -423,6 +438,13 @@ fn DealTabs(id: Uuid, current: Memo<Tab>) -> impl IntoView {
                         class:active=move || current.get() == t
                         aria-selected=move || if current.get() == t { "true" } else { "false" }>
                         {move || i18n.t(t.label())}
+                        {(t == Tab::Objections).then(|| view! {
+                            <Transition fallback=|| ()>
+                                {move || (open() > 0).then(|| view! {
+                                    <span class="tab-badge" data-testid="objections-open-count" title=move || i18n.t(K::ObjectionsOpen)>{open()}</span>
+                                })}
+                            </Transition>
+                        })}
                     </a>
                 }
             }).collect_view()}

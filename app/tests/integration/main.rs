@@ -10,6 +10,7 @@ mod admin;
 mod board;
 mod forecast;
 mod gate;
+mod objection;
 mod quote;
 mod room;
 mod skeleton;

@@ -10,6 +10,7 @@ mod auth;
 mod board;
 mod deals;
 mod forecast;
+mod objections;
 mod products;
 mod quotas;
 mod quotes;
@@ -92,6 +93,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(quotas::routes())
         .merge(products::routes())
         .merge(quotes::routes())
+        .merge(objections::routes())
         .merge(room::routes())
 }
 

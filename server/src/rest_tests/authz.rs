@@ -76,6 +76,12 @@ enum Op {
     /// A lifecycle step (submit, send, accept, decline, revise): allowed callers get 2xx or the
     /// lifecycle's 422 (the walk's quote is wherever earlier steps left it).
     QuoteStep,
+    /// POST /deals/{id}/objections.
+    LogObjection,
+    /// GET /objections/{id}.
+    ObjectionRead,
+    /// PUT /objections/{id}, or a status step that the objection's state allows.
+    ObjectionWrite,
     /// Price-list changes: admins only.
     AdminWrite,
     /// The price-list export (it carries standard costs): admins only.
@@ -127,6 +133,12 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("post", "/api/v1/products", &[Op::AdminWrite]),
     ("put", "/api/v1/products/{id}", &[Op::AdminWrite]),
     ("get", "/api/v1/products/csv", &[Op::AdminRead]),
+    ("get", "/api/v1/deals/{id}/objections", &[Op::DealRead]),
+    ("post", "/api/v1/deals/{id}/objections", &[Op::LogObjection]),
+    ("get", "/api/v1/objections/{id}", &[Op::ObjectionRead]),
+    ("put", "/api/v1/objections/{id}", &[Op::ObjectionWrite]),
+    ("post", "/api/v1/objections/{id}/status", &[Op::ObjectionWrite]),
+    ("get", "/api/v1/objections/report", &[Op::List]),
     ("post", "/api/v1/products/csv", &[Op::AdminWrite]),
     ("get", "/api/v1/quote-policy", &[Op::List]),
     ("put", "/api/v1/quote-policy", &[Op::AdminWrite]),
@@ -231,6 +243,8 @@ struct DealFx {
     approver: i32,
     /// A draft quote on the deal, made by its owner.
     quote: String,
+    /// An open objection on the deal, logged by its owner.
+    objection: String,
 }
 
 struct World {
@@ -290,7 +304,8 @@ fn deal_action(op: Op) -> Option<DealAction> {
         Op::Patch | Op::Move => DealAction::Edit,
         Op::Adjust => DealAction::AdjustForecast,
         Op::PutMap | Op::Attach | Op::Tick | Op::LogActivity => DealAction::Work,
-        Op::QuoteRead => DealAction::View,
+        Op::QuoteRead | Op::ObjectionRead => DealAction::View,
+        Op::LogObjection | Op::ObjectionWrite => DealAction::Work,
         Op::CreateQuote | Op::SaveQuote | Op::QuoteStep => DealAction::Quote,
         Op::Comment => DealAction::Comment,
         _ => return None,
@@ -494,7 +509,10 @@ async fn world(db: &app::ssr::db::Db) -> World {
             let approval = pending(db, &id, o.id, approver).await;
             let (owner_id, item) = (o.id, c["items"][0]["id"].as_i64().unwrap());
             let quote = draft_quote(&w, owner, &id).await;
-            w.deals.insert((caller, rel), DealFx { id, team, owner: owner_id, members, item, approval, approver, quote });
+            let (s, ob) = call(&w.app, Method::POST, &format!("/api/v1/deals/{id}/objections"), Some(w.tok(owner)), Some(objection_body())).await;
+            assert_eq!(s, StatusCode::CREATED, "{owner}'s objection: {ob}");
+            let objection = ob["id"].as_str().unwrap().to_owned();
+            w.deals.insert((caller, rel), DealFx { id, team, owner: owner_id, members, item, approval, approver, quote, objection });
         }
     }
     // Accounts after deals, so that no deal lands on them.
@@ -525,6 +543,10 @@ async fn world(db: &app::ssr::db::Db) -> World {
         }
     }
     w
+}
+
+fn objection_body() -> Value {
+    json!({"raised_on": "2026-11-02", "category": "price_too_high", "said": "walk: too expensive"})
 }
 
 fn quote_body() -> Value {
@@ -569,6 +591,21 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
             Op::Comment => Payload::Json(json!({"body": "walk"})),
             Op::Decide => Payload::Json(json!({"decision": "reject", "comment": "walk"})),
             Op::CreateQuote => Payload::Json(quote_body()),
+            Op::LogObjection => Payload::Json(objection_body()),
+            Op::ObjectionRead | Op::ObjectionWrite => {
+                let (_, o) = call(&w.app, Method::GET, &format!("/api/v1/objections/{}", d.objection), Some(admin), None).await;
+                match (op, path.ends_with("/status")) {
+                    (Op::ObjectionRead, _) => Payload::None,
+                    (_, false) => {
+                        let mut body = objection_body();
+                        body["version"] = o["version"].clone();
+                        Payload::Json(body)
+                    }
+                    // Open ↔ dropped: a step the objection's state always allows.
+                    _ if o["status"] == "open" => Payload::Json(json!({"to": "dropped", "feedback": "walk", "version": o["version"]})),
+                    _ => Payload::Json(json!({"to": "open", "version": o["version"]})),
+                }
+            }
             Op::QuoteRead | Op::SaveQuote | Op::QuoteStep => {
                 let (_, q) = call(&w.app, Method::GET, &format!("/api/v1/quotes/{}", d.quote), Some(admin), None).await;
                 match op {
@@ -587,6 +624,7 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
             Op::Tick => d.item.to_string(),
             Op::Decide => d.approval.clone(),
             Op::QuoteRead | Op::SaveQuote | Op::QuoteStep => d.quote.clone(),
+            Op::ObjectionRead | Op::ObjectionWrite => d.objection.clone(),
             _ => d.id.clone(),
         };
         return (fill(&id), body);

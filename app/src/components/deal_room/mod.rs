@@ -3,5 +3,6 @@ pub mod activities;
 pub mod checklists;
 pub mod comments;
 pub mod committee;
+pub mod objections;
 pub mod quotes;
 pub mod team;

@@ -18,6 +18,7 @@ pub mod deal_total;
 pub mod forecast_cell;
 pub mod forecast_point;
 pub mod notification;
+pub mod objection;
 pub mod pipeline;
 pub mod product;
 pub mod progress_day;

@@ -126,6 +126,7 @@ pub async fn decide(
         let map = super::map::gate_map(txn, d.id).await?;
         let checklists = super::checklist::gate_checklists(txn, d.id).await?;
         let quotes = super::movement::quote_facts(txn, d.id).await?;
+        let open_objections = super::objection::open_count(txn, d.id).await?;
         let to_id = a.to_stage_id.ok_or(AppError::Internal)?;
         let to = stages.iter().find(|s| s.id == to_id).cloned().ok_or(AppError::NotFound)?;
         let outcome = rules.check(&MoveInput {
@@ -135,6 +136,7 @@ pub async fn decide(
             map: &map,
             checklists: &checklists,
             quotes,
+            open_objections,
             today: Utc::now().date_naive(),
             reason: a.reason.as_deref(),
             lost_reason: a.reason.as_deref().or(d.lost_reason.as_deref()),

@@ -81,6 +81,7 @@ pub async fn cards<C: ConnectionTrait>(
         .map(|k| (k.deal_id, k.complete))
         .collect();
     let quotes = latest_quotes(db, &ids).await?;
+    let objections = super::objection::open_counts(db, &ids).await?;
     let pending: HashSet<i32> = approval::Entity::find()
         .filter(approval::Column::DealId.is_in(ids))
         .filter(approval::Column::Status.eq("pending"))
@@ -110,6 +111,7 @@ pub async fn cards<C: ConnectionTrait>(
                 key_complete: complete.get(&d.id).copied().unwrap_or(0).clamp(0, 6) as u8,
                 pending_approval: pending.contains(&d.id),
                 quote_status: quotes.get(&d.id).copied(),
+                open_objections: objections.get(&d.id).copied().unwrap_or(0),
                 version: d.version,
                 name: d.name,
             }

@@ -19,6 +19,7 @@ pub mod map;
 pub mod mapping;
 pub mod member;
 pub mod movement;
+pub mod objection;
 pub mod pipeline;
 pub mod presence;
 pub mod product;

@@ -138,6 +138,7 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
     let checklists = super::checklist::gate_checklists(txn, d.id).await?;
     // Only a move into a stage that needs a quote reads the deal's quotes.
     let quotes = if rules.needs_quotes(d.stage_id, to.id) { quote_facts(txn, d.id).await? } else { Default::default() };
+    let open_objections = if rules.needs_objections(d.stage_id, to.id) { super::objection::open_count(txn, d.id).await? } else { 0 };
     let outcome = rules.check(&MoveInput {
         from_stage: d.stage_id,
         to_stage: to.id,
@@ -145,6 +146,7 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
         map: &map,
         checklists: &checklists,
         quotes,
+        open_objections,
         today: Utc::now().date_naive(),
         reason: cmd.reason.as_deref(),
         lost_reason: cmd.lost_reason.as_deref().or(d.lost_reason.as_deref()),
