@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
                     <Route path=path!("my/checklists") view=pages::my_checklists::MyChecklistsPage/>
                     <Route path=path!("my/tasks") view=pages::my_tasks::MyTasksPage/>
+                    <Route path=path!("objections") view=pages::objections::ObjectionReportPage/>
                     <Route path=path!("admin") view=pages::admin::AdminPage/>
                     <Route path=path!("admin/pipelines") view=pages::pipeline_admin::PipelineAdminPage/>
                     <Route path=path!("admin/checklists") view=pages::checklist_admin::ChecklistAdminPage/>

@@ -377,6 +377,7 @@ catalogue! {
     Edit => "Edit", "编辑";
     Confirm => "Confirm", "确认";
     TabObjections => "Objections", "异议";
+    OverdueObjections => "Objections past their due date", "已过期限的异议";
     ObjectionsTitle => "Objection log", "异议处理记录";
     ObjectionsLead => "Each doubt the customer raises, what they ask for, our answer, who owns it and until when. Prepare the answers in advance.", "客户提出的每一项疑虑、诉求、我方应对策略、负责人与期限。提前准备答案。";
     ObjectionsEmpty => "No objection logged yet.", "尚未登记异议。";

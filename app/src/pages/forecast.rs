@@ -114,6 +114,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                     </select>
                     <noscript><button type="submit" class="btn">{move || i18n.t(K::Apply)}</button></noscript>
                 </form>
+                <a class="btn" href="/objections" data-testid="objection-report-link">{move || i18n.t(K::ObjectionReportTitle)}</a>
                 <button type="button" class="btn" onclick="window.print()">{move || i18n.t(K::Print)}</button>
             </div>
         </div>

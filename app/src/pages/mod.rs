@@ -13,6 +13,7 @@ pub mod my_checklists;
 pub mod my_tasks;
 pub mod new_deal;
 pub mod not_found;
+pub mod objections;
 pub mod pipeline_admin;
 pub mod product_admin;
 pub mod quote;

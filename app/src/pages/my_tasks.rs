@@ -39,6 +39,7 @@ pub fn MyTasksPage() -> impl IntoView {
                 <p class="lead">{move || i18n.t(K::MyTasksLead)}</p>
             </div>
         </div>
+        <OverdueObjections/>
         {move || done.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</p> })}
         <Transition fallback=|| view! { <Skeleton rows=6/> }>
             {move || tasks.get().map(|r| match r {
@@ -68,6 +69,38 @@ pub fn MyTasksPage() -> impl IntoView {
                         </section>
                     })
                 }).collect_view().into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// Objections I own that are past due and still unresolved: the customer is waiting.
+#[component]
+fn OverdueObjections() -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = use_context::<crate::components::live::LiveTick>();
+    let rows = Resource::new(move || tick.map(|t| t.0.get()), |_| crate::api::objection::load_overdue_objections());
+    view! {
+        <Transition fallback=|| ()>
+            {move || rows.get().and_then(|r| r.ok()).filter(|r| !r.is_empty()).map(|rs| view! {
+                <section class="panel task-group task-overdue" data-testid="overdue-objections">
+                    <h2 class="panel-title">"▲ " {move || i18n.t(K::OverdueObjections)} " " <span class="pill">{rs.len()}</span></h2>
+                    <ul class="task-list">
+                        {rs.into_iter().map(|o| {
+                            let c = o.category;
+                            view! {
+                                <li class="task" data-testid="overdue-objection">
+                                    <span class="chip">{move || crate::components::deal_room::objections::category_name(i18n.locale(), c)}</span>
+                                    <div class="task-text">
+                                        <strong>{o.said.clone()}</strong>
+                                        <a class="cell-sub" href=format!("/deals/{}?tab=objections", o.deal_id)>{o.deal_name.clone()}</a>
+                                    </div>
+                                    <span class="task-due overdue"><DateText date=o.due_on/></span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
             })}
         </Transition>
     }

@@ -81,7 +81,7 @@ pub async fn cards<C: ConnectionTrait>(
         .map(|k| (k.deal_id, k.complete))
         .collect();
     let quotes = latest_quotes(db, &ids).await?;
-    let objections = super::objection::open_counts(db, &ids).await?;
+    let objections = open_objections(db, &ids).await?;
     let pending: HashSet<i32> = approval::Entity::find()
         .filter(approval::Column::DealId.is_in(ids))
         .filter(approval::Column::Status.eq("pending"))
@@ -118,3 +118,28 @@ pub async fn cards<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// Objection statuses still in the way of a deal (open, or answered without agreement).
+pub const UNRESOLVED_OBJECTIONS: [&str; 2] =
+    [crate::domain::objection::Status::Open.code(), crate::domain::objection::Status::Answered.code()];
+
+/// Unresolved objections per deal, in one grouped statement (board cards, the deal header).
+pub async fn open_objections<C: ConnectionTrait>(db: &C, deal_ids: &[i32]) -> Result<HashMap<i32, u32>, AppError> {
+    if deal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    use sea_orm::QuerySelect;
+    let rows: Vec<(i32, i64)> = crate::ssr::entity::objection::Entity::find()
+        .select_only()
+        .column(crate::ssr::entity::objection::Column::DealId)
+        .column_as(crate::ssr::entity::objection::Column::Id.count(), "n")
+        .filter(crate::ssr::entity::objection::Column::DealId.is_in(deal_ids.iter().copied()))
+        .filter(crate::ssr::entity::objection::Column::Status.is_in(UNRESOLVED_OBJECTIONS))
+        .group_by(crate::ssr::entity::objection::Column::DealId)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    Ok(rows.into_iter().map(|(d, n)| (d, u32::try_from(n).unwrap_or(u32::MAX))).collect())
+}
+

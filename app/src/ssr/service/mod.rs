@@ -79,6 +79,7 @@ const LAYERS: [(&str, &[&str]); 3] = [
             "map",
             "member",
             "movement",
+            "objection",
             "pipeline",
             "presence",
             "product",

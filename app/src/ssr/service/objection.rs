@@ -23,7 +23,7 @@ fn today() -> NaiveDate {
     Utc::now().with_timezone(&offset()).date_naive()
 }
 
-const UNRESOLVED: [&str; 2] = [Status::Open.code(), Status::Answered.code()];
+use super::mapping::UNRESOLVED_OBJECTIONS as UNRESOLVED;
 
 async fn rows_out<C: ConnectionTrait>(db: &C, d: &deal::Model, rows: Vec<objection::Model>) -> Result<Vec<ObjectionRow>, AppError> {
     let user_ids: Vec<i32> = rows.iter().map(|o| o.owner_id).collect();
@@ -268,23 +268,9 @@ pub async fn open_count<C: ConnectionTrait>(db: &C, deal_id: i32) -> Result<u32,
     Ok(open_counts(db, &[deal_id]).await?.get(&deal_id).copied().unwrap_or(0))
 }
 
-/// Unresolved objections per deal, in one grouped statement (board cards, deal header).
+/// Unresolved objections per deal (board cards, the deal header).
 pub async fn open_counts<C: ConnectionTrait>(db: &C, deal_ids: &[i32]) -> Result<HashMap<i32, u32>, AppError> {
-    if deal_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(i32, i64)> = objection::Entity::find()
-        .select_only()
-        .column(objection::Column::DealId)
-        .column_as(objection::Column::Id.count(), "n")
-        .filter(objection::Column::DealId.is_in(deal_ids.iter().copied()))
-        .filter(objection::Column::Status.is_in(UNRESOLVED))
-        .group_by(objection::Column::DealId)
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(db_err)?;
-    Ok(rows.into_iter().map(|(d, n)| (d, u32::try_from(n).unwrap_or(u32::MAX))).collect())
+    super::mapping::open_objections(db, deal_ids).await
 }
 
 /// "My tasks": unresolved objections I own that are past due, on deals I can see.
