@@ -18,6 +18,7 @@ mod authz;
 mod board;
 mod deals;
 mod forecast;
+mod objections;
 mod quotas;
 mod quotes;
 mod room;

@@ -255,7 +255,7 @@ fn PolicyPanel() -> impl IntoView {
                 <input id="pol-floor" data-testid="pol-floor" type="text" inputmode="decimal" prop:value=move || floor.get() on:input=move |ev| floor.set(event_target_value(&ev))/>
             </div>
             {move || seen.get().map(|p| view! {
-                <p class="field-note">
+                <p class="cell-sub">
                     {move || i18n.t(K::PolicyDefaults)} " "
                     {pct(p.goods_tax_bp)} " / " {pct(p.services_tax_bp)} " · " {p.validity_days} " " {move || i18n.t(K::Days)}
                 </p>
