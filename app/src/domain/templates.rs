@@ -520,7 +520,8 @@ mod tests {
         let k = full();
         let map = map_ok();
         let sent = QuoteFacts { approved: true, sent: true };
-        let cases: &[(usize, i32, i32, u32, bool)] = &[(1, 6, 7, 0, false), (1, 6, 7, 1, true), (1, 6, 7, 3, true), (1, 5, 6, 2, false), (0, 5, 6, 2, false)];
+        let cases: &[(usize, i32, i32, u32, bool)] =
+            &[(1, 6, 7, 0, false), (1, 6, 7, 1, true), (1, 6, 7, 3, true), (1, 5, 6, 2, false), (0, 5, 6, 2, false)];
         for (i, (t, from, to, open, blocked)) in cases.iter().enumerate() {
             let rules = TEMPLATES[*t].rules();
             assert_eq!(rules.needs_objections(*from, *to), *t == 1 && *to == 7, "case {i}");
@@ -603,7 +604,8 @@ mod tests {
     fn other_templates_need_no_map_or_checklist() {
         for t in &TEMPLATES[1..] {
             for s in t.stages {
-                let quote = |r: &Requirement| matches!(r, Requirement::QuoteApproved | Requirement::QuoteSent | Requirement::NoOpenObjection);
+                let quote =
+                    |r: &Requirement| matches!(r, Requirement::QuoteApproved | Requirement::QuoteSent | Requirement::NoOpenObjection);
                 assert!(s.requires.iter().all(|r| r.key_field().is_some() || quote(r)), "{} {}", t.code, s.en);
             }
         }

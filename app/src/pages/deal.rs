@@ -250,85 +250,87 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
     let st = row.stage.clone();
     let query = use_query_map();
     let tab = Memo::new(move |_| Tab::parse(query.read().get("tab").as_deref()));
-    let key_info_form = move || view! {
-        <form
-            class="panel ki-form"
-            data-testid="key-info-form"
-            on:submit=move |ev| {
-                ev.prevent_default();
-                if invalid.with(|v| v.is_empty()) {
-                    message.set(None);
-                    save.dispatch((info.get_untracked(), version.get_untracked()));
+    let key_info_form = move || {
+        view! {
+            <form
+                class="panel ki-form"
+                data-testid="key-info-form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    if invalid.with(|v| v.is_empty()) {
+                        message.set(None);
+                        save.dispatch((info.get_untracked(), version.get_untracked()));
+                    }
                 }
-            }
-        >
-            <h2 class="panel-title">{move || i18n.t(K::KeyInfoTitle)}</h2>
-            <p class="lead">{move || i18n.t(K::KeyInfoLead)}</p>
-            <SectionBox title=K::SecSchedule section=Section::Schedule info=info>
-                <DateField code="selection_start" info=info get=|k| k.selection_start set=|k, v| k.selection_start = v/>
-                <DateField code="selection_end" info=info get=|k| k.selection_end set=|k, v| k.selection_end = v/>
-                <DateField code="vendor_pick" info=info get=|k| k.vendor_pick set=|k, v| k.vendor_pick = v/>
-                <DateField code="signing" info=info get=|k| k.signing set=|k, v| k.signing = v/>
-                <DateField code="implementation_start" info=info get=|k| k.implementation_start set=|k, v| k.implementation_start = v/>
-                <DateField code="go_live" info=info get=|k| k.go_live set=|k, v| k.go_live = v/>
-            </SectionBox>
-            <SectionBox title=K::SecBudget section=Section::Budget info=info>
-                <div class="field">
-                    <label for="field-budget">{move || field_label(i18n.locale(), "budgeted")}</label>
-                    <select
-                        id="field-budget"
-                        on:change=move |ev| {
-                            let v = match event_target_value(&ev).as_str() { "yes" => Some(true), "no" => Some(false), _ => None };
-                            info.update(|k| k.budgeted = v);
-                        }
-                    >
-                        <option value="" selected=move || info.with(|k| k.budgeted.is_none())>{move || i18n.t(K::Unknown)}</option>
-                        <option value="yes" selected=move || info.with(|k| k.budgeted == Some(true))>{move || i18n.t(K::Yes)}</option>
-                        <option value="no" selected=move || info.with(|k| k.budgeted == Some(false))>{move || i18n.t(K::No)}</option>
-                    </select>
+            >
+                <h2 class="panel-title">{move || i18n.t(K::KeyInfoTitle)}</h2>
+                <p class="lead">{move || i18n.t(K::KeyInfoLead)}</p>
+                <SectionBox title=K::SecSchedule section=Section::Schedule info=info>
+                    <DateField code="selection_start" info=info get=|k| k.selection_start set=|k, v| k.selection_start = v/>
+                    <DateField code="selection_end" info=info get=|k| k.selection_end set=|k, v| k.selection_end = v/>
+                    <DateField code="vendor_pick" info=info get=|k| k.vendor_pick set=|k, v| k.vendor_pick = v/>
+                    <DateField code="signing" info=info get=|k| k.signing set=|k, v| k.signing = v/>
+                    <DateField code="implementation_start" info=info get=|k| k.implementation_start set=|k, v| k.implementation_start = v/>
+                    <DateField code="go_live" info=info get=|k| k.go_live set=|k, v| k.go_live = v/>
+                </SectionBox>
+                <SectionBox title=K::SecBudget section=Section::Budget info=info>
+                    <div class="field">
+                        <label for="field-budget">{move || field_label(i18n.locale(), "budgeted")}</label>
+                        <select
+                            id="field-budget"
+                            on:change=move |ev| {
+                                let v = match event_target_value(&ev).as_str() { "yes" => Some(true), "no" => Some(false), _ => None };
+                                info.update(|k| k.budgeted = v);
+                            }
+                        >
+                            <option value="" selected=move || info.with(|k| k.budgeted.is_none())>{move || i18n.t(K::Unknown)}</option>
+                            <option value="yes" selected=move || info.with(|k| k.budgeted == Some(true))>{move || i18n.t(K::Yes)}</option>
+                            <option value="no" selected=move || info.with(|k| k.budgeted == Some(false))>{move || i18n.t(K::No)}</option>
+                        </select>
+                    </div>
+                    <MoneyField code="budget_fen" info=info get=|k| k.budget_fen set=|k, v| k.budget_fen = v invalid=invalid/>
+                    <MoneyField code="affordable_fen" info=info get=|k| k.affordable_fen set=|k, v| k.affordable_fen = v invalid=invalid/>
+                    <TextField code="budget_covers" info=info get=|k| k.budget_covers.clone() set=|k, v| k.budget_covers = v/>
+                </SectionBox>
+                <SectionBox title=K::SecRequirement section=Section::Requirement info=info>
+                    <TextField code="motivation" info=info get=|k| k.motivation.clone() set=|k, v| k.motivation = v long=true/>
+                    <TextField code="problems" info=info get=|k| k.problems.clone() set=|k, v| k.problems = v long=true/>
+                    <TextField code="functional_scope" info=info get=|k| k.functional_scope.clone() set=|k, v| k.functional_scope = v long=true/>
+                    <TextField code="modules" info=info get=|k| k.modules.clone() set=|k, v| k.modules = v/>
+                    <TextField code="geographic_scope" info=info get=|k| k.geographic_scope.clone() set=|k, v| k.geographic_scope = v/>
+                    <TextField code="language_scope" info=info get=|k| k.language_scope.clone() set=|k, v| k.language_scope = v/>
+                    <TextField code="services" info=info get=|k| k.services.clone() set=|k, v| k.services = v/>
+                    <TextField code="explicit_needs" info=info get=|k| k.explicit_needs.clone() set=|k, v| k.explicit_needs = v long=true/>
+                    <TextField code="implicit_needs" info=info get=|k| k.implicit_needs.clone() set=|k, v| k.implicit_needs = v long=true/>
+                    <DateField code="confirmation_sent_on" info=info get=|k| k.confirmation_sent_on set=|k, v| k.confirmation_sent_on = v/>
+                </SectionBox>
+                <SectionBox title=K::SecDecision section=Section::Decision info=info>
+                    <TextField code="initiator" info=info get=|k| k.initiator.clone() set=|k, v| k.initiator = v/>
+                    <TextField code="decision_makers" info=info get=|k| k.decision_makers.clone() set=|k, v| k.decision_makers = v/>
+                    <TextField code="decision_process" info=info get=|k| k.decision_process.clone() set=|k, v| k.decision_process = v long=true/>
+                    <TextField code="selection_criteria" info=info get=|k| k.selection_criteria.clone() set=|k, v| k.selection_criteria = v long=true/>
+                    <TextField code="hq_role" info=info get=|k| k.hq_role.clone() set=|k, v| k.hq_role = v/>
+                </SectionBox>
+                <SectionBox title=K::SecCompetition section=Section::Competition info=info>
+                    <TextField code="competitors" info=info get=|k| k.competitors.clone() set=|k, v| k.competitors = v/>
+                    <TextField code="leader" info=info get=|k| k.leader.clone() set=|k, v| k.leader = v/>
+                    <TextField code="leader_strengths" info=info get=|k| k.leader_strengths.clone() set=|k, v| k.leader_strengths = v long=true/>
+                    <TextField code="laggard_weaknesses" info=info get=|k| k.laggard_weaknesses.clone() set=|k, v| k.laggard_weaknesses = v long=true/>
+                </SectionBox>
+                <SectionBox title=K::SecEvaluation section=Section::Evaluation info=info>
+                    <TextField code="evaluation_items" info=info get=|k| k.evaluation_items.clone() set=|k, v| k.evaluation_items = v long=true/>
+                </SectionBox>
+                <div class="form-actions">
+                    {move || message.get().map(|m| match m {
+                        Ok(()) => view! { <span class="saved" role="status" data-testid="saved">"✓ " {move || i18n.t(K::Saved)}</span> }.into_any(),
+                        Err(e) => view! { <span class="field-error" role="alert" data-testid="save-error">{move || error_message(i18n.locale(), &e)}</span> }.into_any(),
+                    })}
+                    <button type="submit" class="btn btn-primary" data-testid="save-key-info" disabled=move || save.pending().get() || invalid.with(|v| !v.is_empty())>
+                        {move || if save.pending().get() { i18n.t(K::Saving) } else { i18n.t(K::Save) }}
+                    </button>
                 </div>
-                <MoneyField code="budget_fen" info=info get=|k| k.budget_fen set=|k, v| k.budget_fen = v invalid=invalid/>
-                <MoneyField code="affordable_fen" info=info get=|k| k.affordable_fen set=|k, v| k.affordable_fen = v invalid=invalid/>
-                <TextField code="budget_covers" info=info get=|k| k.budget_covers.clone() set=|k, v| k.budget_covers = v/>
-            </SectionBox>
-            <SectionBox title=K::SecRequirement section=Section::Requirement info=info>
-                <TextField code="motivation" info=info get=|k| k.motivation.clone() set=|k, v| k.motivation = v long=true/>
-                <TextField code="problems" info=info get=|k| k.problems.clone() set=|k, v| k.problems = v long=true/>
-                <TextField code="functional_scope" info=info get=|k| k.functional_scope.clone() set=|k, v| k.functional_scope = v long=true/>
-                <TextField code="modules" info=info get=|k| k.modules.clone() set=|k, v| k.modules = v/>
-                <TextField code="geographic_scope" info=info get=|k| k.geographic_scope.clone() set=|k, v| k.geographic_scope = v/>
-                <TextField code="language_scope" info=info get=|k| k.language_scope.clone() set=|k, v| k.language_scope = v/>
-                <TextField code="services" info=info get=|k| k.services.clone() set=|k, v| k.services = v/>
-                <TextField code="explicit_needs" info=info get=|k| k.explicit_needs.clone() set=|k, v| k.explicit_needs = v long=true/>
-                <TextField code="implicit_needs" info=info get=|k| k.implicit_needs.clone() set=|k, v| k.implicit_needs = v long=true/>
-                <DateField code="confirmation_sent_on" info=info get=|k| k.confirmation_sent_on set=|k, v| k.confirmation_sent_on = v/>
-            </SectionBox>
-            <SectionBox title=K::SecDecision section=Section::Decision info=info>
-                <TextField code="initiator" info=info get=|k| k.initiator.clone() set=|k, v| k.initiator = v/>
-                <TextField code="decision_makers" info=info get=|k| k.decision_makers.clone() set=|k, v| k.decision_makers = v/>
-                <TextField code="decision_process" info=info get=|k| k.decision_process.clone() set=|k, v| k.decision_process = v long=true/>
-                <TextField code="selection_criteria" info=info get=|k| k.selection_criteria.clone() set=|k, v| k.selection_criteria = v long=true/>
-                <TextField code="hq_role" info=info get=|k| k.hq_role.clone() set=|k, v| k.hq_role = v/>
-            </SectionBox>
-            <SectionBox title=K::SecCompetition section=Section::Competition info=info>
-                <TextField code="competitors" info=info get=|k| k.competitors.clone() set=|k, v| k.competitors = v/>
-                <TextField code="leader" info=info get=|k| k.leader.clone() set=|k, v| k.leader = v/>
-                <TextField code="leader_strengths" info=info get=|k| k.leader_strengths.clone() set=|k, v| k.leader_strengths = v long=true/>
-                <TextField code="laggard_weaknesses" info=info get=|k| k.laggard_weaknesses.clone() set=|k, v| k.laggard_weaknesses = v long=true/>
-            </SectionBox>
-            <SectionBox title=K::SecEvaluation section=Section::Evaluation info=info>
-                <TextField code="evaluation_items" info=info get=|k| k.evaluation_items.clone() set=|k, v| k.evaluation_items = v long=true/>
-            </SectionBox>
-            <div class="form-actions">
-                {move || message.get().map(|m| match m {
-                    Ok(()) => view! { <span class="saved" role="status" data-testid="saved">"✓ " {move || i18n.t(K::Saved)}</span> }.into_any(),
-                    Err(e) => view! { <span class="field-error" role="alert" data-testid="save-error">{move || error_message(i18n.locale(), &e)}</span> }.into_any(),
-                })}
-                <button type="submit" class="btn btn-primary" data-testid="save-key-info" disabled=move || save.pending().get() || invalid.with(|v| !v.is_empty())>
-                    {move || if save.pending().get() { i18n.t(K::Saving) } else { i18n.t(K::Save) }}
-                </button>
-            </div>
-        </form>
+            </form>
+        }
     };
     view! {
         <div class="page-head">
@@ -426,9 +428,7 @@ fn DealTabs(id: Uuid, current: Memo<Tab>) -> impl IntoView {
             objections.refetch();
         }
     });
-    let open = move || {
-        objections.get().and_then(|r| r.ok()).map_or(0, |d| d.rows.iter().filter(|o| o.status.unresolved()).count())
-    };
+    let open = move || objections.get().and_then(|r| r.ok()).map_or(0, |d| d.rows.iter().filter(|o| o.status.unresolved()).count());
     view! {
         <nav class="tabs" role="tablist" data-testid="deal-tabs">
             {Tab::ALL.into_iter().map(|t| {

@@ -2,14 +2,14 @@
 //! change one under its version. Deactivating a product hides it from new lines only; quotes
 //! keep what they copied.
 use crate::api::quote::{import_products, load_products, load_quote_policy, save_product, save_quote_policy};
-use crate::domain::quote::dto::QuotePolicyView;
-use crate::domain::quote::ApprovalPolicy;
-use crate::domain::product::csv::{ImportAction, ImportReport};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::locale::Locale;
 use crate::domain::money::{format_exact, parse_yuan};
+use crate::domain::product::csv::{ImportAction, ImportReport};
 use crate::domain::product::{ProductInput, ProductKind};
 use crate::domain::quote::dto::ProductRow;
+use crate::domain::quote::dto::QuotePolicyView;
+use crate::domain::quote::ApprovalPolicy;
 use crate::domain::quote::{format_percent, parse_percent_bp};
 use crate::i18n::{error_message, use_i18n, K};
 use leptos::prelude::*;
@@ -318,12 +318,7 @@ fn CsvPanel(on_applied: Callback<()>) -> impl IntoView {
         }
     };
     let report = move |r: ImportReport| {
-        let counts = [
-            (K::CsvCreate, r.created),
-            (K::CsvUpdate, r.updated),
-            (K::CsvUnchanged, r.unchanged),
-            (K::CsvError, r.errors),
-        ];
+        let counts = [(K::CsvCreate, r.created), (K::CsvUpdate, r.updated), (K::CsvUnchanged, r.unchanged), (K::CsvError, r.errors)];
         let ready = r.errors == 0 && r.created + r.updated > 0 && !r.applied;
         let lines: Vec<_> = r.lines.into_iter().filter(|l| l.action != ImportAction::Unchanged).collect();
         view! {

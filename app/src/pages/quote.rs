@@ -380,12 +380,15 @@ fn ReadOnlyQuote(quote: RwSignal<QuoteView>) -> impl IntoView {
 fn Revisions(quote: RwSignal<QuoteView>) -> impl IntoView {
     let i18n = use_i18n();
     let other: RwSignal<Option<Uuid>> = RwSignal::new(None);
-    let theirs = Resource::new(move || other.get(), |o| async move {
-        match o {
-            Some(id) => Some(load_quote(id).await),
-            None => None,
-        }
-    });
+    let theirs = Resource::new(
+        move || other.get(),
+        |o| async move {
+            match o {
+                Some(id) => Some(load_quote(id).await),
+                None => None,
+            }
+        },
+    );
     let list = move || {
         let q = quote.get();
         (q.revisions.len() > 1).then(|| {

@@ -413,22 +413,61 @@ async fn seed_objections(db: &Db) -> Result<(), crate::domain::error::AppError> 
     };
     let solution =
         pipeline::Entity::find().filter(pipeline::Column::Code.eq("solution")).one(db).await.map_err(err)?.ok_or(AppError::Internal)?;
-    let stages = stage::Entity::find().filter(stage::Column::PipelineId.eq(solution.id)).order_by_asc(stage::Column::Position).all(db).await.map_err(err)?;
+    let stages = stage::Entity::find()
+        .filter(stage::Column::PipelineId.eq(solution.id))
+        .order_by_asc(stage::Column::Position)
+        .all(db)
+        .await
+        .map_err(err)?;
     let (Some(negotiation), Some(lost)) = (stages.get(4), stages.iter().find(|s| s.kind == "lost")) else { return Ok(()) };
-    let deals_in = |stage_id: i32, n: u64| deal::Entity::find().filter(deal::Column::StageId.eq(stage_id)).order_by_asc(deal::Column::Id).limit(n).all(db);
+    let deals_in = |stage_id: i32, n: u64| {
+        deal::Entity::find().filter(deal::Column::StageId.eq(stage_id)).order_by_asc(deal::Column::Id).limit(n).all(db)
+    };
     for (i, d) in deals_in(negotiation.id, 3).await.map_err(err)?.into_iter().enumerate() {
         let owner = RequestContext::load(db, d.owner_id).await?.ok_or(AppError::Internal)?;
         let step = |to, feedback: Option<&str>| StepInput { to, feedback: feedback.map(str::to_owned), resolved_on: None };
         match i {
             0 => {
-                objection::create(db, &owner, d.uuid, input(Category::PriceTooHigh, "你们的报价比 A 公司高 20%，预算批不下来。", "总价降到 180 万以内", None, 12, 3)).await?;
+                objection::create(
+                    db,
+                    &owner,
+                    d.uuid,
+                    input(Category::PriceTooHigh, "你们的报价比 A 公司高 20%，预算批不下来。", "总价降到 180 万以内", None, 12, 3),
+                )
+                .await?;
             }
             1 => {
-                let o = objection::create(db, &owner, d.uuid, input(Category::WantsReferences, "有没有同行业、同规模的成功案例？", "提供两家同行业客户并安排参观", Some("提供华东两家注塑企业案例，下周安排参观"), 20, -5)).await?;
+                let o = objection::create(
+                    db,
+                    &owner,
+                    d.uuid,
+                    input(
+                        Category::WantsReferences,
+                        "有没有同行业、同规模的成功案例？",
+                        "提供两家同行业客户并安排参观",
+                        Some("提供华东两家注塑企业案例，下周安排参观"),
+                        20,
+                        -5,
+                    ),
+                )
+                .await?;
                 objection::step(db, &owner, o.id, step(Status::Answered, None), o.version).await?;
             }
             _ => {
-                let o = objection::create(db, &owner, d.uuid, input(Category::WantsTrial, "能不能先免费试用三个月？", "试用 3 个月", Some("两周概念验证（POC），范围限定在财务模块"), 30, 15)).await?;
+                let o = objection::create(
+                    db,
+                    &owner,
+                    d.uuid,
+                    input(
+                        Category::WantsTrial,
+                        "能不能先免费试用三个月？",
+                        "试用 3 个月",
+                        Some("两周概念验证（POC），范围限定在财务模块"),
+                        30,
+                        15,
+                    ),
+                )
+                .await?;
                 let o = objection::step(db, &owner, o.id, step(Status::Answered, None), o.version).await?;
                 objection::step(db, &owner, o.id, step(Status::Resolved, Some("客户同意两周 POC，结果满意")), o.version).await?;
             }
@@ -436,9 +475,28 @@ async fn seed_objections(db: &Db) -> Result<(), crate::domain::error::AppError> 
     }
     for d in deals_in(lost.id, 2).await.map_err(err)? {
         let owner = RequestContext::load(db, d.owner_id).await?.ok_or(AppError::Internal)?;
-        let o = objection::create(db, &owner, d.uuid, input(Category::PriceTooHigh, "价格太高，超出预算。", "降价 25%", Some("分期付款，首付 30%"), 60, 45)).await?;
-        objection::step(db, &owner, o.id, StepInput { to: Status::Dropped, feedback: Some("客户选择了低价方案".into()), resolved_on: None }, o.version).await?;
-        objection::create(db, &owner, d.uuid, input(Category::BadPastExperience, "上一家供应商实施失败，我们不敢再冒险。", "实施失败可退款", None, 70, 50)).await?;
+        let o = objection::create(
+            db,
+            &owner,
+            d.uuid,
+            input(Category::PriceTooHigh, "价格太高，超出预算。", "降价 25%", Some("分期付款，首付 30%"), 60, 45),
+        )
+        .await?;
+        objection::step(
+            db,
+            &owner,
+            o.id,
+            StepInput { to: Status::Dropped, feedback: Some("客户选择了低价方案".into()), resolved_on: None },
+            o.version,
+        )
+        .await?;
+        objection::create(
+            db,
+            &owner,
+            d.uuid,
+            input(Category::BadPastExperience, "上一家供应商实施失败，我们不敢再冒险。", "实施失败可退款", None, 70, 50),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -90,11 +90,18 @@ async fn the_erp_negotiation_waits_until_every_objection_is_settled() {
     let mut with_strategy = o.input();
     with_strategy.strategy = Some("分期付款 + 参观同行业样板客户".into());
     let o = objection::update(db, &rep, o.id, with_strategy, o.version).await.unwrap();
-    let o = objection::step(db, &rep, o.id, StepInput { to: Status::Answered, feedback: None, resolved_on: None }, o.version).await.unwrap();
+    let o =
+        objection::step(db, &rep, o.id, StepInput { to: Status::Answered, feedback: None, resolved_on: None }, o.version).await.unwrap();
     assert!(blocked_by_objections(&try_move(db, &rep, &dl, &negotiation).await));
-    let o = objection::step(db, &rep, o.id, StepInput { to: Status::Resolved, feedback: Some("接受分期".into()), resolved_on: None }, o.version)
-        .await
-        .unwrap();
+    let o = objection::step(
+        db,
+        &rep,
+        o.id,
+        StepInput { to: Status::Resolved, feedback: Some("接受分期".into()), resolved_on: None },
+        o.version,
+    )
+    .await
+    .unwrap();
     assert_eq!((o.status, o.feedback.as_deref(), o.resolved_on.is_some()), (Status::Resolved, Some("接受分期"), true));
     assert!(objection::open_counts(db, &[dl.id]).await.unwrap().is_empty());
     assert!(matches!(try_move(db, &rep, &dl, &negotiation).await, MoveOutcome::Moved { .. }));

@@ -196,7 +196,10 @@ pub struct CategoryStatOut {
 
 /// Every objection on the deals the caller sees, by category, costliest first.
 #[utoipa::path(get, path = "/api/v1/objections/report", responses((status = 200, body = [CategoryStatOut])), security(("bearer" = [])))]
-pub async fn objection_report(State(state): State<AppState>, Extension(ctx): Extension<RequestContext>) -> ApiResult<Json<Vec<CategoryStatOut>>> {
+pub async fn objection_report(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+) -> ApiResult<Json<Vec<CategoryStatOut>>> {
     let rows = service::objection::report(&state.db, &ctx).await?;
     Ok(Json(
         rows.into_iter()

@@ -249,6 +249,7 @@ pub async fn import_products(
             error: l.error.map(|e| app::i18n::error_message(app::domain::locale::Locale::En, &e)),
         })
         .collect();
-    let out = ProductImportOut { applied: r.applied, created: r.created, updated: r.updated, unchanged: r.unchanged, errors: r.errors, lines };
+    let out =
+        ProductImportOut { applied: r.applied, created: r.created, updated: r.updated, unchanged: r.unchanged, errors: r.errors, lines };
     Ok((status, Json(out)).into_response())
 }

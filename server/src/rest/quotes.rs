@@ -20,7 +20,7 @@ use uuid::Uuid;
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(deal_quotes, create_quote))
-        .routes(routes!(quote, save_quote))
+        .routes(routes!(quote, save_quote_whole, patch_quote))
         .routes(routes!(submit_quote))
         .routes(routes!(send_quote))
         .routes(routes!(accept_quote))
@@ -108,9 +108,9 @@ pub struct AcceptIn {
     set_deal_amount: Option<bool>,
 }
 
-fn draft(q: QuoteIn) -> Result<QuoteDraft, AppError> {
-    let mut lines = Vec::with_capacity(q.lines.len());
-    for (i, l) in q.lines.into_iter().enumerate() {
+fn lines_in(lines_in: Vec<QuoteLineIn>) -> Result<Vec<QuoteLineInput>, AppError> {
+    let mut lines = Vec::with_capacity(lines_in.len());
+    for (i, l) in lines_in.into_iter().enumerate() {
         lines.push(QuoteLineInput {
             product_id: l.product_id,
             description: l.description,
@@ -121,6 +121,11 @@ fn draft(q: QuoteIn) -> Result<QuoteDraft, AppError> {
             tax_bp: l.tax_bp,
         });
     }
+    Ok(lines)
+}
+
+fn draft(q: QuoteIn) -> Result<QuoteDraft, AppError> {
+    let lines = lines_in(q.lines)?;
     Ok(QuoteDraft {
         contact_id: q.contact_id,
         valid_until: q.valid_until,
@@ -324,7 +329,7 @@ pub async fn quote(
     responses((status = 200, body = QuoteOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem, description = "invalid lines or header, or the quote is locked")),
     security(("bearer" = [])))]
-pub async fn save_quote(
+pub async fn save_quote_whole(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Path(id): Path<Uuid>,
@@ -393,4 +398,49 @@ pub async fn revise_quote(
     Json(v): Json<VersionIn>,
 ) -> ApiResult<(StatusCode, Json<QuoteOut>)> {
     Ok((StatusCode::CREATED, Json(quote_out(service::quote::revise(&state.db, &ctx, id, v.version).await?))))
+}
+
+/// A partial update of a draft: only the fields sent change; `lines`, when sent, replaces the
+/// lines (in that order). Under the quote's version, through the same save as PUT.
+#[derive(Deserialize, ToSchema)]
+pub struct QuotePatch {
+    contact_id: Option<Uuid>,
+    valid_until: Option<NaiveDate>,
+    payment_terms: Option<String>,
+    delivery_terms: Option<String>,
+    notes: Option<String>,
+    header_discount: Option<HeaderDiscountIo>,
+    lines: Option<Vec<QuoteLineIn>>,
+    version: i32,
+}
+
+#[utoipa::path(patch, path = "/api/v1/quotes/{id}", params(("id" = Uuid, Path)), request_body = QuotePatch,
+    responses((status = 200, body = QuoteOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem, description = "invalid lines or header, or the quote is locked")),
+    security(("bearer" = [])))]
+pub async fn patch_quote(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+    Json(p): Json<QuotePatch>,
+) -> ApiResult<Json<QuoteOut>> {
+    let current = service::quote::get(&state.db, &ctx, id).await?;
+    if current.version != p.version {
+        return Err(AppError::Conflict.into());
+    }
+    let mut d = current.draft();
+    if p.contact_id.is_some() {
+        d.contact_id = p.contact_id;
+    }
+    d.valid_until = p.valid_until.or(d.valid_until);
+    d.payment_terms = p.payment_terms.or(d.payment_terms);
+    d.delivery_terms = p.delivery_terms.or(d.delivery_terms);
+    d.notes = p.notes.or(d.notes);
+    if let Some(h) = p.header_discount {
+        d.header_discount = HeaderDiscount::try_from(h)?;
+    }
+    if let Some(ls) = p.lines {
+        d.lines = lines_in(ls)?;
+    }
+    Ok(Json(quote_out(service::quote::save(&state.db, &ctx, id, d, p.version).await?)))
 }

@@ -124,6 +124,7 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("post", "/api/v1/deals/{id}/quotes", &[Op::CreateQuote]),
     ("get", "/api/v1/quotes/{id}", &[Op::QuoteRead]),
     ("put", "/api/v1/quotes/{id}", &[Op::SaveQuote]),
+    ("patch", "/api/v1/quotes/{id}", &[Op::SaveQuote]),
     ("post", "/api/v1/quotes/{id}/submit", &[Op::QuoteStep]),
     ("post", "/api/v1/quotes/{id}/send", &[Op::QuoteStep]),
     ("post", "/api/v1/quotes/{id}/accept", &[Op::QuoteStep]),
@@ -509,7 +510,8 @@ async fn world(db: &app::ssr::db::Db) -> World {
             let approval = pending(db, &id, o.id, approver).await;
             let (owner_id, item) = (o.id, c["items"][0]["id"].as_i64().unwrap());
             let quote = draft_quote(&w, owner, &id).await;
-            let (s, ob) = call(&w.app, Method::POST, &format!("/api/v1/deals/{id}/objections"), Some(w.tok(owner)), Some(objection_body())).await;
+            let (s, ob) =
+                call(&w.app, Method::POST, &format!("/api/v1/deals/{id}/objections"), Some(w.tok(owner)), Some(objection_body())).await;
             assert_eq!(s, StatusCode::CREATED, "{owner}'s objection: {ob}");
             let objection = ob["id"].as_str().unwrap().to_owned();
             w.deals.insert((caller, rel), DealFx { id, team, owner: owner_id, members, item, approval, approver, quote, objection });

@@ -18,8 +18,24 @@ async fn objections_are_logged_stepped_and_reported_over_rest() {
     assert_keys(
         &o,
         &[
-            "id", "deal_id", "raised_on", "category", "raised_by", "raised_by_name", "said", "demand", "strategy", "owner_id", "owner",
-            "due_on", "resolved_on", "feedback", "status", "overdue", "updated_at", "version",
+            "id",
+            "deal_id",
+            "raised_on",
+            "category",
+            "raised_by",
+            "raised_by_name",
+            "said",
+            "demand",
+            "strategy",
+            "owner_id",
+            "owner",
+            "due_on",
+            "resolved_on",
+            "feedback",
+            "status",
+            "overdue",
+            "updated_at",
+            "version",
         ],
     );
     assert_eq!((o["status"].clone(), o["category"].clone()), (json!("open"), json!("wants_site_visit")));
@@ -42,7 +58,8 @@ async fn objections_are_logged_stepped_and_reported_over_rest() {
     let (s, p) = call(&app, Method::POST, &step, Some(&rep), Some(json!({"to": "resolved", "feedback": "ok", "version": 99}))).await;
     assert_eq!(s, StatusCode::CONFLICT, "{p}");
     let (s, done) =
-        call(&app, Method::POST, &step, Some(&rep), Some(json!({"to": "resolved", "feedback": "参观后认可", "version": o["version"]}))).await;
+        call(&app, Method::POST, &step, Some(&rep), Some(json!({"to": "resolved", "feedback": "参观后认可", "version": o["version"]})))
+            .await;
     assert_eq!(s, StatusCode::OK, "{done}");
     assert_eq!((done["status"].clone(), done["feedback"].clone()), (json!("resolved"), json!("参观后认可")));
 

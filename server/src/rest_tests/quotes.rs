@@ -230,9 +230,52 @@ async fn the_price_list_round_trips_through_csv_with_a_dry_run_and_all_or_nothin
     let fin = after.iter().find(|p| p["code"] == "ERP-FIN").unwrap();
     let train = after.iter().find(|p| p["code"] == "SVC-AUDIT").unwrap();
     assert_eq!((fin["list_price_minor"].clone(), fin["version"].clone()), (json!(1_250_000), json!(2)));
-    assert_eq!((train["list_price_minor"].clone(), train["tax_bp"].clone(), train["cost_minor"].clone()), (json!(400_000), json!(600), json!(80_000)));
+    assert_eq!(
+        (train["list_price_minor"].clone(), train["tax_bp"].clone(), train["cost_minor"].clone()),
+        (json!(400_000), json!(600), json!(80_000))
+    );
     // A file that is not the price list is refused whole, naming the column.
     let (s, r) = csv(&app, Method::POST, uri, &admin, "email,amount\nx,1\n").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.contains("unknown column"), "{r}");
+}
+
+#[tokio::test]
+async fn a_patch_changes_only_what_it_sends() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let rep = token(&app, "rep@demo.local").await;
+    let deal = own_deal(&t.db, "rep@demo.local").await;
+    let line = |d: &str, q: &str, p: i64| json!({"description": d, "unit": "lot", "quantity": q, "unit_price_minor": p});
+    let (s, q) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/deals/{deal}/quotes"),
+        Some(&rep),
+        Some(json!({"payment_terms": "30/60/10", "lines": [line("Licences", "2", 100_000), line("Training", "1", 50_000)]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{q}");
+    let uri = format!("/api/v1/quotes/{}", q["id"].as_str().unwrap());
+    // The header alone: the lines stay as they were.
+    let (s, p) = call(&app, Method::PATCH, &uri, Some(&rep), Some(json!({"notes": "含三年维保", "version": q["version"]}))).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!((p["notes"].clone(), p["payment_terms"].clone()), (json!("含三年维保"), json!("30/60/10")));
+    assert_eq!(p["lines"], q["lines"]);
+    assert_eq!(p["totals"], q["totals"]);
+    // The lines alone: replaced in the order sent; the header stays.
+    let (s, p2) =
+        call(&app, Method::PATCH, &uri, Some(&rep), Some(json!({"lines": [line("Training", "3", 50_000)], "version": p["version"]}))).await;
+    assert_eq!(s, StatusCode::OK, "{p2}");
+    assert_eq!(p2["lines"].as_array().unwrap().len(), 1);
+    assert_eq!((p2["notes"].clone(), p2["lines"][0]["description"].clone()), (json!("含三年维保"), json!("Training")));
+    // A stale version and a bad line are refused; nothing changes.
+    let (s, _) = call(&app, Method::PATCH, &uri, Some(&rep), Some(json!({"notes": "x", "version": p["version"]}))).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (s, e) =
+        call(&app, Method::PATCH, &uri, Some(&rep), Some(json!({"lines": [line("Bad", "-1", 1)], "version": p2["version"]}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["detail"].as_str().unwrap().contains("lines[0].quantity"), "{e}");
+    let (_, now) = call(&app, Method::GET, &uri, Some(&rep), None).await;
+    assert_eq!((now["version"].clone(), now["notes"].clone()), (p2["version"].clone(), json!("含三年维保")));
 }

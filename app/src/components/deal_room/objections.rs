@@ -61,7 +61,17 @@ struct Form {
 impl Form {
     fn new() -> Self {
         let s = || RwSignal::new(String::new());
-        let f = Form { id: RwSignal::new(None), raised_on: s(), category: s(), raised_by: s(), said: s(), demand: s(), strategy: s(), owner: s(), due_on: s() };
+        let f = Form {
+            id: RwSignal::new(None),
+            raised_on: s(),
+            category: s(),
+            raised_by: s(),
+            said: s(),
+            demand: s(),
+            strategy: s(),
+            owner: s(),
+            due_on: s(),
+        };
         f.clear();
         f
     }

@@ -184,7 +184,10 @@ pub fn milestone_amounts(contract_fen: i64, shares: &[Share]) -> Result<Vec<i64>
     let diff = total - i128::from(contract_fen);
     if diff != 0 {
         let (word, by) = if diff > 0 { ("over", diff) } else { ("short of", -diff) };
-        return Err(AppError::validation("milestones", format!("add up to {word} the contract amount by {}", super::csv::yuan(i64::try_from(by).unwrap_or(i64::MAX)))));
+        return Err(AppError::validation(
+            "milestones",
+            format!("add up to {word} the contract amount by {}", super::csv::yuan(i64::try_from(by).unwrap_or(i64::MAX))),
+        ));
     }
     Ok(out)
 }

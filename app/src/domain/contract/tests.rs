@@ -67,7 +67,10 @@ fn milestones_add_up_to_the_amount_to_the_fen() {
         Err(e) => format!("{e:?}"),
     };
     // 30 / 60 / 10 of ¥1,000,000.01: the odd fen goes to the largest remainder.
-    assert_eq!(milestone_amounts(100_000_001, &[PercentBp(3000), PercentBp(6000), PercentBp(1000)]).unwrap(), [30_000_000, 60_000_001, 10_000_000]);
+    assert_eq!(
+        milestone_amounts(100_000_001, &[PercentBp(3000), PercentBp(6000), PercentBp(1000)]).unwrap(),
+        [30_000_000, 60_000_001, 10_000_000]
+    );
     // A third each of ¥1.00.
     assert_eq!(milestone_amounts(100, &[PercentBp(3334), PercentBp(3333), PercentBp(3333)]).unwrap(), [34, 33, 33]);
     // Fixed down payment, the rest in shares.
@@ -108,15 +111,15 @@ fn a_receipt_cannot_pass_what_is_due() {
 fn receivables_age_by_days_past_due() {
     let today = d("2026-12-06");
     let items = [
-        (Some(d("2026-12-31")), 100, 0),  // not yet due
-        (Some(d("2026-12-06")), 50, 0),   // due today: not overdue
-        (Some(d("2026-12-05")), 70, 20),  // 1 day: 50 open
-        (Some(d("2026-11-06")), 30, 0),   // 30 days
-        (Some(d("2026-11-05")), 40, 0),   // 31 days
-        (Some(d("2026-09-07")), 60, 0),   // 90 days
-        (Some(d("2026-09-06")), 80, 0),   // 91 days
-        (Some(d("2026-01-01")), 90, 90),  // paid: nothing open
-        (None, 500, 0),                   // a trigger not yet met
+        (Some(d("2026-12-31")), 100, 0), // not yet due
+        (Some(d("2026-12-06")), 50, 0),  // due today: not overdue
+        (Some(d("2026-12-05")), 70, 20), // 1 day: 50 open
+        (Some(d("2026-11-06")), 30, 0),  // 30 days
+        (Some(d("2026-11-05")), 40, 0),  // 31 days
+        (Some(d("2026-09-07")), 60, 0),  // 90 days
+        (Some(d("2026-09-06")), 80, 0),  // 91 days
+        (Some(d("2026-01-01")), 90, 90), // paid: nothing open
+        (None, 500, 0),                  // a trigger not yet met
     ];
     let a = ageing(&items, today);
     assert_eq!(a, Ageing { not_due_fen: 650, d0_30_fen: 80, d31_90_fen: 100, over_90_fen: 80 });

@@ -144,7 +144,13 @@ pub fn needs_gm(ladder: &[Concession], lines: &BottomLines) -> bool {
 /// The ladder chart's points for one clause: (step number from 1, size) for every concession
 /// with a size, so a manager sees at a glance whether the steps shrink.
 pub fn chart(ladder: &[Concession], clause: Clause) -> Vec<(usize, i64)> {
-    ladder.iter().filter(|c| c.clause == clause).filter_map(|c| c.given.size().map(|(_, v)| v)).enumerate().map(|(i, v)| (i + 1, v)).collect()
+    ladder
+        .iter()
+        .filter(|c| c.clause == clause)
+        .filter_map(|c| c.given.size().map(|(_, v)| v))
+        .enumerate()
+        .map(|(i, v)| (i + 1, v))
+        .collect()
 }
 
 #[cfg(test)]

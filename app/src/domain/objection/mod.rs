@@ -116,10 +116,7 @@ impl Status {
 /// reopening a closed one. Staying put is not a step.
 pub fn may_step(from: Status, to: Status) -> bool {
     use Status::*;
-    matches!(
-        (from, to),
-        (Open, Answered | Resolved | Dropped) | (Answered, Open | Resolved | Dropped) | (Resolved | Dropped, Open)
-    )
+    matches!((from, to), (Open, Answered | Resolved | Dropped) | (Answered, Open | Resolved | Dropped) | (Resolved | Dropped, Open))
 }
 
 /// An objection as the form and REST send it.

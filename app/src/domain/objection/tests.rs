@@ -149,14 +149,7 @@ fn the_team_view_counts_each_deal_once_and_puts_the_costliest_first() {
     ];
     let r = by_category(&facts);
     let shape: Vec<_> = r.iter().map(|s| (s.category, s.raised, s.unresolved, s.resolved, s.dropped, s.deals, s.lost_deals)).collect();
-    assert_eq!(
-        shape,
-        [
-            (PriceTooHigh, 3, 1, 1, 1, 2, 1),
-            (WantsReferences, 4, 2, 2, 0, 3, 0),
-            (WantsTrial, 1, 0, 1, 0, 1, 0),
-        ]
-    );
+    assert_eq!(shape, [(PriceTooHigh, 3, 1, 1, 1, 2, 1), (WantsReferences, 4, 2, 2, 0, 3, 0), (WantsTrial, 1, 0, 1, 0, 1, 0),]);
     assert_eq!((r[0].lost_fen, r[0].at_stake_fen, r[0].mean_days_to_resolve), (500, 0, Some(10)));
     // Days 3 and 8: the mean 5.5 rounds half up.
     assert_eq!((r[1].lost_fen, r[1].at_stake_fen, r[1].mean_days_to_resolve), (0, 1000, Some(6)));

@@ -8,8 +8,7 @@ use crate::domain::quote::{format_percent, parse_percent_bp};
 use serde::{Deserialize, Serialize};
 
 /// Header names, stable across languages so a file round-trips between zh and en users.
-pub const COLUMNS: [&str; 10] =
-    ["code", "name_en", "name_zh", "kind", "unit_en", "unit_zh", "list_price", "tax_rate", "cost", "active"];
+pub const COLUMNS: [&str; 10] = ["code", "name_en", "name_zh", "kind", "unit_en", "unit_zh", "list_price", "tax_rate", "cost", "active"];
 /// Columns a file may leave out: the tax rate falls back to the kind's default, cost to 0,
 /// active to yes.
 const OPTIONAL: [&str; 3] = ["tax_rate", "cost", "active"];
@@ -95,9 +94,8 @@ impl Cols<'_> {
 
 fn row(c: &Cols) -> Result<ProductInput, AppError> {
     let get = |column: &str| c.get(column);
-    let kind = ProductKind::parse(&get("kind").to_lowercase()).ok_or_else(|| {
-        AppError::validation("kind", "use licence, subscription, service_days, hardware, maintenance or other")
-    })?;
+    let kind = ProductKind::parse(&get("kind").to_lowercase())
+        .ok_or_else(|| AppError::validation("kind", "use licence, subscription, service_days, hardware, maintenance or other"))?;
     let tax = get("tax_rate");
     let cost = get("cost");
     super::clean(ProductInput {

@@ -135,21 +135,41 @@ mod tests {
         let cases: Vec<Case> = vec![
             (vec![a.clone()], vec![a.clone()], vec![(Change::Same, vec![], s("Finance"))]),
             (vec![], vec![a.clone()], vec![(Change::Added, vec![], s("Finance"))]),
-            (vec![a.clone(), b.clone()], vec![b.clone()], vec![(Change::Same, vec![], s("On-site training")), (Change::Removed, vec![], s("Finance"))]),
+            (
+                vec![a.clone(), b.clone()],
+                vec![b.clone()],
+                vec![(Change::Same, vec![], s("On-site training")), (Change::Removed, vec![], s("Finance"))],
+            ),
             // More seats at a deeper discount.
-            (vec![a.clone()], vec![line(Some(1), "Finance", 1200, 100, 500, 1140)], vec![(Change::Changed, vec![Field::Qty, Field::Discount], s("Finance"))]),
+            (
+                vec![a.clone()],
+                vec![line(Some(1), "Finance", 1200, 100, 500, 1140)],
+                vec![(Change::Changed, vec![Field::Qty, Field::Discount], s("Finance"))],
+            ),
             // A free-text line is the same line whatever its spacing or case.
-            (vec![b.clone()], vec![line(None, "on-site  Training", 100, 450, 0, 450)], vec![(Change::Changed, vec![Field::Description, Field::UnitPrice], s("on-site  Training"))]),
+            (
+                vec![b.clone()],
+                vec![line(None, "on-site  Training", 100, 450, 0, 450)],
+                vec![(Change::Changed, vec![Field::Description, Field::UnitPrice], s("on-site  Training"))],
+            ),
             // Only the header discount's share moved.
             (vec![c.clone()], vec![line(Some(2), "Server", 100, 900, 0, 850)], vec![(Change::Changed, vec![], s("Server"))]),
             // Reordered lines pair up; the same product twice pairs in order.
             (
                 vec![a.clone(), c.clone(), line(Some(1), "Finance", 500, 100, 0, 500)],
                 vec![c.clone(), line(Some(1), "Finance", 1000, 100, 0, 1000), line(Some(1), "Finance", 600, 100, 0, 600)],
-                vec![(Change::Same, vec![], s("Server")), (Change::Same, vec![], s("Finance")), (Change::Changed, vec![Field::Qty], s("Finance"))],
+                vec![
+                    (Change::Same, vec![], s("Server")),
+                    (Change::Same, vec![], s("Finance")),
+                    (Change::Changed, vec![Field::Qty], s("Finance")),
+                ],
             ),
             // A product line replacing a free-text line of the same words is a new line.
-            (vec![line(None, "Server", 100, 900, 0, 900)], vec![c.clone()], vec![(Change::Added, vec![], s("Server")), (Change::Removed, vec![], s("Server"))]),
+            (
+                vec![line(None, "Server", 100, 900, 0, 900)],
+                vec![c.clone()],
+                vec![(Change::Added, vec![], s("Server")), (Change::Removed, vec![], s("Server"))],
+            ),
         ];
         for (i, (old, new, want)) in cases.iter().enumerate() {
             assert_eq!(&shape(&lines(old, new)), want, "case {i}");

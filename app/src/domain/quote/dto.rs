@@ -150,6 +150,34 @@ pub struct QuoteView {
     pub version: i32,
 }
 
+impl QuoteView {
+    /// The quote as a draft that saves back unchanged (lines keep their snapshot words and
+    /// prices): the base a partial update (REST PATCH) overlays.
+    pub fn draft(&self) -> QuoteDraft {
+        QuoteDraft {
+            contact_id: self.contact_id,
+            valid_until: Some(self.valid_until),
+            payment_terms: self.payment_terms.clone(),
+            delivery_terms: self.delivery_terms.clone(),
+            notes: self.notes.clone(),
+            header_discount: self.header_discount,
+            lines: self
+                .lines
+                .iter()
+                .map(|l| QuoteLineInput {
+                    product_id: l.product_id,
+                    description: Some(l.description.clone()),
+                    unit: Some(l.unit.clone()),
+                    qty_centi: l.qty_centi,
+                    unit_price_fen: Some(l.unit_price_fen),
+                    discount_bp: l.discount_bp,
+                    tax_bp: Some(l.tax_bp),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The customer's answer to a sent quote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -142,4 +142,3 @@ pub async fn open_objections<C: ConnectionTrait>(db: &C, deal_ids: &[i32]) -> Re
         .map_err(db_err)?;
     Ok(rows.into_iter().map(|(d, n)| (d, u32::try_from(n).unwrap_or(u32::MAX))).collect())
 }
-

@@ -27,8 +27,14 @@ use super::mapping::UNRESOLVED_OBJECTIONS as UNRESOLVED;
 
 async fn rows_out<C: ConnectionTrait>(db: &C, d: &deal::Model, rows: Vec<objection::Model>) -> Result<Vec<ObjectionRow>, AppError> {
     let user_ids: Vec<i32> = rows.iter().map(|o| o.owner_id).collect();
-    let users: HashMap<i32, user::Model> =
-        user::Entity::find().filter(user::Column::Id.is_in(user_ids)).all(db).await.map_err(db_err)?.into_iter().map(|u| (u.id, u)).collect();
+    let users: HashMap<i32, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     let contact_ids: Vec<i32> = rows.iter().filter_map(|o| o.raised_by_contact_id).collect();
     let contacts: HashMap<i32, contact::Model> = contact::Entity::find()
         .filter(contact::Column::Id.is_in(contact_ids))

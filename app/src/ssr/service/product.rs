@@ -4,7 +4,6 @@ use super::access::require_admin;
 use crate::domain::error::AppError;
 use crate::domain::product::csv::{self, ImportAction, ImportLine, ImportReport};
 use crate::domain::product::{clean, ProductInput, ProductKind};
-use std::collections::HashMap;
 use crate::domain::quote::dto::{ProductRow, QuotePolicyView};
 use crate::domain::quote::{validate_policy, ApprovalPolicy};
 use crate::ssr::context::RequestContext;
@@ -14,6 +13,7 @@ use crate::ssr::entity::{product, quote_policy};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
 
 /// The defaults of a new database: 10 % discount with the manager, 20 % margin floor,
 /// 13 % VAT on goods and 6 % on services, quotes valid 30 days.
@@ -175,7 +175,13 @@ pub async fn update(db: &Db, ctx: &RequestContext, id: uuid::Uuid, input: Produc
     Ok(row(p))
 }
 
-async fn update_in<C: ConnectionTrait>(db: &C, id: i32, input: &ProductInput, pol: &quote_policy::Model, version: i32) -> Result<(), AppError> {
+async fn update_in<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    input: &ProductInput,
+    pol: &quote_policy::Model,
+    version: i32,
+) -> Result<(), AppError> {
     let res = product::Entity::update_many()
         .col_expr(product::Column::Code, Expr::value(input.code.clone()))
         .col_expr(product::Column::NameEn, Expr::value(input.name_en.clone()))
