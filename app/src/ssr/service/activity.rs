@@ -183,14 +183,7 @@ pub async fn my_tasks(db: &Db, ctx: &RequestContext) -> Result<Vec<TaskRow>, App
         .await
         .map_err(db_err)?;
     let deal_ids: Vec<i32> = rows.iter().map(|a| a.deal_id).collect();
-    let deals: HashMap<i32, deal::Model> = deal::Entity::find()
-        .filter(deal::Column::Id.is_in(deal_ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
+    let deals = super::mapping::deals_by_id(db, deal_ids).await?;
     let today = Utc::now().with_timezone(&offset()).date_naive();
     let mut out: Vec<(activity::TaskBucket, TaskRow)> = rows
         .into_iter()

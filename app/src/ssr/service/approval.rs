@@ -35,14 +35,7 @@ pub async fn list(db: &Db, ctx: &RequestContext, status: Option<&str>) -> Result
 
 async fn rows_to_dto<C: ConnectionTrait>(db: &C, rows: Vec<approval::Model>) -> Result<Vec<ApprovalRow>, AppError> {
     let deal_ids: Vec<i32> = rows.iter().map(|a| a.deal_id).collect();
-    let deals: HashMap<i32, deal::Model> = deal::Entity::find()
-        .filter(deal::Column::Id.is_in(deal_ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
+    let deals = super::mapping::deals_by_id(db, deal_ids).await?;
     let acct_ids: Vec<i32> = deals.values().map(|d| d.account_id).collect();
     let accounts = super::account_names(db, acct_ids).await?;
     let user_ids: Vec<i32> = rows.iter().flat_map(|a| [Some(a.requested_by), a.approver_id]).flatten().collect();

@@ -224,14 +224,7 @@ async fn views<C: ConnectionTrait>(db: &C, lists: Vec<deal_checklist::Model>) ->
         .map(|t| (t.id, t))
         .collect();
     let deal_ids: Vec<i32> = lists.iter().map(|l| l.deal_id).collect();
-    let deals: HashMap<i32, deal::Model> = deal::Entity::find()
-        .filter(deal::Column::Id.is_in(deal_ids))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
+    let deals = super::mapping::deals_by_id(db, deal_ids).await?;
     let user_ids: Vec<i32> = items.iter().flat_map(|i| [i.owner_id, i.done_by]).flatten().collect();
     let users: HashMap<i32, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(user_ids))

@@ -8,11 +8,10 @@ use crate::domain::mention;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
-use crate::ssr::entity::{comment, deal, deal_member, notification, user};
+use crate::ssr::entity::{comment, deal_member, notification, user};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use std::collections::HashMap;
 
 /// Users a comment mentions, resolved against active users (ids, names).
 async fn mentioned(db: &Db, body: &str) -> Result<Vec<user::Model>, AppError> {
@@ -129,14 +128,7 @@ pub async fn notifications(db: &Db, ctx: &RequestContext, unread_only: bool) -> 
         .all(db)
         .await
         .map_err(db_err)?;
-    let deals: HashMap<i32, deal::Model> = deal::Entity::find()
-        .filter(deal::Column::Id.is_in(rows.iter().map(|n| n.deal_id)))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
+    let deals = super::mapping::deals_by_id(db, rows.iter().map(|n| n.deal_id)).await?;
     Ok(rows
         .into_iter()
         .filter_map(|n| {

@@ -111,7 +111,8 @@ pub async fn cards<C: ConnectionTrait>(
                 key_complete: complete.get(&d.id).copied().unwrap_or(0).clamp(0, 6) as u8,
                 pending_approval: pending.contains(&d.id),
                 quote_status: quotes.get(&d.id).copied(),
-                open_objections: objections.get(&d.id).copied().unwrap_or(0),
+                // A closed deal's unanswered objections are history, not a warning.
+                open_objections: if st.is_some_and(|s| s.kind == "open") { objections.get(&d.id).copied().unwrap_or(0) } else { 0 },
                 version: d.version,
                 name: d.name,
             }
@@ -141,4 +142,17 @@ pub async fn open_objections<C: ConnectionTrait>(db: &C, deal_ids: &[i32]) -> Re
         .await
         .map_err(db_err)?;
     Ok(rows.into_iter().map(|(d, n)| (d, u32::try_from(n).unwrap_or(u32::MAX))).collect())
+}
+
+/// Whole deal rows by id, for lists that show a few deals' names and links (chunked so a long
+/// list stays under the databases' parameter limits).
+pub async fn deals_by_id<C: ConnectionTrait>(db: &C, ids: impl IntoIterator<Item = i32>) -> Result<HashMap<i32, deal::Model>, AppError> {
+    let ids: Vec<i32> = ids.into_iter().collect();
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        for d in deal::Entity::find().filter(deal::Column::Id.is_in(chunk.to_vec())).all(db).await.map_err(db_err)? {
+            out.insert(d.id, d);
+        }
+    }
+    Ok(out)
 }

@@ -291,14 +291,7 @@ pub async fn my_overdue(db: &Db, ctx: &RequestContext) -> Result<Vec<ObjectionTa
         .all(db)
         .await
         .map_err(db_err)?;
-    let deals: HashMap<i32, deal::Model> = deal::Entity::find()
-        .filter(deal::Column::Id.is_in(rows.iter().map(|o| o.deal_id)))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
+    let deals = super::mapping::deals_by_id(db, rows.iter().map(|o| o.deal_id)).await?;
     Ok(rows
         .into_iter()
         .filter_map(|o| {

@@ -302,13 +302,7 @@ async fn load_events<C: ConnectionTrait>(
 
 /// The full rows of the few deals a list shows, by id.
 pub(super) async fn deal_rows<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<HashMap<i32, deal::Model>, AppError> {
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(5_000) {
-        for d in deal::Entity::find().filter(deal::Column::Id.is_in(chunk.to_vec())).all(db).await.map_err(db_err)? {
-            out.insert(d.id, d);
-        }
-    }
-    Ok(out)
+    super::super::mapping::deals_by_id(db, ids.iter().copied()).await
 }
 
 /// The deals in the viewer's scope with fact history after `t`, and their fact events after
