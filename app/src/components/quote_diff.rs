@@ -56,6 +56,7 @@ pub fn QuoteDiff(old: QuoteView, new: QuoteView) -> impl IntoView {
                         <th class="num">{move || i18n.t(K::QuoteQty)}</th>
                         <th class="num">{move || i18n.t(K::QuoteUnitPrice)}</th>
                         <th class="num">{move || i18n.t(K::QuoteLineDiscount)}</th>
+                        <th class="num">{move || i18n.t(K::ProductTaxRate)}</th>
                         <th class="num">{move || i18n.t(K::QuoteNet)}</th>
                         <th></th>
                     </tr></thead>
@@ -65,9 +66,10 @@ pub fn QuoteDiff(old: QuoteView, new: QuoteView) -> impl IntoView {
                             view! {
                                 <tr class=format!("diff-{}", change.as_str()) data-testid="diff-line" data-change=change.as_str()>
                                     <td>{cell(&d, Some(Field::Description), |l| l.description.clone())}</td>
-                                    <td class="num">{cell(&d, Some(Field::Qty), |l| format!("{} {}", format_qty(l.qty_centi), l.unit))}</td>
+                                    <td class="num">{cell(&d, None, |l| format!("{} {}", format_qty(l.qty_centi), l.unit))}</td>
                                     <td class="num">{cell(&d, Some(Field::UnitPrice), |l| format_exact(l.unit_price_fen, "CNY"))}</td>
                                     <td class="num">{cell(&d, Some(Field::Discount), |l| format_percent(i64::from(l.discount_bp)))}</td>
+                                    <td class="num">{cell(&d, Some(Field::Tax), |l| format_percent(i64::from(l.tax_bp)))}</td>
                                     <td class="num">{cell(&d, None, |l| format_exact(l.net_fen, "CNY"))}</td>
                                     <td>{(change != Change::Same).then(|| view! {
                                         <span class=format!("chip diff-chip-{}", change.as_str())>{move || i18n.t(change_label(change))}</span>

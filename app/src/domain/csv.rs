@@ -49,7 +49,15 @@ pub fn parse(text: &str) -> Result<Vec<Record>, (u32, String)> {
                 chars.next();
                 push(&mut cells, '"');
             }
-            ('"', _) => quoted = !quoted,
+            ('"', true) => quoted = false,
+            // A quote opens a quoted cell only at its start: 12" monitor is plain text.
+            ('"', false) if cells.last().is_some_and(|c| c.trim().is_empty()) => {
+                if let Some(cell) = cells.last_mut() {
+                    cell.clear();
+                }
+                quoted = true;
+            }
+            ('"', false) => push(&mut cells, '"'),
             (',', false) => cells.push(String::new()),
             ('\r', false) if chars.peek() == Some(&'\n') => {}
             ('\n' | '\r', false) => {
@@ -94,6 +102,12 @@ mod tests {
             ("a\r\n\r\n,\r\nb", vec![rec(1, &["a"]), rec(4, &["b"])]),
             ("\"two\nlines\",z\nnext", vec![rec(1, &["two\nlines", "z"]), rec(3, &["next"])]),
             ("x\ry", vec![rec(1, &["x"]), rec(2, &["y"])]),
+            // Inch marks inside a plain cell stay text and do not swallow the next row.
+            (
+                "M-12,12\" monitor,1000\nM-24,24\" monitor,2000\n",
+                vec![rec(1, &["M-12", "12\" monitor", "1000"]), rec(2, &["M-24", "24\" monitor", "2000"])],
+            ),
+            (" \"a,b\" ,c", vec![rec(1, &["a,b", "c"])]),
         ];
         for (text, want) in cases {
             assert_eq!(&parse(text).unwrap_or_default(), want, "{text:?}");

@@ -485,7 +485,15 @@ fn NoticePanel(
                                 let href = format!("{deal_href}#field-{code}");
                                 let label_code = code.clone();
                                 let is_field = m.starts_with("key_info.");
-                                let quote_href = m.starts_with("quote.").then(|| format!("{deal_href}?tab=quotes"));
+                                let quote_href = if m.starts_with("quote.") {
+                                    Some(format!("{deal_href}?tab=quotes"))
+                                } else if m.starts_with("objection.") {
+                                    Some(format!("{deal_href}?tab=objections"))
+                                } else if m.starts_with("checklist.") {
+                                    Some(format!("{deal_href}?tab=checklists"))
+                                } else {
+                                    None
+                                };
                                 view! {
                                     <li data-missing=m.clone()>
                                         {if is_field {

@@ -59,7 +59,7 @@ pub fn MyTasksPage() -> impl IntoView {
                                                 on:click=move |_| { done.dispatch((aid, v)); }>"✓ " {move || i18n.t(K::TaskComplete)}</button>
                                             <div class="task-text">
                                                 <strong>{t.action.clone()}</strong>
-                                                <a class="cell-sub" href=format!("/deals/{}", t.deal_id)>{t.deal_name.clone()}</a>
+                                                <a class="cell-sub" href=format!("/deals/{}?tab=activities", t.deal_id)>{t.deal_name.clone()}</a>
                                             </div>
                                             <span class="task-due" class:overdue={b == "overdue"}>{t.due.map(|d| view! { <DateText date=d/> })}</span>
                                         </li>

@@ -400,8 +400,10 @@ pub async fn revise_quote(
     Ok((StatusCode::CREATED, Json(quote_out(service::quote::revise(&state.db, &ctx, id, v.version).await?))))
 }
 
-/// A partial update of a draft: only the fields sent change; `lines`, when sent, replaces the
-/// lines (in that order). Under the quote's version, through the same save as PUT.
+/// A partial update of a draft: fields absent or null stay as they are (to clear one, PUT the
+/// whole draft); `lines`, when sent, replaces the lines in that order. Under the quote's
+/// version, through the same save as PUT (product lines take the product's current list
+/// price and cost again, as any save of a draft does).
 #[derive(Deserialize, ToSchema)]
 pub struct QuotePatch {
     contact_id: Option<Uuid>,

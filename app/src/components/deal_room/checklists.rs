@@ -112,7 +112,7 @@ pub fn ChecklistCard(c: DealChecklistView, members: Option<Vec<DealMemberRow>>, 
             <header class="checklist-head">
                 <h3>
                     {move || if i18n.locale() == Locale::ZhCn { zh.clone() } else { en.clone() }}
-                    {link_deal.then(|| view! { <a class="cell-sub" href=format!("/deals/{}", c.deal_id)>{c.deal_name.clone()}</a> })}
+                    {link_deal.then(|| view! { <a class="cell-sub" href=format!("/deals/{}?tab=checklists", c.deal_id)>{c.deal_name.clone()}</a> })}
                 </h3>
                 {(c.overdue > 0).then(|| view! { <span class="chip chip-red">"▲ " {c.overdue} " " {move || i18n.t(K::ChecklistOverdueItems)}</span> })}
                 <span class="num checklist-count" data-testid="checklist-progress">{c.done} "/" {c.total}</span>

@@ -147,7 +147,7 @@ pub fn NotificationBell() -> impl IntoView {
                                         let nid = n.id;
                                         view! {
                                             <li class="notif-item" class:unread=!n.read data-testid="notif-item">
-                                                <a href=format!("/deals/{}", n.deal_id) role="menuitem" on:click=move |_| {
+                                                <a href=format!("/deals/{}?tab=activities", n.deal_id) role="menuitem" on:click=move |_| {
                                                     mark.dispatch(Some(vec![nid]));
                                                     open.set(false);
                                                 }>

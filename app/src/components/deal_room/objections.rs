@@ -134,11 +134,29 @@ pub fn ObjectionsPanel(id: Uuid) -> impl IntoView {
         let (oid, version) = form.id.get_untracked().map_or((None, 0), |(i, v)| (Some(i), v));
         save_objection(id, oid, input, version).await
     });
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
+    // After a 409 the list reloads; the open form then carries the version it shows, so the
+    // user checks the row and saves again (as the message says) instead of meeting 409 forever.
+    let conflicted = RwSignal::new(false);
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => {
             form.clear();
             open.set(false);
             data.refetch();
+        }
+        Some(Err(AppError::Conflict)) => {
+            conflicted.set(true);
+            data.refetch();
+        }
+        _ => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = data.get() {
+            if let (true, Some((fid, _))) = (conflicted.get_untracked(), form.id.get_untracked()) {
+                if let Some(r) = d.rows.iter().find(|r| r.id == fid) {
+                    form.id.set(Some((fid, r.version)));
+                }
+                conflicted.set(false);
+            }
         }
     });
     let step = Action::new(move |(oid, s, v): &(Uuid, StepInput, i32)| {
@@ -146,7 +164,7 @@ pub fn ObjectionsPanel(id: Uuid) -> impl IntoView {
         async move { step_objection(oid, s, v).await }
     });
     Effect::new(move |_| {
-        if let Some(Ok(_)) = step.value().get() {
+        if matches!(step.value().get(), Some(Ok(_)) | Some(Err(AppError::Conflict))) {
             data.refetch();
         }
     });

@@ -147,6 +147,9 @@ pub enum Share {
 /// together they lose no fen (largest remainder); the whole must equal the contract amount,
 /// or the error says by how much.
 pub fn milestone_amounts(contract_fen: i64, shares: &[Share]) -> Result<Vec<i64>, AppError> {
+    if !(1..=super::validate::MAX_FEN).contains(&contract_fen) {
+        return Err(AppError::validation("amount", "must be more than 0 and at most 10¹⁵ fen"));
+    }
     if shares.is_empty() {
         return Err(AppError::validation("milestones", "at least one milestone"));
     }
@@ -215,7 +218,7 @@ pub struct Ageing {
 
 impl Ageing {
     pub fn overdue_fen(&self) -> i64 {
-        self.d0_30_fen + self.d31_90_fen + self.over_90_fen
+        self.d0_30_fen.saturating_add(self.d31_90_fen).saturating_add(self.over_90_fen)
     }
 }
 
@@ -232,7 +235,7 @@ pub fn ageing(items: &[(Option<NaiveDate>, i64, i64)], today: NaiveDate) -> Agei
             Some(days) if days <= 90 => &mut a.d31_90_fen,
             Some(_) => &mut a.over_90_fen,
         };
-        *slot += open;
+        *slot = slot.saturating_add(open);
     }
     a
 }

@@ -79,6 +79,8 @@ fn milestones_add_up_to_the_amount_to_the_fen() {
     assert!(err(milestone_amounts(1_000_000, &[PercentBp(3000), PercentBp(6000)])).contains("short of the contract amount by 1000.00"));
     assert!(err(milestone_amounts(1_000_000, &[AmountFen(600_000), PercentBp(5000)])).contains("over the contract amount by 1000.00"));
     assert!(err(milestone_amounts(1_000_000, &[])).starts_with("milestones"));
+    assert!(err(milestone_amounts(-100, &[PercentBp(10_000)])).starts_with("amount"));
+    assert!(err(milestone_amounts(0, &[PercentBp(10_000)])).starts_with("amount"));
     assert!(err(milestone_amounts(1_000_000, &[PercentBp(0), PercentBp(10_000)])).contains("milestone 1"));
     assert!(err(milestone_amounts(1_000_000, &[AmountFen(-5)])).contains("milestone 1"));
     // Generated: any split into percentages that sum to 100 % adds up exactly.

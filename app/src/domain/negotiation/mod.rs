@@ -109,9 +109,11 @@ pub fn warnings(ladder: &[Concession], lines: &BottomLines) -> Vec<Vec<Warning>>
         .enumerate()
         .map(|(i, c)| {
             let mut out = Vec::new();
-            let previous = ladder[..i].iter().rev().find(|p| p.clause == c.clause).and_then(|p| p.given.size());
-            if let (Some((pu, pv)), Some((u, v))) = (previous, c.given.size()) {
-                if pu == u && v > pv {
+            let unit = c.given.size().map(|(u, _)| u);
+            let previous =
+                ladder[..i].iter().rev().filter(|p| p.clause == c.clause).find_map(|p| p.given.size().filter(|(pu, _)| Some(*pu) == unit));
+            if let (Some((_, pv)), Some((_, v))) = (previous, c.given.size()) {
+                if v > pv {
                     out.push(Warning::LargerThanPrevious { previous: pv, this: v });
                 }
             }

@@ -52,6 +52,16 @@ fn each_concession_smaller_than_the_last_and_never_for_nothing() {
             ],
             vec![vec![], vec![], vec![], vec!["larger_than_previous"], vec![]],
         ),
+        // Across a step in another unit or in words, the last step in the same unit counts.
+        (
+            vec![
+                c(Price, PercentBp(300), Some("x"), None),
+                c(Price, AmountFen(9_000_000), Some("y"), None),
+                c(Price, Text("free shipping".into()), Some("z"), None),
+                c(Price, PercentBp(500), Some("w"), None),
+            ],
+            vec![vec![], vec![], vec![], vec!["larger_than_previous"]],
+        ),
         // Words have no size: never "larger".
         (
             vec![c(SupportSla, Text("4 h".into()), Some("x"), None), c(SupportSla, Text("2 h, 7×24".into()), Some("y"), None)],

@@ -157,8 +157,11 @@ pub struct StepInput {
 pub const MAX_TEXT: usize = 4000;
 
 /// Trims and bounds the form; errors name the field.
-pub fn clean(o: ObjectionInput) -> Result<ObjectionInput, AppError> {
+pub fn clean(o: ObjectionInput, today: NaiveDate) -> Result<ObjectionInput, AppError> {
     let raised_on = validate::date("raised_on", o.raised_on)?;
+    if raised_on > today {
+        return Err(AppError::validation("raised_on", "cannot be in the future"));
+    }
     let due_on = o.due_on.map(|d| validate::date("due_on", d)).transpose()?;
     if due_on.is_some_and(|d| d < raised_on) {
         return Err(AppError::validation("due_on", "cannot be before the day it was raised"));

@@ -50,7 +50,8 @@ fn steps_follow_the_table() {
 
 #[test]
 fn a_form_is_trimmed_and_bad_fields_are_named() {
-    let c = clean(input()).unwrap();
+    let today = d("2026-12-06");
+    let c = clean(input(), today).unwrap();
     assert_eq!(c.said, "太贵了，比竞品高 20%");
     type Edit = fn(&mut ObjectionInput);
     let cases: &[(Edit, &str)] = &[
@@ -60,11 +61,12 @@ fn a_form_is_trimmed_and_bad_fields_are_named() {
         (|o| o.due_on = Some(d("2026-11-01")), "due_on"),
         (|o| o.raised_on = d("1899-12-31"), "raised_on"),
         (|o| o.due_on = Some(d("9999-12-31")), "due_on"),
+        (|o| o.raised_on = d("2026-12-07"), "raised_on"),
     ];
     for (edit, field) in cases {
         let mut o = input();
         edit(&mut o);
-        match clean(o) {
+        match clean(o, today) {
             Err(AppError::Validation { field: f, .. }) => assert_eq!(&f, field),
             other => panic!("{field}: {other:?}"),
         }

@@ -65,6 +65,9 @@ pub fn read(text: &str) -> Result<Vec<Row>, AppError> {
     if let Some(h) = header.iter().find(|h| !COLUMNS.contains(&h.as_str())) {
         return Err(AppError::validation("file", format!("unknown column {h:?}; the columns are {}", COLUMNS.join(", "))));
     }
+    if let Some(h) = header.iter().enumerate().find(|(i, h)| header[..*i].contains(h)).map(|(_, h)| h) {
+        return Err(AppError::validation("file", format!("the column {h:?} appears twice")));
+    }
     if let Some(c) = COLUMNS.iter().find(|c| !OPTIONAL.contains(c) && !header.iter().any(|h| h == *c)) {
         return Err(AppError::validation("file", format!("the column {c:?} is missing")));
     }
@@ -76,7 +79,12 @@ pub fn read(text: &str) -> Result<Vec<Row>, AppError> {
         .into_iter()
         .map(|(line, cells)| {
             let cols = Cols { header: &header, cells: &cells };
-            Row { line, code: cols.get("code").to_uppercase(), product: row(&cols) }
+            let product = if cells.len() > header.len() {
+                Err(AppError::validation("file", format!("{} cells for {} columns", cells.len(), header.len())))
+            } else {
+                row(&cols)
+            };
+            Row { line, code: cols.get("code").to_uppercase(), product }
         })
         .collect())
 }
@@ -224,6 +232,9 @@ mod tests {
         assert!(msg("code,name_en,name_zh,kind,unit_en,unit_zh\n").contains("\"list_price\" is missing"));
         assert!(msg("code,name_en,name_zh,kind,unit_en,unit_zh,list_price\n\"x,").contains("never closed"));
         assert!(msg("code,\u{fffd}\n").contains("UTF-8"));
+        assert!(msg("code,name_en,name_zh,kind,unit_en,unit_zh,list_price,list_price\n").contains("appears twice"));
+        let extra = read(&format!("{HEAD}X,a,b,other,u,u,1,,,,surplus\n")).unwrap();
+        assert_eq!(field(&extra[0].product), "file");
         let many = format!("{HEAD}{}", "X,a,b,other,u,u,1,,,\n".repeat(MAX_ROWS + 1));
         assert!(msg(&many).contains("at most"));
         // Optional columns may be left out and the order is free.

@@ -151,8 +151,9 @@ pub struct QuoteView {
 }
 
 impl QuoteView {
-    /// The quote as a draft that saves back unchanged (lines keep their snapshot words and
-    /// prices): the base a partial update (REST PATCH) overlays.
+    /// The quote as a draft (lines keep their words, prices, discounts and tax rates): the base
+    /// a partial update (REST PATCH) overlays. Saving it refreshes product lines' list price
+    /// and cost from the price list, as every save of a draft does.
     pub fn draft(&self) -> QuoteDraft {
         QuoteDraft {
             contact_id: self.contact_id,

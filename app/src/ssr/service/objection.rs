@@ -144,7 +144,7 @@ async fn note<C: ConnectionTrait>(db: &C, d: &deal::Model, actor: i32, kind: His
 
 /// Logs an objection (status open); the owner defaults to the deal's owner.
 pub async fn create(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, input: ObjectionInput) -> Result<ObjectionRow, AppError> {
-    let input = rule::clean(input)?;
+    let input = rule::clean(input, today())?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let d = access::deal_for(&*w, ctx, deal, DealAction::Work).await?;
     let (raised_by, owner) = people(&*w, &d, &input).await?;
@@ -201,9 +201,12 @@ pub async fn get(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<Object
 
 /// Rewrites what was logged (not the status) under the version read.
 pub async fn update(db: &Db, ctx: &RequestContext, id: uuid::Uuid, input: ObjectionInput, version: i32) -> Result<ObjectionRow, AppError> {
-    let input = rule::clean(input)?;
+    let input = rule::clean(input, today())?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let (o, d) = load(&*w, ctx, id, DealAction::Work).await?;
+    if o.resolved_on.is_some_and(|r| input.raised_on > r) {
+        return Err(AppError::validation("raised_on", "cannot be after the day it was resolved"));
+    }
     let (raised_by, owner) = people(&*w, &d, &input).await?;
     let res = objection::Entity::update_many()
         .col_expr(objection::Column::RaisedOn, Expr::value(input.raised_on))
