@@ -82,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("deals") view=pages::deals::DealsPage/>
                     <Route path=path!("deals/:id") view=pages::deal::DealPage/>
                     <Route path=path!("quotes/:id") view=pages::quote::QuotePage/>
+                    <Route path=path!("contracts") view=pages::contracts::ContractsPage/>
+                    <Route path=path!("contracts/:id") view=pages::contract::ContractPage/>
                     <Route path=path!("accounts") view=pages::accounts::AccountsPage/>
                     <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
                     <Route path=path!("my/checklists") view=pages::my_checklists::MyChecklistsPage/>

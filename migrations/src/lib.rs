@@ -16,6 +16,7 @@ mod m20261202_000012_team_stage_entered;
 mod m20261202_000013_progress_terms;
 mod m20261206_000014_quotes;
 mod m20261206_000015_objections;
+mod m20261206_000016_contracts;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_progress_terms::Migration),
             Box::new(m20261206_000014_quotes::Migration),
             Box::new(m20261206_000015_objections::Migration),
+            Box::new(m20261206_000016_contracts::Migration),
         ]
     }
 }

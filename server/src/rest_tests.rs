@@ -16,6 +16,7 @@ mod approvals;
 mod auth;
 mod authz;
 mod board;
+mod contracts;
 mod deals;
 mod forecast;
 mod objections;

@@ -246,6 +246,43 @@ pub async fn export(
                 }
             }
         }
+        "receivables.csv" => match app::ssr::service::contract::receivable_rows(&state.db, &ctx, q.get("bucket").cloned()).await {
+            Ok(rows) => to_csv(
+                &[
+                    t(l, K::ContractNumber),
+                    t(l, K::ColAccount),
+                    t(l, K::ColOwner),
+                    t(l, K::ColTeam),
+                    t(l, K::MilestoneKindCol),
+                    t(l, K::MilestoneDue),
+                    t(l, K::ContractAmount),
+                    t(l, K::MilestoneReceived),
+                    t(l, K::MilestoneOutstanding),
+                    t(l, K::MilestoneDaysOverdue),
+                ],
+                &rows
+                    .into_iter()
+                    .map(|r| {
+                        vec![
+                            r.number,
+                            r.account,
+                            r.owner,
+                            r.team,
+                            format!("{} {}", r.milestone, app::i18n::milestone_kind(l, r.kind)),
+                            r.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                            yuan(r.due_fen),
+                            yuan(r.received_fen),
+                            yuan(r.due_fen - r.received_fen),
+                            r.overdue_days.to_string(),
+                        ]
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            Err(e) => {
+                return (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), app::i18n::error_message(l, &e))
+                    .into_response()
+            }
+        },
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (

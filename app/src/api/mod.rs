@@ -4,6 +4,7 @@ pub mod admin;
 pub mod approval;
 pub mod auth;
 pub mod board;
+pub mod contract;
 pub mod deal;
 pub mod forecast;
 pub mod keyinfo;

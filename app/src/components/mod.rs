@@ -5,6 +5,7 @@ pub mod live;
 pub mod money;
 pub mod quote_diff;
 pub mod quote_lines;
+pub mod receivables;
 pub mod search;
 pub mod shell;
 pub mod states;

@@ -284,6 +284,9 @@ pub struct ApprovalRow {
     /// The quote a quote request decides, with its figures and why it came here.
     #[serde(default)]
     pub quote: Option<crate::domain::quote::dto::QuoteBrief>,
+    /// The contract step a contract request decides.
+    #[serde(default)]
+    pub contract: Option<crate::domain::contract::dto::ContractBrief>,
 }
 
 #[cfg(test)]

@@ -75,13 +75,20 @@ pub enum Requirement {
     QuoteSent,
     /// No objection on the deal's log is open or answered without the customer's agreement.
     NoOpenObjection,
+    /// A contract on the deal has passed its whole approval chain (or been signed since).
+    ContractApproved,
+    /// A contract on the deal is signed.
+    ContractSigned,
 }
 
-/// What the deal's quotes show the gate: live revisions only, expiry applied.
+/// What the deal's documents show the gate: its quotes (live revisions only, expiry
+/// applied) and its contracts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct QuoteFacts {
     pub approved: bool,
     pub sent: bool,
+    pub contract_approved: bool,
+    pub contract_signed: bool,
 }
 
 impl Requirement {
@@ -91,7 +98,13 @@ impl Requirement {
         out.extend(ContactRole::ALL.into_iter().map(Requirement::ContactRole));
         out.extend([Requirement::WeightsSum100, Requirement::NoUncontactedDecisionMaker]);
         out.extend(ChecklistKind::ALL.into_iter().map(Requirement::ChecklistComplete));
-        out.extend([Requirement::QuoteApproved, Requirement::QuoteSent, Requirement::NoOpenObjection]);
+        out.extend([
+            Requirement::QuoteApproved,
+            Requirement::QuoteSent,
+            Requirement::NoOpenObjection,
+            Requirement::ContractApproved,
+            Requirement::ContractSigned,
+        ]);
         out
     }
 
@@ -105,6 +118,8 @@ impl Requirement {
             Requirement::QuoteApproved => "quote.approved".into(),
             Requirement::QuoteSent => "quote.sent".into(),
             Requirement::NoOpenObjection => "objection.none_open".into(),
+            Requirement::ContractApproved => "contract.approved".into(),
+            Requirement::ContractSigned => "contract.signed".into(),
         }
     }
 
@@ -124,6 +139,8 @@ impl Requirement {
             "quote.approved" => Some(Requirement::QuoteApproved),
             "quote.sent" => Some(Requirement::QuoteSent),
             "objection.none_open" => Some(Requirement::NoOpenObjection),
+            "contract.approved" => Some(Requirement::ContractApproved),
+            "contract.signed" => Some(Requirement::ContractSigned),
             _ => None,
         }
     }
@@ -149,6 +166,8 @@ impl Requirement {
             Requirement::QuoteApproved => m.quotes.approved,
             Requirement::QuoteSent => m.quotes.sent,
             Requirement::NoOpenObjection => m.open_objections == 0,
+            Requirement::ContractApproved => m.quotes.contract_approved,
+            Requirement::ContractSigned => m.quotes.contract_signed,
         }
     }
 }
@@ -292,7 +311,9 @@ impl GateRules {
     /// move that cannot does not read them.
     pub fn needs_quotes(&self, from: i32, to: i32) -> bool {
         let (Some(from), Some(to)) = (self.stage(from), self.stage(to)) else { return false };
-        self.requirements_for(from, to).iter().any(|r| matches!(r, Requirement::QuoteApproved | Requirement::QuoteSent))
+        self.requirements_for(from, to).iter().any(|r| {
+            matches!(r, Requirement::QuoteApproved | Requirement::QuoteSent | Requirement::ContractApproved | Requirement::ContractSigned)
+        })
     }
 
     /// Whether a move from `from` to `to` can be held up by open objections.

@@ -35,10 +35,19 @@ pub enum HistoryKind {
     ObjectionResolved,
     ObjectionDropped,
     ObjectionReopened,
+    /// Contract events (note: the number, the amount and, for decisions, the step and opinion).
+    ContractCreated,
+    ContractSubmitted,
+    ContractStepApproved,
+    ContractApproved,
+    ContractRejected,
+    ContractWithdrawn,
+    ContractSigned,
+    PaymentReceived,
 }
 
 impl HistoryKind {
-    pub const ALL: [HistoryKind; 25] = [
+    pub const ALL: [HistoryKind; 33] = [
         HistoryKind::Created,
         HistoryKind::Moved,
         HistoryKind::Blocked,
@@ -64,6 +73,14 @@ impl HistoryKind {
         HistoryKind::ObjectionResolved,
         HistoryKind::ObjectionDropped,
         HistoryKind::ObjectionReopened,
+        HistoryKind::ContractCreated,
+        HistoryKind::ContractSubmitted,
+        HistoryKind::ContractStepApproved,
+        HistoryKind::ContractApproved,
+        HistoryKind::ContractRejected,
+        HistoryKind::ContractWithdrawn,
+        HistoryKind::ContractSigned,
+        HistoryKind::PaymentReceived,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -93,6 +110,14 @@ impl HistoryKind {
             HistoryKind::ObjectionResolved => "objection_resolved",
             HistoryKind::ObjectionDropped => "objection_dropped",
             HistoryKind::ObjectionReopened => "objection_reopened",
+            HistoryKind::ContractCreated => "contract_created",
+            HistoryKind::ContractSubmitted => "contract_submitted",
+            HistoryKind::ContractStepApproved => "contract_step_approved",
+            HistoryKind::ContractApproved => "contract_approved",
+            HistoryKind::ContractRejected => "contract_rejected",
+            HistoryKind::ContractWithdrawn => "contract_withdrawn",
+            HistoryKind::ContractSigned => "contract_signed",
+            HistoryKind::PaymentReceived => "payment_received",
         }
     }
 

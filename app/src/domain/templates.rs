@@ -106,7 +106,7 @@ pub const TEMPLATES: &[PipelineTpl] = &[
                 100,
                 Won,
                 0,
-                &[],
+                &[Requirement::ContractSigned],
                 "Contract approved and signed; amount and payment terms recorded.",
                 "合同已审批并签署，金额与付款条件已登记。",
             ),
@@ -182,7 +182,7 @@ pub const TEMPLATES: &[PipelineTpl] = &[
                 "Each concession smaller than the last; get something back.",
                 "每次让步小于上一次，并换取回报。",
             ),
-            st("Signed", "签约", 100, Won, 0, &[], "Contract signed.", "合同已签署。"),
+            st("Signed", "签约", 100, Won, 0, &[Requirement::ContractSigned], "Contract signed.", "合同已签署。"),
             st("Lost", "失败", 0, Lost, 0, &[], "Record the lost reason.", "记录失败原因。"),
         ],
         // Seed 000: a formal quote (or anything after it) may never come before the exchange.
@@ -216,7 +216,16 @@ pub const TEMPLATES: &[PipelineTpl] = &[
             ),
             st("Solution", "方案", 50, Open, 21, &[], "Offer the configuration.", "提交配置方案。"),
             st("Quote & negotiation", "报价与谈判", 70, Open, 21, &[K(BudgetKnown)], "Quote and agree terms.", "报价并谈妥条款。"),
-            st("Won", "成交", 100, Won, 0, &[], "Order received.", "已下单。"),
+            st(
+                "Won",
+                "成交",
+                100,
+                Won,
+                0,
+                &[Requirement::ContractSigned],
+                "Order received against a signed contract.",
+                "已签署合同并下单。",
+            ),
             st("Lost", "失败", 0, Lost, 0, &[], "Record the lost reason.", "记录失败原因。"),
         ],
         overrides: &[],
@@ -300,7 +309,7 @@ mod tests {
             key_info: k,
             map: &map,
             checklists: ALL_DONE,
-            quotes: QuoteFacts { approved: true, sent: true },
+            quotes: QuoteFacts { approved: true, sent: true, contract_approved: true, contract_signed: true },
             open_objections: 0,
             today: today(),
             reason,
@@ -477,8 +486,8 @@ mod tests {
         let k = full();
         let map = map_ok();
         let none = QuoteFacts::default();
-        let approved = QuoteFacts { approved: true, sent: false };
-        let sent = QuoteFacts { approved: true, sent: true };
+        let approved = QuoteFacts { approved: true, sent: false, ..Default::default() };
+        let sent = QuoteFacts { approved: true, sent: true, ..Default::default() };
         let cases: &[(usize, i32, i32, QuoteFacts, Option<Requirement>)] = &[
             (0, 4, 5, none, Some(Requirement::QuoteApproved)),
             (0, 4, 5, approved, None),
@@ -519,7 +528,7 @@ mod tests {
     fn erp_negotiation_needs_every_objection_settled() {
         let k = full();
         let map = map_ok();
-        let sent = QuoteFacts { approved: true, sent: true };
+        let sent = QuoteFacts { approved: true, sent: true, contract_approved: true, contract_signed: true };
         let cases: &[(usize, i32, i32, u32, bool)] =
             &[(1, 6, 7, 0, false), (1, 6, 7, 1, true), (1, 6, 7, 3, true), (1, 5, 6, 2, false), (0, 5, 6, 2, false)];
         for (i, (t, from, to, open, blocked)) in cases.iter().enumerate() {
@@ -578,7 +587,7 @@ mod tests {
                 key_info: &k,
                 map,
                 checklists: lists,
-                quotes: QuoteFacts { approved: true, sent: true },
+                quotes: QuoteFacts { approved: true, sent: true, ..Default::default() },
                 open_objections: 0,
                 today: today(),
                 reason: None,
@@ -600,12 +609,46 @@ mod tests {
         assert_eq!(check(3, 4, &map_ok(), &[(ChecklistKind::Demo, false), (ChecklistKind::Demo, true)], false), Outcome::Moved);
     }
 
+    /// Won needs a signed contract in every shipped funnel: a draft, an approved-only
+    /// contract and none at all are blocked by name; a signed one moves.
+    #[test]
+    fn won_needs_a_signed_contract() {
+        let k = full();
+        let map = map_ok();
+        for t in TEMPLATES {
+            let last_open = t.stages.iter().filter(|s| s.kind == Open).count() as i32;
+            let won = last_open + 1;
+            for (approved, signed, moved) in [(false, false, false), (true, false, false), (true, true, true)] {
+                let got = t.rules().check(&MoveInput {
+                    from_stage: last_open,
+                    to_stage: won,
+                    key_info: &k,
+                    map: &map,
+                    checklists: ALL_DONE,
+                    quotes: QuoteFacts { approved: true, sent: true, contract_approved: approved, contract_signed: signed },
+                    open_objections: 0,
+                    today: today(),
+                    reason: None,
+                    lost_reason: None,
+                    role: Role::Rep,
+                    approved: false,
+                });
+                let want = if moved { Outcome::Moved } else { Outcome::Blocked(vec![Missing::Requirement(Requirement::ContractSigned)]) };
+                assert_eq!(got, want, "{} approved={approved} signed={signed}", t.code);
+            }
+        }
+    }
+
     #[test]
     fn other_templates_need_no_map_or_checklist() {
         for t in &TEMPLATES[1..] {
             for s in t.stages {
-                let quote =
-                    |r: &Requirement| matches!(r, Requirement::QuoteApproved | Requirement::QuoteSent | Requirement::NoOpenObjection);
+                let quote = |r: &Requirement| {
+                    matches!(
+                        r,
+                        Requirement::QuoteApproved | Requirement::QuoteSent | Requirement::NoOpenObjection | Requirement::ContractSigned
+                    )
+                };
                 assert!(s.requires.iter().all(|r| r.key_field().is_some() || quote(r)), "{} {}", t.code, s.en);
             }
         }
@@ -615,6 +658,8 @@ mod tests {
     fn templates_are_well_formed() {
         for t in TEMPLATES {
             assert_eq!(t.stages.iter().filter(|s| s.kind == Won).count(), 1, "{}", t.code);
+            // The paper trail: no shipped funnel counts a deal won without a signed contract.
+            assert!(t.stages.iter().any(|s| s.kind == Won && s.requires.contains(&Requirement::ContractSigned)), "{}", t.code);
             assert_eq!(t.stages.iter().filter(|s| s.kind == Lost).count(), 1, "{}", t.code);
             let rates: Vec<i32> = t.stages.iter().filter(|s| s.kind == Open).map(|s| s.pct).collect();
             assert!(rates.windows(2).all(|w| w[0] < w[1]), "{}: open win rates rise along the funnel", t.code);

@@ -147,6 +147,8 @@ pub fn requirement_label(l: Locale, code: &str) -> String {
         Some(Requirement::QuoteApproved) => t(l, K::ReqQuoteApproved).to_owned(),
         Some(Requirement::QuoteSent) => t(l, K::ReqQuoteSent).to_owned(),
         Some(Requirement::NoOpenObjection) => t(l, K::ReqNoOpenObjection).to_owned(),
+        Some(Requirement::ContractApproved) => t(l, K::ReqContractApproved).to_owned(),
+        Some(Requirement::ContractSigned) => t(l, K::ReqContractSigned).to_owned(),
         None => match field_label(l, code) {
             "" => code.to_owned(),
             label => label.to_owned(),
@@ -201,12 +203,74 @@ pub fn history_kind(l: Locale, kind: &str) -> &'static str {
         "objection_resolved" => ("Objection resolved", "异议已解决"),
         "objection_dropped" => ("Objection dropped", "异议已撤销"),
         "objection_reopened" => ("Objection reopened", "异议重新打开"),
+        "contract_created" => ("Contract drafted", "起草合同"),
+        "contract_submitted" => ("Contract submitted for approval", "合同提交审批"),
+        "contract_step_approved" => ("Contract step approved", "合同审批环节通过"),
+        "contract_approved" => ("Contract approved", "合同审批通过"),
+        "contract_rejected" => ("Contract rejected", "合同审批驳回"),
+        "contract_withdrawn" => ("Contract withdrawn from review", "合同撤回审批"),
+        "contract_signed" => ("Contract signed", "合同已签署"),
+        "payment_received" => ("Payment received", "收到回款"),
         _ => ("Changed", "变更"),
     };
     match l {
         Locale::En => en,
         Locale::ZhCn => zh,
     }
+}
+
+pub fn contract_status(l: Locale, s: crate::domain::contract::ContractStatus) -> &'static str {
+    use crate::domain::contract::ContractStatus as S;
+    t(
+        l,
+        match s {
+            S::Draft => K::CsDraft,
+            S::InReview => K::CsInReview,
+            S::Approved => K::CsApproved,
+            S::Signed => K::CsSigned,
+        },
+    )
+}
+
+pub fn contract_type(l: Locale, c: crate::domain::contract::ContractType) -> &'static str {
+    use crate::domain::contract::ContractType as C;
+    t(
+        l,
+        match c {
+            C::SoftwareLicence => K::CtSoftware,
+            C::Service => K::CtService,
+            C::Hardware => K::CtHardware,
+            C::Maintenance => K::CtMaintenance,
+            C::Mixed => K::CtMixed,
+        },
+    )
+}
+
+pub fn contract_approver(l: Locale, a: crate::domain::contract::Approver) -> &'static str {
+    use crate::domain::contract::Approver as A;
+    t(
+        l,
+        match a {
+            A::SalesManager => K::ApproverSalesManager,
+            A::Legal => K::ApproverLegal,
+            A::Finance => K::ApproverFinance,
+            A::GeneralManager => K::ApproverGm,
+        },
+    )
+}
+
+pub fn milestone_kind(l: Locale, m: crate::domain::contract::MilestoneKind) -> &'static str {
+    use crate::domain::contract::MilestoneKind as M;
+    t(
+        l,
+        match m {
+            M::DownPayment => K::MkDown,
+            M::OnDelivery => K::MkDelivery,
+            M::OnAcceptance => K::MkAcceptance,
+            M::Retention => K::MkRetention,
+            M::Other => K::MkOther,
+        },
+    )
 }
 
 pub fn quote_status(l: Locale, s: crate::domain::quote::QuoteStatus) -> &'static str {

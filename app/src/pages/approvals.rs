@@ -28,12 +28,22 @@ fn ApprovalItem(row: ApprovalRow, decide: ServerAction<DecideApproval>, can_deci
     let status = row.status.clone();
     let result = row.result.clone();
     let quote = row.quote.clone();
+    let contract = row.contract.clone();
     view! {
         <li class="approval" data-testid="approval" data-status=row.status.clone()>
             <div class="approval-main">
                 <a class="cell-title" href=format!("/deals/{}", row.deal_id)>{row.deal_name.clone()}</a>
                 <span class="cell-sub">{row.account.clone()} " · " <Money fen=row.amount_fen/></span>
-                {match quote.clone() {
+                {contract.map(|c| view! {
+                    // A contract step: which step of how many, the contract's figures.
+                    <span class="approval-move" data-testid="approval-contract">
+                        <a href=format!("/contracts/{}", c.id)><strong>{c.number.clone()}</strong></a>
+                        " · " {move || crate::i18n::contract_type(i18n.locale(), c.kind)} " · " <Money fen=c.amount_fen/>
+                        " · " {move || crate::i18n::contract_approver(i18n.locale(), c.step)} " (" {c.step_no} "/" {c.steps} ")"
+                    </span>
+                    <span class="cell-sub">{move || i18n.t(K::RequestedBy)} ": " {row.requested_by.clone()}</span>
+                })}
+                {if row.contract.is_some() { ().into_any() } else { match quote.clone() {
                     // A quote request: its figures and why it came to this approver.
                     Some(q) => view! {
                         <span class="approval-move" data-testid="approval-quote">
@@ -55,7 +65,7 @@ fn ApprovalItem(row: ApprovalRow, decide: ServerAction<DecideApproval>, can_deci
                             {row.reason.clone().map(|r| view! { " · “" {r} "”" })}
                         </span>
                     }.into_any(),
-                }}
+                }}}
             </div>
             <div class="approval-side">
                 <span class=format!("status status-{}", row.status)>{move || i18n.t(status_label(&status))}</span>

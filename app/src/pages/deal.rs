@@ -7,6 +7,7 @@ use crate::components::deal_room::activities::ActivitiesPanel;
 use crate::components::deal_room::checklists::ChecklistsPanel;
 use crate::components::deal_room::comments::CommentsPanel;
 use crate::components::deal_room::committee::CommitteeMap;
+use crate::components::deal_room::contracts::ContractsPanel;
 use crate::components::deal_room::objections::ObjectionsPanel;
 use crate::components::deal_room::quotes::QuotesPanel;
 use crate::components::deal_room::team::{DealFeed, MembersPanel};
@@ -372,6 +373,7 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
             Tab::Checklists => view! { <ChecklistsPanel id=id/> }.into_any(),
             Tab::Objections => view! { <ObjectionsPanel id=id/> }.into_any(),
             Tab::Quotes => view! { <QuotesPanel id=id/> }.into_any(),
+            Tab::Contract => view! { <ContractsPanel id=id/> }.into_any(),
         }}
     }
 }
@@ -386,10 +388,11 @@ enum Tab {
     Checklists,
     Objections,
     Quotes,
+    Contract,
 }
 
 impl Tab {
-    const ALL: [Tab; 6] = [Tab::Overview, Tab::Committee, Tab::Activities, Tab::Checklists, Tab::Objections, Tab::Quotes];
+    const ALL: [Tab; 7] = [Tab::Overview, Tab::Committee, Tab::Activities, Tab::Checklists, Tab::Objections, Tab::Quotes, Tab::Contract];
 
     const fn code(self) -> &'static str {
         match self {
@@ -399,6 +402,7 @@ impl Tab {
             Tab::Checklists => "checklists",
             Tab::Objections => "objections",
             Tab::Quotes => "quotes",
+            Tab::Contract => "contract",
         }
     }
 
@@ -414,6 +418,7 @@ impl Tab {
             Tab::Checklists => K::TabChecklists,
             Tab::Objections => K::TabObjections,
             Tab::Quotes => K::TabQuotes,
+            Tab::Contract => K::TabContract,
         }
     }
 }

@@ -283,6 +283,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 }}
             </section>
         </div>
+        <crate::components::receivables::ReceivablesCard/>
     }
 }
 

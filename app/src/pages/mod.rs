@@ -4,6 +4,8 @@ pub mod admin;
 pub mod approvals;
 pub mod board;
 pub mod checklist_admin;
+pub mod contract;
+pub mod contracts;
 pub mod dashboard;
 pub mod deal;
 pub mod deals;

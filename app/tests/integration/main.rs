@@ -8,6 +8,7 @@ mod common;
 mod access;
 mod admin;
 mod board;
+mod contract;
 mod forecast;
 mod gate;
 mod objection;

@@ -8,6 +8,7 @@ mod accounts;
 mod approvals;
 mod auth;
 mod board;
+mod contracts;
 mod deals;
 mod forecast;
 mod objections;
@@ -75,7 +76,7 @@ impl utoipa::Modify for BearerAuth {
 /// What the document says besides its paths.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board, forecast, quotas, and the deal room (committee map, checklists, activities, comments), the price list and quotes."),
+    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board, forecast, quotas, and the deal room (committee map, checklists, activities, comments), the price list and quotes, contracts and receivables."),
     components(schemas(Problem)),
     modifiers(&BearerAuth)
 )]
@@ -94,6 +95,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(products::routes())
         .merge(quotes::routes())
         .merge(objections::routes())
+        .merge(contracts::routes())
         .merge(room::routes())
 }
 

@@ -9,10 +9,11 @@ use super::{call, router, token};
 use crate::rest;
 use app::domain::access::{self as rule, Actor, DealAction, DealFacts, TeamRole};
 use app::domain::role::{Role, Visibility};
-use app::ssr::entity::{approval, deal, deal_member, team, user};
+use app::ssr::entity::{approval, deal, deal_member, quote, team, user};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use axum::Router;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -82,6 +83,15 @@ enum Op {
     ObjectionRead,
     /// PUT /objections/{id}, or a status step that the objection's state allows.
     ObjectionWrite,
+    /// POST /deals/{id}/contracts: the walk's deal already has a contract open, so allowed
+    /// callers get the 422 that says so.
+    CreateContract,
+    /// GET /contracts/{id}.
+    ContractRead,
+    /// PUT /contracts/{id} or a lifecycle step (submit, withdraw, sign, receipts): allowed
+    /// callers get 2xx or the lifecycle's 422 (the walk's contract is wherever earlier steps
+    /// left it).
+    ContractStep,
     /// Price-list changes: admins only.
     AdminWrite,
     /// The price-list export (it carries standard costs): admins only.
@@ -143,6 +153,19 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("post", "/api/v1/products/csv", &[Op::AdminWrite]),
     ("get", "/api/v1/quote-policy", &[Op::List]),
     ("put", "/api/v1/quote-policy", &[Op::AdminWrite]),
+    ("get", "/api/v1/deals/{id}/contracts", &[Op::DealRead]),
+    ("post", "/api/v1/deals/{id}/contracts", &[Op::CreateContract]),
+    ("get", "/api/v1/contracts", &[Op::List]),
+    ("get", "/api/v1/contracts/{id}", &[Op::ContractRead]),
+    ("put", "/api/v1/contracts/{id}", &[Op::ContractStep]),
+    ("post", "/api/v1/contracts/{id}/submit", &[Op::ContractStep]),
+    ("post", "/api/v1/contracts/{id}/withdraw", &[Op::ContractStep]),
+    ("post", "/api/v1/contracts/{id}/sign", &[Op::ContractStep]),
+    ("post", "/api/v1/contracts/{id}/receipts", &[Op::ContractStep]),
+    ("get", "/api/v1/receivables", &[Op::List]),
+    ("get", "/api/v1/receivables/milestones", &[Op::List]),
+    ("get", "/api/v1/contract-chain", &[Op::List]),
+    ("put", "/api/v1/contract-chain", &[Op::AdminWrite]),
 ];
 
 /// The answer a case must get.
@@ -166,9 +189,12 @@ impl Expect {
             Expect::Ok => {
                 s.is_success()
                     || op == Op::Move && s == StatusCode::UNPROCESSABLE_ENTITY && outcome == Some("blocked")
-                    || op == Op::QuoteStep
+                    || matches!(op, Op::QuoteStep | Op::ContractStep)
                         && s == StatusCode::UNPROCESSABLE_ENTITY
                         && body["detail"].as_str().is_some_and(|d| d.contains("status"))
+                    || op == Op::CreateContract
+                        && s == StatusCode::UNPROCESSABLE_ENTITY
+                        && body["detail"].as_str().is_some_and(|d| d.contains("still open"))
             }
             Expect::Forbidden => s == StatusCode::FORBIDDEN,
             Expect::NotFound => s == StatusCode::NOT_FOUND,
@@ -215,6 +241,10 @@ const LITERAL: &[(Op, &str, Rel, Expect)] = &[
     (Op::QuoteStep, "gm", Rel::Mate, Expect::Forbidden),
     (Op::QuoteRead, "rep2", Rel::Foreign, Expect::NotFound),
     (Op::AdminWrite, "manager", Rel::None, Expect::Forbidden),
+    (Op::ContractStep, "presales", Rel::Member, Expect::Ok),
+    (Op::ContractStep, "gm", Rel::Mate, Expect::Forbidden),
+    (Op::CreateContract, "legal", Rel::Foreign, Expect::Forbidden),
+    (Op::ContractRead, "rep2", Rel::Foreign, Expect::NotFound),
 ];
 
 /// A demo user as the policy sees them.
@@ -246,6 +276,8 @@ struct DealFx {
     quote: String,
     /// An open objection on the deal, logged by its owner.
     objection: String,
+    /// A draft contract on the deal, drafted by its owner.
+    contract: String,
 }
 
 struct World {
@@ -305,9 +337,9 @@ fn deal_action(op: Op) -> Option<DealAction> {
         Op::Patch | Op::Move => DealAction::Edit,
         Op::Adjust => DealAction::AdjustForecast,
         Op::PutMap | Op::Attach | Op::Tick | Op::LogActivity => DealAction::Work,
-        Op::QuoteRead | Op::ObjectionRead => DealAction::View,
+        Op::QuoteRead | Op::ObjectionRead | Op::ContractRead => DealAction::View,
         Op::LogObjection | Op::ObjectionWrite => DealAction::Work,
-        Op::CreateQuote | Op::SaveQuote | Op::QuoteStep => DealAction::Quote,
+        Op::CreateQuote | Op::SaveQuote | Op::QuoteStep | Op::CreateContract | Op::ContractStep => DealAction::Quote,
         Op::Comment => DealAction::Comment,
         _ => return None,
     })
@@ -514,7 +546,9 @@ async fn world(db: &app::ssr::db::Db) -> World {
                 call(&w.app, Method::POST, &format!("/api/v1/deals/{id}/objections"), Some(w.tok(owner)), Some(objection_body())).await;
             assert_eq!(s, StatusCode::CREATED, "{owner}'s objection: {ob}");
             let objection = ob["id"].as_str().unwrap().to_owned();
-            w.deals.insert((caller, rel), DealFx { id, team, owner: owner_id, members, item, approval, approver, quote, objection });
+            let contract = open_contract(db, &w, owner, &id).await;
+            w.deals
+                .insert((caller, rel), DealFx { id, team, owner: owner_id, members, item, approval, approver, quote, objection, contract });
         }
     }
     // Accounts after deals, so that no deal lands on them.
@@ -560,6 +594,26 @@ async fn draft_quote(w: &World, owner: &str, deal: &str) -> String {
     let (s, q) = call(&w.app, Method::POST, &format!("/api/v1/deals/{deal}/quotes"), Some(w.tok(owner)), Some(quote_body())).await;
     assert_eq!(s, StatusCode::CREATED, "{owner}'s quote: {q}");
     q["id"].as_str().unwrap().to_owned()
+}
+
+fn contract_body() -> Value {
+    let whole = json!({"kind": "down_payment", "trigger": "on signing", "share": {"kind": "percent", "value": 10_000}});
+    json!({"kind": "service", "milestones": [whole]})
+}
+
+/// A draft contract on the deal by its owner, over REST, from a quote of theirs marked
+/// accepted in the table (how a quote comes to be accepted is the quote tests' business).
+async fn open_contract(db: &app::ssr::db::Db, w: &World, owner: &str, deal: &str) -> String {
+    let q = draft_quote(w, owner, deal).await;
+    quote::Entity::update_many()
+        .col_expr(quote::Column::Status, Expr::value("accepted"))
+        .filter(quote::Column::Uuid.eq(q.parse::<uuid::Uuid>().unwrap()))
+        .exec(db)
+        .await
+        .unwrap();
+    let (s, c) = call(&w.app, Method::POST, &format!("/api/v1/deals/{deal}/contracts"), Some(w.tok(owner)), None).await;
+    assert_eq!(s, StatusCode::CREATED, "{owner}'s contract: {c}");
+    c["id"].as_str().unwrap().to_owned()
 }
 
 /// A request body: JSON, CSV (the quota import), or none.
@@ -608,6 +662,26 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
                     _ => Payload::Json(json!({"to": "open", "version": o["version"]})),
                 }
             }
+            Op::CreateContract => Payload::None,
+            Op::ContractRead | Op::ContractStep => {
+                let (_, k) = call(&w.app, Method::GET, &format!("/api/v1/contracts/{}", d.contract), Some(admin), None).await;
+                let version = k["version"].clone();
+                match op {
+                    Op::ContractRead => Payload::None,
+                    _ if path.ends_with("/sign") => {
+                        Payload::Json(json!({"signed_on": "2026-11-02", "signatory": "walk", "method": "paper", "version": version}))
+                    }
+                    _ if path.ends_with("/receipts") => {
+                        Payload::Json(json!({"milestone": 1, "received_on": "2026-11-02", "amount_minor": 1, "version": version}))
+                    }
+                    _ if path.ends_with("{id}") => {
+                        let mut body = contract_body();
+                        body["version"] = version;
+                        Payload::Json(body)
+                    }
+                    _ => Payload::Json(json!({"version": version})),
+                }
+            }
             Op::QuoteRead | Op::SaveQuote | Op::QuoteStep => {
                 let (_, q) = call(&w.app, Method::GET, &format!("/api/v1/quotes/{}", d.quote), Some(admin), None).await;
                 match op {
@@ -627,6 +701,7 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
             Op::Decide => d.approval.clone(),
             Op::QuoteRead | Op::SaveQuote | Op::QuoteStep => d.quote.clone(),
             Op::ObjectionRead | Op::ObjectionWrite => d.objection.clone(),
+            Op::ContractRead | Op::ContractStep => d.contract.clone(),
             _ => d.id.clone(),
         };
         return (fill(&id), body);
@@ -651,6 +726,9 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
             );
         }
         Op::AdminRead => Payload::None,
+        Op::AdminWrite if path.ends_with("contract-chain") => {
+            Payload::Json(json!([{"contract_type": null, "min_amount_minor": 0, "steps": ["sales_manager", "legal", "general_manager"]}]))
+        }
         Op::AdminWrite if path.ends_with("/csv") => {
             Payload::Csv(format!("code,name_en,name_zh,kind,unit_en,unit_zh,list_price\nCSV-{n},Walk,测试,other,unit,个,10\n"))
         }

@@ -2,6 +2,11 @@
 //! rules: the contract number, the chain a contract takes (data an admin edits), where a
 //! chain stands after its decisions, milestones that must add up to the amount, and the
 //! ageing of what is overdue.
+pub mod dto;
+mod status;
+
+pub use status::{next, ContractAction, ContractStatus, MilestoneKind, SignMethod};
+
 use super::error::AppError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

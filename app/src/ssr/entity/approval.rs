@@ -7,7 +7,7 @@ pub struct Model {
     pub id: i32,
     pub uuid: Uuid,
     pub deal_id: i32,
-    /// stage_move | quote (contracts later)
+    /// stage_move | quote | contract
     pub kind: String,
     pub requested_by: i32,
     pub approver_id: Option<i32>,
@@ -26,6 +26,12 @@ pub struct Model {
     pub version: i32,
     /// The quote a `quote` request decides.
     pub quote_id: Option<i32>,
+    /// The contract a `contract` request decides one step of.
+    pub contract_id: Option<i32>,
+    /// The step's position in the contract's chain (0-based).
+    pub step: Option<i32>,
+    /// The contract's submission round the step belongs to.
+    pub round: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

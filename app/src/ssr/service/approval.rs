@@ -41,6 +41,7 @@ async fn rows_to_dto<C: ConnectionTrait>(db: &C, rows: Vec<approval::Model>) -> 
     let user_ids: Vec<i32> = rows.iter().flat_map(|a| [Some(a.requested_by), a.approver_id]).flatten().collect();
     let users = super::user_names(db, user_ids).await?;
     let quotes = super::quote::briefs(db, rows.iter().filter_map(|a| a.quote_id).collect()).await?;
+    let contracts = super::contract::briefs(db, &rows).await?;
     let stage_ids: Vec<i32> = rows.iter().flat_map(|a| [a.from_stage_id, a.to_stage_id]).flatten().collect();
     let stages: HashMap<i32, stage::Model> = stage::Entity::find()
         .filter(stage::Column::Id.is_in(stage_ids))
@@ -70,6 +71,7 @@ async fn rows_to_dto<C: ConnectionTrait>(db: &C, rows: Vec<approval::Model>) -> 
                 comment: a.comment,
                 created_at: a.created_at,
                 quote: a.quote_id.and_then(|q| quotes.get(&q).cloned()),
+                contract: contracts.get(&a.id).cloned(),
             })
         })
         .collect())
@@ -88,7 +90,7 @@ pub async fn decide(
     let txn = &w.txn;
     let a = approval::Entity::find().filter(approval::Column::Uuid.eq(id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let actor = super::access::actor(ctx);
-    let may = if a.quote_id.is_some() {
+    let may = if a.quote_id.is_some() || a.contract_id.is_some() {
         crate::domain::access::may_decide_quote(&actor, a.approver_id, a.requested_by)
     } else {
         crate::domain::access::may_decide(&actor, a.approver_id)
@@ -101,6 +103,15 @@ pub async fn decide(
         return Err(AppError::Conflict);
     }
     let now = Utc::now();
+    if a.contract_id.is_some() {
+        let d = super::contract::decide_in(txn, ctx, &a, approve, comment.as_deref()).await?;
+        close_request(txn, ctx, &a, if approve { "approved" } else { "rejected" }, None, comment.clone(), now).await?;
+        let fresh = approval::Entity::find_by_id(a.id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+        let row = rows_to_dto(txn, vec![fresh]).await?.pop().ok_or(AppError::Internal)?;
+        w.commit().await.map_err(db_err)?;
+        crate::ssr::events::publish_deal(db, "approval_decided", &d, ctx.user_id).await;
+        return Ok(row);
+    }
     if a.quote_id.is_some() {
         let d = super::quote::decide_in(txn, ctx, &a, approve).await?;
         close_request(txn, ctx, &a, if approve { "approved" } else { "rejected" }, None, comment.clone(), now).await?;

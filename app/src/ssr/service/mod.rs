@@ -10,6 +10,7 @@ pub mod approval;
 pub mod board;
 pub mod checklist;
 pub mod comment;
+pub mod contract;
 pub mod convert;
 pub mod deal;
 pub mod forecast;
@@ -74,6 +75,7 @@ const LAYERS: [(&str, &[&str]); 3] = [
             "approval",
             "checklist",
             "comment",
+            "contract",
             "deal",
             "keyinfo",
             "map",

@@ -189,10 +189,13 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
             MoveOutcome::Forbidden { reason: forbid_code(r).into() }
         }
         Outcome::NeedsApproval => {
-            // One open request per deal: asking again returns the one already waiting.
+            // One open move request per deal: asking again returns the one already waiting
+            // (a quote's or a contract's pending step is another matter).
             if let Some(a) = approval::Entity::find()
                 .filter(approval::Column::DealId.eq(d.id))
                 .filter(approval::Column::Status.eq("pending"))
+                .filter(approval::Column::QuoteId.is_null())
+                .filter(approval::Column::ContractId.is_null())
                 .one(txn)
                 .await
                 .map_err(db_err)?
@@ -280,6 +283,21 @@ pub async fn quote_facts<C: ConnectionTrait>(db: &C, deal_id: i32) -> Result<cra
             }
             _ => {}
         }
+    }
+    // Contracts are read here, not through their service, which routes its approvals
+    // through this one.
+    let statuses: Vec<String> = crate::ssr::entity::contract::Entity::find()
+        .select_only()
+        .column(crate::ssr::entity::contract::Column::Status)
+        .filter(crate::ssr::entity::contract::Column::DealId.eq(deal_id))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    use crate::domain::contract::ContractStatus as C;
+    for s in statuses.iter().filter_map(|s| C::parse(s)) {
+        f.contract_approved |= matches!(s, C::Approved | C::Signed);
+        f.contract_signed |= s == C::Signed;
     }
     Ok(f)
 }

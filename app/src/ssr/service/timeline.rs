@@ -22,6 +22,10 @@ fn history_group(kind: &str) -> &'static str {
     match H::parse(kind) {
         Some(H::ApprovalRequested | H::ApprovalApproved | H::ApprovalRejected) => "approval",
         Some(H::QuoteSubmitted | H::QuoteApproved | H::QuoteRejected) => "approval",
+        Some(H::ContractSubmitted | H::ContractStepApproved | H::ContractApproved | H::ContractRejected | H::ContractWithdrawn) => {
+            "approval"
+        }
+        Some(H::ContractCreated | H::ContractSigned | H::PaymentReceived) => "change",
         Some(H::QuoteCreated | H::QuoteSent | H::QuoteAccepted | H::QuoteDeclined | H::QuoteRevised) => "change",
         Some(H::KeyInfoChanged) => "key_info",
         Some(H::ObjectionRaised | H::ObjectionAnswered | H::ObjectionResolved | H::ObjectionDropped | H::ObjectionReopened) => "change",
