@@ -507,7 +507,7 @@ mod tests {
     #[test]
     fn requirement_codes_round_trip() {
         let all = Requirement::all();
-        assert_eq!(all.len(), KeyField::ALL.len() + ContactRole::ALL.len() + 2 + ChecklistKind::ALL.len() + 3);
+        assert_eq!(all.len(), KeyField::ALL.len() + ContactRole::ALL.len() + 2 + ChecklistKind::ALL.len() + 5);
         for r in &all {
             assert_eq!(Requirement::parse(&r.code()), Some(*r), "{}", r.code());
         }

@@ -1,6 +1,8 @@
 //! Reference data every database gets (pipeline templates), the demo company, and the
 //! bulk generator for benchmarks. Demo and bulk share one generator so the benchmark data
 //! looks like the demo, only bigger.
+mod contracts;
+
 use super::auth::hash_password;
 use super::entity::{
     account, checklist_template, contact, deal, deal_checklist, deal_checklist_item, deal_contact, deal_history, deal_key_info,
@@ -386,6 +388,7 @@ pub async fn seed_demo(db: &Db) -> Result<SeedSummary, SeedError> {
     seed_price_list(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     seed_quotes(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     seed_objections(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    contracts::seed_contracts(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     Ok(s)
 }
 

@@ -46,3 +46,16 @@ pub async fn seeded() -> Result<TestDb, String> {
     super::seed::seed_demo(&t.db).await.map_err(|e| e.to_string())?;
     Ok(t)
 }
+
+/// Removes the demo's contracts (their chain steps, milestones and receipts, and the number
+/// sequence), for tests that count contracts, numbers or receivables from zero.
+pub async fn clear_contracts(db: &Db) -> Result<(), DbErr> {
+    use crate::ssr::entity::{approval, contract, contract_milestone, contract_receipt};
+    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+    contract_receipt::Entity::delete_many().exec(db).await?;
+    contract_milestone::Entity::delete_many().exec(db).await?;
+    approval::Entity::delete_many().filter(approval::Column::ContractId.is_not_null()).exec(db).await?;
+    contract::Entity::delete_many().exec(db).await?;
+    db.execute_raw(Statement::from_string(db.get_database_backend(), "DELETE FROM contract_seq")).await?;
+    Ok(())
+}

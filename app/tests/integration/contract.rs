@@ -133,6 +133,7 @@ async fn approved_contract(db: &Db, owner: &RequestContext, k: &ContractView) ->
 #[tokio::test]
 async fn contract_numbers_are_gap_free_under_16_concurrent_creators() {
     let t = seeded().await;
+    app::ssr::testdb::clear_contracts(&t.db).await.unwrap();
     let db = t.db.clone();
     let mut deals_and_owners = Vec::new();
     for _ in 0..16 {
@@ -158,6 +159,7 @@ async fn contract_numbers_are_gap_free_under_16_concurrent_creators() {
 #[tokio::test]
 async fn the_chain_runs_manager_legal_gm_and_a_rejection_returns_to_draft() {
     let t = seeded().await;
+    app::ssr::testdb::clear_contracts(&t.db).await.unwrap();
     let db = &t.db;
     let (d, rep) = accepted_quote_deal(db).await;
     let manager = ctx_for(db, "manager@demo.local").await;
@@ -253,6 +255,7 @@ async fn the_chain_runs_manager_legal_gm_and_a_rejection_returns_to_draft() {
 #[tokio::test]
 async fn legal_sees_exactly_the_contracts_waiting_for_it() {
     let t = seeded().await;
+    app::ssr::testdb::clear_contracts(&t.db).await.unwrap();
     let db = &t.db;
     let legal = ctx_for(db, "legal@demo.local").await;
     let manager = ctx_for(db, "manager@demo.local").await;
@@ -283,6 +286,7 @@ async fn legal_sees_exactly_the_contracts_waiting_for_it() {
 #[tokio::test]
 async fn signing_and_receipts_follow_the_rules() {
     let t = seeded().await;
+    app::ssr::testdb::clear_contracts(&t.db).await.unwrap();
     let db = &t.db;
     let admin = ctx_for(db, "admin@demo.local").await;
     let (d, rep) = accepted_quote_deal(db).await;
@@ -357,6 +361,7 @@ async fn signing_and_receipts_follow_the_rules() {
 #[tokio::test]
 async fn gate_kinds_through_the_service() {
     let t = seeded().await;
+    app::ssr::testdb::clear_contracts(&t.db).await.unwrap();
     let db = &t.db;
     let admin = ctx_for(db, "admin@demo.local").await;
     let s = solution_stages(db).await;
@@ -391,4 +396,27 @@ async fn gate_kinds_through_the_service() {
     contract::sign(db, &rep, k.id, paper(), k.version).await.unwrap();
     assert!(matches!(try_move().await, MoveOutcome::Moved { .. }), "the signed contract meets both");
     assert_eq!(deal_row(db, d).await.stage_id, s[1].id);
+}
+
+/// The demo shows the whole paper trail: contracts in every state, one waiting for legal,
+/// and a signed one with money overdue.
+#[tokio::test]
+async fn the_demo_has_contracts_in_every_state_and_a_late_payment() {
+    let t = seeded().await;
+    let db = &t.db;
+    let gm = ctx_for(db, "gm@demo.local").await;
+    let legal = ctx_for(db, "legal@demo.local").await;
+    let all = contract::list(db, &gm, ContractFilter::default()).await.unwrap();
+    for s in ContractStatus::ALL {
+        assert!(all.iter().any(|r| r.status == s), "a demo contract is {s:?}");
+    }
+    let waiting = contract::list(db, &legal, ContractFilter { mine: true, ..Default::default() }).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].waiting_for, Some(Approver::Legal));
+    let late = contract::list(db, &gm, ContractFilter { overdue: true, ..Default::default() }).await.unwrap();
+    assert_eq!(late.len(), 1);
+    assert!(late[0].overdue_fen > 0 && late[0].received_fen > 0, "{:?}", late[0]);
+    let r = contract::receivables(db, &gm).await.unwrap();
+    assert_eq!(r.ageing.d31_90_fen, late[0].overdue_fen);
+    assert_eq!(r.top_overdue.len(), 1);
 }

@@ -75,6 +75,7 @@ async fn pending(app: &Router, tok: &str, deal: &str, number: &str) -> Value {
 #[tokio::test]
 async fn a_contract_goes_from_the_accepted_quote_through_its_chain_to_cash() {
     let t = app::ssr::testdb::seeded().await.unwrap();
+    app::ssr::testdb::clear_contracts(&t.db).await.unwrap();
     let app = router(&t.db);
     let (rep, rep2) = (token(&app, "rep@demo.local").await, token(&app, "rep2@demo.local").await);
     let (manager, legal, gm) =
@@ -272,6 +273,7 @@ async fn a_contract_goes_from_the_accepted_quote_through_its_chain_to_cash() {
 #[tokio::test]
 async fn the_chain_table_is_read_by_all_and_set_by_admins_and_documented() {
     let t = app::ssr::testdb::seeded().await.unwrap();
+    app::ssr::testdb::clear_contracts(&t.db).await.unwrap();
     let app = router(&t.db);
     let (rep, admin) = (token(&app, "rep@demo.local").await, token(&app, "admin@demo.local").await);
     let (s, chain) = call(&app, Method::GET, "/api/v1/contract-chain", Some(&rep), None).await;
