@@ -17,6 +17,7 @@ mod m20261202_000013_progress_terms;
 mod m20261206_000014_quotes;
 mod m20261206_000015_objections;
 mod m20261206_000016_contracts;
+mod m20261206_000017_negotiations;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_quotes::Migration),
             Box::new(m20261206_000015_objections::Migration),
             Box::new(m20261206_000016_contracts::Migration),
+            Box::new(m20261206_000017_negotiations::Migration),
         ]
     }
 }

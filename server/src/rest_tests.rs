@@ -19,6 +19,7 @@ mod board;
 mod contracts;
 mod deals;
 mod forecast;
+mod negotiations;
 mod objections;
 mod quotas;
 mod quotes;

@@ -287,6 +287,9 @@ pub struct ApprovalRow {
     /// The contract step a contract request decides.
     #[serde(default)]
     pub contract: Option<crate::domain::contract::dto::ContractBrief>,
+    /// stage_move | quote | contract | concession | negotiation
+    #[serde(default)]
+    pub kind: String,
 }
 
 #[cfg(test)]

@@ -44,10 +44,20 @@ pub enum HistoryKind {
     ContractWithdrawn,
     ContractSigned,
     PaymentReceived,
+    /// Negotiation events (note: the clause and warnings of a concession, the result, a reason).
+    NegotiationPlanned,
+    NegotiationSession,
+    ConcessionMade,
+    ConcessionApproved,
+    ConcessionRejected,
+    NegotiationSubmitted,
+    NegotiationStepApproved,
+    NegotiationConfirmed,
+    NegotiationReturned,
 }
 
 impl HistoryKind {
-    pub const ALL: [HistoryKind; 33] = [
+    pub const ALL: [HistoryKind; 42] = [
         HistoryKind::Created,
         HistoryKind::Moved,
         HistoryKind::Blocked,
@@ -81,6 +91,15 @@ impl HistoryKind {
         HistoryKind::ContractWithdrawn,
         HistoryKind::ContractSigned,
         HistoryKind::PaymentReceived,
+        HistoryKind::NegotiationPlanned,
+        HistoryKind::NegotiationSession,
+        HistoryKind::ConcessionMade,
+        HistoryKind::ConcessionApproved,
+        HistoryKind::ConcessionRejected,
+        HistoryKind::NegotiationSubmitted,
+        HistoryKind::NegotiationStepApproved,
+        HistoryKind::NegotiationConfirmed,
+        HistoryKind::NegotiationReturned,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -118,6 +137,15 @@ impl HistoryKind {
             HistoryKind::ContractWithdrawn => "contract_withdrawn",
             HistoryKind::ContractSigned => "contract_signed",
             HistoryKind::PaymentReceived => "payment_received",
+            HistoryKind::NegotiationPlanned => "negotiation_planned",
+            HistoryKind::NegotiationSession => "negotiation_session",
+            HistoryKind::ConcessionMade => "concession_made",
+            HistoryKind::ConcessionApproved => "concession_approved",
+            HistoryKind::ConcessionRejected => "concession_rejected",
+            HistoryKind::NegotiationSubmitted => "negotiation_submitted",
+            HistoryKind::NegotiationStepApproved => "negotiation_step_approved",
+            HistoryKind::NegotiationConfirmed => "negotiation_confirmed",
+            HistoryKind::NegotiationReturned => "negotiation_returned",
         }
     }
 

@@ -211,6 +211,15 @@ pub fn history_kind(l: Locale, kind: &str) -> &'static str {
         "contract_withdrawn" => ("Contract withdrawn from review", "合同撤回审批"),
         "contract_signed" => ("Contract signed", "合同已签署"),
         "payment_received" => ("Payment received", "收到回款"),
+        "negotiation_planned" => ("Negotiation planned", "制定谈判计划"),
+        "negotiation_session" => ("Negotiation session logged", "记录谈判"),
+        "concession_made" => ("Concession made", "做出让步"),
+        "concession_approved" => ("Concession past the bottom line approved", "突破底线的让步获批"),
+        "concession_rejected" => ("Concession past the bottom line refused", "突破底线的让步未获批"),
+        "negotiation_submitted" => ("Negotiation result sent for confirmation", "谈判结果提交确认"),
+        "negotiation_step_approved" => ("Negotiation result confirmed by the manager", "销售经理确认谈判结果"),
+        "negotiation_confirmed" => ("Negotiation result confirmed", "谈判结果已确认"),
+        "negotiation_returned" => ("Negotiation result returned", "谈判结果被退回"),
         _ => ("Changed", "变更"),
     };
     match l {

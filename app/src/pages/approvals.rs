@@ -43,7 +43,17 @@ fn ApprovalItem(row: ApprovalRow, decide: ServerAction<DecideApproval>, can_deci
                     </span>
                     <span class="cell-sub">{move || i18n.t(K::RequestedBy)} ": " {row.requested_by.clone()}</span>
                 })}
-                {if row.contract.is_some() { ().into_any() } else { match quote.clone() {
+                {matches!(row.kind.as_str(), "concession" | "negotiation").then(|| {
+                    let key = if row.kind == "concession" { K::ApprovalConcession } else { K::ApprovalNegotiation };
+                    view! {
+                        <span class="approval-move" data-testid="approval-negotiation">
+                            <a href=format!("/deals/{}?tab=negotiation", row.deal_id)><strong>{move || i18n.t(key)}</strong></a>
+                            {row.reason.clone().map(|r| view! { " · “" <span class="cell-clip">{r}</span> "”" })}
+                        </span>
+                        <span class="cell-sub">{move || i18n.t(K::RequestedBy)} ": " {row.requested_by.clone()}</span>
+                    }
+                })}
+                {if row.contract.is_some() || matches!(row.kind.as_str(), "concession" | "negotiation") { ().into_any() } else { match quote.clone() {
                     // A quote request: its figures and why it came to this approver.
                     Some(q) => view! {
                         <span class="approval-move" data-testid="approval-quote">

@@ -414,7 +414,7 @@ fn DraftEditor(contract: RwSignal<ContractView>) -> impl IntoView {
 fn SignBox(contract: RwSignal<ContractView>) -> impl IntoView {
     let i18n = use_i18n();
     let id = contract.with_untracked(|k| k.id);
-    let today = chrono::Utc::now().with_timezone(&crate::domain::forecast::offset()).date_naive();
+    let today = crate::components::clock::now_utc().with_timezone(&crate::components::clock::local_offset()).date_naive();
     let on = RwSignal::new(today.to_string());
     let who = RwSignal::new(String::new());
     let method = RwSignal::new("paper".to_owned());
@@ -471,7 +471,7 @@ fn SignBox(contract: RwSignal<ContractView>) -> impl IntoView {
 fn Milestones(contract: RwSignal<ContractView>) -> impl IntoView {
     let i18n = use_i18n();
     let id = contract.with_untracked(|k| k.id);
-    let today = chrono::Utc::now().with_timezone(&crate::domain::forecast::offset()).date_naive();
+    let today = crate::components::clock::now_utc().with_timezone(&crate::components::clock::local_offset()).date_naive();
     let milestone = RwSignal::new("1".to_owned());
     let on = RwSignal::new(today.to_string());
     let amount = RwSignal::new(String::new());

@@ -8,6 +8,7 @@ use crate::components::deal_room::checklists::ChecklistsPanel;
 use crate::components::deal_room::comments::CommentsPanel;
 use crate::components::deal_room::committee::CommitteeMap;
 use crate::components::deal_room::contracts::ContractsPanel;
+use crate::components::deal_room::negotiation::NegotiationPanel;
 use crate::components::deal_room::objections::ObjectionsPanel;
 use crate::components::deal_room::quotes::QuotesPanel;
 use crate::components::deal_room::team::{DealFeed, MembersPanel};
@@ -373,6 +374,7 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
             Tab::Checklists => view! { <ChecklistsPanel id=id/> }.into_any(),
             Tab::Objections => view! { <ObjectionsPanel id=id/> }.into_any(),
             Tab::Quotes => view! { <QuotesPanel id=id/> }.into_any(),
+            Tab::Negotiation => view! { <NegotiationPanel id=id/> }.into_any(),
             Tab::Contract => view! { <ContractsPanel id=id/> }.into_any(),
         }}
     }
@@ -388,11 +390,21 @@ enum Tab {
     Checklists,
     Objections,
     Quotes,
+    Negotiation,
     Contract,
 }
 
 impl Tab {
-    const ALL: [Tab; 7] = [Tab::Overview, Tab::Committee, Tab::Activities, Tab::Checklists, Tab::Objections, Tab::Quotes, Tab::Contract];
+    const ALL: [Tab; 8] = [
+        Tab::Overview,
+        Tab::Committee,
+        Tab::Activities,
+        Tab::Checklists,
+        Tab::Objections,
+        Tab::Quotes,
+        Tab::Negotiation,
+        Tab::Contract,
+    ];
 
     const fn code(self) -> &'static str {
         match self {
@@ -402,6 +414,7 @@ impl Tab {
             Tab::Checklists => "checklists",
             Tab::Objections => "objections",
             Tab::Quotes => "quotes",
+            Tab::Negotiation => "negotiation",
             Tab::Contract => "contract",
         }
     }
@@ -418,6 +431,7 @@ impl Tab {
             Tab::Checklists => K::TabChecklists,
             Tab::Objections => K::TabObjections,
             Tab::Quotes => K::TabQuotes,
+            Tab::Negotiation => K::TabNegotiation,
             Tab::Contract => K::TabContract,
         }
     }

@@ -389,6 +389,7 @@ pub async fn seed_demo(db: &Db) -> Result<SeedSummary, SeedError> {
     seed_quotes(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     seed_objections(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     contracts::seed_contracts(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    contracts::seed_negotiation(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     Ok(s)
 }
 

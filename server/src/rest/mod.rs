@@ -11,6 +11,7 @@ mod board;
 mod contracts;
 mod deals;
 mod forecast;
+mod negotiations;
 mod objections;
 mod products;
 mod quotas;
@@ -76,7 +77,7 @@ impl utoipa::Modify for BearerAuth {
 /// What the document says besides its paths.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board, forecast, quotas, and the deal room (committee map, checklists, activities, comments), the price list and quotes, contracts and receivables."),
+    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board, forecast, quotas, and the deal room (committee map, checklists, activities, comments), the price list and quotes, negotiations (plan, sessions, the concession ladder, confirmation), contracts and receivables."),
     components(schemas(Problem)),
     modifiers(&BearerAuth)
 )]
@@ -96,6 +97,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(quotes::routes())
         .merge(objections::routes())
         .merge(contracts::routes())
+        .merge(negotiations::routes())
         .merge(room::routes())
 }
 

@@ -92,6 +92,11 @@ enum Op {
     /// callers get 2xx or the lifecycle's 422 (the walk's contract is wherever earlier steps
     /// left it).
     ContractStep,
+    /// PUT /deals/{id}/negotiation (the plan under its version) or a POST under it (a session,
+    /// a concession within the bottom lines, confirming): allowed callers get 2xx or the
+    /// negotiation's 422 on its status (the walk's negotiation is wherever earlier steps left
+    /// it; once sent for confirmation the plan and the ladder wait).
+    NegotiationStep,
     /// Price-list changes: admins only.
     AdminWrite,
     /// The price-list export (it carries standard costs): admins only.
@@ -166,6 +171,11 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("get", "/api/v1/receivables/milestones", &[Op::List]),
     ("get", "/api/v1/contract-chain", &[Op::List]),
     ("put", "/api/v1/contract-chain", &[Op::AdminWrite]),
+    ("get", "/api/v1/deals/{id}/negotiation", &[Op::DealRead]),
+    ("put", "/api/v1/deals/{id}/negotiation", &[Op::NegotiationStep]),
+    ("post", "/api/v1/deals/{id}/negotiation/sessions", &[Op::NegotiationStep]),
+    ("post", "/api/v1/deals/{id}/negotiation/concessions", &[Op::NegotiationStep]),
+    ("post", "/api/v1/deals/{id}/negotiation/confirm", &[Op::NegotiationStep]),
 ];
 
 /// The answer a case must get.
@@ -189,7 +199,7 @@ impl Expect {
             Expect::Ok => {
                 s.is_success()
                     || op == Op::Move && s == StatusCode::UNPROCESSABLE_ENTITY && outcome == Some("blocked")
-                    || matches!(op, Op::QuoteStep | Op::ContractStep)
+                    || matches!(op, Op::QuoteStep | Op::ContractStep | Op::NegotiationStep)
                         && s == StatusCode::UNPROCESSABLE_ENTITY
                         && body["detail"].as_str().is_some_and(|d| d.contains("status"))
                     || op == Op::CreateContract
@@ -245,6 +255,10 @@ const LITERAL: &[(Op, &str, Rel, Expect)] = &[
     (Op::ContractStep, "gm", Rel::Mate, Expect::Forbidden),
     (Op::CreateContract, "legal", Rel::Foreign, Expect::Forbidden),
     (Op::ContractRead, "rep2", Rel::Foreign, Expect::NotFound),
+    (Op::NegotiationStep, "presales", Rel::Member, Expect::Ok),
+    (Op::NegotiationStep, "gm", Rel::Mate, Expect::Forbidden),
+    (Op::NegotiationStep, "legal", Rel::Foreign, Expect::Forbidden),
+    (Op::NegotiationStep, "rep2", Rel::Foreign, Expect::NotFound),
 ];
 
 /// A demo user as the policy sees them.
@@ -339,7 +353,7 @@ fn deal_action(op: Op) -> Option<DealAction> {
         Op::PutMap | Op::Attach | Op::Tick | Op::LogActivity => DealAction::Work,
         Op::QuoteRead | Op::ObjectionRead | Op::ContractRead => DealAction::View,
         Op::LogObjection | Op::ObjectionWrite => DealAction::Work,
-        Op::CreateQuote | Op::SaveQuote | Op::QuoteStep | Op::CreateContract | Op::ContractStep => DealAction::Quote,
+        Op::CreateQuote | Op::SaveQuote | Op::QuoteStep | Op::CreateContract | Op::ContractStep | Op::NegotiationStep => DealAction::Quote,
         Op::Comment => DealAction::Comment,
         _ => return None,
     })
@@ -547,6 +561,10 @@ async fn world(db: &app::ssr::db::Db) -> World {
             assert_eq!(s, StatusCode::CREATED, "{owner}'s objection: {ob}");
             let objection = ob["id"].as_str().unwrap().to_owned();
             let contract = open_contract(db, &w, owner, &id).await;
+            // After the contract: a deal with an unconfirmed negotiation drafts none.
+            let uri = format!("/api/v1/deals/{id}/negotiation");
+            let (s, n) = call(&w.app, Method::PUT, &uri, Some(w.tok(owner)), Some(negotiation_plan(Value::Null))).await;
+            assert_eq!(s, StatusCode::CREATED, "{owner}'s negotiation: {n}");
             w.deals
                 .insert((caller, rel), DealFx { id, team, owner: owner_id, members, item, approval, approver, quote, objection, contract });
         }
@@ -616,6 +634,16 @@ async fn open_contract(db: &app::ssr::db::Db, w: &World, owner: &str, deal: &str
     c["id"].as_str().unwrap().to_owned()
 }
 
+/// The walk's negotiation plan; a null version starts it.
+fn negotiation_plan(version: Value) -> Value {
+    json!({"lowest_price_minor": 9_000_000, "longest_payment_days": 90, "strategy": "walk", "version": version})
+}
+
+/// The organisation's calendar day (concessions may not be made in the future).
+fn walk_today() -> String {
+    chrono::Utc::now().with_timezone(&app::domain::forecast::offset()).date_naive().to_string()
+}
+
 /// A request body: JSON, CSV (the quota import), or none.
 enum Payload {
     None,
@@ -681,6 +709,21 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
                     }
                     _ => Payload::Json(json!({"version": version})),
                 }
+            }
+            Op::NegotiationStep => {
+                let (_, n) = call(&w.app, Method::GET, &format!("/api/v1/deals/{}/negotiation", d.id), Some(admin), None).await;
+                let version = n["version"].clone();
+                let today = walk_today();
+                Payload::Json(if path.ends_with("/sessions") {
+                    json!({"held_on": today, "channel": "walk"})
+                } else if path.ends_with("/concessions") {
+                    // Words for words, within every line: nothing for the general manager.
+                    json!({"made_on": today, "clause": "training", "given": {"kind": "text", "text": "walk"}, "got": "walk"})
+                } else if path.ends_with("/confirm") {
+                    json!({"result": "walk", "version": version})
+                } else {
+                    negotiation_plan(version)
+                })
             }
             Op::QuoteRead | Op::SaveQuote | Op::QuoteStep => {
                 let (_, q) = call(&w.app, Method::GET, &format!("/api/v1/quotes/{}", d.quote), Some(admin), None).await;

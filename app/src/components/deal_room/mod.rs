@@ -3,6 +3,7 @@ pub mod activities;
 pub mod checklists;
 pub mod comments;
 pub mod committee;
+pub mod negotiation;
 pub mod contracts;
 pub mod objections;
 pub mod quotes;

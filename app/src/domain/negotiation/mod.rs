@@ -2,6 +2,11 @@
 //! concession smaller than the one before, never give without getting something back, and
 //! never cross the bottom line without the general manager. Pure rules: which warnings a
 //! ladder raises, and the points the ladder chart draws.
+pub mod dto;
+
+use super::committee::ContactRole;
+use super::error::AppError;
+use super::locale::Locale;
 use serde::{Deserialize, Serialize};
 
 /// The clauses a negotiation moves on.
@@ -153,6 +158,67 @@ pub fn chart(ladder: &[Concession], clause: Clause) -> Vec<(usize, i64)> {
         .enumerate()
         .map(|(i, v)| (i + 1, v))
         .collect()
+}
+
+/// Where the negotiation stands: planned and under way, its result with the sales manager
+/// and legal, or confirmed (a contract may be drafted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NegotiationStatus {
+    Planning,
+    Confirming,
+    Confirmed,
+}
+
+impl NegotiationStatus {
+    pub const ALL: [NegotiationStatus; 3] = [Self::Planning, Self::Confirming, Self::Confirmed];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Planning => "planning",
+            Self::Confirming => "confirming",
+            Self::Confirmed => "confirmed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// What a person in this role usually weighs at the table: the plan's starting point.
+pub fn default_cares(role: ContactRole, l: Locale) -> &'static str {
+    let (en, zh) = match role {
+        ContactRole::DecisionMaker => ("Return on the investment, risk, reference customers", "投资回报、风险、同行成功案例"),
+        ContactRole::EconomicBuyer => ("Total price, payment terms, budget year", "总价、付款条件、预算年度"),
+        ContactRole::TechnicalEvaluator => ("Fit to the requirements, integration, SLA", "需求匹配度、系统集成、服务水平"),
+        ContactRole::User => ("Ease of use, training, go-live support", "易用性、培训、上线支持"),
+        ContactRole::Influencer => ("Being heard; the vendor's standing", "意见被重视、供应商实力"),
+        ContactRole::Initiator => ("The problem solved on time", "问题按期解决"),
+        ContactRole::Coach => ("Our success; what we can share in advance", "我方成功、可提前沟通的信息"),
+        ContactRole::Blocker => ("Their preferred alternative; the risks they raise", "其倾向的替代方案、提出的风险"),
+    };
+    if l == Locale::ZhCn {
+        zh
+    } else {
+        en
+    }
+}
+
+/// A concession's size within bounds: an amount up to 10¹⁵ fen, a percentage up to 100 %,
+/// up to ten years of days, or words up to 500 characters; never nothing.
+pub fn check_given(g: &Given) -> Result<(), AppError> {
+    let ok = match g {
+        Given::AmountFen(f) => (1..=super::validate::MAX_FEN).contains(f),
+        Given::PercentBp(b) => (1..=10_000).contains(b),
+        Given::Days(d) => (1..=3650).contains(d),
+        Given::Text(t) => !t.trim().is_empty() && t.chars().count() <= 500,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::validation("given", "more than nothing and within bounds (at most 100 %, 3650 days or 500 characters)"))
+    }
 }
 
 #[cfg(test)]

@@ -101,3 +101,48 @@ fn the_chart_numbers_the_steps_of_one_clause() {
     assert_eq!(chart(&ladder, Training), [(1, 2)]);
     assert!(chart(&ladder, Other).is_empty());
 }
+
+#[test]
+fn statuses_round_trip() {
+    for s in NegotiationStatus::ALL {
+        assert_eq!(NegotiationStatus::parse(s.code()), Some(s));
+    }
+    assert_eq!(NegotiationStatus::parse("won"), None);
+}
+
+/// Every size of concession at and just past its bounds.
+#[test]
+fn a_concession_gives_something_within_bounds() {
+    let max = crate::domain::validate::MAX_FEN;
+    let cases: Vec<(Given, bool)> = vec![
+        (Given::AmountFen(0), false),
+        (Given::AmountFen(1), true),
+        (Given::AmountFen(max), true),
+        (Given::AmountFen(max + 1), false),
+        (Given::AmountFen(-5), false),
+        (Given::PercentBp(0), false),
+        (Given::PercentBp(10_000), true),
+        (Given::PercentBp(10_001), false),
+        (Given::Days(0), false),
+        (Given::Days(3650), true),
+        (Given::Days(3651), false),
+        (Given::Text("   ".into()), false),
+        (Given::Text("two more training days".into()), true),
+        (Given::Text("长".repeat(500)), true),
+        (Given::Text("长".repeat(501)), false),
+    ];
+    for (g, ok) in cases {
+        assert_eq!(check_given(&g).is_ok(), ok, "{g:?}");
+    }
+}
+
+/// Every role gets a starting point in both languages, and the languages differ.
+#[test]
+fn every_role_has_default_interests() {
+    use crate::domain::committee::ContactRole;
+    use crate::domain::locale::Locale;
+    for r in ContactRole::ALL {
+        let (en, zh) = (default_cares(r, Locale::En), default_cares(r, Locale::ZhCn));
+        assert!(!en.is_empty() && !zh.is_empty() && en != zh, "{r:?}");
+    }
+}

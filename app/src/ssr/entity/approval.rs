@@ -7,7 +7,7 @@ pub struct Model {
     pub id: i32,
     pub uuid: Uuid,
     pub deal_id: i32,
-    /// stage_move | quote | contract
+    /// stage_move | quote | contract | concession | negotiation
     pub kind: String,
     pub requested_by: i32,
     pub approver_id: Option<i32>,
@@ -32,6 +32,10 @@ pub struct Model {
     pub step: Option<i32>,
     /// The contract's submission round the step belongs to.
     pub round: Option<i32>,
+    /// The negotiation a `concession` or `negotiation` request belongs to.
+    pub negotiation_id: Option<i32>,
+    /// The concession past a bottom line a `concession` request decides.
+    pub concession_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

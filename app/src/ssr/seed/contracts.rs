@@ -138,3 +138,64 @@ pub(super) async fn seed_contracts(db: &Db) -> Result<(), AppError> {
     contract::receive(db, &owner, k.id, receipt(2, 20, second / 4, "BOC-20261116-0447"), k.version).await?;
     Ok(())
 }
+
+/// A negotiation on a deal at the 80 % stage, planned and under way: the price ladder's
+/// second step is larger than the first and got nothing back, so the warning shows.
+pub(super) async fn seed_negotiation(db: &Db) -> Result<(), AppError> {
+    use crate::domain::negotiation::dto::{ClausePosition, ConcessionInput, PlanInput, SessionInput};
+    use crate::domain::negotiation::{Clause, Given};
+    use crate::ssr::service::negotiation;
+    let err = crate::ssr::db_err;
+    let today = chrono::Utc::now().with_timezone(&crate::domain::forecast::offset()).date_naive();
+    let days = |n: i64| today + chrono::Duration::days(n);
+    let solution =
+        pipeline::Entity::find().filter(pipeline::Column::Code.eq("solution")).one(db).await.map_err(err)?.ok_or(AppError::Internal)?;
+    let stages =
+        stage::Entity::find().filter(stage::Column::PipelineId.eq(solution.id)).order_by_asc(stage::Column::Position).all(db).await.map_err(err)?;
+    let Some(negotiation_stage) = stages.get(4) else { return Ok(()) };
+    // A deal at the 80 % stage without a contract yet.
+    let with_contract: Vec<i32> =
+        crate::ssr::entity::contract::Entity::find().all(db).await.map_err(err)?.into_iter().map(|k| k.deal_id).collect();
+    let d = deal::Entity::find()
+        .filter(deal::Column::StageId.eq(negotiation_stage.id))
+        .order_by_asc(deal::Column::Id)
+        .all(db)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .find(|d| !with_contract.contains(&d.id));
+    let Some(d) = d else { return Ok(()) };
+    let owner = RequestContext::load(db, d.owner_id).await?.ok_or(AppError::Internal)?;
+    let amount = d.amount_fen.max(100_000_00);
+    let plan = PlanInput {
+        lowest_price_fen: Some(amount / 100 * 85),
+        longest_payment_days: Some(90),
+        never_give: Some("Source code; unlimited free customisation / 源代码；无限免费定制".into()),
+        strategy: Some("Trade price for a 3-year maintenance term and a reference visit / 以三年维保和参观样板客户换取价格让步".into()),
+        alternatives: Some("Phase the rollout: finance first, supply chain next year / 分期上线：先财务，次年供应链".into()),
+        ..Default::default()
+    };
+    negotiation::save_plan(db, &owner, d.uuid, plan, None).await?;
+    let session = SessionInput {
+        held_on: days(-6),
+        channel: "Customer HQ, meeting room 3 / 客户总部 3 号会议室".into(),
+        customer_people: vec![],
+        our_people: vec![],
+        positions: vec![
+            ClausePosition { clause: Clause::Price, theirs: Some("-15 %".into()), ours: Some("-5 %".into()), agreed: None, open: true },
+            ClausePosition { clause: Clause::PaymentTerms, theirs: Some("90 days".into()), ours: Some("30 days".into()), agreed: Some("60 days / 60 天".into()), open: false },
+        ],
+        notes: Some("They compare with a competitor's bid / 对方拿竞争对手报价比较".into()),
+    };
+    negotiation::add_session(db, &owner, d.uuid, session).await?;
+    let step = |given: i64, got: Option<&str>, after: i64| ConcessionInput {
+        made_on: days(-6),
+        clause: Clause::Price,
+        given: Given::AmountFen(given),
+        got: got.map(str::to_owned),
+        position_after: Some(after),
+    };
+    negotiation::add_concession(db, &owner, d.uuid, step(amount / 50, Some("3-year maintenance / 三年维保"), amount - amount / 50)).await?;
+    negotiation::add_concession(db, &owner, d.uuid, step(amount / 25, None, amount - amount / 50 - amount / 25)).await?;
+    Ok(())
+}

@@ -72,6 +72,7 @@ async fn rows_to_dto<C: ConnectionTrait>(db: &C, rows: Vec<approval::Model>) -> 
                 created_at: a.created_at,
                 quote: a.quote_id.and_then(|q| quotes.get(&q).cloned()),
                 contract: contracts.get(&a.id).cloned(),
+                kind: a.kind.clone(),
             })
         })
         .collect())
@@ -90,7 +91,7 @@ pub async fn decide(
     let txn = &w.txn;
     let a = approval::Entity::find().filter(approval::Column::Uuid.eq(id)).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let actor = super::access::actor(ctx);
-    let may = if a.quote_id.is_some() || a.contract_id.is_some() {
+    let may = if a.quote_id.is_some() || a.contract_id.is_some() || a.negotiation_id.is_some() {
         crate::domain::access::may_decide_quote(&actor, a.approver_id, a.requested_by)
     } else {
         crate::domain::access::may_decide(&actor, a.approver_id)
@@ -103,8 +104,12 @@ pub async fn decide(
         return Err(AppError::Conflict);
     }
     let now = Utc::now();
-    if a.contract_id.is_some() {
-        let d = super::contract::decide_in(txn, ctx, &a, approve, comment.as_deref()).await?;
+    if a.contract_id.is_some() || a.negotiation_id.is_some() {
+        let d = if a.contract_id.is_some() {
+            super::contract::decide_in(txn, ctx, &a, approve, comment.as_deref()).await?
+        } else {
+            super::negotiation::decide_in(txn, ctx, &a, approve, comment.as_deref()).await?
+        };
         close_request(txn, ctx, &a, if approve { "approved" } else { "rejected" }, None, comment.clone(), now).await?;
         let fresh = approval::Entity::find_by_id(a.id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
         let row = rows_to_dto(txn, vec![fresh]).await?.pop().ok_or(AppError::Internal)?;

@@ -20,6 +20,7 @@ pub mod map;
 pub mod mapping;
 pub mod member;
 pub mod movement;
+pub mod negotiation;
 pub mod objection;
 pub mod pipeline;
 pub mod presence;
@@ -81,6 +82,7 @@ const LAYERS: [(&str, &[&str]); 3] = [
             "map",
             "member",
             "movement",
+            "negotiation",
             "objection",
             "pipeline",
             "presence",

@@ -26,6 +26,15 @@ fn history_group(kind: &str) -> &'static str {
             "approval"
         }
         Some(H::ContractCreated | H::ContractSigned | H::PaymentReceived) => "change",
+        Some(
+            H::NegotiationSubmitted
+            | H::NegotiationStepApproved
+            | H::NegotiationConfirmed
+            | H::NegotiationReturned
+            | H::ConcessionApproved
+            | H::ConcessionRejected,
+        ) => "approval",
+        Some(H::NegotiationPlanned | H::NegotiationSession | H::ConcessionMade) => "change",
         Some(H::QuoteCreated | H::QuoteSent | H::QuoteAccepted | H::QuoteDeclined | H::QuoteRevised) => "change",
         Some(H::KeyInfoChanged) => "key_info",
         Some(H::ObjectionRaised | H::ObjectionAnswered | H::ObjectionResolved | H::ObjectionDropped | H::ObjectionReopened) => "change",

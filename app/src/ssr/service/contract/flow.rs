@@ -59,7 +59,7 @@ async fn first_of<C: ConnectionTrait>(db: &C, role: &str, not: i32) -> Result<Op
 /// The person who decides `step`: the owner's team manager (the general manager when that
 /// is the submitter or there is none), a legal user, or the general manager. Finance has no
 /// role of its own yet; its step goes to the general manager.
-async fn route<C: ConnectionTrait>(db: &C, step: Approver, owner_id: i32, submitter: i32) -> Result<i32, AppError> {
+pub async fn route<C: ConnectionTrait>(db: &C, step: Approver, owner_id: i32, submitter: i32) -> Result<i32, AppError> {
     if step == Approver::SalesManager {
         if let Some(m) = movement::route_approval(db, owner_id).await? {
             let is_manager = user::Entity::find_by_id(m).one(db).await.map_err(db_err)?.is_some_and(|u| u.role == "manager" && u.active);

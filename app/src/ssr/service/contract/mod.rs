@@ -9,7 +9,7 @@ mod read;
 mod receivables;
 mod write;
 
-pub use flow::{decide_in, receive, sign, submit, withdraw};
+pub use flow::{decide_in, receive, route as route_approver, sign, submit, withdraw};
 pub use read::{briefs, get, list, list_for_deal};
 pub use receivables::{receivable_rows, receivables};
 pub use write::{chain_rules, create, save, save_chain_rules};

@@ -176,6 +176,15 @@ pub async fn create(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, draft: O
     if let Some(o) = open {
         return Err(AppError::validation("contract", format!("{} is still open on this deal", o.number)));
     }
+    // A deal negotiated formally drafts its contract from the confirmed result only.
+    let n = crate::ssr::entity::negotiation::Entity::find()
+        .filter(crate::ssr::entity::negotiation::Column::DealId.eq(d.id))
+        .one(&*w)
+        .await
+        .map_err(db_err)?;
+    if n.is_some_and(|n| n.status != crate::domain::negotiation::NegotiationStatus::Confirmed.code()) {
+        return Err(AppError::validation("negotiation", "the negotiation result is not confirmed by the sales manager and legal yet"));
+    }
     let q = quote::Entity::find()
         .filter(quote::Column::DealId.eq(d.id))
         .filter(quote::Column::Status.eq(QuoteStatus::Accepted.as_str()))

@@ -1,0 +1,528 @@
+//! The deal's negotiation: the plan (bottom lines, what each key person cares about,
+//! strategy, alternatives), the concession ladder drawn so its shape shows at a glance
+//! (each step should be smaller than the one before), the sessions at the table, and the
+//! result sent to the sales manager and legal. Warnings come from `domain::negotiation`.
+use crate::api::negotiation::{add_concession, add_session, confirm_result, load_negotiation, save_plan};
+use crate::api::quote::decide_quote;
+use crate::components::live::{last_live_event, on_live_change};
+use crate::components::money::{DateText, Money};
+use crate::components::states::{ErrorNotice, Skeleton};
+use crate::domain::error::AppError;
+use crate::domain::money::{format_exact, parse_yuan};
+use crate::domain::negotiation::dto::{ClausePosition, ConcessionInput, ConcessionView, GmStatus, Interest, NegotiationView, PlanInput, SessionInput};
+use crate::domain::negotiation::{Clause, Given, NegotiationStatus, Warning};
+use crate::domain::quote::{format_percent, parse_percent_bp};
+use crate::i18n::{error_message, use_i18n, K};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+pub fn clause_label(k: Clause) -> K {
+    match k {
+        Clause::Price => K::ClausePrice,
+        Clause::PaymentTerms => K::ClausePayment,
+        Clause::DeliveryDate => K::ClauseDelivery,
+        Clause::SupportSla => K::ClauseSla,
+        Clause::Training => K::ClauseTraining,
+        Clause::ConsultantDays => K::ClauseConsultant,
+        Clause::Other => K::ClauseOther,
+    }
+}
+
+fn given_text(g: &Given) -> String {
+    match g {
+        Given::AmountFen(f) => format_exact(*f, "CNY"),
+        Given::PercentBp(b) => format!("{} %", format_percent(i64::from(*b))),
+        Given::Days(d) => format!("{d} d"),
+        Given::Text(t) => t.clone(),
+    }
+}
+
+fn opt(s: String) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+#[component]
+pub fn NegotiationPanel(id: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), move |_| load_negotiation(id));
+    on_live_change(move || {
+        if last_live_event().is_some_and(|e| e.deal == Some(id)) {
+            data.refetch();
+        }
+    });
+    let start = Action::new(move |_: &()| async move { save_plan(id, PlanInput::default(), None).await });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = start.value().get() {
+            data.refetch();
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <Skeleton rows=4/> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Ok(None) => view! {
+                    <section class="panel" data-testid="negotiation-empty">
+                        <h2 class="panel-title">{move || i18n.t(K::NegotiationTitle)}</h2>
+                        <p class="muted">{move || i18n.t(K::NegotiationLead)}</p>
+                        <button class="btn btn-primary" data-testid="negotiation-start" disabled=move || start.pending().get()
+                            on:click=move |_| { start.dispatch(()); }>{move || i18n.t(K::NegotiationStart)}</button>
+                        {move || start.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</p> })}
+                    </section>
+                }.into_any(),
+                Ok(Some(n)) => {
+                    let n = RwSignal::new(n);
+                    view! { <NegotiationScreen deal=id n=n/> }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NegotiationScreen(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
+    view! {
+        <Ladder deal=deal n=n/>
+        <Plan deal=deal n=n/>
+        <Sessions deal=deal n=n/>
+        <Result deal=deal n=n/>
+    }
+}
+
+/// The concession ladder: one row of bars per clause, step by step; a step larger than
+/// the one before is red, a crossed bottom line is marked.
+#[component]
+fn LadderChart(ladder: Vec<ConcessionView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let clauses: Vec<Clause> = Clause::ALL
+        .into_iter()
+        .filter(|c| ladder.iter().any(|x| x.clause == *c && !matches!(x.given, Given::Text(_))))
+        .collect();
+    if clauses.is_empty() {
+        return ().into_any();
+    }
+    let (row_h, bar_w, gap, left) = (56.0_f64, 34.0_f64, 10.0_f64, 150.0_f64);
+    let steps = clauses.iter().map(|c| ladder.iter().filter(|x| x.clause == *c).count()).max().unwrap_or(1);
+    let width = left + (bar_w + gap) * steps as f64 + 20.0;
+    let height = row_h * clauses.len() as f64 + 8.0;
+    view! {
+        <svg class="ladder-chart" data-testid="ladder-chart" viewBox=format!("0 0 {width} {height}") role="img"
+            aria-label=move || i18n.t(K::LadderTitle) preserveAspectRatio="xMinYMin meet" style=format!("max-width:{width}px")>
+            {clauses.into_iter().enumerate().map(|(row, c)| {
+                let items: Vec<&ConcessionView> = ladder.iter().filter(|x| x.clause == c).collect();
+                let size = |g: &Given| match g { Given::AmountFen(f) => *f as f64, Given::PercentBp(b) => f64::from(*b), Given::Days(d) => f64::from(*d), Given::Text(_) => 0.0 };
+                let top = items.iter().map(|x| size(&x.given)).fold(1.0_f64, f64::max);
+                let y0 = row as f64 * row_h + 4.0;
+                view! {
+                    <g>
+                        <text x="0" y=y0 + row_h / 2.0 class="ladder-label">{move || i18n.t(clause_label(c))}</text>
+                        <line x1=left y1=y0 + row_h - 8.0 x2=width - 10.0 y2=y0 + row_h - 8.0 class="ladder-axis"/>
+                        {items.iter().enumerate().map(|(i, x)| {
+                            let h = (size(&x.given) / top * (row_h - 16.0)).max(2.0);
+                            let bad = x.warnings.iter().any(|w| matches!(w, Warning::LargerThanPrevious { .. }));
+                            let crossed = x.warnings.iter().any(|w| matches!(w, Warning::CrossesBottomLine { .. }));
+                            let cls = if crossed { "ladder-bar crossed" } else if bad { "ladder-bar larger" } else { "ladder-bar" };
+                            let bx = left + i as f64 * (bar_w + gap);
+                            view! {
+                                <rect x=bx y=y0 + row_h - 8.0 - h width=bar_w height=h class=cls data-testid="ladder-bar" data-larger=bad.to_string()>
+                                    <title>{format!("#{} {}", x.position, given_text(&x.given))}</title>
+                                </rect>
+                            }
+                        }).collect_view()}
+                    </g>
+                }
+            }).collect_view()}
+        </svg>
+    }
+    .into_any()
+}
+
+#[component]
+fn Ladder(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = crate::components::clock::now_utc().with_timezone(&crate::components::clock::local_offset()).date_naive();
+    let made_on = RwSignal::new(today.to_string());
+    let clause = RwSignal::new("price".to_owned());
+    let kind = RwSignal::new("amount".to_owned());
+    let value = RwSignal::new(String::new());
+    let got = RwSignal::new(String::new());
+    let after = RwSignal::new(String::new());
+    let local: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let add = Action::new(move |c: &ConcessionInput| {
+        let c = c.clone();
+        async move { add_concession(deal, c).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = add.value().get() {
+            value.set(String::new());
+            got.set(String::new());
+            after.set(String::new());
+            n.set(v);
+        }
+    });
+    let input = move || -> Result<ConcessionInput, AppError> {
+        let c = Clause::parse(&clause.get()).unwrap_or(Clause::Other);
+        let v = value.get();
+        let given = match kind.get().as_str() {
+            "amount" => Given::AmountFen(parse_yuan(v.trim()).ok_or_else(|| AppError::validation("given", "an amount in yuan"))?),
+            "percent" => Given::PercentBp(parse_percent_bp("given", v.trim())?),
+            "days" => Given::Days(v.trim().parse().map_err(|_| AppError::validation("given", "a number of days"))?),
+            _ => Given::Text(v),
+        };
+        let a = after.get();
+        let position_after = match (c, a.trim()) {
+            (_, "") => None,
+            (Clause::Price, s) => Some(parse_yuan(s).ok_or_else(|| AppError::validation("position_after", "an amount in yuan"))?),
+            (_, s) => Some(s.parse().map_err(|_| AppError::validation("position_after", "a number"))?),
+        };
+        Ok(ConcessionInput {
+            made_on: made_on.get().parse().map_err(|_| AppError::validation("made_on", "a date"))?,
+            clause: c,
+            given,
+            got: opt(got.get()),
+            position_after,
+        })
+    };
+    let warn_text = move |w: &Warning| -> String {
+        match w {
+            Warning::LargerThanPrevious { .. } => i18n.t(K::WarnLarger).to_owned(),
+            Warning::NothingInReturn => i18n.t(K::WarnNothingBack).to_owned(),
+            Warning::CrossesBottomLine { .. } => i18n.t(K::WarnBottomLine).to_owned(),
+        }
+    };
+    view! {
+        <section class="panel" data-testid="ladder">
+            <h2 class="panel-title">{move || i18n.t(K::LadderTitle)}</h2>
+            <p class="cell-sub">{move || i18n.t(K::LadderLead)}</p>
+            {move || view! { <LadderChart ladder=n.with(|n| n.ladder.clone())/> }}
+            <div class="table-wrap">
+                <table class="table" data-testid="concessions">
+                    <thead><tr>
+                        <th>"#"</th>
+                        <th>{move || i18n.t(K::ColDate)}</th>
+                        <th>{move || i18n.t(K::NegClause)}</th>
+                        <th>{move || i18n.t(K::ConcessionGiven)}</th>
+                        <th>{move || i18n.t(K::ConcessionGot)}</th>
+                        <th>{move || i18n.t(K::ConcessionAfter)}</th>
+                        <th></th>
+                    </tr></thead>
+                    <tbody>
+                        {move || n.with(|n| n.ladder.clone()).into_iter().map(|c| {
+                            let ws: Vec<String> = c.warnings.iter().map(warn_text).collect();
+                            let codes: Vec<&str> = c.warnings.iter().map(|w| w.code()).collect();
+                            let after = match (c.clause, c.position_after) {
+                                (Clause::Price, Some(p)) => format_exact(p, "CNY"),
+                                (_, Some(p)) => p.to_string(),
+                                _ => String::new(),
+                            };
+                            let gm = c.gm;
+                            view! {
+                                <tr data-testid="concession" data-warnings=codes.join(",")>
+                                    <td>{c.position}</td>
+                                    <td><DateText date=c.made_on/></td>
+                                    <td>{move || i18n.t(clause_label(c.clause))}</td>
+                                    <td>{given_text(&c.given)}</td>
+                                    <td>{c.got.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td>{after}</td>
+                                    <td>
+                                        {ws.into_iter().map(|w| view! { <span class="badge-danger" data-testid="concession-warning">{w}</span> }).collect_view()}
+                                        {(gm != GmStatus::None).then(|| view! {
+                                            <span class=format!("q-status gm-{}", gm.code())>{move || i18n.t(match gm { GmStatus::Approved => K::GmApproved, GmStatus::Rejected => K::GmRejected, _ => K::GmPending })}</span>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {move || (n.with(|n| n.may_work && n.status != NegotiationStatus::Confirming)).then(|| view! {
+                <form class="receipt-form" data-testid="concession-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    match input() { Ok(c) => { local.set(None); add.dispatch(c); } Err(e) => local.set(Some(e)) }
+                }>
+                    <input type="date" data-testid="c-date" aria-label=move || i18n.t(K::ColDate) prop:value=move || made_on.get() on:input=move |ev| made_on.set(event_target_value(&ev))/>
+                    <select data-testid="c-clause" aria-label=move || i18n.t(K::NegClause) prop:value=move || clause.get() on:change=move |ev| clause.set(event_target_value(&ev))>
+                        {Clause::ALL.into_iter().map(|c| view! { <option value=c.code()>{move || i18n.t(clause_label(c))}</option> }).collect_view()}
+                    </select>
+                    <select data-testid="c-kind" aria-label=move || i18n.t(K::ConcessionGiven) prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <option value="amount">"¥"</option>
+                        <option value="percent">"%"</option>
+                        <option value="days">{move || i18n.t(K::Days)}</option>
+                        <option value="text">{move || i18n.t(K::ConcessionWords)}</option>
+                    </select>
+                    <input type="text" data-testid="c-value" placeholder=move || i18n.t(K::ConcessionGiven) aria-label=move || i18n.t(K::ConcessionGiven)
+                        prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                    <input type="text" data-testid="c-got" placeholder=move || i18n.t(K::ConcessionGot) aria-label=move || i18n.t(K::ConcessionGot)
+                        prop:value=move || got.get() on:input=move |ev| got.set(event_target_value(&ev))/>
+                    <input type="text" data-testid="c-after" placeholder=move || i18n.t(K::ConcessionAfter) aria-label=move || i18n.t(K::ConcessionAfter)
+                        prop:value=move || after.get() on:input=move |ev| after.set(event_target_value(&ev))/>
+                    <button type="submit" class="btn btn-primary" data-testid="c-submit" disabled=move || add.pending().get()>{move || i18n.t(K::ConcessionAdd)}</button>
+                </form>
+                {move || local.get().or_else(|| add.value().get().and_then(|r| r.err())).map(|e| view! {
+                    <p class="field-error" role="alert" data-testid="concession-error">{move || error_message(i18n.locale(), &e)}</p>
+                })}
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Plan(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let v = n.get_untracked();
+    let lowest = RwSignal::new(v.lowest_price_fen.map(|f| format!("{}.{:02}", f / 100, f % 100)).unwrap_or_default());
+    let days = RwSignal::new(v.longest_payment_days.map(|d| d.to_string()).unwrap_or_default());
+    let never = RwSignal::new(v.never_give.clone().unwrap_or_default());
+    let strategy = RwSignal::new(v.strategy.clone().unwrap_or_default());
+    let alternatives = RwSignal::new(v.alternatives.clone().unwrap_or_default());
+    let interests: Vec<(Uuid, String, Option<String>, Option<String>, RwSignal<String>)> =
+        v.interests.iter().map(|i| (i.contact_id, i.name.clone(), i.title.clone(), i.role.clone(), RwSignal::new(i.cares.clone()))).collect();
+    let cares = StoredValue::new(interests.clone());
+    let local: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let save = Action::new(move |p: &PlanInput| {
+        let (p, ver) = (p.clone(), n.with_untracked(|n| n.version));
+        async move { save_plan(deal, p, Some(ver)).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = save.value().get() {
+            n.set(v);
+        }
+    });
+    let plan = move || -> Result<PlanInput, AppError> {
+        let l = lowest.get();
+        let d = days.get();
+        Ok(PlanInput {
+            lowest_price_fen: if l.trim().is_empty() { None } else { Some(parse_yuan(l.trim()).ok_or_else(|| AppError::validation("lowest_price", "an amount in yuan"))?) },
+            longest_payment_days: if d.trim().is_empty() { None } else { Some(d.trim().parse().map_err(|_| AppError::validation("longest_payment_days", "a number of days"))?) },
+            never_give: opt(never.get()),
+            interests: cares.with_value(|cs| cs.iter().map(|(id, _, _, _, c)| Interest { contact_id: *id, cares: c.get() }).collect()),
+            strategy: opt(strategy.get()),
+            alternatives: opt(alternatives.get()),
+        })
+    };
+    let text = move |key: K, sig: RwSignal<String>, tid: &'static str| view! {
+        <div class="field">
+            <label for=tid>{move || i18n.t(key)}</label>
+            <textarea id=tid data-testid=tid rows="2" prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
+        </div>
+    };
+    view! {
+        <form class="panel" data-testid="negotiation-plan" on:submit=move |ev| {
+            ev.prevent_default();
+            match plan() { Ok(p) => { local.set(None); save.dispatch(p); } Err(e) => local.set(Some(e)) }
+        }>
+            <h2 class="panel-title">{move || i18n.t(K::NegotiationPlan)}</h2>
+            <div class="q-head-grid">
+                <div class="field">
+                    <label for="n-lowest">{move || i18n.t(K::BottomPrice)}</label>
+                    <input id="n-lowest" type="text" inputmode="decimal" data-testid="n-lowest" prop:value=move || lowest.get() on:input=move |ev| lowest.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="n-days">{move || i18n.t(K::BottomDays)}</label>
+                    <input id="n-days" type="text" inputmode="numeric" data-testid="n-days" prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
+                </div>
+            </div>
+            {text(K::NeverGive, never, "n-never")}
+            <h3 class="panel-subtitle">{move || i18n.t(K::Interests)}</h3>
+            {interests.is_empty().then(|| view! { <p class="cell-sub">{move || i18n.t(K::InterestsEmpty)}</p> })}
+            <div class="interests">
+                {interests.into_iter().map(|(_, name, title, role, c)| {
+                    let role_label = role.and_then(|r| crate::domain::committee::ContactRole::parse(&r));
+                    view! {
+                        <div class="field">
+                            <label>{name} {title.map(|t| format!(" · {t}"))}
+                                {role_label.map(|r| view! { <span class="cell-sub">{move || r.label(i18n.locale())}</span> })}</label>
+                            <input type="text" data-testid="n-cares" prop:value=move || c.get() on:input=move |ev| c.set(event_target_value(&ev))/>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            {text(K::NegStrategy, strategy, "n-strategy")}
+            {text(K::NegAlternatives, alternatives, "n-alternatives")}
+            {move || n.with(|n| n.may_work).then(|| view! {
+                <div class="form-actions">
+                    <button type="submit" class="btn" data-testid="n-save" disabled=move || save.pending().get()>{move || i18n.t(K::Save)}</button>
+                    {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <span class="muted" data-testid="n-saved">{move || i18n.t(K::ContractSaved)}</span> })}
+                </div>
+            })}
+            {move || local.get().or_else(|| save.value().get().and_then(|r| r.err())).map(|e| view! {
+                <p class="field-error" role="alert" data-testid="plan-error">{move || error_message(i18n.locale(), &e)}</p>
+            })}
+        </form>
+    }
+}
+
+#[component]
+fn Sessions(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = crate::components::clock::now_utc().with_timezone(&crate::components::clock::local_offset()).date_naive();
+    let held = RwSignal::new(today.to_string());
+    let channel = RwSignal::new(String::new());
+    let notes = RwSignal::new(String::new());
+    let rows: Vec<(Clause, RwSignal<String>, RwSignal<String>, RwSignal<String>, RwSignal<bool>)> = Clause::ALL
+        .into_iter()
+        .map(|c| (c, RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(false)))
+        .collect();
+    let rows = StoredValue::new(rows);
+    let add = Action::new(move |s: &SessionInput| {
+        let s = s.clone();
+        async move { add_session(deal, s).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = add.value().get() {
+            channel.set(String::new());
+            notes.set(String::new());
+            n.set(v);
+        }
+    });
+    view! {
+        <section class="panel" data-testid="negotiation-sessions">
+            <h2 class="panel-title">{move || i18n.t(K::NegSessions)}</h2>
+            {move || n.with(|n| n.sessions.clone()).into_iter().rev().map(|s| view! {
+                <article class="session" data-testid="session">
+                    <p><strong><DateText date=s.held_on/></strong> " · " {s.channel.clone()}</p>
+                    <p class="cell-sub">{s.customer_people.join(", ")} " ⇄ " {s.our_people.join(", ")}</p>
+                    <table class="table table-compact">
+                        <tbody>
+                            {s.positions.iter().map(|p| {
+                                let c = p.clause;
+                                view! {
+                                    <tr>
+                                        <th>{move || i18n.t(clause_label(c))}</th>
+                                        <td>{p.theirs.clone().unwrap_or_default()}</td>
+                                        <td>{p.ours.clone().unwrap_or_default()}</td>
+                                        <td>{p.agreed.clone().unwrap_or_default()}</td>
+                                        <td>{p.open.then(|| view! { <span class="badge-danger">{move || i18n.t(K::NegOpen)}</span> })}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    {s.notes.clone().map(|x| view! { <p class="cell-sub">{x}</p> })}
+                </article>
+            }).collect_view()}
+            {move || n.with(|n| n.may_work).then(|| view! {
+                <details class="session-form">
+                    <summary data-testid="session-open">{move || i18n.t(K::NegSessionAdd)}</summary>
+                    <form data-testid="session-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        let positions: Vec<ClausePosition> = rows.with_value(|rs| rs.iter()
+                            .filter(|(_, t, o, a, open)| !t.get().trim().is_empty() || !o.get().trim().is_empty() || !a.get().trim().is_empty() || open.get())
+                            .map(|(c, t, o, a, open)| ClausePosition { clause: *c, theirs: opt(t.get()), ours: opt(o.get()), agreed: opt(a.get()), open: open.get() })
+                            .collect());
+                        if let Ok(d) = held.get().parse() {
+                            add.dispatch(SessionInput { held_on: d, channel: channel.get(), customer_people: vec![], our_people: vec![], positions, notes: opt(notes.get()) });
+                        }
+                    }>
+                        <div class="q-head-grid">
+                            <div class="field"><label for="s-date">{move || i18n.t(K::ColDate)}</label>
+                                <input id="s-date" type="date" data-testid="s-date" prop:value=move || held.get() on:input=move |ev| held.set(event_target_value(&ev))/></div>
+                            <div class="field"><label for="s-channel">{move || i18n.t(K::NegChannel)}</label>
+                                <input id="s-channel" type="text" data-testid="s-channel" prop:value=move || channel.get() on:input=move |ev| channel.set(event_target_value(&ev))/></div>
+                        </div>
+                        <div class="table-wrap">
+                            <table class="table table-compact">
+                                <thead><tr>
+                                    <th>{move || i18n.t(K::NegClause)}</th><th>{move || i18n.t(K::NegTheirs)}</th><th>{move || i18n.t(K::NegOurs)}</th>
+                                    <th>{move || i18n.t(K::NegAgreed)}</th><th>{move || i18n.t(K::NegOpen)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.with_value(|rs| rs.clone()).into_iter().map(|(c, t, o, a, open)| view! {
+                                        <tr>
+                                            <th>{move || i18n.t(clause_label(c))}</th>
+                                            <td><input type="text" aria-label="theirs" prop:value=move || t.get() on:input=move |ev| t.set(event_target_value(&ev))/></td>
+                                            <td><input type="text" aria-label="ours" prop:value=move || o.get() on:input=move |ev| o.set(event_target_value(&ev))/></td>
+                                            <td><input type="text" aria-label="agreed" prop:value=move || a.get() on:input=move |ev| a.set(event_target_value(&ev))/></td>
+                                            <td><input type="checkbox" aria-label="open" prop:checked=move || open.get() on:change=move |ev| open.set(event_target_checked(&ev))/></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <div class="field"><label for="s-notes">{move || i18n.t(K::Notes)}</label>
+                            <textarea id="s-notes" rows="2" prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea></div>
+                        <div class="form-actions"><button type="submit" class="btn btn-primary" data-testid="s-submit" disabled=move || add.pending().get()>{move || i18n.t(K::NegSessionAdd)}</button></div>
+                        {move || add.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</p> })}
+                    </form>
+                </details>
+            })}
+        </section>
+    }
+}
+
+/// The agreed result: sent to the sales manager, then legal; the approver decides here.
+#[component]
+fn Result(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = RwSignal::new(n.with_untracked(|n| n.result.clone().unwrap_or_default()));
+    let comment = RwSignal::new(String::new());
+    let send = Action::new(move |_: &()| {
+        let (t, v) = (text.get_untracked(), n.with_untracked(|n| n.version));
+        async move { confirm_result(deal, t, v).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = send.value().get() {
+            n.set(v);
+        }
+    });
+    let decide = Action::new(move |approve: &bool| {
+        let (approve, a) = (*approve, n.with_untracked(|n| n.my_approvals.first().copied()));
+        let c = Some(comment.get_untracked()).filter(|c| !c.trim().is_empty());
+        async move {
+            match a {
+                Some(a) => {
+                    decide_quote(a, approve, c).await?;
+                    load_negotiation(deal).await?.ok_or(AppError::NotFound)
+                }
+                None => Err(AppError::NotFound),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = decide.value().get() {
+            comment.set(String::new());
+            n.set(v);
+        }
+    });
+    let status_key = move || match n.with(|n| n.status) {
+        NegotiationStatus::Planning => K::NegPlanning,
+        NegotiationStatus::Confirming => K::NegConfirming,
+        NegotiationStatus::Confirmed => K::NegConfirmed,
+    };
+    view! {
+        <section class="panel" data-testid="negotiation-result">
+            <h2 class="panel-title">{move || i18n.t(K::NegResult)} " · " <span class="q-status" data-testid="negotiation-status">{move || i18n.t(status_key())}</span></h2>
+            <p class="cell-sub">{move || i18n.t(K::NegResultLead)}</p>
+            <textarea rows="3" data-testid="n-result" aria-label=move || i18n.t(K::NegResult) prop:value=move || text.get()
+                disabled=move || n.with(|n| !n.may_work || n.status == NegotiationStatus::Confirming)
+                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <ol class="chain">
+                {move || n.with(|n| n.confirm.clone()).into_iter().map(|s| view! {
+                    <li class=format!("chain-step chain-{}", s.state) data-testid="confirm-step" data-state=s.state.clone()>
+                        <span class="chain-dot">{s.step + 1}</span>
+                        <div><strong>{move || i18n.t(if s.step == 0 { K::ApproverSalesManager } else { K::ApproverLegal })}</strong>
+                            {s.who.clone().map(|w| view! { " · " {w} })}
+                            {s.comment.clone().map(|c| view! { <span class="cell-sub">"“" {c} "”"</span> })}</div>
+                    </li>
+                }).collect_view()}
+            </ol>
+            {move || n.with(|n| n.may_work && n.status != NegotiationStatus::Confirming).then(|| view! {
+                <div class="form-actions">
+                    <button type="button" class="btn btn-primary" data-testid="n-confirm" disabled=move || send.pending().get()
+                        on:click=move |_| { send.dispatch(()); }>{move || i18n.t(K::NegSendForConfirm)}</button>
+                </div>
+            })}
+            {move || send.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert" data-testid="confirm-error">{move || error_message(i18n.locale(), &e)}</p> })}
+            {move || n.with(|n| !n.my_approvals.is_empty()).then(|| view! {
+                <div class="q-decide" data-testid="negotiation-decide">
+                    <input type="text" data-testid="n-comment" placeholder=move || i18n.t(K::Comment) aria-label=move || i18n.t(K::Comment)
+                        prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))/>
+                    <button class="btn btn-primary" data-testid="n-approve" on:click=move |_| { decide.dispatch(true); }>{move || i18n.t(K::Approve)}</button>
+                    <button class="btn" data-testid="n-reject" on:click=move |_| { decide.dispatch(false); }>{move || i18n.t(K::Reject)}</button>
+                </div>
+            })}
+            {move || decide.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</p> })}
+            {move || n.with(|n| n.lowest_price_fen).map(|f| view! { <p class="cell-sub">{move || i18n.t(K::BottomPrice)} ": " <Money fen=f/></p> })}
+        </section>
+    }
+}
