@@ -9,7 +9,8 @@ for (const [lang, size] of [['en', { width: 1440, height: 900 }], ['zh', { width
     const ctx = await browser.newContext({ viewport: size, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
     const page = await ctx.newPage();
     await signIn(page, 'rep4@demo.local');
-    const dealId = await newDeal(page, `Ladder ${lang} ${Date.now()}`);
+    const name = `Ladder ${lang} ${Date.now()}`;
+    const dealId = await newDeal(page, name);
     await page.goto(`/deals/${dealId}?tab=negotiation`);
     await hydrated(page);
     await page.getByTestId('negotiation-start').click();
@@ -55,7 +56,7 @@ for (const [lang, size] of [['en', { width: 1440, height: 900 }], ['zh', { width
     const gmPage = await gm.newPage();
     await signIn(gmPage, 'gm@demo.local');
     await gmPage.goto('/approvals');
-    const row = gmPage.getByTestId('approval').filter({ has: gmPage.getByTestId('approval-negotiation') }).filter({ hasText: 'price #3' });
+    const row = gmPage.getByTestId('approval').filter({ has: gmPage.getByTestId('approval-negotiation') }).filter({ hasText: name }).filter({ hasText: 'price #3' });
     await expect(row).toHaveCount(1);
     await row.getByTestId('approve').click();
     await expect(third.locator('.gm-approved')).toBeVisible({ timeout: 15_000 });
