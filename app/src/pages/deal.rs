@@ -395,16 +395,8 @@ enum Tab {
 }
 
 impl Tab {
-    const ALL: [Tab; 8] = [
-        Tab::Overview,
-        Tab::Committee,
-        Tab::Activities,
-        Tab::Checklists,
-        Tab::Objections,
-        Tab::Quotes,
-        Tab::Negotiation,
-        Tab::Contract,
-    ];
+    const ALL: [Tab; 8] =
+        [Tab::Overview, Tab::Committee, Tab::Activities, Tab::Checklists, Tab::Objections, Tab::Quotes, Tab::Negotiation, Tab::Contract];
 
     const fn code(self) -> &'static str {
         match self {

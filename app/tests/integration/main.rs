@@ -11,6 +11,7 @@ mod board;
 mod contract;
 mod forecast;
 mod gate;
+mod negotiation;
 mod objection;
 mod quote;
 mod room;

@@ -32,6 +32,8 @@ pub struct ApprovalOut {
     result: Option<String>,
     comment: Option<String>,
     created_at: DateTime<Utc>,
+    /// What is decided: stage_move | quote | contract | concession | negotiation
+    kind: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -55,6 +57,7 @@ fn approval_out(a: ApprovalRow) -> ApprovalOut {
         result: a.result,
         comment: a.comment,
         created_at: a.created_at,
+        kind: a.kind,
     }
 }
 

@@ -5,7 +5,7 @@ use axum::http::{Method, StatusCode};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-const APPROVAL: [&str; 12] = [
+const APPROVAL: [&str; 13] = [
     "id",
     "deal_id",
     "deal_name",
@@ -18,6 +18,7 @@ const APPROVAL: [&str; 12] = [
     "result",
     "comment",
     "created_at",
+    "kind",
 ];
 
 async fn user_id(db: &app::ssr::db::Db, email: &str) -> i32 {

@@ -9,7 +9,9 @@ use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::error::AppError;
 use crate::domain::money::{format_exact, parse_yuan};
-use crate::domain::negotiation::dto::{ClausePosition, ConcessionInput, ConcessionView, GmStatus, Interest, NegotiationView, PlanInput, SessionInput};
+use crate::domain::negotiation::dto::{
+    ClausePosition, ConcessionInput, ConcessionView, GmStatus, Interest, NegotiationView, PlanInput, SessionInput,
+};
 use crate::domain::negotiation::{Clause, Given, NegotiationStatus, Warning};
 use crate::domain::quote::{format_percent, parse_percent_bp};
 use crate::i18n::{error_message, use_i18n, K};
@@ -93,10 +95,8 @@ fn NegotiationScreen(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView 
 #[component]
 fn LadderChart(ladder: Vec<ConcessionView>) -> impl IntoView {
     let i18n = use_i18n();
-    let clauses: Vec<Clause> = Clause::ALL
-        .into_iter()
-        .filter(|c| ladder.iter().any(|x| x.clause == *c && !matches!(x.given, Given::Text(_))))
-        .collect();
+    let clauses: Vec<Clause> =
+        Clause::ALL.into_iter().filter(|c| ladder.iter().any(|x| x.clause == *c && !matches!(x.given, Given::Text(_)))).collect();
     if clauses.is_empty() {
         return ().into_any();
     }
@@ -275,8 +275,11 @@ fn Plan(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
     let never = RwSignal::new(v.never_give.clone().unwrap_or_default());
     let strategy = RwSignal::new(v.strategy.clone().unwrap_or_default());
     let alternatives = RwSignal::new(v.alternatives.clone().unwrap_or_default());
-    let interests: Vec<(Uuid, String, Option<String>, Option<String>, RwSignal<String>)> =
-        v.interests.iter().map(|i| (i.contact_id, i.name.clone(), i.title.clone(), i.role.clone(), RwSignal::new(i.cares.clone()))).collect();
+    let interests: Vec<(Uuid, String, Option<String>, Option<String>, RwSignal<String>)> = v
+        .interests
+        .iter()
+        .map(|i| (i.contact_id, i.name.clone(), i.title.clone(), i.role.clone(), RwSignal::new(i.cares.clone())))
+        .collect();
     let cares = StoredValue::new(interests.clone());
     let local: RwSignal<Option<AppError>> = RwSignal::new(None);
     let save = Action::new(move |p: &PlanInput| {
@@ -292,19 +295,29 @@ fn Plan(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
         let l = lowest.get();
         let d = days.get();
         Ok(PlanInput {
-            lowest_price_fen: if l.trim().is_empty() { None } else { Some(parse_yuan(l.trim()).ok_or_else(|| AppError::validation("lowest_price", "an amount in yuan"))?) },
-            longest_payment_days: if d.trim().is_empty() { None } else { Some(d.trim().parse().map_err(|_| AppError::validation("longest_payment_days", "a number of days"))?) },
+            lowest_price_fen: if l.trim().is_empty() {
+                None
+            } else {
+                Some(parse_yuan(l.trim()).ok_or_else(|| AppError::validation("lowest_price", "an amount in yuan"))?)
+            },
+            longest_payment_days: if d.trim().is_empty() {
+                None
+            } else {
+                Some(d.trim().parse().map_err(|_| AppError::validation("longest_payment_days", "a number of days"))?)
+            },
             never_give: opt(never.get()),
             interests: cares.with_value(|cs| cs.iter().map(|(id, _, _, _, c)| Interest { contact_id: *id, cares: c.get() }).collect()),
             strategy: opt(strategy.get()),
             alternatives: opt(alternatives.get()),
         })
     };
-    let text = move |key: K, sig: RwSignal<String>, tid: &'static str| view! {
-        <div class="field">
-            <label for=tid>{move || i18n.t(key)}</label>
-            <textarea id=tid data-testid=tid rows="2" prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
-        </div>
+    let text = move |key: K, sig: RwSignal<String>, tid: &'static str| {
+        view! {
+            <div class="field">
+                <label for=tid>{move || i18n.t(key)}</label>
+                <textarea id=tid data-testid=tid rows="2" prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
+            </div>
+        }
     };
     view! {
         <form class="panel" data-testid="negotiation-plan" on:submit=move |ev| {

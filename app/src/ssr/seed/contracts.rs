@@ -150,8 +150,12 @@ pub(super) async fn seed_negotiation(db: &Db) -> Result<(), AppError> {
     let days = |n: i64| today + chrono::Duration::days(n);
     let solution =
         pipeline::Entity::find().filter(pipeline::Column::Code.eq("solution")).one(db).await.map_err(err)?.ok_or(AppError::Internal)?;
-    let stages =
-        stage::Entity::find().filter(stage::Column::PipelineId.eq(solution.id)).order_by_asc(stage::Column::Position).all(db).await.map_err(err)?;
+    let stages = stage::Entity::find()
+        .filter(stage::Column::PipelineId.eq(solution.id))
+        .order_by_asc(stage::Column::Position)
+        .all(db)
+        .await
+        .map_err(err)?;
     let Some(negotiation_stage) = stages.get(4) else { return Ok(()) };
     // A deal at the 80 % stage without a contract yet.
     let with_contract: Vec<i32> =
@@ -183,7 +187,13 @@ pub(super) async fn seed_negotiation(db: &Db) -> Result<(), AppError> {
         our_people: vec![],
         positions: vec![
             ClausePosition { clause: Clause::Price, theirs: Some("-15 %".into()), ours: Some("-5 %".into()), agreed: None, open: true },
-            ClausePosition { clause: Clause::PaymentTerms, theirs: Some("90 days".into()), ours: Some("30 days".into()), agreed: Some("60 days / 60 天".into()), open: false },
+            ClausePosition {
+                clause: Clause::PaymentTerms,
+                theirs: Some("90 days".into()),
+                ours: Some("30 days".into()),
+                agreed: Some("60 days / 60 天".into()),
+                open: false,
+            },
         ],
         notes: Some("They compare with a competitor's bid / 对方拿竞争对手报价比较".into()),
     };

@@ -194,8 +194,7 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
             if let Some(a) = approval::Entity::find()
                 .filter(approval::Column::DealId.eq(d.id))
                 .filter(approval::Column::Status.eq("pending"))
-                .filter(approval::Column::QuoteId.is_null())
-                .filter(approval::Column::ContractId.is_null())
+                .filter(approval::Column::Kind.eq("stage_move"))
                 .one(txn)
                 .await
                 .map_err(db_err)?

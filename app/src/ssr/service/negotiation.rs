@@ -87,12 +87,23 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, deal_id: uuid
         .all(db)
         .await
         .map_err(db_err)?;
-    let approvals = approval::Entity::find().filter(approval::Column::NegotiationId.eq(n.id)).order_by_asc(approval::Column::Id).all(db).await.map_err(db_err)?;
+    let approvals = approval::Entity::find()
+        .filter(approval::Column::NegotiationId.eq(n.id))
+        .order_by_asc(approval::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_err)?;
     let stored: Vec<Interest> = serde_json::from_str(&n.interests).unwrap_or_default();
     let people: HashMap<uuid::Uuid, contact::Model> = contact::Entity::find()
-        .filter(contact::Column::Uuid.is_in(
-            stored.iter().map(|i| i.contact_id).chain(sessions.iter().flat_map(|s| serde_json::from_str::<Vec<uuid::Uuid>>(&s.customer_people).unwrap_or_default())).collect::<Vec<_>>(),
-        ))
+        .filter(
+            contact::Column::Uuid.is_in(
+                stored
+                    .iter()
+                    .map(|i| i.contact_id)
+                    .chain(sessions.iter().flat_map(|s| serde_json::from_str::<Vec<uuid::Uuid>>(&s.customer_people).unwrap_or_default()))
+                    .collect::<Vec<_>>(),
+            ),
+        )
         .all(db)
         .await
         .map_err(db_err)?
@@ -107,15 +118,25 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, deal_id: uuid
         .into_iter()
         .map(|m| (m.contact_id, m.role))
         .collect();
-    let our: Vec<uuid::Uuid> = sessions.iter().flat_map(|s| serde_json::from_str::<Vec<uuid::Uuid>>(&s.our_people).unwrap_or_default()).collect();
-    let our_names: HashMap<uuid::Uuid, String> =
-        user::Entity::find().filter(user::Column::Uuid.is_in(our)).all(db).await.map_err(db_err)?.into_iter().map(|u| (u.uuid, u.name)).collect();
+    let our: Vec<uuid::Uuid> =
+        sessions.iter().flat_map(|s| serde_json::from_str::<Vec<uuid::Uuid>>(&s.our_people).unwrap_or_default()).collect();
+    let our_names: HashMap<uuid::Uuid, String> = user::Entity::find()
+        .filter(user::Column::Uuid.is_in(our))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| (u.uuid, u.name))
+        .collect();
     let names = user_names(db, rows.iter().map(|c| c.created_by).chain(approvals.iter().filter_map(|a| a.approver_id)).collect()).await?;
     let ladder = ladder_of(&rows);
     let warns = warnings(&ladder, &lines_of(&n));
     let confirm: Vec<ConfirmStep> = (0..2)
         .map(|step| {
-            let a = approvals.iter().rev().find(|a| a.concession_id.is_none() && a.round == Some(n.round) && a.step == Some(step) && a.status != "withdrawn");
+            let a = approvals
+                .iter()
+                .rev()
+                .find(|a| a.concession_id.is_none() && a.round == Some(n.round) && a.step == Some(step) && a.status != "withdrawn");
             ConfirmStep {
                 step,
                 who: a.and_then(|a| a.approver_id).and_then(|u| names.get(&u).cloned()),
@@ -201,8 +222,14 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, deal_id: uuid
 async fn prefill<C: ConnectionTrait>(db: &C, d: &deal::Model, l: crate::domain::locale::Locale) -> Result<Vec<Interest>, AppError> {
     let map = deal_contact::Entity::find().filter(deal_contact::Column::DealId.eq(d.id)).all(db).await.map_err(db_err)?;
     let ids: Vec<i32> = map.iter().filter(|m| m.role.is_some()).map(|m| m.contact_id).collect();
-    let people: HashMap<i32, uuid::Uuid> =
-        contact::Entity::find().filter(contact::Column::Id.is_in(ids)).all(db).await.map_err(db_err)?.into_iter().map(|c| (c.id, c.uuid)).collect();
+    let people: HashMap<i32, uuid::Uuid> = contact::Entity::find()
+        .filter(contact::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|c| (c.id, c.uuid))
+        .collect();
     Ok(map
         .iter()
         .filter_map(|m| {
@@ -215,7 +242,13 @@ async fn prefill<C: ConnectionTrait>(db: &C, d: &deal::Model, l: crate::domain::
 /// Starts the plan (`version` None; interests pre-filled from the map when none are sent)
 /// or saves it under its version. A result in confirmation is not edited; a confirmed one
 /// reopens to planning.
-pub async fn save_plan(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, p: PlanInput, version: Option<i32>) -> Result<NegotiationView, AppError> {
+pub async fn save_plan(
+    db: &Db,
+    ctx: &RequestContext,
+    deal_id: uuid::Uuid,
+    p: PlanInput,
+    version: Option<i32>,
+) -> Result<NegotiationView, AppError> {
     let lowest = p.lowest_price_fen.map(|v| validate::amount_fen("lowest_price", v)).transpose()?;
     if let Some(days) = p.longest_payment_days {
         if !(0..=3650).contains(&days) {
@@ -230,13 +263,21 @@ pub async fn save_plan(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, p: Pl
     }
     let mut interests = Vec::with_capacity(p.interests.len());
     for (i, it) in p.interests.into_iter().enumerate() {
-        interests.push(Interest { contact_id: it.contact_id, cares: validate::required(&format!("interests[{i}].cares"), &it.cares, 500)? });
+        interests
+            .push(Interest { contact_id: it.contact_id, cares: validate::required(&format!("interests[{i}].cares"), &it.cares, 500)? });
     }
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let d = access::deal_for(&*w, ctx, deal_id, DealAction::Quote).await?;
     // Interests name people on this deal's map only.
     let on_map: Vec<uuid::Uuid> = {
-        let ids: Vec<i32> = deal_contact::Entity::find().filter(deal_contact::Column::DealId.eq(d.id)).all(&*w).await.map_err(db_err)?.into_iter().map(|m| m.contact_id).collect();
+        let ids: Vec<i32> = deal_contact::Entity::find()
+            .filter(deal_contact::Column::DealId.eq(d.id))
+            .all(&*w)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(|m| m.contact_id)
+            .collect();
         contact::Entity::find().filter(contact::Column::Id.is_in(ids)).all(&*w).await.map_err(db_err)?.into_iter().map(|c| c.uuid).collect()
     };
     if let Some(i) = interests.iter().position(|i| !on_map.contains(&i.contact_id)) {
@@ -304,7 +345,11 @@ pub async fn save_plan(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, p: Pl
     get(db, ctx, deal_id).await?.ok_or(AppError::Internal)
 }
 
-async fn plan_for<C: ConnectionTrait>(db: &C, ctx: &RequestContext, deal_id: uuid::Uuid) -> Result<(deal::Model, negotiation::Model), AppError> {
+async fn plan_for<C: ConnectionTrait>(
+    db: &C,
+    ctx: &RequestContext,
+    deal_id: uuid::Uuid,
+) -> Result<(deal::Model, negotiation::Model), AppError> {
     let d = access::deal_for(db, ctx, deal_id, DealAction::Quote).await?;
     let n = by_deal(db, d.id).await?.ok_or_else(|| AppError::validation("negotiation", "plan the negotiation first"))?;
     Ok((d, n))
@@ -346,13 +391,31 @@ pub async fn add_session(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, s: 
     }
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let (d, n) = plan_for(&*w, ctx, deal_id).await?;
-    let count = negotiation_session::Entity::find().filter(negotiation_session::Column::NegotiationId.eq(n.id)).all(&*w).await.map_err(db_err)?.len();
+    let count = negotiation_session::Entity::find()
+        .filter(negotiation_session::Column::NegotiationId.eq(n.id))
+        .all(&*w)
+        .await
+        .map_err(db_err)?
+        .len();
     if count >= MAX_ROWS {
         return Err(AppError::validation("sessions", format!("at most {MAX_ROWS}")));
     }
-    let map_ids: Vec<i32> = deal_contact::Entity::find().filter(deal_contact::Column::DealId.eq(d.id)).all(&*w).await.map_err(db_err)?.into_iter().map(|m| m.contact_id).collect();
-    let on_map: Vec<uuid::Uuid> =
-        contact::Entity::find().filter(contact::Column::Id.is_in(map_ids)).all(&*w).await.map_err(db_err)?.into_iter().map(|c| c.uuid).collect();
+    let map_ids: Vec<i32> = deal_contact::Entity::find()
+        .filter(deal_contact::Column::DealId.eq(d.id))
+        .all(&*w)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|m| m.contact_id)
+        .collect();
+    let on_map: Vec<uuid::Uuid> = contact::Entity::find()
+        .filter(contact::Column::Id.is_in(map_ids))
+        .all(&*w)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|c| c.uuid)
+        .collect();
     if let Some(i) = s.customer_people.iter().position(|c| !on_map.contains(c)) {
         return Err(AppError::validation(format!("customer_people[{i}]"), "not on this deal's committee map"));
     }
@@ -402,7 +465,12 @@ pub async fn add_concession(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, 
     if status_of(&n) == NegotiationStatus::Confirming {
         return Err(AppError::validation("status", "the result is being confirmed; no concession can be added now"));
     }
-    let rows = concession::Entity::find().filter(concession::Column::NegotiationId.eq(n.id)).order_by_asc(concession::Column::Position).all(&*w).await.map_err(db_err)?;
+    let rows = concession::Entity::find()
+        .filter(concession::Column::NegotiationId.eq(n.id))
+        .order_by_asc(concession::Column::Position)
+        .all(&*w)
+        .await
+        .map_err(db_err)?;
     if rows.len() >= MAX_ROWS {
         return Err(AppError::validation("concessions", format!("at most {MAX_ROWS}")));
     }
@@ -468,7 +536,13 @@ pub async fn add_concession(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, 
 
 /// Sends the agreed result to the sales manager, then legal. Nothing may wait for the
 /// general manager, and every crossed line must have been approved.
-pub async fn confirm(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, result: String, version: i32) -> Result<NegotiationView, AppError> {
+pub async fn confirm(
+    db: &Db,
+    ctx: &RequestContext,
+    deal_id: uuid::Uuid,
+    result: String,
+    version: i32,
+) -> Result<NegotiationView, AppError> {
     let result = validate::required("result", &result, 4000)?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let (d, n) = plan_for(&*w, ctx, deal_id).await?;
@@ -493,14 +567,22 @@ pub async fn confirm(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, result:
         .exec(&*w)
         .await
         .map_err(db_err)?;
-    request_confirm(&*w, &d, &n, 0, round, ctx.user_id).await?;
+    let sent = negotiation::Model { result: Some(result.clone()), ..n };
+    request_confirm(&*w, &d, &sent, 0, round, ctx.user_id).await?;
     note(&*w, &d, ctx.user_id, HistoryKind::NegotiationSubmitted, result).await?;
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_deal(db, "approval_requested", &d, ctx.user_id).await;
     get(db, ctx, deal_id).await?.ok_or(AppError::Internal)
 }
 
-async fn request_confirm<C: ConnectionTrait>(db: &C, d: &deal::Model, n: &negotiation::Model, step: i32, round: i32, submitter: i32) -> Result<(), AppError> {
+async fn request_confirm<C: ConnectionTrait>(
+    db: &C,
+    d: &deal::Model,
+    n: &negotiation::Model,
+    step: i32,
+    round: i32,
+    submitter: i32,
+) -> Result<(), AppError> {
     let who = contract::route_approver(db, if step == 0 { Approver::SalesManager } else { Approver::Legal }, d.owner_id, submitter).await?;
     let now = Utc::now();
     approval::Entity::insert(approval::ActiveModel {
@@ -527,14 +609,23 @@ async fn request_confirm<C: ConnectionTrait>(db: &C, d: &deal::Model, n: &negoti
 
 /// A decision from the inbox on a concession (the general manager) or on a step of the
 /// result's confirmation (sales manager, then legal). A rejection needs its reason.
-pub async fn decide_in(txn: &DatabaseTransaction, ctx: &RequestContext, a: &approval::Model, approve: bool, comment: Option<&str>) -> Result<deal::Model, AppError> {
+pub async fn decide_in(
+    txn: &DatabaseTransaction,
+    ctx: &RequestContext,
+    a: &approval::Model,
+    approve: bool,
+    comment: Option<&str>,
+) -> Result<deal::Model, AppError> {
     let nid = a.negotiation_id.ok_or(AppError::Internal)?;
     let n = negotiation::Entity::find_by_id(nid).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let d = deal::Entity::find_by_id(n.deal_id).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let reason = if approve {
         comment.map(str::to_owned)
     } else {
-        Some(validate::required("comment", comment.unwrap_or(""), 2000).map_err(|_| AppError::validation("comment", "say why it is rejected"))?)
+        Some(
+            validate::required("comment", comment.unwrap_or(""), 2000)
+                .map_err(|_| AppError::validation("comment", "say why it is rejected"))?,
+        )
     };
     if let Some(cid) = a.concession_id {
         let to = if approve { GmStatus::Approved } else { GmStatus::Rejected };

@@ -7,6 +7,7 @@ mod forecast_cells;
 mod history_state;
 mod progress_days;
 mod progress_terms;
+pub mod sequence;
 
 pub use deal_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 pub use forecast_cells::rebuild_for as rebuild_forecast_cells;

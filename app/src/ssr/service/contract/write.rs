@@ -18,28 +18,13 @@ use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{account, contract, contract_chain_rule, contract_milestone, deal, quote};
 use crate::ssr::service::{access, history};
+use crate::ssr::sql::sequence::{self, Sequence};
 use chrono::{Datelike, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// At most this many milestones on a contract.
 pub const MAX_MILESTONES: usize = 24;
-
-/// The month's next number inside the caller's write transaction: the sequence row stays
-/// locked until commit (PostgreSQL) or the writer holds the database (SQLite), and a
-/// rollback takes the number back, so numbers have neither gaps nor duplicates.
-async fn next_seq<C: ConnectionTrait>(db: &C, period: i32) -> Result<i64, AppError> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "INSERT INTO contract_seq (period, last) VALUES ($1, 1) ON CONFLICT (period) DO UPDATE SET last = contract_seq.last + 1 RETURNING last"
-        }
-        _ => "INSERT INTO contract_seq (period, last) VALUES (?, 1) ON CONFLICT (period) DO UPDATE SET last = contract_seq.last + 1 RETURNING last",
-    };
-    let row =
-        db.query_one_raw(Statement::from_sql_and_values(backend, sql, [period.into()])).await.map_err(db_err)?.ok_or(AppError::Internal)?;
-    row.try_get_by_index::<i64>(0).map_err(db_err)
-}
 
 /// The shipped split (seed 003): 30 % down, 60 % on acceptance, 10 % retention.
 fn default_milestones(today: chrono::NaiveDate) -> Vec<MilestoneInput> {
@@ -210,7 +195,7 @@ pub async fn create(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, draft: O
     });
     let c = check(draft, &acct, company, q.gross_fen)?;
     let period = today.year() * 100 + today.month() as i32;
-    let seq = next_seq(&*w, period).await?;
+    let seq = sequence::next(&*w, Sequence::ContractMonth, period).await.map_err(db_err)?;
     let num = number(today.year(), today.month(), seq);
     let now = Utc::now();
     let uuid = uuid::Uuid::new_v4();

@@ -13,9 +13,10 @@ use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{contact, deal, deal_contact, product, quote, quote_line, quote_policy};
 use crate::ssr::service::{access, history, product as price_list};
+use crate::ssr::sql::sequence::{self, Sequence};
 use chrono::{Datelike, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 /// A line ready to store: the priced input and what it copies from the product.
@@ -170,22 +171,6 @@ async fn check_draft<C: ConnectionTrait>(
     })
 }
 
-/// The year's next number, inside the caller's write transaction: the row stays locked
-/// until commit (PostgreSQL) or the writer holds the database (SQLite), and a rollback
-/// takes the number back, so numbers have neither gaps nor duplicates.
-async fn next_seq<C: ConnectionTrait>(db: &C, year: i32) -> Result<i64, AppError> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "INSERT INTO quote_seq (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = quote_seq.last + 1 RETURNING last"
-        }
-        _ => "INSERT INTO quote_seq (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = quote_seq.last + 1 RETURNING last",
-    };
-    let row =
-        db.query_one_raw(Statement::from_sql_and_values(backend, sql, [year.into()])).await.map_err(db_err)?.ok_or(AppError::Internal)?;
-    row.try_get_by_index::<i64>(0).map_err(db_err)
-}
-
 async fn write_lines<C: ConnectionTrait>(db: &C, quote_id: i32, lines: &[Resolved], priced: &Priced) -> Result<(), AppError> {
     quote_line::Entity::delete_many().filter(quote_line::Column::QuoteId.eq(quote_id)).exec(db).await.map_err(db_err)?;
     let rows: Vec<quote_line::ActiveModel> = lines
@@ -225,7 +210,7 @@ pub async fn create(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, draft: Q
     let c = check_draft(&*w, ctx, &d, draft, &[]).await?;
     let now = Utc::now();
     let year = today().year();
-    let seq = next_seq(&*w, year).await?;
+    let seq = sequence::next(&*w, Sequence::QuoteYear, year).await.map_err(db_err)?;
     let number = format_number(year, seq);
     let (hk, hv) = header_parts(c.header);
     let t = &c.priced.totals;
