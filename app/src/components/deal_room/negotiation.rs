@@ -47,8 +47,9 @@ fn opt(s: String) -> Option<String> {
 pub fn NegotiationPanel(id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), move |_| load_negotiation(id));
+    // Our own writes set the view from their answer; a teammate's (or an approver's) reloads.
     on_live_change(move || {
-        if last_live_event().is_some_and(|e| e.deal == Some(id)) {
+        if last_live_event().is_some_and(|e| e.deal == Some(id) && !e.mine) {
             data.refetch();
         }
     });
