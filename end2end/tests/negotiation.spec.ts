@@ -60,6 +60,8 @@ for (const [lang, size] of [['en', { width: 1440, height: 900 }], ['zh', { width
     await expect(row).toHaveCount(1);
     await row.getByTestId('approve').click();
     await expect(third.locator('.gm-approved')).toBeVisible({ timeout: 15_000 });
+    // The GM's decision reloaded the tab: the result is written again before it is sent.
+    await page.getByTestId('n-result').fill(lang === 'zh' ? '价格 215 万，付款 60 天' : 'Price ¥2.15m, payment in 60 days');
     await page.getByTestId('n-confirm').click();
     await expect(page.getByTestId('negotiation-status')).toHaveText(lang === 'zh' ? '确认中' : 'Being confirmed');
     await expect(page.getByTestId('confirm-step').first()).toHaveAttribute('data-state', 'pending');
