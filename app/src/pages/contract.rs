@@ -155,7 +155,7 @@ fn ChainBox(contract: RwSignal<ContractView>, reload: Action<(), Result<Contract
                             <span class="chain-dot" aria-hidden="true">{s.position + 1}</span>
                             <div>
                                 <strong>{move || contract_approver(i18n.locale(), s.approver)}</strong>
-                                {s.who.clone().map(|w| view! { " · " {w} })}
+                                {s.who.clone().map(|w| view! { <span>{w}</span> })}
                                 <span class="cell-sub">{move || i18n.t(label)}
                                     {s.decided_at.map(|t| format!(" · {}", t.format("%Y-%m-%d %H:%M")))}</span>
                                 {s.opinion.clone().map(|o| view! { <span class="cell-sub">"“" {o} "”"</span> })}

@@ -39,6 +39,26 @@ fn given_text(g: &Given) -> String {
     }
 }
 
+/// A key person's line of the plan being edited.
+#[derive(Clone)]
+struct InterestEdit {
+    contact_id: Uuid,
+    name: String,
+    title: Option<String>,
+    role: Option<String>,
+    cares: RwSignal<String>,
+}
+
+/// One clause's row of the session being logged.
+#[derive(Clone, Copy)]
+struct PositionEdit {
+    clause: Clause,
+    theirs: RwSignal<String>,
+    ours: RwSignal<String>,
+    agreed: RwSignal<String>,
+    open: RwSignal<bool>,
+}
+
 fn opt(s: String) -> Option<String> {
     Some(s.trim().to_owned()).filter(|s| !s.is_empty())
 }
@@ -276,10 +296,16 @@ fn Plan(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
     let never = RwSignal::new(v.never_give.clone().unwrap_or_default());
     let strategy = RwSignal::new(v.strategy.clone().unwrap_or_default());
     let alternatives = RwSignal::new(v.alternatives.clone().unwrap_or_default());
-    let interests: Vec<(Uuid, String, Option<String>, Option<String>, RwSignal<String>)> = v
+    let interests: Vec<InterestEdit> = v
         .interests
         .iter()
-        .map(|i| (i.contact_id, i.name.clone(), i.title.clone(), i.role.clone(), RwSignal::new(i.cares.clone())))
+        .map(|i| InterestEdit {
+            contact_id: i.contact_id,
+            name: i.name.clone(),
+            title: i.title.clone(),
+            role: i.role.clone(),
+            cares: RwSignal::new(i.cares.clone()),
+        })
         .collect();
     let cares = StoredValue::new(interests.clone());
     let local: RwSignal<Option<AppError>> = RwSignal::new(None);
@@ -307,7 +333,7 @@ fn Plan(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
                 Some(d.trim().parse().map_err(|_| AppError::validation("longest_payment_days", "a number of days"))?)
             },
             never_give: opt(never.get()),
-            interests: cares.with_value(|cs| cs.iter().map(|(id, _, _, _, c)| Interest { contact_id: *id, cares: c.get() }).collect()),
+            interests: cares.with_value(|cs| cs.iter().map(|i| Interest { contact_id: i.contact_id, cares: i.cares.get() }).collect()),
             strategy: opt(strategy.get()),
             alternatives: opt(alternatives.get()),
         })
@@ -340,8 +366,9 @@ fn Plan(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
             <h3 class="panel-subtitle">{move || i18n.t(K::Interests)}</h3>
             {interests.is_empty().then(|| view! { <p class="cell-sub">{move || i18n.t(K::InterestsEmpty)}</p> })}
             <div class="interests">
-                {interests.into_iter().map(|(_, name, title, role, c)| {
-                    let role_label = role.and_then(|r| crate::domain::committee::ContactRole::parse(&r));
+                {interests.into_iter().map(|i| {
+                    let (name, title, c) = (i.name, i.title, i.cares);
+                    let role_label = i.role.and_then(|r| crate::domain::committee::ContactRole::parse(&r));
                     view! {
                         <div class="field">
                             <label>{name} {title.map(|t| format!(" · {t}"))}
@@ -373,9 +400,15 @@ fn Sessions(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
     let held = RwSignal::new(today.to_string());
     let channel = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
-    let rows: Vec<(Clause, RwSignal<String>, RwSignal<String>, RwSignal<String>, RwSignal<bool>)> = Clause::ALL
+    let rows: Vec<PositionEdit> = Clause::ALL
         .into_iter()
-        .map(|c| (c, RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(false)))
+        .map(|clause| PositionEdit {
+            clause,
+            theirs: RwSignal::new(String::new()),
+            ours: RwSignal::new(String::new()),
+            agreed: RwSignal::new(String::new()),
+            open: RwSignal::new(false),
+        })
         .collect();
     let rows = StoredValue::new(rows);
     let add = Action::new(move |s: &SessionInput| {
@@ -421,8 +454,8 @@ fn Sessions(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
                     <form data-testid="session-form" on:submit=move |ev| {
                         ev.prevent_default();
                         let positions: Vec<ClausePosition> = rows.with_value(|rs| rs.iter()
-                            .filter(|(_, t, o, a, open)| !t.get().trim().is_empty() || !o.get().trim().is_empty() || !a.get().trim().is_empty() || open.get())
-                            .map(|(c, t, o, a, open)| ClausePosition { clause: *c, theirs: opt(t.get()), ours: opt(o.get()), agreed: opt(a.get()), open: open.get() })
+                            .filter(|p| !p.theirs.get().trim().is_empty() || !p.ours.get().trim().is_empty() || !p.agreed.get().trim().is_empty() || p.open.get())
+                            .map(|p| ClausePosition { clause: p.clause, theirs: opt(p.theirs.get()), ours: opt(p.ours.get()), agreed: opt(p.agreed.get()), open: p.open.get() })
                             .collect());
                         if let Ok(d) = held.get().parse() {
                             add.dispatch(SessionInput { held_on: d, channel: channel.get(), customer_people: vec![], our_people: vec![], positions, notes: opt(notes.get()) });
@@ -441,7 +474,7 @@ fn Sessions(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
                                     <th>{move || i18n.t(K::NegAgreed)}</th><th>{move || i18n.t(K::NegOpen)}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {rows.with_value(|rs| rs.clone()).into_iter().map(|(c, t, o, a, open)| view! {
+                                    {rows.with_value(|rs| rs.clone()).into_iter().map(|PositionEdit { clause: c, theirs: t, ours: o, agreed: a, open }| view! {
                                         <tr>
                                             <th>{move || i18n.t(clause_label(c))}</th>
                                             <td><input type="text" aria-label="theirs" prop:value=move || t.get() on:input=move |ev| t.set(event_target_value(&ev))/></td>

@@ -170,7 +170,7 @@ pub(super) async fn seed_negotiation(db: &Db) -> Result<(), AppError> {
         .find(|d| !with_contract.contains(&d.id));
     let Some(d) = d else { return Ok(()) };
     let owner = RequestContext::load(db, d.owner_id).await?.ok_or(AppError::Internal)?;
-    let amount = d.amount_fen.max(100_000_00);
+    let amount = d.amount_fen.max(10_000_000);
     let plan = PlanInput {
         lowest_price_fen: Some(amount / 100 * 85),
         longest_payment_days: Some(90),

@@ -26,5 +26,5 @@ pub async fn next<C: sea_orm::ConnectionTrait>(db: &C, seq: Sequence, period: i3
         .query_one_raw(sea_orm::Statement::from_sql_and_values(backend, sql, [period.into()]))
         .await?
         .ok_or_else(|| sea_orm::DbErr::RecordNotFound(table.to_owned()))?;
-    row.try_get_by_index::<i64>(0).map_err(Into::into)
+    row.try_get_by_index::<i64>(0)
 }

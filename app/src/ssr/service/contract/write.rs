@@ -27,7 +27,9 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 pub const MAX_MILESTONES: usize = 24;
 
 /// The shipped split (seed 003): 30 % down, 60 % on acceptance, 10 % retention.
-fn default_milestones(today: chrono::NaiveDate) -> Vec<MilestoneInput> {
+fn default_milestones(today: chrono::NaiveDate, l: crate::domain::locale::Locale) -> Vec<MilestoneInput> {
+    let zh = l == crate::domain::locale::Locale::ZhCn;
+    let (acceptance, retention) = if zh { ("验收后", "验收满 12 个月") } else { ("on acceptance", "12 months after acceptance") };
     vec![
         MilestoneInput {
             kind: MilestoneKind::DownPayment,
@@ -38,13 +40,13 @@ fn default_milestones(today: chrono::NaiveDate) -> Vec<MilestoneInput> {
         MilestoneInput {
             kind: MilestoneKind::OnAcceptance,
             due_on: None,
-            trigger: Some("on acceptance".into()),
+            trigger: Some(acceptance.into()),
             share: Share::PercentBp(6000),
         },
         MilestoneInput {
             kind: MilestoneKind::Retention,
             due_on: None,
-            trigger: Some("12 months after acceptance".into()),
+            trigger: Some(retention.into()),
             share: Share::PercentBp(1000),
         },
     ]
@@ -191,7 +193,7 @@ pub async fn create(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, draft: O
         acceptance_terms: None,
         starts_on: Some(today),
         ends_on: None,
-        milestones: default_milestones(today),
+        milestones: default_milestones(today, ctx.locale.unwrap_or_default()),
     });
     let c = check(draft, &acct, company, q.gross_fen)?;
     let period = today.year() * 100 + today.month() as i32;
