@@ -37,18 +37,8 @@ fn default_milestones(today: chrono::NaiveDate, l: crate::domain::locale::Locale
             trigger: None,
             share: Share::PercentBp(3000),
         },
-        MilestoneInput {
-            kind: MilestoneKind::OnAcceptance,
-            due_on: None,
-            trigger: Some(acceptance.into()),
-            share: Share::PercentBp(6000),
-        },
-        MilestoneInput {
-            kind: MilestoneKind::Retention,
-            due_on: None,
-            trigger: Some(retention.into()),
-            share: Share::PercentBp(1000),
-        },
+        MilestoneInput { kind: MilestoneKind::OnAcceptance, due_on: None, trigger: Some(acceptance.into()), share: Share::PercentBp(6000) },
+        MilestoneInput { kind: MilestoneKind::Retention, due_on: None, trigger: Some(retention.into()), share: Share::PercentBp(1000) },
     ]
 }
 
