@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/pipelines") view=pages::pipeline_admin::PipelineAdminPage/>
                     <Route path=path!("admin/checklists") view=pages::checklist_admin::ChecklistAdminPage/>
                     <Route path=path!("admin/products") view=pages::product_admin::ProductAdminPage/>
+                    <Route path=path!("admin/contract-chain") view=pages::contract_chain_admin::ContractChainAdminPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -46,6 +46,20 @@ test('the contracts list shows receivables by age with a drill and a CSV; legal 
     const rows = card.getByTestId('recv-rows').getByTestId('recv-row');
     await expect(rows).toHaveCount(owed.length);
     await expect(rows.first()).toContainText(owed[0].number);
+
+    // Per team: the GM sees every team (so the table shows); the late payment's team has a row
+    // whose overdue figure is everything its milestones past due still owe.
+    await expect(card.getByTestId('recv-teams')).toBeVisible();
+    const teams = card.getByTestId('recv-teams').getByTestId('recv-team');
+    expect(await teams.count()).toBeGreaterThanOrEqual(2);
+    const overdue: { team: string; due_minor: number; received_minor: number }[] =
+      await (await gm.request.get('/api/v1/receivables/milestones?bucket=overdue')).json();
+    const lateTeam = owed[0].team;
+    const teamOverdue = overdue.filter((m) => m.team === lateTeam).reduce((n, m) => n + m.due_minor - m.received_minor, 0);
+    expect(teamOverdue).toBeGreaterThanOrEqual(owed[0].due_minor - owed[0].received_minor);
+    const teamRow = teams.filter({ has: gm.locator(`td[title="${lateTeam}"]`) });
+    await expect(teamRow).toHaveCount(1);
+    await expect(teamRow.getByTestId('recv-team-overdue').locator('.money')).toHaveAttribute('title', exact(teamOverdue));
     await gm.screenshot({ path: shots(`contracts-${tag}-${viewport.width}`), fullPage: true });
 
     // The same milestones as a CSV: a header of ten columns, then one line each.
@@ -88,6 +102,33 @@ test('the contracts list shows receivables by age with a drill and a CSV; legal 
     await legal.screenshot({ path: shots(`contracts-legal-inbox-${tag}-${viewport.width}`), fullPage: true });
     await legalCtx.close();
   }
+});
+
+test("a rep's home shows what their own signed contracts still owe, the overdue part first", async ({ browser }) => {
+  // The demo's signed contract, paid late, is on a deal rep@ owns (East).
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: desktop });
+  const rep = await ctx.newPage();
+  await signIn(rep, 'rep@demo.local');
+  await rep.goto('/');
+  await hydrated(rep);
+  const me = (await rep.getByTestId('user-chip').locator('.user-name').textContent())!.trim();
+  const overdue: { owner: string; due_minor: number; received_minor: number }[] =
+    await (await rep.request.get('/api/v1/receivables/milestones?bucket=overdue')).json();
+  const mine = overdue.filter((m) => m.owner === me);
+  expect(mine.length).toBeGreaterThanOrEqual(1);
+  const tile = rep.getByTestId('my-receivables');
+  await expect(tile).toBeVisible();
+  await expect(tile).toContainText('My receivables');
+  const late = mine.reduce((n, m) => n + m.due_minor - m.received_minor, 0);
+  await expect(tile.getByTestId('my-recv-overdue').locator('.money')).toHaveAttribute('title', exact(late));
+  await expect(tile.getByTestId('my-recv-overdue')).toHaveClass(/text-danger/);
+  await expect(tile.getByTestId('my-recv-count')).toHaveText(String(mine.length));
+  await expect(tile.getByTestId('my-recv-link')).toHaveAttribute('href', '/contracts?overdue=1');
+  await rep.screenshot({ path: shots('home-rep-receivables-en-1440'), fullPage: true });
+  await tile.getByTestId('my-recv-link').click();
+  await expect(rep).toHaveURL(/\/contracts\?overdue=1$/);
+  await expect(rep.getByTestId('f-overdue')).toBeChecked();
+  await ctx.close();
 });
 
 test('a contract from the accepted quote passes manager, legal and GM live, holds Won until signed, then takes a receipt', async ({ browser, request }) => {

@@ -18,6 +18,7 @@ mod m20261206_000014_quotes;
 mod m20261206_000015_objections;
 mod m20261206_000016_contracts;
 mod m20261206_000017_negotiations;
+mod m20261206_000018_contract_amendments;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_objections::Migration),
             Box::new(m20261206_000016_contracts::Migration),
             Box::new(m20261206_000017_negotiations::Migration),
+            Box::new(m20261206_000018_contract_amendments::Migration),
         ]
     }
 }

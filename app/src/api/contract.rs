@@ -2,6 +2,7 @@
 use crate::domain::contract::dto::{
     ContractDraft, ContractFilter, ContractRow, ContractView, ReceiptInput, ReceivableRow, Receivables, SignInput,
 };
+use crate::domain::contract::ChainRule;
 use crate::domain::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -37,7 +38,7 @@ pub async fn save_contract(id: uuid::Uuid, draft: ContractDraft, version: i32) -
     serve(|state, ctx| async move { crate::ssr::service::contract::save(&state.db, &ctx, id, draft, version).await }).await
 }
 
-/// `submit` or `withdraw`.
+/// `submit`, `withdraw`, or `amend` (answers the new amendment).
 #[server(endpoint = "contract/step", input = Json)]
 pub async fn contract_step(id: uuid::Uuid, step: String, version: i32) -> Result<ContractView, AppError> {
     use crate::ssr::context::serve;
@@ -46,7 +47,8 @@ pub async fn contract_step(id: uuid::Uuid, step: String, version: i32) -> Result
         match step.as_str() {
             "submit" => contract::submit(&state.db, &ctx, id, version).await,
             "withdraw" => contract::withdraw(&state.db, &ctx, id, version).await,
-            _ => Err(AppError::validation("step", "submit or withdraw")),
+            "amend" => contract::amend(&state.db, &ctx, id, version).await,
+            _ => Err(AppError::validation("step", "submit, withdraw or amend")),
         }
     })
     .await
@@ -74,4 +76,23 @@ pub async fn load_receivables() -> Result<Receivables, AppError> {
 pub async fn load_receivable_rows(bucket: Option<String>) -> Result<Vec<ReceivableRow>, AppError> {
     use crate::ssr::context::serve;
     serve(|state, ctx| async move { crate::ssr::service::contract::receivable_rows(&state.db, &ctx, bucket).await }).await
+}
+
+/// The approval chain table, for its admin page (administrators; REST lets everyone read it).
+#[server(endpoint = "contract/chain", input = Json)]
+pub async fn load_contract_chain() -> Result<Vec<ChainRule>, AppError> {
+    use crate::ssr::context::serve;
+    use crate::ssr::service::{access, contract};
+    serve(|state, ctx| async move {
+        access::require_admin(&ctx)?;
+        contract::chain_rules(&state.db).await
+    })
+    .await
+}
+
+/// Replaces the whole chain table (administrators); contracts already in review keep their chain.
+#[server(endpoint = "contract/chain_save", input = Json)]
+pub async fn save_contract_chain(rules: Vec<ChainRule>) -> Result<Vec<ChainRule>, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::contract::save_chain_rules(&state.db, &ctx, rules).await }).await
 }

@@ -1,11 +1,42 @@
 //! Receivables of the signed contracts the viewer sees: this quarter's billing against its
 //! receipts, what is owed by age (each bucket drills down to its milestones, with a CSV),
-//! the most overdue customers and owners.
+//! the most overdue customers and owners, and per team when the viewer sees more than one.
 use crate::api::contract::{load_receivable_rows, load_receivables};
 use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
+use crate::domain::contract::dto::TeamReceivable;
 use crate::i18n::{milestone_kind, use_i18n, K};
 use leptos::prelude::*;
+
+/// Owed, overdue and over 90 days per team, most overdue first; the company's total is the
+/// ageing above.
+#[component]
+fn TeamTable(rows: Vec<TeamReceivable>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h3 class="panel-subtitle">{move || i18n.t(K::RecvByTeam)}</h3>
+        <div class="table-wrap">
+            <table class="table table-compact" data-testid="recv-teams">
+                <thead><tr>
+                    <th>{move || i18n.t(K::ColTeam)}</th>
+                    <th class="num">{move || i18n.t(K::RecvOwed)}</th>
+                    <th class="num">{move || i18n.t(K::RecvOverdueCol)}</th>
+                    <th class="num">{move || i18n.t(K::RecvOver90Col)}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|t| view! {
+                        <tr data-testid="recv-team">
+                            <td class="cell-clip" title=t.team.clone()>{t.team.clone()}</td>
+                            <td class="num" data-testid="recv-team-owed"><Money fen=t.owed_fen/></td>
+                            <td class="num" class:text-danger={t.overdue_fen > 0} data-testid="recv-team-overdue"><Money fen=t.overdue_fen/></td>
+                            <td class="num" class:text-danger={t.over_90_fen > 0} data-testid="recv-team-over90"><Money fen=t.over_90_fen/></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
 
 #[component]
 pub fn ReceivablesCard() -> impl IntoView {
@@ -72,6 +103,7 @@ pub fn ReceivablesCard() -> impl IntoView {
                                     </ol>
                                 </div>
                             </div>
+                            {(d.by_team.len() >= 2).then(|| view! { <TeamTable rows=d.by_team/> })}
                         }.into_any()
                     }
                 })}

@@ -43,6 +43,8 @@ pub enum HistoryKind {
     ContractRejected,
     ContractWithdrawn,
     ContractSigned,
+    /// An amendment of a signed contract started (note: the new number ← the old).
+    ContractAmended,
     PaymentReceived,
     /// Negotiation events (note: the clause and warnings of a concession, the result, a reason).
     NegotiationPlanned,
@@ -57,7 +59,7 @@ pub enum HistoryKind {
 }
 
 impl HistoryKind {
-    pub const ALL: [HistoryKind; 42] = [
+    pub const ALL: [HistoryKind; 43] = [
         HistoryKind::Created,
         HistoryKind::Moved,
         HistoryKind::Blocked,
@@ -90,6 +92,7 @@ impl HistoryKind {
         HistoryKind::ContractRejected,
         HistoryKind::ContractWithdrawn,
         HistoryKind::ContractSigned,
+        HistoryKind::ContractAmended,
         HistoryKind::PaymentReceived,
         HistoryKind::NegotiationPlanned,
         HistoryKind::NegotiationSession,
@@ -136,6 +139,7 @@ impl HistoryKind {
             HistoryKind::ContractRejected => "contract_rejected",
             HistoryKind::ContractWithdrawn => "contract_withdrawn",
             HistoryKind::ContractSigned => "contract_signed",
+            HistoryKind::ContractAmended => "contract_amended",
             HistoryKind::PaymentReceived => "payment_received",
             HistoryKind::NegotiationPlanned => "negotiation_planned",
             HistoryKind::NegotiationSession => "negotiation_session",

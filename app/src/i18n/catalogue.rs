@@ -612,7 +612,12 @@ catalogue! {
     ContractSignedOn => "Signed on", "签署日期";
     ContractSignatory => "Signatory", "签署人";
     ContractSignMethod => "How", "签署方式";
-    ContractLocked => "Signed contracts are locked.", "已签署的合同不可修改。";
+    ContractLocked => "Signed contracts are locked; change one by an amendment, which goes through the approval chain again.", "已签署的合同不可修改；如需变更，请起草变更版本并重新走审批流程。";
+    ContractAmend => "Amend", "起草变更";
+    ContractAmendmentOf => "Amendment of", "变更自";
+    ContractAmendmentHint => "Signing this amendment replaces the signed contract; the money received there moves to the milestones at the same position.", "本变更签署后将替代原合同；原合同的已收款按相同序号转入本合同的收款节点。";
+    ContractSupersededBy => "Superseded by", "已被变更替代：";
+    ContractAmendmentOpen => "Amendment under way:", "变更进行中：";
     ContractWaitingFor => "Waiting for", "等待";
     ContractReceived => "Received", "已收款";
     ContractOverdue => "Overdue", "逾期";
@@ -647,6 +652,7 @@ catalogue! {
     CsInReview => "In review", "审批中";
     CsApproved => "Approved", "已审批";
     CsSigned => "Signed", "已签署";
+    CsSuperseded => "Superseded", "已替代";
     CtSoftware => "Software licence", "软件许可";
     CtService => "Service", "服务";
     CtHardware => "Hardware", "硬件";
@@ -668,10 +674,39 @@ catalogue! {
     RecvByOwner => "Overdue by owner", "按负责人统计逾期";
     RecvOldest => "oldest", "最长";
     RecvMilestones => "Milestones with money owed", "有未收款的付款节点";
+    RecvByTeam => "Receivables by team", "按团队统计应收";
+    RecvOwed => "Owed", "应收余额";
+    RecvOverdueCol => "Overdue", "逾期";
+    RecvOver90Col => "Over 90 days", "逾期 90 天以上";
+    MyReceivables => "My receivables", "我的应收";
+    MyRecvOwed => "Still owed on my signed contracts", "我已签合同待收";
+    MyRecvOverdue => "Overdue", "已逾期";
+    MyRecvMilestones => "Overdue milestones", "逾期付款节点";
+    MyRecvSee => "See overdue contracts", "查看逾期合同";
     FilterWaitingForMe => "Waiting for me", "待我审批";
     FilterOverdue => "With overdue payments", "有逾期回款";
     FilterAnyStatus => "Any status", "全部状态";
     FilterAnyType => "Any type", "全部类型";
+    // Contract approval chain (admin)
+    ChainAdminTitle => "Contract approval chain", "合同审批流程";
+    ChainAdminLead => "Who approves a contract, by its type and amount.", "按合同类型和金额设定合同由谁审批。";
+    ChainAdminLink => "Edit the contract approval chain", "编辑合同审批流程";
+    ChainAdminExplain =>
+        "The most specific rule wins: a rule for the contract's type before one for any type, then the highest “from amount” at or below the contract's amount. Contracts already in review keep their chain.",
+        "最具体的规则优先：先看与合同类型一致的规则，再取“起始金额”不超过合同金额的最高一档。已在审批中的合同沿用原有流程。";
+    ChainAnyType => "Any type", "任意类型";
+    ChainFromAmount => "From amount (¥)", "起始金额（¥）";
+    ChainSteps => "Approval steps, in order", "审批步骤（按顺序）";
+    ChainAddStep => "+ Approver", "+ 审批人";
+    ChainNoSteps => "No approver yet", "尚未设置审批人";
+    ChainAddRule => "+ Rule", "+ 规则";
+    ChainDeleteRule => "Delete rule", "删除规则";
+    ChainReset => "Reset to the shipped chain", "恢复默认流程";
+    ChainUnsaved => "Unsaved changes", "有未保存的修改";
+    ChainErrNoSteps => "Approval steps: every rule needs at least one approver.", "审批步骤：每条规则至少需要一位审批人。";
+    ChainErrTwice => "Approval steps: an approver appears twice in one rule.", "审批步骤：同一条规则中审批人重复。";
+    ChainErrAmount => "From amount: enter yuan from 0 up, like 5,000,000.", "起始金额：请输入不小于 0 的金额（元），如 5,000,000。";
+    ChainErrCount => "Keep between 1 and 50 rules.", "规则数量须在 1 到 50 条之间。";
     // Negotiation
     TabNegotiation => "Negotiation", "商务谈判";
     ColDate => "Date", "日期";
@@ -714,6 +749,9 @@ catalogue! {
     NegOurs => "Our position", "我方立场";
     NegAgreed => "Agreed", "已达成";
     NegOpen => "Open", "未决";
+    NegTheirSide => "Their side (committee map)", "客户方（决策链）";
+    NegOurSide => "Our side (deal team)", "我方（商机团队）";
+    NegNoMapPeople => "Nobody is on the committee map yet.", "决策链上还没有人员。";
     Notes => "Notes", "备注";
     NegResult => "Result", "谈判结果";
     NegResultLead => "The agreed clauses go to the sales manager and then legal; a contract can be drafted once both confirm.", "谈妥的条款提交销售经理和法务确认；双方确认后方可起草合同。";

@@ -209,6 +209,7 @@ pub fn history_kind(l: Locale, kind: &str) -> &'static str {
         "contract_approved" => ("Contract approved", "合同审批通过"),
         "contract_rejected" => ("Contract rejected", "合同审批驳回"),
         "contract_withdrawn" => ("Contract withdrawn from review", "合同撤回审批"),
+        "contract_amended" => ("Contract amendment started", "合同变更（补充协议）起草"),
         "contract_signed" => ("Contract signed", "合同已签署"),
         "payment_received" => ("Payment received", "收到回款"),
         "negotiation_planned" => ("Negotiation planned", "制定谈判计划"),
@@ -237,6 +238,7 @@ pub fn contract_status(l: Locale, s: crate::domain::contract::ContractStatus) ->
             S::InReview => K::CsInReview,
             S::Approved => K::CsApproved,
             S::Signed => K::CsSigned,
+            S::Superseded => K::CsSuperseded,
         },
     )
 }

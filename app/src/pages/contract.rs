@@ -3,7 +3,7 @@
 //! against the milestones once signed. Every write carries the version read; a teammate's
 //! change or a decision arrives live and reloads.
 use crate::api::contract::{contract_step, load_contract, record_receipt, save_contract, sign_contract};
-use crate::api::quote::decide_quote;
+use crate::components::decide::DecideBox;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
@@ -64,7 +64,10 @@ fn ContractScreen(k: ContractView) -> impl IntoView {
         async move { contract_step(id, s, v).await }
     });
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| match step.value().get() {
+        // An amendment is a contract of its own: go to it.
+        Some(Ok(k)) if k.id != id => navigate(&format!("/contracts/{}", k.id), Default::default()),
         Some(Ok(k)) => {
             error.set(None);
             contract.set(k);
@@ -99,8 +102,25 @@ fn ContractScreen(k: ContractView) -> impl IntoView {
             <div class="q-actions">
                 {move || (may_work() && status() == ContractStatus::Draft).then(|| btn(K::ContractSubmit, "submit", true))}
                 {move || (may_work() && status() == ContractStatus::InReview).then(|| btn(K::ContractWithdraw, "withdraw", false))}
+                {move || (may_work() && status() == ContractStatus::Signed && contract.with(|k| k.amended_by.is_none()))
+                    .then(|| btn(K::ContractAmend, "amend", false))}
             </div>
         </div>
+        {move || contract.with(|k| k.supersedes.clone()).map(|l| view! {
+            <p class="notice" data-testid="contract-supersedes">
+                {move || i18n.t(K::ContractAmendmentOf)} " " <a href=format!("/contracts/{}", l.id)>{l.number.clone()}</a>
+                {move || (status() != ContractStatus::Signed).then(|| view! { " — " {move || i18n.t(K::ContractAmendmentHint)} })}
+            </p>
+        })}
+        {move || contract.with(|k| k.amended_by.clone()).map(|l| {
+            let key = if l.status == ContractStatus::Signed { K::ContractSupersededBy } else { K::ContractAmendmentOpen };
+            view! {
+                <p class="notice notice-warn" data-testid="contract-amended-by">
+                    {move || i18n.t(key)} " " <a href=format!("/contracts/{}", l.id)>{l.number.clone()}</a>
+                    " · " {move || contract_status(i18n.locale(), l.status)}
+                </p>
+            }
+        })}
         {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="contract-error">{move || error_message(i18n.locale(), &e)}</p> })}
         {move || contract.with(|k| (k.status == ContractStatus::Draft).then(|| k.reject_reason.clone()).flatten()).map(|r| view! {
             <p class="notice notice-warn" data-testid="contract-rejected">{move || i18n.t(K::ContractRejectedBecause)} {r.clone()}</p>
@@ -121,23 +141,6 @@ fn ContractScreen(k: ContractView) -> impl IntoView {
 #[component]
 fn ChainBox(contract: RwSignal<ContractView>, reload: Action<(), Result<ContractView, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let comment = RwSignal::new(String::new());
-    let decide = Action::new(move |approve: &bool| {
-        let (approve, a) = (*approve, contract.with_untracked(|k| k.my_approval));
-        let c = Some(comment.get_untracked()).filter(|c| !c.trim().is_empty());
-        async move {
-            match a {
-                Some(a) => decide_quote(a, approve, c).await,
-                None => Err(AppError::NotFound),
-            }
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = decide.value().get() {
-            comment.set(String::new());
-            reload.dispatch(());
-        }
-    });
     view! {
         <section class="panel" data-testid="contract-chain">
             <h2 class="panel-title">{move || i18n.t(K::ContractChain)}</h2>
@@ -164,18 +167,8 @@ fn ChainBox(contract: RwSignal<ContractView>, reload: Action<(), Result<Contract
                     }
                 }).collect_view()}
             </ol>
-            {move || contract.with(|k| k.my_approval.is_some()).then(|| view! {
-                <div class="q-decide" data-testid="contract-decide">
-                    <input type="text" data-testid="contract-comment" placeholder=move || i18n.t(K::Comment) aria-label=move || i18n.t(K::Comment)
-                        prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))/>
-                    <button class="btn btn-primary" data-testid="contract-approve" disabled=move || decide.pending().get()
-                        on:click=move |_| { decide.dispatch(true); }>{move || i18n.t(K::Approve)}</button>
-                    <button class="btn" data-testid="contract-reject" disabled=move || decide.pending().get()
-                        on:click=move |_| { decide.dispatch(false); }>{move || i18n.t(K::Reject)}</button>
-                </div>
-                <p class="cell-sub">{move || i18n.t(K::ContractDecideHint)}</p>
-            })}
-            {move || decide.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert" data-testid="decide-error">{move || error_message(i18n.locale(), &e)}</p> })}
+            <DecideBox approval=Signal::derive(move || contract.with(|k| k.my_approval)) testid="contract" hint=K::ContractDecideHint
+                on_decided=move |_| { reload.dispatch(()); }/>
             {move || {
                 let past = contract.with(|k| k.history.clone());
                 (!past.is_empty()).then(|| view! {
@@ -223,7 +216,8 @@ fn Terms(contract: RwSignal<ContractView>) -> impl IntoView {
                         "{d} · {} · {}", k.signatory.clone().unwrap_or_default(),
                         i18n.t(if k.sign_method == Some(SignMethod::ESeal) { K::SignESeal } else { K::SignPaper })))))}
                 </dl>
-                {(k.status == ContractStatus::Signed).then(|| view! { <p class="cell-sub">{move || i18n.t(K::ContractLocked)}</p> })}
+                {matches!(k.status, ContractStatus::Signed | ContractStatus::Superseded)
+                    .then(|| view! { <p class="cell-sub">{move || i18n.t(K::ContractLocked)}</p> })}
             </section>
         }
     }

@@ -7,6 +7,46 @@ use crate::i18n::{use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// A sales rep's own receivables: what the signed contracts on the deals they own still owe,
+/// the overdue part and how many milestones are late. Shown only while something is owed.
+#[component]
+fn MyReceivablesTile() -> impl IntoView {
+    let i18n = use_i18n();
+    let mine = Resource::new(
+        || (),
+        |_| async move {
+            match crate::api::auth::me().await {
+                Ok(u) if u.role == crate::domain::role::Role::Rep => crate::api::contract::load_receivables().await.map(|r| Some(r.mine)),
+                Ok(_) => Ok(None),
+                Err(e) => Err(e),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                mine.get().and_then(Result::ok).flatten().filter(|m| m.owed_fen > 0).map(|m| {
+                    let late = m.overdue_fen > 0;
+                    view! {
+                        <section class="kpi my-recv" data-testid="my-receivables">
+                            <span class="kpi-label">{move || i18n.t(K::MyReceivables)}</span>
+                            <span class="kpi-value" data-testid="my-recv-owed"><Money fen=m.owed_fen/></span>
+                            <span class="cell-sub">{move || i18n.t(K::MyRecvOwed)}</span>
+                            <div class="my-recv-line">
+                                <span>{move || i18n.t(K::MyRecvOverdue)} " "
+                                    <strong class:text-danger=late data-testid="my-recv-overdue"><Money fen=m.overdue_fen/></strong></span>
+                                <span>{move || i18n.t(K::MyRecvMilestones)} " "
+                                    <strong class="num" class:text-danger=late data-testid="my-recv-count">{m.overdue_milestones}</strong></span>
+                                <a href="/contracts?overdue=1" data-testid="my-recv-link">{move || i18n.t(K::MyRecvSee)}</a>
+                            </div>
+                        </section>
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -17,6 +57,7 @@ pub fn DashboardPage() -> impl IntoView {
             <h1>{move || i18n.t(K::DashboardTitle)}</h1>
             <p class="lead">{move || i18n.t(K::DashboardLead)}</p>
         </div>
+        <MyReceivablesTile/>
         <Transition fallback=|| view! { <Skeleton rows=4/> }>
             {move || {
                 summary.get().map(|r| match r {

@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod board;
 pub mod checklist_admin;
 pub mod contract;
+pub mod contract_chain_admin;
 pub mod contracts;
 pub mod dashboard;
 pub mod deal;

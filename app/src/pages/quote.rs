@@ -1,8 +1,9 @@
 //! One quote: the draft editor (header, lines, live totals) for those who may edit it, the
 //! approval (who, why, decide), and the lifecycle buttons the viewer's rights allow. Every
 //! write carries the version read; another person's change arrives live and reloads.
-use crate::api::quote::{decide_quote, load_products, load_quote, quote_step, save_quote};
+use crate::api::quote::{load_products, load_quote, quote_step, save_quote};
 use crate::api::room::load_map;
+use crate::components::decide::DecideBox;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::{DateText, Money};
 use crate::components::quote_diff::QuoteDiff;
@@ -172,22 +173,6 @@ fn QuoteScreen(q: QuoteView) -> impl IntoView {
 #[component]
 fn ApprovalBox(quote: RwSignal<QuoteView>, reload: Action<(), Result<QuoteView, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let comment = RwSignal::new(String::new());
-    let decide = Action::new(move |approve: &bool| {
-        let (approve, a) = (*approve, quote.with_untracked(|q| q.approval_id));
-        let c = Some(comment.get_untracked()).filter(|c| !c.trim().is_empty());
-        async move {
-            match a {
-                Some(a) => decide_quote(a, approve, c).await,
-                None => Err(AppError::NotFound),
-            }
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = decide.value().get() {
-            reload.dispatch(());
-        }
-    });
     move || {
         let q = quote.get();
         q.approver.map(|level| {
@@ -202,17 +187,8 @@ fn ApprovalBox(quote: RwSignal<QuoteView>, reload: Action<(), Result<QuoteView, 
                         {move || reasons.iter().map(|r| quote_reason(i18n.locale(), r)).collect::<Vec<_>>().join("; ")}
                     </p>
                     {q.decision_comment.clone().map(|c| view! { <p class="cell-sub">"“" {c} "”"</p> })}
-                    {q.rights.decide.then(|| view! {
-                        <div class="q-decide">
-                            <input type="text" data-testid="decision-comment" placeholder=move || i18n.t(K::Comment)
-                                prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))/>
-                            <button class="btn btn-primary" data-testid="quote-approve" disabled=move || decide.pending().get()
-                                on:click=move |_| { decide.dispatch(true); }>{move || i18n.t(K::Approve)}</button>
-                            <button class="btn" data-testid="quote-reject" disabled=move || decide.pending().get()
-                                on:click=move |_| { decide.dispatch(false); }>{move || i18n.t(K::Reject)}</button>
-                        </div>
-                    })}
-                    {move || decide.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</p> })}
+                    <DecideBox approval=Signal::derive(move || quote.with(|q| q.approval_id.filter(|_| q.rights.decide))) testid="quote"
+                        on_decided=move |_| { reload.dispatch(()); }/>
                 </section>
             }
         })

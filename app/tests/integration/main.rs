@@ -9,6 +9,7 @@ mod access;
 mod admin;
 mod board;
 mod contract;
+mod contract_amend;
 mod forecast;
 mod gate;
 mod negotiation;

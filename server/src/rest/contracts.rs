@@ -28,6 +28,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_contracts))
         .routes(routes!(submit_contract))
         .routes(routes!(withdraw_contract))
+        .routes(routes!(amend_contract))
         .routes(routes!(sign_contract))
         .routes(routes!(record_receipt))
         .routes(routes!(receivables_summary))
@@ -216,8 +217,14 @@ pub struct ContractOut {
     acceptance_terms: Option<String>,
     starts_on: Option<NaiveDate>,
     ends_on: Option<NaiveDate>,
-    /// draft | in_review | approved | signed
+    /// draft | in_review | approved | signed | superseded
     status: String,
+    /// 0 for the original, n for its n-th amendment.
+    revision: i32,
+    /// The number of the signed contract this amendment replaces.
+    supersedes: Option<String>,
+    /// The number of this contract's amendment, under way or signed.
+    amended_by: Option<String>,
     /// How many times it was submitted.
     round: i32,
     /// The chain of the current round (for a draft, the chain it would take).
@@ -308,6 +315,9 @@ fn contract_out(c: ContractView) -> ContractOut {
         ends_on: c.ends_on,
         status: c.status.as_str().into(),
         round: c.round,
+        revision: c.revision,
+        supersedes: c.supersedes.map(|l| l.number),
+        amended_by: c.amended_by.map(|l| l.number),
         steps: c
             .steps
             .into_iter()
@@ -467,6 +477,20 @@ pub async fn withdraw_contract(
     Ok(Json(contract_out(service::contract::withdraw(&state.db, &ctx, id, v.version).await?)))
 }
 
+/// Starts an amendment of a signed contract: a draft copy (HT-…-A1) that takes the whole chain
+/// again; signing it supersedes this contract and moves its receipts. Answers the amendment.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/amend", params(("id" = Uuid, Path)), request_body = ContractVersionIn,
+    responses((status = 200, body = ContractOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn amend_contract(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+    Json(v): Json<ContractVersionIn>,
+) -> ApiResult<Json<ContractOut>> {
+    Ok(Json(contract_out(service::contract::amend(&state.db, &ctx, id, v.version).await?)))
+}
+
 /// Marks an approved contract signed: it is locked, and the deal's amount becomes its amount.
 #[utoipa::path(post, path = "/api/v1/contracts/{id}/sign", params(("id" = Uuid, Path)), request_body = SignIn,
     responses((status = 200, body = ContractOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
@@ -528,6 +552,26 @@ pub struct ReceivablesOut {
     top_overdue: Vec<OverdueCustomerOut>,
     /// Largest first.
     by_owner: Vec<OverdueOwnerOut>,
+    /// Every team the caller sees, most overdue first.
+    by_team: Vec<TeamReceivableOut>,
+    /// What the caller's own deals still owe.
+    mine: MyReceivablesOut,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamReceivableOut {
+    team: String,
+    /// Signed and not yet received.
+    owed_minor: i64,
+    overdue_minor: i64,
+    over_90_minor: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MyReceivablesOut {
+    owed_minor: i64,
+    overdue_minor: i64,
+    overdue_milestones: u32,
 }
 
 /// Receivables of the signed contracts on the deals the caller sees.
@@ -552,6 +596,16 @@ pub async fn receivables_summary(
             .map(|o| OverdueCustomerOut { account: o.account, overdue_minor: o.overdue_fen, oldest_days: o.oldest_days })
             .collect(),
         by_owner: r.by_owner.into_iter().map(|(owner, team, fen)| OverdueOwnerOut { owner, team, overdue_minor: fen }).collect(),
+        by_team: r
+            .by_team
+            .into_iter()
+            .map(|t| TeamReceivableOut { team: t.team, owed_minor: t.owed_fen, overdue_minor: t.overdue_fen, over_90_minor: t.over_90_fen })
+            .collect(),
+        mine: MyReceivablesOut {
+            owed_minor: r.mine.owed_fen,
+            overdue_minor: r.mine.overdue_fen,
+            overdue_milestones: r.mine.overdue_milestones,
+        },
     }))
 }
 

@@ -88,7 +88,7 @@ enum Op {
     CreateContract,
     /// GET /contracts/{id}.
     ContractRead,
-    /// PUT /contracts/{id} or a lifecycle step (submit, withdraw, sign, receipts): allowed
+    /// PUT /contracts/{id} or a lifecycle step (submit, withdraw, amend, sign, receipts): allowed
     /// callers get 2xx or the lifecycle's 422 (the walk's contract is wherever earlier steps
     /// left it).
     ContractStep,
@@ -165,6 +165,7 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("put", "/api/v1/contracts/{id}", &[Op::ContractStep]),
     ("post", "/api/v1/contracts/{id}/submit", &[Op::ContractStep]),
     ("post", "/api/v1/contracts/{id}/withdraw", &[Op::ContractStep]),
+    ("post", "/api/v1/contracts/{id}/amend", &[Op::ContractStep]),
     ("post", "/api/v1/contracts/{id}/sign", &[Op::ContractStep]),
     ("post", "/api/v1/contracts/{id}/receipts", &[Op::ContractStep]),
     ("get", "/api/v1/receivables", &[Op::List]),

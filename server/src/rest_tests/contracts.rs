@@ -246,6 +246,9 @@ async fn a_contract_goes_from_the_accepted_quote_through_its_chain_to_cash() {
         "{r}"
     );
     assert_eq!(r["top_overdue"][0]["overdue_minor"].as_i64(), Some(2_000_000), "{r}");
+    let team_overdue: i64 = r["by_team"].as_array().unwrap().iter().map(|t| t["overdue_minor"].as_i64().unwrap()).sum();
+    assert_eq!(team_overdue, 2_000_000, "{r}");
+    assert_eq!((r["mine"]["overdue_minor"].as_i64(), r["mine"]["overdue_milestones"].as_u64()), (Some(2_000_000), Some(1)), "{r}");
     let (s, rows) = call(&app, Method::GET, "/api/v1/receivables/milestones?bucket=overdue", Some(&rep), None).await;
     assert_eq!(s, StatusCode::OK, "{rows}");
     assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
@@ -267,6 +270,27 @@ async fn a_contract_goes_from_the_accepted_quote_through_its_chain_to_cash() {
     }
     let (s, e) = call(&app, Method::GET, "/api/v1/contracts?status=bogus", Some(&rep), None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(detail(&e).contains("status"), "{e}");
+
+    // Amended: a draft copy numbered after it that names what it replaces; the signed one
+    // stays in force and says an amendment is under way; one amendment at a time.
+    let (_, c) = call(&app, Method::GET, &uri, Some(&rep), None).await;
+    let (s, a) = call(&app, Method::POST, &format!("{uri}/amend"), Some(&rep), Some(json!({"version": c["version"]}))).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!(
+        (a["status"].as_str(), a["revision"].as_i64(), a["number"].as_str(), a["supersedes"].as_str()),
+        (Some("draft"), Some(1), Some(format!("{number}-A1").as_str()), Some(number.as_str())),
+        "{a}"
+    );
+    assert_eq!(a["milestones"].as_array().unwrap().len(), 3, "{a}");
+    let (_, c) = call(&app, Method::GET, &uri, Some(&rep), None).await;
+    assert_eq!((c["status"].as_str(), c["amended_by"].clone()), (Some("signed"), a["number"].clone()), "{c}");
+    let (s, e) = call(&app, Method::POST, &format!("{uri}/amend"), Some(&rep), Some(json!({"version": c["version"]}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(detail(&e).contains("still open"), "{e}");
+    let draft_uri = format!("/api/v1/contracts/{}", a["id"].as_str().unwrap());
+    let (s, e) = call(&app, Method::POST, &format!("{draft_uri}/amend"), Some(&rep), Some(json!({"version": a["version"]}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a draft is edited, not amended: {e}");
     assert!(detail(&e).contains("status"), "{e}");
 }
 

@@ -117,6 +117,14 @@ pub struct ReceiptView {
     pub recorded_by: String,
 }
 
+/// Another version of the same contract: the one an amendment replaces, or the amendment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractLink {
+    pub id: uuid::Uuid,
+    pub number: String,
+    pub status: ContractStatus,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractView {
     pub id: uuid::Uuid,
@@ -154,6 +162,15 @@ pub struct ContractView {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub version: i32,
+    /// 0 for the original, n for its n-th amendment.
+    #[serde(default)]
+    pub revision: i32,
+    /// The signed contract this amendment replaces (once signed).
+    #[serde(default)]
+    pub supersedes: Option<ContractLink>,
+    /// The amendment under way or signed for this contract.
+    #[serde(default)]
+    pub amended_by: Option<ContractLink>,
 }
 
 /// A line of a contract list.
@@ -228,6 +245,32 @@ pub struct Receivables {
     pub top_overdue: Vec<OverdueCustomer>,
     /// Overdue per owner: (name, team, fen), largest first.
     pub by_owner: Vec<(String, String, i64)>,
+    /// Per team the viewer sees (every team for those who see all, a team owing nothing
+    /// included), most overdue first. They add up to `ageing`, the company's total.
+    #[serde(default)]
+    pub by_team: Vec<TeamReceivable>,
+    /// What the signed contracts on the deals the viewer owns still owe (the rep's home).
+    #[serde(default)]
+    pub mine: MyReceivables,
+}
+
+/// One team's receivables: all still owed on its signed contracts (due − received), the
+/// overdue part of it and the part more than 90 days late.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamReceivable {
+    pub team: String,
+    pub owed_fen: i64,
+    pub overdue_fen: i64,
+    pub over_90_fen: i64,
+}
+
+/// The viewer's own receivables: the signed contracts on the deals they own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyReceivables {
+    pub owed_fen: i64,
+    pub overdue_fen: i64,
+    /// Milestones past due with money still owed.
+    pub overdue_milestones: u32,
 }
 
 /// What the approvals inbox shows of a contract step.

@@ -45,6 +45,37 @@ pub fn number(year: i32, month: u32, seq: i64) -> String {
     format!("HT-{year:04}{month:02}{seq:03}")
 }
 
+/// An amendment's number: the original's number and the revision (HT-202403001-A1).
+pub fn amendment_number(original: &str, revision: i32) -> String {
+    let base = original.split("-A").next().unwrap_or(original);
+    format!("{base}-A{revision}")
+}
+
+/// Whether an amendment's milestones can take over the money already received on the
+/// contract it supersedes: receipts move by milestone position, so every position with
+/// money received must still exist and be due at least that much. `received` and `due` are
+/// (position, fen).
+pub fn check_carry(received: &[(i32, i64)], due: &[(i32, i64)]) -> Result<(), AppError> {
+    for (pos, got) in received.iter().filter(|(_, got)| *got > 0) {
+        match due.iter().find(|(p, _)| p == pos) {
+            None => {
+                return Err(AppError::validation(
+                    "milestones",
+                    format!("milestone {pos} already has {} received; keep it", super::csv::yuan(*got)),
+                ))
+            }
+            Some((_, amount)) if amount < got => {
+                return Err(AppError::validation(
+                    "milestones",
+                    format!("milestone {pos} already has {} received; it cannot be less", super::csv::yuan(*got)),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
 /// Who decides a step of the chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

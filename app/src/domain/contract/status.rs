@@ -1,14 +1,15 @@
 //! The contract lifecycle:
 //!
 //! ```text
-//! draft ─submit→ in_review ─(every step approves)→ approved ─sign→ signed
+//! draft ─submit→ in_review ─(every step approves)→ approved ─sign→ signed ─(its amendment signed)→ superseded
 //!   ↑                 │
 //!   └─reject/withdraw─┘
 //! ```
 //!
 //! A rejection at any step, or the drafter withdrawing, returns the contract to draft; the
-//! next submission starts the chain again from its first step. Signed is final: the signed
-//! contract is locked.
+//! next submission starts the chain again from its first step. The signed contract is
+//! locked: it changes only by an amendment, a new version that takes the whole way from
+//! draft to signed and then supersedes it.
 use crate::domain::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -19,10 +20,12 @@ pub enum ContractStatus {
     InReview,
     Approved,
     Signed,
+    /// Replaced by its signed amendment; its receipts moved there.
+    Superseded,
 }
 
 impl ContractStatus {
-    pub const ALL: [ContractStatus; 4] = [Self::Draft, Self::InReview, Self::Approved, Self::Signed];
+    pub const ALL: [ContractStatus; 5] = [Self::Draft, Self::InReview, Self::Approved, Self::Signed, Self::Superseded];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -30,6 +33,7 @@ impl ContractStatus {
             Self::InReview => "in_review",
             Self::Approved => "approved",
             Self::Signed => "signed",
+            Self::Superseded => "superseded",
         }
     }
 
@@ -51,6 +55,10 @@ pub enum ContractAction {
     Reject,
     Sign,
     Receive,
+    /// Start an amendment of a signed contract (the contract itself stays signed).
+    Amend,
+    /// Its amendment was signed.
+    Supersede,
 }
 
 /// The status after `action`, or a conflict naming what the status allows.
@@ -64,7 +72,8 @@ pub fn next(from: ContractStatus, action: ContractAction) -> Result<ContractStat
         (S::InReview, A::Approve { last: false }) => S::InReview,
         (S::InReview, A::Approve { last: true }) => S::Approved,
         (S::Approved, A::Sign) => S::Signed,
-        (S::Signed, A::Receive) => S::Signed,
+        (S::Signed, A::Receive | A::Amend) => S::Signed,
+        (S::Signed, A::Supersede) => S::Superseded,
         (from, action) => {
             let what = match action {
                 A::Edit => "only a draft can be edited",
@@ -73,6 +82,8 @@ pub fn next(from: ContractStatus, action: ContractAction) -> Result<ContractStat
                 A::Approve { .. } | A::Reject => "the contract is not in review",
                 A::Sign => "only an approved contract can be signed",
                 A::Receive => "receipts are recorded against a signed contract",
+                A::Amend => "only a signed contract is amended; change a draft directly",
+                A::Supersede => "only a signed contract is superseded",
             };
             return Err(AppError::validation("status", format!("{what} (it is {})", from.as_str())));
         }
@@ -139,13 +150,24 @@ mod tests {
     /// Every status × action: the table of the lifecycle drawing above.
     #[test]
     fn every_status_and_action() {
-        let actions =
-            [A::Edit, A::Submit, A::Withdraw, A::Approve { last: false }, A::Approve { last: true }, A::Reject, A::Sign, A::Receive];
-        let table: [(S, [Option<S>; 8]); 4] = [
-            (S::Draft, [Some(S::Draft), Some(S::InReview), None, None, None, None, None, None]),
-            (S::InReview, [None, None, Some(S::Draft), Some(S::InReview), Some(S::Approved), Some(S::Draft), None, None]),
-            (S::Approved, [None, None, None, None, None, None, Some(S::Signed), None]),
-            (S::Signed, [None, None, None, None, None, None, None, Some(S::Signed)]),
+        let actions = [
+            A::Edit,
+            A::Submit,
+            A::Withdraw,
+            A::Approve { last: false },
+            A::Approve { last: true },
+            A::Reject,
+            A::Sign,
+            A::Receive,
+            A::Amend,
+            A::Supersede,
+        ];
+        let table: [(S, [Option<S>; 10]); 5] = [
+            (S::Draft, [Some(S::Draft), Some(S::InReview), None, None, None, None, None, None, None, None]),
+            (S::InReview, [None, None, Some(S::Draft), Some(S::InReview), Some(S::Approved), Some(S::Draft), None, None, None, None]),
+            (S::Approved, [None, None, None, None, None, None, Some(S::Signed), None, None, None]),
+            (S::Signed, [None, None, None, None, None, None, None, Some(S::Signed), Some(S::Signed), Some(S::Superseded)]),
+            (S::Superseded, [None; 10]),
         ];
         for (from, want) in table {
             for (a, w) in actions.iter().zip(want) {

@@ -127,3 +127,40 @@ fn receivables_age_by_days_past_due() {
     assert_eq!(a, Ageing { not_due_fen: 650, d0_30_fen: 80, d31_90_fen: 100, over_90_fen: 80 });
     assert_eq!(a.overdue_fen(), 260);
 }
+
+#[test]
+fn amendments_are_numbered_after_the_original() {
+    let cases = [("HT-202403001", 1, "HT-202403001-A1"), ("HT-202403001-A1", 2, "HT-202403001-A2"), ("HT-2026011000", 12, "HT-2026011000-A12")];
+    for (original, rev, want) in cases {
+        assert_eq!(amendment_number(original, rev), want);
+    }
+}
+
+#[test]
+fn an_amendment_keeps_what_was_received() {
+    let received = [(1, 300), (2, 0), (3, 50)];
+    let cases: &[(&[(i32, i64)], Option<&str>)] = &[
+        (&[(1, 300), (2, 600), (3, 100)], None),
+        (&[(1, 400), (2, 500), (3, 50)], None),
+        (&[(1, 300), (3, 50)], None),
+        (&[(1, 299), (2, 600), (3, 100)], Some("milestone 1")),
+        (&[(1, 300), (2, 600)], Some("milestone 3")),
+        (&[], Some("milestone 1")),
+    ];
+    for (due, want) in cases {
+        let got = check_carry(&received, due);
+        match want {
+            None => assert!(got.is_ok(), "{due:?}"),
+            Some(w) => {
+                match got {
+                    Err(AppError::Validation { field, message }) => {
+                        assert_eq!(field, "milestones", "{due:?}");
+                        assert!(message.contains(w), "{due:?}: {message}");
+                    }
+                    other => panic!("{due:?}: {other:?}"),
+                }
+            }
+        }
+    }
+    assert!(check_carry(&[], &[]).is_ok());
+}

@@ -40,6 +40,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// 0 for the original, n for its n-th amendment.
+    pub revision: i32,
+    /// The signed contract this amendment replaces once it is signed.
+    pub supersedes_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,7 +17,7 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{approval, deal, deal_key_info, stage, stage_requirement, stage_transition, team, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
@@ -299,6 +299,41 @@ pub async fn quote_facts<C: ConnectionTrait>(db: &C, deal_id: i32) -> Result<cra
         f.contract_signed |= s == C::Signed;
     }
     Ok(f)
+}
+
+/// The person who decides a step for a deal's papers (a quote, a contract, a negotiation's
+/// result): the owner's team manager (the general manager when that is the submitter or
+/// there is none), a legal user, or the general manager. Finance has no role of its own yet;
+/// its step goes to the general manager.
+pub async fn route_to<C: ConnectionTrait>(
+    db: &C,
+    step: crate::domain::contract::Approver,
+    owner_id: i32,
+    submitter: i32,
+) -> Result<i32, AppError> {
+    use crate::domain::contract::Approver;
+    if step == Approver::SalesManager {
+        if let Some(m) = route_approval(db, owner_id).await? {
+            let is_manager = user::Entity::find_by_id(m).one(db).await.map_err(db_err)?.is_some_and(|u| u.role == "manager" && u.active);
+            if m != submitter && is_manager {
+                return Ok(m);
+            }
+        }
+    }
+    let (role, what) = match step {
+        Approver::Legal => ("legal", "legal reviewer"),
+        _ => ("gm", "general manager"),
+    };
+    user::Entity::find()
+        .filter(user::Column::Role.eq(role))
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Id.ne(submitter))
+        .order_by_asc(user::Column::Id)
+        .one(db)
+        .await
+        .map_err(db_err)?
+        .map(|u| u.id)
+        .ok_or_else(|| AppError::validation("approver", format!("no active {what} to approve this")))
 }
 
 pub(super) async fn route_approval<C: ConnectionTrait>(db: &C, owner_id: i32) -> Result<Option<i32>, AppError> {

@@ -5,7 +5,7 @@ use super::write::summary;
 use super::{by_uuid, kind_of, status_of, steps_of, today};
 use crate::domain::access::DealAction;
 use crate::domain::contract::dto::{ContractView, ReceiptInput, SignInput};
-use crate::domain::contract::{chain_for, check_receipt, next, Approver, ContractAction, ContractStatus};
+use crate::domain::contract::{chain_for, check_carry, check_receipt, next, Approver, ContractAction, ContractStatus};
 use crate::domain::dto::DealPatch;
 use crate::domain::error::AppError;
 use crate::domain::history::HistoryKind;
@@ -14,7 +14,7 @@ use crate::domain::validate;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
-use crate::ssr::entity::{approval, contract, contract_milestone, contract_receipt, deal, user};
+use crate::ssr::entity::{approval, contract, contract_milestone, contract_receipt, deal};
 use crate::ssr::service::{access, history, movement};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -43,40 +43,6 @@ async fn note<C: ConnectionTrait>(db: &C, d: &deal::Model, actor: i32, kind: His
     history::append(db, h).await
 }
 
-/// The first active user of `role` other than `not`.
-async fn first_of<C: ConnectionTrait>(db: &C, role: &str, not: i32) -> Result<Option<i32>, AppError> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Role.eq(role))
-        .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Id.ne(not))
-        .order_by_asc(user::Column::Id)
-        .one(db)
-        .await
-        .map_err(db_err)?
-        .map(|u| u.id))
-}
-
-/// The person who decides `step`: the owner's team manager (the general manager when that
-/// is the submitter or there is none), a legal user, or the general manager. Finance has no
-/// role of its own yet; its step goes to the general manager.
-pub async fn route<C: ConnectionTrait>(db: &C, step: Approver, owner_id: i32, submitter: i32) -> Result<i32, AppError> {
-    if step == Approver::SalesManager {
-        if let Some(m) = movement::route_approval(db, owner_id).await? {
-            let is_manager = user::Entity::find_by_id(m).one(db).await.map_err(db_err)?.is_some_and(|u| u.role == "manager" && u.active);
-            if m != submitter && is_manager {
-                return Ok(m);
-            }
-        }
-    }
-    let (role, what) = match step {
-        Approver::Legal => ("legal", "legal reviewer"),
-        _ => ("gm", "general manager"),
-    };
-    first_of(db, role, submitter)
-        .await?
-        .ok_or_else(|| AppError::validation("approver", format!("no active {what} to approve this contract")))
-}
-
 async fn request_step<C: ConnectionTrait>(
     db: &C,
     k: &contract::Model,
@@ -86,7 +52,7 @@ async fn request_step<C: ConnectionTrait>(
     round: i32,
     submitter: i32,
 ) -> Result<(), AppError> {
-    let who = route(db, steps[step], d.owner_id, submitter).await?;
+    let who = movement::route_to(db, steps[step], d.owner_id, submitter).await?;
     let now = Utc::now();
     approval::Entity::insert(approval::ActiveModel {
         uuid: Set(uuid::Uuid::new_v4()),
@@ -254,7 +220,8 @@ pub async fn sign(db: &Db, ctx: &RequestContext, id: uuid::Uuid, s: SignInput, v
         ],
     )
     .await?;
-    note(&*w, &d, ctx.user_id, HistoryKind::ContractSigned, format!("{} · {signed_on} · {signatory}", summary(&k))).await?;
+    let replaced = supersede(&*w, &k).await?.map(|n| format!(" · ← {n}")).unwrap_or_default();
+    note(&*w, &d, ctx.user_id, HistoryKind::ContractSigned, format!("{} · {signed_on} · {signatory}{replaced}", summary(&k))).await?;
     if d.amount_fen != k.amount_fen {
         let p = DealPatch { version: d.version, amount_fen: Some(k.amount_fen), ..Default::default() };
         crate::ssr::service::deal::patch_in(&w.txn, ctx, d.uuid, p).await?;
@@ -262,6 +229,48 @@ pub async fn sign(db: &Db, ctx: &RequestContext, id: uuid::Uuid, s: SignInput, v
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_deal(db, "deal_updated", &d, ctx.user_id).await;
     super::get(db, ctx, id).await
+}
+
+/// Signing an amendment supersedes the contract it amends: the money received there moves
+/// to the amendment's milestone of the same position (refused when it would not fit). Returns
+/// the superseded contract's number.
+async fn supersede<C: ConnectionTrait>(db: &C, k: &contract::Model) -> Result<Option<String>, AppError> {
+    let Some(old_id) = k.supersedes_id else { return Ok(None) };
+    let old = contract::Entity::find_by_id(old_id).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    let to = next(status_of(&old), ContractAction::Supersede)?;
+    let milestones = |id: i32| {
+        contract_milestone::Entity::find().filter(contract_milestone::Column::ContractId.eq(id)).order_by_asc(contract_milestone::Column::Position).all(db)
+    };
+    let before = milestones(old.id).await.map_err(db_err)?;
+    let after = milestones(k.id).await.map_err(db_err)?;
+    let received: Vec<(i32, i64)> = before.iter().map(|m| (m.position, m.received_fen)).collect();
+    let due: Vec<(i32, i64)> = after.iter().map(|m| (m.position, m.amount_fen)).collect();
+    check_carry(&received, &due)?;
+    for m in before.iter().filter(|m| m.received_fen > 0) {
+        let n = after.iter().find(|n| n.position == m.position).ok_or(AppError::Internal)?;
+        contract_milestone::Entity::update_many()
+            .col_expr(contract_milestone::Column::ReceivedFen, Expr::value(m.received_fen))
+            .filter(contract_milestone::Column::Id.eq(n.id))
+            .exec(db)
+            .await
+            .map_err(db_err)?;
+        contract_receipt::Entity::update_many()
+            .col_expr(contract_receipt::Column::ContractId, Expr::value(k.id))
+            .col_expr(contract_receipt::Column::MilestoneId, Expr::value(n.id))
+            .filter(contract_receipt::Column::MilestoneId.eq(m.id))
+            .exec(db)
+            .await
+            .map_err(db_err)?;
+    }
+    // The receipts live on the amendment now; the superseded milestones keep no money.
+    contract_milestone::Entity::update_many()
+        .col_expr(contract_milestone::Column::ReceivedFen, Expr::value(0i64))
+        .filter(contract_milestone::Column::ContractId.eq(old.id))
+        .exec(db)
+        .await
+        .map_err(db_err)?;
+    update(db, &old, old.version, to, vec![]).await?;
+    Ok(Some(old.number))
 }
 
 /// Records money received against a milestone of a signed contract; never more than is

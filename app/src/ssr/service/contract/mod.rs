@@ -9,10 +9,11 @@ mod read;
 mod receivables;
 mod write;
 
-pub use flow::{decide_in, receive, route as route_approver, sign, submit, withdraw};
+pub use flow::{decide_in, receive, sign, submit, withdraw};
+pub use crate::ssr::service::movement::route_to as route_approver;
 pub use read::{briefs, get, list, list_for_deal};
 pub use receivables::{receivable_rows, receivables};
-pub use write::{chain_rules, create, save, save_chain_rules};
+pub use write::{amend, chain_rules, create, save, save_chain_rules};
 
 use crate::domain::contract::{Approver, ContractStatus, ContractType};
 use crate::domain::error::AppError;

@@ -3,7 +3,7 @@
 use super::{by_uuid, kind_of, status_of, steps_of, today};
 use crate::domain::access::DealAction;
 use crate::domain::contract::dto::{
-    ContractBrief, ContractFilter, ContractRow, ContractView, MilestoneView, PastStep, ReceiptView, StepState, StepView,
+    ContractBrief, ContractFilter, ContractLink, ContractRow, ContractView, MilestoneView, PastStep, ReceiptView, StepState, StepView,
 };
 use crate::domain::contract::{chain_for, Approver, ContractStatus, MilestoneKind, Share, SignMethod};
 use crate::domain::error::AppError;
@@ -165,6 +165,18 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
         .iter()
         .find(|a| a.status == "pending" && a.approver_id == Some(ctx.user_id) && a.requested_by != ctx.user_id)
         .map(|a| a.uuid);
+    let link = |c: contract::Model| ContractLink { id: c.uuid, number: c.number.clone(), status: status_of(&c) };
+    let supersedes = match k.supersedes_id {
+        Some(old) => contract::Entity::find_by_id(old).one(db).await.map_err(db_err)?.map(link),
+        None => None,
+    };
+    let amended_by = contract::Entity::find()
+        .filter(contract::Column::SupersedesId.eq(k.id))
+        .order_by_desc(contract::Column::Id)
+        .one(db)
+        .await
+        .map_err(db_err)?
+        .map(link);
     let today = today();
     let positions: HashMap<i32, i32> = milestones.iter().map(|m| (m.id, m.position)).collect();
     Ok(ContractView {
@@ -210,6 +222,9 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
         created_by: names.get(&k.created_by).cloned().unwrap_or_default(),
         created_at: k.created_at,
         version: k.version,
+        revision: k.revision,
+        supersedes,
+        amended_by,
     })
 }
 

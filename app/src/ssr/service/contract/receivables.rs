@@ -1,7 +1,8 @@
-//! Receivables: what signed contracts the viewer sees still owe, by age, by customer and by
-//! owner, this quarter's billing against its receipts, and the milestones behind a bucket.
+//! Receivables: what signed contracts the viewer sees still owe, by age, by customer, by
+//! owner and by team, what the viewer's own deals owe, this quarter's billing against its
+//! receipts, and the milestones behind a bucket.
 use super::today;
-use crate::domain::contract::dto::{OverdueCustomer, ReceivableRow, Receivables};
+use crate::domain::contract::dto::{MyReceivables, OverdueCustomer, ReceivableRow, Receivables, TeamReceivable};
 use crate::domain::contract::{ageing, ContractStatus, MilestoneKind};
 use crate::domain::error::AppError;
 use crate::domain::forecast::{quarter_end, quarter_start};
@@ -72,16 +73,41 @@ pub async fn receivables(db: &Db, ctx: &RequestContext) -> Result<Receivables, A
     }
     let deals = mapping::deals_by_id(db, ks.iter().map(|k| k.deal_id)).await?;
     let by_contract: HashMap<i32, &contract::Model> = ks.iter().map(|k| (k.id, k)).collect();
+    let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
+    // Every team the viewer sees gets a row, one owing nothing too: all of them for those who
+    // see all, else their own and managed teams and the teams of the signed deals they see.
+    let mut per_team: HashMap<i32, TeamReceivable> = HashMap::new();
+    let seen_teams = teams.keys().copied().filter(|t| ctx.visibility.all || ctx.visibility.team_ids.contains(t));
+    for t in seen_teams.chain(deals.values().map(|d| d.team_id)) {
+        per_team.entry(t).or_default();
+    }
+    let mut mine = MyReceivables::default();
     let mut per_account: HashMap<i32, (i64, i64)> = HashMap::new();
     let mut per_owner: HashMap<i32, i64> = HashMap::new();
     for m in &ms {
-        let Some(due) = m.due_on else { continue };
-        let days = (today - due).num_days();
         let open = (m.amount_fen - m.received_fen).max(0);
-        if days <= 0 || open == 0 {
+        if open == 0 {
             continue;
         }
         let Some(d) = by_contract.get(&m.contract_id).and_then(|k| deals.get(&k.deal_id)) else { continue };
+        // Days past due; a milestone without a date (a trigger not yet met) is not due.
+        let days = m.due_on.map_or(0, |due| (today - due).num_days());
+        let t = per_team.entry(d.team_id).or_default();
+        t.owed_fen = t.owed_fen.saturating_add(open);
+        if d.owner_id == ctx.user_id {
+            mine.owed_fen = mine.owed_fen.saturating_add(open);
+        }
+        if days <= 0 {
+            continue;
+        }
+        t.overdue_fen = t.overdue_fen.saturating_add(open);
+        if days > 90 {
+            t.over_90_fen = t.over_90_fen.saturating_add(open);
+        }
+        if d.owner_id == ctx.user_id {
+            mine.overdue_fen = mine.overdue_fen.saturating_add(open);
+            mine.overdue_milestones = mine.overdue_milestones.saturating_add(1);
+        }
         let e = per_account.entry(d.account_id).or_default();
         e.0 = e.0.saturating_add(open);
         e.1 = e.1.max(days);
@@ -90,7 +116,6 @@ pub async fn receivables(db: &Db, ctx: &RequestContext) -> Result<Receivables, A
     }
     let accounts = account_names(db, per_account.keys().copied().collect()).await?;
     let owners = user_names(db, per_owner.keys().copied().collect()).await?;
-    let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
     let owner_team: HashMap<i32, i32> = deals.values().map(|d| (d.owner_id, d.team_id)).collect();
     let mut top_overdue: Vec<OverdueCustomer> = per_account
         .into_iter()
@@ -110,7 +135,10 @@ pub async fn receivables(db: &Db, ctx: &RequestContext) -> Result<Receivables, A
         })
         .collect();
     by_owner.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-    Ok(Receivables { billed_quarter_fen, received_quarter_fen, ageing: ageing(&items, today), top_overdue, by_owner })
+    let mut by_team: Vec<TeamReceivable> =
+        per_team.into_iter().map(|(t, row)| TeamReceivable { team: teams.get(&t).cloned().unwrap_or_default(), ..row }).collect();
+    by_team.sort_by(|a, b| b.overdue_fen.cmp(&a.overdue_fen).then(b.owed_fen.cmp(&a.owed_fen)).then(a.team.cmp(&b.team)));
+    Ok(Receivables { billed_quarter_fen, received_quarter_fen, ageing: ageing(&items, today), top_overdue, by_owner, by_team, mine })
 }
 
 /// The milestones with money owed, optionally of one age bucket (`not_due`, `0_30`,

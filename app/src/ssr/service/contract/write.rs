@@ -5,7 +5,7 @@ use super::{by_uuid, status_of, today};
 use crate::domain::access::DealAction;
 use crate::domain::contract::dto::{ContractDraft, ContractView, MilestoneInput};
 use crate::domain::contract::{
-    default_chain, milestone_amounts, next, number, validate_chain, Approver, ChainRule, ContractAction, ContractStatus, ContractType,
+    amendment_number, check_carry, default_chain, milestone_amounts, next, number, validate_chain, Approver, ChainRule, ContractAction, ContractStatus, ContractType,
     MilestoneKind, Share,
 };
 use crate::domain::error::AppError;
@@ -138,21 +138,126 @@ pub(super) fn summary(c: &contract::Model) -> String {
     format!("{} · {}", c.number, format_exact(c.amount_fen, &c.currency))
 }
 
+/// One contract at a time is being worked on per deal: a draft, one in review or an
+/// approved one waiting for signature stops a new contract or amendment.
+async fn refuse_open<C: ConnectionTrait>(db: &C, deal_id: i32) -> Result<(), AppError> {
+    let open = contract::Entity::find()
+        .filter(contract::Column::DealId.eq(deal_id))
+        .filter(contract::Column::Status.is_not_in([ContractStatus::Signed.as_str(), ContractStatus::Superseded.as_str()]))
+        .one(db)
+        .await
+        .map_err(db_err)?;
+    match open {
+        Some(o) => Err(AppError::validation("contract", format!("{} is still open on this deal", o.number))),
+        None => Ok(()),
+    }
+}
+
+/// The money already received on the contract an amendment supersedes, by milestone
+/// position (empty for an original).
+pub(super) async fn received_before<C: ConnectionTrait>(db: &C, k: &contract::Model) -> Result<Vec<(i32, i64)>, AppError> {
+    let Some(old) = k.supersedes_id else { return Ok(Vec::new()) };
+    Ok(contract_milestone::Entity::find()
+        .filter(contract_milestone::Column::ContractId.eq(old))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|m| (m.position, m.received_fen))
+        .collect())
+}
+
+/// Starts an amendment of a signed contract: a draft copy of its terms and milestones, numbered
+/// after it (HT-…-A1), that takes the whole chain again. The signed contract stays in force
+/// (and takes receipts) until the amendment is signed.
+pub async fn amend(db: &Db, ctx: &RequestContext, id: uuid::Uuid, version: i32) -> Result<ContractView, AppError> {
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let k = by_uuid(&*w, id).await?;
+    let d = deal::Entity::find_by_id(k.deal_id).one(&*w).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+    access::check(&*w, ctx, &d, DealAction::Quote).await?;
+    if k.version != version {
+        return Err(AppError::Conflict);
+    }
+    next(status_of(&k), ContractAction::Amend)?;
+    refuse_open(&*w, d.id).await?;
+    let revision = k.revision + 1;
+    let num = amendment_number(&k.number, revision);
+    let now = Utc::now();
+    let uuid = uuid::Uuid::new_v4();
+    let new_id = contract::Entity::insert(contract::ActiveModel {
+        uuid: Set(uuid),
+        deal_id: Set(d.id),
+        quote_id: Set(k.quote_id),
+        period: Set(k.period),
+        seq: Set(k.seq),
+        number: Set(num.clone()),
+        kind: Set(k.kind.clone()),
+        party_a: Set(k.party_a.clone()),
+        party_b: Set(k.party_b.clone()),
+        amount_fen: Set(k.amount_fen),
+        currency: Set(k.currency.clone()),
+        payment_terms: Set(k.payment_terms.clone()),
+        delivery_terms: Set(k.delivery_terms.clone()),
+        acceptance_terms: Set(k.acceptance_terms.clone()),
+        starts_on: Set(k.starts_on),
+        ends_on: Set(k.ends_on),
+        status: Set(ContractStatus::Draft.as_str().into()),
+        steps: Set(None),
+        round: Set(0),
+        reject_reason: Set(None),
+        signed_on: Set(None),
+        signatory: Set(None),
+        sign_method: Set(None),
+        created_by: Set(ctx.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        revision: Set(revision),
+        supersedes_id: Set(Some(k.id)),
+        ..Default::default()
+    })
+    .exec(&*w)
+    .await
+    .map_err(db_err)?
+    .last_insert_id;
+    let copies: Vec<contract_milestone::ActiveModel> = contract_milestone::Entity::find()
+        .filter(contract_milestone::Column::ContractId.eq(k.id))
+        .order_by_asc(contract_milestone::Column::Position)
+        .all(&*w)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|m| contract_milestone::ActiveModel {
+            contract_id: Set(new_id),
+            position: Set(m.position),
+            name: Set(m.name),
+            due_on: Set(m.due_on),
+            trigger_text: Set(m.trigger_text),
+            share_kind: Set(m.share_kind),
+            share_value: Set(m.share_value),
+            amount_fen: Set(m.amount_fen),
+            received_fen: Set(0),
+            ..Default::default()
+        })
+        .collect();
+    if !copies.is_empty() {
+        contract_milestone::Entity::insert_many(copies).exec(&*w).await.map_err(db_err)?;
+    }
+    let mut h = history::row(d.id, ctx.user_id, HistoryKind::ContractAmended);
+    h.note = Set(Some(format!("{num} ← {}", summary(&k))));
+    history::append(&*w, h).await?;
+    w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish_deal(db, "contract", &d, ctx.user_id).await;
+    super::get(db, ctx, uuid).await
+}
+
 /// Starts the deal's contract from its accepted quote (amount, payment and delivery terms),
 /// with the shipped milestones unless the draft brings its own. One contract at a time is
 /// open on a deal; a signed one does not stop a second (a later phase).
 pub async fn create(db: &Db, ctx: &RequestContext, deal_id: uuid::Uuid, draft: Option<ContractDraft>) -> Result<ContractView, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let d = access::deal_for(&*w, ctx, deal_id, DealAction::Quote).await?;
-    let open = contract::Entity::find()
-        .filter(contract::Column::DealId.eq(d.id))
-        .filter(contract::Column::Status.ne(ContractStatus::Signed.as_str()))
-        .one(&*w)
-        .await
-        .map_err(db_err)?;
-    if let Some(o) = open {
-        return Err(AppError::validation("contract", format!("{} is still open on this deal", o.number)));
-    }
+    refuse_open(&*w, d.id).await?;
     // A deal negotiated formally drafts its contract from the confirmed result only.
     let n = crate::ssr::entity::negotiation::Entity::find()
         .filter(crate::ssr::entity::negotiation::Column::DealId.eq(d.id))
@@ -245,6 +350,9 @@ pub async fn save(db: &Db, ctx: &RequestContext, id: uuid::Uuid, draft: Contract
     }
     next(status_of(&k), ContractAction::Edit)?;
     let c = check(draft, &k.party_a, &k.party_b, k.amount_fen)?;
+    // An amendment must leave room for what the customer already paid on the contract it replaces.
+    let due: Vec<(i32, i64)> = c.milestones.iter().enumerate().map(|(i, (_, fen))| (i as i32 + 1, *fen)).collect();
+    check_carry(&received_before(&*w, &k).await?, &due)?;
     let res = contract::Entity::update_many()
         .col_expr(contract::Column::Kind, Expr::value(c.kind.code()))
         .col_expr(contract::Column::PartyA, Expr::value(c.party_a))

@@ -3,6 +3,7 @@
 //! (accepting may set the deal's amount) and revise.
 use super::{by_uuid, status_of, today, totals_of};
 use crate::domain::access::DealAction;
+use crate::domain::contract::Approver as ContractApprover;
 use crate::domain::dto::DealPatch;
 use crate::domain::error::AppError;
 use crate::domain::history::HistoryKind;
@@ -12,11 +13,11 @@ use crate::domain::quote::{format_percent, next, required_approver, revision_num
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
-use crate::ssr::entity::{approval, deal, quote, quote_line, user};
+use crate::ssr::entity::{approval, deal, quote, quote_line};
 use crate::ssr::service::{access, history, movement, product as price_list};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 /// The quote and its deal, with the permission to work on its quotes checked and the
 /// caller's version current (a stale view is a conflict before anything else).
@@ -69,29 +70,6 @@ async fn note<C: ConnectionTrait>(db: &C, d: &deal::Model, actor: i32, kind: His
     history::append(db, h).await
 }
 
-/// The person who approves at `level`: the owner's manager (or, when that is the submitter
-/// or there is none, the general manager), or the general manager.
-async fn route<C: ConnectionTrait>(db: &C, level: Approver, owner_id: i32, submitter: i32) -> Result<i32, AppError> {
-    if level == Approver::Manager {
-        if let Some(m) = movement::route_approval(db, owner_id).await? {
-            let is_manager = user::Entity::find_by_id(m).one(db).await.map_err(db_err)?.is_some_and(|u| u.role == "manager");
-            if m != submitter && is_manager {
-                return Ok(m);
-            }
-        }
-    }
-    user::Entity::find()
-        .filter(user::Column::Role.eq("gm"))
-        .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Id.ne(submitter))
-        .order_by_asc(user::Column::Id)
-        .one(db)
-        .await
-        .map_err(db_err)?
-        .map(|u| u.id)
-        .ok_or_else(|| AppError::validation("approver", "no active general manager to approve this quote"))
-}
-
 /// Sends a draft for approval: the thresholds decide who, the request lands in their inbox.
 pub async fn submit(db: &Db, ctx: &RequestContext, id: uuid::Uuid, version: i32) -> Result<QuoteView, AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
@@ -103,7 +81,8 @@ pub async fn submit(db: &Db, ctx: &RequestContext, id: uuid::Uuid, version: i32)
     }
     let pol = price_list::policy(&*w).await?;
     let (level, reasons) = required_approver(&price_list::approval_policy(&pol), &totals_of(&q));
-    let approver_id = route(&*w, level, d.owner_id, ctx.user_id).await?;
+    let step = if level == Approver::Manager { ContractApprover::SalesManager } else { ContractApprover::GeneralManager };
+    let approver_id = movement::route_to(&*w, step, d.owner_id, ctx.user_id).await?;
     let now = Utc::now();
     let res = quote::Entity::update_many()
         .col_expr(quote::Column::Status, Expr::value(QuoteStatus::Submitted.as_str()))
