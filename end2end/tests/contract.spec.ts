@@ -231,6 +231,12 @@ test('a contract from the accepted quote passes manager, legal and GM live, hold
   await expect(rep.getByTestId('contract-status')).toHaveText('Approved');
   await expect(steps.nth(2)).toHaveAttribute('data-state', 'approved');
   await gm.ctx.close();
+  // Each decision rang the requester's bell, with the approver's words.
+  await rep.getByTestId('notif-bell').click();
+  const heard = rep.getByTestId('notif-item').filter({ hasText: number });
+  await expect(heard.filter({ hasText: 'Terms as quoted' })).toContainText('Approved:');
+  await expect(heard.filter({ hasText: '违约责任与验收条款已核对' })).toBeVisible();
+  await rep.getByTestId('notif-bell').click();
 
   // Approved is not enough for Won. From the first stage the gate checks every requirement on
   // the way (key information, map, checklist, quote) and Won's own in one go, and blocks

@@ -274,6 +274,8 @@ test('two people on a deal see each other\'s comments live, and a mention rings 
   await managerComments.getByTestId('comment-post').click();
   await expect(repComments.getByTestId('comment').filter({ hasText: '请准备演示环境' })).toBeVisible({ timeout: 3_000 });
   await expect(page.getByTestId('notif-count')).toBeVisible({ timeout: 3_000 });
+  await page.getByTestId('notif-bell').click();
+  await expect(page.getByTestId('notif-item').filter({ hasText: '请准备演示环境' })).toBeVisible();
   // Both arrived without reloading the rep's page.
   expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7);
   await managerContext.close();

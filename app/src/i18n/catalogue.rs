@@ -653,6 +653,8 @@ catalogue! {
     CsApproved => "Approved", "已审批";
     CsSigned => "Signed", "已签署";
     CsSuperseded => "Superseded", "已替代";
+    NotifApproved => "Approved:", "已批准：";
+    NotifRejected => "Rejected:", "已驳回：";
     CtSoftware => "Software licence", "软件许可";
     CtService => "Service", "服务";
     CtHardware => "Hardware", "硬件";

@@ -3,14 +3,15 @@
 //! original goes through the whole chain again; while it is under way the original stays in
 //! force and takes receipts; an amendment that would leave less due than was received is
 //! refused naming the milestones; signing it supersedes the original, moves the receipts and
-//! sets the deal's amount; the receivables count the money once.
+//! sets the deal's amount; the receivables count the money once. The requester hears of
+//! each decision on their bell.
 use crate::common::seeded;
 use crate::contract::{accepted_quote_deal, approved_contract, deal_row, decide_step, draft, field, ms, paper, today};
 use app::domain::contract::dto::ReceiptInput;
 use app::domain::contract::{ContractStatus, MilestoneKind, Share};
 use app::domain::error::AppError;
 use app::ssr::entity::{contract_receipt, deal_history};
-use app::ssr::service::contract;
+use app::ssr::service::{comment, contract};
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -66,6 +67,10 @@ async fn an_amendment_takes_the_chain_again_and_supersedes_the_signed_contract()
     decide_step(db, a.id, false, Some("the new scope needs a legal review")).await;
     let a = contract::get(db, &rep, a.id).await.unwrap();
     assert_eq!(a.status, ContractStatus::Draft);
+    // The requester hears of the decision, with the reason, on their bell.
+    let bell = comment::notifications(db, &rep, true).await.unwrap();
+    let heard = bell.iter().find(|n| n.kind == "approval_rejected").expect("the rejection is on the requester's bell");
+    assert!(heard.text.contains(&a.number) && heard.text.contains("needs a legal review"), "{}", heard.text);
     let a = approved_contract(db, &rep, &a).await;
     // The original still takes money while its amendment is in review.
     let original = contract::get(db, &rep, signed.id).await.unwrap();

@@ -152,7 +152,14 @@ pub fn NotificationBell() -> impl IntoView {
                                                     open.set(false);
                                                 }>
                                                     <strong>{n.deal_name.clone()}</strong>
-                                                    <span>{n.text.clone()}</span>
+                                                    <span>
+                                                        {match n.kind.as_str() {
+                                                            "approval_approved" => Some(K::NotifApproved),
+                                                            "approval_rejected" => Some(K::NotifRejected),
+                                                            _ => None,
+                                                        }.map(|k| view! { <b class="notif-kind" data-testid="notif-kind">{move || i18n.t(k)}</b> " " })}
+                                                        {n.text.clone()}
+                                                    </span>
                                                     <span class="cell-sub num">{n.created_at.format("%Y-%m-%d %H:%M").to_string()}</span>
                                                 </a>
                                             </li>

@@ -9,7 +9,7 @@ use crate::domain::history::HistoryKind;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
-use crate::ssr::entity::{approval, deal, stage, user};
+use crate::ssr::entity::{approval, deal, notification, stage, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -195,6 +195,7 @@ async fn close_request<C: ConnectionTrait>(
     comment: Option<String>,
     now: chrono::DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let words = comment.as_deref().map(|c| format!(" · “{}”", c.chars().take(160).collect::<String>())).unwrap_or_default();
     let res = approval::Entity::update_many()
         .col_expr(approval::Column::Status, Expr::value(status))
         .col_expr(approval::Column::DecidedBy, Expr::value(ctx.user_id))
@@ -210,6 +211,23 @@ async fn close_request<C: ConnectionTrait>(
         .map_err(db_err)?;
     if res.rows_affected != 1 {
         return Err(AppError::Conflict);
+    }
+    // The requester hears of every decision on their bell, with the approver's words.
+    if a.requested_by != ctx.user_id {
+        let subject = a.reason.as_deref().map(|r| r.chars().take(80).collect::<String>()).unwrap_or_default();
+        notification::Entity::insert(notification::ActiveModel {
+            user_id: Set(a.requested_by),
+            deal_id: Set(a.deal_id),
+            comment_id: Set(None),
+            kind: Set(format!("approval_{status}")),
+            text: Set(format!("{} · {subject}{words}", ctx.name)),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        })
+        .exec_without_returning(txn)
+        .await
+        .map_err(db_err)?;
     }
     Ok(())
 }
