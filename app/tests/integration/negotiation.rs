@@ -159,7 +159,16 @@ async fn a_negotiation_runs_from_plan_through_the_gm_to_confirmation_and_only_th
     // A deal negotiated formally drafts no contract before its result is confirmed.
     assert_eq!(field(contract::create(db, &rep, d, None).await.unwrap_err()), "negotiation");
 
-    // A session names people on the map only.
+    // Whom a session may name: the map's people, most influential first, with their roles;
+    // the deal team (here its owner alone).
+    let offered: Vec<(uuid::Uuid, Option<&str>)> = v.people.iter().map(|p| (p.id, p.role.as_deref())).collect();
+    assert_eq!(offered, [(a, Some("decision_maker")), (b, Some("economic_buyer"))]);
+    assert!(v.people.iter().all(|p| !p.name.is_empty()));
+    let team: Vec<(uuid::Uuid, &str, Option<&str>)> = v.team.iter().map(|p| (p.id, p.name.as_str(), p.role.as_deref())).collect();
+    assert_eq!(team, [(rep.uuid, rep.name.as_str(), Some("owner"))]);
+    let name_of = |id: uuid::Uuid| v.people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap();
+
+    // A session names people on the map and on the deal team only.
     let session = |people: Vec<uuid::Uuid>| SessionInput {
         held_on: today(),
         channel: "Customer HQ".into(),
@@ -172,8 +181,17 @@ async fn a_negotiation_runs_from_plan_through_the_gm_to_confirmation_and_only_th
         field(negotiation::add_session(db, &rep, d, session(vec![a, uuid::Uuid::new_v4()])).await.unwrap_err()),
         "customer_people[1]"
     );
-    let v = negotiation::add_session(db, &rep, d, session(vec![a, b])).await.unwrap();
-    assert_eq!((v.sessions.len(), v.sessions[0].customer_people.len(), v.sessions[0].our_people.clone()), (1, 2, vec![rep.name.clone()]));
+    let outsider = SessionInput { our_people: vec![rep.uuid, east.uuid], ..session(vec![a]) };
+    assert_eq!(field(negotiation::add_session(db, &rep, d, outsider).await.unwrap_err()), "our_people[1]");
+    let v = negotiation::add_session(db, &rep, d, session(vec![b, a])).await.unwrap();
+    assert_eq!(v.sessions.len(), 1);
+    assert_eq!(
+        (v.sessions[0].customer_people.clone(), v.sessions[0].our_people.clone()),
+        (vec![name_of(b), name_of(a)], vec![rep.name.clone()])
+    );
+    // Stored: read back, the session names the same people.
+    let again = negotiation::get(db, &rep, d).await.unwrap().unwrap();
+    assert_eq!(again.sessions, v.sessions);
 
     // The ladder: nothing given is refused; then its warnings, step by step.
     let nothing = ConcessionInput { given: Given::PercentBp(0), ..price(1, Some("x"), 100_000_000) };

@@ -10,7 +10,7 @@ use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::error::AppError;
 use crate::domain::money::{format_exact, parse_yuan};
 use crate::domain::negotiation::dto::{
-    ClausePosition, ConcessionInput, ConcessionView, GmStatus, Interest, NegotiationView, PlanInput, SessionInput,
+    ClausePosition, ConcessionInput, ConcessionView, GmStatus, Interest, NegotiationView, Participant, PlanInput, SessionInput,
 };
 use crate::domain::negotiation::{Clause, Given, NegotiationStatus, Warning};
 use crate::domain::quote::{format_percent, parse_percent_bp};
@@ -39,14 +39,129 @@ fn given_text(g: &Given) -> String {
     }
 }
 
+fn opt(s: String) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Sets a field only when its text differs (a reload leaves untouched inputs alone).
+fn put(sig: RwSignal<String>, value: String) {
+    if sig.with_untracked(|s| *s != value) {
+        sig.set(value);
+    }
+}
+
 /// A key person's line of the plan being edited.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 struct InterestEdit {
     contact_id: Uuid,
     name: String,
     title: Option<String>,
     role: Option<String>,
-    cares: RwSignal<String>,
+    cares: String,
+}
+
+/// The plan as the loaded view has it (what the plan form compares its starting point with).
+fn plan_of(v: &NegotiationView) -> PlanInput {
+    PlanInput {
+        lowest_price_fen: v.lowest_price_fen,
+        longest_payment_days: v.longest_payment_days,
+        never_give: v.never_give.clone(),
+        interests: v.interests.iter().map(|i| Interest { contact_id: i.contact_id, cares: i.cares.clone() }).collect(),
+        strategy: v.strategy.clone(),
+        alternatives: v.alternatives.clone(),
+    }
+}
+
+/// The plan's fields as the user edits them.
+#[derive(Clone, Copy)]
+struct PlanForm {
+    lowest: RwSignal<String>,
+    days: RwSignal<String>,
+    never: RwSignal<String>,
+    strategy: RwSignal<String>,
+    alternatives: RwSignal<String>,
+    interests: RwSignal<Vec<InterestEdit>>,
+    /// The version the edits apply to and the plan as it stood then: a session, a concession
+    /// or a decision moves the version on; a teammate's change to the plan itself does not, so
+    /// saving over it is refused.
+    base: RwSignal<Option<(i32, PlanInput)>>,
+    dirty: RwSignal<bool>,
+    error: RwSignal<Option<AppError>>,
+}
+
+impl PlanForm {
+    fn new() -> Self {
+        Self {
+            lowest: RwSignal::new(String::new()),
+            days: RwSignal::new(String::new()),
+            never: RwSignal::new(String::new()),
+            strategy: RwSignal::new(String::new()),
+            alternatives: RwSignal::new(String::new()),
+            interests: RwSignal::new(vec![]),
+            base: RwSignal::new(None),
+            dirty: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// A newer view: the fields follow it unless the user has edited them.
+    fn load(&self, v: &NegotiationView) {
+        let plan = plan_of(v);
+        if self.dirty.get_untracked() {
+            if self.base.with_untracked(|b| b.as_ref().is_some_and(|(_, p)| *p == plan)) {
+                self.base.set(Some((v.version, plan)));
+            }
+            return;
+        }
+        put(self.lowest, v.lowest_price_fen.map(|f| format!("{}.{:02}", f / 100, f % 100)).unwrap_or_default());
+        put(self.days, v.longest_payment_days.map(|d| d.to_string()).unwrap_or_default());
+        put(self.never, v.never_give.clone().unwrap_or_default());
+        put(self.strategy, v.strategy.clone().unwrap_or_default());
+        put(self.alternatives, v.alternatives.clone().unwrap_or_default());
+        let interests: Vec<InterestEdit> = v
+            .interests
+            .iter()
+            .map(|i| InterestEdit {
+                contact_id: i.contact_id,
+                name: i.name.clone(),
+                title: i.title.clone(),
+                role: i.role.clone(),
+                cares: i.cares.clone(),
+            })
+            .collect();
+        if self.interests.with_untracked(|x| *x != interests) {
+            self.interests.set(interests);
+        }
+        self.base.set(Some((v.version, plan)));
+    }
+
+    fn edit(&self, sig: RwSignal<String>, value: String) {
+        sig.set(value);
+        self.dirty.set(true);
+    }
+
+    fn input(&self) -> Result<PlanInput, AppError> {
+        let l = self.lowest.get_untracked();
+        let d = self.days.get_untracked();
+        Ok(PlanInput {
+            lowest_price_fen: if l.trim().is_empty() {
+                None
+            } else {
+                Some(parse_yuan(l.trim()).ok_or_else(|| AppError::validation("lowest_price", "an amount in yuan"))?)
+            },
+            longest_payment_days: if d.trim().is_empty() {
+                None
+            } else {
+                Some(d.trim().parse().map_err(|_| AppError::validation("longest_payment_days", "a number of days"))?)
+            },
+            never_give: opt(self.never.get_untracked()),
+            interests: self
+                .interests
+                .with_untracked(|is| is.iter().map(|i| Interest { contact_id: i.contact_id, cares: i.cares.clone() }).collect()),
+            strategy: opt(self.strategy.get_untracked()),
+            alternatives: opt(self.alternatives.get_untracked()),
+        })
+    }
 }
 
 /// One clause's row of the session being logged.
@@ -59,20 +174,193 @@ struct PositionEdit {
     open: RwSignal<bool>,
 }
 
-fn opt(s: String) -> Option<String> {
-    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+/// The session being logged: nothing in it comes from the loaded view but who may be picked.
+#[derive(Clone, Copy)]
+struct SessionForm {
+    held: RwSignal<String>,
+    channel: RwSignal<String>,
+    notes: RwSignal<String>,
+    rows: StoredValue<Vec<PositionEdit>>,
+    /// Picked people on the committee map (contact ids) and on the deal team (user ids).
+    customer: RwSignal<Vec<Uuid>>,
+    ours: RwSignal<Vec<Uuid>>,
+    /// Whether the form is unfolded (it stays so across reloads).
+    open: RwSignal<bool>,
+}
+
+impl SessionForm {
+    fn new(today: chrono::NaiveDate) -> Self {
+        let rows = Clause::ALL
+            .into_iter()
+            .map(|clause| PositionEdit {
+                clause,
+                theirs: RwSignal::new(String::new()),
+                ours: RwSignal::new(String::new()),
+                agreed: RwSignal::new(String::new()),
+                open: RwSignal::new(false),
+            })
+            .collect();
+        Self {
+            held: RwSignal::new(today.to_string()),
+            channel: RwSignal::new(String::new()),
+            notes: RwSignal::new(String::new()),
+            rows: StoredValue::new(rows),
+            customer: RwSignal::new(vec![]),
+            ours: RwSignal::new(vec![]),
+            open: RwSignal::new(false),
+        }
+    }
+
+    /// Someone taken off the map or the team since they were picked is no longer picked.
+    fn load(&self, v: &NegotiationView) {
+        for (picked, may) in [(self.customer, &v.people), (self.ours, &v.team)] {
+            if picked.with_untracked(|p| p.iter().any(|id| !may.iter().any(|m| m.id == *id))) {
+                picked.update(|p| p.retain(|id| may.iter().any(|m| m.id == *id)));
+            }
+        }
+    }
+
+    fn reset(&self) {
+        self.open.set(false);
+        self.channel.set(String::new());
+        self.notes.set(String::new());
+        self.customer.set(vec![]);
+        self.ours.set(vec![]);
+        self.rows.with_value(|rs| {
+            for r in rs {
+                r.theirs.set(String::new());
+                r.ours.set(String::new());
+                r.agreed.set(String::new());
+                r.open.set(false);
+            }
+        });
+    }
+
+    fn input(&self) -> Option<SessionInput> {
+        let positions: Vec<ClausePosition> = self.rows.with_value(|rs| {
+            rs.iter()
+                .filter(|p| {
+                    !p.theirs.get_untracked().trim().is_empty()
+                        || !p.ours.get_untracked().trim().is_empty()
+                        || !p.agreed.get_untracked().trim().is_empty()
+                        || p.open.get_untracked()
+                })
+                .map(|p| ClausePosition {
+                    clause: p.clause,
+                    theirs: opt(p.theirs.get_untracked()),
+                    ours: opt(p.ours.get_untracked()),
+                    agreed: opt(p.agreed.get_untracked()),
+                    open: p.open.get_untracked(),
+                })
+                .collect()
+        });
+        Some(SessionInput {
+            held_on: self.held.get_untracked().parse().ok()?,
+            channel: self.channel.get_untracked(),
+            customer_people: self.customer.get_untracked(),
+            our_people: self.ours.get_untracked(),
+            positions,
+            notes: opt(self.notes.get_untracked()),
+        })
+    }
+}
+
+/// The concession being added.
+#[derive(Clone, Copy)]
+struct ConcessionForm {
+    made_on: RwSignal<String>,
+    clause: RwSignal<String>,
+    kind: RwSignal<String>,
+    value: RwSignal<String>,
+    got: RwSignal<String>,
+    after: RwSignal<String>,
+}
+
+impl ConcessionForm {
+    fn new(today: chrono::NaiveDate) -> Self {
+        Self {
+            made_on: RwSignal::new(today.to_string()),
+            clause: RwSignal::new("price".to_owned()),
+            kind: RwSignal::new("amount".to_owned()),
+            value: RwSignal::new(String::new()),
+            got: RwSignal::new(String::new()),
+            after: RwSignal::new(String::new()),
+        }
+    }
+
+    fn reset(&self) {
+        self.value.set(String::new());
+        self.got.set(String::new());
+        self.after.set(String::new());
+    }
+}
+
+/// The result's text (and an approver's comment on it).
+#[derive(Clone, Copy)]
+struct ResultForm {
+    text: RwSignal<String>,
+    comment: RwSignal<String>,
+    dirty: RwSignal<bool>,
+}
+
+impl ResultForm {
+    /// The text follows the view unless the user has edited it; while the result is being
+    /// confirmed (or the user may not send one) the field shows the one sent.
+    fn load(&self, v: &NegotiationView) {
+        if !self.dirty.get_untracked() || !v.may_work || v.status == NegotiationStatus::Confirming {
+            self.dirty.set(false);
+            put(self.text, v.result.clone().unwrap_or_default());
+        }
+    }
+}
+
+/// Every form of the tab. Created once when the tab mounts, outside the part rebuilt when a
+/// teammate's or an approver's change reloads the negotiation, so unsent text survives.
+#[derive(Clone, Copy)]
+struct Forms {
+    plan: PlanForm,
+    session: SessionForm,
+    concession: ConcessionForm,
+    result: ResultForm,
+}
+
+impl Forms {
+    fn new() -> Self {
+        let today = crate::components::clock::now_utc().with_timezone(&crate::components::clock::local_offset()).date_naive();
+        Self {
+            plan: PlanForm::new(),
+            session: SessionForm::new(today),
+            concession: ConcessionForm::new(today),
+            result: ResultForm { text: RwSignal::new(String::new()), comment: RwSignal::new(String::new()), dirty: RwSignal::new(false) },
+        }
+    }
+
+    /// A newer view of the negotiation, loaded or answered by a save.
+    fn load(&self, v: &NegotiationView) {
+        self.plan.load(v);
+        self.session.load(v);
+        self.result.load(v);
+    }
+}
+
+/// Shows a newer view: the untouched forms follow it.
+fn take(forms: Forms, n: RwSignal<NegotiationView>, v: NegotiationView) {
+    forms.load(&v);
+    n.set(v);
 }
 
 #[component]
 pub fn NegotiationPanel(id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), move |_| load_negotiation(id));
+    let forms = Forms::new();
     // Our own writes set the view from their answer; a teammate's (or an approver's) reloads.
     on_live_change(move || {
         if last_live_event().is_some_and(|e| e.deal == Some(id) && !e.mine) {
             data.refetch();
         }
     });
+    let reload = Callback::new(move |()| data.refetch());
     let start = Action::new(move |_: &()| async move { save_plan(id, PlanInput::default(), None).await });
     Effect::new(move |_| {
         if let Some(Ok(_)) = start.value().get() {
@@ -92,9 +380,10 @@ pub fn NegotiationPanel(id: Uuid) -> impl IntoView {
                         {move || start.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</p> })}
                     </section>
                 }.into_any(),
-                Ok(Some(n)) => {
-                    let n = RwSignal::new(n);
-                    view! { <NegotiationScreen deal=id n=n/> }.into_any()
+                Ok(Some(v)) => {
+                    forms.load(&v);
+                    let n = RwSignal::new(v);
+                    view! { <NegotiationScreen deal=id n=n forms=forms reload=reload/> }.into_any()
                 }
             })}
         </Transition>
@@ -102,17 +391,19 @@ pub fn NegotiationPanel(id: Uuid) -> impl IntoView {
 }
 
 #[component]
-fn NegotiationScreen(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
+fn NegotiationScreen(deal: Uuid, n: RwSignal<NegotiationView>, forms: Forms, reload: Callback<()>) -> impl IntoView {
     view! {
-        <Ladder deal=deal n=n/>
-        <Plan deal=deal n=n/>
-        <Sessions deal=deal n=n/>
-        <Result deal=deal n=n/>
+        <Ladder deal=deal n=n forms=forms/>
+        <Plan deal=deal n=n forms=forms reload=reload/>
+        <Sessions deal=deal n=n forms=forms/>
+        <Result deal=deal n=n forms=forms/>
     }
 }
 
-/// The concession ladder: one row of bars per clause, step by step; a step larger than
-/// the one before is red, a crossed bottom line is marked.
+/// The concession ladder: one row per clause (its name, then its steps as bars with the
+/// amount given above each); a step larger than the one before is red, a crossed bottom line
+/// is marked. Each step's slot is as wide as its longest value, so the labels never overlap;
+/// a long ladder scrolls sideways on a phone rather than shrinking past reading.
 #[component]
 fn LadderChart(ladder: Vec<ConcessionView>) -> impl IntoView {
     let i18n = use_i18n();
@@ -121,63 +412,71 @@ fn LadderChart(ladder: Vec<ConcessionView>) -> impl IntoView {
     if clauses.is_empty() {
         return ().into_any();
     }
-    let (row_h, bar_w, gap, left) = (56.0_f64, 34.0_f64, 10.0_f64, 150.0_f64);
+    let value_label = |g: &Given| (!matches!(g, Given::Text(_))).then(|| given_text(g));
+    let (row_h, bar_w, pad) = (84.0_f64, 40.0_f64, 8.0_f64);
+    // An 11 px digit is about 6.6 px wide.
+    let widest = ladder.iter().filter_map(|x| value_label(&x.given)).map(|t| t.chars().count()).max().unwrap_or(0);
+    let slot = (widest as f64 * 6.6 + 10.0).max(bar_w + 12.0);
     let steps = clauses.iter().map(|c| ladder.iter().filter(|x| x.clause == *c).count()).max().unwrap_or(1);
-    let width = left + (bar_w + gap) * steps as f64 + 20.0;
-    let height = row_h * clauses.len() as f64 + 8.0;
+    let width = (pad * 2.0 + slot * steps as f64).max(180.0);
+    let height = row_h * clauses.len() as f64 + 4.0;
     view! {
-        <svg class="ladder-chart" data-testid="ladder-chart" viewBox=format!("0 0 {width} {height}") role="img"
-            aria-label=move || i18n.t(K::LadderTitle) preserveAspectRatio="xMinYMin meet" style=format!("max-width:{width}px")>
-            {clauses.into_iter().enumerate().map(|(row, c)| {
-                let items: Vec<&ConcessionView> = ladder.iter().filter(|x| x.clause == c).collect();
-                let size = |g: &Given| match g { Given::AmountFen(f) => *f as f64, Given::PercentBp(b) => f64::from(*b), Given::Days(d) => f64::from(*d), Given::Text(_) => 0.0 };
-                let top = items.iter().map(|x| size(&x.given)).fold(1.0_f64, f64::max);
-                let y0 = row as f64 * row_h + 4.0;
-                view! {
-                    <g>
-                        <text x="0" y=y0 + row_h / 2.0 class="ladder-label">{move || i18n.t(clause_label(c))}</text>
-                        <line x1=left y1=y0 + row_h - 8.0 x2=width - 10.0 y2=y0 + row_h - 8.0 class="ladder-axis"/>
-                        {items.iter().enumerate().map(|(i, x)| {
-                            let h = (size(&x.given) / top * (row_h - 16.0)).max(2.0);
-                            let bad = x.warnings.iter().any(|w| matches!(w, Warning::LargerThanPrevious { .. }));
-                            let crossed = x.warnings.iter().any(|w| matches!(w, Warning::CrossesBottomLine { .. }));
-                            let cls = if crossed { "ladder-bar crossed" } else if bad { "ladder-bar larger" } else { "ladder-bar" };
-                            let bx = left + i as f64 * (bar_w + gap);
-                            view! {
-                                <rect x=bx y=y0 + row_h - 8.0 - h width=bar_w height=h class=cls data-testid="ladder-bar" data-larger=bad.to_string()>
-                                    <title>{format!("#{} {}", x.position, given_text(&x.given))}</title>
-                                </rect>
-                            }
-                        }).collect_view()}
-                    </g>
-                }
-            }).collect_view()}
-        </svg>
+        <div class="ladder-wrap">
+            <svg class="ladder-chart" data-testid="ladder-chart" viewBox=format!("0 0 {width} {height}") role="img"
+                aria-label=move || i18n.t(K::LadderTitle) preserveAspectRatio="xMinYMin meet"
+                style=format!("max-width:{width}px;min-width:{:.0}px", width * 0.8)>
+                {clauses.into_iter().enumerate().map(|(row, c)| {
+                    let items: Vec<&ConcessionView> = ladder.iter().filter(|x| x.clause == c).collect();
+                    let size = |g: &Given| match g { Given::AmountFen(f) => *f as f64, Given::PercentBp(b) => f64::from(*b), Given::Days(d) => f64::from(*d), Given::Text(_) => 0.0 };
+                    let top = items.iter().map(|x| size(&x.given)).fold(1.0_f64, f64::max);
+                    let y0 = row as f64 * row_h;
+                    // The clause's name on top, room for the values, then the bars on the axis.
+                    let base = y0 + row_h - 6.0;
+                    let tallest = row_h - 40.0;
+                    view! {
+                        <g>
+                            <text x="0" y=y0 + 10.0 class="ladder-label">{move || i18n.t(clause_label(c))}</text>
+                            <line x1="0" y1=base x2=width y2=base class="ladder-axis"/>
+                            {items.iter().enumerate().map(|(i, x)| {
+                                let h = (size(&x.given) / top * tallest).max(2.0);
+                                let bad = x.warnings.iter().any(|w| matches!(w, Warning::LargerThanPrevious { .. }));
+                                let crossed = x.warnings.iter().any(|w| matches!(w, Warning::CrossesBottomLine { .. }));
+                                let cls = if crossed { "ladder-bar crossed" } else if bad { "ladder-bar larger" } else { "ladder-bar" };
+                                let bx = pad + i as f64 * slot + (slot - bar_w) / 2.0;
+                                let vcls = if bad || crossed { "ladder-value warn" } else { "ladder-value" };
+                                view! {
+                                    <rect x=bx y=base - h width=bar_w height=h class=cls data-testid="ladder-bar" data-larger=bad.to_string()>
+                                        <title>{format!("#{} {}", x.position, given_text(&x.given))}</title>
+                                    </rect>
+                                    {value_label(&x.given).map(|t| view! {
+                                        <text x=bx + bar_w / 2.0 y=base - h - 4.0 text-anchor="middle"
+                                            class=vcls data-testid="ladder-value">{t}</text>
+                                    })}
+                                }
+                            }).collect_view()}
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+        </div>
     }
     .into_any()
 }
 
 #[component]
-fn Ladder(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
+fn Ladder(deal: Uuid, n: RwSignal<NegotiationView>, forms: Forms) -> impl IntoView {
     let i18n = use_i18n();
-    let today = crate::components::clock::now_utc().with_timezone(&crate::components::clock::local_offset()).date_naive();
-    let made_on = RwSignal::new(today.to_string());
-    let clause = RwSignal::new("price".to_owned());
-    let kind = RwSignal::new("amount".to_owned());
-    let value = RwSignal::new(String::new());
-    let got = RwSignal::new(String::new());
-    let after = RwSignal::new(String::new());
+    let ConcessionForm { made_on, clause, kind, value, got, after } = forms.concession;
     let local: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let may_add = Memo::new(move |_| n.with(|n| n.may_work && n.status != NegotiationStatus::Confirming));
     let add = Action::new(move |c: &ConcessionInput| {
         let c = c.clone();
         async move { add_concession(deal, c).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(v)) = add.value().get() {
-            value.set(String::new());
-            got.set(String::new());
-            after.set(String::new());
-            n.set(v);
+            forms.concession.reset();
+            take(forms, n, v);
         }
     });
     let input = move || -> Result<ConcessionInput, AppError> {
@@ -256,7 +555,7 @@ fn Ladder(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            {move || (n.with(|n| n.may_work && n.status != NegotiationStatus::Confirming)).then(|| view! {
+            {move || may_add.get().then(|| view! {
                 <form class="receipt-form" data-testid="concession-form" on:submit=move |ev| {
                     ev.prevent_default();
                     match input() { Ok(c) => { local.set(None); add.dispatch(c); } Err(e) => local.set(Some(e)) }
@@ -288,95 +587,77 @@ fn Ladder(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
 }
 
 #[component]
-fn Plan(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
+fn Plan(deal: Uuid, n: RwSignal<NegotiationView>, forms: Forms, reload: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let v = n.get_untracked();
-    let lowest = RwSignal::new(v.lowest_price_fen.map(|f| format!("{}.{:02}", f / 100, f % 100)).unwrap_or_default());
-    let days = RwSignal::new(v.longest_payment_days.map(|d| d.to_string()).unwrap_or_default());
-    let never = RwSignal::new(v.never_give.clone().unwrap_or_default());
-    let strategy = RwSignal::new(v.strategy.clone().unwrap_or_default());
-    let alternatives = RwSignal::new(v.alternatives.clone().unwrap_or_default());
-    let interests: Vec<InterestEdit> = v
-        .interests
-        .iter()
-        .map(|i| InterestEdit {
-            contact_id: i.contact_id,
-            name: i.name.clone(),
-            title: i.title.clone(),
-            role: i.role.clone(),
-            cares: RwSignal::new(i.cares.clone()),
-        })
-        .collect();
-    let cares = StoredValue::new(interests.clone());
-    let local: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let plan = forms.plan;
+    let PlanForm { lowest, days, never, strategy, alternatives, interests, error, .. } = plan;
     let save = Action::new(move |p: &PlanInput| {
-        let (p, ver) = (p.clone(), n.with_untracked(|n| n.version));
+        let p = p.clone();
+        let ver = plan.base.with_untracked(|b| b.as_ref().map(|(v, _)| *v)).unwrap_or_else(|| n.with_untracked(|n| n.version));
         async move { save_plan(deal, p, Some(ver)).await }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(v)) = save.value().get() {
-            n.set(v);
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(v)) => {
+            plan.dirty.set(false);
+            take(forms, n, v);
         }
+        // Someone changed the plan meanwhile: show theirs (the message says so), never save over it.
+        Some(Err(AppError::Conflict)) => {
+            plan.dirty.set(false);
+            error.set(Some(AppError::Conflict));
+            reload.run(());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
     });
-    let plan = move || -> Result<PlanInput, AppError> {
-        let l = lowest.get();
-        let d = days.get();
-        Ok(PlanInput {
-            lowest_price_fen: if l.trim().is_empty() {
-                None
-            } else {
-                Some(parse_yuan(l.trim()).ok_or_else(|| AppError::validation("lowest_price", "an amount in yuan"))?)
-            },
-            longest_payment_days: if d.trim().is_empty() {
-                None
-            } else {
-                Some(d.trim().parse().map_err(|_| AppError::validation("longest_payment_days", "a number of days"))?)
-            },
-            never_give: opt(never.get()),
-            interests: cares.with_value(|cs| cs.iter().map(|i| Interest { contact_id: i.contact_id, cares: i.cares.get() }).collect()),
-            strategy: opt(strategy.get()),
-            alternatives: opt(alternatives.get()),
-        })
-    };
     let text = move |key: K, sig: RwSignal<String>, tid: &'static str| {
         view! {
             <div class="field">
                 <label for=tid>{move || i18n.t(key)}</label>
-                <textarea id=tid data-testid=tid rows="2" prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
+                <textarea id=tid data-testid=tid rows="2" prop:value=move || sig.get() on:input=move |ev| plan.edit(sig, event_target_value(&ev))></textarea>
             </div>
         }
     };
+    // The people's rows are rebuilt when who is in the plan changes, not on every keystroke.
+    let who = Memo::new(move |_| interests.with(|is| is.iter().map(|i| i.contact_id).collect::<Vec<_>>()));
     view! {
         <form class="panel" data-testid="negotiation-plan" on:submit=move |ev| {
             ev.prevent_default();
-            match plan() { Ok(p) => { local.set(None); save.dispatch(p); } Err(e) => local.set(Some(e)) }
+            match plan.input() { Ok(p) => { error.set(None); save.dispatch(p); } Err(e) => error.set(Some(e)) }
         }>
             <h2 class="panel-title">{move || i18n.t(K::NegotiationPlan)}</h2>
             <div class="q-head-grid">
                 <div class="field">
                     <label for="n-lowest">{move || i18n.t(K::BottomPrice)}</label>
-                    <input id="n-lowest" type="text" inputmode="decimal" data-testid="n-lowest" prop:value=move || lowest.get() on:input=move |ev| lowest.set(event_target_value(&ev))/>
+                    <input id="n-lowest" type="text" inputmode="decimal" data-testid="n-lowest" prop:value=move || lowest.get() on:input=move |ev| plan.edit(lowest, event_target_value(&ev))/>
                 </div>
                 <div class="field">
                     <label for="n-days">{move || i18n.t(K::BottomDays)}</label>
-                    <input id="n-days" type="text" inputmode="numeric" data-testid="n-days" prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
+                    <input id="n-days" type="text" inputmode="numeric" data-testid="n-days" prop:value=move || days.get() on:input=move |ev| plan.edit(days, event_target_value(&ev))/>
                 </div>
             </div>
             {text(K::NeverGive, never, "n-never")}
             <h3 class="panel-subtitle">{move || i18n.t(K::Interests)}</h3>
-            {interests.is_empty().then(|| view! { <p class="cell-sub">{move || i18n.t(K::InterestsEmpty)}</p> })}
+            {move || who.with(Vec::is_empty).then(|| view! { <p class="cell-sub">{move || i18n.t(K::InterestsEmpty)}</p> })}
             <div class="interests">
-                {interests.into_iter().map(|i| {
-                    let (name, title, c) = (i.name, i.title, i.cares);
-                    let role_label = i.role.and_then(|r| crate::domain::committee::ContactRole::parse(&r));
-                    view! {
-                        <div class="field">
-                            <label>{name} {title.map(|t| format!(" · {t}"))}
-                                {role_label.map(|r| view! { <span class="cell-sub">{move || r.label(i18n.locale())}</span> })}</label>
-                            <input type="text" data-testid="n-cares" prop:value=move || c.get() on:input=move |ev| c.set(event_target_value(&ev))/>
-                        </div>
-                    }
-                }).collect_view()}
+                {move || {
+                    who.track();
+                    interests.get_untracked().into_iter().enumerate().map(|(ix, i)| {
+                        let role_label = i.role.and_then(|r| crate::domain::committee::ContactRole::parse(&r));
+                        let cares = move || interests.with(|is| is.get(ix).map(|i| i.cares.clone()).unwrap_or_default());
+                        view! {
+                            <div class="field">
+                                <label>{i.name} {i.title.map(|t| format!(" · {t}"))}
+                                    {role_label.map(|r| view! { <span class="cell-sub">{move || r.label(i18n.locale())}</span> })}</label>
+                                <input type="text" data-testid="n-cares" prop:value=cares on:input=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    interests.update(|is| if let Some(i) = is.get_mut(ix) { i.cares = v; });
+                                    plan.dirty.set(true);
+                                }/>
+                            </div>
+                        }
+                    }).collect_view()
+                }}
             </div>
             {text(K::NegStrategy, strategy, "n-strategy")}
             {text(K::NegAlternatives, alternatives, "n-alternatives")}
@@ -386,49 +667,92 @@ fn Plan(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
                     {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <span class="muted" data-testid="n-saved">{move || i18n.t(K::ContractSaved)}</span> })}
                 </div>
             })}
-            {move || local.get().or_else(|| save.value().get().and_then(|r| r.err())).map(|e| view! {
+            {move || error.get().map(|e| view! {
                 <p class="field-error" role="alert" data-testid="plan-error">{move || error_message(i18n.locale(), &e)}</p>
             })}
         </form>
     }
 }
 
-#[component]
-fn Sessions(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
+/// A checkbox list of who may sit at the table; `testid` names each option, `if_empty` says
+/// why there is none.
+fn pick_list(
+    legend: K,
+    if_empty: Option<K>,
+    people: Vec<Participant>,
+    picked: RwSignal<Vec<Uuid>>,
+    testid: &'static str,
+    role: fn(&str, crate::domain::locale::Locale) -> String,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let today = crate::components::clock::now_utc().with_timezone(&crate::components::clock::local_offset()).date_naive();
-    let held = RwSignal::new(today.to_string());
-    let channel = RwSignal::new(String::new());
-    let notes = RwSignal::new(String::new());
-    let rows: Vec<PositionEdit> = Clause::ALL
-        .into_iter()
-        .map(|clause| PositionEdit {
-            clause,
-            theirs: RwSignal::new(String::new()),
-            ours: RwSignal::new(String::new()),
-            agreed: RwSignal::new(String::new()),
-            open: RwSignal::new(false),
-        })
-        .collect();
-    let rows = StoredValue::new(rows);
+    let empty = if_empty.filter(|_| people.is_empty());
+    view! {
+        <fieldset class="pick-list" data-testid=format!("{testid}-list")>
+            <legend>{move || i18n.t(legend)}</legend>
+            {empty.map(|k| view! { <p class="cell-sub">{move || i18n.t(k)}</p> })}
+            {people.into_iter().map(|p| {
+                let id = p.id;
+                let sub = p.title.clone();
+                let code = p.role.clone();
+                view! {
+                    <label class="pick" data-testid=testid data-id=id.to_string()>
+                        <input type="checkbox" prop:checked=move || picked.with(|x| x.contains(&id)) on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            picked.update(|x| { x.retain(|y| *y != id); if on { x.push(id); } });
+                        }/>
+                        <span class="pick-name">{p.name}</span>
+                        <span class="cell-sub">{move || {
+                            let r = code.as_deref().map(|c| role(c, i18n.locale())).filter(|r| !r.is_empty());
+                            [sub.clone(), r].into_iter().flatten().collect::<Vec<_>>().join(" · ")
+                        }}</span>
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+fn map_role(code: &str, l: crate::domain::locale::Locale) -> String {
+    crate::domain::committee::ContactRole::parse(code).map(|r| r.label(l).to_owned()).unwrap_or_default()
+}
+
+fn team_role(code: &str, l: crate::domain::locale::Locale) -> String {
+    crate::i18n::t(l, super::team::member_role(code)).to_owned()
+}
+
+#[component]
+fn Sessions(deal: Uuid, n: RwSignal<NegotiationView>, forms: Forms) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = forms.session;
+    let SessionForm { held, channel, notes, rows, customer, ours, open: unfolded } = form;
+    let may_work = Memo::new(move |_| n.with(|n| n.may_work));
+    // Who may be picked, redrawn only when that changes.
+    let people = Memo::new(move |_| n.with(|n| n.people.clone()));
+    let team = Memo::new(move |_| n.with(|n| n.team.clone()));
     let add = Action::new(move |s: &SessionInput| {
         let s = s.clone();
         async move { add_session(deal, s).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(v)) = add.value().get() {
-            channel.set(String::new());
-            notes.set(String::new());
-            n.set(v);
+            form.reset();
+            take(forms, n, v);
         }
     });
+    let names = |xs: Vec<String>| if xs.is_empty() { "—".to_owned() } else { xs.join(", ") };
     view! {
         <section class="panel" data-testid="negotiation-sessions">
             <h2 class="panel-title">{move || i18n.t(K::NegSessions)}</h2>
             {move || n.with(|n| n.sessions.clone()).into_iter().rev().map(|s| view! {
                 <article class="session" data-testid="session">
                     <p><strong><DateText date=s.held_on/></strong> " · " {s.channel.clone()}</p>
-                    <p class="cell-sub">{s.customer_people.join(", ")} " ⇄ " {s.our_people.join(", ")}</p>
+                    {(!s.customer_people.is_empty() || !s.our_people.is_empty()).then(|| view! {
+                        <p class="cell-sub session-people">
+                            <span data-testid="session-customer">{names(s.customer_people.clone())}</span>
+                            " ⇄ "
+                            <span data-testid="session-ours">{names(s.our_people.clone())}</span>
+                        </p>
+                    })}
                     <table class="table table-compact">
                         <tbody>
                             {s.positions.iter().map(|p| {
@@ -448,17 +772,15 @@ fn Sessions(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
                     {s.notes.clone().map(|x| view! { <p class="cell-sub">{x}</p> })}
                 </article>
             }).collect_view()}
-            {move || n.with(|n| n.may_work).then(|| view! {
-                <details class="session-form">
-                    <summary data-testid="session-open">{move || i18n.t(K::NegSessionAdd)}</summary>
+            {move || may_work.get().then(|| view! {
+                <details class="session-form" prop:open=move || unfolded.get()>
+                    <summary data-testid="session-open" on:click=move |ev| { ev.prevent_default(); unfolded.update(|o| *o = !*o); }>
+                        {move || i18n.t(K::NegSessionAdd)}
+                    </summary>
                     <form data-testid="session-form" on:submit=move |ev| {
                         ev.prevent_default();
-                        let positions: Vec<ClausePosition> = rows.with_value(|rs| rs.iter()
-                            .filter(|p| !p.theirs.get().trim().is_empty() || !p.ours.get().trim().is_empty() || !p.agreed.get().trim().is_empty() || p.open.get())
-                            .map(|p| ClausePosition { clause: p.clause, theirs: opt(p.theirs.get()), ours: opt(p.ours.get()), agreed: opt(p.agreed.get()), open: p.open.get() })
-                            .collect());
-                        if let Ok(d) = held.get().parse() {
-                            add.dispatch(SessionInput { held_on: d, channel: channel.get(), customer_people: vec![], our_people: vec![], positions, notes: opt(notes.get()) });
+                        if let Some(s) = form.input() {
+                            add.dispatch(s);
                         }
                     }>
                         <div class="q-head-grid">
@@ -466,6 +788,10 @@ fn Sessions(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
                                 <input id="s-date" type="date" data-testid="s-date" prop:value=move || held.get() on:input=move |ev| held.set(event_target_value(&ev))/></div>
                             <div class="field"><label for="s-channel">{move || i18n.t(K::NegChannel)}</label>
                                 <input id="s-channel" type="text" data-testid="s-channel" prop:value=move || channel.get() on:input=move |ev| channel.set(event_target_value(&ev))/></div>
+                        </div>
+                        <div class="pick-grid">
+                            {move || pick_list(K::NegTheirSide, Some(K::NegNoMapPeople), people.get(), customer, "s-person", map_role)}
+                            {move || pick_list(K::NegOurSide, None, team.get(), ours, "s-member", team_role)}
                         </div>
                         <div class="table-wrap">
                             <table class="table table-compact">
@@ -499,17 +825,17 @@ fn Sessions(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
 
 /// The agreed result: sent to the sales manager, then legal; the approver decides here.
 #[component]
-fn Result(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
+fn Result(deal: Uuid, n: RwSignal<NegotiationView>, forms: Forms) -> impl IntoView {
     let i18n = use_i18n();
-    let text = RwSignal::new(n.with_untracked(|n| n.result.clone().unwrap_or_default()));
-    let comment = RwSignal::new(String::new());
+    let ResultForm { text, comment, dirty } = forms.result;
     let send = Action::new(move |_: &()| {
         let (t, v) = (text.get_untracked(), n.with_untracked(|n| n.version));
         async move { confirm_result(deal, t, v).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(v)) = send.value().get() {
-            n.set(v);
+            dirty.set(false);
+            take(forms, n, v);
         }
     });
     let decide = Action::new(move |approve: &bool| {
@@ -528,7 +854,7 @@ fn Result(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(v)) = decide.value().get() {
             comment.set(String::new());
-            n.set(v);
+            take(forms, n, v);
         }
     });
     let status_key = move || match n.with(|n| n.status) {
@@ -542,7 +868,7 @@ fn Result(deal: Uuid, n: RwSignal<NegotiationView>) -> impl IntoView {
             <p class="cell-sub">{move || i18n.t(K::NegResultLead)}</p>
             <textarea rows="3" data-testid="n-result" aria-label=move || i18n.t(K::NegResult) prop:value=move || text.get()
                 disabled=move || n.with(|n| !n.may_work || n.status == NegotiationStatus::Confirming)
-                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                on:input=move |ev| { text.set(event_target_value(&ev)); dirty.set(true); }></textarea>
             <ol class="chain">
                 {move || n.with(|n| n.confirm.clone()).into_iter().map(|s| view! {
                     <li class=format!("chain-step chain-{}", s.state) data-testid="confirm-step" data-state=s.state.clone()>

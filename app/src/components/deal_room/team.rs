@@ -16,7 +16,8 @@ const GROUPS: [(&str, K); 7] = [
     ("comment", K::GroupComment),
 ];
 
-fn member_role(code: &str) -> K {
+/// The label of a deal-team role code (owner, presales, pm, other).
+pub(super) fn member_role(code: &str) -> K {
     match code {
         "owner" => K::MemberOwner,
         "presales" => K::MemberPresales,

@@ -130,7 +130,8 @@ fn receivables_age_by_days_past_due() {
 
 #[test]
 fn amendments_are_numbered_after_the_original() {
-    let cases = [("HT-202403001", 1, "HT-202403001-A1"), ("HT-202403001-A1", 2, "HT-202403001-A2"), ("HT-2026011000", 12, "HT-2026011000-A12")];
+    let cases =
+        [("HT-202403001", 1, "HT-202403001-A1"), ("HT-202403001-A1", 2, "HT-202403001-A2"), ("HT-2026011000", 12, "HT-2026011000-A12")];
     for (original, rev, want) in cases {
         assert_eq!(amendment_number(original, rev), want);
     }
@@ -139,7 +140,8 @@ fn amendments_are_numbered_after_the_original() {
 #[test]
 fn an_amendment_keeps_what_was_received() {
     let received = [(1, 300), (2, 0), (3, 50)];
-    let cases: &[(&[(i32, i64)], Option<&str>)] = &[
+    type Due<'a> = &'a [(i32, i64)];
+    let cases: &[(Due, Option<&str>)] = &[
         (&[(1, 300), (2, 600), (3, 100)], None),
         (&[(1, 400), (2, 500), (3, 50)], None),
         (&[(1, 300), (3, 50)], None),
@@ -151,15 +153,13 @@ fn an_amendment_keeps_what_was_received() {
         let got = check_carry(&received, due);
         match want {
             None => assert!(got.is_ok(), "{due:?}"),
-            Some(w) => {
-                match got {
-                    Err(AppError::Validation { field, message }) => {
-                        assert_eq!(field, "milestones", "{due:?}");
-                        assert!(message.contains(w), "{due:?}: {message}");
-                    }
-                    other => panic!("{due:?}: {other:?}"),
+            Some(w) => match got {
+                Err(AppError::Validation { field, message }) => {
+                    assert_eq!(field, "milestones", "{due:?}");
+                    assert!(message.contains(w), "{due:?}: {message}");
                 }
-            }
+                other => panic!("{due:?}: {other:?}"),
+            },
         }
     }
     assert!(check_carry(&[], &[]).is_ok());

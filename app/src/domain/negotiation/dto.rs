@@ -77,6 +77,17 @@ pub struct InterestView {
     pub cares: String,
 }
 
+/// Someone who may sit at a session: a person on the deal's committee map (contact id, their
+/// title, their role on the map as its code) or a member of the deal team (user id, no title,
+/// their team role: owner, presales, pm, other).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub title: Option<String>,
+    pub role: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {
     pub id: uuid::Uuid,
@@ -157,6 +168,11 @@ pub struct NegotiationView {
     pub sessions: Vec<SessionView>,
     pub ladder: Vec<ConcessionView>,
     pub confirm: Vec<ConfirmStep>,
+    /// The committee map's people, most influential first: whom a session's customer side
+    /// may name.
+    pub people: Vec<Participant>,
+    /// The deal team, owner first: whom a session's our side may name.
+    pub team: Vec<Participant>,
     pub may_work: bool,
     /// A pending approval (a concession or a confirmation step) routed to the viewer.
     pub my_approvals: Vec<uuid::Uuid>,

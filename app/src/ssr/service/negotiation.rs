@@ -3,13 +3,13 @@
 //! ladder checked by `domain::negotiation`. A concession past a bottom line waits for the
 //! general manager in the approvals inbox; the agreed result goes to the sales manager and
 //! then legal before a contract can be drafted. History and live events like every change.
-use crate::domain::access::DealAction;
+use crate::domain::access::{DealAction, TeamRole};
 use crate::domain::contract::Approver;
 use crate::domain::error::AppError;
 use crate::domain::history::HistoryKind;
 use crate::domain::negotiation::dto::{
-    ClausePosition, ConcessionInput, ConcessionView, ConfirmStep, GmStatus, Interest, InterestView, NegotiationView, PlanInput,
-    SessionInput, SessionView,
+    ClausePosition, ConcessionInput, ConcessionView, ConfirmStep, GmStatus, Interest, InterestView, NegotiationView, Participant,
+    PlanInput, SessionInput, SessionView,
 };
 use crate::domain::negotiation::{check_given, default_cares, warnings, BottomLines, Concession, Given, NegotiationStatus, Warning};
 use crate::domain::validate;
@@ -20,7 +20,7 @@ use crate::ssr::entity::{approval, concession, contact, deal, deal_contact, nego
 use crate::ssr::service::{access, contract, history, user_names};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 /// At most this many concessions and sessions on one negotiation.
@@ -62,6 +62,21 @@ async fn by_deal<C: ConnectionTrait>(db: &C, deal_id: i32) -> Result<Option<nego
     negotiation::Entity::find().filter(negotiation::Column::DealId.eq(deal_id)).one(db).await.map_err(db_err)
 }
 
+/// The people of one session as stored (JSON arrays of contact and user ids), parsed once.
+struct Seated {
+    customer: Vec<uuid::Uuid>,
+    ours: Vec<uuid::Uuid>,
+}
+
+impl Seated {
+    fn of(s: &negotiation_session::Model) -> Self {
+        Self {
+            customer: serde_json::from_str(&s.customer_people).unwrap_or_default(),
+            ours: serde_json::from_str(&s.our_people).unwrap_or_default(),
+        }
+    }
+}
+
 async fn note<C: ConnectionTrait>(db: &C, d: &deal::Model, actor: i32, kind: HistoryKind, text: String) -> Result<(), AppError> {
     let mut h = history::row(d.id, actor, kind);
     h.note = Set(Some(text));
@@ -94,40 +109,50 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, deal_id: uuid
         .await
         .map_err(db_err)?;
     let stored: Vec<Interest> = serde_json::from_str(&n.interests).unwrap_or_default();
-    let people: HashMap<uuid::Uuid, contact::Model> = contact::Entity::find()
-        .filter(
-            contact::Column::Uuid.is_in(
-                stored
-                    .iter()
-                    .map(|i| i.contact_id)
-                    .chain(sessions.iter().flat_map(|s| serde_json::from_str::<Vec<uuid::Uuid>>(&s.customer_people).unwrap_or_default()))
-                    .collect::<Vec<_>>(),
-            ),
-        )
+    // Each session's people, parsed once: contacts (on the map when recorded) and users.
+    let seated: Vec<Seated> = sessions.iter().map(Seated::of).collect();
+    let map = deal_contact::Entity::find().filter(deal_contact::Column::DealId.eq(d.id)).all(db).await.map_err(db_err)?;
+    // One query for every contact shown: the map's, the plan's and the sessions'.
+    let map_ids: Vec<i32> = map.iter().map(|m| m.contact_id).collect();
+    let named: Vec<uuid::Uuid> =
+        stored.iter().map(|i| i.contact_id).chain(seated.iter().flat_map(|s| s.customer.iter().copied())).collect();
+    let contacts: Vec<contact::Model> = contact::Entity::find()
+        .filter(Condition::any().add(contact::Column::Id.is_in(map_ids)).add(contact::Column::Uuid.is_in(named)))
         .all(db)
         .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|c| (c.uuid, c))
-        .collect();
-    let roles: HashMap<i32, Option<String>> = deal_contact::Entity::find()
-        .filter(deal_contact::Column::DealId.eq(d.id))
+        .map_err(db_err)?;
+    let by_id: HashMap<i32, &contact::Model> = contacts.iter().map(|c| (c.id, c)).collect();
+    let people: HashMap<uuid::Uuid, &contact::Model> = contacts.iter().map(|c| (c.uuid, c)).collect();
+    let roles: HashMap<i32, Option<String>> = map.iter().map(|m| (m.contact_id, m.role.clone())).collect();
+    // Who may sit at the table: the map's people (most influential first) and the deal team.
+    let mut on_map: Vec<(&deal_contact::Model, &contact::Model)> =
+        map.iter().filter_map(|m| Some((m, *by_id.get(&m.contact_id)?))).collect();
+    on_map.sort_by(|(a, x), (b, y)| b.influence_pct.cmp(&a.influence_pct).then_with(|| x.name.cmp(&y.name)));
+    let mut members: Vec<(i32, TeamRole)> = team;
+    if !members.iter().any(|(u, _)| *u == d.owner_id) {
+        members.push((d.owner_id, TeamRole::Owner));
+    }
+    // One query for every user named as ours: the team now and whoever sat at a session.
+    let member_ids: Vec<i32> = members.iter().map(|(u, _)| *u).collect();
+    let sat: Vec<uuid::Uuid> = seated.iter().flat_map(|s| s.ours.iter().copied()).collect();
+    let users: Vec<user::Model> = user::Entity::find()
+        .filter(Condition::any().add(user::Column::Id.is_in(member_ids)).add(user::Column::Uuid.is_in(sat)))
         .all(db)
         .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|m| (m.contact_id, m.role))
+        .map_err(db_err)?;
+    let our_names: HashMap<uuid::Uuid, &str> = users.iter().map(|u| (u.uuid, u.name.as_str())).collect();
+    let user_by_id: HashMap<i32, &user::Model> = users.iter().map(|u| (u.id, u)).collect();
+    let mut team_view: Vec<(TeamRole, Participant)> = members
+        .iter()
+        .filter_map(|(id, role)| {
+            let u = user_by_id.get(id)?;
+            Some((*role, Participant { id: u.uuid, name: u.name.clone(), title: None, role: Some(role.as_str().to_owned()) }))
+        })
         .collect();
-    let our: Vec<uuid::Uuid> =
-        sessions.iter().flat_map(|s| serde_json::from_str::<Vec<uuid::Uuid>>(&s.our_people).unwrap_or_default()).collect();
-    let our_names: HashMap<uuid::Uuid, String> = user::Entity::find()
-        .filter(user::Column::Uuid.is_in(our))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|u| (u.uuid, u.name))
-        .collect();
+    team_view.sort_by(|a, b| {
+        let rank = |r: TeamRole| TeamRole::ALL.iter().position(|x| *x == r).unwrap_or(TeamRole::ALL.len());
+        rank(a.0).cmp(&rank(b.0)).then_with(|| a.1.name.cmp(&b.1.name))
+    });
     let names = user_names(db, rows.iter().map(|c| c.created_by).chain(approvals.iter().filter_map(|a| a.approver_id)).collect()).await?;
     let ladder = ladder_of(&rows);
     let warns = warnings(&ladder, &lines_of(&n));
@@ -170,20 +195,13 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, deal_id: uuid
         result: n.result.clone(),
         sessions: sessions
             .iter()
-            .map(|s| SessionView {
+            .zip(&seated)
+            .map(|(s, p)| SessionView {
                 id: s.uuid,
                 held_on: s.held_on,
                 channel: s.channel.clone(),
-                customer_people: serde_json::from_str::<Vec<uuid::Uuid>>(&s.customer_people)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|c| people.get(c).map(|c| c.name.clone()))
-                    .collect(),
-                our_people: serde_json::from_str::<Vec<uuid::Uuid>>(&s.our_people)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|u| our_names.get(u).cloned())
-                    .collect(),
+                customer_people: p.customer.iter().filter_map(|c| people.get(c).map(|c| c.name.clone())).collect(),
+                our_people: p.ours.iter().filter_map(|u| our_names.get(u).map(|n| (*n).to_owned())).collect(),
                 positions: serde_json::from_str(&s.positions).unwrap_or_default(),
                 notes: s.notes.clone(),
             })
@@ -206,6 +224,11 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, deal_id: uuid
             })
             .collect(),
         confirm,
+        people: on_map
+            .iter()
+            .map(|(m, c)| Participant { id: c.uuid, name: c.name.clone(), title: c.title.clone(), role: m.role.clone() })
+            .collect(),
+        team: team_view.into_iter().map(|(_, p)| p).collect(),
         may_work,
         my_approvals: approvals
             .iter()
