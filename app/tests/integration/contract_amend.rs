@@ -39,7 +39,10 @@ async fn an_amendment_takes_the_chain_again_and_supersedes_the_signed_contract()
     assert_eq!((a.status, a.revision, a.number.clone()), (ContractStatus::Draft, 1, format!("{}-A1", signed.number)));
     assert_eq!(a.supersedes.as_ref().map(|l| l.id), Some(signed.id));
     assert_eq!(a.amount_fen, signed.amount_fen);
-    assert_eq!(a.milestones.iter().map(|m| (m.amount_fen, m.received_fen)).collect::<Vec<_>>(), vec![(down, 0), (signed.amount_fen - down, 0)]);
+    assert_eq!(
+        a.milestones.iter().map(|m| (m.amount_fen, m.received_fen)).collect::<Vec<_>>(),
+        vec![(down, 0), (signed.amount_fen - down, 0)]
+    );
     assert_eq!(field(contract::amend(db, &rep, a.id, a.version).await.unwrap_err()), "status", "a draft is edited, not amended");
     let original = contract::get(db, &rep, signed.id).await.unwrap();
     assert_eq!(original.amended_by.as_ref().map(|l| (l.id, l.status)), Some((a.id, ContractStatus::Draft)));
@@ -93,11 +96,7 @@ async fn an_amendment_takes_the_chain_again_and_supersedes_the_signed_contract()
     let admin = crate::common::ctx_for(db, "admin@demo.local").await;
     let r = contract::receivables(db, &admin).await.unwrap();
     assert_eq!(r.ageing.not_due_fen + r.ageing.overdue_fen(), grown - down);
-    let h = deal_history::Entity::find()
-        .filter(deal_history::Column::Kind.eq("contract_amended"))
-        .all(db)
-        .await
-        .unwrap();
+    let h = deal_history::Entity::find().filter(deal_history::Column::Kind.eq("contract_amended")).all(db).await.unwrap();
     assert_eq!(h.len(), 1);
     assert!(h[0].note.as_deref().unwrap_or("").starts_with(&done.number), "{:?}", h[0].note);
     // An amendment of the amendment is numbered A2.

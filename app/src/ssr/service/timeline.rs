@@ -22,9 +22,14 @@ fn history_group(kind: &str) -> &'static str {
     match H::parse(kind) {
         Some(H::ApprovalRequested | H::ApprovalApproved | H::ApprovalRejected) => "approval",
         Some(H::QuoteSubmitted | H::QuoteApproved | H::QuoteRejected) => "approval",
-        Some(H::ContractSubmitted | H::ContractStepApproved | H::ContractApproved | H::ContractRejected | H::ContractWithdrawn | H::ContractAmended) => {
-            "approval"
-        }
+        Some(
+            H::ContractSubmitted
+            | H::ContractStepApproved
+            | H::ContractApproved
+            | H::ContractRejected
+            | H::ContractWithdrawn
+            | H::ContractAmended,
+        ) => "approval",
         Some(H::ContractCreated | H::ContractSigned | H::PaymentReceived) => "change",
         Some(
             H::NegotiationSubmitted

@@ -239,7 +239,10 @@ async fn supersede<C: ConnectionTrait>(db: &C, k: &contract::Model) -> Result<Op
     let old = contract::Entity::find_by_id(old_id).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let to = next(status_of(&old), ContractAction::Supersede)?;
     let milestones = |id: i32| {
-        contract_milestone::Entity::find().filter(contract_milestone::Column::ContractId.eq(id)).order_by_asc(contract_milestone::Column::Position).all(db)
+        contract_milestone::Entity::find()
+            .filter(contract_milestone::Column::ContractId.eq(id))
+            .order_by_asc(contract_milestone::Column::Position)
+            .all(db)
     };
     let before = milestones(old.id).await.map_err(db_err)?;
     let after = milestones(k.id).await.map_err(db_err)?;

@@ -9,8 +9,8 @@ mod read;
 mod receivables;
 mod write;
 
-pub use flow::{decide_in, receive, sign, submit, withdraw};
 pub use crate::ssr::service::movement::route_to as route_approver;
+pub use flow::{decide_in, receive, sign, submit, withdraw};
 pub use read::{briefs, get, list, list_for_deal};
 pub use receivables::{receivable_rows, receivables};
 pub use write::{amend, chain_rules, create, save, save_chain_rules};

@@ -5,8 +5,8 @@ use super::{by_uuid, status_of, today};
 use crate::domain::access::DealAction;
 use crate::domain::contract::dto::{ContractDraft, ContractView, MilestoneInput};
 use crate::domain::contract::{
-    amendment_number, check_carry, default_chain, milestone_amounts, next, number, validate_chain, Approver, ChainRule, ContractAction, ContractStatus, ContractType,
-    MilestoneKind, Share,
+    amendment_number, check_carry, default_chain, milestone_amounts, next, number, validate_chain, Approver, ChainRule, ContractAction,
+    ContractStatus, ContractType, MilestoneKind, Share,
 };
 use crate::domain::error::AppError;
 use crate::domain::history::HistoryKind;
