@@ -7,42 +7,44 @@ import { hydrated, shots, signIn } from './helpers';
 test('a signed contract is amended by a new version that links both ways', async ({ browser }) => {
   test.setTimeout(60_000);
   const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-  const gm = await ctx.newPage();
-  await signIn(gm, 'gm@demo.local');
-  const signed: { id: string; number: string }[] = await (await gm.request.get('/api/v1/contracts?status=signed')).json();
+  // rep@ owns the won deal the demo's signed contract is on.
+  const page = await ctx.newPage();
+  await signIn(page, 'rep@demo.local');
+  const signed: { id: string; number: string }[] = await (await page.request.get('/api/v1/contracts?status=signed')).json();
   expect(signed.length).toBeGreaterThanOrEqual(1);
-  const original = signed[0];
-  const before = await (await gm.request.get(`/api/v1/contracts/${original.id}`)).json();
+  const original = signed.find((c) => !c.number.includes('-A'))!;
+  expect(original).toBeTruthy();
+  const before = await (await page.request.get(`/api/v1/contracts/${original.id}`)).json();
   expect(before.may_work).toBe(true);
   expect(before.amended_by).toBeNull();
 
-  await gm.goto(`/contracts/${original.id}`);
-  await hydrated(gm);
-  await expect(gm.getByTestId('contract-status')).toHaveText('Signed');
-  await expect(gm.getByTestId('contract-terms')).toContainText('amendment');
-  await gm.getByTestId('contract-amend').click();
+  await page.goto(`/contracts/${original.id}`);
+  await hydrated(page);
+  await expect(page.getByTestId('contract-status')).toHaveText('Signed');
+  await expect(page.getByTestId('contract-terms')).toContainText('amendment');
+  await page.getByTestId('contract-amend').click();
 
   // The amendment: a draft numbered after the original, its terms open for editing.
-  await expect(gm).toHaveURL(/\/contracts\/[0-9a-f-]+$/);
-  expect(gm.url()).not.toContain(original.id);
-  await expect(gm.getByTestId('contract-number')).toHaveText(`${original.number}-A1`);
-  await expect(gm.getByTestId('contract-status')).toHaveText('Draft');
-  const back = gm.getByTestId('contract-supersedes');
+  await expect(page).not.toHaveURL(new RegExp(original.id));
+  await expect(page).toHaveURL(/\/contracts\/[0-9a-f-]+$/);
+  await expect(page.getByTestId('contract-number')).toHaveText(`${original.number}-A1`);
+  await expect(page.getByTestId('contract-status')).toHaveText('Draft');
+  const back = page.getByTestId('contract-supersedes');
   await expect(back).toContainText(`Amendment of ${original.number}`);
   await expect(back).toContainText('replaces the signed contract');
-  await expect(gm.getByTestId('contract-editor').getByTestId('milestone-row')).toHaveCount(before.milestones.length);
-  await gm.screenshot({ path: shots('contract-amendment-en-1440'), fullPage: true });
+  await expect(page.getByTestId('contract-editor').getByTestId('milestone-row')).toHaveCount(before.milestones.length);
+  await page.screenshot({ path: shots('contract-amendment-en-1440'), fullPage: true });
 
   // Over REST the amendment says what it replaces.
-  const amendmentId = gm.url().split('/').pop()!;
-  const amendment = await (await gm.request.get(`/api/v1/contracts/${amendmentId}`)).json();
+  const amendmentId = page.url().split('/').pop()!;
+  const amendment = await (await page.request.get(`/api/v1/contracts/${amendmentId}`)).json();
   expect([amendment.revision, amendment.supersedes, amendment.status]).toEqual([1, original.number, 'draft']);
 
   // The original, in Chinese on a phone: still signed and in force, pointing to its amendment;
   // a second amendment is not offered while this one is open.
   const zhCtx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
   const zh = await zhCtx.newPage();
-  await signIn(zh, 'gm@demo.local');
+  await signIn(zh, 'rep@demo.local');
   await zh.goto(`/contracts/${original.id}`);
   await hydrated(zh);
   await expect(zh.getByTestId('contract-status')).toHaveText('已签署');

@@ -107,18 +107,20 @@ fn ContractScreen(k: ContractView) -> impl IntoView {
             </div>
         </div>
         {move || contract.with(|k| k.supersedes.clone()).map(|l| view! {
-            <p class="notice" data-testid="contract-supersedes">
-                {move || i18n.t(K::ContractAmendmentOf)} " " <a href=format!("/contracts/{}", l.id)>{l.number.clone()}</a>
-                {move || (status() != ContractStatus::Signed).then(|| view! { " — " {move || i18n.t(K::ContractAmendmentHint)} })}
-            </p>
+            <div class="notice notice-info" data-testid="contract-supersedes">
+                <span>{move || i18n.t(K::ContractAmendmentOf)} " " <a href=format!("/contracts/{}", l.id)>{l.number.clone()}</a></span>
+                {move || (status() != ContractStatus::Signed).then(|| view! { <span class="cell-sub">{move || i18n.t(K::ContractAmendmentHint)}</span> })}
+            </div>
         })}
         {move || contract.with(|k| k.amended_by.clone()).map(|l| {
             let key = if l.status == ContractStatus::Signed { K::ContractSupersededBy } else { K::ContractAmendmentOpen };
             view! {
-                <p class="notice notice-warn" data-testid="contract-amended-by">
-                    {move || i18n.t(key)} " " <a href=format!("/contracts/{}", l.id)>{l.number.clone()}</a>
-                    " · " {move || contract_status(i18n.locale(), l.status)}
-                </p>
+                <div class="notice notice-warn" data-testid="contract-amended-by">
+                    <span>
+                        {move || i18n.t(key)} " " <a href=format!("/contracts/{}", l.id)>{l.number.clone()}</a>
+                        " · " {move || contract_status(i18n.locale(), l.status)}
+                    </span>
+                </div>
             }
         })}
         {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="contract-error">{move || error_message(i18n.locale(), &e)}</p> })}

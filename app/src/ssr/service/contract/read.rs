@@ -205,7 +205,14 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
         signatory: k.signatory.clone(),
         sign_method: k.sign_method.as_deref().and_then(SignMethod::parse),
         received_fen: milestones.iter().map(|m| m.received_fen).fold(0i64, i64::saturating_add),
-        milestones: milestones.iter().map(|m| milestone_view(m, today)).collect(),
+        // Money falls due under a signed contract only: a draft's dates are proposals.
+        milestones: milestones
+            .iter()
+            .map(|m| MilestoneView {
+                overdue_days: if status == ContractStatus::Signed { overdue_days(m, today) } else { 0 },
+                ..milestone_view(m, today)
+            })
+            .collect(),
         receipts: receipts
             .iter()
             .map(|r| ReceiptView {
@@ -257,11 +264,12 @@ async fn rows<C: ConnectionTrait>(db: &C, ctx: &RequestContext, ks: Vec<contract
         );
     }
     let today = today();
+    let signed: std::collections::HashSet<i32> = ks.iter().filter(|k| status_of(k) == ContractStatus::Signed).map(|k| k.id).collect();
     let mut money: HashMap<i32, (i64, i64)> = HashMap::new();
     for m in &milestones {
         let e = money.entry(m.contract_id).or_default();
         e.0 = e.0.saturating_add(m.received_fen);
-        if overdue_days(m, today) > 0 {
+        if signed.contains(&m.contract_id) && overdue_days(m, today) > 0 {
             e.1 = e.1.saturating_add(m.amount_fen - m.received_fen);
         }
     }
