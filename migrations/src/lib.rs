@@ -19,6 +19,7 @@ mod m20261206_000015_objections;
 mod m20261206_000016_contracts;
 mod m20261206_000017_negotiations;
 mod m20261206_000018_contract_amendments;
+mod m20261206_000019_account_grades;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_contracts::Migration),
             Box::new(m20261206_000017_negotiations::Migration),
             Box::new(m20261206_000018_contract_amendments::Migration),
+            Box::new(m20261206_000019_account_grades::Migration),
         ]
     }
 }

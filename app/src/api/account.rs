@@ -19,3 +19,21 @@ pub async fn account_choices(search: Option<String>) -> Result<Vec<crate::domain
     })
     .await
 }
+
+/// One account whole: profile, grade and its history, contacts, the deals the viewer sees.
+#[server(endpoint = "accounts/get", input = leptos::server_fn::codec::Json)]
+pub async fn load_account(id: uuid::Uuid) -> Result<crate::domain::account::dto::AccountView, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::account::get(&state.db, &ctx, id).await }).await
+}
+
+/// Grades the account through the questionnaire (an override needs its reason).
+#[server(endpoint = "accounts/grade", input = leptos::server_fn::codec::Json)]
+pub async fn grade_account(
+    id: uuid::Uuid,
+    input: crate::domain::account::dto::GradeInput,
+    version: i32,
+) -> Result<crate::domain::account::dto::AccountView, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::account::grade(&state.db, &ctx, id, input, version).await }).await
+}

@@ -96,6 +96,11 @@ pub struct AccountRow {
     pub team: String,
     pub contacts: u64,
     pub open_deals: u64,
+    #[serde(default)]
+    pub grade: Option<crate::domain::account::Grade>,
+    /// Since when it holds its grade.
+    #[serde(default)]
+    pub grade_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -85,6 +85,74 @@ catalogue! {
     AccountsTitle => "Accounts", "客户";
     AccountsLead => "Customers of your team, with their contacts and open deals.", "团队负责的客户及其联系人与在途商机。";
     AccountsEmpty => "No accounts match. Clear the search to see every account you can access.", "没有符合条件的客户。清除搜索条件即可查看您有权访问的全部客户。";
+
+    // One account: grade badge, the grading questionnaire (seed 000, 客户分级), history, contacts, deals
+    ColGrade => "Grade", "等级";
+    AcctBack => "All accounts", "全部客户";
+    AcctNotGraded => "Not graded", "未分级";
+    AcctSince => "since", "自";
+    AcctSinceEnd => "", " 起";
+    AcctColTitle => "Title", "职务";
+    AcctColDepartment => "Department", "部门";
+    AcctColPhone => "Phone", "电话";
+    AcctContactsEmpty => "No contacts on this account yet.", "该客户暂无联系人。";
+    AcctDealsEmpty => "No deals on this account that you can see.", "该客户暂无您可见的商机。";
+    GrTitle => "Grading", "客户分级";
+    GrLead =>
+        "How soon can this account close? Answer the questions: the suggested grade follows from the answers. A closes within 3 months, B in 4–6, C in 7–12, D later.",
+        "客户多久能成交？回答以下问题，系统据此给出建议等级：A 类 3 个月内成交，B 类 4–6 个月，C 类 7–12 个月，D 类 12 个月以后。";
+    GqVariant => "Current system", "信息化现状";
+    GqNotComputerised => "Not computerised", "未信息化";
+    GqComputerised => "Computerised", "已信息化";
+    GqObjective => "Objective need (their business calls for it)", "客观的信息化必要性";
+    GqSubjective => "Subjective need (they see it themselves)", "主观的信息化必要性";
+    GqDissatisfaction => "Dissatisfaction with the current system", "对现行系统的不满意";
+    GqResolve => "Resolve to computerise", "信息化决心的强烈度";
+    GqResolveSwitch => "Resolve to switch systems", "换系统决心的强烈度";
+    GqFeasibility => "Feasibility study started", "是否展开可行性评估";
+    GqFeasibilityComputerised =>
+        "Feasibility study started (does not grade a computerised account)",
+        "是否展开可行性评估（已信息化客户不据此分级）";
+    GqSelection => "Vendor selection started", "是否展开选型工作";
+    GlHigh => "High", "高";
+    GlMedium => "Medium", "中";
+    GlLow => "Low", "低";
+    GlNone => "None", "无";
+    GrHorizonA => "closes within 3 months", "3 个月内成交";
+    GrHorizonB => "closes in 4–6 months", "4–6 个月成交";
+    GrHorizonC => "closes in 7–12 months", "7–12 个月成交";
+    GrHorizonD => "not within 12 months", "12 个月内无法成交";
+    GrSuggested => "Suggested grade: ", "建议等级：";
+    GrDecidedBy => "Decided by:", "决定因素：";
+    GrOverrideReason => "Reason for the different grade", "调整等级的理由";
+    GrOverrideHint =>
+        "Grading differently from the suggestion needs a reason (at least 2 characters).",
+        "与建议等级不同时，须填写理由（至少 2 个字）。";
+    GrSave => "Save grading", "保存分级";
+    GrHistory => "Grade history", "分级历史";
+    GrHistoryEmpty => "Not graded yet.", "尚未分级。";
+    GrColSuggested => "Suggested", "建议等级";
+    GrColWhy => "Deciding answers", "决定因素";
+    GrColBy => "By", "评定人";
+    GrColWhen => "When", "时间";
+    GrOverridden => "overridden: ", "人工调整：";
+    RsObjectiveNeed => "objective need", "有客观必要性";
+    RsNoObjectiveNeed => "no objective need", "无客观必要性";
+    RsSubjectiveNeed => "they see the need", "有主观必要性";
+    RsNoSubjectiveNeed => "they see no need", "无主观必要性";
+    RsResolveHigh => "resolve is high", "决心强烈";
+    RsResolveMedium => "resolve is medium", "决心中等";
+    RsResolveLow => "resolve is low", "决心较弱";
+    RsResolveNone => "no resolve", "没有决心";
+    RsDissatisfactionHigh => "very unhappy with the current system", "对现行系统很不满意";
+    RsDissatisfactionMedium => "somewhat unhappy with the current system", "对现行系统较不满意";
+    RsDissatisfactionLow => "a little unhappy with the current system", "对现行系统略有不满";
+    RsDissatisfactionNone => "happy with the current system", "对现行系统满意";
+    RsFeasibilityStarted => "feasibility study started", "已展开可行性评估";
+    RsFeasibilityNotStarted => "no feasibility study yet", "未展开可行性评估";
+    RsSelectionStarted => "selection started", "已展开选型";
+    RsSelectionNotStarted => "selection not started", "未展开选型";
+
     ApprovalsTitle => "Approvals", "审批";
     ApprovalsLead => "Stage moves, quotes and contracts waiting for a decision.", "等待决策的阶段推进、报价与合同。";
     ApprovalsEmpty => "Nothing is waiting for you. Requests routed to you for approval will appear here.", "暂无待办。提交给您审批的申请会显示在这里。";
@@ -614,6 +682,7 @@ catalogue! {
     ContractSignMethod => "How", "签署方式";
     ContractLocked => "Signed contracts are locked; change one by an amendment, which goes through the approval chain again.", "已签署的合同不可修改；如需变更，请起草变更版本并重新走审批流程。";
     ContractAmend => "Amend", "起草变更";
+    ContractBackToDraft => "Back to draft to change", "退回草稿修改";
     ContractAmendmentOf => "Amendment of", "变更自";
     ContractAmendmentHint => "Signing this amendment replaces the signed contract; the money received there moves to the milestones at the same position.", "本变更签署后将替代原合同；原合同的已收款按相同序号转入本合同的收款节点。";
     ContractSupersededBy => "Superseded by", "已被变更替代：";

@@ -1,3 +1,4 @@
+use super::account::grade_badge;
 use crate::api::account::list_accounts;
 use crate::components::money::Money;
 use crate::components::search::{Pager, SearchBox};
@@ -34,6 +35,7 @@ pub fn AccountsPage() -> impl IntoView {
                                 <thead>
                                     <tr>
                                         <th>{move || i18n.t(K::ColAccount)}</th>
+                                        <th>{move || i18n.t(K::ColGrade)}</th>
                                         <th class="hide-sm">{move || i18n.t(K::ColIndustry)}</th>
                                         <th class="hide-sm">{move || i18n.t(K::ColCity)}</th>
                                         <th class="right hide-sm">{move || i18n.t(K::ColHeadcount)}</th>
@@ -49,9 +51,10 @@ pub fn AccountsPage() -> impl IntoView {
                                         .map(|a| view! {
                                             <tr>
                                                 <td>
-                                                    <span class="cell-title">{a.name.clone()}</span>
+                                                    <a class="cell-title" href=format!("/accounts/{}", a.id) data-testid="account-link">{a.name.clone()}</a>
                                                     <span class="cell-sub">{a.team.clone()}</span>
                                                 </td>
+                                                <td class="acct-grade-cell">{grade_badge(i18n, a.grade, a.grade_since, "account-row-grade")}</td>
                                                 <td class="hide-sm">{a.industry.clone()}</td>
                                                 <td class="hide-sm">{a.city.clone().unwrap_or_default()}</td>
                                                 <td class="right num hide-sm">{a.headcount.map(|h| h.to_string()).unwrap_or_default()}</td>

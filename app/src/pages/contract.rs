@@ -102,6 +102,7 @@ fn ContractScreen(k: ContractView) -> impl IntoView {
             <div class="q-actions">
                 {move || (may_work() && status() == ContractStatus::Draft).then(|| btn(K::ContractSubmit, "submit", true))}
                 {move || (may_work() && status() == ContractStatus::InReview).then(|| btn(K::ContractWithdraw, "withdraw", false))}
+                {move || (may_work() && status() == ContractStatus::Approved).then(|| btn(K::ContractBackToDraft, "withdraw", false))}
                 {move || (may_work() && status() == ContractStatus::Signed && contract.with(|k| k.amended_by.is_none()))
                     .then(|| btn(K::ContractAmend, "amend", false))}
             </div>

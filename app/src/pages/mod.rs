@@ -1,4 +1,5 @@
 //! One module per page.
+pub mod account;
 pub mod accounts;
 pub mod admin;
 pub mod approvals;

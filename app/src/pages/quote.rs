@@ -173,25 +173,30 @@ fn QuoteScreen(q: QuoteView) -> impl IntoView {
 #[component]
 fn ApprovalBox(quote: RwSignal<QuoteView>, reload: Action<(), Result<QuoteView, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    move || {
-        let q = quote.get();
-        q.approver.map(|level| {
-            let who = if level == Approver::GeneralManager { K::QuoteApproverGm } else { K::QuoteApproverManager };
-            let reasons = q.reasons.clone();
-            view! {
-                <section class="panel q-approval" data-testid="quote-approval">
-                    <p>
-                        <strong>{move || i18n.t(who)}</strong>
-                        {q.approver_name.clone().map(|n| view! { " · " {n} })}
-                        " — "
-                        {move || reasons.iter().map(|r| quote_reason(i18n.locale(), r)).collect::<Vec<_>>().join("; ")}
-                    </p>
-                    {q.decision_comment.clone().map(|c| view! { <p class="cell-sub">"“" {c} "”"</p> })}
-                    <DecideBox approval=Signal::derive(move || quote.with(|q| q.approval_id.filter(|_| q.rights.decide))) testid="quote"
-                        on_decided=move |_| { reload.dispatch(()); }/>
-                </section>
-            }
-        })
+    // The decide box stays mounted across reloads so a half-typed opinion survives them.
+    view! {
+        <Show when=move || quote.with(|q| q.approver.is_some())>
+            <section class="panel q-approval" data-testid="quote-approval">
+                {move || {
+                    let q = quote.get();
+                    q.approver.map(|level| {
+                        let who = if level == Approver::GeneralManager { K::QuoteApproverGm } else { K::QuoteApproverManager };
+                        let reasons = q.reasons.clone();
+                        view! {
+                            <p>
+                                <strong>{move || i18n.t(who)}</strong>
+                                {q.approver_name.clone().map(|n| view! { " · " {n} })}
+                                " — "
+                                {move || reasons.iter().map(|r| quote_reason(i18n.locale(), r)).collect::<Vec<_>>().join("; ")}
+                            </p>
+                            {q.decision_comment.clone().map(|c| view! { <p class="cell-sub">"“" {c} "”"</p> })}
+                        }
+                    })
+                }}
+                <DecideBox approval=Signal::derive(move || quote.with(|q| q.approval_id.filter(|_| q.rights.decide))) testid="quote"
+                    on_decided=move |_| { reload.dispatch(()); }/>
+            </section>
+        </Show>
     }
 }
 

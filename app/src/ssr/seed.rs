@@ -1,6 +1,7 @@
 //! Reference data every database gets (pipeline templates), the demo company, and the
 //! bulk generator for benchmarks. Demo and bulk share one generator so the benchmark data
 //! looks like the demo, only bigger.
+mod accounts;
 mod contracts;
 
 use super::auth::hash_password;
@@ -390,6 +391,7 @@ pub async fn seed_demo(db: &Db) -> Result<SeedSummary, SeedError> {
     seed_objections(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     contracts::seed_contracts(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     contracts::seed_negotiation(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    accounts::seed_grades(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     Ok(s)
 }
 

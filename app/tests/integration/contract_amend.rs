@@ -103,3 +103,51 @@ async fn an_amendment_takes_the_chain_again_and_supersedes_the_signed_contract()
     let a2 = contract::amend(db, &rep, done.id, done.version).await.unwrap();
     assert_eq!(a2.number, format!("{}-A2", signed.number));
 }
+
+#[tokio::test]
+async fn the_original_takes_no_receipt_its_amendment_could_not_carry_and_an_approved_amendment_can_be_taken_back() {
+    let t = seeded().await;
+    app::ssr::testdb::clear_contracts(&t.db).await.unwrap();
+    let db = &t.db;
+    let (d, rep) = accepted_quote_deal(db).await;
+    let day = today();
+    let k = contract::create(db, &rep, d, None).await.unwrap();
+    let terms = draft(vec![
+        ms(MilestoneKind::DownPayment, Some(day - Duration::days(5)), Share::PercentBp(3000)),
+        ms(MilestoneKind::OnAcceptance, Some(day + Duration::days(60)), Share::PercentBp(7000)),
+    ]);
+    let k = contract::save(db, &rep, k.id, terms, k.version).await.unwrap();
+    let k = approved_contract(db, &rep, &k).await;
+    let signed = contract::sign(db, &rep, k.id, paper(), k.version).await.unwrap();
+    let (down, rest) = (signed.milestones[0].amount_fen, signed.milestones[1].amount_fen);
+
+    // The amendment halves the second instalment (the scope shrank).
+    let a = contract::amend(db, &rep, signed.id, signed.version).await.unwrap();
+    let mut smaller = draft(vec![
+        ms(MilestoneKind::DownPayment, Some(day - Duration::days(5)), Share::AmountFen(down)),
+        ms(MilestoneKind::OnAcceptance, Some(day + Duration::days(60)), Share::AmountFen(rest / 2)),
+    ]);
+    smaller.amount_fen = Some(down + rest / 2);
+    let a = contract::save(db, &rep, a.id, smaller, a.version).await.unwrap();
+
+    // On the original, more than the amendment leaves on that milestone is refused by name.
+    let original = contract::get(db, &rep, signed.id).await.unwrap();
+    let pay = |amount_fen| ReceiptInput { milestone: 2, received_on: day, amount_fen, reference: None };
+    match contract::receive(db, &rep, original.id, pay(rest / 2 + 1), original.version).await.unwrap_err() {
+        AppError::Validation { field, message } => {
+            assert_eq!(field, "amount");
+            assert!(message.contains(&a.number), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let original = contract::receive(db, &rep, original.id, pay(rest / 2), original.version).await.unwrap();
+    assert_eq!(original.milestones[1].received_fen, rest / 2);
+
+    // Approved but not signed: taken back to draft to change, then the chain starts again.
+    let a = approved_contract(db, &rep, &a).await;
+    let back = contract::withdraw(db, &rep, a.id, a.version).await.unwrap();
+    assert_eq!(back.status, ContractStatus::Draft);
+    let a = approved_contract(db, &rep, &back).await;
+    let done = contract::sign(db, &rep, a.id, paper(), a.version).await.unwrap();
+    assert_eq!((done.received_fen, done.milestones[1].received_fen), (rest / 2, rest / 2));
+}

@@ -6,6 +6,7 @@
 mod common;
 
 mod access;
+mod account_grade;
 mod admin;
 mod board;
 mod contract;

@@ -1,5 +1,6 @@
 //! Accounts and their contacts.
 use super::{ApiResult, Problem};
+use app::domain::error::AppError;
 use app::ssr::context::RequestContext;
 use app::ssr::service;
 use app::ssr::state::AppState;
@@ -13,7 +14,11 @@ use uuid::Uuid;
 
 /// Handlers that share a path share one `routes!`: it mounts every method it names on every path.
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(accounts, create_account)).routes(routes!(contacts, create_contact))
+    OpenApiRouter::new()
+        .routes(routes!(accounts, create_account))
+        .routes(routes!(contacts, create_contact))
+        .routes(routes!(account_detail))
+        .routes(routes!(grade_account))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -28,6 +33,10 @@ pub struct AccountOut {
     team: String,
     contacts: u64,
     open_deals: u64,
+    /// a | b | c | d, once graded.
+    grade: Option<String>,
+    /// Since when it holds its grade.
+    grade_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn account_out(a: app::domain::dto::AccountRow) -> AccountOut {
@@ -42,6 +51,8 @@ fn account_out(a: app::domain::dto::AccountRow) -> AccountOut {
         team: a.team,
         contacts: a.contacts,
         open_deals: a.open_deals,
+        grade: a.grade.map(|g| g.code().into()),
+        grade_since: a.grade_since,
     }
 }
 
@@ -150,4 +161,139 @@ pub async fn create_contact(
 ) -> ApiResult<(StatusCode, Json<ContactOut>)> {
     let new = app::domain::dto::NewContact { name: c.name, title: c.title, department: c.department, phone: c.phone, email: c.email };
     Ok((StatusCode::CREATED, Json(contact_out(service::account::create_contact(&state.db, &ctx, id, new).await?))))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GradeEntryOut {
+    grade: String,
+    /// What the questionnaire suggested.
+    suggested: String,
+    /// The answers that decided the suggestion.
+    decided_by: Vec<String>,
+    /// The questionnaire as answered.
+    #[schema(value_type = Object)]
+    answers: serde_json::Value,
+    override_reason: Option<String>,
+    by: String,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountDealOut {
+    id: Uuid,
+    name: String,
+    stage: String,
+    /// open | won | lost
+    kind: String,
+    amount_minor: i64,
+    close_date: chrono::NaiveDate,
+    owner: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountDetailOut {
+    id: Uuid,
+    name: String,
+    industry: String,
+    city: Option<String>,
+    headcount: Option<i32>,
+    revenue_minor: Option<i64>,
+    owner: String,
+    team: String,
+    grade: Option<String>,
+    grade_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Newest first.
+    grades: Vec<GradeEntryOut>,
+    contacts: Vec<ContactOut>,
+    deals: Vec<AccountDealOut>,
+    may_edit: bool,
+    version: i32,
+}
+
+fn detail_out(a: app::domain::account::dto::AccountView) -> AccountDetailOut {
+    AccountDetailOut {
+        id: a.id,
+        name: a.name,
+        industry: a.industry,
+        city: a.city,
+        headcount: a.headcount,
+        revenue_minor: a.revenue_fen,
+        owner: a.owner,
+        team: a.team,
+        grade: a.grade.map(|g| g.code().into()),
+        grade_since: a.grade_since,
+        grades: a
+            .grades
+            .into_iter()
+            .map(|g| GradeEntryOut {
+                grade: g.grade.code().into(),
+                suggested: g.suggested.code().into(),
+                decided_by: g.decided_by.iter().map(|r| r.code().to_owned()).collect(),
+                answers: g.answers.and_then(|x| serde_json::to_value(x).ok()).unwrap_or(serde_json::Value::Null),
+                override_reason: g.override_reason,
+                by: g.by,
+                at: g.at,
+            })
+            .collect(),
+        contacts: a.contacts.into_iter().map(contact_out).collect(),
+        deals: a
+            .deals
+            .into_iter()
+            .map(|d| AccountDealOut {
+                id: d.id,
+                name: d.name,
+                stage: d.stage,
+                kind: d.kind,
+                amount_minor: d.amount_fen,
+                close_date: d.close_date,
+                owner: d.owner,
+            })
+            .collect(),
+        may_edit: a.may_edit,
+        version: a.version,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts/{id}", params(("id" = Uuid, Path)),
+    responses((status = 200, body = AccountDetailOut), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn account_detail(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<AccountDetailOut>> {
+    Ok(Json(detail_out(service::account::get(&state.db, &ctx, id).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct GradeIn {
+    /// The questionnaire: `{"variant": {"kind": "not_computerised"} | {"kind": "computerised",
+    /// "dissatisfaction": "high|medium|low|none"}, "objective_need": bool, "subjective_need":
+    /// bool, "resolve": "high|medium|low|none", "feasibility_started": bool,
+    /// "selection_started": bool}`.
+    #[schema(value_type = Object)]
+    answers: serde_json::Value,
+    /// a | b | c | d when it differs from the suggestion (then with `reason`).
+    chosen: Option<String>,
+    reason: Option<String>,
+    version: i32,
+}
+
+/// Grades the account through the questionnaire; the suggestion stands unless `chosen`
+/// overrides it with a reason.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/grade", params(("id" = Uuid, Path)), request_body = GradeIn,
+    responses((status = 200, body = AccountDetailOut), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn grade_account(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+    Json(g): Json<GradeIn>,
+) -> ApiResult<Json<AccountDetailOut>> {
+    let answers = serde_json::from_value(g.answers).map_err(|e| AppError::validation("answers", e.to_string()))?;
+    let chosen = match g.chosen.as_deref() {
+        None => None,
+        Some(c) => Some(app::domain::account::Grade::parse(c).ok_or_else(|| AppError::validation("chosen", "a, b, c or d"))?),
+    };
+    let input = app::domain::account::dto::GradeInput { answers, chosen, reason: g.reason };
+    Ok(Json(detail_out(service::account::grade(&state.db, &ctx, id, input, g.version).await?)))
 }

@@ -54,6 +54,9 @@ enum Op {
     ImportQuota,
     DeleteQuota,
     AccountRead,
+    /// POST /accounts/{id}/grade: like adding a contact (editors who see the account), under
+    /// the version an admin reads first.
+    GradeAccount,
     AddContact,
     /// Any GET under /deals/{id}.
     DealRead,
@@ -120,6 +123,8 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("post", "/api/v1/accounts", &[Op::CreateAccount]),
     ("get", "/api/v1/accounts/{id}/contacts", &[Op::AccountRead]),
     ("post", "/api/v1/accounts/{id}/contacts", &[Op::AddContact]),
+    ("get", "/api/v1/accounts/{id}", &[Op::AccountRead]),
+    ("post", "/api/v1/accounts/{id}/grade", &[Op::GradeAccount]),
     ("get", "/api/v1/forecast", &[Op::List]),
     ("get", "/api/v1/progress", &[Op::List]),
     ("get", "/api/v1/quotas", &[Op::List]),
@@ -338,7 +343,7 @@ impl World {
 fn relations(op: Op) -> &'static [Rel] {
     match op {
         Op::Token | Op::List | Op::CreateAccount | Op::AdminWrite | Op::AdminRead => &[Rel::None],
-        Op::CreateDeal | Op::SetQuota | Op::ImportQuota | Op::DeleteQuota | Op::AccountRead | Op::AddContact => {
+        Op::CreateDeal | Op::SetQuota | Op::ImportQuota | Op::DeleteQuota | Op::AccountRead | Op::AddContact | Op::GradeAccount => {
             &[Rel::Own, Rel::Mate, Rel::Foreign]
         }
         _ => &[Rel::Own, Rel::Mate, Rel::Foreign, Rel::Member],
@@ -397,14 +402,14 @@ fn expect(w: &World, op: Op, caller: &str, rel: Rel) -> Option<Expect> {
                 _ => Expect::Forbidden,
             })
         }
-        Op::AccountRead | Op::AddContact => {
+        Op::AccountRead | Op::AddContact | Op::GradeAccount => {
             let (_, team) = w.accounts.get(w.owner(caller, rel)?)?;
             // The walk's accounts have no deals: they are seen by all-seeing roles, their team
             // and their owner.
             let visible = vis.all || vis.team_ids.contains(team) || rel == Rel::Own;
             Some(if !visible {
                 Expect::NotFound
-            } else if op == Op::AddContact && !rule::may_edit_accounts(c.role) {
+            } else if op != Op::AccountRead && !rule::may_edit_accounts(c.role) {
                 Expect::Forbidden
             } else {
                 Expect::Ok
@@ -786,6 +791,13 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
         }
         Op::AdminWrite => Payload::Json(json!({"code": format!("WALK-{n}"), "name_en": "Walk", "name_zh": "测试", "kind": "other",
             "unit_en": "unit", "unit_zh": "个", "list_price_minor": 1000})),
+        Op::GradeAccount => {
+            let (id, _) = &w.accounts[w.owner(caller, rel).unwrap()];
+            let (_, a) = call(&w.app, Method::GET, &format!("/api/v1/accounts/{id}"), Some(admin), None).await;
+            let answers = json!({"variant": {"kind": "not_computerised"}, "objective_need": true, "subjective_need": true,
+                "resolve": "high", "feasibility_started": true, "selection_started": false});
+            return (fill(id), Payload::Json(json!({"answers": answers, "version": a["version"]})));
+        }
         Op::AccountRead | Op::AddContact => {
             let (id, _) = &w.accounts[w.owner(caller, rel).unwrap()];
             let body = if op == Op::AddContact { Payload::Json(json!({"name": format!("walk {n}")})) } else { Payload::None };

@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! draft ─submit→ in_review ─(every step approves)→ approved ─sign→ signed ─(its amendment signed)→ superseded
-//!   ↑                 │
-//!   └─reject/withdraw─┘
+//!   ↑                 │                               │
+//!   └─reject/withdraw─┴───────────withdraw──────────┘
 //! ```
 //!
 //! A rejection at any step, or the drafter withdrawing, returns the contract to draft; the
@@ -69,6 +69,8 @@ pub fn next(from: ContractStatus, action: ContractAction) -> Result<ContractStat
         (S::Draft, A::Edit) => S::Draft,
         (S::Draft, A::Submit) => S::InReview,
         (S::InReview, A::Withdraw | A::Reject) => S::Draft,
+        // An approved contract not signed yet can be taken back to change it (then the whole chain again).
+        (S::Approved, A::Withdraw) => S::Draft,
         (S::InReview, A::Approve { last: false }) => S::InReview,
         (S::InReview, A::Approve { last: true }) => S::Approved,
         (S::Approved, A::Sign) => S::Signed,
@@ -78,7 +80,7 @@ pub fn next(from: ContractStatus, action: ContractAction) -> Result<ContractStat
             let what = match action {
                 A::Edit => "only a draft can be edited",
                 A::Submit => "only a draft can be submitted",
-                A::Withdraw => "only a contract in review can be withdrawn",
+                A::Withdraw => "only a contract in review or approved and unsigned can be withdrawn",
                 A::Approve { .. } | A::Reject => "the contract is not in review",
                 A::Sign => "only an approved contract can be signed",
                 A::Receive => "receipts are recorded against a signed contract",
@@ -165,7 +167,7 @@ mod tests {
         let table: [(S, [Option<S>; 10]); 5] = [
             (S::Draft, [Some(S::Draft), Some(S::InReview), None, None, None, None, None, None, None, None]),
             (S::InReview, [None, None, Some(S::Draft), Some(S::InReview), Some(S::Approved), Some(S::Draft), None, None, None, None]),
-            (S::Approved, [None, None, None, None, None, None, Some(S::Signed), None, None, None]),
+            (S::Approved, [None, None, Some(S::Draft), None, None, None, Some(S::Signed), None, None, None]),
             (S::Signed, [None, None, None, None, None, None, None, Some(S::Signed), Some(S::Signed), Some(S::Superseded)]),
             (S::Superseded, [None; 10]),
         ];

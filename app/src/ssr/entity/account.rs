@@ -16,6 +16,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// `account::Grade` code, once graded.
+    pub grade: Option<String>,
+    /// When the account took its current grade.
+    pub grade_since: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -296,6 +296,34 @@ pub async fn receive(db: &Db, ctx: &RequestContext, id: uuid::Uuid, r: ReceiptIn
         .map_err(db_err)?
         .ok_or_else(|| AppError::validation("milestone", "no such milestone on this contract"))?;
     check_receipt(m.amount_fen, m.received_fen, r.amount_fen)?;
+    // An amendment under way takes this money over when signed: it must still fit there, or
+    // the amendment could never be signed.
+    if let Some(a) = contract::Entity::find()
+        .filter(contract::Column::SupersedesId.eq(k.id))
+        .filter(contract::Column::Status.is_in([ContractStatus::Draft.as_str(), ContractStatus::InReview.as_str(), ContractStatus::Approved.as_str()]))
+        .one(&*w)
+        .await
+        .map_err(db_err)?
+    {
+        let room = contract_milestone::Entity::find()
+            .filter(contract_milestone::Column::ContractId.eq(a.id))
+            .filter(contract_milestone::Column::Position.eq(r.milestone))
+            .one(&*w)
+            .await
+            .map_err(db_err)?
+            .map_or(0, |n| n.amount_fen);
+        if m.received_fen.saturating_add(r.amount_fen) > room {
+            return Err(AppError::validation(
+                "amount",
+                format!(
+                    "the amendment {} under way gives milestone {} only {}; change the amendment first",
+                    a.number,
+                    r.milestone,
+                    crate::domain::csv::yuan(room)
+                ),
+            ));
+        }
+    }
     let res = contract_milestone::Entity::update_many()
         .col_expr(contract_milestone::Column::ReceivedFen, Expr::col(contract_milestone::Column::ReceivedFen).add(r.amount_fen))
         .filter(contract_milestone::Column::Id.eq(m.id))

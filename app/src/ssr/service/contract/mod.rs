@@ -13,7 +13,7 @@ pub use crate::ssr::service::movement::route_to as route_approver;
 pub use flow::{decide_in, receive, sign, submit, withdraw};
 pub use read::{briefs, get, list, list_for_deal};
 pub use receivables::{receivable_rows, receivables};
-pub use write::{amend, chain_rules, create, save, save_chain_rules};
+pub use write::{amend, chain_rules, chain_rules_to_edit, create, save, save_chain_rules};
 
 use crate::domain::contract::{Approver, ContractStatus, ContractType};
 use crate::domain::error::AppError;

@@ -75,10 +75,11 @@ pub async fn receivables(db: &Db, ctx: &RequestContext) -> Result<Receivables, A
     let by_contract: HashMap<i32, &contract::Model> = ks.iter().map(|k| (k.id, k)).collect();
     let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
     // Every team the viewer sees gets a row, one owing nothing too: all of them for those who
-    // see all, else their own and managed teams and the teams of the signed deals they see.
+    // see all, else their own and managed teams. A deal of another team seen only as a member
+    // of its deal team counts in the totals but makes no row: a row of one deal would pass for
+    // that team's figure.
     let mut per_team: HashMap<i32, TeamReceivable> = HashMap::new();
-    let seen_teams = teams.keys().copied().filter(|t| ctx.visibility.all || ctx.visibility.team_ids.contains(t));
-    for t in seen_teams.chain(deals.values().map(|d| d.team_id)) {
+    for t in teams.keys().copied().filter(|t| ctx.visibility.all || ctx.visibility.team_ids.contains(t)) {
         per_team.entry(t).or_default();
     }
     let mut mine = MyReceivables::default();
@@ -92,7 +93,8 @@ pub async fn receivables(db: &Db, ctx: &RequestContext) -> Result<Receivables, A
         let Some(d) = by_contract.get(&m.contract_id).and_then(|k| deals.get(&k.deal_id)) else { continue };
         // Days past due; a milestone without a date (a trigger not yet met) is not due.
         let days = m.due_on.map_or(0, |due| (today - due).num_days());
-        let t = per_team.entry(d.team_id).or_default();
+        let mut spare = TeamReceivable::default();
+        let t = per_team.get_mut(&d.team_id).unwrap_or(&mut spare);
         t.owed_fen = t.owed_fen.saturating_add(open);
         if d.owner_id == ctx.user_id {
             mine.owed_fen = mine.owed_fen.saturating_add(open);

@@ -180,6 +180,18 @@ pub async fn amend(db: &Db, ctx: &RequestContext, id: uuid::Uuid, version: i32) 
     }
     next(status_of(&k), ContractAction::Amend)?;
     refuse_open(&*w, d.id).await?;
+    // Claims the original under its version, so two people amending at once get a conflict,
+    // not two drafts with one number.
+    let res = contract::Entity::update_many()
+        .col_expr(contract::Column::Version, Expr::col(contract::Column::Version).add(1))
+        .filter(contract::Column::Id.eq(k.id))
+        .filter(contract::Column::Version.eq(version))
+        .exec(&*w)
+        .await
+        .map_err(db_err)?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
     let revision = k.revision + 1;
     let num = amendment_number(&k.number, revision);
     let now = Utc::now();
@@ -393,6 +405,13 @@ pub async fn chain_rules<C: ConnectionTrait>(db: &C) -> Result<Vec<ChainRule>, A
             steps: serde_json::from_str::<Vec<String>>(&r.steps).unwrap_or_default().iter().filter_map(|s| Approver::parse(s)).collect(),
         })
         .collect())
+}
+
+/// The chain table for its editor (administrators; reading it is open to all over REST, but
+/// the editor page is an administrator's).
+pub async fn chain_rules_to_edit(db: &Db, ctx: &RequestContext) -> Result<Vec<ChainRule>, AppError> {
+    access::require_admin(ctx)?;
+    chain_rules(db).await
 }
 
 /// Replaces the chain table (administrators); contracts already in review keep their chain.

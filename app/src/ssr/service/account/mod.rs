@@ -1,4 +1,10 @@
-//! Accounts: the minimal list (the full accounts module comes later).
+//! Accounts: the list, one account whole (`view`), contacts, and grading (`grade`).
+mod grade;
+mod view;
+
+pub use grade::grade;
+pub use view::get;
+
 use super::access::{account_visibility, deal_visibility};
 use super::{like_pattern, paging};
 use crate::domain::dto::{AccountPage, AccountRow};
@@ -73,6 +79,8 @@ pub async fn list(db: &Db, ctx: &RequestContext, search: Option<String>, page: u
             city: a.city,
             headcount: a.headcount,
             revenue_fen: a.revenue_fen,
+            grade: a.grade.as_deref().and_then(crate::domain::account::Grade::parse),
+            grade_since: a.grade_since,
         })
         .collect();
     Ok(AccountPage { rows, total, page, per_page })
@@ -131,7 +139,7 @@ pub async fn create(db: &Db, ctx: &RequestContext, new: crate::domain::dto::NewA
     one(db, ctx, uuid).await
 }
 
-fn contact_row(c: contact::Model, account: uuid::Uuid) -> crate::domain::dto::ContactRow {
+pub(super) fn contact_row(c: contact::Model, account: uuid::Uuid) -> crate::domain::dto::ContactRow {
     crate::domain::dto::ContactRow {
         id: c.uuid,
         account_id: account,

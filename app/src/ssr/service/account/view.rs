@@ -1,0 +1,96 @@
+//! One account whole: the profile, its grade and the grade's history, its contacts, and the
+//! deals on it the viewer sees.
+use super::{contact_row, visible};
+use crate::domain::account::dto::{AccountDeal, AccountView, GradeEntry};
+use crate::domain::account::grading::{Answers, Reason};
+use crate::domain::account::Grade;
+use crate::domain::error::AppError;
+use crate::ssr::context::RequestContext;
+use crate::ssr::db_err;
+use crate::ssr::entity::{account_grade, contact, deal, stage, team};
+use crate::ssr::service::access::deal_visibility;
+use crate::ssr::service::user_names;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+
+/// The most deals an account page lists (a customer with more is a programme, not an account).
+const MAX_DEALS: u64 = 200;
+
+fn entry(g: account_grade::Model, names: &HashMap<i32, String>) -> Option<GradeEntry> {
+    Some(GradeEntry {
+        grade: Grade::parse(&g.grade)?,
+        suggested: Grade::parse(&g.suggested)?,
+        decided_by: serde_json::from_str::<Vec<String>>(&g.reasons).unwrap_or_default().iter().filter_map(|r| Reason::parse(r)).collect(),
+        answers: serde_json::from_str::<Answers>(&g.answers).ok(),
+        override_reason: g.override_reason,
+        by: names.get(&g.decided_by).cloned().unwrap_or_default(),
+        at: g.decided_at,
+    })
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uuid) -> Result<AccountView, AppError> {
+    let a = visible(db, ctx, id).await?;
+    let grades = account_grade::Entity::find()
+        .filter(account_grade::Column::AccountId.eq(a.id))
+        .order_by_desc(account_grade::Column::Id)
+        .limit(50)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let contacts =
+        contact::Entity::find().filter(contact::Column::AccountId.eq(a.id)).order_by_asc(contact::Column::Name).all(db).await.map_err(db_err)?;
+    let deals = deal::Entity::find()
+        .filter(deal::Column::AccountId.eq(a.id))
+        .filter(deal_visibility(&ctx.visibility))
+        .order_by_asc(deal::Column::CloseDate)
+        .limit(MAX_DEALS)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let stages: HashMap<i32, stage::Model> = stage::Entity::find()
+        .filter(stage::Column::Id.is_in(deals.iter().map(|d| d.stage_id).collect::<Vec<_>>()))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let people = grades.iter().map(|g| g.decided_by).chain(deals.iter().map(|d| d.owner_id)).chain([a.owner_id]).collect();
+    let names = user_names(db, people).await?;
+    let team = team::Entity::find_by_id(a.team_id).one(db).await.map_err(db_err)?.map(|t| t.name).unwrap_or_default();
+    let locale = ctx.locale.unwrap_or_default();
+    let mut deals: Vec<AccountDeal> = deals
+        .into_iter()
+        .map(|d| {
+            let s = stages.get(&d.stage_id);
+            AccountDeal {
+                id: d.uuid,
+                name: d.name,
+                stage: s.map(|s| if locale == crate::domain::locale::Locale::ZhCn { s.name_zh.clone() } else { s.name_en.clone() }).unwrap_or_default(),
+                kind: s.map(|s| s.kind.clone()).unwrap_or_default(),
+                amount_fen: d.amount_fen,
+                close_date: d.close_date,
+                owner: names.get(&d.owner_id).cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    // Open deals first; each group by close date (the query's order).
+    deals.sort_by_key(|d| d.kind != "open");
+    Ok(AccountView {
+        id: a.uuid,
+        name: a.name,
+        industry: a.industry,
+        city: a.city,
+        headcount: a.headcount,
+        revenue_fen: a.revenue_fen,
+        owner: names.get(&a.owner_id).cloned().unwrap_or_default(),
+        team,
+        grade: a.grade.as_deref().and_then(Grade::parse),
+        grade_since: a.grade_since,
+        grades: grades.into_iter().filter_map(|g| entry(g, &names)).collect(),
+        contacts: contacts.into_iter().map(|c| contact_row(c, a.uuid)).collect(),
+        deals,
+        may_edit: crate::domain::access::may_edit_accounts(ctx.role),
+        version: a.version,
+    })
+}
