@@ -735,6 +735,8 @@ pub async fn generate(
                 created_at: Set(now - Duration::days(rng.range(200, 900))),
                 updated_at: Set(now),
                 version: Set(1),
+                grade: Set(None),
+                grade_since: Set(None),
             });
             let n_contacts = rng.range(2, 5);
             account_contacts.push((contact_id + 1, n_contacts as i32));

@@ -30,7 +30,10 @@ async fn an_account_is_graded_by_the_questionnaire_and_overridden_only_with_a_re
     let db = &t.db;
     let rep = ctx_for(db, "rep@demo.local").await;
     // A new account of the East rep's: no deals, so only East and the all-seeing roles see it.
-    let new = NewAccount { name: "分级测试机械有限公司".into(), industry: "机械".into(), city: None, headcount: Some(300), revenue_fen: None };
+    let new =
+        NewAccount {
+            name: "分级测试机械有限公司".into(), industry: "机械".into(), city: None, headcount: Some(300), revenue_fen: None
+        };
     let mine = account::create(db, &rep, new).await.unwrap().id;
     let before = account::get(db, &rep, mine).await.unwrap();
     let graded_before = before.grades.len();

@@ -37,8 +37,12 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
         .all(db)
         .await
         .map_err(db_err)?;
-    let contacts =
-        contact::Entity::find().filter(contact::Column::AccountId.eq(a.id)).order_by_asc(contact::Column::Name).all(db).await.map_err(db_err)?;
+    let contacts = contact::Entity::find()
+        .filter(contact::Column::AccountId.eq(a.id))
+        .order_by_asc(contact::Column::Name)
+        .all(db)
+        .await
+        .map_err(db_err)?;
     let deals = deal::Entity::find()
         .filter(deal::Column::AccountId.eq(a.id))
         .filter(deal_visibility(&ctx.visibility))
@@ -66,7 +70,9 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
             AccountDeal {
                 id: d.uuid,
                 name: d.name,
-                stage: s.map(|s| if locale == crate::domain::locale::Locale::ZhCn { s.name_zh.clone() } else { s.name_en.clone() }).unwrap_or_default(),
+                stage: s
+                    .map(|s| if locale == crate::domain::locale::Locale::ZhCn { s.name_zh.clone() } else { s.name_en.clone() })
+                    .unwrap_or_default(),
                 kind: s.map(|s| s.kind.clone()).unwrap_or_default(),
                 amount_fen: d.amount_fen,
                 close_date: d.close_date,

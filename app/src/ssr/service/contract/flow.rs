@@ -300,7 +300,11 @@ pub async fn receive(db: &Db, ctx: &RequestContext, id: uuid::Uuid, r: ReceiptIn
     // the amendment could never be signed.
     if let Some(a) = contract::Entity::find()
         .filter(contract::Column::SupersedesId.eq(k.id))
-        .filter(contract::Column::Status.is_in([ContractStatus::Draft.as_str(), ContractStatus::InReview.as_str(), ContractStatus::Approved.as_str()]))
+        .filter(contract::Column::Status.is_in([
+            ContractStatus::Draft.as_str(),
+            ContractStatus::InReview.as_str(),
+            ContractStatus::Approved.as_str(),
+        ]))
         .one(&*w)
         .await
         .map_err(db_err)?
