@@ -55,7 +55,7 @@ test('a rep grades an account through the questionnaire, overrides it with a rea
   await grading.getByTestId('g-resolve').selectOption('high');
   await expect(suggested).toHaveAttribute('data-grade', 'a');
   await expect(suggested.locator('strong')).toHaveText('A');
-  if (en) await expect(suggested).toHaveText('Suggested grade: A');
+  await expect(suggested).toHaveText(en ? 'Suggested grade: A' : '建议等级：A');
   await expect(chips).toHaveCount(5);
   // The grade follows the suggestion; keeping it needs no reason.
   await expect(grading.getByTestId('g-chosen')).toHaveValue('a');

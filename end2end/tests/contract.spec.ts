@@ -118,7 +118,9 @@ test("a rep's home shows what their own signed contracts still owe, the overdue 
   expect(mine.length).toBeGreaterThanOrEqual(1);
   const tile = rep.getByTestId('my-receivables');
   await expect(tile).toBeVisible();
-  await expect(tile).toContainText('My receivables');
+  // rep@'s saved language may be Chinese (shell.spec switches it): the title in either.
+  const en = (await rep.locator('html').getAttribute('lang')) !== 'zh-CN';
+  await expect(tile).toContainText(en ? 'My receivables' : '我的应收');
   const late = mine.reduce((n, m) => n + m.due_minor - m.received_minor, 0);
   await expect(tile.getByTestId('my-recv-overdue').locator('.money')).toHaveAttribute('title', exact(late));
   await expect(tile.getByTestId('my-recv-overdue')).toHaveClass(/text-danger/);
