@@ -484,13 +484,14 @@ fn Deals(account: RwSignal<AccountView>) -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().map(|d| {
+                                let zh = i18n.locale() == crate::domain::locale::Locale::ZhCn;
                                 let closed = d.kind != "open";
                                 let href = format!("/deals/{}", d.id);
                                 let chip = format!("stage-chip kind-{}", d.kind);
                                 view! {
                                     <tr data-testid="account-deal" data-kind=d.kind class:row-muted=closed>
                                         <td><a class="cell-title" href=href>{d.name}</a></td>
-                                        <td><span class=chip>{d.stage}</span></td>
+                                        <td><span class=chip>{if zh { d.stage_zh } else { d.stage }}</span></td>
                                         <td class="right"><Money fen=d.amount_fen/></td>
                                         <td><DateText date=d.close_date/></td>
                                         <td>{d.owner}</td>

@@ -33,7 +33,10 @@ pub struct GradeEntry {
 pub struct AccountDeal {
     pub id: uuid::Uuid,
     pub name: String,
+    /// The stage's name in English and in Chinese (the page shows the one of its language).
     pub stage: String,
+    #[serde(default)]
+    pub stage_zh: String,
     /// open | won | lost
     pub kind: String,
     pub amount_fen: i64,

@@ -62,7 +62,6 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
     let people = grades.iter().map(|g| g.decided_by).chain(deals.iter().map(|d| d.owner_id)).chain([a.owner_id]).collect();
     let names = user_names(db, people).await?;
     let team = team::Entity::find_by_id(a.team_id).one(db).await.map_err(db_err)?.map(|t| t.name).unwrap_or_default();
-    let locale = ctx.locale.unwrap_or_default();
     let mut deals: Vec<AccountDeal> = deals
         .into_iter()
         .map(|d| {
@@ -70,9 +69,8 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
             AccountDeal {
                 id: d.uuid,
                 name: d.name,
-                stage: s
-                    .map(|s| if locale == crate::domain::locale::Locale::ZhCn { s.name_zh.clone() } else { s.name_en.clone() })
-                    .unwrap_or_default(),
+                stage: s.map(|s| s.name_en.clone()).unwrap_or_default(),
+                stage_zh: s.map(|s| s.name_zh.clone()).unwrap_or_default(),
                 kind: s.map(|s| s.kind.clone()).unwrap_or_default(),
                 amount_fen: d.amount_fen,
                 close_date: d.close_date,
