@@ -37,3 +37,20 @@ pub async fn grade_account(
     use crate::ssr::context::serve;
     serve(|state, ctx| async move { crate::ssr::service::account::grade(&state.db, &ctx, id, input, version).await }).await
 }
+
+/// Records a revisit; the account's next contact moves with it.
+#[server(endpoint = "accounts/revisit", input = leptos::server_fn::codec::Json)]
+pub async fn record_revisit(
+    id: uuid::Uuid,
+    input: crate::domain::account::revisit::RevisitInput,
+) -> Result<crate::domain::account::dto::AccountView, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::account::record_revisit(&state.db, &ctx, id, input).await }).await
+}
+
+/// The accounts due for contact (overdue and this week) and open delivery follow-ups.
+#[server(endpoint = "accounts/due", input = leptos::server_fn::codec::Json)]
+pub async fn due_accounts(scope: crate::domain::account::dto::DueScope) -> Result<crate::domain::account::dto::DueList, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::account::due(&state.db, &ctx, scope).await }).await
+}

@@ -737,6 +737,8 @@ pub async fn generate(
                 version: Set(1),
                 grade: Set(None),
                 grade_since: Set(None),
+                last_contact_on: Set(None),
+                next_contact_on: Set(None),
             });
             let n_contacts = rng.range(2, 5);
             account_contacts.push((contact_id + 1, n_contacts as i32));

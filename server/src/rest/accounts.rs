@@ -206,12 +206,15 @@ pub struct AccountDetailOut {
     grades: Vec<GradeEntryOut>,
     contacts: Vec<ContactOut>,
     deals: Vec<AccountDealOut>,
+    /// The contact rhythm: last and next contact, revisits, delivery follow-ups.
+    relationship: super::revisits::RelationshipOut,
     may_edit: bool,
     version: i32,
 }
 
-fn detail_out(a: app::domain::account::dto::AccountView) -> AccountDetailOut {
+pub(super) fn detail_out(mut a: app::domain::account::dto::AccountView) -> AccountDetailOut {
     AccountDetailOut {
+        relationship: super::revisits::relationship_out(&mut a),
         id: a.id,
         name: a.name,
         industry: a.industry,

@@ -16,6 +16,7 @@ mod objections;
 mod products;
 mod quotas;
 mod quotes;
+mod revisits;
 mod room;
 
 pub use auth::bearer_user;
@@ -91,6 +92,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(deals::routes())
         .merge(approvals::routes())
         .merge(accounts::routes())
+        .merge(revisits::routes())
         .merge(forecast::routes())
         .merge(quotas::routes())
         .merge(products::routes())

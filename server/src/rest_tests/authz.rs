@@ -58,6 +58,8 @@ enum Op {
     /// the version an admin reads first.
     GradeAccount,
     AddContact,
+    /// POST /accounts/{id}/revisits: like adding a contact.
+    RecordRevisit,
     /// Any GET under /deals/{id}.
     DealRead,
     /// PATCH /deals/{id} changing the name.
@@ -125,6 +127,10 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("post", "/api/v1/accounts/{id}/contacts", &[Op::AddContact]),
     ("get", "/api/v1/accounts/{id}", &[Op::AccountRead]),
     ("post", "/api/v1/accounts/{id}/grade", &[Op::GradeAccount]),
+    ("post", "/api/v1/accounts/{id}/revisits", &[Op::RecordRevisit]),
+    ("get", "/api/v1/accounts/due", &[Op::List]),
+    ("get", "/api/v1/accounts/cadence", &[Op::List]),
+    ("put", "/api/v1/accounts/cadence", &[Op::AdminWrite]),
     ("get", "/api/v1/forecast", &[Op::List]),
     ("get", "/api/v1/progress", &[Op::List]),
     ("get", "/api/v1/quotas", &[Op::List]),
@@ -343,9 +349,14 @@ impl World {
 fn relations(op: Op) -> &'static [Rel] {
     match op {
         Op::Token | Op::List | Op::CreateAccount | Op::AdminWrite | Op::AdminRead => &[Rel::None],
-        Op::CreateDeal | Op::SetQuota | Op::ImportQuota | Op::DeleteQuota | Op::AccountRead | Op::AddContact | Op::GradeAccount => {
-            &[Rel::Own, Rel::Mate, Rel::Foreign]
-        }
+        Op::CreateDeal
+        | Op::SetQuota
+        | Op::ImportQuota
+        | Op::DeleteQuota
+        | Op::AccountRead
+        | Op::AddContact
+        | Op::GradeAccount
+        | Op::RecordRevisit => &[Rel::Own, Rel::Mate, Rel::Foreign],
         _ => &[Rel::Own, Rel::Mate, Rel::Foreign, Rel::Member],
     }
 }
@@ -402,7 +413,7 @@ fn expect(w: &World, op: Op, caller: &str, rel: Rel) -> Option<Expect> {
                 _ => Expect::Forbidden,
             })
         }
-        Op::AccountRead | Op::AddContact | Op::GradeAccount => {
+        Op::AccountRead | Op::AddContact | Op::GradeAccount | Op::RecordRevisit => {
             let (_, team) = w.accounts.get(w.owner(caller, rel)?)?;
             // The walk's accounts have no deals: they are seen by all-seeing roles, their team
             // and their owner.
@@ -777,6 +788,14 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
         Op::AdminRead => Payload::None,
         Op::AdminWrite if path.ends_with("contract-chain") => {
             Payload::Json(json!([{"contract_type": null, "min_amount_minor": 0, "steps": ["sales_manager", "legal", "general_manager"]}]))
+        }
+        // The cadence as shipped: the walk changes who may write it, not what it is.
+        Op::AdminWrite if path.ends_with("/cadence") => Payload::Json(json!({"a": 1, "b": 3, "c": 6, "d": null})),
+        Op::RecordRevisit => {
+            let (id, _) = &w.accounts[w.owner(caller, rel).unwrap()];
+            let body = json!({"visited_on": app::ssr::service::account::cadence::today(), "channel": "phone",
+                "feedback": format!("walk {n}"), "satisfaction": 4});
+            return (fill(id), Payload::Json(body));
         }
         Op::AdminWrite if path.ends_with("/csv") => {
             Payload::Csv(format!("code,name_en,name_zh,kind,unit_en,unit_zh,list_price\nCSV-{n},Walk,测试,other,unit,个,10\n"))

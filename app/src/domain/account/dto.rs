@@ -1,7 +1,9 @@
 //! Account wire types: what the account page, the server functions and REST exchange.
+use super::cadence::{Cadence, ContactStatus};
 use super::grading::{Answers, Reason};
+use super::revisit::Channel;
 use super::Grade;
-use crate::domain::dto::ContactRow;
+use crate::domain::dto::{Choice, ContactRow};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -62,7 +64,84 @@ pub struct AccountView {
     pub contacts: Vec<ContactRow>,
     /// The deals the viewer sees, open first, then by close date.
     pub deals: Vec<AccountDeal>,
+    /// Relationship maintenance: the last contact, when the next is due and where that stands.
+    pub last_contact_on: Option<NaiveDate>,
+    pub next_contact_on: Option<NaiveDate>,
+    pub contact_status: ContactStatus,
+    /// Newest first (the last 100).
+    pub revisits: Vec<RevisitRow>,
+    /// Delivery follow-ups not yet recorded.
+    pub follow_ups: Vec<FollowUpRow>,
+    /// The cadence in force (the form proposes the next visit from it).
+    pub cadence: Cadence,
+    /// The account team's active people (follow-up owners).
+    pub people: Vec<Choice>,
     /// Whether the viewer may grade and edit it.
     pub may_edit: bool,
     pub version: i32,
+}
+
+/// One revisit as the account page and REST show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisitRow {
+    pub id: uuid::Uuid,
+    pub visited_on: NaiveDate,
+    pub channel: Channel,
+    pub visitor: String,
+    pub contact_name: Option<String>,
+    pub feedback: String,
+    pub satisfaction: u8,
+    pub new_needs: Option<String>,
+    pub follow_up: Option<String>,
+    pub follow_up_owner: Option<String>,
+    pub follow_up_due: Option<NaiveDate>,
+    pub next_visit_on: Option<NaiveDate>,
+    /// Set when the revisit recorded a delivery follow-up: whether acceptance was confirmed.
+    pub accepted: Option<bool>,
+}
+
+/// A delivery follow-up a won deal owes (seed 003: within three working days).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpRow {
+    pub id: uuid::Uuid,
+    pub account_id: uuid::Uuid,
+    pub account_name: String,
+    pub deal_id: uuid::Uuid,
+    pub deal_name: String,
+    pub owner: String,
+    pub due_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+    pub accepted: Option<bool>,
+}
+
+/// An account whose contact is due: overdue or due this week.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueRow {
+    pub account_id: uuid::Uuid,
+    pub name: String,
+    pub grade: Option<Grade>,
+    pub owner: String,
+    pub last_contact_on: Option<NaiveDate>,
+    pub next_contact_on: NaiveDate,
+    pub status: ContactStatus,
+}
+
+/// Whose due contacts a list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueScope {
+    /// The accounts the viewer owns.
+    Mine,
+    /// Every account the viewer sees (a manager's team).
+    Team,
+}
+
+/// The due contacts of a scope: how many are overdue and due this week, and the first rows
+/// (most overdue first), with the open delivery follow-ups.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueList {
+    pub overdue: u64,
+    pub this_week: u64,
+    pub rows: Vec<DueRow>,
+    pub follow_ups: Vec<FollowUpRow>,
 }

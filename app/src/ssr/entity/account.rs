@@ -20,6 +20,11 @@ pub struct Model {
     pub grade: Option<String>,
     /// When the account took its current grade.
     pub grade_since: Option<DateTimeUtc>,
+    /// The last visit, call or revisit (any deal of the account, or the account itself).
+    pub last_contact_on: Option<Date>,
+    /// When the next contact is due (`account::cadence`); `None` when the grade has no
+    /// personal cadence and no visit is planned.
+    pub next_contact_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

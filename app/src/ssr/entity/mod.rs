@@ -1,6 +1,9 @@
 //! SeaORM entities, one module per table; hand-written, kept apart from service code.
 pub mod account;
+pub mod account_follow_up;
 pub mod account_grade;
+pub mod account_policy;
+pub mod account_revisit;
 pub mod activity;
 pub mod approval;
 pub mod checklist_template;

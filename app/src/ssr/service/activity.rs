@@ -147,6 +147,11 @@ pub async fn log(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, new: NewActivi
     .await
     .map_err(db_err)?
     .last_insert_id;
+    // A visit, call or revisit that happened is a contact with the deal's account.
+    let day = at.with_timezone(&off).date_naive();
+    if matches!(kind, ActivityKind::Visit | ActivityKind::Call | ActivityKind::Revisit) && day <= super::account::cadence::today() {
+        super::account::cadence::touch(txn, d.account_id, day).await?;
+    }
     let row = activity_e::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     let out = rows_out(txn, vec![row]).await?.pop().ok_or(AppError::Internal)?;
     w.commit().await.map_err(db_err)?;

@@ -81,6 +81,9 @@ pub(crate) async fn move_with_history<C: ConnectionTrait>(
     approval_id: Option<i32>,
 ) -> Result<(), AppError> {
     let at = apply_move(db, d, to, stages, lost_reason).await?;
+    if StageKind::parse(&to.kind) == Some(StageKind::Won) {
+        super::account::cadence::on_won(db, d).await?;
+    }
     let facts: Vec<_> = stages.iter().map(super::convert::stage_fact).collect();
     history::append_value(db, history::moved(d, actor, to.id, note, approval_id, at), d.team_id, d.owner_id, &facts).await
 }

@@ -55,6 +55,8 @@ pub async fn grade(db: &Db, ctx: &RequestContext, id: uuid::Uuid, input: GradeIn
     .exec_without_returning(&*w)
     .await
     .map_err(db_err)?;
+    // The grade sets the cadence: the next contact moves with it.
+    super::cadence::refresh(&*w, a.id).await?;
     w.commit().await.map_err(db_err)?;
     super::get(db, ctx, id).await
 }

@@ -1,8 +1,13 @@
-//! Accounts: the list, one account whole (`view`), contacts, and grading (`grade`).
+//! Accounts: the list, one account whole (`view`), contacts, grading (`grade`), revisits
+//! (`revisit`) and the contact cadence with its due lists (`cadence`).
+pub mod cadence;
 mod grade;
+mod revisit;
 mod view;
 
+pub use cadence::due;
 pub use grade::grade;
+pub use revisit::record as record_revisit;
 pub use view::get;
 
 use super::access::{account_visibility, deal_visibility};

@@ -4,10 +4,11 @@ use super::{contact_row, visible};
 use crate::domain::account::dto::{AccountDeal, AccountView, GradeEntry};
 use crate::domain::account::grading::{Answers, Reason};
 use crate::domain::account::Grade;
+use crate::domain::dto::Choice;
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db_err;
-use crate::ssr::entity::{account_grade, contact, deal, stage, team};
+use crate::ssr::entity::{account_follow_up, account_grade, contact, deal, stage, team, user};
 use crate::ssr::service::access::deal_visibility;
 use crate::ssr::service::user_names;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -61,6 +62,25 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
         .collect();
     let people = grades.iter().map(|g| g.decided_by).chain(deals.iter().map(|d| d.owner_id)).chain([a.owner_id]).collect();
     let names = user_names(db, people).await?;
+    let revisits = super::revisit::rows(db, a.id).await?;
+    let open_follow_ups = account_follow_up::Entity::find()
+        .filter(account_follow_up::Column::AccountId.eq(a.id))
+        .filter(account_follow_up::Column::DoneOn.is_null())
+        .order_by_asc(account_follow_up::Column::DueOn)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let follow_ups = super::revisit::follow_up_rows(db, open_follow_ups).await?;
+    let people = user::Entity::find()
+        .filter(user::Column::TeamId.eq(a.team_id))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Name)
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| Choice { id: u.uuid, name: u.name })
+        .collect();
     let team = team::Entity::find_by_id(a.team_id).one(db).await.map_err(db_err)?.map(|t| t.name).unwrap_or_default();
     let mut deals: Vec<AccountDeal> = deals
         .into_iter()
@@ -94,6 +114,13 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
         grades: grades.into_iter().filter_map(|g| entry(g, &names)).collect(),
         contacts: contacts.into_iter().map(|c| contact_row(c, a.uuid)).collect(),
         deals,
+        last_contact_on: a.last_contact_on,
+        next_contact_on: a.next_contact_on,
+        contact_status: super::cadence::contact_status(a.next_contact_on),
+        revisits,
+        follow_ups,
+        cadence: super::cadence::policy(db).await?,
+        people,
         may_edit: crate::domain::access::may_edit_accounts(ctx.role),
         version: a.version,
     })

@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+/// The organisation's account rules (one row, id 1): the contact cadence per grade as JSON
+/// (`cadence::Cadence`). No row means the shipped defaults.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "account_policy")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: i32,
+    pub cadence: String,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
