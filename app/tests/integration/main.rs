@@ -7,6 +7,7 @@ mod common;
 
 mod access;
 mod account_grade;
+mod account_revisit;
 mod admin;
 mod board;
 mod contract;
