@@ -4,9 +4,10 @@ use leptos::prelude::*;
 pub const ACCOUNTS_PER_PAGE: u64 = 50;
 
 #[server(endpoint = "accounts/list")]
-pub async fn list_accounts(search: Option<String>, page: u64) -> Result<AccountPage, AppError> {
+pub async fn list_accounts(search: Option<String>, overdue: bool, page: u64) -> Result<AccountPage, AppError> {
     use crate::ssr::context::serve;
-    serve(|state, ctx| async move { crate::ssr::service::account::list(&state.db, &ctx, search, page, ACCOUNTS_PER_PAGE).await }).await
+    serve(|state, ctx| async move { crate::ssr::service::account::list_where(&state.db, &ctx, search, overdue, page, ACCOUNTS_PER_PAGE).await })
+        .await
 }
 
 /// Accounts to pick from (the first 50 matching), for the new-deal form.

@@ -2,6 +2,7 @@ pub mod charts;
 pub mod clock;
 pub mod deal_room;
 pub mod decide;
+pub mod due_accounts;
 pub mod live;
 pub mod money;
 pub mod quote_diff;

@@ -101,6 +101,11 @@ pub struct AccountRow {
     /// Since when it holds its grade.
     #[serde(default)]
     pub grade_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the next contact is due, and where that stands today.
+    #[serde(default)]
+    pub next_contact_on: Option<NaiveDate>,
+    #[serde(default = "crate::domain::account::cadence::ContactStatus::campaign_only")]
+    pub contact_status: crate::domain::account::cadence::ContactStatus,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,8 +1,10 @@
 use super::account::grade_badge;
+use super::account_revisits::status_text;
 use crate::api::account::list_accounts;
-use crate::components::money::Money;
+use crate::components::money::{DateText, Money};
 use crate::components::search::{Pager, SearchBox};
 use crate::components::states::{EmptyState, ErrorNotice, Skeleton};
+use crate::domain::account::cadence::ContactStatus;
 use crate::i18n::{use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,7 +16,8 @@ pub fn AccountsPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").filter(|s| !s.is_empty());
     let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
-    let accounts = Resource::new(move || (q(), page()), |(q, p)| list_accounts(q, p));
+    let overdue = move || query.read().get("due").is_some_and(|d| d == "overdue");
+    let accounts = Resource::new(move || (q(), overdue(), page()), |(q, o, p)| list_accounts(q, o, p));
     view! {
         <Title text=move || i18n.t(K::AccountsTitle).to_owned()/>
         <div class="page-head">
@@ -22,7 +25,13 @@ pub fn AccountsPage() -> impl IntoView {
                 <h1>{move || i18n.t(K::AccountsTitle)}</h1>
                 <p class="lead">{move || i18n.t(K::AccountsLead)}</p>
             </div>
-            <SearchBox action="/accounts" value=Signal::derive(move || q().unwrap_or_default())/>
+            <div class="head-actions">
+                <a class="btn btn-sm" class:active=overdue data-testid="accounts-overdue-filter"
+                    href=move || if overdue() { "/accounts".to_owned() } else { "/accounts?due=overdue".to_owned() }>
+                    {move || i18n.t(K::AcctOverdueFilter)}
+                </a>
+                <SearchBox action="/accounts" value=Signal::derive(move || q().unwrap_or_default())/>
+            </div>
         </div>
         <Transition fallback=|| view! { <Skeleton rows=8/> }>
             {move || {
@@ -36,6 +45,7 @@ pub fn AccountsPage() -> impl IntoView {
                                     <tr>
                                         <th>{move || i18n.t(K::ColAccount)}</th>
                                         <th>{move || i18n.t(K::ColGrade)}</th>
+                                        <th>{move || i18n.t(K::ColNextContact)}</th>
                                         <th class="hide-sm">{move || i18n.t(K::ColIndustry)}</th>
                                         <th class="hide-sm">{move || i18n.t(K::ColCity)}</th>
                                         <th class="right hide-sm">{move || i18n.t(K::ColHeadcount)}</th>
@@ -55,6 +65,13 @@ pub fn AccountsPage() -> impl IntoView {
                                                     <span class="cell-sub">{a.team.clone()}</span>
                                                 </td>
                                                 <td class="acct-grade-cell">{grade_badge(i18n, a.grade, a.grade_since, "account-row-grade")}</td>
+                                                <td class="acct-next-cell" data-testid="account-row-next" data-status=a.contact_status.code()>
+                                                    {a.next_contact_on.map(|d| view! { <DateText date=d/> })}
+                                                    {matches!(a.contact_status, ContactStatus::Overdue { .. } | ContactStatus::DueThisWeek).then(|| {
+                                                        let (text, cls) = status_text(i18n, a.contact_status);
+                                                        view! { " " <span class=cls>{text}</span> }
+                                                    })}
+                                                </td>
                                                 <td class="hide-sm">{a.industry.clone()}</td>
                                                 <td class="hide-sm">{a.city.clone().unwrap_or_default()}</td>
                                                 <td class="right num hide-sm">{a.headcount.map(|h| h.to_string()).unwrap_or_default()}</td>

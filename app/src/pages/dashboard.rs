@@ -58,6 +58,7 @@ pub fn DashboardPage() -> impl IntoView {
             <p class="lead">{move || i18n.t(K::DashboardLead)}</p>
         </div>
         <MyReceivablesTile/>
+        <crate::components::due_accounts::DueAccounts limit=5/>
         <Transition fallback=|| view! { <Skeleton rows=4/> }>
             {move || {
                 summary.get().map(|r| match r {

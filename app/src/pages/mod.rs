@@ -1,5 +1,6 @@
 //! One module per page.
 pub mod account;
+pub mod account_revisits;
 pub mod accounts;
 pub mod admin;
 pub mod approvals;

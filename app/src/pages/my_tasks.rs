@@ -40,6 +40,7 @@ pub fn MyTasksPage() -> impl IntoView {
             </div>
         </div>
         <OverdueObjections/>
+        <crate::components::due_accounts::DueAccounts always=true team_toggle=true/>
         {move || done.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</p> })}
         <Transition fallback=|| view! { <Skeleton rows=6/> }>
             {move || tasks.get().map(|r| match r {

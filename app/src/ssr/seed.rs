@@ -392,6 +392,7 @@ pub async fn seed_demo(db: &Db) -> Result<SeedSummary, SeedError> {
     contracts::seed_contracts(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     contracts::seed_negotiation(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     accounts::seed_grades(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    accounts::seed_revisits(db).await.map_err(|e| SeedError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     Ok(s)
 }
 

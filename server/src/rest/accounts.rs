@@ -37,6 +37,10 @@ pub struct AccountOut {
     grade: Option<String>,
     /// Since when it holds its grade.
     grade_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the next contact is due (from the grade's cadence and the last contact).
+    next_contact_on: Option<chrono::NaiveDate>,
+    /// not_due | due_this_week | overdue | campaign_only
+    contact_status: String,
 }
 
 fn account_out(a: app::domain::dto::AccountRow) -> AccountOut {
@@ -53,6 +57,8 @@ fn account_out(a: app::domain::dto::AccountRow) -> AccountOut {
         open_deals: a.open_deals,
         grade: a.grade.map(|g| g.code().into()),
         grade_since: a.grade_since,
+        next_contact_on: a.next_contact_on,
+        contact_status: a.contact_status.code().into(),
     }
 }
 
@@ -68,6 +74,8 @@ pub struct AccountPageOut {
 pub struct AccountQuery {
     /// Matches name, industry or city.
     q: Option<String>,
+    /// Only the accounts whose contact is overdue, most overdue first.
+    overdue: Option<bool>,
     page: Option<u64>,
     per_page: Option<u64>,
 }
@@ -120,7 +128,8 @@ pub async fn accounts(
     Extension(ctx): Extension<RequestContext>,
     Query(q): Query<AccountQuery>,
 ) -> ApiResult<Json<AccountPageOut>> {
-    let p = service::account::list(&state.db, &ctx, q.q, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
+    let overdue = q.overdue.unwrap_or(false);
+    let p = service::account::list_where(&state.db, &ctx, q.q, overdue, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
     Ok(Json(AccountPageOut { accounts: p.rows.into_iter().map(account_out).collect(), total: p.total, page: p.page, per_page: p.per_page }))
 }
 

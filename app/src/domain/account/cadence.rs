@@ -89,6 +89,11 @@ pub enum ContactStatus {
 }
 
 impl ContactStatus {
+    /// The status of an account without a due date (a serde default).
+    pub const fn campaign_only() -> Self {
+        Self::CampaignOnly
+    }
+
     pub const fn code(&self) -> &'static str {
         match self {
             Self::NotDue => "not_due",

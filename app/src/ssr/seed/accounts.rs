@@ -46,3 +46,87 @@ pub(super) async fn seed_grades(db: &Db) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// Demo revisits through the revisit service, as the owners would have recorded them: each
+/// owner's first graded account (not D) last contacted longer ago than its cadence allows
+/// (overdue on their home page), the rest with a rising satisfaction history or a visit
+/// planned this week.
+pub(super) async fn seed_revisits(db: &Db) -> Result<(), AppError> {
+    use crate::domain::account::revisit::{Channel, RevisitInput};
+    use chrono::Days;
+    let err = crate::ssr::db_err;
+    let today = accounts::cadence::today();
+    let ago = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
+    let rows = account::Entity::find().order_by_asc(account::Column::Id).limit(21).all(db).await.map_err(err)?;
+    let mut overdue_owners = std::collections::HashSet::new();
+    for (i, a) in rows.into_iter().enumerate() {
+        let Some(grade) = a.grade.as_deref().and_then(Grade::parse) else { continue };
+        let owner = RequestContext::load(db, a.owner_id).await?.ok_or(AppError::Internal)?;
+        let visit = |on, channel, satisfaction: u8, feedback: &str, needs: Option<&str>| RevisitInput {
+            visited_on: on,
+            channel,
+            contact_name: Some(["王总", "财务李经理", "IT 部赵主管"][i % 3].into()),
+            feedback: feedback.into(),
+            satisfaction,
+            new_needs: needs.map(str::to_owned),
+            follow_up: None,
+            follow_up_owner: None,
+            follow_up_due: None,
+            next_visit_on: None,
+            follow_up_of: None,
+            accepted: None,
+        };
+        let list = if grade != Grade::D && overdue_owners.insert(a.owner_id) {
+            let days = match grade {
+                Grade::A => 45,
+                Grade::B => 120,
+                _ => 200,
+            };
+            vec![visit(
+                ago(days),
+                Channel::Visit,
+                3,
+                "上线后运行基本稳定，仓库盘点效率仍有抱怨 / Stable since go-live; stock-take still slow",
+                None,
+            )]
+        } else if i % 2 == 0 {
+            vec![
+                visit(ago(160), Channel::Phone, 3, "对实施进度有意见 / Unhappy with the rollout pace", None),
+                visit(ago(100), Channel::Visit, 4, "问题已解决，关键用户满意 / Issues fixed, key users content", None),
+                visit(
+                    ago(20),
+                    Channel::Visit,
+                    5,
+                    "财务总监主动提出扩展 / The CFO asked to extend the system",
+                    Some("合并报表与预算模块 / Consolidation and budgeting modules"),
+                ),
+            ]
+        } else {
+            let mut v = visit(ago(8), Channel::Video, 4, "季度回顾，运行正常 / Quarterly review, all well", None);
+            v.next_visit_on = today.checked_add_days(Days::new(3));
+            vec![v]
+        };
+        for r in list {
+            accounts::record_revisit(db, &owner, a.uuid, r).await?;
+        }
+    }
+    // A deal of the East rep's won last week still owes its delivery call.
+    use crate::ssr::entity::{deal, stage, user};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let rep = user::Entity::find().filter(user::Column::Email.eq("rep@demo.local")).one(db).await.map_err(err)?;
+    let won: Vec<i32> =
+        stage::Entity::find().filter(stage::Column::Kind.eq("won")).all(db).await.map_err(err)?.into_iter().map(|s| s.id).collect();
+    if let Some(rep) = rep {
+        let d = deal::Entity::find()
+            .filter(deal::Column::OwnerId.eq(rep.id))
+            .filter(deal::Column::StageId.is_in(won))
+            .order_by_desc(deal::Column::StageEnteredAt)
+            .one(db)
+            .await
+            .map_err(err)?;
+        if let Some(d) = d {
+            accounts::cadence::on_won(db, &d).await?;
+        }
+    }
+    Ok(())
+}

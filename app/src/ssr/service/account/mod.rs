@@ -25,8 +25,23 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, 
 use std::collections::HashMap;
 
 pub async fn list(db: &Db, ctx: &RequestContext, search: Option<String>, page: u64, per_page: u64) -> Result<AccountPage, AppError> {
+    list_where(db, ctx, search, false, page, per_page).await
+}
+
+/// The list, optionally only the accounts whose contact is overdue (most overdue first).
+pub async fn list_where(
+    db: &Db,
+    ctx: &RequestContext,
+    search: Option<String>,
+    overdue: bool,
+    page: u64,
+    per_page: u64,
+) -> Result<AccountPage, AppError> {
     let (page, per_page) = paging(page, per_page);
     let mut cond = Condition::all().add(account_visibility(ctx));
+    if overdue {
+        cond = cond.add(account::Column::NextContactOn.lt(cadence::today()));
+    }
     if let Some(q) = search.as_deref().filter(|q| !q.trim().is_empty()) {
         let pat = like_pattern(q);
         cond = cond.add(
@@ -38,6 +53,7 @@ pub async fn list(db: &Db, ctx: &RequestContext, search: Option<String>, page: u
     }
     let base = account::Entity::find().filter(cond);
     let total = base.clone().count(db).await.map_err(db_err)?;
+    let base = if overdue { base.order_by_asc(account::Column::NextContactOn) } else { base };
     let accounts = base.order_by_asc(account::Column::Name).offset((page - 1) * per_page).limit(per_page).all(db).await.map_err(db_err)?;
     let ids: Vec<i32> = accounts.iter().map(|a| a.id).collect();
     let contacts: HashMap<i32, i64> = contact::Entity::find()
@@ -86,6 +102,8 @@ pub async fn list(db: &Db, ctx: &RequestContext, search: Option<String>, page: u
             revenue_fen: a.revenue_fen,
             grade: a.grade.as_deref().and_then(crate::domain::account::Grade::parse),
             grade_since: a.grade_since,
+            contact_status: cadence::contact_status(a.next_contact_on),
+            next_contact_on: a.next_contact_on,
         })
         .collect();
     Ok(AccountPage { rows, total, page, per_page })
