@@ -23,6 +23,7 @@ mod negotiations;
 mod objections;
 mod quotas;
 mod quotes;
+mod revisits;
 mod room;
 mod routes;
 

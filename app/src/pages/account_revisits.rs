@@ -75,6 +75,8 @@ fn sparkline(scores: &[u8]) -> impl IntoView {
 pub fn Relationship(account: RwSignal<AccountView>) -> impl IntoView {
     let i18n = use_i18n();
     let delivery: RwSignal<Option<FollowUpRow>> = RwSignal::new(None);
+    // A memo, so a saved revisit (a new view) does not re-mount the form and lose its "saved".
+    let may_edit = Memo::new(move |_| account.with(|a| a.may_edit));
     let scores = Memo::new(move |_| account.with(|a| a.revisits.iter().rev().map(|r| r.satisfaction).collect::<Vec<u8>>()));
     let trend_words = move || match scores.with(|s| trend(s)) {
         Some(Ordering::Greater) => i18n.t(K::RvTrendUp),
@@ -129,7 +131,7 @@ pub fn Relationship(account: RwSignal<AccountView>) -> impl IntoView {
                                     <span>{move || i18n.t(K::RvDeliveryFollowUp)} " "</span>
                                     <a href=href>{f.deal_name.clone()}</a>
                                     <span class="muted">" · " {move || i18n.t(K::RvDueBy)} " "</span><DateText date=f.due_on/>
-                                    {move || account.with(|a| a.may_edit).then(|| {
+                                    {move || may_edit.get().then(|| {
                                         let pick = pick.clone();
                                         view! {
                                             <button type="button" class="btn btn-sm" data-testid="rv-follow-up-record"
@@ -142,7 +144,7 @@ pub fn Relationship(account: RwSignal<AccountView>) -> impl IntoView {
                     </ul>
                 })
             }}
-            {move || account.with(|a| a.may_edit).then(|| view! { <RevisitForm account=account delivery=delivery/> })}
+            {move || may_edit.get().then(|| view! { <RevisitForm account=account delivery=delivery/> })}
             <RevisitList account=account/>
         </section>
     }
