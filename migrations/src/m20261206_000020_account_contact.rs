@@ -1,7 +1,8 @@
 //! Relationship maintenance (客户关系维护): when each account was last contacted and when it
 //! is next due (on the account, so "overdue" and "due this week" are index range scans at
 //! 100k accounts), the revisit records (客户回访记录表, seed 003 table 7), the follow-ups a
-//! won deal's delivery owes, and the cadence per grade (one row, edited by an admin).
+//! won deal's delivery owes, the cadence per grade and the target market (one policy row,
+//! edited by an admin), and the account's yearly profit the target market asks about.
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -15,6 +16,7 @@ enum Accounts {
     TeamId,
     LastContactOn,
     NextContactOn,
+    ProfitFen,
 }
 
 #[derive(DeriveIden)]
@@ -60,6 +62,7 @@ enum AccountPolicy {
     Table,
     Id,
     Cadence,
+    TargetMarket,
     UpdatedAt,
     Version,
 }
@@ -69,6 +72,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.alter_table(Table::alter().table(Accounts::Table).add_column(date_null(Accounts::LastContactOn)).to_owned()).await?;
         m.alter_table(Table::alter().table(Accounts::Table).add_column(date_null(Accounts::NextContactOn)).to_owned()).await?;
+        m.alter_table(Table::alter().table(Accounts::Table).add_column(big_integer_null(Accounts::ProfitFen)).to_owned()).await?;
         m.create_index(
             Index::create()
                 .name("ix_accounts_owner_next")
@@ -175,6 +179,7 @@ impl MigrationTrait for Migration {
                 .if_not_exists()
                 .col(integer(AccountPolicy::Id).primary_key())
                 .col(text(AccountPolicy::Cadence))
+                .col(text_null(AccountPolicy::TargetMarket))
                 .col(timestamp_with_time_zone(AccountPolicy::UpdatedAt))
                 .col(integer(AccountPolicy::Version).default(1))
                 .to_owned(),
@@ -190,7 +195,7 @@ impl MigrationTrait for Migration {
         for ix in ["ix_accounts_team_next", "ix_accounts_owner_next"] {
             m.drop_index(Index::drop().name(ix).table(Accounts::Table).to_owned()).await?;
         }
-        for c in [Accounts::NextContactOn, Accounts::LastContactOn] {
+        for c in [Accounts::ProfitFen, Accounts::NextContactOn, Accounts::LastContactOn] {
             m.alter_table(Table::alter().table(Accounts::Table).drop_column(c).to_owned()).await?;
         }
         Ok(())

@@ -106,6 +106,9 @@ pub struct AccountRow {
     pub next_contact_on: Option<NaiveDate>,
     #[serde(default = "crate::domain::account::cadence::ContactStatus::campaign_only")]
     pub contact_status: crate::domain::account::cadence::ContactStatus,
+    /// In, out of or not yet known to be in the target market.
+    #[serde(default)]
+    pub target: Option<crate::domain::account::target::Fit>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -182,6 +182,11 @@ catalogue! {
     DueMine => "Mine", "我的";
     ColNextContact => "Next contact", "下次联系";
     AcctOverdueFilter => "Overdue contact", "逾期未联系";
+    TmIn => "Target market", "目标市场内";
+    TmOut => "Outside target", "非目标市场";
+    TmUnknown => "Target: unknown", "目标市场待定";
+    ColTargetMarket => "Target market", "目标市场";
+    ColProfit => "Profit", "利润";
     ColLastContact => "Last contact", "最近联系";
     GrColSuggested => "Suggested", "建议等级";
     GrColWhy => "Deciding answers", "决定因素";

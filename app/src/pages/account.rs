@@ -134,6 +134,8 @@ fn AccountScreen(a: AccountView) -> impl IntoView {
                     })}
                     {move || account.with(|a| a.revenue_fen).map(|r| view! { " · " {move || i18n.t(K::ColRevenue)} " " <Money fen=r/> })}
                     {move || account.with(|a| a.headcount).map(|h| view! { " · " {move || i18n.t(K::ColHeadcount)} " " <span class="num">{h}</span> })}
+                    {move || account.with(|a| a.profit_fen).map(|p| view! { " · " {move || i18n.t(K::ColProfit)} " " <Money fen=p/> })}
+                    " " {move || account.with(|a| crate::pages::account_revisits::target_chip(i18n, Some(a.target.clone()), "account-target"))}
                 </p>
             </div>
             <div class="acct-head-grade">

@@ -483,3 +483,45 @@ fn revisit_item(
         </li>
     }
 }
+
+/// The account against the target market, as a chip whose title says why.
+pub fn target_chip(i18n: I18n, fit: Option<crate::domain::account::target::Fit>, testid: &'static str) -> impl IntoView {
+    use crate::domain::account::target::{Field, Fit, Miss};
+    let zh = i18n.locale() == crate::domain::locale::Locale::ZhCn;
+    let miss = |m: Miss| match (m, zh) {
+        (Miss::IndustryNotTargeted, true) => "行业不在目标内",
+        (Miss::IndustryNotTargeted, false) => "industry not targeted",
+        (Miss::RevenueBelow, true) => "营业额低于下限",
+        (Miss::RevenueBelow, false) => "revenue below the band",
+        (Miss::RevenueAbove, true) => "营业额高于上限",
+        (Miss::RevenueAbove, false) => "revenue above the band",
+        (Miss::HeadcountBelow, true) => "人数低于下限",
+        (Miss::HeadcountBelow, false) => "headcount below the band",
+        (Miss::HeadcountAbove, true) => "人数高于上限",
+        (Miss::HeadcountAbove, false) => "headcount above the band",
+        (Miss::ProfitBelow, true) => "利润低于下限",
+        (Miss::ProfitBelow, false) => "profit below the floor",
+    };
+    let field = |f: Field| match (f, zh) {
+        (Field::Industry, true) => "行业",
+        (Field::Industry, false) => "industry",
+        (Field::Revenue, true) => "营业额",
+        (Field::Revenue, false) => "revenue",
+        (Field::Headcount, true) => "人数",
+        (Field::Headcount, false) => "headcount",
+        (Field::Profit, true) => "利润",
+        (Field::Profit, false) => "profit",
+    };
+    let sep = if zh { "、" } else { ", " };
+    fit.map(|fit| {
+        let (code, cls, text, why) = match &fit {
+            Fit::In => ("in", "chip chip-green", i18n.t(K::TmIn), String::new()),
+            Fit::Out(m) => ("out", "chip", i18n.t(K::TmOut), m.iter().map(|m| miss(*m)).collect::<Vec<_>>().join(sep)),
+            Fit::Unknown(f) => {
+                ("unknown", "chip chip-amber", i18n.t(K::TmUnknown), f.iter().map(|f| field(*f)).collect::<Vec<_>>().join(sep))
+            }
+        };
+        let title = if why.is_empty() { text.to_owned() } else { format!("{text}: {why}") };
+        view! { <span class=cls data-testid=testid data-fit=code title=title>{text}</span> }
+    })
+}

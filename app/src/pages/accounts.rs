@@ -1,5 +1,5 @@
 use super::account::grade_badge;
-use super::account_revisits::status_text;
+use super::account_revisits::{status_text, target_chip};
 use crate::api::account::list_accounts;
 use crate::components::money::{DateText, Money};
 use crate::components::search::{Pager, SearchBox};
@@ -46,6 +46,7 @@ pub fn AccountsPage() -> impl IntoView {
                                         <th>{move || i18n.t(K::ColAccount)}</th>
                                         <th>{move || i18n.t(K::ColGrade)}</th>
                                         <th>{move || i18n.t(K::ColNextContact)}</th>
+                                        <th class="hide-sm">{move || i18n.t(K::ColTargetMarket)}</th>
                                         <th class="hide-sm">{move || i18n.t(K::ColIndustry)}</th>
                                         <th class="hide-sm">{move || i18n.t(K::ColCity)}</th>
                                         <th class="right hide-sm">{move || i18n.t(K::ColHeadcount)}</th>
@@ -72,6 +73,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                         view! { " " <span class=cls>{text}</span> }
                                                     })}
                                                 </td>
+                                                <td class="hide-sm">{target_chip(i18n, a.target.clone(), "account-row-target")}</td>
                                                 <td class="hide-sm">{a.industry.clone()}</td>
                                                 <td class="hide-sm">{a.city.clone().unwrap_or_default()}</td>
                                                 <td class="right num hide-sm">{a.headcount.map(|h| h.to_string()).unwrap_or_default()}</td>

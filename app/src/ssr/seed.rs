@@ -723,13 +723,17 @@ pub async fn generate(
             } else {
                 format!("{city}{brand}{ind_zh}有限公司 #{id}")
             };
+            // Drawn in the order the demo always drew them, so every value stays as it was.
+            let uuid = uuid_from(&mut rng);
+            let headcount = rng.range(80, 3000) as i32;
+            let revenue_fen = rng.range(30, 500) * 1_000_000 * 100;
             accts.push(account::ActiveModel {
                 id: Set(id),
-                uuid: Set(uuid_from(&mut rng)),
+                uuid: Set(uuid),
                 name: Set(name),
                 industry: Set(ind_zh.to_owned()),
-                headcount: Set(Some(rng.range(80, 3000) as i32)),
-                revenue_fen: Set(Some(rng.range(30, 500) * 1_000_000 * 100)),
+                headcount: Set(Some(headcount)),
+                revenue_fen: Set(Some(revenue_fen)),
                 city: Set(Some(city.to_owned())),
                 owner_id: Set(owner),
                 team_id: Set(t.id),
@@ -740,6 +744,9 @@ pub async fn generate(
                 grade_since: Set(None),
                 last_contact_on: Set(None),
                 next_contact_on: Set(None),
+                // A margin of 3–14 % of revenue by id, not drawn from the generator, so the
+                // rest of the demo stays as it was.
+                profit_fen: Set(Some(revenue_fen / 100 * (3 + i64::from(id) % 12))),
             });
             let n_contacts = rng.range(2, 5);
             account_contacts.push((contact_id + 1, n_contacts as i32));

@@ -41,6 +41,8 @@ pub struct AccountOut {
     next_contact_on: Option<chrono::NaiveDate>,
     /// not_due | due_this_week | overdue | campaign_only
     contact_status: String,
+    /// Against the target market.
+    target: Option<super::revisits::TargetFitOut>,
 }
 
 fn account_out(a: app::domain::dto::AccountRow) -> AccountOut {
@@ -59,6 +61,7 @@ fn account_out(a: app::domain::dto::AccountRow) -> AccountOut {
         grade_since: a.grade_since,
         next_contact_on: a.next_contact_on,
         contact_status: a.contact_status.code().into(),
+        target: a.target.as_ref().map(super::revisits::fit_out),
     }
 }
 
@@ -217,6 +220,9 @@ pub struct AccountDetailOut {
     deals: Vec<AccountDealOut>,
     /// The contact rhythm: last and next contact, revisits, delivery follow-ups.
     relationship: super::revisits::RelationshipOut,
+    profit_minor: Option<i64>,
+    /// Against the target market.
+    target: super::revisits::TargetFitOut,
     may_edit: bool,
     version: i32,
 }
@@ -224,6 +230,8 @@ pub struct AccountDetailOut {
 pub(super) fn detail_out(mut a: app::domain::account::dto::AccountView) -> AccountDetailOut {
     AccountDetailOut {
         relationship: super::revisits::relationship_out(&mut a),
+        profit_minor: a.profit_fen,
+        target: super::revisits::fit_out(&a.target),
         id: a.id,
         name: a.name,
         industry: a.industry,

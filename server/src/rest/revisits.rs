@@ -1,8 +1,10 @@
-//! Relationship maintenance over REST: revisits, the accounts due for contact, the cadence.
+//! Relationship maintenance over REST: revisits, the accounts due for contact, and the two
+//! account policies (the contact cadence, the target market).
 use super::{ApiResult, Problem};
 use app::domain::account::cadence::{Cadence, ContactStatus, Every};
 use app::domain::account::dto::{AccountView, DueList, DueScope, FollowUpRow, RevisitRow};
 use app::domain::account::revisit::{Channel, RevisitInput};
+use app::domain::account::target::{Fit, TargetMarket};
 use app::domain::error::AppError;
 use app::ssr::context::RequestContext;
 use app::ssr::service;
@@ -17,7 +19,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(record_revisit)).routes(routes!(due_accounts)).routes(routes!(cadence, put_cadence))
+    OpenApiRouter::new()
+        .routes(routes!(record_revisit))
+        .routes(routes!(due_accounts))
+        .routes(routes!(cadence, put_cadence))
+        .routes(routes!(target_market, put_target_market))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -270,4 +276,72 @@ pub async fn put_cadence(
 ) -> ApiResult<Json<CadenceBody>> {
     let c = Cadence { a: every(b.a), b: every(b.b), c: every(b.c), d: every(b.d) };
     Ok(Json(cadence_out(service::account::cadence::save_policy(&state.db, &ctx, c).await?)))
+}
+
+/// The target market (目标市场). Amounts in fen; every bound optional (`null`: not asked).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TargetMarketBody {
+    /// Industries as codes (machinery, electronics, electrical, hardware, tools,
+    /// transport_equipment) or words ("精密机械"); empty: any industry.
+    industries: Vec<String>,
+    revenue_min_minor: Option<i64>,
+    revenue_max_minor: Option<i64>,
+    headcount_min: Option<i32>,
+    headcount_max: Option<i32>,
+    profit_floor_minor: Option<i64>,
+}
+
+fn market_out(m: TargetMarket) -> TargetMarketBody {
+    TargetMarketBody {
+        industries: m.industries,
+        revenue_min_minor: m.revenue_min_fen,
+        revenue_max_minor: m.revenue_max_fen,
+        headcount_min: m.headcount_min,
+        headcount_max: m.headcount_max,
+        profit_floor_minor: m.profit_floor_fen,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts/target-market", responses((status = 200, body = TargetMarketBody)), security(("bearer" = [])))]
+pub async fn target_market(State(state): State<AppState>, Extension(_ctx): Extension<RequestContext>) -> ApiResult<Json<TargetMarketBody>> {
+    Ok(Json(market_out(service::account::target::policy(&*state.db).await?)))
+}
+
+/// Sets the target market (admins); every account is re-marked against it at once.
+#[utoipa::path(put, path = "/api/v1/accounts/target-market", request_body = TargetMarketBody,
+    responses((status = 200, body = TargetMarketBody), (status = 403, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn put_target_market(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(b): Json<TargetMarketBody>,
+) -> ApiResult<Json<TargetMarketBody>> {
+    let m = TargetMarket {
+        industries: b.industries,
+        revenue_min_fen: b.revenue_min_minor,
+        revenue_max_fen: b.revenue_max_minor,
+        headcount_min: b.headcount_min,
+        headcount_max: b.headcount_max,
+        profit_floor_fen: b.profit_floor_minor,
+    };
+    Ok(Json(market_out(service::account::target::save(&state.db, &ctx, m).await?)))
+}
+
+/// An account's standing against the target market.
+#[derive(Serialize, ToSchema)]
+pub struct TargetFitOut {
+    /// in | out | unknown
+    fit: String,
+    /// Why out: industry_not_targeted, revenue_below, revenue_above, headcount_below,
+    /// headcount_above, profit_below.
+    misses: Vec<String>,
+    /// What is needed to say: industry, revenue, headcount, profit.
+    missing: Vec<String>,
+}
+
+pub(super) fn fit_out(f: &Fit) -> TargetFitOut {
+    match f {
+        Fit::In => TargetFitOut { fit: "in".into(), misses: vec![], missing: vec![] },
+        Fit::Out(m) => TargetFitOut { fit: "out".into(), misses: m.iter().map(|m| m.code().into()).collect(), missing: vec![] },
+        Fit::Unknown(f) => TargetFitOut { fit: "unknown".into(), misses: vec![], missing: f.iter().map(|f| f.code().into()).collect() },
+    }
 }

@@ -131,6 +131,8 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("get", "/api/v1/accounts/due", &[Op::List]),
     ("get", "/api/v1/accounts/cadence", &[Op::List]),
     ("put", "/api/v1/accounts/cadence", &[Op::AdminWrite]),
+    ("get", "/api/v1/accounts/target-market", &[Op::List]),
+    ("put", "/api/v1/accounts/target-market", &[Op::AdminWrite]),
     ("get", "/api/v1/forecast", &[Op::List]),
     ("get", "/api/v1/progress", &[Op::List]),
     ("get", "/api/v1/quotas", &[Op::List]),
@@ -791,6 +793,11 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
         }
         // The cadence as shipped: the walk changes who may write it, not what it is.
         Op::AdminWrite if path.ends_with("/cadence") => Payload::Json(json!({"a": 1, "b": 3, "c": 6, "d": null})),
+        // The shipped target market, as the document's body.
+        Op::AdminWrite if path.ends_with("/target-market") => {
+            let (_, m) = call(&w.app, Method::GET, path, Some(admin), None).await;
+            Payload::Json(m)
+        }
         Op::RecordRevisit => {
             let (id, _) = &w.accounts[w.owner(caller, rel).unwrap()];
             let body = json!({"visited_on": app::ssr::service::account::cadence::today(), "channel": "phone",

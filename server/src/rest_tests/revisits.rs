@@ -63,3 +63,44 @@ async fn revisits_due_lists_and_the_cadence_over_rest() {
     let (s, c) = call(&app, Method::PUT, "/api/v1/accounts/cadence", Some(&admin), Some(json!({"a": 2, "b": 3, "c": 6, "d": 12}))).await;
     assert_eq!((s, c), (StatusCode::OK, json!({"a": 2, "b": 3, "c": 6, "d": 12})));
 }
+
+#[tokio::test]
+async fn the_target_market_marks_every_account_and_an_admin_edits_it() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let rep = token(&app, "rep@demo.local").await;
+    let admin = token(&app, "admin@demo.local").await;
+    let (s, m) = call(&app, Method::GET, "/api/v1/accounts/target-market", Some(&rep), None).await;
+    assert_eq!(s, StatusCode::OK, "{m}");
+    assert_eq!(m["profit_floor_minor"], json!(500_i64 * 10_000 * 100), "seed 000's RMB 500 万 floor");
+    let fits = |list: &serde_json::Value| -> Vec<String> {
+        list["accounts"].as_array().unwrap().iter().map(|a| a["target"]["fit"].as_str().unwrap().to_owned()).collect()
+    };
+    let (_, list) = call(&app, Method::GET, "/api/v1/accounts?per_page=200", Some(&admin), None).await;
+    let before = fits(&list);
+    assert!(before.iter().any(|f| f == "in") && before.iter().any(|f| f == "out"), "the demo has both: {before:?}");
+
+    // Refused: an industry twice once normalised, a band upside down.
+    let mut bad = m.clone();
+    bad["industries"] = json!(["机械", "machinery"]);
+    let (s, p) = call(&app, Method::PUT, "/api/v1/accounts/target-market", Some(&admin), Some(bad)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert!(p.to_string().contains("industries"), "{p}");
+    let mut bad = m.clone();
+    bad["revenue_max_minor"] = json!(1);
+    let (s, p) = call(&app, Method::PUT, "/api/v1/accounts/target-market", Some(&admin), Some(bad)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    let (s, _) = call(&app, Method::PUT, "/api/v1/accounts/target-market", Some(&rep), Some(m.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // An open market: every account with its facts is in, at once.
+    let open = json!({"industries": [], "revenue_min_minor": null, "revenue_max_minor": null, "headcount_min": null,
+        "headcount_max": null, "profit_floor_minor": null});
+    let (s, saved) = call(&app, Method::PUT, "/api/v1/accounts/target-market", Some(&admin), Some(open.clone())).await;
+    assert_eq!((s, saved), (StatusCode::OK, open));
+    let (_, list) = call(&app, Method::GET, "/api/v1/accounts?per_page=200", Some(&admin), None).await;
+    assert!(fits(&list).iter().all(|f| f == "in"), "{:?}", fits(&list));
+    // The cadence in the same policy row is untouched.
+    let (_, c) = call(&app, Method::GET, "/api/v1/accounts/cadence", Some(&rep), None).await;
+    assert_eq!(c, json!({"a": 1, "b": 3, "c": 6, "d": null}));
+}

@@ -2,6 +2,7 @@
 use super::cadence::{Cadence, ContactStatus};
 use super::grading::{Answers, Reason};
 use super::revisit::Channel;
+use super::target::Fit;
 use super::Grade;
 use crate::domain::dto::{Choice, ContactRow};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -55,6 +56,9 @@ pub struct AccountView {
     pub city: Option<String>,
     pub headcount: Option<i32>,
     pub revenue_fen: Option<i64>,
+    pub profit_fen: Option<i64>,
+    /// Where it stands against the target market.
+    pub target: Fit,
     pub owner: String,
     pub team: String,
     pub grade: Option<Grade>,

@@ -25,6 +25,8 @@ pub struct Model {
     /// When the next contact is due (`account::cadence`); `None` when the grade has no
     /// personal cadence and no visit is planned.
     pub next_contact_on: Option<Date>,
+    /// Yearly profit in fen, when known (the target market's profit floor asks about it).
+    pub profit_fen: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

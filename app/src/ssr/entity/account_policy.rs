@@ -1,13 +1,15 @@
 use sea_orm::entity::prelude::*;
 
 /// The organisation's account rules (one row, id 1): the contact cadence per grade as JSON
-/// (`cadence::Cadence`). No row means the shipped defaults.
+/// (`cadence::Cadence`) and the target market. No row means the shipped defaults.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "account_policy")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: i32,
     pub cadence: String,
+    /// `target::TargetMarket` as JSON; `None`: seed 000's example.
+    pub target_market: Option<String>,
     pub updated_at: DateTimeUtc,
     pub version: i32,
 }

@@ -49,6 +49,7 @@ pub async fn save_policy(db: &Db, ctx: &RequestContext, cadence: Cadence) -> Res
     account_policy::Entity::insert(account_policy::ActiveModel {
         id: Set(POLICY_ID),
         cadence: Set(json),
+        target_market: Set(None),
         updated_at: Set(Utc::now()),
         version: Set(1),
     })

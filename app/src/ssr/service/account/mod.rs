@@ -3,6 +3,7 @@
 pub mod cadence;
 mod grade;
 mod revisit;
+pub mod target;
 mod view;
 
 pub use cadence::due;
@@ -86,10 +87,12 @@ pub async fn list_where(
         .collect();
     let owner_ids: Vec<i32> = accounts.iter().map(|a| a.owner_id).collect();
     let users = super::user_names(db, owner_ids).await?;
+    let market = target::policy(db).await?;
     let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
     let rows = accounts
         .into_iter()
         .map(|a| AccountRow {
+            target: Some(target::fit(&market, &a)),
             id: a.uuid,
             contacts: contacts.get(&a.id).copied().unwrap_or(0).max(0) as u64,
             open_deals: open.get(&a.id).copied().unwrap_or(0).max(0) as u64,

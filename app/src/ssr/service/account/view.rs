@@ -100,6 +100,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
         .collect();
     // Open deals first; each group by close date (the query's order).
     deals.sort_by_key(|d| d.kind != "open");
+    let target = super::target::fit(&super::target::policy(db).await?, &a);
     Ok(AccountView {
         id: a.uuid,
         name: a.name,
@@ -107,6 +108,8 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
         city: a.city,
         headcount: a.headcount,
         revenue_fen: a.revenue_fen,
+        profit_fen: a.profit_fen,
+        target,
         owner: names.get(&a.owner_id).cloned().unwrap_or_default(),
         team,
         grade: a.grade.as_deref().and_then(Grade::parse),
