@@ -20,6 +20,7 @@ mod m20261206_000016_contracts;
 mod m20261206_000017_negotiations;
 mod m20261206_000018_contract_amendments;
 mod m20261206_000019_account_grades;
+mod m20261206_000021_admin_audit;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_negotiations::Migration),
             Box::new(m20261206_000018_contract_amendments::Migration),
             Box::new(m20261206_000019_account_grades::Migration),
+            Box::new(m20261206_000021_admin_audit::Migration),
         ]
     }
 }

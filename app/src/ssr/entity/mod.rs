@@ -1,5 +1,6 @@
 //! SeaORM entities, one module per table; hand-written, kept apart from service code.
 pub mod account;
+pub mod admin_audit;
 pub mod account_grade;
 pub mod activity;
 pub mod approval;
