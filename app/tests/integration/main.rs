@@ -8,6 +8,7 @@ mod common;
 mod access;
 mod account_grade;
 mod admin;
+mod admin_users;
 mod board;
 mod contract;
 mod contract_amend;
