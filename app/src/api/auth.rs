@@ -41,9 +41,12 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 /// The signed-in user's new password (required after an administrator's reset, allowed any
 /// time); then on to the home page.
 #[server(endpoint = "change_password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(current_password: String, new_password: String, repeat_password: String) -> Result<(), AppError> {
     use crate::ssr::context::serve;
     serve(|state, ctx| async move {
+        if new_password != repeat_password {
+            return Err(AppError::validation("repeat_password", "differs from the new password"));
+        }
         crate::ssr::service::user::change_password(&state.db, &ctx, &current_password, &new_password).await?;
         leptos_axum::redirect("/");
         Ok(())

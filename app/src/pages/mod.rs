@@ -2,8 +2,11 @@
 pub mod account;
 pub mod accounts;
 pub mod admin;
+pub mod admin_audit;
+pub mod admin_users;
 pub mod approvals;
 pub mod board;
+pub mod change_password;
 pub mod checklist_admin;
 pub mod contract;
 pub mod contract_chain_admin;
