@@ -29,10 +29,7 @@ enum AdminAudit {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(
-            Table::alter().table(Users::Table).add_column(boolean(Users::MustChangePassword).default(false)).to_owned(),
-        )
-        .await?;
+        m.alter_table(Table::alter().table(Users::Table).add_column(boolean(Users::MustChangePassword).default(false)).to_owned()).await?;
         m.create_table(
             Table::create()
                 .table(AdminAudit::Table)

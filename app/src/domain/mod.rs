@@ -1,8 +1,8 @@
 //! Pure rules: no I/O, compiles for wasm32 too. Services call these, never the reverse.
 pub mod access;
-pub mod admin;
 pub mod account;
 pub mod activity;
+pub mod admin;
 pub mod checklist;
 pub mod committee;
 pub mod contract;

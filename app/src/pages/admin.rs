@@ -69,7 +69,12 @@ struct TeamForm {
 
 impl TeamForm {
     fn of(t: &AdminTeam) -> Self {
-        TeamForm { id: Some(t.id), version: t.version, name: t.name.clone(), manager: t.manager_id.map(|m| m.to_string()).unwrap_or_default() }
+        TeamForm {
+            id: Some(t.id),
+            version: t.version,
+            name: t.name.clone(),
+            manager: t.manager_id.map(|m| m.to_string()).unwrap_or_default(),
+        }
     }
 }
 

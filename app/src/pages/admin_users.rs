@@ -80,7 +80,14 @@ impl Form {
 async fn save(f: Form) -> Result<AdminUser, AppError> {
     match f.id {
         None => {
-            let new = NewUser { name: f.name.clone(), email: f.email.clone(), role: f.role(), team: f.team(), locale: f.locale(), password: f.password.clone() };
+            let new = NewUser {
+                name: f.name.clone(),
+                email: f.email.clone(),
+                role: f.role(),
+                team: f.team(),
+                locale: f.locale(),
+                password: f.password.clone(),
+            };
             admin_create_user(new).await
         }
         Some(id) => {

@@ -16,7 +16,11 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let on_field = move |name: &'static str| {
         move || match error() {
             Some(AppError::Validation { field, .. }) if field == name => {
-                let text = if name == "repeat_password" { i18n.t(K::PasswordsDiffer).to_owned() } else { error().map(|e| error_message(i18n.locale(), &e)).unwrap_or_default() };
+                let text = if name == "repeat_password" {
+                    i18n.t(K::PasswordsDiffer).to_owned()
+                } else {
+                    error().map(|e| error_message(i18n.locale(), &e)).unwrap_or_default()
+                };
                 Some(view! { <span class="field-error" role="alert" data-testid=format!("err-{name}")>{text}</span> })
             }
             _ => None,

@@ -100,10 +100,7 @@ impl ExpiredDeletion for DbSessionStore {
 /// the rows and each is parsed, so user 7 never ends user 77's sessions.
 pub async fn end_sessions_of<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32) -> std::result::Result<u64, sea_orm::DbErr> {
     use crate::ssr::context::SESSION_USER_KEY;
-    let rows = session::Entity::find()
-        .filter(session::Column::Data.like(format!("%\"{SESSION_USER_KEY}\":{user_id}%")))
-        .all(db)
-        .await?;
+    let rows = session::Entity::find().filter(session::Column::Data.like(format!("%\"{SESSION_USER_KEY}\":{user_id}%"))).all(db).await?;
     let ids: Vec<String> = rows
         .into_iter()
         .filter(|r| {

@@ -79,7 +79,10 @@ async fn admin_creates_a_user_who_signs_in_and_must_change_the_password_first() 
     let before = audit_rows(db).await.len();
     let east = team_uuid(db, "East").await;
     let made = admin::create_user(db, &ctx, new_user(" New.Rep@Example.COM ", Some(east))).await.unwrap();
-    assert_eq!((made.name.as_str(), made.email.as_str(), made.role, made.team.as_deref()), ("New Rep", "new.rep@example.com", Role::Rep, Some("East")));
+    assert_eq!(
+        (made.name.as_str(), made.email.as_str(), made.role, made.team.as_deref()),
+        ("New Rep", "new.rep@example.com", Role::Rep, Some("East"))
+    );
     assert!(made.active && made.must_change_password);
     assert_eq!((made.locale, made.open_deals), (Some(Locale::ZhCn), 0));
 
@@ -106,7 +109,10 @@ async fn admin_creates_a_user_who_signs_in_and_must_change_the_password_first() 
     assert_eq!((r.action.as_str(), r.actor_id, r.subject_id), (AuditAction::UserCreated.as_str(), ctx.user_id, Some(made.id)));
     assert!(r.before.is_none());
     let after: serde_json::Value = serde_json::from_str(r.after.as_deref().unwrap()).unwrap();
-    assert_eq!((after["email"].as_str(), after["team"].as_str(), after["role"].as_str()), (Some("new.rep@example.com"), Some("East"), Some("rep")));
+    assert_eq!(
+        (after["email"].as_str(), after["team"].as_str(), after["role"].as_str()),
+        (Some("new.rep@example.com"), Some("East"), Some("rep"))
+    );
     assert!(!r.after.as_deref().unwrap().contains("first-pass") && !r.after.as_deref().unwrap().contains("argon2"), "{:?}", r.after);
     // The admin page's log shows it first.
     let page = admin::audit_page(db, &ctx, None, 10).await.unwrap();
@@ -223,19 +229,26 @@ async fn role_team_and_manager_changes_take_effect_and_are_versioned() {
     let dir = admin::directory(db, &ctx).await.unwrap();
     let rep = dir.users.iter().find(|u| u.email == "rep@demo.local").unwrap().clone();
     let west = dir.teams.iter().find(|t| t.name == "West").unwrap().clone();
-    let edit = UserEdit { name: rep.name.clone(), role: Role::Presales, team: Some(west.id), locale: Some(Locale::En), version: rep.version };
+    let edit =
+        UserEdit { name: rep.name.clone(), role: Role::Presales, team: Some(west.id), locale: Some(Locale::En), version: rep.version };
     let out = admin::update_user(db, &ctx, rep.id, edit.clone()).await.unwrap();
     assert_eq!((out.role, out.team.as_deref(), out.version), (Role::Presales, Some("West"), rep.version + 1));
     let u = user_by_email(db, "rep@demo.local").await;
     let now = RequestContext::load(db, u.id).await.unwrap().unwrap();
     assert_eq!((now.role, now.team_name.as_deref(), now.locale), (Role::Presales, Some("West"), Some(Locale::En)));
     assert_eq!(admin::update_user(db, &ctx, rep.id, edit.clone()).await.unwrap_err(), AppError::Conflict, "stale version");
-    is_validation(admin::update_user(db, &ctx, rep.id, UserEdit { team: Some(uuid::Uuid::new_v4()), version: out.version, ..edit.clone() }).await, "team");
+    is_validation(
+        admin::update_user(db, &ctx, rep.id, UserEdit { team: Some(uuid::Uuid::new_v4()), version: out.version, ..edit.clone() }).await,
+        "team",
+    );
     let r = audit_rows(db).await.pop().unwrap();
     assert_eq!(r.action, AuditAction::UserUpdated.as_str());
     let (b, a): (serde_json::Value, serde_json::Value) =
         (serde_json::from_str(r.before.as_deref().unwrap()).unwrap(), serde_json::from_str(r.after.as_deref().unwrap()).unwrap());
-    assert_eq!((b["role"].as_str(), b["team"].as_str(), a["role"].as_str(), a["team"].as_str()), (Some("rep"), Some("East"), Some("presales"), Some("West")));
+    assert_eq!(
+        (b["role"].as_str(), b["team"].as_str(), a["role"].as_str(), a["team"].as_str()),
+        (Some("rep"), Some("East"), Some("presales"), Some("West"))
+    );
 
     // A manager who manages a team keeps the role until the team has another manager.
     let m = dir.users.iter().find(|u| u.email == "manager@demo.local").unwrap().clone();
@@ -246,7 +259,10 @@ async fn role_team_and_manager_changes_take_effect_and_are_versioned() {
     let north = admin::create_team(db, &ctx, TeamEdit { name: " North ".into(), manager: None, version: 0 }).await.unwrap();
     assert_eq!((north.name.as_str(), north.members, north.manager.as_deref()), ("North", 0, None));
     let m2 = dir.users.iter().find(|u| u.email == "manager2@demo.local").unwrap().clone();
-    let renamed = admin::update_team(db, &ctx, north.id, TeamEdit { name: "North-East".into(), manager: Some(m2.id), version: north.version }).await.unwrap();
+    let renamed =
+        admin::update_team(db, &ctx, north.id, TeamEdit { name: "North-East".into(), manager: Some(m2.id), version: north.version })
+            .await
+            .unwrap();
     assert_eq!((renamed.name.as_str(), renamed.manager_id, renamed.version), ("North-East", Some(m2.id), north.version + 1));
     let m2ctx = ctx_for(db, "manager2@demo.local").await;
     let ne = team::Entity::find().filter(team::Column::Uuid.eq(north.id)).one(db).await.unwrap().unwrap();
@@ -255,7 +271,10 @@ async fn role_team_and_manager_changes_take_effect_and_are_versioned() {
         admin::update_team(db, &ctx, north.id, TeamEdit { name: "X".into(), manager: None, version: north.version }).await.unwrap_err(),
         AppError::Conflict
     );
-    is_validation(admin::update_team(db, &ctx, north.id, TeamEdit { name: "West".into(), manager: None, version: renamed.version }).await, "name");
+    is_validation(
+        admin::update_team(db, &ctx, north.id, TeamEdit { name: "West".into(), manager: None, version: renamed.version }).await,
+        "name",
+    );
     // East gets manager2 as its manager: then manager@ may be demoted.
     let east = dir.teams.iter().find(|t| t.name == "East").unwrap().clone();
     admin::update_team(db, &ctx, east.id, TeamEdit { name: east.name.clone(), manager: Some(m2.id), version: east.version }).await.unwrap();
@@ -289,7 +308,9 @@ async fn every_admin_act_is_forbidden_to_everyone_else() {
         forbidden(admin::set_active(db, &c, rep.id, false).await.map(|_| ()));
         forbidden(admin::reassign_open_deals(db, &c, rep.id, ctx.uuid).await.map(|_| ()));
         forbidden(admin::create_team(db, &c, TeamEdit { name: "Mine".into(), manager: None, version: 0 }).await.map(|_| ()));
-        forbidden(admin::update_team(db, &c, east.id, TeamEdit { name: "Mine".into(), manager: None, version: east.version }).await.map(|_| ()));
+        forbidden(
+            admin::update_team(db, &c, east.id, TeamEdit { name: "Mine".into(), manager: None, version: east.version }).await.map(|_| ()),
+        );
     }
     assert_eq!(admin::directory(db, &ctx).await.unwrap(), dir, "nothing changed");
     assert_eq!(audit_rows(db).await.len(), n);
@@ -323,7 +344,8 @@ async fn bulk_reassignment_moves_open_deals_through_the_deal_path_and_keeps_ever
     trend_agrees(db, &viewers).await;
     let rep = user_by_email(db, "rep@demo.local").await;
     let rep4 = user_by_email(db, "rep4@demo.local").await;
-    let open_ids: Vec<i32> = stage::Entity::find().filter(stage::Column::Kind.eq("open")).all(db).await.unwrap().iter().map(|s| s.id).collect();
+    let open_ids: Vec<i32> =
+        stage::Entity::find().filter(stage::Column::Kind.eq("open")).all(db).await.unwrap().iter().map(|s| s.id).collect();
     let theirs = |owner: i32| deal::Entity::find().filter(deal::Column::OwnerId.eq(owner)).order_by_asc(deal::Column::Id);
     let before: Vec<deal::Model> = theirs(rep.id).all(db).await.unwrap();
     let (open, closed): (Vec<_>, Vec<_>) = before.iter().cloned().partition(|d| open_ids.contains(&d.stage_id));

@@ -694,7 +694,11 @@ async fn a_manager_adjusts_the_category_and_both_values_stay_visible() {
 }
 
 /// The reference for a trend point: the replay of every deal and all history.
-pub(crate) async fn reference_points(db: &Db, ctx: &app::ssr::context::RequestContext, points: &[chrono::DateTime<Utc>]) -> Vec<(i64, i64, u64, u64)> {
+pub(crate) async fn reference_points(
+    db: &Db,
+    ctx: &app::ssr::context::RequestContext,
+    points: &[chrono::DateTime<Utc>],
+) -> Vec<(i64, i64, u64, u64)> {
     let book = forecast::load(db, ctx).await.unwrap();
     points
         .iter()

@@ -192,7 +192,14 @@ pub async fn create_user(
     Extension(ctx): Extension<RequestContext>,
     Json(u): Json<NewUserIn>,
 ) -> ApiResult<(StatusCode, Json<UserOut>)> {
-    let new = NewUser { name: u.name, email: u.email, role: role(&u.role)?, team: u.team_id, locale: locale(u.locale.as_deref())?, password: u.password };
+    let new = NewUser {
+        name: u.name,
+        email: u.email,
+        role: role(&u.role)?,
+        team: u.team_id,
+        locale: locale(u.locale.as_deref())?,
+        password: u.password,
+    };
     Ok((StatusCode::CREATED, Json(user_out(service::create_user(&state.db, &ctx, new).await?))))
 }
 
@@ -224,13 +231,21 @@ pub async fn reset_password(
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/deactivate", params(("id" = Uuid, Path)),
     responses((status = 200, body = UserOut, description = "their sessions and tokens ended"), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem, description = "oneself, the last active admin, or a team's manager")), security(("bearer" = [])))]
-pub async fn deactivate(State(state): State<AppState>, Extension(ctx): Extension<RequestContext>, Path(id): Path<Uuid>) -> ApiResult<Json<UserOut>> {
+pub async fn deactivate(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<UserOut>> {
     Ok(Json(user_out(service::set_active(&state.db, &ctx, id, false).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/reactivate", params(("id" = Uuid, Path)),
     responses((status = 200, body = UserOut), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn reactivate(State(state): State<AppState>, Extension(ctx): Extension<RequestContext>, Path(id): Path<Uuid>) -> ApiResult<Json<UserOut>> {
+pub async fn reactivate(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<UserOut>> {
     Ok(Json(user_out(service::set_active(&state.db, &ctx, id, true).await?)))
 }
 

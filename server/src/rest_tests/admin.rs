@@ -19,9 +19,16 @@ async fn an_admin_makes_a_user_who_is_held_to_a_new_password_and_shut_out_when_d
     let (s, u) = call(&app, Method::POST, "/api/v1/admin/users", Some(&admin), Some(new.clone())).await;
     assert_eq!(s, StatusCode::CREATED, "{u}");
     assert_keys(&u, &USER);
-    assert_eq!((u["email"].as_str(), u["team"].as_str(), u["locale"].as_str()), (Some("rest.rep@example.com"), Some("East"), Some("zh-CN")));
+    assert_eq!(
+        (u["email"].as_str(), u["team"].as_str(), u["locale"].as_str()),
+        (Some("rest.rep@example.com"), Some("East"), Some("zh-CN"))
+    );
     // The same e-mail again, a bad role, a short password: 422 naming the field.
-    for (patch, field) in [(json!({}), "email"), (json!({"email": "x@y.cn", "role": "boss"}), "role"), (json!({"email": "x@y.cn", "password": "short"}), "password")] {
+    for (patch, field) in [
+        (json!({}), "email"),
+        (json!({"email": "x@y.cn", "role": "boss"}), "role"),
+        (json!({"email": "x@y.cn", "password": "short"}), "password"),
+    ] {
         let mut body = new.clone();
         body.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
         let (s, p) = call(&app, Method::POST, "/api/v1/admin/users", Some(&admin), Some(body)).await;
@@ -30,7 +37,9 @@ async fn an_admin_makes_a_user_who_is_held_to_a_new_password_and_shut_out_when_d
     }
 
     // Signed in with the initial password, the user may do nothing until it is changed.
-    let (s, tok) = call(&app, Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "rest.rep@example.com", "password": "initial-pw"}))).await;
+    let (s, tok) =
+        call(&app, Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "rest.rep@example.com", "password": "initial-pw"})))
+            .await;
     assert_eq!(s, StatusCode::OK, "{tok}");
     let tok = tok["token"].as_str().unwrap().to_owned();
     let (s, p) = call(&app, Method::GET, "/api/v1/deals", Some(&tok), None).await;

@@ -793,7 +793,9 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
             let (s, u) = call(&w.app, Method::POST, "/api/v1/admin/users", Some(admin), Some(walk_user(n))).await;
             assert_eq!(s, StatusCode::CREATED, "{u}");
             let body = match path.rsplit('/').next() {
-                Some("{id}") => Payload::Json(json!({"name": format!("Walk {n}"), "role": "presales", "team_id": null, "version": u["version"]})),
+                Some("{id}") => {
+                    Payload::Json(json!({"name": format!("Walk {n}"), "role": "presales", "team_id": null, "version": u["version"]}))
+                }
                 Some("password") => Payload::Json(json!({"password": "walk-pass-2"})),
                 Some("reassign") => Payload::Json(json!({"to": w.person("rep5").uuid})),
                 _ => Payload::None,

@@ -1,8 +1,8 @@
 //! SeaORM entities, one module per table; hand-written, kept apart from service code.
 pub mod account;
-pub mod admin_audit;
 pub mod account_grade;
 pub mod activity;
+pub mod admin_audit;
 pub mod approval;
 pub mod checklist_template;
 pub mod checklist_template_item;

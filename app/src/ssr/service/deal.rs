@@ -344,11 +344,7 @@ pub async fn patch_in(
 
 /// The user a deal is handed to, with the team it moves to: active, in a team, and someone the
 /// caller may assign deals to (the same rule as choosing the owner of a new deal).
-async fn new_owner(
-    txn: &sea_orm::DatabaseTransaction,
-    ctx: &RequestContext,
-    id: uuid::Uuid,
-) -> Result<(user::Model, i32), AppError> {
+async fn new_owner(txn: &sea_orm::DatabaseTransaction, ctx: &RequestContext, id: uuid::Uuid) -> Result<(user::Model, i32), AppError> {
     let u = user::Entity::find()
         .filter(user::Column::Uuid.eq(id))
         .filter(user::Column::Active.eq(true))

@@ -52,7 +52,14 @@ async fn resolve_team<C: ConnectionTrait>(db: &C, id: Option<uuid::Uuid>) -> Res
 /// Teams the user manages, by name: a manager who is still some team's manager keeps the role
 /// and stays active until the team has another.
 async fn managed<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<Vec<String>, AppError> {
-    Ok(team::Entity::find().filter(team::Column::ManagerId.eq(user_id)).all(db).await.map_err(db_err)?.into_iter().map(|t| t.name).collect())
+    Ok(team::Entity::find()
+        .filter(team::Column::ManagerId.eq(user_id))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|t| t.name)
+        .collect())
 }
 
 async fn active_admins<C: ConnectionTrait>(db: &C) -> Result<u64, AppError> {
@@ -277,7 +284,8 @@ pub async fn reassign_open_deals(db: &Db, ctx: &RequestContext, from: uuid::Uuid
     if new.team_id.is_none() {
         return Err(AppError::validation("to", "has no team; deals belong to the owner's team"));
     }
-    let open = || deal::Entity::find().filter(deal::Column::OwnerId.eq(old.id)).filter(deal::Column::StageId.in_subquery(super::open_stages()));
+    let open =
+        || deal::Entity::find().filter(deal::Column::OwnerId.eq(old.id)).filter(deal::Column::StageId.in_subquery(super::open_stages()));
     let deals = open().order_by_asc(deal::Column::Id).limit(REASSIGN_MAX).all(txn).await.map_err(db_err)?;
     let mut moved = Vec::with_capacity(deals.len());
     for d in &deals {
