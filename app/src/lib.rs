@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                 <Route path=path!("/login") view=pages::login::LoginPage/>
+                <Route path=path!("/change-password") view=pages::change_password::ChangePasswordPage/>
                 <Route path=path!("/quotes/:id/print") view=pages::quote_print::QuotePrintPage/>
                 <ParentRoute path=path!("") view=components::shell::Shell>
                     <Route path=path!("") view=pages::dashboard::DashboardPage/>

@@ -21,6 +21,7 @@ mod m20261206_000017_negotiations;
 mod m20261206_000018_contract_amendments;
 mod m20261206_000019_account_grades;
 mod m20261206_000020_account_contact;
+mod m20261206_000021_admin_audit;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_contract_amendments::Migration),
             Box::new(m20261206_000019_account_grades::Migration),
             Box::new(m20261206_000020_account_contact::Migration),
+            Box::new(m20261206_000021_admin_audit::Migration),
         ]
     }
 }

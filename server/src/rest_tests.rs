@@ -12,6 +12,7 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 mod accounts;
+mod admin;
 mod approvals;
 mod auth;
 mod authz;

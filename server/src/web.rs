@@ -26,6 +26,15 @@ fn is_public(path: &str) -> bool {
     ) || path.starts_with("/pkg/")
 }
 
+/// The page a user whose password was reset is sent to.
+const CHANGE_PASSWORD: &str = "/change-password";
+
+/// What a user who must choose a new password may still reach: that page, the call that
+/// saves it, signing out, and the language switch.
+fn allowed_before_new_password(path: &str) -> bool {
+    matches!(path, CHANGE_PASSWORD | "/api/change_password" | "/api/logout" | "/api/set_locale" | "/api/me")
+}
+
 fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
         let (k, v) = kv.trim().split_once('=')?;
@@ -77,6 +86,15 @@ pub async fn auth(State(state): State<AppState>, session: Session, mut req: Requ
         Some(c) => {
             if path == "/login" {
                 return Redirect::to("/").into_response();
+            }
+            // After an administrator's reset, nothing but choosing a new password.
+            if c.must_change_password && !allowed_before_new_password(&path) {
+                if path.starts_with("/api/") {
+                    let body = serde_json::json!({"type": "about:blank", "title": "Forbidden", "status": 403,
+                        "detail": "Choose a new password first (sign in in the browser)."});
+                    return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
+                }
+                return Redirect::to(CHANGE_PASSWORD).into_response();
             }
             req.extensions_mut().insert(c);
             next.run(req).await
@@ -312,6 +330,22 @@ mod tests {
             ("/loginx", false),
         ] {
             assert_eq!(is_public(p), want, "{p}");
+        }
+    }
+
+    #[test]
+    fn a_reset_password_leaves_only_the_change_page() {
+        for (p, want) in [
+            ("/change-password", true),
+            ("/api/change_password", true),
+            ("/api/logout", true),
+            ("/", false),
+            ("/deals", false),
+            ("/api/v1/deals", false),
+            ("/api/admin/overview", false),
+            ("/events", false),
+        ] {
+            assert_eq!(allowed_before_new_password(p), want, "{p}");
         }
     }
 

@@ -26,11 +26,32 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             session.cycle_id().await.map_err(|_| AppError::Internal)?;
             session.insert(SESSION_USER_KEY, user.id).await.map_err(|_| AppError::Internal)?;
             tracing::info!(user = user.id, "signed in");
-            leptos_axum::redirect(&safe_next(next.as_deref()));
+            // After an administrator's reset the user chooses a new password before anything else.
+            if user.must_change_password {
+                leptos_axum::redirect("/change-password");
+            } else {
+                leptos_axum::redirect(&safe_next(next.as_deref()));
+            }
             Ok(())
         }
         .await,
     )
+}
+
+/// The signed-in user's new password (required after an administrator's reset, allowed any
+/// time); then on to the home page.
+#[server(endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String, repeat_password: String) -> Result<(), AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move {
+        if new_password != repeat_password {
+            return Err(AppError::validation("repeat_password", "differs from the new password"));
+        }
+        crate::ssr::service::user::change_password(&state.db, &ctx, &current_password, &new_password).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "logout")]

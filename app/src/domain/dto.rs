@@ -422,6 +422,10 @@ pub struct DealPatch {
     pub winner: Option<String>,
     pub lost_reason: Option<String>,
     pub key_info: Option<serde_json::Value>,
+    /// A new owner (an active user with a team the caller may assign to); the deal moves to
+    /// their team, with its summaries, progress and history.
+    #[serde(default)]
+    pub owner: Option<uuid::Uuid>,
 }
 
 /// One stage as the pipeline editor shows it.

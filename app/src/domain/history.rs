@@ -20,6 +20,8 @@ pub enum HistoryKind {
     /// The manager's adjustment (note: `old → new`).
     CategoryAdjusted,
     KeyInfoChanged,
+    /// The deal changed hands (note: `old owner → new owner`, names as they were).
+    OwnerChanged,
     /// Quote events (note: the quote number, and the totals where they matter).
     QuoteCreated,
     QuoteSubmitted,
@@ -59,7 +61,7 @@ pub enum HistoryKind {
 }
 
 impl HistoryKind {
-    pub const ALL: [HistoryKind; 43] = [
+    pub const ALL: [HistoryKind; 44] = [
         HistoryKind::Created,
         HistoryKind::Moved,
         HistoryKind::Blocked,
@@ -72,6 +74,7 @@ impl HistoryKind {
         HistoryKind::CategoryChanged,
         HistoryKind::CategoryAdjusted,
         HistoryKind::KeyInfoChanged,
+        HistoryKind::OwnerChanged,
         HistoryKind::QuoteCreated,
         HistoryKind::QuoteSubmitted,
         HistoryKind::QuoteApproved,
@@ -119,6 +122,7 @@ impl HistoryKind {
             HistoryKind::CategoryChanged => "category_changed",
             HistoryKind::CategoryAdjusted => "category_adjusted",
             HistoryKind::KeyInfoChanged => "key_info_changed",
+            HistoryKind::OwnerChanged => "owner_changed",
             HistoryKind::QuoteCreated => "quote_created",
             HistoryKind::QuoteSubmitted => "quote_submitted",
             HistoryKind::QuoteApproved => "quote_approved",

@@ -2,6 +2,7 @@
 pub mod access;
 pub mod account;
 pub mod activity;
+pub mod admin;
 pub mod checklist;
 pub mod committee;
 pub mod contract;

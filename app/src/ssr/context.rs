@@ -30,6 +30,9 @@ pub struct RequestContext {
     pub managed_team_ids: Vec<i32>,
     pub locale: Option<Locale>,
     pub visibility: Visibility,
+    /// An administrator reset the password: until the user chooses a new one, the server
+    /// answers nothing but the change-password page (see the server's auth middleware).
+    pub must_change_password: bool,
 }
 
 impl RequestContext {
@@ -67,6 +70,7 @@ impl RequestContext {
             managed_team_ids,
             locale: u.locale.as_deref().and_then(Locale::parse),
             visibility,
+            must_change_password: u.must_change_password,
         }))
     }
 

@@ -94,3 +94,25 @@ impl ExpiredDeletion for DbSessionStore {
         Ok(())
     }
 }
+
+/// Ends every session and bearer token of a user at once (deactivation, a password reset):
+/// rows whose data names them are deleted. The data is JSON (`{"uid": 7}`); a `LIKE` narrows
+/// the rows and each is parsed, so user 7 never ends user 77's sessions.
+pub async fn end_sessions_of<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32) -> std::result::Result<u64, sea_orm::DbErr> {
+    use crate::ssr::context::SESSION_USER_KEY;
+    let rows = session::Entity::find().filter(session::Column::Data.like(format!("%\"{SESSION_USER_KEY}\":{user_id}%"))).all(db).await?;
+    let ids: Vec<String> = rows
+        .into_iter()
+        .filter(|r| {
+            serde_json::from_str::<std::collections::HashMap<String, serde_json::Value>>(&r.data)
+                .ok()
+                .and_then(|d| d.get(SESSION_USER_KEY).and_then(serde_json::Value::as_i64))
+                == Some(i64::from(user_id))
+        })
+        .map(|r| r.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(session::Entity::delete_many().filter(session::Column::Id.is_in(ids)).exec(db).await?.rows_affected)
+}

@@ -9,6 +9,7 @@ mod access;
 mod account_grade;
 mod account_revisit;
 mod admin;
+mod admin_users;
 mod board;
 mod contract;
 mod contract_amend;

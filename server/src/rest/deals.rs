@@ -314,6 +314,7 @@ pub async fn patch_deal(
         winner: p.winner,
         lost_reason: p.lost_reason,
         key_info: p.key_info,
+        owner: None,
     };
     service::deal::patch(&state.db, &ctx, id, patch).await?;
     Ok(Json(one_deal(&state, &ctx, id).await?))

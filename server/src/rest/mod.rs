@@ -5,6 +5,7 @@
 //! router and the OpenAPI paths (and the schemas they reach) are both built from the
 //! handlers' `#[utoipa::path]` attributes, so the two cannot drift apart.
 mod accounts;
+mod admin;
 mod approvals;
 mod auth;
 mod board;
@@ -78,7 +79,7 @@ impl utoipa::Modify for BearerAuth {
 /// What the document says besides its paths.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board, forecast, quotas, and the deal room (committee map, checklists, activities, comments), the price list and quotes, negotiations (plan, sessions, the concession ladder, confirmation), contracts and receivables."),
+    info(title = "Dealgate API", version = "1", description = "Project-sales CRM: pipelines, gated deal moves, approvals, board, forecast, quotas, and the deal room (committee map, checklists, activities, comments), the price list and quotes, negotiations (plan, sessions, the concession ladder, confirmation), contracts and receivables, and the administration of users and teams with its audit log."),
     components(schemas(Problem)),
     modifiers(&BearerAuth)
 )]
@@ -101,6 +102,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(contracts::routes())
         .merge(negotiations::routes())
         .merge(room::routes())
+        .merge(admin::routes())
 }
 
 /// The OpenAPI document, as `/api/v1/openapi.json` serves it; the server itself needs no

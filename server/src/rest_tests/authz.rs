@@ -190,6 +190,17 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("post", "/api/v1/deals/{id}/negotiation/sessions", &[Op::NegotiationStep]),
     ("post", "/api/v1/deals/{id}/negotiation/concessions", &[Op::NegotiationStep]),
     ("post", "/api/v1/deals/{id}/negotiation/confirm", &[Op::NegotiationStep]),
+    ("get", "/api/v1/admin/users", &[Op::AdminRead]),
+    ("post", "/api/v1/admin/users", &[Op::AdminWrite]),
+    ("put", "/api/v1/admin/users/{id}", &[Op::AdminWrite]),
+    ("post", "/api/v1/admin/users/{id}/password", &[Op::AdminWrite]),
+    ("post", "/api/v1/admin/users/{id}/deactivate", &[Op::AdminWrite]),
+    ("post", "/api/v1/admin/users/{id}/reactivate", &[Op::AdminWrite]),
+    ("post", "/api/v1/admin/users/{id}/reassign", &[Op::AdminWrite]),
+    ("get", "/api/v1/admin/teams", &[Op::AdminRead]),
+    ("post", "/api/v1/admin/teams", &[Op::AdminWrite]),
+    ("put", "/api/v1/admin/teams/{id}", &[Op::AdminWrite]),
+    ("get", "/api/v1/admin/audit", &[Op::AdminRead]),
 ];
 
 /// The answer a case must get.
@@ -788,6 +799,30 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
             );
         }
         Op::AdminRead => Payload::None,
+        // User administration: every write acts on a user or team made for this case (never a
+        // demo user another case relies on), so an allowed call succeeds.
+        Op::AdminWrite if path == "/api/v1/admin/users" => Payload::Json(walk_user(n)),
+        Op::AdminWrite if path.starts_with("/api/v1/admin/users/") => {
+            let (s, u) = call(&w.app, Method::POST, "/api/v1/admin/users", Some(admin), Some(walk_user(n))).await;
+            assert_eq!(s, StatusCode::CREATED, "{u}");
+            let body = match path.rsplit('/').next() {
+                Some("{id}") => {
+                    Payload::Json(json!({"name": format!("Walk {n}"), "role": "presales", "team_id": null, "version": u["version"]}))
+                }
+                Some("password") => Payload::Json(json!({"password": "walk-pass-2"})),
+                Some("reassign") => Payload::Json(json!({"to": w.person("rep5").uuid})),
+                _ => Payload::None,
+            };
+            return (fill(u["id"].as_str().unwrap()), body);
+        }
+        Op::AdminWrite if path == "/api/v1/admin/teams" => Payload::Json(json!({"name": format!("Walk team {n}")})),
+        Op::AdminWrite if path.starts_with("/api/v1/admin/teams/") => {
+            let made = json!({"name": format!("Walk team {n}")});
+            let (s, t) = call(&w.app, Method::POST, "/api/v1/admin/teams", Some(admin), Some(made)).await;
+            assert_eq!(s, StatusCode::CREATED, "{t}");
+            let body = json!({"name": format!("Walk team {n} renamed"), "manager_id": w.person("manager2").uuid, "version": t["version"]});
+            return (fill(t["id"].as_str().unwrap()), Payload::Json(body));
+        }
         Op::AdminWrite if path.ends_with("contract-chain") => {
             Payload::Json(json!([{"contract_type": null, "min_amount_minor": 0, "steps": ["sales_manager", "legal", "general_manager"]}]))
         }
@@ -832,6 +867,11 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
         _ => unreachable!("{op:?} has no deal for {caller} {rel:?}"),
     };
     (path.to_owned(), body)
+}
+
+/// A user the walk creates (not a demo user, so the walk's fixtures never change).
+fn walk_user(n: usize) -> Value {
+    json!({"name": format!("Walk {n}"), "email": format!("walk{n}@walk.test"), "role": "rep", "team_id": null, "password": "walk-pass-1"})
 }
 
 /// The open stage after `stage_id` in its pipeline.

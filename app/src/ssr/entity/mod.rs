@@ -5,6 +5,7 @@ pub mod account_grade;
 pub mod account_policy;
 pub mod account_revisit;
 pub mod activity;
+pub mod admin_audit;
 pub mod approval;
 pub mod checklist_template;
 pub mod checklist_template_item;

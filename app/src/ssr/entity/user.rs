@@ -13,6 +13,8 @@ pub struct Model {
     pub team_id: Option<i32>,
     pub locale: Option<String>,
     pub active: bool,
+    /// Set by an administrator's password reset: the user must choose a new one first.
+    pub must_change_password: bool,
     pub started_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -229,7 +229,8 @@ pub async fn patch_in(
         || category.as_ref().is_some_and(|c| *c != d.forecast_category)
         || winner.as_ref().is_some_and(|w| *w != d.winner)
         || lost_reason.as_ref().is_some_and(|l| *l != d.lost_reason)
-        || p.key_info.is_some();
+        || p.key_info.is_some()
+        || p.owner.is_some();
     if changes_deal || adjusted.is_none() {
         super::access::check(txn, ctx, &d, DealAction::Edit).await?;
     }
@@ -239,6 +240,10 @@ pub async fn patch_in(
     if d.version != p.version {
         return Err(AppError::Conflict);
     }
+    let new_owner = match p.owner {
+        Some(o) => Some(new_owner(txn, ctx, o).await?).filter(|(u, _)| u.id != d.owner_id),
+        None => None,
+    };
     let now = chrono::Utc::now();
     let mut after = d.clone();
     let mut q = deal::Entity::update_many()
@@ -272,6 +277,13 @@ pub async fn patch_in(
         q = q.col_expr(deal::Column::LostReason, Expr::value(lr.clone()));
         after.lost_reason = lr;
     }
+    if let Some((o, team_id)) = &new_owner {
+        q = q.col_expr(deal::Column::OwnerId, Expr::value(o.id)).col_expr(deal::Column::TeamId, Expr::value(*team_id));
+        after.owner_id = o.id;
+        after.team_id = *team_id;
+        // The deal's progress parts leave the old owner (read through the row as it still is).
+        super::totals::move_progress(txn, d.id, -1).await?;
+    }
     let res = q.filter(deal::Column::Id.eq(d.id)).filter(deal::Column::Version.eq(p.version)).exec(txn).await.map_err(db_err)?;
     if res.rows_affected != 1 {
         return Err(AppError::Conflict);
@@ -279,6 +291,10 @@ pub async fn patch_in(
     after.version += 1;
     after.updated_at = now;
     super::totals::record(txn, Some(&d), Some(&after)).await?;
+    if let Some((o, _)) = &new_owner {
+        super::totals::move_progress(txn, d.id, 1).await?;
+        hand_over(txn, ctx, &d, o, now).await?;
+    }
     let mut base = super::history::row(d.id, ctx.user_id, HistoryKind::AmountChanged);
     base.at = Set(now);
     // What an amount or close-date change makes in progress depends on the deal's stage.
@@ -294,7 +310,7 @@ pub async fn patch_in(
         h.new_amount_fen = Set(Some(after.amount_fen));
         // Amount first, then close date: the replay applies them in id order.
         let h = super::history::with_state(h, d.stage_id, after.amount_fen, d.close_date, d.stage_entered_at);
-        super::history::append_value(txn, h, d.team_id, d.owner_id, &deal_stage).await?;
+        super::history::append_value(txn, h, after.team_id, after.owner_id, &deal_stage).await?;
     }
     if d.close_date != after.close_date {
         let mut h = base.clone();
@@ -302,7 +318,7 @@ pub async fn patch_in(
         h.old_close_date = Set(Some(d.close_date));
         h.new_close_date = Set(Some(after.close_date));
         let h = super::history::with_state(h, d.stage_id, after.amount_fen, after.close_date, d.stage_entered_at);
-        super::history::append_value(txn, h, d.team_id, d.owner_id, &deal_stage).await?;
+        super::history::append_value(txn, h, after.team_id, after.owner_id, &deal_stage).await?;
     }
     if d.forecast_category != after.forecast_category {
         let mut h = base.clone();
@@ -324,6 +340,60 @@ pub async fn patch_in(
         super::keyinfo::write(txn, ctx.user_id, &d, &merged, super::keyinfo::Guard::Deal, now).await?;
     }
     Ok((d, after))
+}
+
+/// The user a deal is handed to, with the team it moves to: active, in a team, and someone the
+/// caller may assign deals to (the same rule as choosing the owner of a new deal).
+async fn new_owner(txn: &sea_orm::DatabaseTransaction, ctx: &RequestContext, id: uuid::Uuid) -> Result<(user::Model, i32), AppError> {
+    let u = user::Entity::find()
+        .filter(user::Column::Uuid.eq(id))
+        .filter(user::Column::Active.eq(true))
+        .one(txn)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| AppError::validation("owner", "no such active user"))?;
+    let team_id = u.team_id.ok_or_else(|| AppError::validation("owner", "the new owner has no team"))?;
+    if !crate::domain::access::may_assign(&super::access::actor(ctx), u.id, team_id) {
+        return Err(AppError::validation("owner", "you may not assign deals to this user"));
+    }
+    Ok((u, team_id))
+}
+
+/// The rest of a change of owner: the deal team's owner row moves to the new owner (the old
+/// owner leaves the team), the history says who had it, and the cached trend points go (whose
+/// figures a deal is in changed; the history does not replay that).
+async fn hand_over(
+    txn: &sea_orm::DatabaseTransaction,
+    ctx: &RequestContext,
+    d: &deal::Model,
+    to: &user::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    use crate::domain::access::TeamRole;
+    use crate::domain::history::HistoryKind;
+    use crate::ssr::entity::deal_member;
+    use sea_orm::ActiveValue::Set;
+    deal_member::Entity::delete_many()
+        .filter(deal_member::Column::DealId.eq(d.id))
+        .filter(deal_member::Column::UserId.is_in([d.owner_id, to.id]))
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
+    deal_member::Entity::insert(deal_member::ActiveModel {
+        deal_id: Set(d.id),
+        user_id: Set(to.id),
+        role: Set(TeamRole::Owner.as_str().into()),
+        created_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await
+    .map_err(db_err)?;
+    let from = user::Entity::find_by_id(d.owner_id).one(txn).await.map_err(db_err)?.map(|u| u.name).unwrap_or_default();
+    let mut h = super::history::row(d.id, ctx.user_id, HistoryKind::OwnerChanged);
+    h.at = Set(now);
+    h.note = Set(Some(format!("{from} → {}", to.name)));
+    super::history::append(txn, h).await?;
+    super::totals::forget_points(txn).await
 }
 
 /// Creates a deal in the first open stage of its pipeline, with its owner as a member and a

@@ -400,6 +400,15 @@ pub async fn insert_history<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Adds one deal's progress parts (days and terms), times `sign`, under the team and owner
+/// its row has now: −1 before a change of owner or team and +1 after, in the same transaction,
+/// moves them as a rebuild would attribute them. (The old owner keeps rows of 0 where only this
+/// deal counted; a rebuild would have none. Every figure is the same.)
+pub async fn move_progress<C: ConnectionTrait>(db: &C, deal_id: i32, sign: i8) -> Result<(), AppError> {
+    crate::ssr::sql::add_deal_progress_days(db, deal_id, sign).await.map_err(db_err)?;
+    crate::ssr::sql::add_deal_progress_terms(db, deal_id, sign).await.map_err(db_err)
+}
+
 /// Drops every cached trend point (after a change the history does not record: a win rate,
 /// who works on a deal).
 pub async fn forget_points<C: ConnectionTrait>(db: &C) -> Result<(), AppError> {

@@ -20,3 +20,41 @@ pub async fn set_locale(db: &Db, ctx: &RequestContext, locale: Locale) -> Result
         .map_err(db_err)?;
     Ok(())
 }
+
+/// The signed-in user chooses a new password: the current one must be right, the new one
+/// 8–128 characters and different. Clears the reset's "must change" flag.
+pub async fn change_password(db: &Db, ctx: &RequestContext, current: &str, new: &str) -> Result<(), AppError> {
+    crate::domain::admin::password("new_password", new)?;
+    if current == new {
+        return Err(AppError::validation("new_password", "must differ from the current password"));
+    }
+    let u = user::Entity::find_by_id(ctx.user_id).one(db).await.map_err(db_err)?.ok_or(AppError::Unauthorized)?;
+    let (current, new, old_hash) = (current.to_owned(), new.to_owned(), u.password_hash.clone());
+    // argon2 is CPU-heavy: keep it off the async workers.
+    let hashed = tokio::task::spawn_blocking(move || {
+        if crate::ssr::auth::verify_password(&current, &old_hash) {
+            crate::ssr::auth::hash_password(&new).map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+    .await
+    .map_err(|_| AppError::Internal)??;
+    let Some(hash) = hashed else {
+        return Err(AppError::validation("current_password", "is not your current password"));
+    };
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::MustChangePassword, Expr::value(false))
+        .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
+        .filter(user::Column::Id.eq(ctx.user_id))
+        .filter(user::Column::Version.eq(u.version))
+        .exec(db)
+        .await
+        .map_err(db_err)?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
+    Ok(())
+}

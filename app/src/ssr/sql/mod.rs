@@ -12,5 +12,7 @@ pub mod sequence;
 pub use deal_totals::REBUILD_SQL as REBUILD_DEAL_TOTALS;
 pub use forecast_cells::rebuild_for as rebuild_forecast_cells;
 pub use history_state::{fill as fill_history_state, fill_sql as fill_history_state_sql, VALUE_KINDS as HISTORY_VALUE_KINDS};
-pub use progress_days::{event_dv_sql, event_split_sql, rebuild as rebuild_progress_days, CLASS_SQL as EVENT_CLASS_SQL};
-pub use progress_terms::rebuild as rebuild_progress_terms;
+pub use progress_days::{
+    add_deal as add_deal_progress_days, event_dv_sql, event_split_sql, rebuild as rebuild_progress_days, CLASS_SQL as EVENT_CLASS_SQL,
+};
+pub use progress_terms::{add_deal as add_deal_progress_terms, rebuild as rebuild_progress_terms};

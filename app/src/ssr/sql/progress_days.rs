@@ -114,8 +114,9 @@ pub(super) const POSTGRES: Calendar = Calendar {
     won_since: "{e} >= (CAST({q} AS timestamp) - INTERVAL '8 hours') AT TIME ZONE 'UTC'",
 };
 
-/// The rebuild from the value events, per backend: empty the table, then insert.
-fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
+/// The rows the rebuild sums (both quarters an event is valued in), for the value events that
+/// pass `filter` (SQL over `h` and `d`, or empty).
+fn parts_sql(backend: sea_orm::DbBackend, filter: &str) -> String {
     let cal = if backend == sea_orm::DbBackend::Postgres { &POSTGRES } else { &SQLITE };
     let arm = |k: u32| {
         let q = cal.quarter_start.replace("{k}", &k.to_string());
@@ -124,23 +125,41 @@ fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
         format!(
             "SELECT {day} AS day, {scope} AS scope, d.team_id AS team_id, d.owner_id AS owner_id, {CLASS_SQL} AS cls, \
              {dv} AS dv FROM deal_history h JOIN deals d ON d.id = h.deal_id {EVENT_JOINS} \
-             WHERE h.kind IN {kinds}",
+             WHERE h.kind IN {kinds} {filter}",
             day = cal.day,
             scope = cal.quarter_id.replace("{q}", &q),
             dv = event_dv_sql(&in_horizon, &won_since),
             kinds = super::history_state::VALUE_KINDS,
         )
     };
+    format!("{} UNION ALL {}", arm(0), arm(1))
+}
+
+/// The rebuild from the value events, per backend: empty the table, then insert.
+fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
     [
         "DELETE FROM progress_days".to_owned(),
         format!(
             "INSERT INTO progress_days (day, scope, team_id, owner_id, cls, fen) \
-             SELECT day, scope, team_id, owner_id, cls, CAST(SUM(dv) AS BIGINT) FROM ({} UNION ALL {}) t \
+             SELECT day, scope, team_id, owner_id, cls, CAST(SUM(dv) AS BIGINT) FROM ({}) t \
              GROUP BY day, scope, team_id, owner_id, cls",
-            arm(0),
-            arm(1)
+            parts_sql(backend, "")
         ),
     ]
+}
+
+/// One deal's parts, times `sign`, added to the table under the team and owner the deal has
+/// now: −1 before its owner or team changes, +1 after, moves its progress to the new owner as
+/// a rebuild would attribute it. (`WHERE 1 = 1` keeps SQLite from reading `ON CONFLICT` as a
+/// join constraint.)
+fn deal_parts_sql(backend: sea_orm::DbBackend, deal_id: i32, sign: i8) -> String {
+    format!(
+        "INSERT INTO progress_days (day, scope, team_id, owner_id, cls, fen) \
+         SELECT day, scope, team_id, owner_id, cls, {sign} * CAST(SUM(dv) AS BIGINT) FROM ({}) t WHERE 1 = 1 \
+         GROUP BY day, scope, team_id, owner_id, cls \
+         ON CONFLICT (scope, day, team_id, owner_id, cls) DO UPDATE SET fen = progress_days.fen + excluded.fen",
+        parts_sql(backend, &format!("AND h.deal_id = {deal_id}"))
+    )
 }
 
 /// Runs [`rebuild_sql`].
@@ -149,4 +168,9 @@ pub async fn rebuild<C: sea_orm::ConnectionTrait>(db: &C) -> Result<(), sea_orm:
         db.execute_unprepared(&sql).await?;
     }
     Ok(())
+}
+
+/// Runs [`deal_parts_sql`].
+pub async fn add_deal<C: sea_orm::ConnectionTrait>(db: &C, deal_id: i32, sign: i8) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared(&deal_parts_sql(db.get_database_backend(), deal_id, sign)).await.map(|_| ())
 }

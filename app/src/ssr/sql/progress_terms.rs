@@ -21,8 +21,9 @@ const POSTGRES_MONTHS: Months = Months {
     least: "LEAST",
 };
 
-/// The rebuild from the value events, per backend: empty the table, then insert.
-fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
+/// The rows the rebuild sums (after − before of every value event that passes `filter`, SQL
+/// over `h` and `d` or empty).
+fn parts_sql(backend: sea_orm::DbBackend, filter: &str) -> String {
     let (cal, m) = if backend == sea_orm::DbBackend::Postgres { (&POSTGRES, &POSTGRES_MONTHS) } else { (&SQLITE, &SQLITE_MONTHS) };
     // The first day of the quarter before the event's.
     let recent = cal.quarter_start.replace("{k}", "1");
@@ -34,7 +35,7 @@ fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
              CASE WHEN {s}.kind = 'won' THEN {least}({won_month}, {recent_month}) ELSE {close_month} END AS month, \
              {sign}({value}) AS fen \
              FROM deal_history h JOIN deals d ON d.id = h.deal_id {EVENT_JOINS} \
-             WHERE h.kind IN {kinds} {extra} AND ({s}.kind = 'won' OR ({s}.kind = 'open' AND {close} < {recent}))",
+             WHERE h.kind IN {kinds} {extra} {filter} AND ({s}.kind = 'won' OR ({s}.kind = 'open' AND {close} < {recent}))",
             day = cal.day,
             least = m.least,
             won_month = m.of_instant.replace("{x}", entered),
@@ -53,14 +54,32 @@ fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
         "-",
         "AND h.kind <> 'created'",
     );
+    format!("{after} UNION ALL {before}")
+}
+
+/// The rebuild from the value events, per backend: empty the table, then insert.
+fn rebuild_sql(backend: sea_orm::DbBackend) -> [String; 2] {
     [
         "DELETE FROM progress_terms".to_owned(),
         format!(
             "INSERT INTO progress_terms (day, team_id, owner_id, cls, term, month, fen) \
-             SELECT day, team_id, owner_id, cls, term, month, CAST(SUM(fen) AS BIGINT) FROM ({after} UNION ALL {before}) t \
-             GROUP BY day, team_id, owner_id, cls, term, month"
+             SELECT day, team_id, owner_id, cls, term, month, CAST(SUM(fen) AS BIGINT) FROM ({}) t \
+             GROUP BY day, team_id, owner_id, cls, term, month",
+            parts_sql(backend, "")
         ),
     ]
+}
+
+/// One deal's terms, times `sign`, added under the team and owner it has now (see
+/// `progress_days::deal_parts_sql`).
+fn deal_parts_sql(backend: sea_orm::DbBackend, deal_id: i32, sign: i8) -> String {
+    format!(
+        "INSERT INTO progress_terms (day, team_id, owner_id, cls, term, month, fen) \
+         SELECT day, team_id, owner_id, cls, term, month, {sign} * CAST(SUM(fen) AS BIGINT) FROM ({}) t WHERE 1 = 1 \
+         GROUP BY day, team_id, owner_id, cls, term, month \
+         ON CONFLICT (day, team_id, owner_id, cls, term, month) DO UPDATE SET fen = progress_terms.fen + excluded.fen",
+        parts_sql(backend, &format!("AND h.deal_id = {deal_id}"))
+    )
 }
 
 /// Runs [`rebuild_sql`].
@@ -69,4 +88,9 @@ pub async fn rebuild<C: sea_orm::ConnectionTrait>(db: &C) -> Result<(), sea_orm:
         db.execute_unprepared(&sql).await?;
     }
     Ok(())
+}
+
+/// Runs [`deal_parts_sql`].
+pub async fn add_deal<C: sea_orm::ConnectionTrait>(db: &C, deal_id: i32, sign: i8) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared(&deal_parts_sql(db.get_database_backend(), deal_id, sign)).await.map(|_| ())
 }
