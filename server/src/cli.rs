@@ -5,6 +5,8 @@ pub enum Command {
     Migrate,
     Seed { demo: bool, if_empty: bool, deals: Option<u64>, accounts: Option<u64> },
     Backup { file: String },
+    /// An accounts XLSX for the import's end-to-end test and benchmark.
+    SampleImport { file: String, rows: u64, bad: u64, prefix: String },
     Help,
 }
 
@@ -15,6 +17,8 @@ usage: server [COMMAND]
   seed --demo [--if-empty]             seed the demo company into an empty database
   seed --deals N --accounts M          generate a large data set (benchmarks)
   backup FILE                          write a consistent backup (SQLite: VACUUM INTO; PostgreSQL: pg_dump)
+  sample-import FILE --rows N [--bad K] [--prefix P]
+                                       write an accounts XLSX of N rows, K of them without a name
 environment: DATABASE_URL, DEALGATE_DATA_DIR, DEALGATE_LOG, LEPTOS_SITE_ADDR, … (see README)";
 
 fn number(flag: &str, v: Option<&String>) -> Result<u64, String> {
@@ -32,6 +36,21 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             Some(f) if !f.starts_with('-') => Ok(Command::Backup { file: f.clone() }),
             _ => Err("backup needs a target file name".into()),
         },
+        "sample-import" => {
+            let file = args.get(1).filter(|f| !f.starts_with('-')).ok_or("sample-import needs a target file name")?.clone();
+            let (mut rows, mut bad, mut prefix) = (1_000, 0, "Sample".to_owned());
+            let mut i = 2;
+            while i < args.len() {
+                match args[i].as_str() {
+                    "--rows" => rows = number("--rows", args.get(i + 1))?,
+                    "--bad" => bad = number("--bad", args.get(i + 1))?,
+                    "--prefix" => prefix = args.get(i + 1).ok_or("--prefix needs a value")?.clone(),
+                    other => return Err(format!("unknown sample-import option {other:?}")),
+                }
+                i += 2;
+            }
+            Ok(Command::SampleImport { file, rows, bad, prefix })
+        }
         "seed" => {
             let (mut demo, mut if_empty, mut deals, mut accounts) = (false, false, None, None);
             let mut i = 1;

@@ -108,6 +108,12 @@ async fn run(cfg: Config, command: Command) -> Result<(), String> {
             println!("backup written to {file}");
             Ok(())
         }
+        Command::SampleImport { file, rows, bad, prefix } => {
+            let bytes = app::ssr::service::import::sample_accounts(rows, bad, &prefix).map_err(|e| e.to_string())?;
+            std::fs::write(&file, bytes).map_err(|e| e.to_string())?;
+            println!("{rows} rows ({bad} without a name) written to {file}");
+            Ok(())
+        }
         Command::Seed { demo: true, if_empty, .. } => match seed::seed_demo(&conn).await {
             Ok(s) => {
                 println!(

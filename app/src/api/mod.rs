@@ -7,6 +7,7 @@ pub mod board;
 pub mod contract;
 pub mod deal;
 pub mod forecast;
+pub mod import;
 pub mod keyinfo;
 pub mod negotiation;
 pub mod objection;

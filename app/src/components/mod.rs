@@ -3,6 +3,7 @@ pub mod clock;
 pub mod deal_room;
 pub mod decide;
 pub mod due_accounts;
+pub mod export_links;
 pub mod live;
 pub mod money;
 pub mod quote_diff;

@@ -32,52 +32,75 @@ pub type Record = (u32, Vec<String>);
 /// ends, cells in double quotes may hold commas, doubled quotes and line breaks. Cells are
 /// trimmed; blank lines are skipped. An unclosed quote is an error naming its line.
 pub fn parse(text: &str) -> Result<Vec<Record>, (u32, String)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out: Vec<Record> = Vec::new();
-    let mut cells: Vec<String> = vec![String::new()];
-    let (mut line, mut start, mut quoted) = (1u32, 1u32, false);
-    let mut chars = text.chars().peekable();
-    let finish = |cells: &mut Vec<String>, out: &mut Vec<Record>, start: u32| {
-        let row: Vec<String> = std::mem::replace(cells, vec![String::new()]).into_iter().map(|c| c.trim().to_owned()).collect();
-        if row.iter().any(|c| !c.is_empty()) {
-            out.push((start, row));
-        }
-    };
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                push(&mut cells, '"');
-            }
-            ('"', true) => quoted = false,
-            // A quote opens a quoted cell only at its start: 12" monitor is plain text.
-            ('"', false) if cells.last().is_some_and(|c| c.trim().is_empty()) => {
-                if let Some(cell) = cells.last_mut() {
-                    cell.clear();
-                }
-                quoted = true;
-            }
-            ('"', false) => push(&mut cells, '"'),
-            (',', false) => cells.push(String::new()),
-            ('\r', false) if chars.peek() == Some(&'\n') => {}
-            ('\n' | '\r', false) => {
-                finish(&mut cells, &mut out, start);
-                line += 1;
-                start = line;
-            }
-            (c, _) => {
-                if c == '\n' {
-                    line += 1;
-                }
-                push(&mut cells, c);
-            }
-        }
+    Records::new(text).collect()
+}
+
+/// The records of a CSV text one at a time, so a large import never holds them all.
+pub struct Records<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    line: u32,
+    done: bool,
+}
+
+impl<'a> Records<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Self { chars: text.chars().peekable(), line: 1, done: false }
     }
-    if quoted {
-        return Err((start, "a quoted cell is never closed".into()));
+}
+
+impl Iterator for Records<'_> {
+    type Item = Result<Record, (u32, String)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            let mut cells: Vec<String> = vec![String::new()];
+            let start = self.line;
+            let mut quoted = false;
+            let mut ended = false;
+            while let Some(c) = self.chars.next() {
+                match (c, quoted) {
+                    ('"', true) if self.chars.peek() == Some(&'"') => {
+                        self.chars.next();
+                        push(&mut cells, '"');
+                    }
+                    ('"', true) => quoted = false,
+                    // A quote opens a quoted cell only at its start: 12" monitor is plain text.
+                    ('"', false) if cells.last().is_some_and(|c| c.trim().is_empty()) => {
+                        if let Some(cell) = cells.last_mut() {
+                            cell.clear();
+                        }
+                        quoted = true;
+                    }
+                    ('"', false) => push(&mut cells, '"'),
+                    (',', false) => cells.push(String::new()),
+                    ('\r', false) if self.chars.peek() == Some(&'\n') => {}
+                    ('\n' | '\r', false) => {
+                        self.line += 1;
+                        ended = true;
+                        break;
+                    }
+                    (c, _) => {
+                        if c == '\n' {
+                            self.line += 1;
+                        }
+                        push(&mut cells, c);
+                    }
+                }
+            }
+            if !ended {
+                self.done = true;
+                if quoted {
+                    return Some(Err((start, "a quoted cell is never closed".into())));
+                }
+            }
+            let row: Vec<String> = cells.into_iter().map(|c| c.trim().to_owned()).collect();
+            if row.iter().any(|c| !c.is_empty()) {
+                return Some(Ok((start, row)));
+            }
+        }
+        None
     }
-    finish(&mut cells, &mut out, start);
-    Ok(out)
 }
 
 fn push(cells: &mut [String], c: char) {

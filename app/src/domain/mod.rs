@@ -13,6 +13,7 @@ pub mod error;
 pub mod forecast;
 pub mod gate;
 pub mod history;
+pub mod import;
 pub mod keyinfo;
 pub mod locale;
 pub mod mention;

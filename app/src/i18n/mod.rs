@@ -156,6 +156,15 @@ pub fn requirement_label(l: Locale, code: &str) -> String {
     }
 }
 
+/// Why an imported row was refused, with a gate's requirements in words.
+pub fn import_problem(l: Locale, p: &crate::domain::import::cells::Problem) -> String {
+    use crate::domain::import::cells::Problem;
+    match p {
+        Problem::Gate { missing } => Problem::Gate { missing: missing.iter().map(|c| requirement_label(l, c)).collect() }.message(l),
+        other => other.message(l),
+    }
+}
+
 /// The sentence for a refused editor value (`domain::pipeline_edit`).
 pub fn rule_key(field: &str, rule: crate::domain::pipeline_edit::Rule) -> K {
     use crate::domain::pipeline_edit::Rule;

@@ -1,3 +1,4 @@
+use crate::components::export_links::{search_query, ExportLinks};
 use super::account::grade_badge;
 use super::account_revisits::{status_text, target_chip};
 use crate::api::account::list_accounts;
@@ -30,6 +31,14 @@ pub fn AccountsPage() -> impl IntoView {
                     href=move || if overdue() { "/accounts".to_owned() } else { "/accounts?due=overdue".to_owned() }>
                     {move || i18n.t(K::AcctOverdueFilter)}
                 </a>
+                <ExportLinks list="accounts" import="accounts" query=Signal::derive(move || {
+                    let s = search_query(q());
+                    match (overdue(), s.is_empty()) {
+                        (true, true) => "overdue=true".to_owned(),
+                        (true, false) => format!("{s}&overdue=true"),
+                        (false, _) => s,
+                    }
+                })/>
                 <SearchBox action="/accounts" value=Signal::derive(move || q().unwrap_or_default())/>
             </div>
         </div>

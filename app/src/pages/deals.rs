@@ -1,3 +1,4 @@
+use crate::components::export_links::{search_query, ExportLinks};
 use super::stage_name;
 use crate::api::deal::list_deals;
 use crate::components::money::{DateText, Money};
@@ -23,7 +24,10 @@ pub fn DealsPage() -> impl IntoView {
                 <h1>{move || i18n.t(K::DealsTitle)}</h1>
                 <p class="lead">{move || i18n.t(K::DealsLead)}</p>
             </div>
-            <SearchBox action="/deals" value=Signal::derive(move || q().unwrap_or_default())/>
+            <div class="head-actions">
+                <ExportLinks list="deals" query=Signal::derive(move || search_query(q())) import="deals"/>
+                <SearchBox action="/deals" value=Signal::derive(move || q().unwrap_or_default())/>
+            </div>
         </div>
         <Transition fallback=|| view! { <Skeleton rows=8/> }>
             {move || {

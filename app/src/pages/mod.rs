@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod deal;
 pub mod deals;
 pub mod forecast;
+pub mod import;
 pub mod login;
 pub mod my_checklists;
 pub mod my_tasks;

@@ -11,7 +11,9 @@ mod auth;
 mod board;
 mod contracts;
 mod deals;
+mod exports;
 mod forecast;
+mod imports;
 mod negotiations;
 mod objections;
 mod products;
@@ -103,6 +105,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(negotiations::routes())
         .merge(room::routes())
         .merge(admin::routes())
+        .merge(imports::routes())
+        .merge(exports::routes())
 }
 
 /// The OpenAPI document, as `/api/v1/openapi.json` serves it; the server itself needs no

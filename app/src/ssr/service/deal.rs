@@ -399,6 +399,16 @@ async fn hand_over(
 /// Creates a deal in the first open stage of its pipeline, with its owner as a member and a
 /// "created" history row (the replay of the past starts there).
 pub async fn create(db: &Db, ctx: &RequestContext, new: NewDeal) -> Result<deal::Model, AppError> {
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let d = create_in(&w.txn, ctx, new).await?;
+    w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish_deal(db, "deal_created", &d, ctx.user_id).await;
+    Ok(d)
+}
+
+/// The create inside the caller's write transaction (an import's batch); the caller
+/// publishes the event after its commit.
+pub(crate) async fn create_in<C: sea_orm::ConnectionTrait>(db: &C, ctx: &RequestContext, new: NewDeal) -> Result<deal::Model, AppError> {
     use crate::domain::history::HistoryKind;
     use crate::ssr::entity::deal_member;
     use sea_orm::ActiveValue::Set;
@@ -442,8 +452,7 @@ pub async fn create(db: &Db, ctx: &RequestContext, new: NewDeal) -> Result<deal:
         return Err(AppError::validation("owner", "you may not assign deals to this user"));
     }
     let now = chrono::Utc::now();
-    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
-    let txn = &w.txn;
+    let txn = db;
     let uuid = uuid::Uuid::new_v4();
     let id = deal::Entity::insert(deal::ActiveModel {
         uuid: Set(uuid),
@@ -487,8 +496,6 @@ pub async fn create(db: &Db, ctx: &RequestContext, new: NewDeal) -> Result<deal:
     super::history::append_value(txn, created, team_id, owner.id, &[super::convert::stage_fact(&first)]).await?;
     let d = deal::Entity::find_by_id(id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     super::totals::record(txn, None, Some(&d)).await?;
-    w.commit().await.map_err(db_err)?;
-    crate::ssr::events::publish_deal(db, "deal_created", &d, ctx.user_id).await;
     Ok(d)
 }
 

@@ -2,12 +2,14 @@
 //! (`revisit`) and the contact cadence with its due lists (`cadence`).
 pub mod cadence;
 mod grade;
+mod insert;
 mod revisit;
 pub mod target;
 mod view;
 
 pub use cadence::due;
 pub use grade::grade;
+pub use insert::{insert_in, AccountInsert};
 pub use revisit::record as record_revisit;
 pub use view::get;
 
