@@ -87,6 +87,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contracts/:id") view=pages::contract::ContractPage/>
                     <Route path=path!("accounts") view=pages::accounts::AccountsPage/>
                     <Route path=path!("accounts/:id") view=pages::account::AccountPage/>
+                    <Route path=path!("contacts") view=pages::contacts::ContactsPage/>
+                    <Route path=path!("quotas") view=pages::quotas::QuotasPage/>
                     <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
                     <Route path=path!("my/checklists") view=pages::my_checklists::MyChecklistsPage/>
                     <Route path=path!("my/tasks") view=pages::my_tasks::MyTasksPage/>
