@@ -89,6 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("accounts/:id") view=pages::account::AccountPage/>
                     <Route path=path!("import") view=pages::import::ImportPage/>
                     <Route path=path!("import/:id") view=pages::import::ImportJobPage/>
+                    <Route path=path!("contacts") view=pages::contacts::ContactsPage/>
+                    <Route path=path!("quotas") view=pages::quotas::QuotasPage/>
                     <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
                     <Route path=path!("my/checklists") view=pages::my_checklists::MyChecklistsPage/>
                     <Route path=path!("my/tasks") view=pages::my_tasks::MyTasksPage/>

@@ -17,6 +17,7 @@ mod approvals;
 mod auth;
 mod authz;
 mod board;
+mod contacts;
 mod contracts;
 mod deals;
 mod forecast;

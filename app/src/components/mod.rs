@@ -1,5 +1,6 @@
 pub mod charts;
 pub mod clock;
+pub mod contact_edit;
 pub mod deal_room;
 pub mod decide;
 pub mod due_accounts;

@@ -40,6 +40,7 @@ pub fn Shell() -> impl IntoView {
                 <NavLink href="/forecast" label=K::NavForecast/>
                 <NavLink href="/deals" label=K::NavDeals/>
                 <NavLink href="/accounts" label=K::NavAccounts/>
+                <NavLink href="/contacts" label=K::NavContacts/>
                 <NavLink href="/contracts" label=K::NavContracts/>
                 <NavLink href="/my/tasks" label=K::NavMyTasks/>
                 <A href="/approvals" attr:class="nav-link">

@@ -390,6 +390,9 @@ pub struct ContactRow {
     pub department: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// For an edit under optimistic concurrency (rows read before it existed say 0).
+    #[serde(default)]
+    pub version: i32,
 }
 
 /// A new deal. It always starts in the first stage of its pipeline: later stages are reached

@@ -20,6 +20,10 @@ pub enum AppError {
     Validation { field: String, message: String },
     #[error("changed by someone else meanwhile")]
     Conflict,
+    /// Refused because other records still use it (a contact on deals' buying committees,
+    /// quotes or objections): 409, naming how many deals.
+    #[error("still used by {deals} deal(s)")]
+    InUse { deals: u64 },
     /// Details are logged on the server, never sent to the browser.
     #[error("internal error")]
     Internal,
@@ -36,7 +40,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Validation { .. } => 422,
-            AppError::Conflict => 409,
+            AppError::Conflict | AppError::InUse { .. } => 409,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -69,6 +73,7 @@ mod tests {
             (AppError::NotFound, 404),
             (AppError::validation("email", "empty"), 422),
             (AppError::Conflict, 409),
+            (AppError::InUse { deals: 2 }, 409),
             (AppError::Internal, 500),
         ] {
             assert_eq!(e.status(), s, "{e:?}");

@@ -22,6 +22,7 @@ pub mod negotiation;
 pub mod objection;
 pub mod pipeline_edit;
 pub mod product;
+pub mod quota_grid;
 pub mod quote;
 pub mod rng;
 pub mod role;

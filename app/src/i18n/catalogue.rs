@@ -226,6 +226,37 @@ catalogue! {
     Overdue => "Overdue", "已逾期";
     SkipToContent => "Skip to content", "跳到正文";
 
+    // Contacts (联系人) and the quota editor (销售指标)
+    NavContacts => "Contacts", "联系人";
+    ContactsTitle => "Contacts", "联系人";
+    ContactsLead => "The people at the accounts you see: search, edit, and see the deals they sit on.", "您可见客户的联系人：搜索、编辑，并查看其参与的商机。";
+    ContactsEmpty => "No contacts match. Clear the search, or add contacts on an account's page.", "没有符合条件的联系人。请清除搜索条件，或在客户页面添加联系人。";
+    ContactsSearchHint => "Name, title, department, phone, e-mail or account", "姓名、职务、部门、电话、邮箱或客户名称";
+    ContactsSortLabel => "Sort by", "排序";
+    ContactsSortName => "Name", "姓名";
+    ContactsSortAccount => "Account", "客户";
+    ContactsSortTitle => "Title", "职务";
+    ContactsSortUpdated => "Recently edited", "最近编辑";
+    ContactsOnlyAccount => "Only this account", "仅看此客户";
+    ContactsAllAccounts => "All accounts", "全部客户";
+    ContactsFilteredBy => "Account:", "客户：";
+    ContactsColDeals => "On deals", "参与商机";
+    ContactEditTitle => "Edit contact", "编辑联系人";
+    ContactDelete => "Delete contact", "删除联系人";
+    ContactDeleteConfirm => "Delete this contact? This cannot be undone.", "确定删除此联系人？此操作无法撤销。";
+    ContactDeleted => "Contact deleted.", "联系人已删除。";
+    ContactsOfAccount => "All contacts of this account", "此客户的全部联系人";
+    QuotasTitle => "Quotas", "销售指标";
+    QuotasLead => "Quarterly quotas per rep, in yuan. Save a row or the whole grid; nothing is saved when a cell is refused.", "按季度为每位销售设定指标（元）。可逐行或整表保存；任一单元格被拒绝时不会保存任何内容。";
+    QuotasYear => "Year", "年度";
+    QuotasPerson => "Rep", "销售";
+    QuotasTotal => "Total", "合计";
+    QuotasSaveRow => "Save row", "保存此行";
+    QuotasSaveAll => "Save all", "全部保存";
+    QuotasEmpty => "There is nobody whose quotas you set.", "没有您可以设定指标的人员。";
+    QuotasBadAmount => "Not an amount in yuan", "不是有效的金额（元）";
+    QuotasUnsaved => "Unsaved changes", "有未保存的修改";
+    QuotasLink => "Quotas", "销售指标";
     // Board moves, filters and approvals
     MoveTo => "Move to…", "移动到…";
     DaysInStage => "d in stage", "天";

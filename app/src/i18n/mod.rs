@@ -379,6 +379,10 @@ pub fn error_message(l: Locale, e: &AppError) -> String {
         (Locale::ZhCn, AppError::Validation { field, message }) => format!("请修改 {field}：{message}"),
         (Locale::En, AppError::Conflict) => "Someone else changed this meanwhile. We reloaded it; please check and try again.".into(),
         (Locale::ZhCn, AppError::Conflict) => "他人刚刚修改了此内容，已为您重新加载，请核对后重试。".into(),
+        (Locale::En, AppError::InUse { deals }) => {
+            format!("Still on {deals} deal(s) (buying committee, quote or objection). Take them off there first.")
+        }
+        (Locale::ZhCn, AppError::InUse { deals }) => format!("仍在 {deals} 个商机中使用（决策链、报价或异议），请先在那里移除。"),
         (Locale::En, AppError::Internal) => "Something failed on our side. Your input is kept; please try again.".into(),
         (Locale::ZhCn, AppError::Internal) => "服务器出错，您的输入已保留，请重试。".into(),
         (Locale::En, AppError::Transport(_)) => "The server could not be reached. Check your connection and try again.".into(),

@@ -145,7 +145,7 @@ fn AccountScreen(a: AccountView) -> impl IntoView {
         <crate::pages::account_revisits::Relationship account=account/>
         {move || may_edit.get().then(|| view! { <GradingPanel account=account/> })}
         <GradeHistory account=account/>
-        <Contacts account=account/>
+        <crate::components::contact_edit::AccountContacts account=account may_edit=may_edit/>
         <Deals account=account/>
     }
 }
@@ -408,51 +408,6 @@ fn GradeHistory(account: RwSignal<AccountView>) -> impl IntoView {
                                         <td>{reason_chips(i18n, g.decided_by, "grade-reason")}</td>
                                         <td>{g.by}</td>
                                         <td class="num">{when}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any()
-            }}
-        </section>
-    }
-}
-
-#[component]
-fn Contacts(account: RwSignal<AccountView>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="panel table-wrap" data-testid="account-contacts">
-            <h2 class="panel-title">{move || i18n.t(K::ColContacts)}</h2>
-            {move || {
-                let rows = account.with(|a| a.contacts.clone());
-                if rows.is_empty() {
-                    return view! { <p class="muted acct-empty">{move || i18n.t(K::AcctContactsEmpty)}</p> }.into_any();
-                }
-                view! {
-                    <table class="table acct-table">
-                        <thead><tr>
-                            <th>{move || i18n.t(K::ColName)}</th>
-                            <th>{move || i18n.t(K::AcctColTitle)}</th>
-                            <th>{move || i18n.t(K::AcctColDepartment)}</th>
-                            <th>{move || i18n.t(K::AcctColPhone)}</th>
-                            <th>{move || i18n.t(K::Email)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|c| {
-                                let email = c.email.clone().map(|e| {
-                                    let href = format!("mailto:{e}");
-                                    view! { <a href=href>{e}</a> }
-                                });
-                                view! {
-                                    <tr data-testid="account-contact">
-                                        <td><span class="cell-title">{c.name}</span></td>
-                                        <td>{c.title.unwrap_or_default()}</td>
-                                        <td>{c.department.unwrap_or_default()}</td>
-                                        <td class="num">{c.phone.unwrap_or_default()}</td>
-                                        <td>{email}</td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -95,7 +95,8 @@ pub fn AccountsPage() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                            <Pager path="/accounts" q=q() page=p.page per_page=p.per_page total=p.total/>
+                            <Pager path="/accounts" q=q() page=p.page per_page=p.per_page total=p.total
+                                extra=if overdue() { vec![("due", "overdue".to_owned())] } else { Vec::new() }/>
                         </div>
                     }
                     .into_any(),

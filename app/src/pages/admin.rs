@@ -31,6 +31,7 @@ pub fn AdminPage() -> impl IntoView {
             <div class="head-actions">
                 <a class="btn" href="/admin/products" data-testid="admin-products-link">{move || i18n.t(K::PriceListTitle)}</a>
                 <a class="btn" href="/admin/checklists" data-testid="admin-checklists-link">{move || i18n.t(K::AdminChecklistsLink)}</a>
+                <a class="btn" href="/quotas" data-testid="admin-quotas-link">{move || i18n.t(K::QuotasLink)}</a>
                 <a class="btn" href="/admin/contract-chain" data-testid="admin-chain-link">{move || i18n.t(K::ChainAdminLink)}</a>
                 <a class="btn btn-primary" href="/admin/pipelines" data-testid="admin-pipelines-link">{move || i18n.t(K::AdminPipelinesLink)}</a>
             </div>

@@ -9,6 +9,7 @@ pub mod approvals;
 pub mod board;
 pub mod change_password;
 pub mod checklist_admin;
+pub mod contacts;
 pub mod contract;
 pub mod contract_chain_admin;
 pub mod contracts;
@@ -25,6 +26,7 @@ pub mod not_found;
 pub mod objections;
 pub mod pipeline_admin;
 pub mod product_admin;
+pub mod quotas;
 pub mod quote;
 pub mod quote_print;
 

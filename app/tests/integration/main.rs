@@ -11,6 +11,7 @@ mod account_revisit;
 mod admin;
 mod admin_users;
 mod board;
+mod contacts;
 mod contract;
 mod contract_amend;
 mod forecast;

@@ -102,6 +102,8 @@ pub struct ContactOut {
     department: Option<String>,
     phone: Option<String>,
     email: Option<String>,
+    /// Send it back with an edit (PATCH /contacts/{id}).
+    version: i32,
 }
 
 pub(super) fn contact_out(c: app::domain::dto::ContactRow) -> ContactOut {
@@ -113,6 +115,7 @@ pub(super) fn contact_out(c: app::domain::dto::ContactRow) -> ContactOut {
         department: c.department,
         phone: c.phone,
         email: c.email,
+        version: c.version,
     }
 }
 

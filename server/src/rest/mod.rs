@@ -9,6 +9,7 @@ mod admin;
 mod approvals;
 mod auth;
 mod board;
+mod contacts;
 mod contracts;
 mod deals;
 mod exports;
@@ -95,6 +96,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(deals::routes())
         .merge(approvals::routes())
         .merge(accounts::routes())
+        .merge(contacts::routes())
         .merge(revisits::routes())
         .merge(forecast::routes())
         .merge(quotas::routes())

@@ -58,6 +58,11 @@ enum Op {
     /// the version an admin reads first.
     GradeAccount,
     AddContact,
+    /// PATCH /contacts/{id} on a contact of the relation's account (made by an admin just
+    /// before, version 1): like adding a contact.
+    EditContact,
+    /// DELETE /contacts/{id} on such a fresh contact (on no deal): like adding a contact.
+    DeleteContact,
     /// POST /accounts/{id}/revisits: like adding a contact.
     RecordRevisit,
     /// Any GET under /deals/{id}.
@@ -125,6 +130,9 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("post", "/api/v1/accounts", &[Op::CreateAccount]),
     ("get", "/api/v1/accounts/{id}/contacts", &[Op::AccountRead]),
     ("post", "/api/v1/accounts/{id}/contacts", &[Op::AddContact]),
+    ("get", "/api/v1/contacts", &[Op::List]),
+    ("patch", "/api/v1/contacts/{id}", &[Op::EditContact]),
+    ("delete", "/api/v1/contacts/{id}", &[Op::DeleteContact]),
     ("get", "/api/v1/accounts/{id}", &[Op::AccountRead]),
     ("post", "/api/v1/accounts/{id}/grade", &[Op::GradeAccount]),
     ("post", "/api/v1/accounts/{id}/revisits", &[Op::RecordRevisit]),
@@ -268,6 +276,10 @@ const LITERAL: &[(Op, &str, Rel, Expect)] = &[
     (Op::SetQuota, "manager2", Rel::Foreign, Expect::Forbidden),
     (Op::AddContact, "rep2", Rel::Foreign, Expect::NotFound),
     (Op::AddContact, "exec", Rel::Mate, Expect::Forbidden),
+    (Op::EditContact, "rep2", Rel::Foreign, Expect::NotFound),
+    (Op::EditContact, "rep3", Rel::Mate, Expect::Ok),
+    (Op::DeleteContact, "exec", Rel::Foreign, Expect::Forbidden),
+    (Op::DeleteContact, "manager2", Rel::Foreign, Expect::NotFound),
     (Op::CreateDeal, "legal", Rel::Mate, Expect::Forbidden),
     (Op::CreateAccount, "rep", Rel::None, Expect::Ok),
     (Op::SaveQuote, "presales", Rel::Member, Expect::Ok),
@@ -368,6 +380,8 @@ fn relations(op: Op) -> &'static [Rel] {
         | Op::DeleteQuota
         | Op::AccountRead
         | Op::AddContact
+        | Op::EditContact
+        | Op::DeleteContact
         | Op::GradeAccount
         | Op::RecordRevisit => &[Rel::Own, Rel::Mate, Rel::Foreign],
         _ => &[Rel::Own, Rel::Mate, Rel::Foreign, Rel::Member],
@@ -426,7 +440,7 @@ fn expect(w: &World, op: Op, caller: &str, rel: Rel) -> Option<Expect> {
                 _ => Expect::Forbidden,
             })
         }
-        Op::AccountRead | Op::AddContact | Op::GradeAccount | Op::RecordRevisit => {
+        Op::AccountRead | Op::AddContact | Op::EditContact | Op::DeleteContact | Op::GradeAccount | Op::RecordRevisit => {
             let (_, team) = w.accounts.get(w.owner(caller, rel)?)?;
             // The walk's accounts have no deals: they are seen by all-seeing roles, their team
             // and their owner.
@@ -858,6 +872,19 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
             let answers = json!({"variant": {"kind": "not_computerised"}, "objective_need": true, "subjective_need": true,
                 "resolve": "high", "feasibility_started": true, "selection_started": false});
             return (fill(id), Payload::Json(json!({"answers": answers, "version": a["version"]})));
+        }
+        Op::EditContact | Op::DeleteContact => {
+            let (account, _) = &w.accounts[w.owner(caller, rel).unwrap()];
+            let made = json!({"name": format!("walk contact {n}")});
+            let (s, c) = call(&w.app, Method::POST, &format!("/api/v1/accounts/{account}/contacts"), Some(admin), Some(made)).await;
+            assert_eq!(s, StatusCode::CREATED, "{c}");
+            let id = c["id"].as_str().unwrap().to_owned();
+            let body = if op == Op::EditContact {
+                Payload::Json(json!({"title": format!("walk {n}"), "version": c["version"]}))
+            } else {
+                Payload::None
+            };
+            return (fill(&id), body);
         }
         Op::AccountRead | Op::AddContact => {
             let (id, _) = &w.accounts[w.owner(caller, rel).unwrap()];

@@ -6,6 +6,7 @@
 //! - [`cadence`]: when an account is next due for contact, delivery follow-up, capacity plan.
 //! - [`target`]: whether an account is in the target market, out, or not yet known.
 pub mod cadence;
+pub mod contact;
 pub mod dto;
 pub mod grading;
 pub mod revisit;

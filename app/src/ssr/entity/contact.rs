@@ -18,6 +18,10 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// For the contact list's join (search and sort by account name).
+    #[sea_orm(belongs_to = "super::account::Entity", from = "Column::AccountId", to = "super::account::Column::Id")]
+    Account,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

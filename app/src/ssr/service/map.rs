@@ -165,6 +165,7 @@ async fn view<C: ConnectionTrait>(db: &C, d: &deal::Model) -> Result<DealMap, Ap
             department: c.department,
             phone: c.phone,
             email: c.email,
+            version: c.version,
         })
         .collect();
     Ok(DealMap { deal_id: d.uuid, people, warnings, candidates })
@@ -333,7 +334,22 @@ pub async fn add_person(
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
-    let c = usable_contact(txn, ctx, &d, contact).await?;
+    add_in(txn, ctx, &d, contact, reports_to).await?;
+    let out = view(txn, &d).await?;
+    w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish_deal(db, "map", &d, ctx.user_id).await;
+    Ok(out)
+}
+
+/// The map row of [`add_person`], inside the caller's transaction.
+async fn add_in<C: ConnectionTrait>(
+    txn: &C,
+    ctx: &RequestContext,
+    d: &deal::Model,
+    contact: uuid::Uuid,
+    reports_to: Option<uuid::Uuid>,
+) -> Result<(), AppError> {
+    let c = usable_contact(txn, ctx, d, contact).await?;
     let rows = rows(txn, d.id).await?;
     if rows.iter().any(|r| r.contact_id == c.id) {
         return Err(AppError::validation("contact_id", format!("{} is already on the map", c.name)));
@@ -361,14 +377,12 @@ pub async fn add_person(
     .exec_without_returning(txn)
     .await
     .map_err(db_err)?;
-    let out = view(txn, &d).await?;
-    w.commit().await.map_err(db_err)?;
-    crate::ssr::events::publish_deal(db, "map", &d, ctx.user_id).await;
-    Ok(out)
+    Ok(())
 }
 
-/// Creates a contact on the deal's account (the account service validates it) and puts it
-/// on the map.
+/// Creates a contact on the deal's account and puts it on the map in one transaction: a
+/// refused add (a boss not on the map, a user who may not work the deal) leaves no contact
+/// behind.
 pub async fn create_person(
     db: &Db,
     ctx: &RequestContext,
@@ -376,10 +390,16 @@ pub async fn create_person(
     new: NewContact,
     reports_to: Option<uuid::Uuid>,
 ) -> Result<DealMap, AppError> {
-    let d = visible_deal(db, ctx, deal).await?;
-    let acct = account::Entity::find_by_id(d.account_id).one(db).await.map_err(db_err)?.ok_or(AppError::Internal)?;
-    let c = super::account::create_contact(db, ctx, acct.uuid, new).await?;
-    add_person(db, ctx, deal, c.id, reports_to).await
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    let txn = &w.txn;
+    let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;
+    let acct = account::Entity::find_by_id(d.account_id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
+    let c = super::account::contacts::insert(txn, ctx, &acct, new).await?;
+    add_in(txn, ctx, &d, c.id, reports_to).await?;
+    let out = view(txn, &d).await?;
+    w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish_deal(db, "map", &d, ctx.user_id).await;
+    Ok(out)
 }
 
 /// Takes a person off the map; whoever reported to them now reports to their boss.

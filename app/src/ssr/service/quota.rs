@@ -1,10 +1,12 @@
 //! Quotas per rep and period: managers set them for their teams, admins for everyone;
 //! a CSV import goes through the same upsert row by row and reports every bad line.
 use crate::domain::error::AppError;
+use crate::domain::quota_grid::{QuotaCellEdit, QuotaGrid, QuotaSave};
+use crate::domain::role::Role;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
-use crate::ssr::entity::{quota, user};
+use crate::ssr::entity::{quota, team, user};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -134,6 +136,103 @@ pub async fn delete(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<(),
     }
     quota::Entity::delete_by_id(q.id).exec(db).await.map_err(db_err)?;
     Ok(())
+}
+
+/// The quota editor: every active seller (rep or manager) whose quotas the viewer may set
+/// (managers: their teams'; admins and general managers: everyone), by team then name, with
+/// the quotas of the year's four quarters.
+pub async fn grid(db: &Db, ctx: &RequestContext, year: i32) -> Result<QuotaGrid, AppError> {
+    use crate::domain::quota_grid::{quarter, quarter_of, QuotaCell, QuotaGridRow, YEAR_MAX, YEAR_MIN};
+    if !(YEAR_MIN..=YEAR_MAX).contains(&year) {
+        return Err(AppError::validation("year", format!("must be between {YEAR_MIN} and {YEAR_MAX}")));
+    }
+    let (Some((from, _)), Some((_, to))) = (quarter(year, 0), quarter(year, 3)) else {
+        return Err(AppError::validation("year", "no such year"));
+    };
+    let sellers: Vec<user::Model> = user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Role.is_in([Role::Rep.as_str(), Role::Manager.as_str()]))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .filter(|u| may_edit(ctx, u))
+        .collect();
+    if sellers.is_empty() && !may_edit_any(ctx) {
+        return Err(AppError::Forbidden);
+    }
+    let ids: Vec<i32> = sellers.iter().map(|u| u.id).collect();
+    let quotas = quota::Entity::find()
+        .filter(quota::Column::UserId.is_in(ids))
+        .filter(quota::Column::PeriodStart.gte(from))
+        .filter(quota::Column::PeriodEnd.lte(to))
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let teams: std::collections::HashMap<i32, String> =
+        team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
+    let mut rows: Vec<QuotaGridRow> = sellers
+        .iter()
+        .map(|u| {
+            let mut cells = [QuotaCell::default(); 4];
+            for q in quotas.iter().filter(|q| q.user_id == u.id) {
+                if let Some(i) = quarter_of(q.period_start, q.period_end) {
+                    cells[usize::from(i)].amount_fen = Some(q.amount_fen);
+                }
+            }
+            QuotaGridRow {
+                user_id: u.uuid,
+                name: u.name.clone(),
+                email: u.email.clone(),
+                team: u.team_id.and_then(|t| teams.get(&t).cloned()).unwrap_or_default(),
+                editable: true,
+                cells,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.team, &a.name).cmp(&(&b.team, &b.name)));
+    Ok(QuotaGrid { year, rows })
+}
+
+/// Whether the viewer sets anyone's quotas at all (a manager of an empty team still may).
+fn may_edit_any(ctx: &RequestContext) -> bool {
+    matches!(ctx.role, Role::Admin | Role::Gm) || (ctx.role == Role::Manager && (ctx.team_id.is_some() || !ctx.managed_team_ids.is_empty()))
+}
+
+/// Saves edited cells of the grid in one transaction through [`upsert`]. Every refused cell
+/// is reported with its reason (in the user's language) and then nothing is written.
+pub async fn save_grid(db: &Db, ctx: &RequestContext, year: i32, cells: Vec<QuotaCellEdit>) -> Result<QuotaSave, AppError> {
+    use crate::domain::quota_grid::{quarter, QuotaCellError, MAX_CELLS};
+    if cells.len() > MAX_CELLS {
+        return Err(AppError::validation("cells", format!("at most {MAX_CELLS} cells at once")));
+    }
+    // The year is checked (and the grid's rows decided) by reading the grid first.
+    let before = grid(db, ctx, year).await?;
+    let l = ctx.locale.unwrap_or_default();
+    let mut errors = Vec::new();
+    let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
+    for c in &cells {
+        let refuse = |e: AppError| QuotaCellError { user_id: c.user_id, quarter: c.quarter, message: crate::i18n::error_message(l, &e) };
+        let Some((period_start, period_end)) = quarter(year, c.quarter) else {
+            errors.push(refuse(AppError::validation("quarter", "must be 0–3")));
+            continue;
+        };
+        if !before.rows.iter().any(|r| r.user_id == c.user_id) {
+            // Someone not on the viewer's grid: not theirs to set (or not a seller).
+            errors.push(refuse(AppError::Forbidden));
+            continue;
+        }
+        let input = QuotaInput { user: c.user_id.to_string(), period_start, period_end, amount_fen: c.amount_fen };
+        if let Err(e) = upsert(&w.txn, ctx, &input).await {
+            errors.push(refuse(e));
+        }
+    }
+    if !errors.is_empty() {
+        // Dropping the transaction rolls every cell back.
+        return Ok(QuotaSave { grid: before, errors });
+    }
+    w.commit().await.map_err(db_err)?;
+    Ok(QuotaSave { grid: grid(db, ctx, year).await?, errors })
 }
 
 /// Parses one CSV line `email,period_start,period_end,amount_yuan`.

@@ -1,6 +1,6 @@
 //! One account whole: the profile, its grade and the grade's history, its contacts, and the
 //! deals on it the viewer sees.
-use super::{contact_row, visible};
+use super::{contacts::row as contact_row, visible};
 use crate::domain::account::dto::{AccountDeal, AccountView, GradeEntry};
 use crate::domain::account::grading::{Answers, Reason};
 use crate::domain::account::Grade;
