@@ -8,6 +8,7 @@
 pub mod cadence;
 pub mod dto;
 pub mod grading;
+pub mod profile;
 pub mod revisit;
 pub mod target;
 
