@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use tower::ServiceExt;
 
+mod account_edit;
 mod accounts;
 mod admin;
 mod approvals;

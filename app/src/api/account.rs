@@ -55,3 +55,28 @@ pub async fn due_accounts(scope: crate::domain::account::dto::DueScope) -> Resul
     use crate::ssr::context::serve;
     serve(|state, ctx| async move { crate::ssr::service::account::due(&state.db, &ctx, scope).await }).await
 }
+
+/// Edits the account under the version read (the owner only for a manager or an admin).
+#[server(endpoint = "accounts/edit", input = leptos::server_fn::codec::Json)]
+pub async fn edit_account(
+    id: uuid::Uuid,
+    patch: crate::domain::account::profile::AccountPatch,
+    version: i32,
+) -> Result<crate::domain::account::dto::AccountView, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::account::edit(&state.db, &ctx, id, patch, version).await }).await
+}
+
+/// What merging `duplicate` into `survivor` would move.
+#[server(endpoint = "accounts/merge_preview", input = leptos::server_fn::codec::Json)]
+pub async fn merge_preview(survivor: uuid::Uuid, duplicate: uuid::Uuid) -> Result<crate::domain::account::dto::MergePreview, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::account::merge_preview(&state.db, &ctx, survivor, duplicate).await }).await
+}
+
+/// Merges `duplicate` into `survivor`; answers the survivor.
+#[server(endpoint = "accounts/merge", input = leptos::server_fn::codec::Json)]
+pub async fn merge_accounts(survivor: uuid::Uuid, duplicate: uuid::Uuid) -> Result<crate::domain::account::dto::AccountView, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::account::merge(&state.db, &ctx, survivor, duplicate).await }).await
+}

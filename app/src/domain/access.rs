@@ -178,6 +178,12 @@ pub fn may_edit_accounts(role: Role) -> bool {
     !reads_only(role)
 }
 
+/// Merging duplicate accounts (deals, contacts and revisits move, one account goes): managers
+/// and admins, who answer for the book as a whole; a rep asks them.
+pub fn may_merge_accounts(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}
+
 /// Administration (pipelines, checklist templates, users): admins.
 pub fn may_administer(role: Role) -> bool {
     role == Role::Admin

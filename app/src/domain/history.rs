@@ -58,10 +58,12 @@ pub enum HistoryKind {
     NegotiationStepApproved,
     NegotiationConfirmed,
     NegotiationReturned,
+    /// The deal's account was merged into another (note: `duplicate → survivor`, names as they were).
+    AccountMerged,
 }
 
 impl HistoryKind {
-    pub const ALL: [HistoryKind; 44] = [
+    pub const ALL: [HistoryKind; 45] = [
         HistoryKind::Created,
         HistoryKind::Moved,
         HistoryKind::Blocked,
@@ -106,6 +108,7 @@ impl HistoryKind {
         HistoryKind::NegotiationStepApproved,
         HistoryKind::NegotiationConfirmed,
         HistoryKind::NegotiationReturned,
+        HistoryKind::AccountMerged,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -154,6 +157,7 @@ impl HistoryKind {
             HistoryKind::NegotiationStepApproved => "negotiation_step_approved",
             HistoryKind::NegotiationConfirmed => "negotiation_confirmed",
             HistoryKind::NegotiationReturned => "negotiation_returned",
+            HistoryKind::AccountMerged => "account_merged",
         }
     }
 

@@ -188,6 +188,35 @@ catalogue! {
     ColTargetMarket => "Target market", "目标市场";
     ColProfit => "Profit", "利润";
     ColLastContact => "Last contact", "最近联系";
+    PfTitle => "Profile", "客户资料";
+    PfEdit => "Edit account", "编辑客户";
+    PfEditTitle => "Edit the account", "编辑客户资料";
+    PfSave => "Save changes", "保存修改";
+    PfUnknown => "Not known", "未知";
+    PfYuanHint => "in yuan", "单位：元";
+    PfAmountInvalid => "Enter an amount in yuan, e.g. 12,500,000.", "请输入以元为单位的金额，如 12,500,000。";
+    PfNumberInvalid => "Enter a whole number.", "请输入整数。";
+    PfOwnerRefused => "You cannot hand the account to this person.", "您不能将客户转给此人。";
+    PfNoChange => "Nothing changed.", "没有修改。";
+    AhTitle => "Account history", "客户变更记录";
+    AhEmpty => "No edits or merges yet.", "暂无编辑或合并记录。";
+    AhEdited => "edited", "编辑了";
+    MgOpen => "Merge into…", "合并到…";
+    MgTitle => "Merge this account into another", "将本客户合并到另一客户";
+    MgLead =>
+        "Pick the account this one duplicates. Its deals, contacts, revisits, follow-ups and gradings move there, the history says so, and this account is deleted.",
+        "选择与本客户重复的客户。本客户的商机、联系人、回访、交付回访和分级记录将转移过去，并记入变更记录，随后删除本客户。";
+    MgSearch => "Find the account to keep", "查找要保留的客户";
+    MgNoMatch => "No other account you see matches.", "没有匹配的其他客户。";
+    MgWillMove => "This moves to", "以下内容将转移到";
+    MgDeals => "Deals", "商机";
+    MgActivities => "Activities on those deals", "这些商机上的活动";
+    MgContacts => "Contacts", "联系人";
+    MgRevisits => "Revisits", "回访记录";
+    MgFollowUps => "Delivery follow-ups", "交付回访";
+    MgGrades => "Gradings", "分级记录";
+    MgConfirm => "Merge and delete this account", "合并并删除本客户";
+    MgMerging => "Merging…", "正在合并…";
     GrColSuggested => "Suggested", "建议等级";
     GrColWhy => "Deciding answers", "决定因素";
     GrColBy => "By", "评定人";

@@ -213,6 +213,7 @@ pub fn history_kind(l: Locale, kind: &str) -> &'static str {
         "objection_dropped" => ("Objection dropped", "异议已撤销"),
         "objection_reopened" => ("Objection reopened", "异议重新打开"),
         "owner_changed" => ("Owner changed", "负责人变更"),
+        "account_merged" => ("Account merged into another", "所属客户已合并"),
         "contract_created" => ("Contract drafted", "起草合同"),
         "contract_submitted" => ("Contract submitted for approval", "合同提交审批"),
         "contract_step_approved" => ("Contract step approved", "合同审批环节通过"),

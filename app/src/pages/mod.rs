@@ -1,5 +1,7 @@
 //! One module per page.
 pub mod account;
+pub mod account_edit;
+pub mod account_merge;
 pub mod account_revisits;
 pub mod accounts;
 pub mod admin;

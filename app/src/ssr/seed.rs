@@ -747,6 +747,8 @@ pub async fn generate(
                 // A margin of 3–14 % of revenue by id, not drawn from the generator, so the
                 // rest of the demo stays as it was.
                 profit_fen: Set(Some(revenue_fen / 100 * (3 + i64::from(id) % 12))),
+                // Seed 000's profile, by id as well (no draws).
+                ..accounts::demo_profile(id)
             });
             let n_contacts = rng.range(2, 5);
             account_contacts.push((contact_id + 1, n_contacts as i32));

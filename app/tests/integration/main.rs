@@ -6,6 +6,7 @@
 mod common;
 
 mod access;
+mod account_edit;
 mod account_grade;
 mod account_revisit;
 mod admin;

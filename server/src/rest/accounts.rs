@@ -1,5 +1,6 @@
 //! Accounts and their contacts.
 use super::{ApiResult, Problem};
+use app::domain::account::profile::{slot, Slot};
 use app::domain::error::AppError;
 use app::ssr::context::RequestContext;
 use app::ssr::service;
@@ -17,8 +18,9 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(accounts, create_account))
         .routes(routes!(contacts, create_contact))
-        .routes(routes!(account_detail))
+        .routes(routes!(account_detail, edit_account))
         .routes(routes!(grade_account))
+        .routes(routes!(merge_account))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -226,8 +228,90 @@ pub struct AccountDetailOut {
     profit_minor: Option<i64>,
     /// Against the target market.
     target: super::revisits::TargetFitOut,
+    /// Seed 000's profile questions (null: not known).
+    profile: ProfileOut,
+    /// Edits and merges, newest first.
+    history: Vec<AccountHistoryOut>,
     may_edit: bool,
     version: i32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProfileOut {
+    main_products: Option<String>,
+    /// yes | no | in_progress
+    iso9000: Option<String>,
+    bpr_under_way: Option<bool>,
+    plant_move_planned: Option<bool>,
+    big_investment_planned: Option<bool>,
+    item_codes: Option<i32>,
+    computerised: Option<bool>,
+    current_systems: Option<String>,
+    /// events | telemarketing | call_in | customer_referral | friend_referral | upgrade | other
+    lead_source: Option<String>,
+    territory: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChangeOut {
+    /// The field's code (name, headcount, revenue, iso9000, owner, …).
+    field: String,
+    /// The values as stored (codes, true/false, amounts in minor units; owners by name).
+    from: Option<String>,
+    to: Option<String>,
+    /// The change in words, English and Chinese.
+    text_en: String,
+    text_zh: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountHistoryOut {
+    /// edited | merged
+    event: String,
+    changes: Vec<ChangeOut>,
+    /// For a merge: what moved, in words.
+    merged_en: Option<String>,
+    merged_zh: Option<String>,
+    by: String,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+fn profile_out(p: &app::domain::account::profile::Profile) -> ProfileOut {
+    ProfileOut {
+        main_products: p.main_products.clone(),
+        iso9000: p.iso9000.map(|x| x.code().into()),
+        bpr_under_way: p.bpr_under_way,
+        plant_move_planned: p.plant_move_planned,
+        big_investment_planned: p.big_investment_planned,
+        item_codes: p.item_codes,
+        computerised: p.computerised,
+        current_systems: p.current_systems.clone(),
+        lead_source: p.lead_source.map(|x| x.code().into()),
+        territory: p.territory.clone(),
+    }
+}
+
+fn history_out(h: app::domain::account::dto::AccountHistoryRow) -> AccountHistoryOut {
+    use app::domain::account::profile::{change_text, merge_text};
+    use app::domain::locale::Locale;
+    AccountHistoryOut {
+        event: h.event.code().into(),
+        changes: h
+            .changes
+            .iter()
+            .map(|c| ChangeOut {
+                field: c.field.code().into(),
+                from: c.from.clone(),
+                to: c.to.clone(),
+                text_en: change_text(c, Locale::En),
+                text_zh: change_text(c, Locale::ZhCn),
+            })
+            .collect(),
+        merged_en: h.merged.as_ref().map(|m| merge_text(m, Locale::En)),
+        merged_zh: h.merged.as_ref().map(|m| merge_text(m, Locale::ZhCn)),
+        by: h.by,
+        at: h.at,
+    }
 }
 
 pub(super) fn detail_out(mut a: app::domain::account::dto::AccountView) -> AccountDetailOut {
@@ -272,6 +356,8 @@ pub(super) fn detail_out(mut a: app::domain::account::dto::AccountView) -> Accou
                 owner: d.owner,
             })
             .collect(),
+        profile: profile_out(&a.profile),
+        history: a.history.into_iter().map(history_out).collect(),
         may_edit: a.may_edit,
         version: a.version,
     }
@@ -319,4 +405,129 @@ pub async fn grade_account(
     };
     let input = app::domain::account::dto::GradeInput { answers, chosen, reason: g.reason };
     Ok(Json(detail_out(service::account::grade(&state.db, &ctx, id, input, g.version).await?)))
+}
+
+/// An edit: only the fields sent change; `null` clears one. Codes and bounds are checked here
+/// and in the service, each refusal naming its field.
+#[derive(Deserialize, ToSchema)]
+pub struct AccountPatchIn {
+    name: Option<String>,
+    industry: Option<String>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<String>)]
+    city: Slot<String>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<i32>)]
+    headcount: Slot<i32>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<i64>)]
+    revenue_minor: Slot<i64>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<i64>)]
+    profit_minor: Slot<i64>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<String>)]
+    main_products: Slot<String>,
+    /// yes | no | in_progress
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<String>)]
+    iso9000: Slot<String>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<bool>)]
+    bpr_under_way: Slot<bool>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<bool>)]
+    plant_move_planned: Slot<bool>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<bool>)]
+    big_investment_planned: Slot<bool>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<i32>)]
+    item_codes: Slot<i32>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<bool>)]
+    computerised: Slot<bool>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<String>)]
+    current_systems: Slot<String>,
+    /// events | telemarketing | call_in | customer_referral | friend_referral | upgrade | other
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<String>)]
+    lead_source: Slot<String>,
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<String>)]
+    territory: Slot<String>,
+    /// A new owner's user id (managers within their teams, admins).
+    owner: Option<Uuid>,
+    /// The version read; a stale one answers 409 and writes nothing.
+    version: i32,
+}
+
+/// A code of a patch field parsed at the edge, or 422 naming the field.
+fn code<T>(field: &str, v: Slot<String>, parse: fn(&str) -> Option<T>, expected: &str) -> Result<Slot<T>, AppError> {
+    match v {
+        None => Ok(None),
+        Some(None) => Ok(Some(None)),
+        Some(Some(c)) => parse(&c).map(|x| Some(Some(x))).ok_or_else(|| AppError::validation(field, format!("one of {expected}"))),
+    }
+}
+
+/// Edits the account under its version: only the fields sent change, the account's history
+/// records which went from what to what.
+#[utoipa::path(patch, path = "/api/v1/accounts/{id}", params(("id" = Uuid, Path)), request_body = AccountPatchIn,
+    responses((status = 200, body = AccountDetailOut), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn edit_account(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+    Json(p): Json<AccountPatchIn>,
+) -> ApiResult<Json<AccountDetailOut>> {
+    use app::domain::account::profile::{AccountPatch, Iso9000};
+    use app::domain::account::LeadSource;
+    let patch = AccountPatch {
+        name: p.name,
+        industry: p.industry,
+        city: p.city,
+        headcount: p.headcount,
+        revenue_fen: p.revenue_minor,
+        profit_fen: p.profit_minor,
+        main_products: p.main_products,
+        iso9000: code("iso9000", p.iso9000, Iso9000::parse, "yes, no, in_progress")?,
+        bpr_under_way: p.bpr_under_way,
+        plant_move_planned: p.plant_move_planned,
+        big_investment_planned: p.big_investment_planned,
+        item_codes: p.item_codes,
+        computerised: p.computerised,
+        current_systems: p.current_systems,
+        lead_source: code(
+            "lead_source",
+            p.lead_source,
+            LeadSource::parse,
+            "events, telemarketing, call_in, customer_referral, friend_referral, upgrade, other",
+        )?,
+        territory: p.territory,
+        owner: p.owner,
+    };
+    Ok(Json(detail_out(service::account::edit(&state.db, &ctx, id, patch, p.version).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MergeIn {
+    /// The account that goes: its deals, contacts, revisits, follow-ups and gradings move here.
+    duplicate: Uuid,
+}
+
+/// Merges `duplicate` into this account in one transaction (managers and admins, both
+/// accounts visible); answers the survivor.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/merge", params(("id" = Uuid, Path)), request_body = MergeIn,
+    responses((status = 200, body = AccountDetailOut), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn merge_account(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<Uuid>,
+    Json(m): Json<MergeIn>,
+) -> ApiResult<Json<AccountDetailOut>> {
+    Ok(Json(detail_out(service::account::merge(&state.db, &ctx, id, m.duplicate).await?)))
 }

@@ -63,6 +63,11 @@ enum Op {
     EditContact,
     /// DELETE /contacts/{id} on such a fresh contact (on no deal): like adding a contact.
     DeleteContact,
+    /// PATCH /accounts/{id} renaming it under the version an admin reads first: like grading.
+    EditAccount,
+    /// POST /accounts/{id}/merge with a fresh duplicate its owner makes: managers and admins
+    /// who see both.
+    MergeAccount,
     /// POST /accounts/{id}/revisits: like adding a contact.
     RecordRevisit,
     /// Any GET under /deals/{id}.
@@ -134,6 +139,8 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("patch", "/api/v1/contacts/{id}", &[Op::EditContact]),
     ("delete", "/api/v1/contacts/{id}", &[Op::DeleteContact]),
     ("get", "/api/v1/accounts/{id}", &[Op::AccountRead]),
+    ("patch", "/api/v1/accounts/{id}", &[Op::EditAccount]),
+    ("post", "/api/v1/accounts/{id}/merge", &[Op::MergeAccount]),
     ("post", "/api/v1/accounts/{id}/grade", &[Op::GradeAccount]),
     ("post", "/api/v1/accounts/{id}/revisits", &[Op::RecordRevisit]),
     ("get", "/api/v1/accounts/due", &[Op::List]),
@@ -280,6 +287,14 @@ const LITERAL: &[(Op, &str, Rel, Expect)] = &[
     (Op::EditContact, "rep3", Rel::Mate, Expect::Ok),
     (Op::DeleteContact, "exec", Rel::Foreign, Expect::Forbidden),
     (Op::DeleteContact, "manager2", Rel::Foreign, Expect::NotFound),
+    (Op::EditAccount, "exec", Rel::Mate, Expect::Forbidden),
+    (Op::EditAccount, "rep", Rel::Mate, Expect::Ok),
+    (Op::EditAccount, "rep2", Rel::Foreign, Expect::NotFound),
+    (Op::MergeAccount, "rep", Rel::Own, Expect::Forbidden),
+    (Op::MergeAccount, "exec", Rel::Mate, Expect::Forbidden),
+    (Op::MergeAccount, "manager", Rel::Mate, Expect::Ok),
+    (Op::MergeAccount, "admin", Rel::Foreign, Expect::Ok),
+    (Op::MergeAccount, "manager2", Rel::Foreign, Expect::NotFound),
     (Op::CreateDeal, "legal", Rel::Mate, Expect::Forbidden),
     (Op::CreateAccount, "rep", Rel::None, Expect::Ok),
     (Op::SaveQuote, "presales", Rel::Member, Expect::Ok),
@@ -383,6 +398,8 @@ fn relations(op: Op) -> &'static [Rel] {
         | Op::EditContact
         | Op::DeleteContact
         | Op::GradeAccount
+        | Op::EditAccount
+        | Op::MergeAccount
         | Op::RecordRevisit => &[Rel::Own, Rel::Mate, Rel::Foreign],
         _ => &[Rel::Own, Rel::Mate, Rel::Foreign, Rel::Member],
     }
@@ -440,13 +457,26 @@ fn expect(w: &World, op: Op, caller: &str, rel: Rel) -> Option<Expect> {
                 _ => Expect::Forbidden,
             })
         }
-        Op::AccountRead | Op::AddContact | Op::EditContact | Op::DeleteContact | Op::GradeAccount | Op::RecordRevisit => {
+        Op::AccountRead
+        | Op::AddContact
+        | Op::EditContact
+        | Op::DeleteContact
+        | Op::GradeAccount
+        | Op::EditAccount
+        | Op::MergeAccount
+        | Op::RecordRevisit => {
             let (_, team) = w.accounts.get(w.owner(caller, rel)?)?;
             // The walk's accounts have no deals: they are seen by all-seeing roles, their team
             // and their owner.
             let visible = vis.all || vis.team_ids.contains(team) || rel == Rel::Own;
             Some(if !visible {
                 Expect::NotFound
+            } else if op == Op::MergeAccount {
+                if rule::may_merge_accounts(c.role) {
+                    Expect::Ok
+                } else {
+                    Expect::Forbidden
+                }
             } else if op != Op::AccountRead && !rule::may_edit_accounts(c.role) {
                 Expect::Forbidden
             } else {
@@ -885,6 +915,20 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
                 Payload::None
             };
             return (fill(&id), body);
+        }
+        Op::EditAccount => {
+            let (id, _) = &w.accounts[w.owner(caller, rel).unwrap()];
+            let (_, a) = call(&w.app, Method::GET, &format!("/api/v1/accounts/{id}"), Some(admin), None).await;
+            return (fill(id), Payload::Json(json!({"city": format!("walk {n}"), "version": a["version"]})));
+        }
+        Op::MergeAccount => {
+            let owner = w.owner(caller, rel).unwrap();
+            let (id, _) = &w.accounts[owner];
+            // A fresh duplicate of the same owner (so the same team sees it), with nothing on it.
+            let name = format!("authz dup {n}");
+            let (s, dup) = call(&w.app, Method::POST, "/api/v1/accounts", Some(w.tok(owner)), Some(json!({"name": name}))).await;
+            assert_eq!(s, StatusCode::CREATED, "{owner}'s duplicate: {dup}");
+            return (fill(id), Payload::Json(json!({"duplicate": dup["id"]})));
         }
         Op::AccountRead | Op::AddContact => {
             let (id, _) = &w.accounts[w.owner(caller, rel).unwrap()];

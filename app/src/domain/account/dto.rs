@@ -1,6 +1,7 @@
 //! Account wire types: what the account page, the server functions and REST exchange.
 use super::cadence::{Cadence, ContactStatus};
 use super::grading::{Answers, Reason};
+use super::profile::{AccountEvent, Change, MergeSummary, Profile};
 use super::revisit::Channel;
 use super::target::Fit;
 use super::Grade;
@@ -83,6 +84,41 @@ pub struct AccountView {
     /// Whether the viewer may grade and edit it.
     pub may_edit: bool,
     pub version: i32,
+    /// Seed 000's profile questions.
+    #[serde(default)]
+    pub profile: Profile,
+    /// Edits and merges, newest first (the last 100).
+    #[serde(default)]
+    pub history: Vec<AccountHistoryRow>,
+    /// The owner's user id (the edit form's owner picker starts there).
+    #[serde(default)]
+    pub owner_id: uuid::Uuid,
+    /// Who the viewer may make the owner: empty unless they may change it (a manager, their
+    /// teams' active people; an admin, everyone active with a team).
+    #[serde(default)]
+    pub owners: Vec<Choice>,
+    /// Whether the viewer may merge accounts (managers and admins).
+    #[serde(default)]
+    pub may_merge: bool,
+}
+
+/// One row of an account's history: an edit with what changed, or a merge with what moved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountHistoryRow {
+    pub event: AccountEvent,
+    pub changes: Vec<Change>,
+    pub merged: Option<MergeSummary>,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What merging `duplicate` into `survivor` would move (the confirm step).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergePreview {
+    pub survivor: uuid::Uuid,
+    pub survivor_name: String,
+    pub duplicate: uuid::Uuid,
+    pub moves: MergeSummary,
 }
 
 /// One revisit as the account page and REST show it.

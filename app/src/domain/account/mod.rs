@@ -9,6 +9,7 @@ pub mod cadence;
 pub mod contact;
 pub mod dto;
 pub mod grading;
+pub mod profile;
 pub mod revisit;
 pub mod target;
 

@@ -27,6 +27,19 @@ pub struct Model {
     pub next_contact_on: Option<Date>,
     /// Yearly profit in fen, when known (the target market's profit floor asks about it).
     pub profit_fen: Option<i64>,
+    /// Seed 000's profile (migration 000022); codes parsed by `account::profile`.
+    pub main_products: Option<String>,
+    /// `profile::Iso9000` code.
+    pub iso9000: Option<String>,
+    pub bpr_under_way: Option<bool>,
+    pub plant_move_planned: Option<bool>,
+    pub big_investment_planned: Option<bool>,
+    pub item_codes: Option<i32>,
+    pub computerised: Option<bool>,
+    pub current_systems: Option<String>,
+    /// `account::LeadSource` code.
+    pub lead_source: Option<String>,
+    pub territory: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 pub mod account;
 pub mod account_follow_up;
 pub mod account_grade;
+pub mod account_history;
 pub mod account_policy;
 pub mod account_revisit;
 pub mod activity;

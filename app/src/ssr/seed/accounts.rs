@@ -8,7 +8,33 @@ use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::entity::account;
 use crate::ssr::service::account as accounts;
-use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder, QuerySelect};
+
+/// Seed 000's profile questions answered for a demo account, derived from its id alone: the
+/// generator's draws stay in the order they always were, so every other demo value (and every
+/// test that reads one) is unchanged.
+pub(super) fn demo_profile(id: i32) -> account::ActiveModel {
+    use crate::domain::account::profile::Iso9000;
+    use crate::domain::account::LeadSource;
+    const PRODUCTS: [&str; 6] = ["数控机床", "精密五金件", "电子元器件", "电动工具", "注塑模具", "工业阀门"];
+    const SYSTEMS: [&str; 4] = ["用友 U8（财务）", "金蝶 K/3", "自建 Access 进销存", "Excel + 手工账"];
+    const TERRITORIES: [&str; 4] = ["苏南", "浙北", "珠三角", "环渤海"];
+    let n = id.unsigned_abs() as usize;
+    let computerised = n % 3 != 0;
+    account::ActiveModel {
+        main_products: Set(Some(PRODUCTS[n % PRODUCTS.len()].to_owned())),
+        iso9000: Set(Some(Iso9000::ALL[n % Iso9000::ALL.len()].code().to_owned())),
+        bpr_under_way: Set(Some(n % 4 == 1)),
+        plant_move_planned: Set(Some(n % 5 == 2)),
+        big_investment_planned: Set(Some(n % 6 == 3)),
+        item_codes: Set(Some(800 + (id.rem_euclid(40)) * 450)),
+        computerised: Set(Some(computerised)),
+        current_systems: Set(computerised.then(|| SYSTEMS[n % SYSTEMS.len()].to_owned())),
+        lead_source: Set(Some(LeadSource::ALL[n % LeadSource::ALL.len()].code().to_owned())),
+        territory: Set(Some(TERRITORIES[(n / 3) % TERRITORIES.len()].to_owned())),
+        ..Default::default()
+    }
+}
 
 /// The questionnaires, in turn: A, B, C, D not computerised; then computerised ones.
 fn sheet(i: usize) -> (Answers, Option<(Grade, &'static str)>) {

@@ -80,6 +80,27 @@ pub fn require_account_editor(ctx: &RequestContext) -> Result<(), AppError> {
     }
 }
 
+/// Merging accounts.
+pub fn require_account_merger(ctx: &RequestContext) -> Result<(), AppError> {
+    if rule::may_merge_accounts(ctx.role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Handing an account to `owner_id` (of `owner_team`): a manager within their teams, an admin
+/// anywhere (Forbidden for the roles that never assign; the owner field named otherwise).
+pub fn require_account_owner_change(ctx: &RequestContext, owner_id: i32, owner_team: i32) -> Result<(), AppError> {
+    if !rule::may_assign_others(ctx.role) {
+        return Err(AppError::Forbidden);
+    }
+    if !rule::may_assign(&actor(ctx), owner_id, owner_team) {
+        return Err(AppError::validation("owner", "not one of the teams you run"));
+    }
+    Ok(())
+}
+
 /// Administration.
 pub fn require_admin(ctx: &RequestContext) -> Result<(), AppError> {
     if rule::may_administer(ctx.role) {

@@ -1,16 +1,22 @@
 //! Accounts: the list, one account whole (`view`), contacts, grading (`grade`), revisits
-//! (`revisit`) and the contact cadence with its due lists (`cadence`).
+//! (`revisit`), the contact cadence with its due lists (`cadence`), versioned edits with their
+//! history (`edit`, `history`) and merging duplicates (`merge`).
 pub mod cadence;
 pub mod contacts;
+mod edit;
 mod grade;
+mod history;
 mod insert;
+mod merge;
 mod revisit;
 pub mod target;
 mod view;
 
 pub use cadence::due;
+pub use edit::edit;
 pub use grade::grade;
 pub use insert::{insert_in, AccountInsert};
+pub use merge::{merge, preview as merge_preview};
 pub use revisit::record as record_revisit;
 pub use view::get;
 

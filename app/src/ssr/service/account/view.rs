@@ -29,6 +29,27 @@ fn entry(g: account_grade::Model, names: &HashMap<i32, String>) -> Option<GradeE
     })
 }
 
+/// Whom the viewer may make an account's owner: nobody unless they assign others (a manager:
+/// the active people of the teams they run; an admin: everyone active with a team).
+async fn owner_choices<C: ConnectionTrait>(db: &C, ctx: &RequestContext) -> Result<Vec<Choice>, AppError> {
+    use crate::domain::access::may_assign_others;
+    if !may_assign_others(ctx.role) {
+        return Ok(Vec::new());
+    }
+    let mut q = user::Entity::find().filter(user::Column::Active.eq(true)).filter(user::Column::TeamId.is_not_null());
+    if !ctx.visibility.all {
+        q = q.filter(user::Column::TeamId.is_in(ctx.visibility.team_ids.clone()));
+    }
+    Ok(q.order_by_asc(user::Column::Name)
+        .limit(500)
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| Choice { id: u.uuid, name: u.name })
+        .collect())
+}
+
 pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uuid) -> Result<AccountView, AppError> {
     let a = visible(db, ctx, id).await?;
     let grades = account_grade::Entity::find()
@@ -101,7 +122,16 @@ pub async fn get<C: ConnectionTrait>(db: &C, ctx: &RequestContext, id: uuid::Uui
     // Open deals first; each group by close date (the query's order).
     deals.sort_by_key(|d| d.kind != "open");
     let target = super::target::fit(&super::target::policy(db).await?, &a);
+    let profile = super::edit::facts(&a).profile;
+    let history = super::history::rows(db, a.id).await?;
+    let owners = owner_choices(db, ctx).await?;
+    let owner_id = user::Entity::find_by_id(a.owner_id).one(db).await.map_err(db_err)?.map(|u| u.uuid).unwrap_or_default();
     Ok(AccountView {
+        profile,
+        history,
+        owners,
+        owner_id,
+        may_merge: crate::domain::access::may_merge_accounts(ctx.role),
         id: a.uuid,
         name: a.name,
         industry: a.industry,
