@@ -22,6 +22,7 @@ mod m20261206_000018_contract_amendments;
 mod m20261206_000019_account_grades;
 mod m20261206_000020_account_contact;
 mod m20261206_000021_admin_audit;
+mod m20261207_000023_capacity_plan;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_account_grades::Migration),
             Box::new(m20261206_000020_account_contact::Migration),
             Box::new(m20261206_000021_admin_audit::Migration),
+            Box::new(m20261207_000023_capacity_plan::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ mod board;
 mod contracts;
 mod deals;
 mod forecast;
+mod market;
 mod negotiations;
 mod objections;
 mod quotas;

@@ -8,6 +8,7 @@ pub mod contract;
 pub mod deal;
 pub mod forecast;
 pub mod keyinfo;
+pub mod market;
 pub mod negotiation;
 pub mod objection;
 pub mod pipeline;

@@ -4,6 +4,7 @@ pub mod deal_room;
 pub mod decide;
 pub mod due_accounts;
 pub mod live;
+pub mod market_split;
 pub mod money;
 pub mod quote_diff;
 pub mod quote_lines;

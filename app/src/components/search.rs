@@ -15,28 +15,47 @@ pub fn SearchBox(action: &'static str, #[prop(into)] value: Signal<String>) -> i
     }
 }
 
-fn href(path: &str, q: &Option<String>, page: u64) -> String {
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+pub fn encode_into(s: &mut String, value: &str) {
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+fn href(path: &str, q: &Option<String>, keep: &[(&'static str, String)], page: u64) -> String {
     let mut s = format!("{path}?page={page}");
     if let Some(q) = q {
         s.push_str("&q=");
-        for b in q.bytes() {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                s.push(b as char);
-            } else {
-                s.push_str(&format!("%{b:02X}"));
-            }
-        }
+        encode_into(&mut s, q);
+    }
+    for (k, v) in keep {
+        s.push('&');
+        s.push_str(k);
+        s.push('=');
+        encode_into(&mut s, v);
     }
     s
 }
 
+/// `keep`: the list's other filters, carried to the next and previous pages.
 #[component]
-pub fn Pager(path: &'static str, q: Option<String>, page: u64, per_page: u64, total: u64) -> impl IntoView {
+pub fn Pager(
+    path: &'static str,
+    q: Option<String>,
+    page: u64,
+    per_page: u64,
+    total: u64,
+    #[prop(optional)] keep: Vec<(&'static str, String)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let from = if total == 0 { 0 } else { (page - 1) * per_page + 1 };
     let to = (page * per_page).min(total);
-    let prev = (page > 1).then(|| href(path, &q, page - 1));
-    let next = (to < total).then(|| href(path, &q, page + 1));
+    let prev = (page > 1).then(|| href(path, &q, &keep, page - 1));
+    let next = (to < total).then(|| href(path, &q, &keep, page + 1));
     view! {
         <nav class="pager">
             <span class="muted">{move || showing(i18n.locale(), from, to, total)}</span>

@@ -1,5 +1,6 @@
 //! One module per page.
 pub mod account;
+pub mod account_policy_admin;
 pub mod account_revisits;
 pub mod accounts;
 pub mod admin;
@@ -7,6 +8,7 @@ pub mod admin_audit;
 pub mod admin_users;
 pub mod approvals;
 pub mod board;
+pub mod capacity;
 pub mod change_password;
 pub mod checklist_admin;
 pub mod contract;

@@ -15,6 +15,7 @@ mod contract;
 mod contract_amend;
 mod forecast;
 mod gate;
+mod market_capacity;
 mod negotiation;
 mod objection;
 mod quote;

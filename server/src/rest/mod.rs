@@ -12,6 +12,7 @@ mod board;
 mod contracts;
 mod deals;
 mod forecast;
+mod market;
 mod negotiations;
 mod objections;
 mod products;
@@ -94,6 +95,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(approvals::routes())
         .merge(accounts::routes())
         .merge(revisits::routes())
+        .merge(market::routes())
         .merge(forecast::routes())
         .merge(quotas::routes())
         .merge(products::routes())
