@@ -51,7 +51,9 @@ fn err_else(err: RwSignal<Option<AppError>>, fields: &'static [&'static str]) ->
     move || {
         err.with(|e| match e {
             Some(AppError::Validation { field, .. }) if fields.contains(&field.as_str()) => None,
-            Some(e) => Some(view! { <span class="field-error" role="alert" data-testid="form-error">{policy_error(i18n.locale(), e)}</span> }),
+            Some(e) => {
+                Some(view! { <span class="field-error" role="alert" data-testid="form-error">{policy_error(i18n.locale(), e)}</span> })
+            }
             None => None,
         })
     }
@@ -321,7 +323,11 @@ fn PlanForm(current: RwSignal<AccountPolicyView>) -> impl IntoView {
         .into_iter()
         .map(|t| {
             let line = plan.per_tier.iter().find(|r| r.tier == t);
-            (t, RwSignal::new(line.map(|r| r.accounts.to_string()).unwrap_or_default()), RwSignal::new(line.map(|r| r.days_per_month.to_string()).unwrap_or_default()))
+            (
+                t,
+                RwSignal::new(line.map(|r| r.accounts.to_string()).unwrap_or_default()),
+                RwSignal::new(line.map(|r| r.days_per_month.to_string()).unwrap_or_default()),
+            )
         })
         .collect();
     let rows = StoredValue::new(rows);

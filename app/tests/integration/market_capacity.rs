@@ -96,8 +96,16 @@ async fn the_sql_condition_agrees_with_the_pure_rule() {
         assert!(m.validate().is_ok(), "{m:?}");
         target::save(db, &admin, m.clone()).await.unwrap();
         let sql = market::market_sql(&**db, &m).await.unwrap();
-        let by_sql: HashMap<i32, i32> =
-            account::Entity::find().select_only().column(account::Column::Id).expr_as(sql.case(), "fit").into_tuple().all(&**db).await.unwrap().into_iter().collect();
+        let by_sql: HashMap<i32, i32> = account::Entity::find()
+            .select_only()
+            .column(account::Column::Id)
+            .expr_as(sql.case(), "fit")
+            .into_tuple()
+            .all(&**db)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
         let mut want: HashMap<FitKind, u64> = HashMap::new();
         for a in &all {
             let pure = FitKind::from(&target::fit(&m, a));
@@ -127,9 +135,11 @@ async fn the_sql_condition_agrees_with_the_pure_rule() {
     // The open market: every account is in.
     let open = &markets()[1];
     let counts = market::counts(&**db, &admin, open).await.unwrap();
-    assert_eq!(counts.iter().map(|c| (c.fit, c.count)).collect::<Vec<_>>(), vec![(FitKind::In, all.len() as u64), (FitKind::Out, 0), (FitKind::Unknown, 0)]);
+    assert_eq!(
+        counts.iter().map(|c| (c.fit, c.count)).collect::<Vec<_>>(),
+        vec![(FitKind::In, all.len() as u64), (FitKind::Out, 0), (FitKind::Unknown, 0)]
+    );
 }
-
 
 #[tokio::test]
 async fn the_dashboard_split_equals_a_brute_force_sum() {
@@ -162,7 +172,9 @@ async fn the_dashboard_split_equals_a_brute_force_sum() {
     let deals = deal::Entity::find().all(&**db).await.unwrap();
     for m in [TargetMarket::default(), markets()[3].clone()] {
         target::save(db, &admin, m.clone()).await.unwrap();
-        for email in ["admin@demo.local", "exec@demo.local", "manager@demo.local", "manager2@demo.local", "rep@demo.local", "presales@demo.local"] {
+        for email in
+            ["admin@demo.local", "exec@demo.local", "manager@demo.local", "manager2@demo.local", "rep@demo.local", "presales@demo.local"]
+        {
             let ctx = ctx_for(db, email).await;
             let got = forecast::pipeline_split(db, &ctx).await.unwrap();
             let mut want: Vec<SplitRow> =
@@ -195,7 +207,8 @@ async fn capacity_counts_each_reps_book_for_whoever_may_see_it() {
     let admin = ctx_for(db, "admin@demo.local").await;
     let manager = ctx_for(db, "manager@demo.local").await;
     let rep = ctx_for(db, "rep@demo.local").await;
-    let teams: HashMap<String, team::Model> = team::Entity::find().all(&**db).await.unwrap().into_iter().map(|t| (t.name.clone(), t)).collect();
+    let teams: HashMap<String, team::Model> =
+        team::Entity::find().all(&**db).await.unwrap().into_iter().map(|t| (t.name.clone(), t)).collect();
     let (east, west) = (&teams["East"], &teams["West"]);
     let users: HashMap<i32, user::Model> = user::Entity::find().all(&**db).await.unwrap().into_iter().map(|u| (u.id, u)).collect();
     let accounts = account::Entity::find().all(&**db).await.unwrap();

@@ -19,10 +19,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(pipeline_split))
-        .routes(routes!(capacity))
-        .routes(routes!(capacity_plan, put_capacity_plan))
+    OpenApiRouter::new().routes(routes!(pipeline_split)).routes(routes!(capacity)).routes(routes!(capacity_plan, put_capacity_plan))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -71,7 +68,11 @@ pub struct PlanBody {
 
 fn plan_out(p: &CapacityPlan) -> PlanBody {
     PlanBody {
-        lines: p.per_tier.iter().map(|r| PlanLine { tier: r.tier.code().into(), accounts: r.accounts, days_per_month: r.days_per_month }).collect(),
+        lines: p
+            .per_tier
+            .iter()
+            .map(|r| PlanLine { tier: r.tier.code().into(), accounts: r.accounts, days_per_month: r.days_per_month })
+            .collect(),
     }
 }
 

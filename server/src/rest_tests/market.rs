@@ -54,8 +54,8 @@ async fn the_target_filter_the_pipeline_split_and_the_capacity_plan_over_rest() 
     let (_, every) = call(&app, Method::GET, "/api/v1/accounts/capacity", Some(&admin), None).await;
     assert!(every["reps"].as_array().unwrap().iter().any(|r| r["team"] == "East"), "{every}");
     let east = {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         use app::ssr::entity::team;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         team::Entity::find().filter(team::Column::Name.eq("East")).one(&*t.db).await.unwrap().unwrap().uuid
     };
     let (s, p) = call(&app, Method::GET, &format!("/api/v1/accounts/capacity?team={east}"), Some(&manager2), None).await;
@@ -71,7 +71,14 @@ async fn the_target_filter_the_pipeline_split_and_the_capacity_plan_over_rest() 
     assert_eq!(s, StatusCode::OK);
     assert_eq!(plan["lines"].as_array().unwrap().len(), 4);
     let body = |lines: serde_json::Value| Some(json!({ "lines": lines }));
-    let (s, _) = call(&app, Method::PUT, "/api/v1/accounts/capacity-plan", Some(&rep), body(json!([{"tier": "a", "accounts": 5, "days_per_month": 5}]))).await;
+    let (s, _) = call(
+        &app,
+        Method::PUT,
+        "/api/v1/accounts/capacity-plan",
+        Some(&rep),
+        body(json!([{"tier": "a", "accounts": 5, "days_per_month": 5}])),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     for (lines, field) in [
         (json!([{"tier": "z", "accounts": 5, "days_per_month": 5}]), "tier"),

@@ -209,6 +209,13 @@ mod tests {
         assert_eq!(FitKind::from(&Fit::Out(vec![])), FitKind::Out);
         let r = |fit, count, amount_fen| SplitRow { fit, count, amount_fen, weighted_fen: amount_fen / 2 };
         let s = PipelineSplit::from_rows(&[r(FitKind::Unknown, 2, 10), r(FitKind::In, 1, 4), r(FitKind::Unknown, 1, 6)]);
-        assert_eq!(s.rows, vec![r(FitKind::In, 1, 4), r(FitKind::Out, 0, 0), SplitRow { fit: FitKind::Unknown, count: 3, amount_fen: 16, weighted_fen: 8 }]);
+        assert_eq!(
+            s.rows,
+            vec![
+                r(FitKind::In, 1, 4),
+                r(FitKind::Out, 0, 0),
+                SplitRow { fit: FitKind::Unknown, count: 3, amount_fen: 16, weighted_fen: 8 }
+            ]
+        );
     }
 }

@@ -46,7 +46,13 @@ pub async fn list_where(
 }
 
 /// The list under every filter; the target market's is SQL (`market::market_sql`).
-pub async fn list_filtered(db: &Db, ctx: &RequestContext, filter: AccountFilter, page: u64, per_page: u64) -> Result<AccountPage, AppError> {
+pub async fn list_filtered(
+    db: &Db,
+    ctx: &RequestContext,
+    filter: AccountFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<AccountPage, AppError> {
     let AccountFilter { search, overdue, target } = filter;
     let (page, per_page) = paging(page, per_page);
     let market = target::policy(db).await?;

@@ -25,11 +25,8 @@ const WEIGHTED_SQL: &str = "CAST(SUM(CASE WHEN deals.amount_fen * stages.win_rat
 pub async fn pipeline_split(db: &Db, ctx: &RequestContext) -> Result<PipelineSplit, AppError> {
     let m = target::policy(db).await?;
     let sql = market::market_sql(db, &m).await?;
-    let open_stages = stage::Entity::find()
-        .select_only()
-        .column(stage::Column::Id)
-        .filter(stage::Column::Kind.eq(StageKind::Open.as_str()))
-        .into_query();
+    let open_stages =
+        stage::Entity::find().select_only().column(stage::Column::Id).filter(stage::Column::Kind.eq(StageKind::Open.as_str())).into_query();
     let q = Query::select()
         .expr_as(sql.case(), Alias::new("fit"))
         .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"))
