@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contracts") view=pages::contracts::ContractsPage/>
                     <Route path=path!("contracts/:id") view=pages::contract::ContractPage/>
                     <Route path=path!("accounts") view=pages::accounts::AccountsPage/>
+                    <Route path=path!("accounts/capacity") view=pages::capacity::CapacityPage/>
                     <Route path=path!("accounts/:id") view=pages::account::AccountPage/>
                     <Route path=path!("import") view=pages::import::ImportPage/>
                     <Route path=path!("import/:id") view=pages::import::ImportJobPage/>
@@ -97,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("objections") view=pages::objections::ObjectionReportPage/>
                     <Route path=path!("admin") view=pages::admin::AdminPage/>
                     <Route path=path!("admin/pipelines") view=pages::pipeline_admin::PipelineAdminPage/>
+                    <Route path=path!("admin/accounts") view=pages::account_policy_admin::AccountPolicyAdminPage/>
                     <Route path=path!("admin/checklists") view=pages::checklist_admin::ChecklistAdminPage/>
                     <Route path=path!("admin/products") view=pages::product_admin::ProductAdminPage/>
                     <Route path=path!("admin/contract-chain") view=pages::contract_chain_admin::ContractChainAdminPage/>

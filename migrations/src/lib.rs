@@ -23,6 +23,7 @@ mod m20261206_000019_account_grades;
 mod m20261206_000020_account_contact;
 mod m20261206_000021_admin_audit;
 mod m20261207_000022_account_profile;
+mod m20261207_000023_capacity_plan;
 mod m20261207_000025_imports;
 
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_account_contact::Migration),
             Box::new(m20261206_000021_admin_audit::Migration),
             Box::new(m20261207_000022_account_profile::Migration),
+            Box::new(m20261207_000023_capacity_plan::Migration),
             Box::new(m20261207_000025_imports::Migration),
         ]
     }

@@ -22,6 +22,7 @@ mod contacts;
 mod contracts;
 mod deals;
 mod forecast;
+mod market;
 mod negotiations;
 mod objections;
 mod quotas;

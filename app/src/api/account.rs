@@ -3,10 +3,10 @@ use leptos::prelude::*;
 
 pub const ACCOUNTS_PER_PAGE: u64 = 50;
 
-#[server(endpoint = "accounts/list")]
-pub async fn list_accounts(search: Option<String>, overdue: bool, page: u64) -> Result<AccountPage, AppError> {
+#[server(endpoint = "accounts/list", input = leptos::server_fn::codec::Json)]
+pub async fn list_accounts(filter: crate::domain::account::market::AccountFilter, page: u64) -> Result<AccountPage, AppError> {
     use crate::ssr::context::serve;
-    serve(|state, ctx| async move { crate::ssr::service::account::list_where(&state.db, &ctx, search, overdue, page, ACCOUNTS_PER_PAGE).await })
+    serve(|state, ctx| async move { crate::ssr::service::account::list_filtered(&state.db, &ctx, filter, page, ACCOUNTS_PER_PAGE).await })
         .await
 }
 

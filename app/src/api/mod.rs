@@ -10,6 +10,7 @@ pub mod deal;
 pub mod forecast;
 pub mod import;
 pub mod keyinfo;
+pub mod market;
 pub mod negotiation;
 pub mod objection;
 pub mod pipeline;

@@ -6,6 +6,7 @@ pub mod decide;
 pub mod due_accounts;
 pub mod export_links;
 pub mod live;
+pub mod market_split;
 pub mod money;
 pub mod quote_diff;
 pub mod quote_lines;

@@ -6,6 +6,8 @@ use crate::components::money::{DateText, Money};
 use crate::components::search::{Pager, SearchBox};
 use crate::components::states::{EmptyState, ErrorNotice, Skeleton};
 use crate::domain::account::cadence::ContactStatus;
+use crate::domain::account::market::{AccountFilter, FitKind};
+use crate::i18n::market::{fit_name, mt, M};
 use crate::i18n::{use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,7 +20,40 @@ pub fn AccountsPage() -> impl IntoView {
     let q = move || query.read().get("q").filter(|s| !s.is_empty());
     let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
     let overdue = move || query.read().get("due").is_some_and(|d| d == "overdue");
-    let accounts = Resource::new(move || (q(), overdue(), page()), |(q, o, p)| list_accounts(q, o, p));
+    let target = move || query.read().get("target").and_then(|t| FitKind::parse(&t));
+    let filter = move || AccountFilter { search: q(), overdue: overdue(), target: target() };
+    let accounts = Resource::new(move || (filter(), page()), |(f, p)| list_accounts(f, p));
+    // The filters a link or the pager keeps (the search box starts a new search).
+    let link = move |due: bool, fit: Option<FitKind>| {
+        let mut s = "/accounts".to_owned();
+        let mut sep = '?';
+        if let Some(q) = q() {
+            s.push_str("?q=");
+            crate::components::search::encode_into(&mut s, &q);
+            sep = '&';
+        }
+        if due {
+            s.push(sep);
+            s.push_str("due=overdue");
+            sep = '&';
+        }
+        if let Some(f) = fit {
+            s.push(sep);
+            s.push_str("target=");
+            s.push_str(f.code());
+        }
+        s
+    };
+    let keep = move || {
+        let mut k: Vec<(&'static str, String)> = Vec::new();
+        if overdue() {
+            k.push(("due", "overdue".to_owned()));
+        }
+        if let Some(f) = target() {
+            k.push(("target", f.code().to_owned()));
+        }
+        k
+    };
     view! {
         <Title text=move || i18n.t(K::AccountsTitle).to_owned()/>
         <div class="page-head">
@@ -28,7 +63,7 @@ pub fn AccountsPage() -> impl IntoView {
             </div>
             <div class="head-actions">
                 <a class="btn btn-sm" class:active=overdue data-testid="accounts-overdue-filter"
-                    href=move || if overdue() { "/accounts".to_owned() } else { "/accounts?due=overdue".to_owned() }>
+                    href=move || link(!overdue(), target())>
                     {move || i18n.t(K::AcctOverdueFilter)}
                 </a>
                 <ExportLinks list="accounts" import="accounts" query=Signal::derive(move || {
@@ -39,6 +74,22 @@ pub fn AccountsPage() -> impl IntoView {
                         (false, _) => s,
                     }
                 })/>
+                <span class="seg" role="group" aria-label=move || mt(i18n.locale(), M::TargetFilter) data-testid="accounts-target-filter">
+                    {FitKind::ALL
+                        .into_iter()
+                        .map(|k| {
+                            let on = move || target() == Some(k);
+                            view! {
+                                <a class="btn btn-sm" class:active=on aria-pressed=move || on().to_string()
+                                    data-testid=format!("accounts-target-{}", k.code())
+                                    href=move || link(overdue(), if on() { None } else { Some(k) })>
+                                    {move || fit_name(i18n, k)}
+                                </a>
+                            }
+                        })
+                        .collect_view()}
+                </span>
+                <a class="btn btn-sm" href="/accounts/capacity" data-testid="accounts-capacity-link">{move || mt(i18n.locale(), M::CapacityTitle)}</a>
                 <SearchBox action="/accounts" value=Signal::derive(move || q().unwrap_or_default())/>
             </div>
         </div>
@@ -95,8 +146,7 @@ pub fn AccountsPage() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                            <Pager path="/accounts" q=q() page=p.page per_page=p.per_page total=p.total
-                                extra=if overdue() { vec![("due", "overdue".to_owned())] } else { Vec::new() }/>
+                            <Pager path="/accounts" q=q() page=p.page per_page=p.per_page total=p.total keep=keep()/>
                         </div>
                     }
                     .into_any(),

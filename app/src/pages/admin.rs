@@ -29,6 +29,7 @@ pub fn AdminPage() -> impl IntoView {
                 <p class="lead">{move || i18n.t(K::AdminLead)}</p>
             </div>
             <div class="head-actions">
+                <a class="btn" href="/admin/accounts" data-testid="admin-accounts-link">{move || crate::i18n::market::mt(i18n.locale(), crate::i18n::market::M::PolicyLink)}</a>
                 <a class="btn" href="/admin/products" data-testid="admin-products-link">{move || i18n.t(K::PriceListTitle)}</a>
                 <a class="btn" href="/admin/checklists" data-testid="admin-checklists-link">{move || i18n.t(K::AdminChecklistsLink)}</a>
                 <a class="btn" href="/quotas" data-testid="admin-quotas-link">{move || i18n.t(K::QuotasLink)}</a>

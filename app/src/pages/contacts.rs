@@ -109,7 +109,7 @@ pub fn ContactsPage() -> impl IntoView {
                                         {p.rows.into_iter().map(|r| view! { <ContactLine row=r editing=editing reload=reload/> }).collect_view()}
                                     </tbody>
                                 </table>
-                                <Pager path="/contacts" q=q() page=p.page per_page=p.per_page total=p.total extra=extra/>
+                                <Pager path="/contacts" q=q() page=p.page per_page=p.per_page total=p.total keep=extra/>
                             </div>
                         }
                         .into_any()

@@ -130,5 +130,6 @@ pub fn DashboardPage() -> impl IntoView {
                 })
             }}
         </Transition>
+        <crate::components::market_split::MarketSplitPanel/>
     }
 }

@@ -2,6 +2,7 @@
 pub mod account;
 pub mod account_edit;
 pub mod account_merge;
+pub mod account_policy_admin;
 pub mod account_revisits;
 pub mod accounts;
 pub mod admin;
@@ -9,6 +10,7 @@ pub mod admin_audit;
 pub mod admin_users;
 pub mod approvals;
 pub mod board;
+pub mod capacity;
 pub mod change_password;
 pub mod checklist_admin;
 pub mod contacts;

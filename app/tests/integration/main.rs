@@ -18,6 +18,7 @@ mod contract_amend;
 mod forecast;
 mod gate;
 mod import;
+mod market_capacity;
 mod negotiation;
 mod objection;
 mod quote;

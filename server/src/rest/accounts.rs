@@ -1,6 +1,7 @@
 //! Accounts and their contacts.
 use super::{ApiResult, Problem};
 use app::domain::account::profile::{slot, Slot};
+use app::domain::account::market::{AccountFilter, FitKind};
 use app::domain::error::AppError;
 use app::ssr::context::RequestContext;
 use app::ssr::service;
@@ -81,6 +82,8 @@ pub struct AccountQuery {
     q: Option<String>,
     /// Only the accounts whose contact is overdue, most overdue first.
     overdue: Option<bool>,
+    /// Only the accounts in | out | unknown against the target market.
+    target: Option<String>,
     page: Option<u64>,
     per_page: Option<u64>,
 }
@@ -137,7 +140,12 @@ pub async fn accounts(
     Query(q): Query<AccountQuery>,
 ) -> ApiResult<Json<AccountPageOut>> {
     let overdue = q.overdue.unwrap_or(false);
-    let p = service::account::list_where(&state.db, &ctx, q.q, overdue, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
+    let target = match q.target.as_deref() {
+        None => None,
+        Some(t) => Some(FitKind::parse(t).ok_or_else(|| AppError::validation("target", "in, out or unknown"))?),
+    };
+    let filter = AccountFilter { search: q.q, overdue, target };
+    let p = service::account::list_filtered(&state.db, &ctx, filter, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
     Ok(Json(AccountPageOut { accounts: p.rows.into_iter().map(account_out).collect(), total: p.total, page: p.page, per_page: p.per_page }))
 }
 

@@ -15,6 +15,7 @@ mod deals;
 mod exports;
 mod forecast;
 mod imports;
+mod market;
 mod negotiations;
 mod objections;
 mod products;
@@ -98,6 +99,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(accounts::routes())
         .merge(contacts::routes())
         .merge(revisits::routes())
+        .merge(market::routes())
         .merge(forecast::routes())
         .merge(quotas::routes())
         .merge(products::routes())

@@ -148,6 +148,11 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("put", "/api/v1/accounts/cadence", &[Op::AdminWrite]),
     ("get", "/api/v1/accounts/target-market", &[Op::List]),
     ("put", "/api/v1/accounts/target-market", &[Op::AdminWrite]),
+    ("get", "/api/v1/accounts/target-market/pipeline", &[Op::List]),
+    // A rep sees their own book, a manager their teams', executives and admins all: 200 for all.
+    ("get", "/api/v1/accounts/capacity", &[Op::List]),
+    ("get", "/api/v1/accounts/capacity-plan", &[Op::List]),
+    ("put", "/api/v1/accounts/capacity-plan", &[Op::AdminWrite]),
     ("get", "/api/v1/forecast", &[Op::List]),
     ("get", "/api/v1/progress", &[Op::List]),
     ("get", "/api/v1/quotas", &[Op::List]),
@@ -876,6 +881,11 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
         Op::AdminWrite if path.ends_with("/target-market") => {
             let (_, m) = call(&w.app, Method::GET, path, Some(admin), None).await;
             Payload::Json(m)
+        }
+        // The plan in force, as the document's body: the walk changes who may write it.
+        Op::AdminWrite if path.ends_with("/capacity-plan") => {
+            let (_, p) = call(&w.app, Method::GET, path, Some(admin), None).await;
+            Payload::Json(p)
         }
         Op::RecordRevisit => {
             let (id, _) = &w.accounts[w.owner(caller, rel).unwrap()];

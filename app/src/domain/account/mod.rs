@@ -5,11 +5,13 @@
 //! - [`grading`]: seed 000's A/B/C/D questionnaire, the suggested grade and why, overrides.
 //! - [`cadence`]: when an account is next due for contact, delivery follow-up, capacity plan.
 //! - [`target`]: whether an account is in the target market, out, or not yet known.
+//! - [`market`]: the standings as a filter and a grouping, a rep's load in a month.
 pub mod cadence;
 pub mod contact;
 pub mod dto;
 pub mod grading;
 pub mod profile;
+pub mod market;
 pub mod revisit;
 pub mod target;
 

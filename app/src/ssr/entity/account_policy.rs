@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// The organisation's account rules (one row, id 1): the contact cadence per grade as JSON
-/// (`cadence::Cadence`) and the target market. No row means the shipped defaults.
+/// (`cadence::Cadence`), the target market and the capacity plan. No row means the shipped defaults.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "account_policy")]
 pub struct Model {
@@ -10,6 +10,8 @@ pub struct Model {
     pub cadence: String,
     /// `target::TargetMarket` as JSON; `None`: seed 000's example.
     pub target_market: Option<String>,
+    /// `cadence::CapacityPlan` as JSON; `None`: seed 000's plan.
+    pub capacity_plan: Option<String>,
     pub updated_at: DateTimeUtc,
     pub version: i32,
 }

@@ -166,3 +166,31 @@ pub fn approval_visibility(ctx: &RequestContext) -> Condition {
         Condition::any().add(approval::Column::ApproverId.eq(ctx.user_id)).add(approval::Column::RequestedBy.eq(ctx.user_id))
     }
 }
+
+/// Whose books a capacity view may show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CapacityScope {
+    /// The teams whose members are listed; `None`: every team.
+    pub teams: Option<Vec<i32>>,
+    /// Only this user (a rep sees their own book, not their teammates').
+    pub only_user: Option<i32>,
+}
+
+/// The capacity view: executives and admins (everyone who sees all) any team or all, a manager
+/// the teams they see, anyone else their own book. A team the viewer cannot see is NotFound,
+/// as for a guessed id.
+pub fn capacity_scope(ctx: &RequestContext, team: Option<i32>) -> Result<CapacityScope, AppError> {
+    let v = &ctx.visibility;
+    if let Some(t) = team {
+        if !v.all && !v.team_ids.contains(&t) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let only_user = (!v.all && ctx.role != crate::domain::role::Role::Manager).then_some(ctx.user_id);
+    let teams = match (team, v.all) {
+        (Some(t), _) => Some(vec![t]),
+        (None, true) => None,
+        (None, false) => Some(v.team_ids.clone()),
+    };
+    Ok(CapacityScope { teams, only_user })
+}

@@ -52,6 +52,7 @@ pub async fn save_policy(db: &Db, ctx: &RequestContext, cadence: Cadence) -> Res
         target_market: Set(None),
         updated_at: Set(Utc::now()),
         version: Set(1),
+        capacity_plan: sea_orm::ActiveValue::NotSet,
     })
     .on_conflict(
         OnConflict::column(account_policy::Column::Id)

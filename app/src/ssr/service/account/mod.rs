@@ -1,12 +1,15 @@
 //! Accounts: the list, one account whole (`view`), contacts, grading (`grade`), revisits
 //! (`revisit`), the contact cadence with its due lists (`cadence`), versioned edits with their
-//! history (`edit`, `history`) and merging duplicates (`merge`).
+//! history (`edit`, `history`), merging duplicates (`merge`), the target market as SQL
+//! (`market`) and the capacity plan (`capacity`).
 pub mod cadence;
+pub mod capacity;
 pub mod contacts;
 mod edit;
 mod grade;
 mod history;
 mod insert;
+pub mod market;
 mod merge;
 mod revisit;
 pub mod target;
@@ -22,6 +25,7 @@ pub use view::get;
 
 use super::access::{account_visibility, deal_visibility};
 use super::{like_pattern, paging};
+use crate::domain::account::market::AccountFilter;
 use crate::domain::dto::{AccountPage, AccountRow};
 use crate::domain::error::AppError;
 use crate::domain::gate::StageKind;
@@ -47,10 +51,26 @@ pub async fn list_where(
     page: u64,
     per_page: u64,
 ) -> Result<AccountPage, AppError> {
+    list_filtered(db, ctx, AccountFilter { search, overdue, target: None }, page, per_page).await
+}
+
+/// The list under every filter; the target market's is SQL (`market::market_sql`).
+pub async fn list_filtered(
+    db: &Db,
+    ctx: &RequestContext,
+    filter: AccountFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<AccountPage, AppError> {
+    let AccountFilter { search, overdue, target } = filter;
     let (page, per_page) = paging(page, per_page);
+    let market = target::policy(db).await?;
     let mut cond = Condition::all().add(account_visibility(ctx));
     if overdue {
         cond = cond.add(account::Column::NextContactOn.lt(cadence::today()));
+    }
+    if let Some(kind) = target {
+        cond = cond.add(market::market_sql(db, &market).await?.condition(kind));
     }
     if let Some(q) = search.as_deref().filter(|q| !q.trim().is_empty()) {
         let pat = like_pattern(q);
@@ -96,7 +116,6 @@ pub async fn list_where(
         .collect();
     let owner_ids: Vec<i32> = accounts.iter().map(|a| a.owner_id).collect();
     let users = super::user_names(db, owner_ids).await?;
-    let market = target::policy(db).await?;
     let teams: HashMap<i32, String> = team::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|t| (t.id, t.name)).collect();
     let rows = accounts
         .into_iter()

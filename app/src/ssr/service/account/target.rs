@@ -31,6 +31,7 @@ pub async fn save(db: &Db, ctx: &RequestContext, market: TargetMarket) -> Result
         target_market: Set(Some(json)),
         updated_at: Set(Utc::now()),
         version: Set(1),
+        capacity_plan: sea_orm::ActiveValue::NotSet,
     })
     .on_conflict(
         OnConflict::column(account_policy::Column::Id)

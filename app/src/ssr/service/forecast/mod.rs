@@ -7,6 +7,7 @@ mod dashboard;
 mod drill;
 mod grouped;
 mod history;
+mod market;
 mod progress;
 mod ramp;
 mod trend;
@@ -19,6 +20,7 @@ pub use dashboard::*;
 pub use drill::*;
 pub use grouped::*;
 pub use history::*;
+pub use market::pipeline_split;
 pub use progress::*;
 pub use trend::*;
 
