@@ -176,6 +176,9 @@ impl Book {
                     Err(e) => return Ok(Err(e)),
                 };
                 let key = norm_name(&rec.name);
+                if let Some(line) = self.in_file.get(&format!("{account_id}:{key}")) {
+                    return Ok(Err(RowError::at(Field::DealName, Problem::DuplicateInFile { line: *line })));
+                }
                 if let Some(name) = self.existing(db, account_id).await?.get(&key) {
                     return Ok(Err(RowError::at(Field::DealName, Problem::DuplicateExisting { name: name.clone() })));
                 }
@@ -195,6 +198,11 @@ impl Book {
 
     fn plan_account(&mut self, ctx: &RequestContext, line: u32, rec: AccountRec) -> Result<Plan, RowError> {
         let key = norm_name(&rec.name);
+        // An earlier row of the file first: the import writes it before this row is planned,
+        // and the refusal must read the same as in the check.
+        if let Some(line) = self.in_file.get(&key) {
+            return Err(RowError::at(Field::AccountName, Problem::DuplicateInFile { line: *line }));
+        }
         if let Some((_, _, name)) = self.accounts.get(&key) {
             return Err(RowError::at(Field::AccountName, Problem::DuplicateExisting { name: name.clone() }));
         }
