@@ -77,8 +77,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_import_jobs_user").table(ImportJobs::Table).col(ImportJobs::UserId).col(ImportJobs::Id).to_owned())
-            .await?;
+        m.create_index(
+            Index::create().name("ix_import_jobs_user").table(ImportJobs::Table).col(ImportJobs::UserId).col(ImportJobs::Id).to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(ImportFiles::Table)
@@ -102,7 +104,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create().name("ix_import_rejects_job").table(ImportRejects::Table).col(ImportRejects::JobId).col(ImportRejects::Line).to_owned(),
+            Index::create()
+                .name("ix_import_rejects_job")
+                .table(ImportRejects::Table)
+                .col(ImportRejects::JobId)
+                .col(ImportRejects::Line)
+                .to_owned(),
         )
         .await?;
         Ok(())

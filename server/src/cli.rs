@@ -3,10 +3,22 @@
 pub enum Command {
     Serve,
     Migrate,
-    Seed { demo: bool, if_empty: bool, deals: Option<u64>, accounts: Option<u64> },
-    Backup { file: String },
+    Seed {
+        demo: bool,
+        if_empty: bool,
+        deals: Option<u64>,
+        accounts: Option<u64>,
+    },
+    Backup {
+        file: String,
+    },
     /// An accounts XLSX for the import's end-to-end test and benchmark.
-    SampleImport { file: String, rows: u64, bad: u64, prefix: String },
+    SampleImport {
+        file: String,
+        rows: u64,
+        bad: u64,
+        prefix: String,
+    },
     Help,
 }
 

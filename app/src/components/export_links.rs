@@ -6,7 +6,11 @@ use leptos::prelude::*;
 /// `list`: accounts | contacts | deals | activities | quotas; `query`: the page's filters as
 /// a query string without the leading `?` (may be empty); `import`: the kind to import.
 #[component]
-pub fn ExportLinks(list: &'static str, #[prop(into)] query: Signal<String>, #[prop(optional)] import: Option<&'static str>) -> impl IntoView {
+pub fn ExportLinks(
+    list: &'static str,
+    #[prop(into)] query: Signal<String>,
+    #[prop(optional)] import: Option<&'static str>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let href = move |format: &str| {
         let q = query.get();
@@ -34,6 +38,12 @@ pub fn search_query(q: Option<String>) -> String {
 
 fn encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }

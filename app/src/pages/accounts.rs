@@ -1,7 +1,7 @@
-use crate::components::export_links::{search_query, ExportLinks};
 use super::account::grade_badge;
 use super::account_revisits::{status_text, target_chip};
 use crate::api::account::list_accounts;
+use crate::components::export_links::{search_query, ExportLinks};
 use crate::components::money::{DateText, Money};
 use crate::components::search::{Pager, SearchBox};
 use crate::components::states::{EmptyState, ErrorNotice, Skeleton};

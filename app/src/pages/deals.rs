@@ -1,6 +1,6 @@
-use crate::components::export_links::{search_query, ExportLinks};
 use super::stage_name;
 use crate::api::deal::list_deals;
+use crate::components::export_links::{search_query, ExportLinks};
 use crate::components::money::{DateText, Money};
 use crate::components::search::{Pager, SearchBox};
 use crate::components::states::{EmptyState, ErrorNotice, Skeleton};

@@ -119,7 +119,9 @@ async fn send_file(file: &web_sys::File, kind: Kind) -> Result<uuid::Uuid, Strin
         init.set_body(file);
         let name: String = js_sys_encode(&file.name());
         let url = format!("/api/v1/imports?kind={}&file_name={name}", kind.code());
-        let resp = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await.map_err(|_| "network error".to_owned())?;
+        let resp = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+            .await
+            .map_err(|_| "network error".to_owned())?;
         let resp: web_sys::Response = resp.dyn_into().map_err(|_| "network error".to_owned())?;
         let text = wasm_bindgen_futures::JsFuture::from(resp.text().map_err(|_| "network error".to_owned())?)
             .await
@@ -139,7 +141,13 @@ async fn send_file(file: &web_sys::File, kind: Kind) -> Result<uuid::Uuid, Strin
 #[cfg(feature = "hydrate")]
 fn js_sys_encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 

@@ -46,11 +46,33 @@ async fn accounts_dry_run_equals_the_import_and_all_or_nothing_writes_nothing() 
     let db = &t.db;
     let rep = ctx_for(db, "rep@demo.local").await;
     let existing = account::Entity::find().filter(account::Column::OwnerId.eq(rep.user_id)).one(db).await.unwrap().unwrap();
-    let header = vec!["客户名称", "所属行业", "企业规模(员工人数/年营收)", "联系人", "职务", "联系方式", "初步需求描述", "跟进人", "跟进状态", "下次跟进时间"];
+    let header = vec![
+        "客户名称",
+        "所属行业",
+        "企业规模(员工人数/年营收)",
+        "联系人",
+        "职务",
+        "联系方式",
+        "初步需求描述",
+        "跟进人",
+        "跟进状态",
+        "下次跟进时间",
+    ];
     let mut rows = vec![header];
     let names: Vec<String> = (0..10).map(|i| format!("导入测试制造{i}有限公司")).collect();
     for (i, n) in names.iter().enumerate() {
-        rows.push(vec![n.as_str(), "机械", "500人/5亿", "王工", "采购总监", if i == 0 { "wang@import.test" } else { "139 0000 0000" }, "MES", "张磊", if i == 0 { "A类" } else { "B类" }, "2030-01-15"]);
+        rows.push(vec![
+            n.as_str(),
+            "机械",
+            "500人/5亿",
+            "王工",
+            "采购总监",
+            if i == 0 { "wang@import.test" } else { "139 0000 0000" },
+            "MES",
+            "张磊",
+            if i == 0 { "A类" } else { "B类" },
+            "2030-01-15",
+        ]);
     }
     rows.push(vec!["", "机械"]); // line 12: no name
     rows.push(vec!["尺寸不明公司", "机械", "lots"]); // line 13: size
@@ -63,7 +85,10 @@ async fn accounts_dry_run_equals_the_import_and_all_or_nothing_writes_nothing() 
     assert_eq!(up.mapping[6], None, "the need description has no field");
     let checked = import::check(db, &rep, up.id, None).await.unwrap();
     assert_eq!((checked.total_rows, checked.rejected), (14, 4));
-    assert_eq!(lines(&checked), vec![(12, Some(Field::AccountName)), (13, Some(Field::Size)), (14, Some(Field::AccountName)), (15, Some(Field::AccountName))]);
+    assert_eq!(
+        lines(&checked),
+        vec![(12, Some(Field::AccountName)), (13, Some(Field::Size)), (14, Some(Field::AccountName)), (15, Some(Field::AccountName))]
+    );
     assert_eq!(checked.rejects[2].problem, Problem::DuplicateInFile { line: 5 });
     assert!(matches!(checked.rejects[3].problem, Problem::DuplicateExisting { .. }));
     assert_eq!(account::Entity::find().count(db).await.unwrap(), before, "a check writes nothing");
@@ -79,7 +104,10 @@ async fn accounts_dry_run_equals_the_import_and_all_or_nothing_writes_nothing() 
     assert_eq!(lines(&done), lines(&checked));
     assert_eq!(account::Entity::find().count(db).await.unwrap(), before + 10);
     let first = account::Entity::find().filter(account::Column::Name.eq(names[0].as_str())).one(db).await.unwrap().unwrap();
-    assert_eq!((first.owner_id, first.headcount, first.revenue_fen, first.grade.as_deref()), (rep.user_id, Some(500), Some(50_000_000_000), Some("a")));
+    assert_eq!(
+        (first.owner_id, first.headcount, first.revenue_fen, first.grade.as_deref()),
+        (rep.user_id, Some(500), Some(50_000_000_000), Some("a"))
+    );
     assert!(first.next_contact_on.is_some_and(|d| d <= chrono::NaiveDate::from_ymd_opt(2030, 1, 15).unwrap()));
     let c = contact::Entity::find().filter(contact::Column::AccountId.eq(first.id)).one(db).await.unwrap().unwrap();
     assert_eq!((c.name.as_str(), c.email.as_deref(), c.phone.as_deref()), ("王工", Some("wang@import.test"), None));
@@ -91,7 +119,11 @@ async fn accounts_dry_run_equals_the_import_and_all_or_nothing_writes_nothing() 
     assert!(csv.contains("Duplicate of line 5"), "{csv}");
 
     // A clean file all or nothing: everything in.
-    let clean = vec![vec!["Account name", "Industry", "City"], vec!["Clean Import Co., Ltd.", "Tools", "Suzhou"], vec!["Clean Import Two", "Tools", "Wuxi"]];
+    let clean = vec![
+        vec!["Account name", "Industry", "City"],
+        vec!["Clean Import Co., Ltd.", "Tools", "Suzhou"],
+        vec!["Clean Import Two", "Tools", "Wuxi"],
+    ];
     let up = import::upload(db, &rep, Kind::Accounts, "clean.xlsx", xlsx(&clean)).await.unwrap();
     import::check(db, &rep, up.id, None).await.unwrap();
     import::start(db, &rep, up.id, Mode::AllOrNothing).await.unwrap();
@@ -105,9 +137,16 @@ async fn contacts_and_deals_are_gated_visible_and_deduplicated() {
     let db = &t.db;
     let rep = ctx_for(db, "rep@demo.local").await;
     let rep2 = ctx_for(db, "rep2@demo.local").await;
-    let acct = account::Entity::find().filter(account::Column::OwnerId.eq(rep.user_id)).order_by_asc(account::Column::Id).one(db).await.unwrap().unwrap();
+    let acct = account::Entity::find()
+        .filter(account::Column::OwnerId.eq(rep.user_id))
+        .order_by_asc(account::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
     let p = pipeline::Entity::find().filter(pipeline::Column::IsDefault.eq(true)).one(db).await.unwrap().unwrap();
-    let stages = stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(db).await.unwrap();
+    let stages =
+        stage::Entity::find().filter(stage::Column::PipelineId.eq(p.id)).order_by_asc(stage::Column::Position).all(db).await.unwrap();
     let (first, second) = (&stages[0], &stages[1]);
     let csv = format!(
         "商机名称,客户名称,金额(元),预计签约日期,阶段,负责人\n\
@@ -159,9 +198,15 @@ async fn contacts_and_deals_are_gated_visible_and_deduplicated() {
     assert_eq!(lines(&done), vec![(3, Some(Field::ContactEmail)), (5, Some(Field::ContactPhone)), (6, Some(Field::Account))]);
     import::start(db, &rep, up.id, Mode::GoodRows).await.unwrap();
     assert_eq!(until_finished(db, &rep, up.id).await.imported, 2);
-    let again = import::upload(db, &rep, Kind::Contacts, "again.csv", format!("Account,Name,Email\n{},Li,li.wei@import.test\n", acct.name).into_bytes())
-        .await
-        .unwrap();
+    let again = import::upload(
+        db,
+        &rep,
+        Kind::Contacts,
+        "again.csv",
+        format!("Account,Name,Email\n{},Li,li.wei@import.test\n", acct.name).into_bytes(),
+    )
+    .await
+    .unwrap();
     let again = import::check(db, &rep, again.id, None).await.unwrap();
     assert!(matches!(&again.rejects[0].problem, Problem::DuplicateExisting { name } if name == "Li Wei"));
 
@@ -175,5 +220,8 @@ async fn contacts_and_deals_are_gated_visible_and_deduplicated() {
     assert!(matches!(import::upload(db, &exec, Kind::Accounts, "x.csv", b"Account name\nX\n".to_vec()).await, Err(AppError::Forbidden)));
     // An empty or unreadable file says so.
     assert!(matches!(import::upload(db, &rep, Kind::Accounts, "x.csv", Vec::new()).await, Err(AppError::Validation { .. })));
-    assert!(matches!(import::upload(db, &rep, Kind::Accounts, "x.xlsx", b"PK\x03\x04garbage".to_vec()).await, Err(AppError::Validation { .. })));
+    assert!(matches!(
+        import::upload(db, &rep, Kind::Accounts, "x.xlsx", b"PK\x03\x04garbage".to_vec()).await,
+        Err(AppError::Validation { .. })
+    ));
 }

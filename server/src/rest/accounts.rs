@@ -1,7 +1,7 @@
 //! Accounts and their contacts.
 use super::{ApiResult, Problem};
-use app::domain::account::profile::{slot, Slot};
 use app::domain::account::market::{AccountFilter, FitKind};
+use app::domain::account::profile::{slot, Slot};
 use app::domain::error::AppError;
 use app::ssr::context::RequestContext;
 use app::ssr::service;

@@ -90,7 +90,10 @@ fn out(v: JobView, l: Locale) -> ImportOut {
                 line: r.line,
                 cells: r.cells,
                 field: r.field.map(|f| f.code().into()),
-                code: serde_json::to_value(&r.problem).ok().and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned)).unwrap_or_default(),
+                code: serde_json::to_value(&r.problem)
+                    .ok()
+                    .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
+                    .unwrap_or_default(),
                 message: r.problem.message(l),
             })
             .collect(),
@@ -129,7 +132,11 @@ pub async fn upload(
 }
 
 #[utoipa::path(get, path = "/api/v1/imports", responses((status = 200, body = Vec<ImportOut>)), security(("bearer" = [])))]
-pub async fn recent(State(state): State<AppState>, Extension(ctx): Extension<RequestContext>, Extension(l): Extension<Locale>) -> ApiResult<Json<Vec<ImportOut>>> {
+pub async fn recent(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(l): Extension<Locale>,
+) -> ApiResult<Json<Vec<ImportOut>>> {
     Ok(Json(service::import::recent(&state.db, &ctx).await?.into_iter().map(|v| out(v, l)).collect()))
 }
 
@@ -164,7 +171,9 @@ pub async fn check(
         None => None,
         Some(m) => Some(
             m.into_iter()
-                .map(|c| c.map(|c| Field::parse(&c).ok_or_else(|| AppError::validation("mapping", format!("no column called {c}")))).transpose())
+                .map(|c| {
+                    c.map(|c| Field::parse(&c).ok_or_else(|| AppError::validation("mapping", format!("no column called {c}")))).transpose()
+                })
                 .collect::<Result<Vec<_>, _>>()?,
         ),
     };

@@ -10,8 +10,8 @@ pub mod cadence;
 pub mod contact;
 pub mod dto;
 pub mod grading;
-pub mod profile;
 pub mod market;
+pub mod profile;
 pub mod revisit;
 pub mod target;
 

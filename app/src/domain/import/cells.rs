@@ -24,7 +24,9 @@ impl RowError {
 #[serde(rename_all = "snake_case", tag = "code")]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     NotAnAmount,
     NotACount,
     NotADate,
@@ -41,15 +43,23 @@ pub enum Problem {
     NotAssignable,
     UnknownStage,
     /// Same normalised name (or phone, e-mail) as an earlier row of the file.
-    DuplicateInFile { line: u32 },
+    DuplicateInFile {
+        line: u32,
+    },
     /// Same as a record already in Dealgate.
-    DuplicateExisting { name: String },
+    DuplicateExisting {
+        name: String,
+    },
     /// The stage's gate needs what an imported deal cannot have yet.
-    Gate { missing: Vec<String> },
+    Gate {
+        missing: Vec<String>,
+    },
     /// A move into that stage needs a manager's approval.
     NeedsApproval,
     /// The write failed for a reason of the row (e.g. a duplicate created meanwhile).
-    Write { detail: String },
+    Write {
+        detail: String,
+    },
 }
 
 impl Problem {
@@ -401,7 +411,9 @@ mod tests {
         for (s, want) in [("200", Some(200)), ("200人", Some(200)), ("1,200", Some(1200)), ("-1", None), ("10000001", None), ("x", None)] {
             assert_eq!(count(s), want, "{s}");
         }
-        for (s, want) in [("A", Some(Grade::A)), ("b类", Some(Grade::B)), ("C级", Some(Grade::C)), (" d ", Some(Grade::D)), ("E", None), ("AB", None)] {
+        for (s, want) in
+            [("A", Some(Grade::A)), ("b类", Some(Grade::B)), ("C级", Some(Grade::C)), (" d ", Some(Grade::D)), ("E", None), ("AB", None)]
+        {
             assert_eq!(grade(s), want, "{s}");
         }
         for (s, want) in [
@@ -422,13 +434,30 @@ mod tests {
     #[test]
     fn account_rows() {
         use Field::*;
-        let m = vec![Some(AccountName), Some(Industry), Some(Size), Some(ContactName), Some(ContactTitle), Some(ContactPhone), Some(Owner), Some(Grade), Some(NextContact)];
-        let ok = parse_row(Kind::Accounts, &m, &row(&["制造有限公司", "制造业", "500人/5亿", "王*", "采购总监", "139 0000 0000", "李伟", "A类", "2024-03-10"])).unwrap();
+        let m = vec![
+            Some(AccountName),
+            Some(Industry),
+            Some(Size),
+            Some(ContactName),
+            Some(ContactTitle),
+            Some(ContactPhone),
+            Some(Owner),
+            Some(Grade),
+            Some(NextContact),
+        ];
+        let ok = parse_row(
+            Kind::Accounts,
+            &m,
+            &row(&["制造有限公司", "制造业", "500人/5亿", "王*", "采购总监", "139 0000 0000", "李伟", "A类", "2024-03-10"]),
+        )
+        .unwrap();
         let Record::Account(a) = ok else { panic!("an account") };
         assert_eq!((a.headcount, a.revenue_fen, a.grade), (Some(500), Some(50_000_000_000), Some(crate::domain::account::Grade::A)));
         assert_eq!(a.contact.as_ref().map(|c| c.phone.clone()), Some(Some("139 0000 0000".into())));
         // An address in the phone column is the e-mail.
-        let Ok(Record::Account(a)) = parse_row(Kind::Accounts, &m, &row(&["X", "", "", "张", "", "zhang@x.cn", "", "", ""])) else { panic!() };
+        let Ok(Record::Account(a)) = parse_row(Kind::Accounts, &m, &row(&["X", "", "", "张", "", "zhang@x.cn", "", "", ""])) else {
+            panic!()
+        };
         assert_eq!(a.contact.map(|c| (c.phone, c.email)), Some((None, Some("zhang@x.cn".into()))));
         let refused: &[(&[&str], Field, Problem)] = &[
             (&["", "制造业"], AccountName, Problem::Required),
@@ -453,7 +482,9 @@ mod tests {
         assert_eq!(parse_row(Kind::Contacts, &m, &row(&["华东", "", ""])), Err(RowError::at(ContactName, Problem::Required)));
         assert_eq!(parse_row(Kind::Contacts, &m, &row(&["华东", "李", "li at x"])), Err(RowError::at(ContactEmail, Problem::NotAnEmail)));
         let m = vec![Some(DealName), Some(Account), Some(Amount), Some(CloseDate), Some(Currency)];
-        let Ok(Record::Deal(d)) = parse_row(Kind::Deals, &m, &row(&["MES 一期", "华东", "220000", "2027-03-01", "cny"])) else { panic!() };
+        let Ok(Record::Deal(d)) = parse_row(Kind::Deals, &m, &row(&["MES 一期", "华东", "220000", "2027-03-01", "cny"])) else {
+            panic!()
+        };
         assert_eq!((d.amount_fen, d.currency.as_deref()), (22_000_000, Some("CNY")));
         for (cells, field, problem) in [
             (["MES", "华东", "-5", "2027-03-01", ""], Amount, Problem::NotAnAmount),

@@ -269,7 +269,9 @@ impl Field {
     /// Other spellings a spreadsheet uses for this column, normalised (see [`norm_header`]).
     fn synonyms(self) -> &'static [&'static str] {
         match self {
-            Self::AccountName => &["客户", "客户名", "名称", "公司", "公司名称", "企业名称", "name", "account", "accountname", "company", "customer"],
+            Self::AccountName => {
+                &["客户", "客户名", "名称", "公司", "公司名称", "企业名称", "name", "account", "accountname", "company", "customer"]
+            }
             Self::Account => &["客户", "客户名", "公司", "公司名称", "企业名称", "account", "accountname", "company", "customer"],
             Self::Industry => &["行业", "industry"],
             Self::Size => &["企业规模", "规模", "size"],
@@ -363,7 +365,9 @@ pub fn norm_name(s: &str) -> String {
     let mut n = folded.as_str();
     loop {
         let before = n.len();
-        for suffix in ["股份有限公司", "有限责任公司", "有限公司", "集团", "公司", "coltd", "ltd", "limited", "inc", "corp", "co", "gmbh", "llc"] {
+        for suffix in
+            ["股份有限公司", "有限责任公司", "有限公司", "集团", "公司", "coltd", "ltd", "limited", "inc", "corp", "co", "gmbh", "llc"]
+        {
             if n.len() > suffix.len() {
                 n = n.strip_suffix(suffix).unwrap_or(n);
             }
@@ -435,7 +439,19 @@ mod tests {
     #[test]
     fn seed_003_table_1_headers_map_in_chinese_and_english() {
         use Field::*;
-        let zh = h(&["客户名称", "所属行业", "企业规模（员工人数/年营收）", "联系人", "职务", "联系方式", "初步需求描述", "信息来源", "跟进人", "跟进状态", "下次跟进时间"]);
+        let zh = h(&[
+            "客户名称",
+            "所属行业",
+            "企业规模（员工人数/年营收）",
+            "联系人",
+            "职务",
+            "联系方式",
+            "初步需求描述",
+            "信息来源",
+            "跟进人",
+            "跟进状态",
+            "下次跟进时间",
+        ]);
         assert_eq!(
             auto_map(Kind::Accounts, &zh),
             vec![
@@ -453,15 +469,15 @@ mod tests {
             ]
         );
         let en = h(&["Account name", "INDUSTRY", "Revenue (CNY)", "e-mail", "Owner", "?"]);
-        assert_eq!(auto_map(Kind::Accounts, &en), vec![Some(AccountName), Some(Industry), Some(Revenue), Some(ContactEmail), Some(Owner), None]);
+        assert_eq!(
+            auto_map(Kind::Accounts, &en),
+            vec![Some(AccountName), Some(Industry), Some(Revenue), Some(ContactEmail), Some(Owner), None]
+        );
         // A column is claimed once: the second "Name" stays unmapped.
-        assert_eq!(auto_map(Kind::Deals, &h(&["Name", "Name", "Account", "金额", "Close date"])), vec![
-            Some(DealName),
-            None,
-            Some(Account),
-            Some(Amount),
-            Some(CloseDate)
-        ]);
+        assert_eq!(
+            auto_map(Kind::Deals, &h(&["Name", "Name", "Account", "金额", "Close date"])),
+            vec![Some(DealName), None, Some(Account), Some(Amount), Some(CloseDate)]
+        );
     }
 
     #[test]

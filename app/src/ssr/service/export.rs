@@ -115,8 +115,20 @@ fn hdr(l: Locale, cols: &[(&str, &str)]) -> Vec<String> {
 }
 
 async fn names(db: &Db) -> Result<(HashMap<i32, String>, HashMap<i32, String>), AppError> {
-    let users = user::Entity::find().select_only().columns([user::Column::Id, user::Column::Name]).into_tuple::<(i32, String)>().all(db).await.map_err(db_err)?;
-    let teams = team::Entity::find().select_only().columns([team::Column::Id, team::Column::Name]).into_tuple::<(i32, String)>().all(db).await.map_err(db_err)?;
+    let users = user::Entity::find()
+        .select_only()
+        .columns([user::Column::Id, user::Column::Name])
+        .into_tuple::<(i32, String)>()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let teams = team::Entity::find()
+        .select_only()
+        .columns([team::Column::Id, team::Column::Name])
+        .into_tuple::<(i32, String)>()
+        .all(db)
+        .await
+        .map_err(db_err)?;
     Ok((users.into_iter().collect(), teams.into_iter().collect()))
 }
 
@@ -129,7 +141,10 @@ pub async fn accounts(db: &Db, ctx: &RequestContext, l: Locale, q: Option<String
     if let Some(q) = q.as_deref().filter(|q| !q.trim().is_empty()) {
         let pat = like_pattern(q);
         cond = cond.add(
-            Condition::any().add(account::Column::Name.like(pat.clone())).add(account::Column::Industry.like(pat.clone())).add(account::Column::City.like(pat)),
+            Condition::any()
+                .add(account::Column::Name.like(pat.clone()))
+                .add(account::Column::Industry.like(pat.clone()))
+                .add(account::Column::City.like(pat)),
         );
     }
     let rows = account::Entity::find().filter(cond).order_by_asc(account::Column::Name).limit(MAX_ROWS).all(db).await.map_err(db_err)?;
@@ -196,8 +211,21 @@ pub async fn contacts(db: &Db, ctx: &RequestContext, l: Locale, q: Option<String
         .await
         .map_err(db_err)?;
     Ok(Table {
-        header: hdr(l, &[("Name", "联系人"), ("Account", "客户名称"), ("Title", "职务"), ("Department", "部门"), ("Phone", "联系电话"), ("Email", "电子邮箱")]),
-        rows: rows.into_iter().map(|c| vec![Cell::Text(c.name), c.account_name.into(), c.title.into(), c.department.into(), c.phone.into(), c.email.into()]).collect(),
+        header: hdr(
+            l,
+            &[
+                ("Name", "联系人"),
+                ("Account", "客户名称"),
+                ("Title", "职务"),
+                ("Department", "部门"),
+                ("Phone", "联系电话"),
+                ("Email", "电子邮箱"),
+            ],
+        ),
+        rows: rows
+            .into_iter()
+            .map(|c| vec![Cell::Text(c.name), c.account_name.into(), c.title.into(), c.department.into(), c.phone.into(), c.email.into()])
+            .collect(),
     })
 }
 
@@ -217,9 +245,20 @@ pub async fn deals(db: &Db, ctx: &RequestContext, l: Locale, q: Option<String>) 
     if let Some(q) = q.as_deref().filter(|q| !q.trim().is_empty()) {
         let pat = like_pattern(q);
         let ids = account::Entity::find().select_only().column(account::Column::Id).filter(account::Column::Name.like(pat.clone()));
-        cond = cond.add(Condition::any().add(deal::Column::Name.like(pat)).add(deal::Column::AccountId.in_subquery(sea_orm::QueryTrait::into_query(ids))));
+        cond = cond.add(
+            Condition::any()
+                .add(deal::Column::Name.like(pat))
+                .add(deal::Column::AccountId.in_subquery(sea_orm::QueryTrait::into_query(ids))),
+        );
     }
-    let rows = deal::Entity::find().filter(cond).order_by_asc(deal::Column::CloseDate).order_by_asc(deal::Column::Id).limit(MAX_ROWS).all(db).await.map_err(db_err)?;
+    let rows = deal::Entity::find()
+        .filter(cond)
+        .order_by_asc(deal::Column::CloseDate)
+        .order_by_asc(deal::Column::Id)
+        .limit(MAX_ROWS)
+        .all(db)
+        .await
+        .map_err(db_err)?;
     let (users, teams) = names(db).await?;
     let stages: HashMap<i32, stage::Model> = stage::Entity::find().all(db).await.map_err(db_err)?.into_iter().map(|s| (s.id, s)).collect();
     let accounts = chunked_account_names(db, rows.iter().map(|d| d.account_id).collect()).await?;
@@ -306,7 +345,16 @@ pub async fn activities(db: &Db, ctx: &RequestContext, l: Locale, from: Option<N
     Ok(Table {
         header: hdr(
             l,
-            &[("Date", "日期"), ("Kind", "类型"), ("Deal", "商机"), ("Summary", "摘要"), ("People", "参与人"), ("Author", "记录人"), ("Next action", "后续行动"), ("Due", "截止日期")],
+            &[
+                ("Date", "日期"),
+                ("Kind", "类型"),
+                ("Deal", "商机"),
+                ("Summary", "摘要"),
+                ("People", "参与人"),
+                ("Author", "记录人"),
+                ("Next action", "后续行动"),
+                ("Due", "截止日期"),
+            ],
         ),
         rows: rows
             .into_iter()
@@ -333,7 +381,15 @@ pub async fn quotas(db: &Db, ctx: &RequestContext, l: Locale, from: Option<Naive
         header: hdr(l, &[("Rep", "销售"), ("Email", "邮箱"), ("From", "开始"), ("To", "结束"), ("Quota (CNY)", "指标(元)")]),
         rows: rows
             .into_iter()
-            .map(|q| vec![Cell::Text(q.user_name), Cell::Text(q.email), Cell::Date(q.period_start), Cell::Date(q.period_end), Cell::Money(q.amount_fen)])
+            .map(|q| {
+                vec![
+                    Cell::Text(q.user_name),
+                    Cell::Text(q.email),
+                    Cell::Date(q.period_start),
+                    Cell::Date(q.period_end),
+                    Cell::Money(q.amount_fen),
+                ]
+            })
             .collect(),
     })
 }

@@ -154,7 +154,13 @@ impl Book {
     }
 
     /// Decides a parsed row; on success the row's keys count for later rows of the file.
-    pub async fn plan<C: ConnectionTrait>(&mut self, db: &C, ctx: &RequestContext, line: u32, rec: Record) -> Result<Result<Plan, RowError>, AppError> {
+    pub async fn plan<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        ctx: &RequestContext,
+        line: u32,
+        rec: Record,
+    ) -> Result<Result<Plan, RowError>, AppError> {
         Ok(match rec {
             Record::Account(rec) => self.plan_account(ctx, line, rec),
             Record::Contact(rec) => {
@@ -187,9 +193,12 @@ impl Book {
                     Ok((who, to))
                 });
                 match planned {
-                    Ok((who, to)) => self
-                        .claim(&[format!("{account_id}:{key}")], line, Field::DealName)
-                        .map(|()| Plan::Deal { rec, account, owner: who.uuid, to }),
+                    Ok((who, to)) => self.claim(&[format!("{account_id}:{key}")], line, Field::DealName).map(|()| Plan::Deal {
+                        rec,
+                        account,
+                        owner: who.uuid,
+                        to,
+                    }),
                     Err(e) => Err(e),
                 }
             }
@@ -243,7 +252,9 @@ impl Book {
         });
         match outcome {
             Outcome::Moved => Ok(Some(to.clone())),
-            Outcome::Blocked(missing) => Err(RowError::at(Field::Stage, Problem::Gate { missing: missing.iter().map(|m| m.code()).collect() })),
+            Outcome::Blocked(missing) => {
+                Err(RowError::at(Field::Stage, Problem::Gate { missing: missing.iter().map(|m| m.code()).collect() }))
+            }
             Outcome::NeedsApproval => Err(RowError::at(Field::Stage, Problem::NeedsApproval)),
             Outcome::Forbidden(_) => Err(RowError::at(Field::Stage, Problem::NotAssignable)),
         }
@@ -312,7 +323,11 @@ pub async fn write<C: ConnectionTrait>(
                 account::Entity::update_many()
                     .col_expr(account::Column::NextContactOn, Expr::value(planned))
                     .filter(account::Column::Id.eq(a.id))
-                    .filter(sea_orm::Condition::any().add(account::Column::NextContactOn.is_null()).add(account::Column::NextContactOn.gt(planned)))
+                    .filter(
+                        sea_orm::Condition::any()
+                            .add(account::Column::NextContactOn.is_null())
+                            .add(account::Column::NextContactOn.gt(planned)),
+                    )
                     .exec(db)
                     .await
                     .map_err(db_err)?;
@@ -353,7 +368,12 @@ pub async fn write<C: ConnectionTrait>(
     }
 }
 
-async fn insert_contact<C: ConnectionTrait>(db: &C, account_id: i32, c: ContactRec, now: chrono::DateTime<chrono::Utc>) -> Result<(), AppError> {
+async fn insert_contact<C: ConnectionTrait>(
+    db: &C,
+    account_id: i32,
+    c: ContactRec,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
     contact::Entity::insert(contact::ActiveModel {
         uuid: Set(uuid::Uuid::new_v4()),
         account_id: Set(account_id),

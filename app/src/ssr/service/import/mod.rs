@@ -91,7 +91,10 @@ pub async fn upload(db: &Db, ctx: &RequestContext, kind: Kind, file_name: &str, 
     .await
     .map_err(db_err)?
     .last_insert_id;
-    import_file::Entity::insert(import_file::ActiveModel { job_id: Set(id), bytes: Set(bytes) }).exec_without_returning(&*w).await.map_err(db_err)?;
+    import_file::Entity::insert(import_file::ActiveModel { job_id: Set(id), bytes: Set(bytes) })
+        .exec_without_returning(&*w)
+        .await
+        .map_err(db_err)?;
     w.commit().await.map_err(db_err)?;
     get(db, ctx, uuid).await
 }
@@ -135,7 +138,8 @@ pub async fn get(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<JobVie
         j.error = Some("interrupted".into());
     }
     let status = Status::parse(&j.status).ok_or(AppError::Internal)?;
-    let sample = if matches!(status, Status::Uploaded | Status::Checked) { sample(db, j.id, Format::parse(&j.format)).await? } else { Vec::new() };
+    let sample =
+        if matches!(status, Status::Uploaded | Status::Checked) { sample(db, j.id, Format::parse(&j.format)).await? } else { Vec::new() };
     let rejects = import_reject::Entity::find()
         .filter(import_reject::Column::JobId.eq(j.id))
         .order_by_asc(import_reject::Column::Line)

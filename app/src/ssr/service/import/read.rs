@@ -108,7 +108,10 @@ mod tests {
     #[test]
     fn csv_in_utf8_and_gbk() {
         let utf8 = "\u{feff}客户名称,行业\r\n华东精密,机械\r\n";
-        assert_eq!(all(utf8.as_bytes(), Format::Csv), vec![(1, vec!["客户名称".into(), "行业".into()]), (2, vec!["华东精密".into(), "机械".into()])]);
+        assert_eq!(
+            all(utf8.as_bytes(), Format::Csv),
+            vec![(1, vec!["客户名称".into(), "行业".into()]), (2, vec!["华东精密".into(), "机械".into()])]
+        );
         let (gbk, _, _) = encoding_rs::GBK.encode("客户名称,行业\n华东精密,机械\n");
         assert_eq!(all(&gbk, Format::Csv)[1].1, vec!["华东精密".to_owned(), "机械".to_owned()]);
     }
