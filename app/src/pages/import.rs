@@ -233,7 +233,7 @@ fn JobPanel(job: JobView, on_change: Callback<JobView>) -> impl IntoView {
     let editable = matches!(job.status, Status::Uploaded | Status::Checked | Status::Failed);
     let headers = job.headers.clone();
     let sample = job.sample.clone();
-    let pct = if job.total_rows == 0 { 0 } else { (job.processed * 100 / job.total_rows).min(100) };
+    let pct = (job.processed * 100).checked_div(job.total_rows).unwrap_or(0).min(100);
     let refused_class = if job.rejected > 0 { "bad" } else { "" };
     let show_counts = matches!(job.status, Status::Checked | Status::Running | Status::Done | Status::Failed) && job.total_rows > 0;
     let (total, imported, rejected, processed) = (job.total_rows, job.imported, job.rejected, job.processed);

@@ -483,7 +483,8 @@ mod tests {
     #[test]
     fn mappings_are_checked() {
         use Field::*;
-        let cases: &[(Kind, Vec<Option<Field>>, Result<(), MappingError>)] = &[
+        type Case = (Kind, Vec<Option<Field>>, Result<(), MappingError>);
+        let cases: &[Case] = &[
             (Kind::Accounts, vec![Some(AccountName), None], Ok(())),
             (Kind::Accounts, vec![Some(City)], Err(MappingError::Missing(AccountName))),
             (Kind::Accounts, vec![Some(AccountName), Some(AccountName)], Err(MappingError::Twice(AccountName))),

@@ -20,7 +20,7 @@ pub(super) fn demo_profile(id: i32) -> account::ActiveModel {
     const SYSTEMS: [&str; 4] = ["用友 U8（财务）", "金蝶 K/3", "自建 Access 进销存", "Excel + 手工账"];
     const TERRITORIES: [&str; 4] = ["苏南", "浙北", "珠三角", "环渤海"];
     let n = id.unsigned_abs() as usize;
-    let computerised = n % 3 != 0;
+    let computerised = !n.is_multiple_of(3);
     account::ActiveModel {
         main_products: Set(Some(PRODUCTS[n % PRODUCTS.len()].to_owned())),
         iso9000: Set(Some(Iso9000::ALL[n % Iso9000::ALL.len()].code().to_owned())),

@@ -139,7 +139,7 @@ impl Book {
             }
             self.existing.insert(account_id, keys);
         }
-        Ok(self.existing.get(&account_id).map_or_else(|| &*EMPTY, |m| m))
+        Ok(self.existing.get(&account_id).unwrap_or_else(|| &*EMPTY))
     }
 
     /// Claims `keys` for `line`, or names the earlier line that holds one of them.
