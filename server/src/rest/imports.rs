@@ -110,8 +110,8 @@ fn kind(s: &str) -> Result<Kind, AppError> {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// accounts | contacts | deals
-    kind: String,
+    /// accounts (default) | contacts | deals
+    kind: Option<String>,
     /// The file's name as the user saw it (shown on the import page).
     file_name: Option<String>,
 }
@@ -126,7 +126,7 @@ pub async fn upload(
     Query(q): Query<UploadQuery>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let k = kind(&q.kind)?;
+    let k = kind(q.kind.as_deref().unwrap_or("accounts"))?;
     let v = service::import::upload(&state.db, &ctx, k, q.file_name.as_deref().unwrap_or("upload"), body.to_vec()).await?;
     Ok((StatusCode::CREATED, Json(out(v, l))).into_response())
 }
@@ -219,8 +219,8 @@ pub async fn rejects(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TemplateQuery {
-    /// accounts | contacts | deals
-    kind: String,
+    /// accounts (default) | contacts | deals
+    kind: Option<String>,
     /// xlsx (default) | csv
     format: Option<String>,
 }
@@ -228,7 +228,7 @@ pub struct TemplateQuery {
 #[utoipa::path(get, path = "/api/v1/imports/template", params(TemplateQuery),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn template(Extension(l): Extension<Locale>, Query(q): Query<TemplateQuery>) -> ApiResult<Response> {
-    let k = kind(&q.kind)?;
+    let k = kind(q.kind.as_deref().unwrap_or("accounts"))?;
     let zh = l == Locale::ZhCn;
     let header: Vec<String> = k.fields().iter().map(|f| f.header(zh).to_owned()).collect();
     let table = service::export::Table { header, rows: Vec::new() };

@@ -116,6 +116,16 @@ enum Op {
     AdminWrite,
     /// The price-list export (it carries standard costs): admins only.
     AdminRead,
+    /// POST /imports (a one-row accounts CSV): account editors.
+    ImportUpload,
+    /// GET /imports/{id} or its refused rows, of a job the relation's owner (or rep, for an
+    /// owner who cannot import) uploaded just before: its uploader only.
+    ImportRead,
+    /// POST /imports/{id}/check on such a job: its uploader (an editor) only.
+    ImportCheck,
+    /// POST /imports/{id}/start on such an unchecked job: its uploader meets the 422 "check
+    /// the file first"; nobody else learns it exists.
+    ImportStart,
 }
 
 /// Every documented operation and what the walk sends to it.
@@ -156,6 +166,14 @@ const OPS: &[(&str, &str, &[Op])] = &[
     ("get", "/api/v1/forecast", &[Op::List]),
     ("get", "/api/v1/progress", &[Op::List]),
     ("get", "/api/v1/quotas", &[Op::List]),
+    ("get", "/api/v1/exports/{list}", &[Op::List]),
+    ("get", "/api/v1/imports", &[Op::List]),
+    ("post", "/api/v1/imports", &[Op::ImportUpload]),
+    ("get", "/api/v1/imports/template", &[Op::List]),
+    ("get", "/api/v1/imports/{id}", &[Op::ImportRead]),
+    ("get", "/api/v1/imports/{id}/rejects", &[Op::ImportRead]),
+    ("post", "/api/v1/imports/{id}/check", &[Op::ImportCheck]),
+    ("post", "/api/v1/imports/{id}/start", &[Op::ImportStart]),
     ("put", "/api/v1/quotas", &[Op::SetQuota]),
     ("post", "/api/v1/quotas/import", &[Op::ImportQuota]),
     ("delete", "/api/v1/quotas/{id}", &[Op::DeleteQuota]),
@@ -302,6 +320,11 @@ const LITERAL: &[(Op, &str, Rel, Expect)] = &[
     (Op::MergeAccount, "manager2", Rel::Foreign, Expect::NotFound),
     (Op::CreateDeal, "legal", Rel::Mate, Expect::Forbidden),
     (Op::CreateAccount, "rep", Rel::None, Expect::Ok),
+    (Op::ImportUpload, "exec", Rel::None, Expect::Forbidden),
+    (Op::ImportRead, "rep", Rel::Own, Expect::Ok),
+    (Op::ImportRead, "manager", Rel::Mate, Expect::NotFound),
+    (Op::ImportCheck, "exec", Rel::Foreign, Expect::Forbidden),
+    (Op::ImportStart, "rep", Rel::Own, Expect::Unprocessable),
     (Op::SaveQuote, "presales", Rel::Member, Expect::Ok),
     (Op::SaveQuote, "rep", Rel::Mate, Expect::Forbidden),
     (Op::QuoteRead, "legal", Rel::Foreign, Expect::Ok),
@@ -393,7 +416,8 @@ impl World {
 /// The relations each operation is tried with.
 fn relations(op: Op) -> &'static [Rel] {
     match op {
-        Op::Token | Op::List | Op::CreateAccount | Op::AdminWrite | Op::AdminRead => &[Rel::None],
+        Op::Token | Op::List | Op::CreateAccount | Op::AdminWrite | Op::AdminRead | Op::ImportUpload => &[Rel::None],
+        Op::ImportRead | Op::ImportCheck | Op::ImportStart => &[Rel::Own, Rel::Mate, Rel::Foreign],
         Op::CreateDeal
         | Op::SetQuota
         | Op::ImportQuota
@@ -434,6 +458,19 @@ fn expect(w: &World, op: Op, caller: &str, rel: Rel) -> Option<Expect> {
     match op {
         Op::Token | Op::List => Some(Expect::Ok),
         Op::AdminWrite | Op::AdminRead => Some(if rule::may_administer(c.role) { Expect::Ok } else { Expect::Forbidden }),
+        Op::ImportUpload => Some(if rule::may_edit_accounts(c.role) { Expect::Ok } else { Expect::Forbidden }),
+        Op::ImportRead | Op::ImportCheck | Op::ImportStart => {
+            let uploader = import_uploader(w, w.owner(caller, rel)?);
+            Some(if op != Op::ImportRead && !rule::may_edit_accounts(c.role) {
+                Expect::Forbidden
+            } else if uploader != caller {
+                Expect::NotFound
+            } else if op == Op::ImportStart {
+                Expect::Unprocessable
+            } else {
+                Expect::Ok
+            })
+        }
         Op::CreateAccount if !rule::may_edit_accounts(c.role) => Some(Expect::Forbidden),
         // Accounts belong to the creator's team; a teamless admin has none to give.
         Op::CreateAccount if c.team.is_none() => Some(Expect::Unprocessable),
@@ -833,6 +870,19 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
         Op::Token => Payload::Json(json!({"email": w.person(caller).email, "password": app::ssr::seed::DEMO_PASSWORD})),
         Op::List => Payload::None,
         Op::CreateAccount => Payload::Json(json!({"name": format!("walk account {n}")})),
+        Op::ImportUpload => Payload::Csv(format!("Account name\nwalk import {n}\n")),
+        Op::ImportRead | Op::ImportCheck | Op::ImportStart => {
+            let uploader = import_uploader(w, w.owner(caller, rel).unwrap());
+            let (s, j) = call(&w.app, Method::POST, "/api/v1/imports?kind=accounts", Some(w.tok(uploader)), None).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an empty upload is refused: {j}");
+            let id = upload_job(w, uploader, n).await;
+            let body = match op {
+                Op::ImportCheck => Payload::Json(json!({})),
+                Op::ImportStart => Payload::Json(json!({"mode": "good_rows"})),
+                _ => Payload::None,
+            };
+            return (fill(&id), body);
+        }
         Op::CreateDeal => Payload::Json(json!({"name": format!("walk {n}"), "account_id": seeded_account(&w.app, w.tok(caller)).await,
             "owner_id": target.unwrap().uuid, "amount_minor": 10_000_000, "expected_close_date": "2027-06-30"})),
         Op::SetQuota => Payload::Json(
@@ -947,7 +997,8 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
         }
         _ => unreachable!("{op:?} has no deal for {caller} {rel:?}"),
     };
-    (path.to_owned(), body)
+    // The exports' list is a path segment: the walk exports accounts.
+    (path.replace("{list}", "accounts"), body)
 }
 
 /// A user the walk creates (not a demo user, so the walk's fixtures never change).
@@ -1047,4 +1098,29 @@ async fn every_operation_answers_every_role_as_the_access_policy_says() {
     // 42 operations, 10 callers, up to 4 relations each: the walk must not silently shrink.
     assert!(cases >= 1100, "only {cases} cases");
     assert!(["Ok", "Forbidden", "NotFound", "ReadOnlyGate", "Unprocessable"].iter().all(|k| tally.contains_key(*k)), "{tally:?}");
+}
+
+/// Who uploads the job an import operation is tried on: the relation's owner, or rep for an
+/// owner whose role cannot import.
+fn import_uploader(w: &World, owner: &'static str) -> &'static str {
+    if rule::may_edit_accounts(w.person(owner).role) {
+        owner
+    } else {
+        "rep"
+    }
+}
+
+async fn upload_job(w: &World, uploader: &str, n: usize) -> String {
+    let req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/imports?kind=accounts&file_name=walk.csv")
+        .header("authorization", format!("Bearer {}", w.tok(uploader)))
+        .header("content-type", "text/csv")
+        .body(axum::body::Body::from(format!("Account name\nwalk job {n}\n")))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(w.app.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    v["id"].as_str().unwrap().to_owned()
 }

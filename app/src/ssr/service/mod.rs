@@ -80,6 +80,7 @@ const LAYERS: [(&str, &[&str]); 3] = [
             "comment",
             "contract",
             "deal",
+            "import",
             "keyinfo",
             "map",
             "member",
@@ -94,7 +95,7 @@ const LAYERS: [(&str, &[&str]); 3] = [
             "user",
         ],
     ),
-    ("queries", &["board", "forecast", "timeline"]),
+    ("queries", &["board", "export", "forecast", "timeline"]),
 ];
 
 #[cfg(test)]
