@@ -33,7 +33,7 @@ NPM_STAMP := end2end/node_modules/.installed
 QUICK_INSTALL := env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=64 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
 	CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true
 
-.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release e2e clean bench bench-data bench-forecast bench-quote
+.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release e2e clean bench bench-data bench-forecast bench-quote bench-import
 
 help:
 	@echo "make run   - set up, build and serve http://$(LEPTOS_SITE_ADDR) on SQLite with demo data"
@@ -153,6 +153,25 @@ bench-forecast: release bench-data
 		target/release/server & pid=$$!; trap "kill $$pid" EXIT; \
 	for i in $$(seq 3000); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
 	echo "| $$(date -u +%F) | exec@demo.local | $$(python3 end2end/bench/forecast.py http://127.0.0.1:$$port exec@demo.local $(BENCH_DB) $(BENCH_FORECAST_N)) | peak RSS $$(grep VmHWM /proc/$$pid/status | awk '{print $$2}') KB |" | tee -a docs/benchmarks.md
+
+# Importing an accounts workbook (`server sample-import`, BENCH_IMPORT_ROWS rows, 10 refused)
+# on a fresh demo database, SQLite and then PostgreSQL; rows per second of the check and of
+# the import, and the server's peak RSS, appended to docs/benchmarks.md.
+BENCH_IMPORT_ROWS ?= 100000
+bench-import: release
+	@dir=$$(mktemp -d /tmp/dealgate-bench-import.XXXXXX); \
+	target/release/server sample-import $$dir/accounts.xlsx --rows $(BENCH_IMPORT_ROWS) --bad 10 --prefix Bench; \
+	for db in sqlite postgresql; do \
+		if [ $$db = sqlite ]; then url="sqlite://$$dir/i.db?mode=rwc"; else url=$$(.ci/pg-start.sh $$dir/pg); fi; \
+		port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+		DATABASE_URL="$$url" DEALGATE_LOG=warn target/release/server seed --demo >/dev/null; \
+		DATABASE_URL="$$url" LEPTOS_SITE_ADDR=127.0.0.1:$$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD DEALGATE_LOG=warn \
+			target/release/server & pid=$$!; \
+		for i in $$(seq 3000); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
+		echo "| $$(date -u +%F) | import $$db | $$(python3 end2end/bench/import.py http://127.0.0.1:$$port $$dir/accounts.xlsx) | peak RSS $$(grep VmHWM /proc/$$pid/status | awk '{print $$2}') KB |" | tee -a docs/benchmarks.md; \
+		kill $$pid; wait $$pid || true; \
+		if [ $$db = postgresql ]; then .ci/pg-stop.sh $$dir/pg; fi; \
+	done; rm -rf $$dir
 
 # Saving a 100-line quote (and reading it back) on a fresh demo database; the figures are
 # appended to docs/benchmarks.md.
