@@ -162,7 +162,7 @@ bench-import: release
 	@dir=$$(mktemp -d /tmp/dealgate-bench-import.XXXXXX); \
 	target/release/server sample-import $$dir/accounts.xlsx --rows $(BENCH_IMPORT_ROWS) --bad 10 --prefix Bench; \
 	for db in sqlite postgresql; do \
-		if [ $$db = sqlite ]; then url="sqlite://$$dir/i.db?mode=rwc"; else url=$$(.ci/pg-start.sh $$dir/pg); fi; \
+		if [ $$db = sqlite ]; then url="sqlite://$$dir/i.db?mode=rwc"; else pgdir=$$(mktemp -d); url=$$(.ci/pg-start.sh $$pgdir); fi; \
 		port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 		DATABASE_URL="$$url" DEALGATE_LOG=warn target/release/server seed --demo >/dev/null; \
 		DATABASE_URL="$$url" LEPTOS_SITE_ADDR=127.0.0.1:$$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD DEALGATE_LOG=warn \
@@ -170,7 +170,7 @@ bench-import: release
 		for i in $$(seq 3000); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
 		echo "| $$(date -u +%F) | import $$db | $$(python3 end2end/bench/import.py http://127.0.0.1:$$port $$dir/accounts.xlsx) | peak RSS $$(grep VmHWM /proc/$$pid/status | awk '{print $$2}') KB |" | tee -a docs/benchmarks.md; \
 		kill $$pid; wait $$pid || true; \
-		if [ $$db = postgresql ]; then .ci/pg-stop.sh $$dir/pg; fi; \
+		if [ $$db = postgresql ]; then .ci/pg-stop.sh $$pgdir; fi; \
 	done; rm -rf $$dir
 
 # Saving a 100-line quote (and reading it back) on a fresh demo database; the figures are
