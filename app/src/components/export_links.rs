@@ -33,17 +33,5 @@ pub fn ExportLinks(
 
 /// `q=…` of a search, percent-encoded, or nothing.
 pub fn search_query(q: Option<String>) -> String {
-    q.map(|q| format!("q={}", encode(&q))).unwrap_or_default()
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    q.map(|q| format!("q={}", super::search::encode(&q))).unwrap_or_default()
 }

@@ -117,7 +117,7 @@ async fn send_file(file: &web_sys::File, kind: Kind) -> Result<uuid::Uuid, Strin
         let init = web_sys::RequestInit::new();
         init.set_method("POST");
         init.set_body(file);
-        let name: String = js_sys_encode(&file.name());
+        let name = crate::components::search::encode(&file.name());
         let url = format!("/api/v1/imports?kind={}&file_name={name}", kind.code());
         let resp = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(&url, &init))
             .await
@@ -136,19 +136,6 @@ async fn send_file(file: &web_sys::File, kind: Kind) -> Result<uuid::Uuid, Strin
     }
     #[cfg(not(feature = "hydrate"))]
     Err("not in a browser".to_owned())
-}
-
-#[cfg(feature = "hydrate")]
-fn js_sys_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[component]
