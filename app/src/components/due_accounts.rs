@@ -60,7 +60,8 @@ pub fn DueAccounts(
     let i18n = use_i18n();
     let tick = use_context::<crate::components::live::LiveTick>();
     let scope = RwSignal::new(DueScope::Mine);
-    let data = Resource::new(move || (scope.get(), tick.map(|t| t.0.get())), |(s, _)| due_accounts(s));
+    // Revisits, grades and account edits move due dates; deal changes do not.
+    let data = Resource::new(move || (scope.get(), tick.map(|t| t.2.get())), |(s, _)| due_accounts(s));
     view! {
         <Transition fallback=|| ()>
             {move || data.get().and_then(Result::ok).filter(|l| always || l.overdue + l.this_week > 0 || !l.follow_ups.is_empty()).map(|l| {

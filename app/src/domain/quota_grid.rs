@@ -31,6 +31,10 @@ pub fn quarter_of(start: NaiveDate, end: NaiveDate) -> Option<u8> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuotaCell {
     pub amount_fen: Option<i64>,
+    /// The stored quota's version (absent while the cell is empty): the editor sends it back
+    /// so a save over someone else's newer figure is refused, not silently lost.
+    #[serde(default)]
+    pub version: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +85,17 @@ pub struct QuotaCellEdit {
     /// 0–3.
     pub quarter: u8,
     pub amount_fen: i64,
+    /// The version the editor read: `Some(0)` for a cell that was empty, `None` to overwrite
+    /// whatever is stored (a script that does not care).
+    #[serde(default)]
+    pub read_version: Option<i32>,
+}
+
+impl QuotaCellEdit {
+    /// Whether the stored quota (its version, if any) is still what the editor read.
+    pub fn still_current(&self, stored: Option<i32>) -> bool {
+        self.read_version.is_none_or(|read| read == stored.unwrap_or(0))
+    }
 }
 
 /// A refused cell and why, in the user's language.
@@ -106,6 +121,24 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_cell_is_current_while_nobody_saved_over_what_the_editor_read() {
+        let edit = |read_version| QuotaCellEdit { user_id: uuid::Uuid::nil(), quarter: 0, amount_fen: 1, read_version };
+        // (read, stored now, current?)
+        let table = [
+            (None, None, true),
+            (None, Some(4), true),
+            (Some(0), None, true),
+            (Some(0), Some(1), false),
+            (Some(3), Some(3), true),
+            (Some(3), Some(4), false),
+            (Some(3), None, false),
+        ];
+        for (read, stored, want) in table {
+            assert_eq!(edit(read).still_current(stored), want, "{read:?} {stored:?}");
+        }
     }
 
     #[test]

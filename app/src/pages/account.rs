@@ -34,6 +34,9 @@ pub fn AccountPage() -> impl IntoView {
                 Ok(a) => view! { <AccountScreen a=a/> }.into_any(),
             })}
         </Transition>
+        {move || id().map(|id| view! {
+            <crate::components::live::LiveBanner concerns=|e, id| e.account == Some(id) id=id on_reload=Callback::new(move |_| data.refetch())/>
+        })}
     }
 }
 

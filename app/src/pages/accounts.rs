@@ -23,6 +23,7 @@ pub fn AccountsPage() -> impl IntoView {
     let target = move || query.read().get("target").and_then(|t| FitKind::parse(&t));
     let filter = move || AccountFilter { search: q(), overdue: overdue(), target: target() };
     let accounts = Resource::new(move || (filter(), page()), |(f, p)| list_accounts(f, p));
+    crate::components::live::on_account_change(move || accounts.refetch());
     // The filters a link or the pager keeps (the search box starts a new search).
     let link = move |due: bool, fit: Option<FitKind>| {
         let mut s = "/accounts".to_owned();

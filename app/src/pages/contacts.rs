@@ -33,6 +33,13 @@ pub fn ContactsPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let contacts = Resource::new(move || (q(), account(), sort(), page(), reload.get()), |(q, a, s, p, _)| list_contacts(q, a, s, p));
     let editing = RwSignal::new(None::<uuid::Uuid>);
+    // Someone else's change reloads the list, unless a row is open for editing here: its
+    // form keeps what was typed (a stale save is refused and says so).
+    crate::components::live::on_account_change(move || {
+        if editing.get_untracked().is_none() {
+            reload.update(|n| *n += 1);
+        }
+    });
     // The filters a pager link and the "all accounts" link keep.
     let without_account = move || {
         let mut h = "/contacts?page=1".to_owned();

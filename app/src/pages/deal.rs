@@ -12,7 +12,7 @@ use crate::components::deal_room::negotiation::NegotiationPanel;
 use crate::components::deal_room::objections::ObjectionsPanel;
 use crate::components::deal_room::quotes::QuotesPanel;
 use crate::components::deal_room::team::{DealFeed, MembersPanel};
-use crate::components::live::{last_live_event, on_live_change};
+use crate::components::live::{last_live_event, on_live_change, LiveBanner};
 use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::dto::DealPatch;
@@ -160,33 +160,9 @@ pub fn DealPage() -> impl IntoView {
             })}
         </Transition>
         {move || id().map(|id| view! {
-            <LiveBanner id=id on_reload=Callback::new(move |_| data.refetch())/>
+            <LiveBanner concerns=|e, id| e.deal == Some(id) id=id on_reload=Callback::new(move |_| data.refetch())/>
             <Presence id=id/>
         })}
-    }
-}
-
-/// Someone else changed this deal: say so, and offer the latest without losing local edits
-/// (the key-information form keeps its version; saving over a newer one is refused).
-#[component]
-fn LiveBanner(id: Uuid, on_reload: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    let shown = RwSignal::new(false);
-    on_live_change(move || {
-        if last_live_event().is_some_and(|e| e.deal == Some(id) && !e.mine) {
-            shown.set(true);
-        }
-    });
-    view! {
-        <Show when=move || shown.get()>
-            <div class="live-banner" role="status" data-testid="live-banner">
-                <span>"◆ " {move || i18n.t(K::ChangedByOther)}</span>
-                <button type="button" class="btn btn-primary btn-sm" on:click=move |_| { shown.set(false); on_reload.run(()); }>
-                    {move || i18n.t(K::ShowLatest)}
-                </button>
-                <button type="button" class="btn btn-ghost btn-sm" on:click=move |_| shown.set(false)>{move || i18n.t(K::Dismiss)}</button>
-            </div>
-        </Show>
     }
 }
 

@@ -63,7 +63,9 @@ fn QuotaEditor(grid: QuotaGrid) -> impl IntoView {
             stored.set(grid);
             saved.set(true);
         }
-        Some(Ok(QuotaSave { errors, .. })) => {
+        Some(Ok(QuotaSave { grid, errors })) => {
+            // Another editor's newer figures show under what was typed; saving again overwrites them.
+            stored.set(grid);
             refused.update(|r| {
                 for e in errors {
                     r.insert((e.user_id, e.quarter), e.message);
@@ -96,7 +98,10 @@ fn QuotaEditor(grid: QuotaGrid) -> impl IntoView {
         let mut bad = Vec::new();
         for ((u, q), text) in typed {
             match parse_yuan(&text) {
-                Some(fen) => cells.push(QuotaCellEdit { user_id: u, quarter: q, amount_fen: fen }),
+                Some(fen) => {
+                    let read = stored.with_untracked(|g| g.rows.iter().find(|r| r.user_id == u).and_then(|r| r.cells[usize::from(q)].version));
+                    cells.push(QuotaCellEdit { user_id: u, quarter: q, amount_fen: fen, read_version: Some(read.unwrap_or(0)) })
+                }
                 None => bad.push((u, q)),
             }
         }

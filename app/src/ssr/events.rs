@@ -13,9 +13,12 @@ pub const CHANNEL: &str = "dealgate_events";
 pub struct Event {
     /// deal_moved | approval_requested | approval_decided | key_info | deal_updated | deal_created |
     /// pipeline_changed | map | checklist | activity | members | comment (the deal room; a comment
-    /// may also ring a bell)
+    /// may also ring a bell) | the account changes of [`AccountChange`]
     pub kind: String,
     pub deal: uuid::Uuid,
+    /// The account an account or contact change concerns (`deal` is nil then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<uuid::Uuid>,
     /// Lets each stream forward only what its user may see.
     pub team_id: i32,
     pub actor: i32,
@@ -40,7 +43,41 @@ pub fn subscribe(db: &Db) -> broadcast::Receiver<Event> {
 /// browser until its next resync.
 /// A change to one deal by `actor`: the event every deal service announces after commit.
 pub async fn publish_deal(db: &Db, kind: &str, deal: &crate::ssr::entity::deal::Model, actor: i32) {
-    publish(db, Event { kind: kind.into(), deal: deal.uuid, team_id: deal.team_id, actor }).await;
+    publish(db, Event { kind: kind.into(), deal: deal.uuid, account: None, team_id: deal.team_id, actor }).await;
+}
+
+/// A change to one account (its profile, grade, revisits, contacts) by `actor`, heard by
+/// whoever sees the account's team: lists and the account page reload or offer the latest.
+pub async fn publish_account(db: &Db, kind: AccountChange, account: &crate::ssr::entity::account::Model, actor: i32) {
+    publish_account_of(db, kind, account.uuid, account.team_id, actor).await;
+}
+
+pub async fn publish_account_of(db: &Db, kind: AccountChange, account: uuid::Uuid, team_id: i32, actor: i32) {
+    publish(db, Event { kind: kind.code().into(), deal: uuid::Uuid::nil(), account: Some(account), team_id, actor }).await;
+}
+
+/// What happened to an account, as its live event names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountChange {
+    Created,
+    Updated,
+    Graded,
+    Revisited,
+    Merged,
+    Contact,
+}
+
+impl AccountChange {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Created => "account_created",
+            Self::Updated => "account_updated",
+            Self::Graded => "account_graded",
+            Self::Revisited => "account_revisited",
+            Self::Merged => "account_merged",
+            Self::Contact => "contact",
+        }
+    }
 }
 
 pub async fn publish(db: &Db, e: Event) {
@@ -100,7 +137,7 @@ mod tests {
 
     #[test]
     fn pipeline_changes_reach_every_user_deal_changes_only_their_teams() {
-        let ev = |team_id| Event { kind: "x".into(), deal: uuid::Uuid::nil(), team_id, actor: 1 };
+        let ev = |team_id| Event { kind: "x".into(), deal: uuid::Uuid::nil(), account: None, team_id, actor: 1 };
         let rep = Visibility { all: false, team_ids: vec![3], member_user_id: Some(9) };
         let presales = Visibility { all: false, team_ids: vec![], member_user_id: Some(9) };
         let exec = Visibility { all: true, team_ids: vec![], member_user_id: None };

@@ -204,3 +204,60 @@ async fn a_merge_moves_everything_says_so_and_keeps_the_figures() {
     assert_eq!(figures(db).await, before, "board totals and forecast cells unchanged");
     assert_eq!(v.last_contact_on, s.last_contact_on.max(d.last_contact_on));
 }
+
+/// Account and contact changes are announced after commit to the account's team (and, on a
+/// handover, to the new team too), naming the account; a refused edit announces nothing. On
+/// PostgreSQL the events travel through NOTIFY, so the test listens as a server does.
+#[tokio::test]
+async fn account_changes_are_announced_to_the_accounts_teams() {
+    use app::ssr::events::{self, AccountChange, Event};
+    use std::time::Duration;
+    let t = seeded().await;
+    let db = &t.db;
+    let mut rx = events::subscribe(db);
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        events::spawn_postgres_listener(db, t.url.clone());
+        // Wait until the listener hears: a probe published until it comes back.
+        let probe = || Event { kind: "probe".into(), deal: uuid::Uuid::nil(), account: None, team_id: events::EVERYONE, actor: 0 };
+        let mut heard = false;
+        for _ in 0..50 {
+            events::publish(db, probe()).await;
+            if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_millis(100), rx.recv()).await {
+                heard = true;
+                break;
+            }
+        }
+        assert!(heard, "the NOTIFY listener never started");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        while rx.try_recv().is_ok() {}
+    }
+    let mut next = async || -> Event { tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap() };
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let east = rep.team_id.unwrap();
+
+    let id = accounts::create(db, &rep, new("实时事件测试机械")).await.unwrap().id;
+    let e = next().await;
+    assert_eq!((e.kind.as_str(), e.account, e.team_id, e.actor), (AccountChange::Created.code(), Some(id), east, rep.user_id));
+    assert!(e.deal.is_nil());
+
+    let v = accounts::get(db, &rep, id).await.unwrap().version;
+    let stale = AccountPatch { headcount: Some(Some(10)), ..Default::default() };
+    assert_eq!(accounts::edit(db, &rep, id, stale.clone(), v + 7).await.unwrap_err(), AppError::Conflict);
+    accounts::edit(db, &rep, id, stale, v).await.unwrap();
+    let e = next().await;
+    assert_eq!((e.kind.as_str(), e.account), (AccountChange::Updated.code(), Some(id)), "the refused edit announced nothing");
+
+    let c = app::domain::dto::NewContact { name: "周实时".into(), title: None, department: None, phone: None, email: None };
+    accounts::create_contact(db, &rep, id, c).await.unwrap();
+    let e = next().await;
+    assert_eq!((e.kind.as_str(), e.account, e.team_id), (AccountChange::Contact.code(), Some(id), east));
+
+    // A handover to another team's rep: the old team hears, then the new one.
+    let west = ctx_for(db, "rep2@demo.local").await;
+    let admin = ctx_for(db, "admin@demo.local").await;
+    let v = accounts::get(db, &admin, id).await.unwrap().version;
+    let hand = AccountPatch { owner: Some(west.uuid), ..Default::default() };
+    accounts::edit(db, &admin, id, hand, v).await.unwrap();
+    let teams = [next().await.team_id, next().await.team_id];
+    assert_eq!(teams, [east, west.team_id.unwrap()]);
+}

@@ -186,7 +186,7 @@ async fn the_quota_grid_saves_every_cell_or_none() {
     let me = g.rows.iter().find(|r| r.email == "rep@demo.local").unwrap().user_id;
     let west = quotas::grid(db, &admin, year).await.unwrap().rows.into_iter().find(|r| r.email == "rep2@demo.local").unwrap().user_id;
     let n = quota::Entity::find().count(db).await.unwrap();
-    let cell = |user_id, quarter, amount_fen| QuotaCellEdit { user_id, quarter, amount_fen };
+    let cell = |user_id, quarter, amount_fen| QuotaCellEdit { user_id, quarter, amount_fen, read_version: None };
 
     // One refused cell (another team's rep; a negative amount; no such quarter): nothing saved.
     for bad in [cell(west, 0, 100), cell(me, 1, -1), cell(me, 4, 100)] {
@@ -205,4 +205,24 @@ async fn the_quota_grid_saves_every_cell_or_none() {
     let r = quotas::save_grid(db, &manager, year, vec![cell(me, 0, 100)]).await.unwrap();
     assert_eq!(r.grid.rows.iter().find(|r| r.user_id == me).unwrap().cells[0].amount_fen, Some(100));
     assert_eq!(quota::Entity::find().count(db).await.unwrap(), n + 2);
+
+    // Two editors read the grid; the second saves over the first's newer figure: refused as a
+    // conflict, nothing of that save written, the answer shows the first editor's figure.
+    let read = r.grid.rows.iter().find(|r| r.user_id == me).unwrap().cells;
+    let versioned = |quarter: u8, amount_fen, read_version| QuotaCellEdit { user_id: me, quarter, amount_fen, read_version: Some(read_version) };
+    let v0 = read[0].version.unwrap();
+    let first = quotas::save_grid(db, &admin, year, vec![versioned(0, 500, v0)]).await.unwrap();
+    assert!(first.errors.is_empty(), "{:?}", first.errors);
+    let second = quotas::save_grid(db, &manager, year, vec![versioned(1, 700, 0), versioned(0, 600, v0)]).await.unwrap();
+    assert_eq!(second.errors.iter().map(|e| e.quarter).collect::<Vec<_>>(), vec![0]);
+    let now = second.grid.rows.iter().find(|r| r.user_id == me).unwrap().cells;
+    assert_eq!((now[0].amount_fen, now[1].amount_fen), (Some(500), None), "the refused save wrote nothing");
+    // A cell read empty that someone filled meanwhile is a conflict too; read again, it saves.
+    quotas::save_grid(db, &admin, year, vec![versioned(2, 900, 0)]).await.unwrap();
+    let late = quotas::save_grid(db, &manager, year, vec![versioned(2, 950, 0)]).await.unwrap();
+    assert_eq!(late.errors.len(), 1);
+    let v2 = late.grid.rows.iter().find(|r| r.user_id == me).unwrap().cells[2].version.unwrap();
+    let again = quotas::save_grid(db, &manager, year, vec![versioned(2, 950, v2)]).await.unwrap();
+    assert!(again.errors.is_empty());
+    assert_eq!(again.grid.rows.iter().find(|r| r.user_id == me).unwrap().cells[2].amount_fen, Some(950));
 }

@@ -399,6 +399,7 @@ pub async fn create_person(
     let out = view(txn, &d).await?;
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_deal(db, "map", &d, ctx.user_id).await;
+    crate::ssr::events::publish_account(db, crate::ssr::events::AccountChange::Contact, &acct, ctx.user_id).await;
     Ok(out)
 }
 

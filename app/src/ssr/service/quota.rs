@@ -177,7 +177,7 @@ pub async fn grid(db: &Db, ctx: &RequestContext, year: i32) -> Result<QuotaGrid,
             let mut cells = [QuotaCell::default(); 4];
             for q in quotas.iter().filter(|q| q.user_id == u.id) {
                 if let Some(i) = quarter_of(q.period_start, q.period_end) {
-                    cells[usize::from(i)].amount_fen = Some(q.amount_fen);
+                    cells[usize::from(i)] = QuotaCell { amount_fen: Some(q.amount_fen), version: Some(q.version) };
                 }
             }
             QuotaGridRow {
@@ -222,17 +222,38 @@ pub async fn save_grid(db: &Db, ctx: &RequestContext, year: i32, cells: Vec<Quot
             errors.push(refuse(AppError::Forbidden));
             continue;
         }
+        if c.read_version.is_some() && !c.still_current(stored_version(&w.txn, c.user_id, period_start, period_end).await?) {
+            errors.push(refuse(AppError::Conflict));
+            continue;
+        }
         let input = QuotaInput { user: c.user_id.to_string(), period_start, period_end, amount_fen: c.amount_fen };
         if let Err(e) = upsert(&w.txn, ctx, &input).await {
             errors.push(refuse(e));
         }
     }
     if !errors.is_empty() {
-        // Dropping the transaction rolls every cell back.
-        return Ok(QuotaSave { grid: before, errors });
+        // Dropping the transaction rolls every cell back; the grid is read again so that a
+        // cell someone else changed shows their figure under the one typed here.
+        drop(w);
+        return Ok(QuotaSave { grid: grid(db, ctx, year).await?, errors });
     }
     w.commit().await.map_err(db_err)?;
     Ok(QuotaSave { grid: grid(db, ctx, year).await?, errors })
+}
+
+/// The version of the quota stored for (user, quarter), inside the save's transaction.
+async fn stored_version<C: ConnectionTrait>(db: &C, user: uuid::Uuid, start: NaiveDate, end: NaiveDate) -> Result<Option<i32>, AppError> {
+    let Some(u) = user::Entity::find().filter(user::Column::Uuid.eq(user)).one(db).await.map_err(db_err)? else {
+        return Ok(None);
+    };
+    Ok(quota::Entity::find()
+        .filter(quota::Column::UserId.eq(u.id))
+        .filter(quota::Column::PeriodStart.eq(start))
+        .filter(quota::Column::PeriodEnd.eq(end))
+        .one(db)
+        .await
+        .map_err(db_err)?
+        .map(|q| q.version))
 }
 
 /// Parses one CSV line `email,period_start,period_end,amount_yuan`.

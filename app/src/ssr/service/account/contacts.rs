@@ -190,6 +190,7 @@ pub async fn update(db: &Db, ctx: &RequestContext, id: uuid::Uuid, patch: Contac
     }
     let c = contact::Entity::find_by_id(c.id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish_account(db, crate::ssr::events::AccountChange::Contact, &a, ctx.user_id).await;
     Ok(row(c, a.uuid))
 }
 
@@ -236,7 +237,7 @@ async fn deals_using<C: ConnectionTrait>(db: &C, contact_id: i32) -> Result<u64,
 pub async fn delete(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<(), AppError> {
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
-    let (c, _) = visible(txn, ctx, id).await?;
+    let (c, a) = visible(txn, ctx, id).await?;
     require_account_editor(ctx)?;
     let deals = deals_using(txn, c.id).await?;
     if deals > 0 {
@@ -244,5 +245,6 @@ pub async fn delete(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<(),
     }
     contact::Entity::delete_by_id(c.id).exec(txn).await.map_err(db_err)?;
     w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish_account(db, crate::ssr::events::AccountChange::Contact, &a, ctx.user_id).await;
     Ok(())
 }

@@ -104,5 +104,11 @@ pub async fn edit(db: &Db, ctx: &RequestContext, id: uuid::Uuid, patch: AccountP
     }
     super::history::append(&*w, a.id, ctx.user_id, AccountEvent::Edited, &changes, None).await?;
     w.commit().await.map_err(db_err)?;
+    // The old team hears of it, and the new one when the account changed hands.
+    let change = crate::ssr::events::AccountChange::Updated;
+    crate::ssr::events::publish_account(db, change, &a, ctx.user_id).await;
+    if let Some((_, team_id)) = owner.filter(|(_, t)| *t != a.team_id) {
+        crate::ssr::events::publish_account_of(db, change, a.uuid, team_id, ctx.user_id).await;
+    }
     super::get(db, ctx, id).await
 }

@@ -58,5 +58,6 @@ pub async fn grade(db: &Db, ctx: &RequestContext, id: uuid::Uuid, input: GradeIn
     // The grade sets the cadence: the next contact moves with it.
     super::cadence::refresh(&*w, a.id).await?;
     w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish_account(db, crate::ssr::events::AccountChange::Graded, &a, ctx.user_id).await;
     super::get(db, ctx, id).await
 }

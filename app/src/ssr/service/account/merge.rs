@@ -127,5 +127,9 @@ pub async fn merge(db: &Db, ctx: &RequestContext, survivor: uuid::Uuid, duplicat
     // A later last contact or a planned revisit may move the survivor's next due date.
     super::cadence::refresh(&*w, s.id).await?;
     w.commit().await.map_err(db_err)?;
+    // The duplicate's page learns it is gone; the survivor's that it grew.
+    for acc in [&d, &s] {
+        crate::ssr::events::publish_account(db, crate::ssr::events::AccountChange::Merged, acc, ctx.user_id).await;
+    }
     super::get(db, ctx, survivor).await
 }

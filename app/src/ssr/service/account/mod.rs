@@ -190,6 +190,7 @@ pub async fn create(db: &Db, ctx: &RequestContext, new: crate::domain::dto::NewA
     .exec(db)
     .await
     .map_err(db_err)?;
+    crate::ssr::events::publish_account_of(db, crate::ssr::events::AccountChange::Created, uuid, team_id, ctx.user_id).await;
     one(db, ctx, uuid).await
 }
 
@@ -215,5 +216,6 @@ pub async fn create_contact(
     let a = visible(&w.txn, ctx, account).await?;
     let c = contacts::insert(&w.txn, ctx, &a, new).await?;
     w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish_account(db, crate::ssr::events::AccountChange::Contact, &a, ctx.user_id).await;
     Ok(c)
 }

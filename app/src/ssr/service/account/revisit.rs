@@ -105,6 +105,7 @@ pub async fn record(db: &Db, ctx: &RequestContext, id: uuid::Uuid, input: Revisi
     }
     touch(&*w, a.id, input.visited_on).await?;
     w.commit().await.map_err(db_err)?;
+    crate::ssr::events::publish_account(db, crate::ssr::events::AccountChange::Revisited, &a, ctx.user_id).await;
     super::get(db, ctx, id).await
 }
 

@@ -376,6 +376,8 @@ async fn pass(db: &Db, ctx: &RequestContext, job_id: i32, kind: Kind, mapping: &
         let held = if write { Some(crate::ssr::db::begin_write(db).await.map_err(db_err)?) } else { None };
         let mut rejects = Vec::new();
         let mut deals = Vec::new();
+        // One account event per team and batch: lists reload once, not per row.
+        let mut accounts = std::collections::BTreeMap::new();
         for (line, cells) in batch {
             let planned = match (parse_row(kind, mapping, &cells), &held) {
                 (Ok(rec), Some(w)) => book.plan(&**w, ctx, line, rec).await?,
@@ -398,6 +400,7 @@ async fn pass(db: &Db, ctx: &RequestContext, job_id: i32, kind: Kind, mapping: &
                 Ok((account, deal)) => {
                     sp.commit().await.map_err(db_err)?;
                     if let Some(a) = account {
+                        accounts.entry(a.team_id).or_insert(a.uuid);
                         book.remember_account(&a);
                     }
                     deals.extend(deal);
@@ -446,6 +449,9 @@ async fn pass(db: &Db, ctx: &RequestContext, job_id: i32, kind: Kind, mapping: &
         w.commit().await.map_err(db_err)?;
         for d in &deals {
             crate::ssr::events::publish_deal(db, "deal_created", d, ctx.user_id).await;
+        }
+        for (team_id, account) in accounts {
+            crate::ssr::events::publish_account_of(db, crate::ssr::events::AccountChange::Created, account, team_id, ctx.user_id).await;
         }
     }
     reader.await.map_err(|_| AppError::Internal)?;
