@@ -159,7 +159,6 @@ pub async fn one(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<Accoun
 
 /// Creates an account owned by the creator and their team.
 pub async fn create(db: &Db, ctx: &RequestContext, new: crate::domain::dto::NewAccount) -> Result<AccountRow, AppError> {
-    use sea_orm::ActiveValue::Set;
     super::access::require_account_editor(ctx)?;
     let name = required("name", &new.name, 200)?;
     let industry = optional("industry", Some(new.industry), 100)?.unwrap_or_default();
@@ -171,27 +170,19 @@ pub async fn create(db: &Db, ctx: &RequestContext, new: crate::domain::dto::NewA
         return Err(AppError::validation("revenue", "must not be negative"));
     }
     let team_id = ctx.team_id.ok_or_else(|| AppError::validation("team", "you need a team to own accounts"))?;
-    let now = chrono::Utc::now();
-    let uuid = uuid::Uuid::new_v4();
-    account::Entity::insert(account::ActiveModel {
-        uuid: Set(uuid),
-        name: Set(name),
-        industry: Set(industry),
-        headcount: Set(new.headcount),
-        revenue_fen: Set(new.revenue_fen),
-        city: Set(city),
-        owner_id: Set(ctx.user_id),
-        team_id: Set(team_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    })
-    .exec(db)
-    .await
-    .map_err(db_err)?;
-    crate::ssr::events::publish_account_of(db, crate::ssr::events::AccountChange::Created, uuid, team_id, ctx.user_id).await;
-    one(db, ctx, uuid).await
+    let a = AccountInsert {
+        name,
+        industry,
+        city,
+        headcount: new.headcount,
+        revenue_fen: new.revenue_fen,
+        profit_fen: None,
+        owner_id: ctx.user_id,
+        team_id,
+    };
+    let m = insert_in(db, a).await?;
+    crate::ssr::events::publish_account(db, crate::ssr::events::AccountChange::Created, &m, ctx.user_id).await;
+    one(db, ctx, m.uuid).await
 }
 
 pub async fn contacts(db: &Db, ctx: &RequestContext, account: uuid::Uuid) -> Result<Vec<crate::domain::dto::ContactRow>, AppError> {
