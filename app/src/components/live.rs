@@ -71,9 +71,14 @@ pub fn provide_live() -> LiveTick {
 
 /// Runs `on_change` after every live change (not on the first render).
 pub fn on_live_change(on_change: impl Fn() + 'static) {
+    watch(|t| t.0, on_change);
+}
+
+/// Runs `on_change` each time the chosen counter moves (not on the first render).
+fn watch(counter: fn(LiveTick) -> RwSignal<u64>, on_change: impl Fn() + 'static) {
     if let Some(tick) = use_context::<LiveTick>() {
         Effect::new(move |prev: Option<u64>| {
-            let v = tick.0.get();
+            let v = counter(tick).get();
             if prev.is_some() {
                 on_change();
             }
@@ -84,15 +89,7 @@ pub fn on_live_change(on_change: impl Fn() + 'static) {
 
 /// Runs `on_change` after every account or contact change (and after a resync).
 pub fn on_account_change(on_change: impl Fn() + 'static) {
-    if let Some(tick) = use_context::<LiveTick>() {
-        Effect::new(move |prev: Option<u64>| {
-            let v = tick.2.get();
-            if prev.is_some() {
-                on_change();
-            }
-            v
-        });
-    }
+    watch(|t| t.2, on_change);
 }
 
 /// Someone else changed what this page shows: say so, and offer the latest without losing

@@ -84,15 +84,7 @@ pub async fn log(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, new: NewActivi
     }
     let next_owner = match new.next_owner {
         None => None,
-        Some(u) => Some(
-            user::Entity::find()
-                .filter(user::Column::Uuid.eq(u))
-                .filter(user::Column::Active.eq(true))
-                .one(db)
-                .await
-                .map_err(db_err)?
-                .ok_or_else(|| AppError::validation("next_owner_id", "no such user"))?,
-        ),
+        Some(u) => Some(super::mapping::active_user(db, u, "next_owner_id").await?),
     };
     new.next_due.map(|d| crate::domain::validate::date("next_due", d)).transpose()?;
     if let crate::domain::activity::ActivityAt::Day(d) = new.at {

@@ -406,16 +406,7 @@ pub async fn edit_item(db: &Db, ctx: &RequestContext, item_id: i32, e: Checklist
     if let Some((owner, due)) = e.assign {
         let owner_id = match owner {
             None => None,
-            Some(u) => Some(
-                user::Entity::find()
-                    .filter(user::Column::Uuid.eq(u))
-                    .filter(user::Column::Active.eq(true))
-                    .one(txn)
-                    .await
-                    .map_err(db_err)?
-                    .ok_or_else(|| AppError::validation("owner", "no such user"))?
-                    .id,
-            ),
+            Some(u) => Some(super::mapping::active_user(txn, u, "owner").await?.id),
         };
         q = q
             .col_expr(deal_checklist_item::Column::OwnerId, Expr::value(owner_id))

@@ -345,13 +345,7 @@ pub async fn patch_in(
 /// The user a deal is handed to, with the team it moves to: active, in a team, and someone the
 /// caller may assign deals to (the same rule as choosing the owner of a new deal).
 async fn new_owner(txn: &sea_orm::DatabaseTransaction, ctx: &RequestContext, id: uuid::Uuid) -> Result<(user::Model, i32), AppError> {
-    let u = user::Entity::find()
-        .filter(user::Column::Uuid.eq(id))
-        .filter(user::Column::Active.eq(true))
-        .one(txn)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| AppError::validation("owner", "no such active user"))?;
+    let u = super::mapping::active_user(txn, id, "owner").await?;
     let team_id = u.team_id.ok_or_else(|| AppError::validation("owner", "the new owner has no team"))?;
     if !crate::domain::access::may_assign(&super::access::actor(ctx), u.id, team_id) {
         return Err(AppError::validation("owner", "you may not assign deals to this user"));

@@ -29,6 +29,18 @@ pub async fn user_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<Has
     Ok(rows.into_iter().map(|u| (u.id, u.name)).collect())
 }
 
+/// An active user by id, or a 422 naming the form's `field`: who may own, follow up or join
+/// something is always someone still working here.
+pub async fn active_user<C: ConnectionTrait>(db: &C, id: uuid::Uuid, field: &str) -> Result<user_e::Model, AppError> {
+    user_e::Entity::find()
+        .filter(user_e::Column::Uuid.eq(id))
+        .filter(user_e::Column::Active.eq(true))
+        .one(db)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| AppError::validation(field, "no such active user"))
+}
+
 /// Account names by internal id, likewise.
 pub async fn account_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
     let rows = account_e::Entity::find().filter(account_e::Column::Id.is_in(ids)).all(db).await.map_err(db_err)?;

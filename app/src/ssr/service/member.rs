@@ -56,13 +56,7 @@ pub async fn add(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, who: uuid::Uui
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let d = super::access::deal_for(txn, ctx, deal, crate::domain::access::DealAction::ManageTeam).await?;
-    let u = user::Entity::find()
-        .filter(user::Column::Uuid.eq(who))
-        .filter(user::Column::Active.eq(true))
-        .one(txn)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| AppError::validation("user", "no such user"))?;
+    let u = super::mapping::active_user(txn, who, "user").await?;
     if u.id == d.owner_id {
         return Err(AppError::validation("user", "the owner is already on the team"));
     }

@@ -54,13 +54,7 @@ pub async fn edit(db: &Db, ctx: &RequestContext, id: uuid::Uuid, patch: AccountP
     let mut changes = diff(&before, &after);
     let mut owner: Option<(i32, i32)> = None;
     if let Some(o) = patch.owner {
-        let u = user::Entity::find()
-            .filter(user::Column::Uuid.eq(o))
-            .filter(user::Column::Active.eq(true))
-            .one(&*w)
-            .await
-            .map_err(db_err)?
-            .ok_or_else(|| AppError::validation("owner", "no such active person"))?;
+        let u = crate::ssr::service::mapping::active_user(&*w, o, "owner").await?;
         if u.id != a.owner_id {
             let team = u.team_id.ok_or_else(|| AppError::validation("owner", "has no team to own accounts"))?;
             access::require_account_owner_change(ctx, u.id, team)?;

@@ -37,16 +37,7 @@ pub async fn record(db: &Db, ctx: &RequestContext, id: uuid::Uuid, input: Revisi
     let a = visible(&*w, ctx, id).await?;
     let follow_up = trimmed(input.follow_up);
     let owner = match (&follow_up, input.follow_up_owner) {
-        (Some(_), Some(u)) => Some(
-            user::Entity::find()
-                .filter(user::Column::Uuid.eq(u))
-                .filter(user::Column::Active.eq(true))
-                .one(&*w)
-                .await
-                .map_err(db_err)?
-                .ok_or_else(|| AppError::validation("follow_up_owner", "no such active user"))?
-                .id,
-        ),
+        (Some(_), Some(u)) => Some(crate::ssr::service::mapping::active_user(&*w, u, "follow_up_owner").await?.id),
         (Some(_), None) => Some(ctx.user_id),
         (None, _) => None,
     };
