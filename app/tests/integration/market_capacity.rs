@@ -7,7 +7,8 @@
 //! see; a refused plan writes nothing.
 use crate::common::{ctx_for, seeded};
 use app::domain::account::cadence::{CapacityPlan, CapacityRow, Tier};
-use app::domain::account::market::{AccountFilter, FitKind, SplitRow};
+use app::domain::account::listing::AccountFilter;
+use app::domain::account::market::{FitKind, SplitRow};
 use app::domain::account::target::TargetMarket;
 use app::domain::account::Grade;
 use app::domain::dto::weighted_fen;

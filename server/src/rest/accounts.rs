@@ -1,6 +1,6 @@
 //! Accounts and their contacts.
 use super::{ApiResult, Problem};
-use app::domain::account::market::{AccountFilter, FitKind};
+use app::domain::account::listing::AccountFilter;
 use app::domain::account::profile::{slot, Slot};
 use app::domain::error::AppError;
 use app::ssr::context::RequestContext;
@@ -77,6 +77,9 @@ pub struct AccountPageOut {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+// The filters are read by `filter_of` from the same query; the fields document them.
+#[allow(dead_code)]
 pub struct AccountQuery {
     /// Matches name, industry or city.
     q: Option<String>,
@@ -84,8 +87,25 @@ pub struct AccountQuery {
     overdue: Option<bool>,
     /// Only the accounts in | out | unknown against the target market.
     target: Option<String>,
+    /// a | b | c | d | none (not graded yet).
+    grade: Option<String>,
+    /// The owner's user id.
+    owner: Option<Uuid>,
+    /// The owning team's id.
+    team: Option<Uuid>,
+    /// The industry, exactly.
+    industry: Option<String>,
+    /// name (default) | grade | next_contact | revenue | headcount | updated
+    sort: Option<String>,
+    /// asc | desc
+    dir: Option<String>,
     page: Option<u64>,
     per_page: Option<u64>,
+}
+
+/// The list's filters from the query string, spelt as on the page (`AccountFilter::from_pairs`).
+pub(super) fn filter_of(pairs: &[(String, String)]) -> Result<AccountFilter, AppError> {
+    AccountFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|b| AppError::validation(b.field, b.message))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -138,13 +158,9 @@ pub async fn accounts(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Query(q): Query<AccountQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> ApiResult<Json<AccountPageOut>> {
-    let overdue = q.overdue.unwrap_or(false);
-    let target = match q.target.as_deref() {
-        None => None,
-        Some(t) => Some(FitKind::parse(t).ok_or_else(|| AppError::validation("target", "in, out or unknown"))?),
-    };
-    let filter = AccountFilter { search: q.q, overdue, target };
+    let filter = filter_of(&pairs)?;
     let p = service::account::list_filtered(&state.db, &ctx, filter, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
     Ok(Json(AccountPageOut { accounts: p.rows.into_iter().map(account_out).collect(), total: p.total, page: p.page, per_page: p.per_page }))
 }

@@ -159,6 +159,7 @@ pub struct AuditOut {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// The `next` of the previous page.
     before: Option<i32>,

@@ -62,6 +62,7 @@ fn approval_out(a: ApprovalRow) -> ApprovalOut {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApprovalQuery {
     /// pending | approved | rejected
     status: Option<String>,

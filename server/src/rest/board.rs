@@ -78,6 +78,7 @@ pub async fn pipelines(State(state): State<AppState>, Extension(_ctx): Extension
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BoardQuery {
     pipeline_id: Option<Uuid>,
     owner_id: Option<Uuid>,

@@ -21,6 +21,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ContactListQuery {
     /// Matches name, title, department, phone, e-mail or the account's name.
     q: Option<String>,

@@ -151,6 +151,7 @@ pub(super) fn deal_out(c: DealCard, rates: &HashMap<Uuid, (i32, String)>) -> Dea
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DealQuery {
     pipeline_id: Option<Uuid>,
     stage_id: Option<Uuid>,

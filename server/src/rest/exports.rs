@@ -41,6 +41,8 @@ pub(super) fn send(t: &Table, format: Option<&str>, stem: &str) -> ApiResult<Res
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+// The accounts' filters are read by `accounts::filter_of` from the same query; the fields document them.
+#[allow(dead_code)]
 pub struct ExportQuery {
     /// xlsx (default) | csv
     format: Option<String>,
@@ -48,6 +50,20 @@ pub struct ExportQuery {
     q: Option<String>,
     /// accounts: only those whose contact is overdue.
     overdue: Option<bool>,
+    /// accounts: in | out | unknown against the target market.
+    target: Option<String>,
+    /// accounts: a | b | c | d | none.
+    grade: Option<String>,
+    /// accounts: the owner's user id.
+    owner: Option<uuid::Uuid>,
+    /// accounts: the owning team's id.
+    team: Option<uuid::Uuid>,
+    /// accounts: the industry, exactly.
+    industry: Option<String>,
+    /// accounts: name | grade | next_contact | revenue | headcount | updated.
+    sort: Option<String>,
+    /// accounts: asc | desc.
+    dir: Option<String>,
     /// activities and quotas: from this day on.
     from: Option<chrono::NaiveDate>,
     /// quotas: periods starting up to this day.
@@ -64,13 +80,14 @@ pub async fn export(
     Extension(l): Extension<Locale>,
     Path(list): Path<String>,
     Query(q): Query<ExportQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> ApiResult<Response> {
     for d in [q.from, q.to].into_iter().flatten() {
         app::domain::validate::date("from", d)?;
     }
     let db = &state.db;
     let t = match list.as_str() {
-        "accounts" => service::export::accounts(db, &ctx, l, q.q, q.overdue.unwrap_or(false)).await?,
+        "accounts" => service::export::accounts(db, &ctx, l, &super::accounts::filter_of(&pairs)?).await?,
         "contacts" => service::export::contacts(db, &ctx, l, q.q).await?,
         "deals" => service::export::deals(db, &ctx, l, q.q).await?,
         "activities" => service::export::activities(db, &ctx, l, q.from).await?,

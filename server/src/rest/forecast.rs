@@ -16,6 +16,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ForecastQuery {
     /// owner | team | pipeline | bucket | category | month | quarter | year
     group_by: Option<String>,
@@ -72,6 +73,7 @@ pub async fn forecast(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProgressQuery {
     /// Start date (inclusive, local midnight); default: Monday of this week.
     from: Option<NaiveDate>,

@@ -98,6 +98,7 @@ pub async fn put_capacity_plan(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CapacityQuery {
     /// A team's id; without it every team the caller may see.
     team: Option<Uuid>,

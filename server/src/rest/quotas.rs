@@ -47,6 +47,7 @@ pub struct ImportOut {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QuotaQuery {
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,

@@ -60,3 +60,33 @@ async fn every_documented_operation_is_routed_with_its_method_and_no_other() {
     let (s, served) = call(&app, Method::GET, "/api/v1/openapi.json", None, None).await;
     assert_eq!((s, served), (StatusCode::OK, doc));
 }
+
+/// A parameter the document calls a path parameter is in the path template, and every
+/// `{name}` of a template is declared: query strings declared as path parameters would never
+/// be sent by a client generated from the document (nor by a fuzzer).
+#[test]
+fn path_parameters_are_in_the_path_and_query_parameters_are_not() {
+    let doc = serde_json::to_value(<rest::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    let mut query = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (m, op) in item.as_object().unwrap().iter().filter(|(m, _)| METHODS.contains(&m.as_str())) {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for p in &params {
+                let name = p["name"].as_str().unwrap();
+                match p["in"].as_str().unwrap() {
+                    "path" => assert!(path.contains(&format!("{{{name}}}")), "{m} {path}: `{name}` is declared in the path but is not in it"),
+                    "query" => {
+                        query += 1;
+                        assert!(!path.contains(&format!("{{{name}}}")), "{m} {path}: `{name}` is in the path, declared as a query");
+                    }
+                    other => panic!("{m} {path}: `{name}` in {other}"),
+                }
+            }
+            for seg in path.split('/').filter(|s| s.starts_with('{')) {
+                let name = seg.trim_matches(|c| c == '{' || c == '}');
+                assert!(params.iter().any(|p| p["in"] == "path" && p["name"] == name), "{m} {path}: `{name}` undeclared");
+            }
+        }
+    }
+    assert!(query >= 20, "{query} query parameters documented");
+}

@@ -43,13 +43,6 @@ impl From<&Fit> for FitKind {
     }
 }
 
-/// The accounts list's filters (all optional).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountFilter {
-    pub search: Option<String>,
-    pub overdue: bool,
-    pub target: Option<FitKind>,
-}
 
 /// Accounts (or deals) per standing; always the three, in [`FitKind::ALL`] order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

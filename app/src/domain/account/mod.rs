@@ -6,10 +6,12 @@
 //! - [`cadence`]: when an account is next due for contact, delivery follow-up, capacity plan.
 //! - [`target`]: whether an account is in the target market, out, or not yet known.
 //! - [`market`]: the standings as a filter and a grouping, a rep's load in a month.
+//! - [`listing`]: the accounts list's filters and order, as URLs and REST spell them.
 pub mod cadence;
 pub mod contact;
 pub mod dto;
 pub mod grading;
+pub mod listing;
 pub mod market;
 pub mod profile;
 pub mod revisit;

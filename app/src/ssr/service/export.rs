@@ -4,6 +4,7 @@
 //! `MAX_ROWS` so an export never holds more than that.
 use super::access::{account_visibility, deal_visibility};
 use super::like_pattern;
+use crate::domain::account::listing::AccountFilter;
 use crate::domain::error::AppError;
 use crate::domain::locale::Locale;
 use crate::ssr::context::RequestContext;
@@ -132,22 +133,11 @@ async fn names(db: &Db) -> Result<(HashMap<i32, String>, HashMap<i32, String>), 
     Ok((users.into_iter().collect(), teams.into_iter().collect()))
 }
 
-/// The accounts list: search and the overdue filter as on `/accounts`.
-pub async fn accounts(db: &Db, ctx: &RequestContext, l: Locale, q: Option<String>, overdue: bool) -> Result<Table, AppError> {
-    let mut cond = Condition::all().add(account_visibility(ctx));
-    if overdue {
-        cond = cond.add(account::Column::NextContactOn.lt(super::account::cadence::today()));
-    }
-    if let Some(q) = q.as_deref().filter(|q| !q.trim().is_empty()) {
-        let pat = like_pattern(q);
-        cond = cond.add(
-            Condition::any()
-                .add(account::Column::Name.like(pat.clone()))
-                .add(account::Column::Industry.like(pat.clone()))
-                .add(account::Column::City.like(pat)),
-        );
-    }
-    let rows = account::Entity::find().filter(cond).order_by_asc(account::Column::Name).limit(MAX_ROWS).all(db).await.map_err(db_err)?;
+/// The accounts list with the filters and order of `/accounts`.
+pub async fn accounts(db: &Db, ctx: &RequestContext, l: Locale, filter: &AccountFilter) -> Result<Table, AppError> {
+    let market = super::account::target::policy(db).await?;
+    let q = account::Entity::find().filter(super::account::condition(db, ctx, filter, &market).await?);
+    let rows = super::account::ordered(q, filter).limit(MAX_ROWS).all(db).await.map_err(db_err)?;
     let (users, teams) = names(db).await?;
     Ok(Table {
         header: hdr(

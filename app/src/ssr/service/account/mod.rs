@@ -25,7 +25,7 @@ pub use view::get;
 
 use super::access::{account_visibility, deal_visibility};
 use super::{like_pattern, paging};
-use crate::domain::account::market::AccountFilter;
+use crate::domain::account::listing::{AccountFilter, AccountSort, GradeFilter};
 use crate::domain::dto::{AccountPage, AccountRow};
 use crate::domain::error::AppError;
 use crate::domain::gate::StageKind;
@@ -51,7 +51,7 @@ pub async fn list_where(
     page: u64,
     per_page: u64,
 ) -> Result<AccountPage, AppError> {
-    list_filtered(db, ctx, AccountFilter { search, overdue, target: None }, page, per_page).await
+    list_filtered(db, ctx, AccountFilter { search, overdue, ..AccountFilter::default() }, page, per_page).await
 }
 
 /// The list under every filter; the target market's is SQL (`market::market_sql`).
@@ -62,29 +62,11 @@ pub async fn list_filtered(
     page: u64,
     per_page: u64,
 ) -> Result<AccountPage, AppError> {
-    let AccountFilter { search, overdue, target } = filter;
     let (page, per_page) = paging(page, per_page);
     let market = target::policy(db).await?;
-    let mut cond = Condition::all().add(account_visibility(ctx));
-    if overdue {
-        cond = cond.add(account::Column::NextContactOn.lt(cadence::today()));
-    }
-    if let Some(kind) = target {
-        cond = cond.add(market::market_sql(db, &market).await?.condition(kind));
-    }
-    if let Some(q) = search.as_deref().filter(|q| !q.trim().is_empty()) {
-        let pat = like_pattern(q);
-        cond = cond.add(
-            Condition::any()
-                .add(account::Column::Name.like(pat.clone()))
-                .add(account::Column::Industry.like(pat.clone()))
-                .add(account::Column::City.like(pat)),
-        );
-    }
-    let base = account::Entity::find().filter(cond);
+    let base = account::Entity::find().filter(condition(db, ctx, &filter, &market).await?);
     let total = base.clone().count(db).await.map_err(db_err)?;
-    let base = if overdue { base.order_by_asc(account::Column::NextContactOn) } else { base };
-    let accounts = base.order_by_asc(account::Column::Name).offset((page - 1) * per_page).limit(per_page).all(db).await.map_err(db_err)?;
+    let accounts = ordered(base, &filter).offset((page - 1) * per_page).limit(per_page).all(db).await.map_err(db_err)?;
     let ids: Vec<i32> = accounts.iter().map(|a| a.id).collect();
     let contacts: HashMap<i32, i64> = contact::Entity::find()
         .select_only()
@@ -138,6 +120,125 @@ pub async fn list_filtered(
         })
         .collect();
     Ok(AccountPage { rows, total, page, per_page })
+}
+
+/// The accounts a filter keeps among those the viewer sees (the list and its export).
+pub(crate) async fn condition(
+    db: &Db,
+    ctx: &RequestContext,
+    filter: &AccountFilter,
+    market: &crate::domain::account::target::TargetMarket,
+) -> Result<Condition, AppError> {
+    let mut cond = Condition::all().add(account_visibility(ctx));
+    if filter.overdue {
+        cond = cond.add(account::Column::NextContactOn.lt(cadence::today()));
+    }
+    if let Some(kind) = filter.target {
+        cond = cond.add(market::market_sql(db, market).await?.condition(kind));
+    }
+    match filter.grade {
+        Some(GradeFilter::Is(g)) => cond = cond.add(account::Column::Grade.eq(g.code())),
+        Some(GradeFilter::Ungraded) => cond = cond.add(account::Column::Grade.is_null()),
+        None => {}
+    }
+    if let Some(o) = filter.owner {
+        // Someone unknown owns nothing: an empty list, not an error.
+        let id = crate::ssr::entity::user::Entity::find()
+            .filter(crate::ssr::entity::user::Column::Uuid.eq(o))
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .map_or(-1, |u| u.id);
+        cond = cond.add(account::Column::OwnerId.eq(id));
+    }
+    if let Some(t) = filter.team {
+        let id = team::Entity::find().filter(team::Column::Uuid.eq(t)).one(db).await.map_err(db_err)?.map_or(-1, |t| t.id);
+        cond = cond.add(account::Column::TeamId.eq(id));
+    }
+    if let Some(i) = filter.industry.as_deref() {
+        cond = cond.add(account::Column::Industry.eq(i));
+    }
+    if let Some(q) = filter.search.as_deref().filter(|q| !q.trim().is_empty()) {
+        let pat = like_pattern(q);
+        cond = cond.add(
+            Condition::any()
+                .add(account::Column::Name.like(pat.clone()))
+                .add(account::Column::Industry.like(pat.clone()))
+                .add(account::Column::City.like(pat)),
+        );
+    }
+    Ok(cond)
+}
+
+/// The filter's order; accounts without the sorted fact come last either way, then names and
+/// ids keep pages stable. The overdue list starts with the most overdue unless sorted otherwise.
+pub(crate) fn ordered(q: sea_orm::Select<account::Entity>, filter: &AccountFilter) -> sea_orm::Select<account::Entity> {
+    use sea_orm::{sea_query::NullOrdering, Order};
+    let dir = if filter.desc { Order::Desc } else { Order::Asc };
+    let col = match filter.sort {
+        AccountSort::Name if filter.overdue && !filter.desc => Some(account::Column::NextContactOn),
+        AccountSort::Name => None,
+        AccountSort::Grade => Some(account::Column::Grade),
+        AccountSort::NextContact => Some(account::Column::NextContactOn),
+        AccountSort::Revenue => Some(account::Column::RevenueFen),
+        AccountSort::Headcount => Some(account::Column::Headcount),
+        AccountSort::Updated => Some(account::Column::UpdatedAt),
+    };
+    let q = match col {
+        Some(c) => q.order_by_with_nulls(c, dir.clone(), NullOrdering::Last),
+        None => q,
+    };
+    let name_dir = if filter.sort == AccountSort::Name { dir } else { Order::Asc };
+    q.order_by(account::Column::Name, name_dir).order_by_asc(account::Column::Id)
+}
+
+/// What the list's menus offer: owners and teams whose accounts the viewer sees, and the
+/// industries of those accounts (the first 300 by name).
+pub async fn filter_choices(db: &Db, ctx: &RequestContext) -> Result<crate::domain::account::listing::AccountFilterChoices, AppError> {
+    use crate::domain::dto::Choice;
+    use crate::ssr::entity::user;
+    let seen = Condition::all().add(account_visibility(ctx));
+    let owner_ids: Vec<i32> = account::Entity::find()
+        .select_only()
+        .column(account::Column::OwnerId)
+        .distinct()
+        .filter(seen.clone())
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let team_ids: Vec<i32> =
+        account::Entity::find().select_only().column(account::Column::TeamId).distinct().filter(seen.clone()).into_tuple().all(db).await.map_err(db_err)?;
+    let industries: Vec<String> = account::Entity::find()
+        .select_only()
+        .column(account::Column::Industry)
+        .distinct()
+        .filter(seen.add(account::Column::Industry.ne("")))
+        .order_by_asc(account::Column::Industry)
+        .limit(300)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let mut owners: Vec<Choice> = user::Entity::find()
+        .filter(user::Column::Id.is_in(owner_ids))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| Choice { id: u.uuid, name: u.name })
+        .collect();
+    owners.sort_by(|a, b| a.name.cmp(&b.name));
+    let teams = team::Entity::find()
+        .filter(team::Column::Id.is_in(team_ids))
+        .order_by_asc(team::Column::Name)
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|t| Choice { id: t.uuid, name: t.name })
+        .collect();
+    Ok(crate::domain::account::listing::AccountFilterChoices { owners, teams, industries })
 }
 
 /// An account the user may see, or NotFound.
