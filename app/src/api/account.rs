@@ -4,10 +4,24 @@ use leptos::prelude::*;
 pub const ACCOUNTS_PER_PAGE: u64 = 50;
 
 #[server(endpoint = "accounts/list", input = leptos::server_fn::codec::Json)]
-pub async fn list_accounts(filter: crate::domain::account::market::AccountFilter, page: u64) -> Result<AccountPage, AppError> {
+pub async fn list_accounts(filter: crate::domain::account::listing::AccountFilter, page: u64) -> Result<AccountPage, AppError> {
     use crate::ssr::context::serve;
     serve(|state, ctx| async move { crate::ssr::service::account::list_filtered(&state.db, &ctx, filter, page, ACCOUNTS_PER_PAGE).await })
         .await
+}
+
+/// What the accounts list's filter menus offer the viewer.
+#[server(endpoint = "accounts/filter-choices")]
+pub async fn account_filter_choices() -> Result<crate::domain::account::listing::AccountFilterChoices, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::account::filter_choices(&state.db, &ctx).await }).await
+}
+
+/// A new account owned by its creator and their team (the same service as `POST /api/v1/accounts`).
+#[server(endpoint = "accounts/create", input = leptos::server_fn::codec::Json)]
+pub async fn create_account(new: crate::domain::dto::NewAccount) -> Result<crate::domain::dto::AccountRow, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::account::create(&state.db, &ctx, new).await }).await
 }
 
 /// Accounts to pick from (the first 50 matching), for the new-deal form.

@@ -4,10 +4,17 @@ use leptos_router::components::{Form, A};
 
 /// A GET form: the search lives in the URL, so a filtered list can be shared as a link.
 #[component]
-pub fn SearchBox(action: &'static str, #[prop(into)] value: Signal<String>) -> impl IntoView {
+pub fn SearchBox(
+    action: &'static str,
+    #[prop(into)] value: Signal<String>,
+    /// Filters a new search keeps (sent as hidden fields).
+    #[prop(optional, into)]
+    keep: Option<Signal<Vec<(&'static str, String)>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Form method="GET" action=action attr:class="search" attr:role="search">
+            {move || keep.map(|k| k.get().into_iter().map(|(n, v)| view! { <input type="hidden" name=n value=v/> }).collect_view())}
             <label class="sr-only" for="q">{move || i18n.t(K::Search)}</label>
             <input id="q" type="search" name="q" prop:value=move || value.get() placeholder=move || i18n.t(K::Search)/>
             <button type="submit" class="btn">{move || i18n.t(K::Search)}</button>

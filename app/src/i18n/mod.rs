@@ -6,6 +6,7 @@ use crate::domain::{error::AppError, locale::Locale, role::Role};
 use leptos::prelude::*;
 
 mod catalogue;
+pub mod listing;
 pub mod market;
 
 pub use catalogue::K;

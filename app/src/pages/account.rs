@@ -96,13 +96,16 @@ pub fn reason_key(r: Reason) -> K {
 pub fn grade_badge(i18n: I18n, grade: Option<Grade>, since: Option<DateTime<Utc>>, testid: &'static str) -> impl IntoView {
     let cls = format!("acct-grade acct-grade-{}", grade.map_or("none", |g| g.code()));
     let letter = grade.map(grade_letter);
-    let since = grade.and(since).map(|t| t.with_timezone(&local_offset()).date_naive().to_string());
+    let since = grade.and(since).map(|t| t.with_timezone(&local_offset()).date_naive());
+    // How long it has held, counted in the reader's time zone like the date.
+    let days = since.map(|d| (chrono::Utc::now().with_timezone(&local_offset()).date_naive() - d).num_days());
     view! {
         <span class="acct-grade-wrap">
             <span class=cls data-testid=testid>{move || letter.unwrap_or_else(|| i18n.t(K::AcctNotGraded))}</span>
             {since.map(|d| view! {
-                <small class="acct-since">{move || i18n.t(K::AcctSince)} " " {d} {move || i18n.t(K::AcctSinceEnd)}</small>
+                <small class="acct-since">{move || i18n.t(K::AcctSince)} " " {d.to_string()} {move || i18n.t(K::AcctSinceEnd)}</small>
             })}
+            {days.map(|n| view! { <small class="acct-held" data-testid="account-grade-held">{move || crate::i18n::listing::held(i18n.locale(), n)}</small> })}
         </span>
     }
 }
