@@ -159,7 +159,7 @@ pub fn AccountContacts(account: RwSignal<AccountView>, #[prop(into)] may_edit: S
                                         <td><span class="cell-title">{c.name}</span></td>
                                         <td data-testid="account-contact-title">{c.title.unwrap_or_default()}</td>
                                         <td>{c.department.unwrap_or_default()}</td>
-                                        <td class="num">{c.phone.unwrap_or_default()}</td>
+                                        <td class="tel">{c.phone.unwrap_or_default()}</td>
                                         <td>{email}</td>
                                         <td>
                                             <Show when=move || may_edit.get()>

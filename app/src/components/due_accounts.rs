@@ -70,7 +70,7 @@ pub fn DueAccounts(
                     <section class="panel task-group due-accounts" class:task-overdue=late data-testid="due-accounts">
                         <h2 class="panel-title">
                             {late.then_some("▲ ")}{move || i18n.t(K::DueTitle)} " "
-                            <span class="pill pill-red" data-testid="due-overdue">{l.overdue}</span>
+                            <span class="pill" class:pill-red=late data-testid="due-overdue">{l.overdue}</span>
                             <span class="muted due-count">{move || i18n.t(K::DueOverdue)}</span> " "
                             <span class="pill" data-testid="due-this-week">{l.this_week}</span>
                             <span class="muted due-count">{move || i18n.t(K::DueThisWeek)}</span>

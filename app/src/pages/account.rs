@@ -148,12 +148,14 @@ fn AccountScreen(a: AccountView) -> impl IntoView {
                 {move || account.with(|a| grade_badge(i18n, a.grade, a.grade_since, "account-grade"))}
             </div>
         </div>
+        // Who they are, who we talk to and what we sell them first; then the relationship
+        // (revisits) and the grade, the two things a rep keeps up; history last.
         <crate::pages::account_edit::ProfilePanel account=account/>
+        <crate::components::contact_edit::AccountContacts account=account may_edit=may_edit/>
+        <Deals account=account/>
         <crate::pages::account_revisits::Relationship account=account/>
         {move || may_edit.get().then(|| view! { <GradingPanel account=account/> })}
         <GradeHistory account=account/>
-        <crate::components::contact_edit::AccountContacts account=account may_edit=may_edit/>
-        <Deals account=account/>
         <crate::pages::account_edit::AccountHistory account=account/>
         <crate::pages::account_merge::MergePanel account=account/>
     }

@@ -180,7 +180,8 @@ fn MarketForm(current: RwSignal<AccountPolicyView>) -> impl IntoView {
                                 .enumerate()
                                 .map(|(i, name)| view! {
                                     <span class="chip" data-testid="tm-industry-chip">
-                                        {name.clone()}
+                                        // Canonical codes read as words ("transport equipment").
+                                        {name.replace('_', " ")}
                                         <button type="button" aria-label=move || format!("{} {}", mt(i18n.locale(), M::RemoveIndustry), name)
                                             data-testid="tm-industry-remove"
                                             on:click=move |_| industries.update(|l| { if i < l.len() { l.remove(i); } })>"×"</button>

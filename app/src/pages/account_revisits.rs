@@ -101,8 +101,12 @@ pub fn Relationship(account: RwSignal<AccountView>) -> impl IntoView {
                         {move || account.with(|a| a.next_contact_on).map(|d| view! { <DateText date=d/> " " })}
                         {move || {
                             let s = account.with(|a| a.contact_status);
+                            // An ungraded account has no cadence yet: not "campaigns only".
+                            if account.with(|a| a.grade.is_none() && a.next_contact_on.is_none()) {
+                                return view! { <span class="muted" data-testid="rv-status" data-status="ungraded">{move || i18n.t(K::RvUngraded)}</span> }.into_any();
+                            }
                             let (text, cls) = status_text(i18n, s);
-                            view! { <span class=cls data-testid="rv-status" data-status=s.code()>{text}</span> }
+                            view! { <span class=cls data-testid="rv-status" data-status=s.code()>{text}</span> }.into_any()
                         }}
                     </dd>
                 </div>

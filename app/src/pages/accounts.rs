@@ -224,7 +224,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                 <td class="hide-sm">{a.industry.clone()}</td>
                                                 <td class="hide-sm">{a.city.clone().unwrap_or_default()}</td>
                                                 <td class="right num hide-sm">{a.headcount.map(|h| h.to_string()).unwrap_or_default()}</td>
-                                                <td class="right hide-sm">{a.revenue_fen.map(|r| view! { <Money fen=r/> })}</td>
+                                                <td class="right hide-sm" data-testid="account-row-revenue" data-fen=a.revenue_fen.map(|r| r.to_string())>{a.revenue_fen.map(|r| view! { <Money fen=r/> })}</td>
                                                 <td class="right num">{a.contacts}</td>
                                                 <td class="right num">{a.open_deals}</td>
                                                 <td class="hide-sm">{a.owner.clone()}</td>

@@ -72,6 +72,8 @@ pub fn ContactsPage() -> impl IntoView {
                     </select>
                     <button type="submit" class="btn" data-testid="contacts-search-submit">{move || i18n.t(K::Search)}</button>
                 </Form>
+                <crate::components::export_links::ExportLinks list="contacts" import="contacts"
+                    query=Signal::derive(move || crate::components::export_links::search_query(q()))/>
             </div>
         </div>
         <Transition fallback=|| view! { <Skeleton rows=8/> }>
@@ -156,7 +158,7 @@ fn ContactLine(row: ContactListRow, editing: RwSignal<Option<uuid::Uuid>>, reloa
                 <a class="muted contacts-only" href=format!("/contacts?account={}", c.account_id) title=move || i18n.t(K::ContactsOnlyAccount)
                     aria-label=move || i18n.t(K::ContactsOnlyAccount) data-testid="contact-row-filter">"⌕"</a>
             </td>
-            <td class="hide-sm num">{c.phone.clone().unwrap_or_default()}</td>
+            <td class="hide-sm tel">{c.phone.clone().unwrap_or_default()}</td>
             <td class="hide-sm">{email}</td>
             <td class="right num" data-testid="contact-row-deals">{row.deals}</td>
             <td><button type="button" class="btn btn-sm" data-testid="contact-row-edit" on:click=move |_| editing.set(Some(id))>{move || i18n.t(K::Edit)}</button></td>

@@ -134,6 +134,8 @@ fn QuotaEditor(grid: QuotaGrid) -> impl IntoView {
                 <a class="btn btn-sm" href=format!("/quotas?year={}", year + 1) data-testid="quota-next-year" aria-label=format!("{}", year + 1)>"›"</a>
                 <button type="button" class="btn btn-primary" data-testid="quota-save-all" disabled=move || saving.pending().get() || !dirty()
                     on:click=move |_| save(None)>{move || i18n.t(K::QuotasSaveAll)}</button>
+                // The year's quarters, as the grid shows them.
+                <crate::components::export_links::ExportLinks list="quotas" query=format!("from={year}-01-01&to={year}-12-31")/>
             </div>
         </div>
         <p class="form-actions" role="status">

@@ -8,7 +8,7 @@ use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::entity::account;
 use crate::ssr::service::account as accounts;
-use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Seed 000's profile questions answered for a demo account, derived from its id alone: the
 /// generator's draws stay in the order they always were, so every other demo value (and every
@@ -69,6 +69,21 @@ pub(super) async fn seed_grades(db: &Db) -> Result<(), AppError> {
         let (answers, chosen) = sheet(i);
         let input = GradeInput { answers, chosen: chosen.map(|c| c.0), reason: chosen.map(|c| c.1.to_owned()) };
         accounts::grade(db, &owner, a.uuid, input, a.version).await?;
+        // A demo company did not grade everything this morning: spread the grading days over
+        // the past months (deterministic), so the list's "held for" reads like a real book.
+        let at = chrono::Utc::now() - chrono::Duration::days(5 + (i as i64 * 17) % 160);
+        account::Entity::update_many()
+            .col_expr(account::Column::GradeSince, sea_orm::sea_query::Expr::value(at))
+            .filter(account::Column::Id.eq(a.id))
+            .exec(db)
+            .await
+            .map_err(err)?;
+        crate::ssr::entity::account_grade::Entity::update_many()
+            .col_expr(crate::ssr::entity::account_grade::Column::DecidedAt, sea_orm::sea_query::Expr::value(at))
+            .filter(crate::ssr::entity::account_grade::Column::AccountId.eq(a.id))
+            .exec(db)
+            .await
+            .map_err(err)?;
     }
     Ok(())
 }
