@@ -29,6 +29,11 @@ test('an admin creates a user who signs in, must choose a new password, then see
     await expect(row).toContainText('Must change password');
     await expect(page.getByTestId('audit-row').first()).toHaveAttribute('data-action', 'user.created');
     await expect(page.getByTestId('audit-row').first()).toContainText(email);
+    // The change in words, not JSON.
+    const change = page.getByTestId('audit-row').first().getByTestId('audit-change');
+    await expect(change).toContainText('Role: Sales rep');
+    await expect(change).toContainText('Team: East');
+    await expect(change).not.toContainText('{');
 
     // The same e-mail again: refused, the message under the e-mail field, nothing created.
     await form.getByTestId('user-new').click();

@@ -29,10 +29,10 @@ fn is_public(path: &str) -> bool {
 /// The page a user whose password was reset is sent to.
 const CHANGE_PASSWORD: &str = "/change-password";
 
-/// What a user who must choose a new password may still reach: that page, the call that
-/// saves it, signing out, and the language switch.
+/// What a user who must choose a new password may still reach: that page, the calls that
+/// save it (the page's and REST's), signing out, and the language switch.
 fn allowed_before_new_password(path: &str) -> bool {
-    matches!(path, CHANGE_PASSWORD | "/api/change_password" | "/api/logout" | "/api/set_locale" | "/api/me")
+    matches!(path, CHANGE_PASSWORD | "/api/change_password" | "/api/v1/me/password" | "/api/logout" | "/api/set_locale" | "/api/me")
 }
 
 fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -91,7 +91,7 @@ pub async fn auth(State(state): State<AppState>, session: Session, mut req: Requ
             if c.must_change_password && !allowed_before_new_password(&path) {
                 if path.starts_with("/api/") {
                     let body = serde_json::json!({"type": "about:blank", "title": "Forbidden", "status": 403,
-                        "detail": "Choose a new password first (sign in in the browser)."});
+                        "detail": "Choose a new password first (POST /api/v1/me/password, or sign in in the browser)."});
                     return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
                 }
                 return Redirect::to(CHANGE_PASSWORD).into_response();
@@ -339,7 +339,10 @@ mod tests {
         for (p, want) in [
             ("/change-password", true),
             ("/api/change_password", true),
+            ("/api/v1/me/password", true),
             ("/api/logout", true),
+            ("/api/v1/me/password/x", false),
+            ("/api/v1/me", false),
             ("/", false),
             ("/deals", false),
             ("/api/v1/deals", false),

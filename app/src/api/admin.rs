@@ -50,10 +50,12 @@ pub async fn admin_reset_password(id: uuid::Uuid, password: String) -> Result<Ad
     serve(|state, ctx| async move { crate::ssr::service::admin::reset_password(&state.db, &ctx, id, password).await }).await
 }
 
+/// `delegate`: who decides the approvals waiting on a user being deactivated (needed only when
+/// some wait).
 #[server(endpoint = "admin/users/active", input = Json)]
-pub async fn admin_set_active(id: uuid::Uuid, active: bool) -> Result<AdminUser, AppError> {
+pub async fn admin_set_active(id: uuid::Uuid, active: bool, delegate: Option<uuid::Uuid>) -> Result<AdminUser, AppError> {
     use crate::ssr::context::serve;
-    serve(|state, ctx| async move { crate::ssr::service::admin::set_active(&state.db, &ctx, id, active).await }).await
+    serve(|state, ctx| async move { crate::ssr::service::admin::set_active(&state.db, &ctx, id, active, delegate).await }).await
 }
 
 #[server(endpoint = "admin/users/reassign", input = Json)]

@@ -2,7 +2,7 @@
 //! bounds every input is checked against (pure, so the browser can check as the user types).
 use super::error::AppError;
 use super::locale::Locale;
-use super::role::Role;
+use super::role::{Role, Visibility};
 use serde::{Deserialize, Serialize};
 
 /// A person's name: 1–100 characters after trimming.
@@ -84,6 +84,9 @@ pub struct AdminUser {
     pub must_change_password: bool,
     /// Open deals they own (what a reassignment would move).
     pub open_deals: u64,
+    /// Approvals waiting on their decision (deactivating them names a delegate for these).
+    #[serde(default)]
+    pub pending_approvals: u64,
     pub version: i32,
 }
 
@@ -158,6 +161,70 @@ pub struct AuditPage {
     pub rows: Vec<AuditRow>,
     /// Pass as `before` for the next (older) page; None on the last page.
     pub next: Option<i32>,
+}
+
+/// The roles that may take over approvals routed to someone of role `leaver` who is being
+/// deactivated. Routing (`service::movement::{route_approval, route_to}`) sends a request to
+/// the deal team's manager, or to the general manager when the team has none (stage moves,
+/// the sales-manager step of quotes, contracts and negotiations); to legal for the legal step;
+/// to the general manager for the general manager's and finance's steps and concessions past
+/// a bottom line; and a stage move to an administrator when there is no general manager. So
+/// the delegate has the leaver's role, or is the general manager routing falls back to. Roles
+/// routing never picks (they kept requests from an earlier role) hand them to a manager or the
+/// general manager.
+pub fn delegate_roles(leaver: Role) -> &'static [Role] {
+    match leaver {
+        Role::Manager => &[Role::Manager, Role::Gm],
+        Role::Admin => &[Role::Admin, Role::Gm],
+        Role::Gm => &[Role::Gm],
+        Role::Legal => &[Role::Legal],
+        Role::Rep | Role::Presales | Role::Executive => &[Role::Manager, Role::Gm],
+    }
+}
+
+/// The person named to decide a leaver's waiting approvals.
+#[derive(Clone, Copy, Debug)]
+pub struct Delegate<'a> {
+    pub id: i32,
+    pub role: Role,
+    pub active: bool,
+    /// What they see (their own team and the teams they manage, or everything).
+    pub sees: &'a Visibility,
+}
+
+/// One approval waiting on the leaver: the team of its deal and who asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    pub deal_team: i32,
+    pub requested_by: i32,
+}
+
+/// Whether `d` may take over `waiting` from a leaver of role `leaver`: active, of a role
+/// routing would have sent these to ([`delegate_roles`]), seeing every deal concerned (a
+/// manager of another team would decide on deals they cannot open), and asked for none of
+/// them (nobody decides their own request). A refusal is a 422 naming `delegate`.
+pub fn check_delegate(leaver: Role, d: &Delegate, waiting: &[Waiting]) -> Result<(), AppError> {
+    let refuse = |m: String| Err(AppError::validation("delegate", m));
+    if !d.active {
+        return refuse("is deactivated".into());
+    }
+    let roles = delegate_roles(leaver);
+    if !roles.contains(&d.role) {
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        return refuse(format!("must have the role {}: the approvals waiting were routed to a {}", names.join(" or "), leaver.as_str()));
+    }
+    let unseen = waiting.iter().filter(|w| !d.sees.allows(w.deal_team, &[])).count();
+    if unseen > 0 {
+        return refuse(format!(
+            "cannot see {unseen} of the {} deals waiting (another team's): choose that team's manager or a general manager",
+            waiting.len()
+        ));
+    }
+    let own = waiting.iter().filter(|w| w.requested_by == d.id).count();
+    if own > 0 {
+        return refuse(format!("asked for {own} of the {} approvals waiting; nobody decides their own request", waiting.len()));
+    }
+    Ok(())
 }
 
 /// A person's name, trimmed.
@@ -251,6 +318,59 @@ mod tests {
         assert_eq!(longest.len(), 254);
         assert!(email(&longest).is_ok());
         assert!(email(&format!("{longest}x")).is_err());
+    }
+
+    #[test]
+    fn delegates_follow_the_routing() {
+        use Role::*;
+        // (leaver, delegate role, fits)
+        for (leaver, delegate, fits) in [
+            (Manager, Manager, true),
+            (Manager, Gm, true),
+            (Manager, Admin, false),
+            (Manager, Rep, false),
+            (Manager, Legal, false),
+            (Gm, Gm, true),
+            (Gm, Manager, false),
+            (Gm, Admin, false),
+            (Legal, Legal, true),
+            (Legal, Gm, false),
+            (Admin, Admin, true),
+            (Admin, Gm, true),
+            (Admin, Manager, false),
+            (Rep, Manager, true),
+            (Rep, Gm, true),
+            (Rep, Rep, false),
+            (Executive, Executive, false),
+            (Presales, Presales, false),
+        ] {
+            assert_eq!(delegate_roles(leaver).contains(&delegate), fits, "{leaver:?} → {delegate:?}");
+        }
+        for r in Role::ALL {
+            assert!(!delegate_roles(r).is_empty() && !delegate_roles(r).contains(&Role::Executive), "{r:?}");
+        }
+
+        let (east, west) = (1, 2);
+        let all = Visibility::for_user(Gm, 9, None, &[]);
+        let runs_east = Visibility::for_user(Manager, 7, Some(east), &[]);
+        let waiting = [Waiting { deal_team: east, requested_by: 3 }, Waiting { deal_team: east, requested_by: 4 }];
+        let d = |id, role, active, sees| Delegate { id, role, active, sees };
+        assert!(check_delegate(Manager, &d(7, Manager, true, &runs_east), &waiting).is_ok());
+        assert!(check_delegate(Manager, &d(9, Gm, true, &all), &waiting).is_ok());
+        let message = |r: Result<(), AppError>| match r {
+            Err(AppError::Validation { field, message }) if field == "delegate" => message,
+            other => panic!("expected a refusal naming delegate, got {other:?}"),
+        };
+        assert!(message(check_delegate(Manager, &d(7, Manager, false, &runs_east), &waiting)).contains("deactivated"));
+        assert!(message(check_delegate(Gm, &d(7, Manager, true, &runs_east), &waiting)).contains("gm"));
+        // A manager of the other team would decide on deals they cannot open.
+        let mixed = [waiting[0], Waiting { deal_team: west, requested_by: 3 }];
+        assert!(message(check_delegate(Manager, &d(7, Manager, true, &runs_east), &mixed)).contains("1 of the 2"));
+        // Nobody decides their own request.
+        let theirs = [waiting[0], Waiting { deal_team: east, requested_by: 9 }];
+        assert!(message(check_delegate(Manager, &d(9, Gm, true, &all), &theirs)).contains("1 of the 2"));
+        // Nothing waiting: any active delegate of the right role will do.
+        assert!(check_delegate(Legal, &d(5, Legal, true, &all), &[]).is_ok());
     }
 
     #[test]

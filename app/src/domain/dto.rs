@@ -426,7 +426,8 @@ pub struct DealPatch {
     pub lost_reason: Option<String>,
     pub key_info: Option<serde_json::Value>,
     /// A new owner (an active user with a team the caller may assign to); the deal moves to
-    /// their team, with its summaries, progress and history.
+    /// their team, with its summaries, progress and history. The current owner, when their
+    /// team changed, moves the deal to their new team.
     #[serde(default)]
     pub owner: Option<uuid::Uuid>,
 }

@@ -22,6 +22,9 @@ pub enum HistoryKind {
     KeyInfoChanged,
     /// The deal changed hands (note: `old owner → new owner`, names as they were).
     OwnerChanged,
+    /// The deal followed its owner to another team (note: `old team → new team`, names as
+    /// they were).
+    TeamChanged,
     /// Quote events (note: the quote number, and the totals where they matter).
     QuoteCreated,
     QuoteSubmitted,
@@ -63,7 +66,7 @@ pub enum HistoryKind {
 }
 
 impl HistoryKind {
-    pub const ALL: [HistoryKind; 45] = [
+    pub const ALL: [HistoryKind; 46] = [
         HistoryKind::Created,
         HistoryKind::Moved,
         HistoryKind::Blocked,
@@ -77,6 +80,7 @@ impl HistoryKind {
         HistoryKind::CategoryAdjusted,
         HistoryKind::KeyInfoChanged,
         HistoryKind::OwnerChanged,
+        HistoryKind::TeamChanged,
         HistoryKind::QuoteCreated,
         HistoryKind::QuoteSubmitted,
         HistoryKind::QuoteApproved,
@@ -126,6 +130,7 @@ impl HistoryKind {
             HistoryKind::CategoryAdjusted => "category_adjusted",
             HistoryKind::KeyInfoChanged => "key_info_changed",
             HistoryKind::OwnerChanged => "owner_changed",
+            HistoryKind::TeamChanged => "team_changed",
             HistoryKind::QuoteCreated => "quote_created",
             HistoryKind::QuoteSubmitted => "quote_submitted",
             HistoryKind::QuoteApproved => "quote_approved",

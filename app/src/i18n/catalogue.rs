@@ -841,6 +841,7 @@ catalogue! {
     CsSuperseded => "Superseded", "已替代";
     NotifApproved => "Approved:", "已批准：";
     NotifRejected => "Rejected:", "已驳回：";
+    NotifDelegated => "Handed to you to decide:", "转交您审批：";
     CtSoftware => "Software licence", "软件许可";
     CtService => "Service", "服务";
     CtHardware => "Hardware", "硬件";
@@ -962,7 +963,10 @@ catalogue! {
     AdminResetDone => "Password reset: their sessions ended, and they choose a new one at next sign-in.", "密码已重置：其登录已全部退出，下次登录时须设置新密码。";
     AdminDeactivate => "Deactivate", "停用";
     AdminReactivate => "Reactivate", "重新启用";
-    AdminDeactivateLead => "Deactivating ends their sessions and API tokens at once; their deals stay until handed over.", "停用后其登录和 API 令牌立即失效；其商机保留，可移交他人。";
+    AdminDeactivateLead => "Deactivating ends their sessions and API tokens at once; their deals stay until handed over, and approvals waiting on them go to the person you name.", "停用后其登录和 API 令牌立即失效；其商机保留，可移交他人；待其处理的审批转交给您指定的人。";
+    AdminApprovalsWaiting => "approval(s) are waiting on their decision. Who decides them instead?", "项审批正等待其处理。改由谁审批？";
+    AdminChooseDelegate => "Choose who decides", "选择审批人";
+    AdminTeamMoveHint => "open deal(s) move to a new team with them; closed deals stay with the old team.", "个进行中商机将随其转入新团队；已关闭的商机留在原团队。";
     AdminMustChange => "Must change password", "须修改密码";
     AdminOpenDeals => "Open deals", "进行中商机";
     AdminReassignTo => "Hand their open deals to", "将其进行中商机移交给";
@@ -983,7 +987,7 @@ catalogue! {
     ColActor => "Who", "操作人";
     ColAction => "What", "操作";
     ColSubject => "Whom", "对象";
-    AdminChange => "Before → after", "修改前 → 修改后";
+    AdminChange => "What changed", "变更内容";
     AuditUserCreated => "User created", "新建用户";
     AuditUserUpdated => "User changed", "修改用户";
     AuditPasswordReset => "Password reset", "重置密码";

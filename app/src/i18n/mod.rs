@@ -5,6 +5,7 @@
 use crate::domain::{error::AppError, locale::Locale, role::Role};
 use leptos::prelude::*;
 
+pub mod audit;
 mod catalogue;
 pub mod listing;
 pub mod market;
@@ -215,6 +216,7 @@ pub fn history_kind(l: Locale, kind: &str) -> &'static str {
         "objection_dropped" => ("Objection dropped", "异议已撤销"),
         "objection_reopened" => ("Objection reopened", "异议重新打开"),
         "owner_changed" => ("Owner changed", "负责人变更"),
+        "team_changed" => ("Moved to the owner's new team", "随负责人转入新团队"),
         "account_merged" => ("Account merged into another", "所属客户已合并"),
         "contract_created" => ("Contract drafted", "起草合同"),
         "contract_submitted" => ("Contract submitted for approval", "合同提交审批"),

@@ -3,6 +3,7 @@ use crate::api::admin::load_admin_audit;
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::admin::{AuditAction, AuditRow};
 use crate::domain::locale::Locale;
+use crate::i18n::audit::change_lines;
 use crate::i18n::{use_i18n, K};
 use leptos::prelude::*;
 
@@ -63,14 +64,21 @@ pub fn AuditPanel(#[prop(into)] reload: Signal<u32>) -> impl IntoView {
                                 <tbody>
                                     {p.rows.into_iter().map(|r| {
                                         let (action, row) = (r.action, r.clone());
-                                        let change = format!("{}\n→ {}", r.before.clone().unwrap_or_else(|| "—".into()), r.after.clone().unwrap_or_else(|| "—".into()));
+                                        let (before, after) = (r.before.clone(), r.after.clone());
+                                        // In words, in the reader's language (REST keeps the JSON).
+                                        let change = move || {
+                                            change_lines(before.as_deref(), after.as_deref(), i18n.locale())
+                                                .into_iter()
+                                                .map(|line| view! { <li>{line}</li> })
+                                                .collect_view()
+                                        };
                                         view! {
                                             <tr data-testid="audit-row" data-action=action.as_str()>
                                                 <td class="nowrap">{move || when(i18n.locale(), &row)}</td>
                                                 <td>{r.actor.clone()}</td>
                                                 <td>{move || i18n.t(action_key(action))}</td>
                                                 <td>{r.subject.clone()}</td>
-                                                <td class="hide-sm"><div class="audit-change">{change}</div></td>
+                                                <td class="hide-sm"><ul class="audit-change" data-testid="audit-change">{change}</ul></td>
                                             </tr>
                                         }
                                     }).collect_view()}

@@ -1,9 +1,10 @@
 //! The users panel of `/admin`: the list, the form that creates a user or changes one (role,
-//! team, language), and the acts on a chosen user (reset the password, deactivate or
-//! reactivate, hand their open deals to someone else). Errors stand next to the field the
-//! server named.
+//! team, language; their open deals follow them to a new team), and the acts on a chosen user
+//! (reset the password, deactivate — naming who decides the approvals waiting on them, when
+//! some wait — or reactivate, hand their open deals to someone else). Errors stand next to the
+//! field the server named.
 use crate::api::admin::{admin_create_user, admin_reassign, admin_reset_password, admin_set_active, admin_update_user};
-use crate::domain::admin::{AdminDirectory, AdminUser, NewUser, ReassignOutcome, UserEdit};
+use crate::domain::admin::{delegate_roles, AdminDirectory, AdminUser, NewUser, ReassignOutcome, UserEdit};
 use crate::domain::error::AppError;
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
@@ -104,7 +105,8 @@ pub struct UserState {
     form: RwSignal<Form>,
     saving: Action<Form, Result<AdminUser, AppError>>,
     reset: Action<(uuid::Uuid, String), Result<AdminUser, AppError>>,
-    toggle: Action<(uuid::Uuid, bool), Result<AdminUser, AppError>>,
+    /// (user, active, who decides their waiting approvals when deactivated: a user id or "").
+    toggle: Action<(uuid::Uuid, bool, String), Result<AdminUser, AppError>>,
     reassign: Action<(uuid::Uuid, String), Result<ReassignOutcome, AppError>>,
 }
 
@@ -114,7 +116,7 @@ impl UserState {
         let form = RwSignal::new(Form::blank());
         let saving = Action::new(move |f: &Form| save(f.clone()));
         let reset = Action::new(move |(id, p): &(uuid::Uuid, String)| admin_reset_password(*id, p.clone()));
-        let toggle = Action::new(move |(id, on): &(uuid::Uuid, bool)| admin_set_active(*id, *on));
+        let toggle = Action::new(move |(id, on, delegate): &(uuid::Uuid, bool, String)| admin_set_active(*id, *on, delegate.parse().ok()));
         let reassign = Action::new(move |(id, to): &(uuid::Uuid, String)| {
             let (id, to) = (*id, to.parse::<uuid::Uuid>());
             async move {
@@ -131,7 +133,9 @@ impl UserState {
             }
         });
         Effect::new(move |_| {
-            let ok = matches!(reset.value().get(), Some(Ok(_))) || matches!(toggle.value().get(), Some(Ok(_)));
+            // A refusal for want of a delegate also reloads: the list then shows what waits.
+            let needs_delegate = matches!(toggle.value().get(), Some(Err(AppError::Validation { field, .. })) if field == "delegate");
+            let ok = matches!(reset.value().get(), Some(Ok(_))) || matches!(toggle.value().get(), Some(Ok(_))) || needs_delegate;
             if ok || matches!(reassign.value().get(), Some(Ok(_))) {
                 changed.run(());
             }
@@ -226,6 +230,9 @@ pub fn UsersPanel(dir: AdminDirectory, state: UserState) -> impl IntoView {
                         <option value="">{move || i18n.t(K::AdminNoTeam)}</option>
                         {teams.get_value().into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name.clone()}</option> }).collect_view()}
                     </select>
+                    {move || selected().filter(|u| u.open_deals > 0).map(|u| view! {
+                        <span class="hint" data-testid="team-move-hint">{u.open_deals} " " {move || i18n.t(K::AdminTeamMoveHint)}</span>
+                    })}
                     {field_error(err, "team")}
                 </div>
                 <div class="field">
@@ -266,6 +273,11 @@ fn UserActs(user: AdminUser, users: Vec<AdminUser>, state: UserState) -> impl In
     let toggle_err = Signal::derive(move || toggle.value().get().and_then(Result::err));
     let reassign_err = Signal::derive(move || reassign.value().get().and_then(Result::err));
     let active = user.active;
+    let waiting = if active { user.pending_approvals } else { 0 };
+    let delegate = RwSignal::new(String::new());
+    // Who routing could have sent these approvals to (the server also checks they see the deals).
+    let fits = delegate_roles(user.role);
+    let delegates: Vec<AdminUser> = users.iter().filter(|u| u.active && u.id != id && fits.contains(&u.role)).cloned().collect();
     let targets: Vec<AdminUser> = users.into_iter().filter(|u| u.active && u.id != id && u.team_id.is_some()).collect();
     view! {
         <section class="panel form" data-testid="user-acts">
@@ -299,11 +311,26 @@ fn UserActs(user: AdminUser, users: Vec<AdminUser>, state: UserState) -> impl In
                 </p>
             })}
             <p class="hint">{move || i18n.t(K::AdminDeactivateLead)}</p>
+            {(waiting > 0).then(|| view! {
+                <div class="field" data-testid="delegate-field">
+                    <label for="u-delegate">{waiting} " " {move || i18n.t(K::AdminApprovalsWaiting)}</label>
+                    <select id="u-delegate" data-testid="u-delegate" prop:value=move || delegate.get() on:change=move |ev| delegate.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(K::AdminChooseDelegate)}</option>
+                        {delegates.into_iter().map(|u| {
+                            let role = u.role;
+                            view! { <option value=u.id.to_string()>{u.name.clone()} " · " {move || role_name(i18n.locale(), role)} {u.team.map(|t| format!(" · {t}"))}</option> }
+                        }).collect_view()}
+                    </select>
+                    {field_error(toggle_err, "delegate")}
+                </div>
+            })}
             <div class="form-actions">
                 {field_error(toggle_err, "user")}
-                {form_error(toggle_err, &["user"])}
+                // A delegate error without the field (approvals arrived since the list was read)
+                // stands here, under the button.
+                {form_error(toggle_err, if waiting > 0 { &["user", "delegate"] } else { &["user"] })}
                 <button type="button" class=if active { "btn btn-danger-ghost" } else { "btn" } data-testid="user-toggle"
-                    disabled=move || toggle.pending().get() on:click=move |_| { toggle.dispatch((id, !active)); }>
+                    disabled=move || toggle.pending().get() on:click=move |_| { toggle.dispatch((id, !active, delegate.get_untracked())); }>
                     {move || if active { i18n.t(K::AdminDeactivate) } else { i18n.t(K::AdminReactivate) }}
                 </button>
             </div>

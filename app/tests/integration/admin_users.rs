@@ -161,7 +161,7 @@ async fn deactivation_ends_sessions_and_tokens_at_once_and_reactivation_lets_bac
     let limiter = LoginLimiter::default();
     assert!(authenticate(db, &limiter, "rep@demo.local", app::ssr::seed::DEMO_PASSWORD, None).await.is_ok());
 
-    let out = admin::set_active(db, &ctx, rep.uuid, false).await.unwrap();
+    let out = admin::set_active(db, &ctx, rep.uuid, false, None).await.unwrap();
     assert!(!out.active);
     assert!(out.open_deals > 0, "their deals stay theirs until reassigned");
     assert!(RequestContext::load(db, rep.id).await.unwrap().is_none(), "every request is refused");
@@ -176,22 +176,22 @@ async fn deactivation_ends_sessions_and_tokens_at_once_and_reactivation_lets_bac
     assert_eq!(serde_json::from_str::<serde_json::Value>(r.after.as_deref().unwrap()).unwrap()["sessions_ended"], 2);
     // Again: nothing changes, nothing is recorded.
     let n = audit_rows(db).await.len();
-    admin::set_active(db, &ctx, rep.uuid, false).await.unwrap();
+    admin::set_active(db, &ctx, rep.uuid, false, None).await.unwrap();
     assert_eq!(audit_rows(db).await.len(), n);
 
-    admin::set_active(db, &ctx, rep.uuid, true).await.unwrap();
+    admin::set_active(db, &ctx, rep.uuid, true, None).await.unwrap();
     assert!(RequestContext::load(db, rep.id).await.unwrap().is_some());
     assert!(authenticate(db, &limiter, "rep@demo.local", app::ssr::seed::DEMO_PASSWORD, None).await.is_ok());
     assert_eq!(audit_rows(db).await.pop().unwrap().action, AuditAction::UserReactivated.as_str());
 
     // Nobody deactivates themselves or the last active admin; a team's manager stays until
     // the team has another.
-    is_validation(admin::set_active(db, &ctx, ctx.uuid, false).await, "user");
+    is_validation(admin::set_active(db, &ctx, ctx.uuid, false, None).await, "user");
     let me = admin::directory(db, &ctx).await.unwrap().users.into_iter().find(|u| u.id == ctx.uuid).unwrap();
     let demote = UserEdit { name: me.name.clone(), role: Role::Rep, team: None, locale: None, version: me.version };
     is_validation(admin::update_user(db, &ctx, ctx.uuid, demote).await, "role");
     let manager = user_by_email(db, "manager@demo.local").await;
-    is_validation(admin::set_active(db, &ctx, manager.uuid, false).await, "user");
+    is_validation(admin::set_active(db, &ctx, manager.uuid, false, None).await, "user");
     assert!(RequestContext::load(db, manager.id).await.unwrap().is_some());
 }
 
@@ -305,7 +305,7 @@ async fn every_admin_act_is_forbidden_to_everyone_else() {
         let edit = UserEdit { name: "X".into(), role: Role::Admin, team: None, locale: None, version: rep.version };
         forbidden(admin::update_user(db, &c, rep.id, edit).await.map(|_| ()));
         forbidden(admin::reset_password(db, &c, rep.id, "whatever-1".into()).await.map(|_| ()));
-        forbidden(admin::set_active(db, &c, rep.id, false).await.map(|_| ()));
+        forbidden(admin::set_active(db, &c, rep.id, false, None).await.map(|_| ()));
         forbidden(admin::reassign_open_deals(db, &c, rep.id, ctx.uuid).await.map(|_| ()));
         forbidden(admin::create_team(db, &c, TeamEdit { name: "Mine".into(), manager: None, version: 0 }).await.map(|_| ()));
         forbidden(
@@ -317,7 +317,7 @@ async fn every_admin_act_is_forbidden_to_everyone_else() {
 }
 
 /// Trend points of the viewers, computed by the service, with their reference (the replay).
-async fn trend_agrees(db: &Db, viewers: &[&str]) {
+pub(crate) async fn trend_agrees(db: &Db, viewers: &[&str]) {
     let now = chrono::Utc::now();
     let points = forecast::trend_instants(now);
     let stages: Vec<f::Stage> = stage::Entity::find().all(db).await.unwrap().iter().map(forecast::stage_fact).collect();
@@ -360,7 +360,7 @@ async fn bulk_reassignment_moves_open_deals_through_the_deal_path_and_keeps_ever
     assert_eq!(theirs(rep.id).all(db).await.unwrap(), before, "nothing moved");
 
     // The rep leaves: deactivated, then their open deals go to a rep of the other team.
-    admin::set_active(db, &ctx, rep.uuid, false).await.unwrap();
+    admin::set_active(db, &ctx, rep.uuid, false, None).await.unwrap();
     let out = admin::reassign_open_deals(db, &ctx, rep.uuid, rep4.uuid).await.unwrap();
     assert_eq!((out.moved, out.remaining), (open.len() as u64, 0));
     let now_theirs = theirs(rep4.id).all(db).await.unwrap();

@@ -10,6 +10,7 @@ mod account_edit;
 mod account_grade;
 mod account_revisit;
 mod admin;
+mod admin_handover;
 mod admin_users;
 mod board;
 mod contacts;

@@ -43,6 +43,8 @@ pub struct UserOut {
     active: bool,
     must_change_password: bool,
     open_deals: u64,
+    /// Approvals waiting on their decision (deactivating them needs a `delegate` then).
+    pending_approvals: u64,
     version: i32,
 }
 
@@ -58,6 +60,7 @@ fn user_out(u: AdminUser) -> UserOut {
         active: u.active,
         must_change_password: u.must_change_password,
         open_deals: u.open_deals,
+        pending_approvals: u.pending_approvals,
         version: u.version,
     }
 }
@@ -97,6 +100,15 @@ pub struct UserEditIn {
 pub struct PasswordIn {
     /// 8–128 characters; the user must change it at next sign-in.
     password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeactivateIn {
+    /// Who decides the approvals waiting on this user from now on: an active user of a role
+    /// those approvals are routed to (the leaver's role, or a general manager for a manager's
+    /// or an administrator's) who sees their deals and asked for none of them. Required when
+    /// approvals wait (`pending_approvals` > 0), ignored otherwise.
+    delegate: Option<Uuid>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -146,7 +158,9 @@ pub struct AuditEntryOut {
     action: String,
     subject_kind: String,
     subject: String,
-    /// The subject before and after, as JSON.
+    /// The subject before and after, as JSON (the admin page shows the same in words). Counts
+    /// an act produced appear on `after` only: `sessions_ended`, `approvals_delegated` with
+    /// `delegate`, `deals_moved` (a team change), `moved`/`remaining` (a reassignment).
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 }
@@ -204,9 +218,12 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, Json(user_out(service::create_user(&state.db, &ctx, new).await?))))
 }
 
+/// Changes name, role, team and language under the version read. A new team takes the user's
+/// open deals with them (closed deals stay with the old team), each through the deal's own
+/// write, in the same transaction.
 #[utoipa::path(put, path = "/api/v1/admin/users/{id}", params(("id" = Uuid, Path)), request_body = UserEditIn,
-    responses((status = 200, body = UserOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem, description = "stale version"),
-        (status = 422, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = UserOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem, description = "stale version, or a deal changed meanwhile; nothing changed"),
+        (status = 422, body = Problem, description = "a field is invalid; `team`: no team while they own open deals, or more open deals than one change moves (2,000)")), security(("bearer" = [])))]
 pub async fn update_user(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
@@ -229,15 +246,22 @@ pub async fn reset_password(
     Ok(Json(user_out(service::reset_password(&state.db, &ctx, id, p.password).await?)))
 }
 
-#[utoipa::path(post, path = "/api/v1/admin/users/{id}/deactivate", params(("id" = Uuid, Path)),
-    responses((status = 200, body = UserOut, description = "their sessions and tokens ended"), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem, description = "oneself, the last active admin, or a team's manager")), security(("bearer" = [])))]
+/// Deactivates a user: their sessions and tokens end at once, their deals stay theirs until
+/// reassigned, and the approvals waiting on them move to the `delegate` (each rings the
+/// delegate's bell like a new request), all in one transaction.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/deactivate", params(("id" = Uuid, Path)), request_body = Option<DeactivateIn>,
+    responses((status = 200, body = UserOut, description = "their sessions and tokens ended, waiting approvals with the delegate"), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "an approval was decided meanwhile; nothing changed"),
+        (status = 422, body = Problem, description = "oneself, the last active admin, or a team's manager; or `delegate`: missing while approvals wait (the detail says how many), or not someone who may decide them")),
+    security(("bearer" = [])))]
 pub async fn deactivate(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Path(id): Path<Uuid>,
+    body: Option<Json<DeactivateIn>>,
 ) -> ApiResult<Json<UserOut>> {
-    Ok(Json(user_out(service::set_active(&state.db, &ctx, id, false).await?)))
+    let delegate = body.and_then(|Json(b)| b.delegate);
+    Ok(Json(user_out(service::set_active(&state.db, &ctx, id, false, delegate).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/reactivate", params(("id" = Uuid, Path)),
@@ -247,7 +271,7 @@ pub async fn reactivate(
     Extension(ctx): Extension<RequestContext>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<UserOut>> {
-    Ok(Json(user_out(service::set_active(&state.db, &ctx, id, true).await?)))
+    Ok(Json(user_out(service::set_active(&state.db, &ctx, id, true, None).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/reassign", params(("id" = Uuid, Path, description = "whose open deals")), request_body = ReassignIn,

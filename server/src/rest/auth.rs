@@ -1,12 +1,13 @@
-//! Bearer tokens: issued here, resolved by the auth middleware (they share the session store).
+//! Bearer tokens: issued here, resolved by the auth middleware (they share the session store);
+//! and the caller's own password, changed with the same service as the change-password page.
 use super::{ApiResult, Problem};
 use app::domain::error::AppError;
-use app::ssr::context::SESSION_USER_KEY;
+use app::ssr::context::{RequestContext, SESSION_USER_KEY};
 use app::ssr::session_store::DbSessionStore;
 use app::ssr::state::AppState;
 use axum::extract::State;
-use axum::http::header;
-use axum::Json;
+use axum::http::{header, StatusCode};
+use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(token))
+    OpenApiRouter::new().routes(routes!(token)).routes(routes!(change_password))
 }
 
 /// Bearer tokens live as long as a UI session.
@@ -48,6 +49,30 @@ pub async fn token(State(state): State<AppState>, Json(req): Json<TokenRequest>)
     };
     DbSessionStore::new(state.db.conn().clone()).create(&mut record).await.map_err(|_| AppError::Internal)?;
     Ok(Json(TokenResponse { token: record.id.to_string(), expires_at }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChange {
+    current_password: String,
+    /// 8–128 characters, not all blank, different from the current one.
+    new_password: String,
+}
+
+/// Changes the caller's own password (the change-password page's service): the current one
+/// must be right. Clears "must change password" after an administrator's reset — a client
+/// held to a new password may call this (and nothing else). The caller's token and other
+/// sessions stay valid, as with the page.
+#[utoipa::path(post, path = "/api/v1/me/password", request_body = PasswordChange,
+    responses((status = 204, description = "changed"), (status = 401, body = Problem), (status = 409, body = Problem, description = "changed meanwhile; try again"),
+        (status = 422, body = Problem, description = "`current_password` is wrong, or `new_password` breaks the policy")),
+    security(("bearer" = [])))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(p): Json<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    app::ssr::service::user::change_password(&state.db, &ctx, &p.current_password, &p.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Resolves `Authorization: Bearer <token>` to a user id (tokens share the session store).

@@ -43,6 +43,9 @@ enum Rel {
 enum Op {
     /// POST /auth/token with the caller's own credentials.
     Token,
+    /// POST /me/password with a wrong current password: everyone signed in reaches it and
+    /// meets the 422 naming `current_password` (no demo password changes).
+    OwnPassword,
     /// A list or report: whatever the caller sees, 200.
     List,
     CreateAccount,
@@ -131,6 +134,7 @@ enum Op {
 /// Every documented operation and what the walk sends to it.
 const OPS: &[(&str, &str, &[Op])] = &[
     ("post", "/api/v1/auth/token", &[Op::Token]),
+    ("post", "/api/v1/me/password", &[Op::OwnPassword]),
     ("get", "/api/v1/pipelines", &[Op::List]),
     ("get", "/api/v1/board", &[Op::List]),
     ("get", "/api/v1/deals", &[Op::List]),
@@ -416,7 +420,7 @@ impl World {
 /// The relations each operation is tried with.
 fn relations(op: Op) -> &'static [Rel] {
     match op {
-        Op::Token | Op::List | Op::CreateAccount | Op::AdminWrite | Op::AdminRead | Op::ImportUpload => &[Rel::None],
+        Op::Token | Op::OwnPassword | Op::List | Op::CreateAccount | Op::AdminWrite | Op::AdminRead | Op::ImportUpload => &[Rel::None],
         Op::ImportRead | Op::ImportCheck | Op::ImportStart => &[Rel::Own, Rel::Mate, Rel::Foreign],
         Op::CreateDeal
         | Op::SetQuota
@@ -457,6 +461,7 @@ fn expect(w: &World, op: Op, caller: &str, rel: Rel) -> Option<Expect> {
     let read_only = rule::reads_only(c.role);
     match op {
         Op::Token | Op::List => Some(Expect::Ok),
+        Op::OwnPassword => Some(Expect::Unprocessable),
         Op::AdminWrite | Op::AdminRead => Some(if rule::may_administer(c.role) { Expect::Ok } else { Expect::Forbidden }),
         Op::ImportUpload => Some(if rule::may_edit_accounts(c.role) { Expect::Ok } else { Expect::Forbidden }),
         Op::ImportRead | Op::ImportCheck | Op::ImportStart => {
@@ -868,6 +873,7 @@ async fn request(w: &World, path: &str, op: Op, caller: &str, rel: Rel, n: usize
     let target = w.owner(caller, rel).map(|o| w.person(o));
     let body = match op {
         Op::Token => Payload::Json(json!({"email": w.person(caller).email, "password": app::ssr::seed::DEMO_PASSWORD})),
+        Op::OwnPassword => Payload::Json(json!({"current_password": "not-my-password", "new_password": "walk-new-pass"})),
         Op::List => Payload::None,
         Op::CreateAccount => Payload::Json(json!({"name": format!("walk account {n}")})),
         Op::ImportUpload => Payload::Csv(format!("Account name\nwalk import {n}\n")),

@@ -156,6 +156,7 @@ pub fn NotificationBell() -> impl IntoView {
                                                         {match n.kind.as_str() {
                                                             "approval_approved" => Some(K::NotifApproved),
                                                             "approval_rejected" => Some(K::NotifRejected),
+                                                            "approval_delegated" => Some(K::NotifDelegated),
                                                             _ => None,
                                                         }.map(|k| view! { <b class="notif-kind" data-testid="notif-kind">{move || i18n.t(k)}</b> " " })}
                                                         {n.text.clone()}

@@ -240,8 +240,9 @@ pub async fn patch_in(
     if d.version != p.version {
         return Err(AppError::Conflict);
     }
+    // A new owner, or the same owner now in another team (the deal follows them there).
     let new_owner = match p.owner {
-        Some(o) => Some(new_owner(txn, ctx, o).await?).filter(|(u, _)| u.id != d.owner_id),
+        Some(o) => Some(new_owner(txn, ctx, o, d.owner_id).await?).filter(|(u, t)| u.id != d.owner_id || *t != d.team_id),
         None => None,
     };
     let now = chrono::Utc::now();
@@ -291,9 +292,13 @@ pub async fn patch_in(
     after.version += 1;
     after.updated_at = now;
     super::totals::record(txn, Some(&d), Some(&after)).await?;
-    if let Some((o, _)) = &new_owner {
+    if let Some((o, team_id)) = &new_owner {
         super::totals::move_progress(txn, d.id, 1).await?;
-        hand_over(txn, ctx, &d, o, now).await?;
+        if o.id == d.owner_id {
+            follow_owner(txn, ctx, &d, *team_id, now).await?;
+        } else {
+            hand_over(txn, ctx, &d, o, now).await?;
+        }
     }
     let mut base = super::history::row(d.id, ctx.user_id, HistoryKind::AmountChanged);
     base.at = Set(now);
@@ -342,10 +347,22 @@ pub async fn patch_in(
     Ok((d, after))
 }
 
-/// The user a deal is handed to, with the team it moves to: active, in a team, and someone the
-/// caller may assign deals to (the same rule as choosing the owner of a new deal).
-async fn new_owner(txn: &sea_orm::DatabaseTransaction, ctx: &RequestContext, id: uuid::Uuid) -> Result<(user::Model, i32), AppError> {
-    let u = super::mapping::active_user(txn, id, "owner").await?;
+/// The user a deal is handed to, with the team it moves to: active (unless it is the current
+/// owner, whose deal follows them to their team), in a team, and someone the caller may assign
+/// deals to (the same rule as choosing the owner of a new deal).
+async fn new_owner(
+    txn: &sea_orm::DatabaseTransaction,
+    ctx: &RequestContext,
+    id: uuid::Uuid,
+    current: i32,
+) -> Result<(user::Model, i32), AppError> {
+    let u = user::Entity::find()
+        .filter(user::Column::Uuid.eq(id))
+        .one(txn)
+        .await
+        .map_err(db_err)?
+        .filter(|u| u.active || u.id == current)
+        .ok_or_else(|| AppError::validation("owner", "no such active user"))?;
     let team_id = u.team_id.ok_or_else(|| AppError::validation("owner", "the new owner has no team"))?;
     if !crate::domain::access::may_assign(&super::access::actor(ctx), u.id, team_id) {
         return Err(AppError::validation("owner", "you may not assign deals to this user"));
@@ -386,6 +403,28 @@ async fn hand_over(
     let mut h = super::history::row(d.id, ctx.user_id, HistoryKind::OwnerChanged);
     h.at = Set(now);
     h.note = Set(Some(format!("{from} → {}", to.name)));
+    super::history::append(txn, h).await?;
+    super::totals::forget_points(txn).await
+}
+
+/// The rest of a deal following its owner to their new team: the history says from which team
+/// to which, and the cached trend points go (as for a change of hands).
+async fn follow_owner(
+    txn: &sea_orm::DatabaseTransaction,
+    ctx: &RequestContext,
+    d: &deal::Model,
+    to_team: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    use crate::domain::history::HistoryKind;
+    use crate::ssr::entity::team;
+    use sea_orm::ActiveValue::Set;
+    let teams = team::Entity::find().filter(team::Column::Id.is_in([d.team_id, to_team])).all(txn).await.map_err(db_err)?;
+    let name = |id: i32| teams.iter().find(|t| t.id == id).map(|t| t.name.clone()).unwrap_or_default();
+    let (from, to) = (name(d.team_id), name(to_team));
+    let mut h = super::history::row(d.id, ctx.user_id, HistoryKind::TeamChanged);
+    h.at = Set(now);
+    h.note = Set(Some(format!("{from} → {to}")));
     super::history::append(txn, h).await?;
     super::totals::forget_points(txn).await
 }

@@ -43,7 +43,7 @@ fn history_group(kind: &str) -> &'static str {
         Some(H::QuoteCreated | H::QuoteSent | H::QuoteAccepted | H::QuoteDeclined | H::QuoteRevised) => "change",
         Some(H::KeyInfoChanged) => "key_info",
         Some(H::ObjectionRaised | H::ObjectionAnswered | H::ObjectionResolved | H::ObjectionDropped | H::ObjectionReopened) => "change",
-        Some(H::AmountChanged | H::CloseDateChanged | H::CategoryChanged | H::OwnerChanged | H::AccountMerged) => "change",
+        Some(H::AmountChanged | H::CloseDateChanged | H::CategoryChanged | H::OwnerChanged | H::TeamChanged | H::AccountMerged) => "change",
         Some(H::Created | H::Moved | H::Blocked | H::Forbidden | H::CategoryAdjusted) | None => "move",
     }
 }

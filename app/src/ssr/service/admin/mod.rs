@@ -17,7 +17,7 @@ use crate::domain::role::Role;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
-use crate::ssr::entity::{admin_audit, deal, stage, team, user};
+use crate::ssr::entity::{admin_audit, approval, deal, stage, team, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
@@ -40,6 +40,7 @@ pub async fn directory(db: &Db, ctx: &RequestContext) -> Result<AdminDirectory, 
     let teams_m = team::Entity::find().order_by_asc(team::Column::Name).all(db).await.map_err(db_err)?;
     let users_m = user::Entity::find().order_by_asc(user::Column::Email).all(db).await.map_err(db_err)?;
     let open = open_deal_counts(db).await?;
+    let waiting = pending_approval_counts(db).await?;
     let team_of: HashMap<i32, &team::Model> = teams_m.iter().map(|t| (t.id, t)).collect();
     let user_of: HashMap<i32, &user::Model> = users_m.iter().map(|u| (u.id, u)).collect();
     let users = users_m
@@ -57,6 +58,7 @@ pub async fn directory(db: &Db, ctx: &RequestContext) -> Result<AdminDirectory, 
                 active: u.active,
                 must_change_password: u.must_change_password,
                 open_deals: open.get(&u.id).copied().unwrap_or(0),
+                pending_approvals: waiting.get(&u.id).copied().unwrap_or(0),
                 version: u.version,
             })
         })
@@ -91,6 +93,22 @@ async fn open_deal_counts(db: &Db) -> Result<HashMap<i32, u64>, AppError> {
         .await
         .map_err(db_err)?;
     Ok(rows.into_iter().map(|(o, n)| (o, u64::try_from(n).unwrap_or(0))).collect())
+}
+
+/// Approvals waiting on each approver.
+async fn pending_approval_counts(db: &Db) -> Result<HashMap<i32, u64>, AppError> {
+    let rows: Vec<(Option<i32>, i64)> = approval::Entity::find()
+        .select_only()
+        .column(approval::Column::ApproverId)
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+        .filter(approval::Column::Status.eq("pending"))
+        .filter(approval::Column::ApproverId.is_not_null())
+        .group_by(approval::Column::ApproverId)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    Ok(rows.into_iter().filter_map(|(a, n)| Some((a?, u64::try_from(n).unwrap_or(0)))).collect())
 }
 
 /// Ids of the open stages, as a subquery.
