@@ -167,7 +167,7 @@ mod tests {
             email: String::new(),
             team: String::new(),
             editable: true,
-            cells: cells.map(|amount_fen| QuotaCell { amount_fen }),
+            cells: cells.map(|amount_fen| QuotaCell { amount_fen, version: None }),
         };
         let g = QuotaGrid { year: 2026, rows: vec![row([Some(100), None, Some(300), Some(0)]), row([Some(1), Some(2), None, None])] };
         assert_eq!(g.rows[0].total(), 400);

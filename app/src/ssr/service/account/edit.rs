@@ -12,7 +12,7 @@ use crate::domain::locale::Locale;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
-use crate::ssr::entity::{account, user};
+use crate::ssr::entity::account;
 use crate::ssr::service::access;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};

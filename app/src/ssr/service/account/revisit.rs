@@ -10,7 +10,7 @@ use crate::domain::validate;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
-use crate::ssr::entity::{account, account_follow_up, account_revisit, deal, user};
+use crate::ssr::entity::{account, account_follow_up, account_revisit, deal};
 use crate::ssr::service::access::require_account_editor;
 use crate::ssr::service::user_names;
 use chrono::Utc;
