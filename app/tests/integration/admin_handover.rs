@@ -220,6 +220,26 @@ async fn a_user_moved_to_another_team_takes_their_open_deals_along_and_every_fig
     let me = dir.users.iter().find(|u| u.id == rep.uuid).unwrap().clone();
     let west = dir.teams.iter().find(|t| t.name == "West").unwrap().clone();
     let audits = audit_count(db).await;
+    // A request waiting on East's manager for a deal that moves, and one on the GM.
+    let (east_mgr, west_mgr, gm) =
+        (user_by_email(db, "manager@demo.local").await, user_by_email(db, "manager2@demo.local").await, user_by_email(db, "gm@demo.local").await);
+    let pending = |approver: i32| approval::ActiveModel {
+        uuid: Set(uuid::Uuid::new_v4()),
+        deal_id: Set(open[0].id),
+        kind: Set("stage_move".into()),
+        requested_by: Set(rep.id),
+        approver_id: Set(Some(approver)),
+        status: Set("pending".into()),
+        reason: Set(Some("跳过方案阶段".into())),
+        created_at: Set(chrono::Utc::now()),
+        updated_at: Set(chrono::Utc::now()),
+        version: Set(1),
+        ..Default::default()
+    };
+    let to_manager = approval::Entity::insert(pending(east_mgr.id)).exec(db).await.unwrap().last_insert_id;
+    let to_gm = approval::Entity::insert(pending(gm.id)).exec(db).await.unwrap().last_insert_id;
+    let bells = || notification::Entity::find().filter(notification::Column::UserId.eq(west_mgr.id)).filter(notification::Column::Kind.eq("approval_delegated"));
+    let west_bells = bells().count(db).await.unwrap();
 
     // No team while owning open deals: refused naming the team, nothing written.
     let edit = UserEdit { name: me.name.clone(), role: me.role, team: None, locale: me.locale, version: me.version };
@@ -248,6 +268,10 @@ async fn a_user_moved_to_another_team_takes_their_open_deals_along_and_every_fig
             .expect("a team_changed row");
         assert_eq!((h.actor_id, h.note.as_deref()), (Some(ctx.user_id), Some("East → West")));
     }
+    // The request East's manager had goes to West's, who hears of it; the GM's stays.
+    let approver = |id: i32| async move { approval::Entity::find_by_id(id).one(db).await.unwrap().unwrap().approver_id };
+    assert_eq!((approver(to_manager).await, approver(to_gm).await), (Some(west_mgr.id), Some(gm.id)));
+    assert_eq!(bells().count(db).await.unwrap(), west_bells + 1);
     let members_after =
         deal_member::Entity::find().filter(deal_member::Column::DealId.is_in(open.iter().map(|d| d.id))).count(db).await.unwrap();
     assert_eq!(members_after, members_before, "the deal teams are untouched");

@@ -299,6 +299,9 @@ pub async fn patch_in(
         } else {
             hand_over(txn, ctx, &d, o, now).await?;
         }
+        if *team_id != d.team_id {
+            super::movement::follow_team(txn, &d, &after).await?;
+        }
     }
     let mut base = super::history::row(d.id, ctx.user_id, HistoryKind::AmountChanged);
     base.at = Set(now);

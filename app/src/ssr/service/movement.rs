@@ -339,6 +339,54 @@ pub async fn route_to<C: ConnectionTrait>(
         .ok_or_else(|| AppError::validation("approver", format!("no active {what} to approve this")))
 }
 
+/// A deal that changes team takes its waiting approvals along: those routed to the old team's
+/// manager go where the new owner's would (their team's manager), who hears of each on the
+/// bell. Others (general manager, legal) stay. Returns how many moved.
+pub(super) async fn follow_team<C: ConnectionTrait>(db: &C, before: &deal::Model, after: &deal::Model) -> Result<u64, AppError> {
+    use crate::ssr::entity::notification;
+    let Some(old) = team::Entity::find_by_id(before.team_id).one(db).await.map_err(db_err)?.and_then(|t| t.manager_id) else {
+        return Ok(0);
+    };
+    let Some(to) = route_approval(db, after.owner_id).await? else { return Ok(0) };
+    if to == old {
+        return Ok(0);
+    }
+    let waiting = approval::Entity::find()
+        .filter(approval::Column::DealId.eq(after.id))
+        .filter(approval::Column::Status.eq("pending"))
+        .filter(approval::Column::ApproverId.eq(old))
+        // Nobody decides their own request.
+        .filter(approval::Column::RequestedBy.ne(to))
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let now = Utc::now();
+    for a in &waiting {
+        approval::Entity::update_many()
+            .col_expr(approval::Column::ApproverId, Expr::value(to))
+            .col_expr(approval::Column::UpdatedAt, Expr::value(now))
+            .col_expr(approval::Column::Version, Expr::col(approval::Column::Version).add(1))
+            .filter(approval::Column::Id.eq(a.id))
+            .exec(db)
+            .await
+            .map_err(db_err)?;
+        notification::Entity::insert(notification::ActiveModel {
+            user_id: Set(to),
+            deal_id: Set(after.id),
+            comment_id: Set(None),
+            kind: Set("approval_delegated".into()),
+            text: Set(format!("{} · {}", after.name, a.reason.as_deref().map(|r| r.chars().take(80).collect::<String>()).unwrap_or_default())),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        })
+        .exec_without_returning(db)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(waiting.len() as u64)
+}
+
 pub(super) async fn route_approval<C: ConnectionTrait>(db: &C, owner_id: i32) -> Result<Option<i32>, AppError> {
     let owner = user::Entity::find_by_id(owner_id).one(db).await.map_err(db_err)?;
     if let Some(team_id) = owner.and_then(|o| o.team_id) {
