@@ -173,7 +173,8 @@ pub struct DealRec {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Record {
-    Account(AccountRec),
+    /// Boxed: the profile makes an account row several times a deal's size.
+    Account(Box<AccountRec>),
     Contact(ContactRec),
     Deal(DealRec),
 }
@@ -464,7 +465,7 @@ pub fn parse_row(kind: Kind, mapping: &[Option<Field>], cells: &[String]) -> Res
             if let Some(r) = money(c(Field::Revenue), Field::Revenue)? {
                 revenue_fen = Some(r);
             }
-            Ok(Record::Account(AccountRec {
+            Ok(Record::Account(Box::new(AccountRec {
                 name,
                 industry: text(c(Field::Industry), Field::Industry, 100)?,
                 headcount,
@@ -476,7 +477,7 @@ pub fn parse_row(kind: Kind, mapping: &[Option<Field>], cells: &[String]) -> Res
                 owner: text(c(Field::Owner), Field::Owner, 200)?,
                 grade: c(Field::Grade).map(|g| grade(g).ok_or(RowError::at(Field::Grade, Problem::NotAGrade))).transpose()?,
                 next_contact: day(c(Field::NextContact), Field::NextContact)?,
-            }))
+            })))
         }
         Kind::Contacts => {
             let account = required(c(Field::Account), Field::Account, 200)?;

@@ -180,7 +180,7 @@ impl Book {
         rec: Record,
     ) -> Result<Result<Plan, RowError>, AppError> {
         Ok(match rec {
-            Record::Account(rec) => self.plan_account(ctx, line, rec),
+            Record::Account(rec) => self.plan_account(ctx, line, *rec),
             Record::Contact(rec) => {
                 let (account, _) = match self.account(&rec.account) {
                     Ok(a) => a,
