@@ -23,6 +23,10 @@ test('a 1,000-row XLSX with 3 bad rows: columns matched, refusals named, the goo
   // Seed 003's Chinese headers are matched without help.
   await expect(page.getByTestId('import-map-0')).toHaveValue('account_name');
   await expect(page.getByTestId('import-map-2')).toHaveValue('size');
+  // Seed 003's 初步需求描述 and 信息来源 too.
+  await expect(page.getByTestId('import-map-11')).toHaveValue('initial_need');
+  await expect(page.getByTestId('import-map-12')).toHaveValue('lead_source');
+  await expect(page.getByTestId('import-missing')).toHaveCount(0);
   await page.screenshot({ path: shots('import-mapping-1440'), fullPage: true });
 
   await page.getByTestId('import-check').click();
@@ -57,6 +61,11 @@ test('a 1,000-row XLSX with 3 bad rows: columns matched, refusals named, the goo
   // The imported accounts are in the list, and the list exports what it shows.
   await page.goto(`/accounts?q=${encodeURIComponent(`${prefix} 000001`)}`);
   await expect(page.getByTestId('accounts-table')).toContainText(`${prefix} 000001`);
+  // Its profile shows the need and the lead source the row carried.
+  await page.getByTestId('account-link').first().click();
+  await hydrated(page);
+  await expect(page.getByTestId('pf-initial_need')).toHaveText('ERP 选型');
+  await expect(page.getByTestId('pf-lead_source')).toHaveText(/Customer referral|旧客户介绍/);
   const xlsx = await page.request.get(`/api/v1/exports/accounts?format=xlsx&q=${encodeURIComponent(prefix)}`);
   expect(xlsx.status()).toBe(200);
   expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');

@@ -25,6 +25,7 @@ mod m20261206_000021_admin_audit;
 mod m20261207_000022_account_profile;
 mod m20261207_000023_capacity_plan;
 mod m20261207_000025_imports;
+mod m20261208_000026_account_need_contact_history;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_account_profile::Migration),
             Box::new(m20261207_000023_capacity_plan::Migration),
             Box::new(m20261207_000025_imports::Migration),
+            Box::new(m20261208_000026_account_need_contact_history::Migration),
         ]
     }
 }

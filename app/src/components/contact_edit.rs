@@ -116,6 +116,17 @@ pub fn ContactEditor(
     }
 }
 
+/// The account's history after a contact change: the server wrote a row for it in the same
+/// transaction; only the history is replaced, so nothing else on the page jumps.
+fn refresh_history(account: RwSignal<AccountView>) {
+    let id = account.with_untracked(|a| a.id);
+    leptos::task::spawn_local(async move {
+        if let Ok(fresh) = crate::api::account::load_account(id).await {
+            account.update(|a| a.history = fresh.history);
+        }
+    });
+}
+
 /// The account page's contacts, each editable in place by whoever may edit the account.
 #[component]
 pub fn AccountContacts(account: RwSignal<AccountView>, #[prop(into)] may_edit: Signal<bool>) -> impl IntoView {
@@ -174,10 +185,12 @@ pub fn AccountContacts(account: RwSignal<AccountView>, #[prop(into)] may_edit: S
                                                 on_saved=move |saved: ContactRow| {
                                                     editing.set(None);
                                                     account.update(|a| if let Some(slot) = a.contacts.iter_mut().find(|x| x.id == saved.id) { *slot = saved; });
+                                                    refresh_history(account);
                                                 }
                                                 on_deleted=move |gone: uuid::Uuid| {
                                                     editing.set(None);
                                                     account.update(|a| a.contacts.retain(|x| x.id != gone));
+                                                    refresh_history(account);
                                                 }
                                                 on_cancel=move |_| editing.set(None)/>
                                         </td></tr>

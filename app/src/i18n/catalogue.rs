@@ -1019,6 +1019,7 @@ catalogue! {
     ImportNoFile => "Choose a file first.", "请先选择文件。";
     ImportMapping => "Columns", "列匹配";
     ImportMappingLead => "Each column of your file and the field it goes into. Required fields are marked *.", "文件中的每一列及其对应字段；带 * 的为必填字段。";
+    ImportMissingRequired => "Required, but no column of the file is chosen for:", "以下必填字段尚未选择对应的列：";
     ImportColumn => "Column in the file", "文件中的列";
     ImportField => "Imports into", "导入到";
     ImportSample => "First rows", "前几行";

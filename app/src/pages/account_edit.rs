@@ -59,6 +59,7 @@ pub fn ProfilePanel(account: RwSignal<AccountView>) -> impl IntoView {
                 })}
             </div>
             <dl class="pf-grid">
+                {row(Field::InitialNeed, text(|a| a.profile.initial_need.clone()))}
                 {row(Field::MainProducts, text(|a| a.profile.main_products.clone()))}
                 {row(Field::Iso9000, Signal::derive(move || account.with(|a| a.profile.iso9000).map_or_else(|| i18n.t(K::PfUnknown), |x| x.name(i18n.locale())).to_owned()))}
                 {row(Field::BprUnderWay, flag(|a| a.profile.bpr_under_way))}
@@ -94,6 +95,7 @@ struct Form {
     current_systems: RwSignal<String>,
     lead_source: RwSignal<String>,
     territory: RwSignal<String>,
+    initial_need: RwSignal<String>,
     owner: RwSignal<String>,
 }
 
@@ -127,6 +129,7 @@ impl Form {
             current_systems: s(p.current_systems.clone().unwrap_or_default()),
             lead_source: s(p.lead_source.map(|x| x.code().to_owned()).unwrap_or_default()),
             territory: s(p.territory.clone().unwrap_or_default()),
+            initial_need: s(p.initial_need.clone().unwrap_or_default()),
             owner: s(a.owner_id.to_string()),
         }
     }
@@ -173,6 +176,7 @@ impl Form {
             current_systems: text(self.current_systems),
             lead_source: Some(LeadSource::parse(&self.lead_source.get_untracked())),
             territory: text(self.territory),
+            initial_need: text(self.initial_need),
             owner,
         };
         apply(&facts(a), &p).map_err(|e: ProfileError| (e.field(), e.message(i18n.locale())))?;
@@ -306,6 +310,12 @@ fn EditForm(account: RwSignal<AccountView>, editing: RwSignal<bool>) -> impl Int
                 {select(Field::Computerised, f.computerised, yes_no())}
                 {input(Field::CurrentSystems, f.current_systems, 1000, None)}
             </div>
+            <div class="field" class:field-invalid=move || bad(Field::InitialNeed)>
+                <label for="ed-initial_need">{move || Field::InitialNeed.label(i18n.locale())}</label>
+                <textarea id="ed-initial_need" rows="3" maxlength="1000" data-testid="ed-initial_need"
+                    prop:value=move || f.initial_need.get() on:input=move |ev| f.initial_need.set(event_target_value(&ev))></textarea>
+                {move || msg(Field::InitialNeed)}
+            </div>
             <div class="form-actions">
                 {move || match save.value().get() {
                     Some(Err(e)) if !matches!(e, AppError::Validation { .. }) => Some(view! {
@@ -322,7 +332,7 @@ fn EditForm(account: RwSignal<AccountView>, editing: RwSignal<bool>) -> impl Int
     }
 }
 
-/// Edits and merges, newest first, in words.
+/// Edits, merges and contact changes, newest first, in words.
 #[component]
 pub fn AccountHistory(account: RwSignal<AccountView>) -> impl IntoView {
     let i18n = use_i18n();
@@ -340,10 +350,24 @@ pub fn AccountHistory(account: RwSignal<AccountView>) -> impl IntoView {
                             let when = h.at.with_timezone(&local_offset()).format("%Y-%m-%d %H:%M").to_string();
                             let changes = h.changes.clone();
                             let merged = h.merged.clone();
+                            let event = h.event;
+                            let contact = h.contact.clone();
                             view! {
                                 <li class="ah-entry" data-testid="history-entry" data-event=h.event.code()>
                                     <p class="cell-sub">{h.by.clone()} " · " <span class="num">{when}</span></p>
                                     {merged.map(|m| view! { <p data-testid="history-merged">{move || merge_text(&m, i18n.locale())}</p> })}
+                                    {contact.map(|n| {
+                                        let head = n.clone();
+                                        view! {
+                                            <p data-testid="history-contact">{move || head.headline(event, i18n.locale())}</p>
+                                            <ul class="ah-changes">
+                                                {n.changes.into_iter().map(|c| {
+                                                    let field = c.field.code();
+                                                    view! { <li data-testid="history-contact-change" data-field=field>{move || c.text(i18n.locale())}</li> }
+                                                }).collect_view()}
+                                            </ul>
+                                        }
+                                    })}
                                     <ul class="ah-changes">
                                         {changes.into_iter().map(|c| {
                                             let field = c.field.code();

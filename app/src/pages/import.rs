@@ -4,7 +4,7 @@
 use crate::api::import::{import_check, import_get, import_recent, import_start};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::error::AppError;
-use crate::domain::import::{Field, JobView, Kind, Mode, Status};
+use crate::domain::import::{missing_required, Field, JobView, Kind, Mode, Status};
 use crate::i18n::{use_i18n, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -301,6 +301,19 @@ fn JobPanel(job: JobView, on_change: Callback<JobView>) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                // Said before the check, in words; the server's 422 names the same fields.
+                {move || {
+                    let missing = mapping.with(|m| missing_required(kind, m));
+                    (!missing.is_empty()).then(|| {
+                        let zh = i18n.locale() == crate::domain::locale::Locale::ZhCn;
+                        let names: Vec<&str> = missing.iter().map(|f| f.header(zh)).collect();
+                        view! {
+                            <p class="field-error" role="alert" data-testid="import-missing">
+                                {i18n.t(K::ImportMissingRequired)} " " {names.join(if zh { "、" } else { ", " })}
+                            </p>
+                        }
+                    })
+                }}
                 <button class="btn" data-testid="import-check" disabled=move || check.pending().get()
                     on:click=move |_| { check.dispatch(mapping.get_untracked()); }>
                     {move || if check.pending().get() { i18n.t(K::ImportChecking) } else { i18n.t(K::ImportCheck) }}

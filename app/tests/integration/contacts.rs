@@ -226,3 +226,46 @@ async fn the_quota_grid_saves_every_cell_or_none() {
     assert!(again.errors.is_empty());
     assert_eq!(again.grid.rows.iter().find(|r| r.user_id == me).unwrap().cells[2].amount_fen, Some(950));
 }
+
+#[tokio::test]
+async fn contact_changes_are_in_the_account_history_in_words() {
+    use app::domain::account::profile::AccountEvent;
+    use app::domain::locale::Locale;
+    let t = seeded().await;
+    let db = &t.db;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let new = NewAccount {
+        name: "联系人历史精密机械".into(), industry: "机械".into(), city: None, headcount: None, revenue_fen: None
+    };
+    let acct = account::create(db, &rep, new).await.unwrap();
+    let c = account::create_contact(db, &rep, acct.id, person("历史测试人")).await.unwrap();
+    let edit = ContactPatch { title: Some("总经理".into()), phone: Some(String::new()), ..Default::default() };
+    let c = contacts::update(db, &rep, c.id, edit, c.version).await.unwrap();
+    // A save that changes nothing writes no history row.
+    contacts::update(db, &rep, c.id, ContactPatch::default(), c.version).await.unwrap();
+    // A refused edit writes none either.
+    let bad = ContactPatch { email: Some("not-an-address".into()), ..Default::default() };
+    assert!(contacts::update(db, &rep, c.id, bad, c.version + 1).await.is_err());
+    contacts::delete(db, &rep, c.id).await.unwrap();
+
+    let view = account::get(db, &rep, acct.id).await.unwrap();
+    let events: Vec<AccountEvent> = view.history.iter().map(|h| h.event).collect();
+    assert_eq!(events, vec![AccountEvent::ContactDeleted, AccountEvent::ContactEdited, AccountEvent::ContactAdded], "newest first");
+    assert!(view.history.iter().all(|h| h.by == "张磊"));
+    let edited = view.history[1].contact.as_ref().unwrap();
+    assert_eq!(
+        edited.text(AccountEvent::ContactEdited, Locale::En),
+        "Contact “历史测试人” edited: Title: 采购经理 → 总经理; Phone: 021-5555 0101 → —"
+    );
+    assert_eq!(
+        edited.text(AccountEvent::ContactEdited, Locale::ZhCn),
+        "修改联系人“历史测试人”：职务：采购经理 → 总经理；电话：021-5555 0101 → —"
+    );
+    let added = view.history[2].contact.as_ref().unwrap();
+    assert_eq!(added.changes.len(), 4, "name, title, department, phone: {added:?}");
+    assert_eq!(view.history[0].contact.as_ref().unwrap().headline(AccountEvent::ContactDeleted, Locale::ZhCn), "删除联系人“历史测试人”");
+
+    // A refused create writes no history row.
+    assert!(account::create_contact(db, &rep, acct.id, person("")).await.is_err());
+    assert_eq!(account::get(db, &rep, acct.id).await.unwrap().history.len(), 3);
+}

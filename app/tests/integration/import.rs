@@ -82,7 +82,7 @@ async fn accounts_dry_run_equals_the_import_and_all_or_nothing_writes_nothing() 
     let up = import::upload(db, &rep, Kind::Accounts, "客户.xlsx", xlsx(&rows)).await.unwrap();
     assert_eq!(up.status, Status::Uploaded);
     assert_eq!(up.mapping[0], Some(Field::AccountName));
-    assert_eq!(up.mapping[6], None, "the need description has no field");
+    assert_eq!(up.mapping[6], Some(Field::InitialNeed), "seed 003's need description");
     let checked = import::check(db, &rep, up.id, None).await.unwrap();
     assert_eq!((checked.total_rows, checked.rejected), (14, 4));
     assert_eq!(
@@ -108,6 +108,7 @@ async fn accounts_dry_run_equals_the_import_and_all_or_nothing_writes_nothing() 
         (first.owner_id, first.headcount, first.revenue_fen, first.grade.as_deref()),
         (rep.user_id, Some(500), Some(50_000_000_000), Some("a"))
     );
+    assert_eq!(first.initial_need.as_deref(), Some("MES"));
     assert!(first.next_contact_on.is_some_and(|d| d <= chrono::NaiveDate::from_ymd_opt(2030, 1, 15).unwrap()));
     let c = contact::Entity::find().filter(contact::Column::AccountId.eq(first.id)).one(db).await.unwrap().unwrap();
     assert_eq!((c.name.as_str(), c.email.as_deref(), c.phone.as_deref()), ("王工", Some("wang@import.test"), None));
@@ -224,4 +225,209 @@ async fn contacts_and_deals_are_gated_visible_and_deduplicated() {
         import::upload(db, &rep, Kind::Accounts, "x.xlsx", b"PK\x03\x04garbage".to_vec()).await,
         Err(AppError::Validation { .. })
     ));
+}
+
+#[tokio::test]
+async fn seed_003_and_the_profile_columns_are_imported() {
+    use app::domain::account::profile::Field as PF;
+    let t = seeded().await;
+    let db = &t.db;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let header = vec![
+        "客户名称",
+        "所属行业",
+        "企业规模（员工人数/年营收）",
+        "联系人",
+        "职务",
+        "联系方式",
+        "初步需求描述",
+        "信息来源",
+        "跟进人",
+        "跟进状态",
+        "下次跟进时间",
+        "主要产品",
+        "ISO9000",
+        "是否信息化",
+        "现用系统",
+        "料号数",
+        "责任区域",
+    ];
+    let rows = vec![
+        header,
+        vec![
+            "档案导入精工有限公司",
+            "机械",
+            "300人/2亿",
+            "钱工",
+            "IT 经理",
+            "139 1111 2222",
+            "车间报工靠纸，想上 MES",
+            "行业展会",
+            "",
+            "",
+            "",
+            "数控机床",
+            "认证中",
+            "是",
+            "用友 U8",
+            "12,000",
+            "华东",
+        ],
+        vec!["档案导入二号", "机械", "", "", "", "", "", "客户转介绍"],
+        vec!["档案导入三号", "机械", "", "", "", "", "", "百度推广"],
+        vec!["档案导入四号", "机械", "", "", "", "", "", "来电", "", "", "", "", "ISO14001"],
+    ];
+    let up = import::upload(db, &rep, Kind::Accounts, "档案.xlsx", xlsx(&rows)).await.unwrap();
+    let want = [
+        Field::AccountName,
+        Field::Industry,
+        Field::Size,
+        Field::ContactName,
+        Field::ContactTitle,
+        Field::ContactPhone,
+        Field::InitialNeed,
+        Field::LeadSource,
+        Field::Owner,
+        Field::Grade,
+        Field::NextContact,
+        Field::MainProducts,
+        Field::Iso9000,
+        Field::Computerised,
+        Field::CurrentSystems,
+        Field::ItemCodes,
+        Field::Territory,
+    ];
+    assert_eq!(up.mapping, want.iter().copied().map(Some).collect::<Vec<_>>());
+    let checked = import::check(db, &rep, up.id, None).await.unwrap();
+    assert_eq!(lines(&checked), vec![(4, Some(Field::LeadSource)), (5, Some(Field::Iso9000))]);
+    assert_eq!(checked.rejects[0].problem, Problem::NotALeadSource);
+    // The refusal says which values are accepted.
+    assert!(checked.rejects[0].problem.message(app::domain::locale::Locale::ZhCn).contains("旧客户介绍"));
+    import::start(db, &rep, up.id, Mode::GoodRows).await.unwrap();
+    let done = until_finished(db, &rep, up.id).await;
+    assert_eq!((done.status, done.imported, done.rejected), (Status::Done, 2, 2));
+    assert_eq!(lines(&done), lines(&checked));
+    let a = account::Entity::find().filter(account::Column::Name.eq("档案导入精工有限公司")).one(db).await.unwrap().unwrap();
+    assert_eq!(a.initial_need.as_deref(), Some("车间报工靠纸，想上 MES"));
+    assert_eq!(
+        (a.lead_source.as_deref(), a.iso9000.as_deref(), a.computerised, a.item_codes),
+        (Some("events"), Some("in_progress"), Some(true), Some(12_000))
+    );
+    assert_eq!(
+        (a.main_products.as_deref(), a.current_systems.as_deref(), a.territory.as_deref()),
+        (Some("数控机床"), Some("用友 U8"), Some("华东"))
+    );
+    // The account page shows it in its profile, and the need edits like any profile field.
+    let view = app::ssr::service::account::get(db, &rep, a.uuid).await.unwrap();
+    assert_eq!(view.profile.initial_need.as_deref(), Some("车间报工靠纸，想上 MES"));
+    let patch = app::domain::account::profile::AccountPatch {
+        initial_need: Some(Some("MES 一期：报工与追溯".into())),
+        ..Default::default()
+    };
+    let edited = app::ssr::service::account::edit(db, &rep, a.uuid, patch, view.version).await.unwrap();
+    assert_eq!(edited.profile.initial_need.as_deref(), Some("MES 一期：报工与追溯"));
+    assert_eq!(edited.history[0].changes.iter().map(|c| c.field).collect::<Vec<_>>(), vec![PF::InitialNeed]);
+    let b = account::Entity::find().filter(account::Column::Name.eq("档案导入二号")).one(db).await.unwrap().unwrap();
+    assert_eq!(b.lead_source.as_deref(), Some("customer_referral"));
+}
+
+#[tokio::test]
+async fn another_teams_account_is_a_duplicate_in_the_check_and_the_import_alike() {
+    use app::ssr::service::access::account_visibility;
+    let t = seeded().await;
+    let db = &t.db;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    // An account of the West team, which the East rep cannot see.
+    let west = account::Entity::find()
+        .filter(account_visibility(&rep).not())
+        .order_by_asc(account::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("an account the rep cannot see");
+    let spelled = format!(" {}股份有限公司 ", west.name.trim_end_matches("有限公司"));
+    let rows = vec![vec!["客户名称", "所属行业"], vec![spelled.as_str(), "机械"], vec!["跨团队查重新客户", "机械"]];
+    let before = account::Entity::find().count(db).await.unwrap();
+    let up = import::upload(db, &rep, Kind::Accounts, "x.xlsx", xlsx(&rows)).await.unwrap();
+    let checked = import::check(db, &rep, up.id, None).await.unwrap();
+    assert_eq!(lines(&checked), vec![(2, Some(Field::AccountName))]);
+    assert_eq!(checked.rejects[0].problem, Problem::DuplicateOtherTeam);
+    // The refusal says that it exists elsewhere, never what it is.
+    for l in [app::domain::locale::Locale::En, app::domain::locale::Locale::ZhCn] {
+        let m = checked.rejects[0].problem.message(l);
+        assert!(!m.contains(west.name.trim_end_matches("有限公司")), "{m}");
+    }
+    // All or nothing refuses the file, as the check said; the good rows leave it out.
+    assert!(import::start(db, &rep, up.id, Mode::AllOrNothing).await.is_err());
+    import::start(db, &rep, up.id, Mode::GoodRows).await.unwrap();
+    let done = until_finished(db, &rep, up.id).await;
+    assert_eq!((done.imported, done.rejected), (1, 1));
+    assert_eq!(lines(&done), lines(&checked));
+    assert_eq!(done.rejects[0].problem, Problem::DuplicateOtherTeam);
+    assert_eq!(account::Entity::find().count(db).await.unwrap(), before + 1);
+
+    // An import that runs all or nothing checks again and writes nothing.
+    let up = import::upload(db, &rep, Kind::Accounts, "y.xlsx", xlsx(&[vec!["客户名称"], vec!["跨团队全有全无"]])).await.unwrap();
+    import::check(db, &rep, up.id, None).await.unwrap();
+    let j = app::ssr::entity::import_job::Entity::find()
+        .filter(app::ssr::entity::import_job::Column::Uuid.eq(up.id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    // Meanwhile the other team creates the same account.
+    let west_rep = ctx_for(db, "rep2@demo.local").await;
+    let new = app::domain::dto::NewAccount {
+        name: "跨团队全有全无".into(),
+        industry: "机械".into(),
+        city: None,
+        headcount: None,
+        revenue_fen: None,
+    };
+    app::ssr::service::account::create(db, &west_rep, new).await.unwrap();
+    let counts = import::run(db, &rep, j.id, Mode::AllOrNothing).await.unwrap();
+    assert_eq!((counts.imported, counts.rejected), (0, 1));
+    assert_eq!(account::Entity::find().filter(account::Column::Name.eq("跨团队全有全无")).count(db).await.unwrap(), 1);
+
+    // Whoever sees the other account (its team's manager, an admin) is told which it is.
+    for who in ["manager2@demo.local", "admin@demo.local"] {
+        let ctx = ctx_for(db, who).await;
+        let up = import::upload(db, &ctx, Kind::Accounts, "z.xlsx", xlsx(&rows[..2])).await.unwrap();
+        let checked = import::check(db, &ctx, up.id, None).await.unwrap();
+        assert!(
+            matches!(&checked.rejects[0].problem, Problem::DuplicateExisting { name } if *name == west.name),
+            "{who}: {:?}",
+            checked.rejects
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_mapping_without_required_fields_names_them_all() {
+    let t = seeded().await;
+    let db = &t.db;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let up = import::upload(
+        db,
+        &rep,
+        Kind::Deals,
+        "d.csv",
+        b"Stage,Note
+X,Y
+"
+        .to_vec(),
+    )
+    .await
+    .unwrap();
+    let err = import::check(db, &rep, up.id, None).await.unwrap_err();
+    let AppError::Validation { field, message } = err else { panic!("422") };
+    assert_eq!(field, "mapping");
+    for code in ["deal_name", "account", "amount", "close_date"] {
+        assert!(message.contains(code), "{message}");
+    }
+    // The recent list reads the jobs without their files.
+    let recent = import::recent(db, &rep).await.unwrap();
+    assert_eq!(recent[0].id, up.id);
+    assert!(recent[0].sample.is_empty() && recent[0].rejects.is_empty());
+    assert_eq!(recent[0].status, Status::Uploaded);
 }

@@ -254,7 +254,7 @@ pub struct AccountDetailOut {
     target: super::revisits::TargetFitOut,
     /// Seed 000's profile questions (null: not known).
     profile: ProfileOut,
-    /// Edits and merges, newest first.
+    /// Edits, merges and contact changes, newest first.
     history: Vec<AccountHistoryOut>,
     may_edit: bool,
     version: i32,
@@ -274,6 +274,8 @@ pub struct ProfileOut {
     /// events | telemarketing | call_in | customer_referral | friend_referral | upgrade | other
     lead_source: Option<String>,
     territory: Option<String>,
+    /// Seed 003's 初步需求描述: the need the lead first voiced.
+    initial_need: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -290,12 +292,16 @@ pub struct ChangeOut {
 
 #[derive(Serialize, ToSchema)]
 pub struct AccountHistoryOut {
-    /// edited | merged
+    /// edited | merged | contact_added | contact_edited | contact_deleted
     event: String,
     changes: Vec<ChangeOut>,
     /// For a merge: what moved, in words.
     merged_en: Option<String>,
     merged_zh: Option<String>,
+    /// For a contact's event (contact_added | contact_edited | contact_deleted): who and
+    /// what changed, in words.
+    contact_en: Option<String>,
+    contact_zh: Option<String>,
     by: String,
     at: chrono::DateTime<chrono::Utc>,
 }
@@ -312,6 +318,7 @@ fn profile_out(p: &app::domain::account::profile::Profile) -> ProfileOut {
         current_systems: p.current_systems.clone(),
         lead_source: p.lead_source.map(|x| x.code().into()),
         territory: p.territory.clone(),
+        initial_need: p.initial_need.clone(),
     }
 }
 
@@ -333,6 +340,8 @@ fn history_out(h: app::domain::account::dto::AccountHistoryRow) -> AccountHistor
             .collect(),
         merged_en: h.merged.as_ref().map(|m| merge_text(m, Locale::En)),
         merged_zh: h.merged.as_ref().map(|m| merge_text(m, Locale::ZhCn)),
+        contact_en: h.contact.as_ref().map(|n| n.text(h.event, Locale::En)),
+        contact_zh: h.contact.as_ref().map(|n| n.text(h.event, Locale::ZhCn)),
         by: h.by,
         at: h.at,
     }
@@ -481,6 +490,10 @@ pub struct AccountPatchIn {
     #[serde(default, deserialize_with = "slot")]
     #[schema(value_type = Option<String>)]
     territory: Slot<String>,
+    /// Seed 003's 初步需求描述: the need the lead first voiced.
+    #[serde(default, deserialize_with = "slot")]
+    #[schema(value_type = Option<String>)]
+    initial_need: Slot<String>,
     /// A new owner's user id (managers within their teams, admins).
     owner: Option<Uuid>,
     /// The version read; a stale one answers 409 and writes nothing.
@@ -531,6 +544,7 @@ pub async fn edit_account(
             "events, telemarketing, call_in, customer_referral, friend_referral, upgrade, other",
         )?,
         territory: p.territory,
+        initial_need: p.initial_need,
         owner: p.owner,
     };
     Ok(Json(detail_out(service::account::edit(&state.db, &ctx, id, patch, p.version).await?)))

@@ -123,6 +123,134 @@ impl ContactPatch {
     }
 }
 
+/// A contact's field, as its history names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactField {
+    Name,
+    Title,
+    Department,
+    Phone,
+    Email,
+}
+
+impl ContactField {
+    pub const ALL: [ContactField; 5] = [Self::Name, Self::Title, Self::Department, Self::Phone, Self::Email];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Title => "title",
+            Self::Department => "department",
+            Self::Phone => "phone",
+            Self::Email => "email",
+        }
+    }
+
+    pub const fn label(self, l: Locale) -> &'static str {
+        match (self, l) {
+            (Self::Name, Locale::En) => "Name",
+            (Self::Title, Locale::En) => "Title",
+            (Self::Department, Locale::En) => "Department",
+            (Self::Phone, Locale::En) => "Phone",
+            (Self::Email, Locale::En) => "E-mail",
+            (Self::Name, Locale::ZhCn) => "姓名",
+            (Self::Title, Locale::ZhCn) => "职务",
+            (Self::Department, Locale::ZhCn) => "部门",
+            (Self::Phone, Locale::ZhCn) => "电话",
+            (Self::Email, Locale::ZhCn) => "邮箱",
+        }
+    }
+}
+
+/// One changed field of a contact (`None`: empty).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactChange {
+    pub field: ContactField,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl ContactChange {
+    /// "Title: 总经理 → 董事长" / "职务：总经理 → 董事长".
+    pub fn text(&self, l: Locale) -> String {
+        let sep = if l == Locale::ZhCn { "：" } else { ": " };
+        let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "—".into());
+        format!("{}{sep}{} → {}", self.field.label(l), v(&self.from), v(&self.to))
+    }
+}
+
+/// What an account-history row says about a contact: who (their name as it was, or became)
+/// and what changed (for an added contact, what they were created with).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactNote {
+    pub name: String,
+    #[serde(default)]
+    pub changes: Vec<ContactChange>,
+}
+
+fn fields(c: &NewContact) -> [(ContactField, Option<String>); 5] {
+    [
+        (ContactField::Name, Some(c.name.clone())),
+        (ContactField::Title, c.title.clone()),
+        (ContactField::Department, c.department.clone()),
+        (ContactField::Phone, c.phone.clone()),
+        (ContactField::Email, c.email.clone()),
+    ]
+}
+
+/// The fields `after` changed from `before`, in form order.
+pub fn diff(before: &NewContact, after: &NewContact) -> Vec<ContactChange> {
+    fields(before)
+        .into_iter()
+        .zip(fields(after))
+        .filter(|((_, f), (_, t))| f != t)
+        .map(|((field, from), (_, to))| ContactChange { field, from, to })
+        .collect()
+}
+
+impl ContactNote {
+    /// A new contact: every field it was created with.
+    pub fn added(c: &NewContact) -> Self {
+        let changes = fields(c).into_iter().filter_map(|(field, to)| Some(ContactChange { field, from: None, to: Some(to?) })).collect();
+        Self { name: c.name.clone(), changes }
+    }
+
+    /// An edit: the name after it, and what changed.
+    pub fn edited(before: &NewContact, after: &NewContact) -> Self {
+        Self { name: after.name.clone(), changes: diff(before, after) }
+    }
+
+    pub fn deleted(c: &NewContact) -> Self {
+        Self { name: c.name.clone(), changes: Vec::new() }
+    }
+
+    /// The row's headline in words; the changes follow it one per line.
+    pub fn headline(&self, event: super::profile::AccountEvent, l: Locale) -> String {
+        use super::profile::AccountEvent as E;
+        let n = &self.name;
+        match (event, l) {
+            (E::ContactAdded, Locale::En) => format!("Contact “{n}” added"),
+            (E::ContactAdded, Locale::ZhCn) => format!("新增联系人“{n}”"),
+            (E::ContactDeleted, Locale::En) => format!("Contact “{n}” deleted"),
+            (E::ContactDeleted, Locale::ZhCn) => format!("删除联系人“{n}”"),
+            (_, Locale::En) => format!("Contact “{n}” edited"),
+            (_, Locale::ZhCn) => format!("修改联系人“{n}”"),
+        }
+    }
+
+    /// The headline and the changes, one line (REST, exports).
+    pub fn text(&self, event: super::profile::AccountEvent, l: Locale) -> String {
+        let mut out = self.headline(event, l);
+        let changes: Vec<String> = self.changes.iter().map(|c| c.text(l)).collect();
+        if !changes.is_empty() {
+            out.push_str(if l == Locale::ZhCn { "：" } else { ": " });
+            out.push_str(&changes.join(if l == Locale::ZhCn { "；" } else { "; " }));
+        }
+        out
+    }
+}
+
 /// How the contact list is ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -240,6 +368,38 @@ mod tests {
         let out = check(&p.apply(now.clone())).unwrap();
         assert_eq!(out, c("王总", Some("董事长"), Some("总经办"), None, None));
         assert_eq!(check(&ContactPatch::whole(&now).apply(c("x", None, None, None, None))).unwrap(), now);
+    }
+
+    #[test]
+    fn contact_changes_in_words() {
+        use super::super::profile::AccountEvent;
+        let before = c("王总", Some("总经理"), None, Some("138"), None);
+        let after = c("王总", Some("董事长"), None, None, Some("wang@x.cn"));
+        let n = ContactNote::edited(&before, &after);
+        assert_eq!(
+            n.changes.iter().map(|c| c.field).collect::<Vec<_>>(),
+            vec![ContactField::Title, ContactField::Phone, ContactField::Email]
+        );
+        assert_eq!(
+            n.text(AccountEvent::ContactEdited, Locale::En),
+            "Contact “王总” edited: Title: 总经理 → 董事长; Phone: 138 → —; E-mail: — → wang@x.cn"
+        );
+        assert_eq!(
+            n.text(AccountEvent::ContactEdited, Locale::ZhCn),
+            "修改联系人“王总”：职务：总经理 → 董事长；电话：138 → —；邮箱：— → wang@x.cn"
+        );
+        let added = ContactNote::added(&before);
+        assert_eq!(
+            added.changes.iter().map(|c| c.field).collect::<Vec<_>>(),
+            vec![ContactField::Name, ContactField::Title, ContactField::Phone]
+        );
+        assert_eq!(added.headline(AccountEvent::ContactAdded, Locale::ZhCn), "新增联系人“王总”");
+        let gone = ContactNote::deleted(&before);
+        assert_eq!(gone.text(AccountEvent::ContactDeleted, Locale::En), "Contact “王总” deleted");
+        assert!(ContactNote::edited(&before, &before).changes.is_empty());
+        for f in ContactField::ALL {
+            assert_ne!(f.label(Locale::En), f.label(Locale::ZhCn), "{f:?}");
+        }
     }
 
     #[test]

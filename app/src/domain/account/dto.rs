@@ -87,7 +87,7 @@ pub struct AccountView {
     /// Seed 000's profile questions.
     #[serde(default)]
     pub profile: Profile,
-    /// Edits and merges, newest first (the last 100).
+    /// Edits, merges and contact changes, newest first (the last 100).
     #[serde(default)]
     pub history: Vec<AccountHistoryRow>,
     /// The owner's user id (the edit form's owner picker starts there).
@@ -102,12 +102,16 @@ pub struct AccountView {
     pub may_merge: bool,
 }
 
-/// One row of an account's history: an edit with what changed, or a merge with what moved.
+/// One row of an account's history: an edit with what changed, a merge with what moved, or a
+/// contact added, edited or deleted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountHistoryRow {
     pub event: AccountEvent,
     pub changes: Vec<Change>,
     pub merged: Option<MergeSummary>,
+    /// The contact a contact event is about, and what changed.
+    #[serde(default)]
+    pub contact: Option<super::contact::ContactNote>,
     pub by: String,
     pub at: DateTime<Utc>,
 }

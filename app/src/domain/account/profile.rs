@@ -89,6 +89,9 @@ pub struct Profile {
     pub lead_source: Option<LeadSource>,
     #[serde(default)]
     pub territory: Option<String>,
+    /// Seed 003's 初步需求描述: the need the lead first voiced, in their words.
+    #[serde(default)]
+    pub initial_need: Option<String>,
 }
 
 /// What a person edits on an account, whole (the owner is the service's: it needs the people).
@@ -146,6 +149,8 @@ pub struct AccountPatch {
     pub lead_source: Slot<LeadSource>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "slot")]
     pub territory: Slot<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "slot")]
+    pub initial_need: Slot<String>,
     /// A new owner (a manager within their teams, an admin anywhere).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<uuid::Uuid>,
@@ -171,11 +176,12 @@ pub enum Field {
     CurrentSystems,
     LeadSource,
     Territory,
+    InitialNeed,
     Owner,
 }
 
 impl Field {
-    pub const ALL: [Field; 17] = [
+    pub const ALL: [Field; 18] = [
         Self::Name,
         Self::Industry,
         Self::City,
@@ -192,6 +198,7 @@ impl Field {
         Self::CurrentSystems,
         Self::LeadSource,
         Self::Territory,
+        Self::InitialNeed,
         Self::Owner,
     ];
 
@@ -213,6 +220,7 @@ impl Field {
             Self::CurrentSystems => "current_systems",
             Self::LeadSource => "lead_source",
             Self::Territory => "territory",
+            Self::InitialNeed => "initial_need",
             Self::Owner => "owner",
         }
     }
@@ -239,6 +247,7 @@ impl Field {
             Self::CurrentSystems => ("Current systems", "现有系统"),
             Self::LeadSource => ("Lead source", "名单来源"),
             Self::Territory => ("Territory", "责任区域"),
+            Self::InitialNeed => ("Initial need", "初步需求"),
             Self::Owner => ("Owner", "负责人"),
         };
         match l {
@@ -378,6 +387,9 @@ pub fn apply(before: &Facts, p: &AccountPatch) -> Result<Facts, ProfileError> {
     if let Some(v) = &p.territory {
         pr.territory = opt_text(Field::Territory, v, SHORT_MAX)?;
     }
+    if let Some(v) = &p.initial_need {
+        pr.initial_need = opt_text(Field::InitialNeed, v, LONG_MAX)?;
+    }
     Ok(f)
 }
 
@@ -398,7 +410,7 @@ fn stored<T: ToString>(v: &Option<T>) -> Option<String> {
 pub fn diff(before: &Facts, after: &Facts) -> Vec<Change> {
     let (b, a) = (&before.profile, &after.profile);
     let code = |v: Option<&'static str>| v.map(str::to_owned);
-    let pairs: [(Field, Option<String>, Option<String>); 16] = [
+    let pairs: [(Field, Option<String>, Option<String>); 17] = [
         (Field::Name, Some(before.name.clone()), Some(after.name.clone())),
         (Field::Industry, Some(before.industry.clone()).filter(|s| !s.is_empty()), Some(after.industry.clone()).filter(|s| !s.is_empty())),
         (Field::City, before.city.clone(), after.city.clone()),
@@ -415,6 +427,7 @@ pub fn diff(before: &Facts, after: &Facts) -> Vec<Change> {
         (Field::CurrentSystems, b.current_systems.clone(), a.current_systems.clone()),
         (Field::LeadSource, code(b.lead_source.map(LeadSource::code)), code(a.lead_source.map(LeadSource::code))),
         (Field::Territory, b.territory.clone(), a.territory.clone()),
+        (Field::InitialNeed, b.initial_need.clone(), a.initial_need.clone()),
     ];
     pairs.into_iter().filter(|(_, f, t)| f != t).map(|(field, from, to)| Change { field, from, to }).collect()
 }
@@ -493,15 +506,23 @@ pub fn merge_text(m: &MergeSummary, l: Locale) -> String {
 pub enum AccountEvent {
     Edited,
     Merged,
+    /// A contact of the account was added, edited or deleted (the row's `contact` says who
+    /// and what changed).
+    ContactAdded,
+    ContactEdited,
+    ContactDeleted,
 }
 
 impl AccountEvent {
-    pub const ALL: [AccountEvent; 2] = [Self::Edited, Self::Merged];
+    pub const ALL: [AccountEvent; 5] = [Self::Edited, Self::Merged, Self::ContactAdded, Self::ContactEdited, Self::ContactDeleted];
 
     pub const fn code(self) -> &'static str {
         match self {
             Self::Edited => "edited",
             Self::Merged => "merged",
+            Self::ContactAdded => "contact_added",
+            Self::ContactEdited => "contact_edited",
+            Self::ContactDeleted => "contact_deleted",
         }
     }
 

@@ -2,7 +2,10 @@
 //! The service adds the refusals only the database can decide (unknown account, duplicate,
 //! gate) with the same `Problem`, so every message lives here in both languages.
 use super::{Field, Kind};
-use crate::domain::account::Grade;
+use crate::domain::account::contact::{check as check_contact, ContactError};
+use crate::domain::account::profile::{Iso9000, Profile, ITEM_CODES_MAX, LONG_MAX, SHORT_MAX};
+use crate::domain::account::{Grade, LeadSource};
+use crate::domain::dto::NewContact;
 use crate::domain::locale::Locale;
 use crate::domain::validate::{date_range, MAX_FEN};
 use chrono::NaiveDate;
@@ -36,6 +39,11 @@ pub enum Problem {
     NotAGrade,
     NotASize,
     NotACurrency,
+    /// Not one of the lead sources (the message lists them).
+    NotALeadSource,
+    NotYesNo,
+    NotIso9000,
+    NotItemCodes,
     // Decided against the database by the service:
     UnknownAccount,
     UnknownOwner,
@@ -50,6 +58,8 @@ pub enum Problem {
     DuplicateExisting {
         name: String,
     },
+    /// Same as an account of a team the importer cannot see: said, never named.
+    DuplicateOtherTeam,
     /// The stage's gate needs what an imported deal cannot have yet.
     Gate {
         missing: Vec<String>,
@@ -88,6 +98,14 @@ impl Problem {
             Self::NotASize => "Write the size as headcount/revenue, e.g. 200/100000000 or 200人/1亿.".into(),
             Self::NotACurrency if zh => "币种须为三位字母代码，如 CNY。".into(),
             Self::NotACurrency => "A three-letter currency code such as CNY.".into(),
+            Self::NotALeadSource if zh => format!("信息来源须为以下之一：{}。", lead_source_names(Locale::ZhCn)),
+            Self::NotALeadSource => format!("The lead source must be one of: {}.", lead_source_names(Locale::En)),
+            Self::NotYesNo if zh => "须为“是”或“否”（也可写 有/无、Y/N）。".into(),
+            Self::NotYesNo => "Yes or no (also Y/N, true/false, 1/0).".into(),
+            Self::NotIso9000 if zh => "ISO9000 须为“已通过”“认证中”或“未通过”（也可写 是/否）。".into(),
+            Self::NotIso9000 => "ISO9000 must be certified (yes), in progress, or not certified (no).".into(),
+            Self::NotItemCodes if zh => format!("料号数须为 0 到 {ITEM_CODES_MAX} 的整数。"),
+            Self::NotItemCodes => format!("Item codes: a whole number from 0 to {ITEM_CODES_MAX}."),
             Self::UnknownAccount if zh => "找不到此客户（或您无权查看）。请先导入客户。".into(),
             Self::UnknownAccount => "No such account that you can see; import the account first.".into(),
             Self::UnknownOwner if zh => "找不到此用户（按邮箱或姓名），或该用户已停用。".into(),
@@ -100,6 +118,8 @@ impl Problem {
             Self::DuplicateInFile { line } => format!("Duplicate of line {line} of this file."),
             Self::DuplicateExisting { name } if zh => format!("已存在：{name}。"),
             Self::DuplicateExisting { name } => format!("Already in Dealgate: {name}."),
+            Self::DuplicateOtherTeam if zh => "此客户已存在于其他团队（您无权查看），不能重复建立。".into(),
+            Self::DuplicateOtherTeam => "This account already exists in another team (not visible to you); it is not created twice.".into(),
             Self::Gate { missing } if zh => format!("进入此阶段需先满足：{}。可从首个阶段导入，再在看板上推进。", missing.join("、")),
             Self::Gate { missing } => {
                 format!("The stage's gate needs: {}. Import it at the first stage and move it on the board.", missing.join(", "))
@@ -132,6 +152,8 @@ pub struct AccountRec {
     pub revenue_fen: Option<i64>,
     pub profit_fen: Option<i64>,
     pub city: Option<String>,
+    /// Seed 000's profile and seed 003's initial need and lead source.
+    pub profile: Profile,
     pub contact: Option<ContactRec>,
     pub owner: Option<String>,
     pub grade: Option<Grade>,
@@ -151,7 +173,8 @@ pub struct DealRec {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Record {
-    Account(AccountRec),
+    /// Boxed: the profile makes an account row several times a deal's size.
+    Account(Box<AccountRec>),
     Contact(ContactRec),
     Deal(DealRec),
 }
@@ -263,46 +286,167 @@ pub fn size(s: &str) -> Option<(Option<i32>, Option<i64>)> {
     Some((head, rev))
 }
 
-pub fn is_email(s: &str) -> bool {
-    let at = s.find('@');
-    at.is_some_and(|i| i > 0 && i + 1 < s.len()) && !s.contains(char::is_whitespace) && s.matches('@').count() == 1
-}
-
-pub fn is_phone(s: &str) -> bool {
-    s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+/// The contact rule's refusal (`account::contact::check`, the one rule of the forms, REST
+/// and the map) as the import's column and problem.
+fn contact_refusal(e: ContactError) -> RowError {
+    let field = match e.field() {
+        "title" => Field::ContactTitle,
+        "department" => Field::Department,
+        "phone" => Field::ContactPhone,
+        "email" => Field::ContactEmail,
+        _ => Field::ContactName,
+    };
+    let problem = match e {
+        ContactError::NameMissing => Problem::Required,
+        ContactError::TooLong { max, .. } => Problem::TooLong { max },
+        ContactError::Email => Problem::NotAnEmail,
+        ContactError::Phone => Problem::NotAPhone,
+    };
+    RowError::at(field, problem)
 }
 
 fn contact(mapping: &[Option<Field>], cells: &[String], name_required: bool) -> Result<Option<ContactRec>, RowError> {
-    let name = text(cell(mapping, cells, Field::ContactName), Field::ContactName, 100)?;
-    let mut phone = text(cell(mapping, cells, Field::ContactPhone), Field::ContactPhone, 50)?;
-    let mut email = text(cell(mapping, cells, Field::ContactEmail), Field::ContactEmail, 200)?;
+    let c = |f| cell(mapping, cells, f).map(str::to_owned);
+    let name = c(Field::ContactName);
+    let mut phone = c(Field::ContactPhone);
+    let mut email = c(Field::ContactEmail);
     // Seed 003's "联系方式" holds a phone or an e-mail: an address there is the e-mail.
     if email.is_none() && phone.as_deref().is_some_and(|p| p.contains('@')) {
         email = phone.take();
     }
-    let title = text(cell(mapping, cells, Field::ContactTitle), Field::ContactTitle, 100)?;
-    let department = text(cell(mapping, cells, Field::Department), Field::Department, 100)?;
-    let Some(name) = name else {
-        if name_required {
-            return Err(RowError::at(Field::ContactName, Problem::Required));
-        }
-        // Contact details without a name are refused rather than silently dropped.
-        return match (&phone, &email, &title) {
-            (None, None, None) => Ok(None),
-            _ => Err(RowError::at(Field::ContactName, Problem::Required)),
-        };
-    };
-    if let Some(e) = &email {
-        if !is_email(e) {
-            return Err(RowError::at(Field::ContactEmail, Problem::NotAnEmail));
-        }
+    let (title, department) = (c(Field::ContactTitle), c(Field::Department));
+    if name.is_none() && !name_required && phone.is_none() && email.is_none() && title.is_none() {
+        return Ok(None);
     }
-    if let Some(p) = &phone {
-        if !is_phone(p) {
-            return Err(RowError::at(Field::ContactPhone, Problem::NotAPhone));
-        }
+    // Contact details without a name are refused (by the rule) rather than silently dropped.
+    let new = NewContact { name: name.unwrap_or_default(), title, department, phone, email };
+    let ok = check_contact(&new).map_err(contact_refusal)?;
+    Ok(Some(ContactRec {
+        account: String::new(),
+        name: ok.name,
+        title: ok.title,
+        department: ok.department,
+        phone: ok.phone,
+        email: ok.email,
+    }))
+}
+
+/// Seed 003's 信息来源 as sales teams write it: the codes, the zh and en names, and common
+/// spellings (行业展会 → events, 客户转介绍 → customer referral, 电话营销 → telemarketing,
+/// 来电 → call-in).
+pub fn lead_source(s: &str) -> Option<LeadSource> {
+    let n: String =
+        s.trim().chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '/' | '、')).flat_map(char::to_lowercase).collect();
+    let by_name = LeadSource::ALL.into_iter().find(|x| {
+        [x.code(), x.name(Locale::En), x.name(Locale::ZhCn)].iter().any(|v| {
+            v.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_')).flat_map(char::to_lowercase).collect::<String>() == n
+        })
+    });
+    if by_name.is_some() {
+        return by_name;
     }
-    Ok(Some(ContactRec { account: String::new(), name, title, department, phone, email }))
+    use LeadSource::*;
+    let spellings: &[(&str, LeadSource)] = &[
+        ("event", Events),
+        ("活动", Events),
+        ("展会", Events),
+        ("行业展会", Events),
+        ("展览会", Events),
+        ("研讨会", Events),
+        ("会议营销", Events),
+        ("tradeshow", Events),
+        ("exhibition", Events),
+        ("seminar", Events),
+        ("电话营销", Telemarketing),
+        ("电销", Telemarketing),
+        ("coldcall", Telemarketing),
+        ("来电", CallIn),
+        ("来访", CallIn),
+        ("上门", CallIn),
+        ("客户来电", CallIn),
+        ("主动咨询", CallIn),
+        ("inbound", CallIn),
+        ("walkin", CallIn),
+        ("客户转介绍", CustomerReferral),
+        ("客户介绍", CustomerReferral),
+        ("老客户介绍", CustomerReferral),
+        ("转介绍", CustomerReferral),
+        ("referral", CustomerReferral),
+        ("朋友介绍", FriendReferral),
+        ("亲友介绍", FriendReferral),
+        ("熟人介绍", FriendReferral),
+        ("增购", Upgrade),
+        ("升级", Upgrade),
+        ("老客户增购", Upgrade),
+        ("老客户升级", Upgrade),
+        ("增购升级", Upgrade),
+        ("其它", Other),
+    ];
+    spellings.iter().find(|(k, _)| *k == n).map(|(_, v)| *v)
+}
+
+/// The accepted lead sources in words, for the refusal.
+fn lead_source_names(l: Locale) -> String {
+    let names: Vec<&str> = LeadSource::ALL.into_iter().map(|x| x.name(l)).collect();
+    names.join(if l == Locale::ZhCn { "、" } else { ", " })
+}
+
+/// Yes or no as spreadsheets write it.
+pub fn yes_no(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "是" | "有" | "已" | "y" | "yes" | "true" | "1" | "√" | "✓" => Some(true),
+        "否" | "无" | "没有" | "未" | "n" | "no" | "false" | "0" | "×" => Some(false),
+        _ => None,
+    }
+}
+
+/// ISO9000: certified, under way, or not (是/否 read as certified / not).
+pub fn iso9000(s: &str) -> Option<Iso9000> {
+    let n: String = s.trim().chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_')).flat_map(char::to_lowercase).collect();
+    if let Some(x) = Iso9000::ALL
+        .into_iter()
+        .find(|x| [x.code(), x.name(Locale::En), x.name(Locale::ZhCn)].iter().any(|v| v.replace([' ', '_', '-'], "").to_lowercase() == n))
+    {
+        return Some(x);
+    }
+    match n.as_str() {
+        "已认证" | "通过" | "certified" => Some(Iso9000::Yes),
+        "认证中" | "申请中" | "进行中" | "inprogress" | "underway" => Some(Iso9000::InProgress),
+        "未认证" | "notcertified" => Some(Iso9000::No),
+        _ => yes_no(s).map(|b| if b { Iso9000::Yes } else { Iso9000::No }),
+    }
+}
+
+fn flag(v: Option<&str>, field: Field) -> Result<Option<bool>, RowError> {
+    v.map(|s| yes_no(s).ok_or(RowError::at(field, Problem::NotYesNo))).transpose()
+}
+
+/// The profile columns of an accounts row (all optional; bounds as the profile form's).
+fn profile(c: &dyn Fn(Field) -> Option<String>) -> Result<Profile, RowError> {
+    Ok(Profile {
+        main_products: text(c(Field::MainProducts).as_deref(), Field::MainProducts, LONG_MAX)?,
+        iso9000: c(Field::Iso9000).map(|s| iso9000(&s).ok_or(RowError::at(Field::Iso9000, Problem::NotIso9000))).transpose()?,
+        bpr_under_way: flag(c(Field::BprUnderWay).as_deref(), Field::BprUnderWay)?,
+        plant_move_planned: flag(c(Field::PlantMovePlanned).as_deref(), Field::PlantMovePlanned)?,
+        big_investment_planned: flag(c(Field::BigInvestmentPlanned).as_deref(), Field::BigInvestmentPlanned)?,
+        item_codes: c(Field::ItemCodes)
+            .map(|s| {
+                let n: String = s.chars().filter(|ch| *ch != ',').collect();
+                n.trim()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|n| (0..=ITEM_CODES_MAX).contains(n))
+                    .ok_or(RowError::at(Field::ItemCodes, Problem::NotItemCodes))
+            })
+            .transpose()?,
+        computerised: flag(c(Field::Computerised).as_deref(), Field::Computerised)?,
+        current_systems: text(c(Field::CurrentSystems).as_deref(), Field::CurrentSystems, LONG_MAX)?,
+        lead_source: c(Field::LeadSource)
+            .map(|s| lead_source(&s).ok_or(RowError::at(Field::LeadSource, Problem::NotALeadSource)))
+            .transpose()?,
+        territory: text(c(Field::Territory).as_deref(), Field::Territory, SHORT_MAX)?,
+        initial_need: text(c(Field::InitialNeed).as_deref(), Field::InitialNeed, LONG_MAX)?,
+    })
 }
 
 /// One row under the user's mapping: the record, or the first refusal.
@@ -321,7 +465,7 @@ pub fn parse_row(kind: Kind, mapping: &[Option<Field>], cells: &[String]) -> Res
             if let Some(r) = money(c(Field::Revenue), Field::Revenue)? {
                 revenue_fen = Some(r);
             }
-            Ok(Record::Account(AccountRec {
+            Ok(Record::Account(Box::new(AccountRec {
                 name,
                 industry: text(c(Field::Industry), Field::Industry, 100)?,
                 headcount,
@@ -329,10 +473,11 @@ pub fn parse_row(kind: Kind, mapping: &[Option<Field>], cells: &[String]) -> Res
                 profit_fen: money(c(Field::Profit), Field::Profit)?,
                 city: text(c(Field::City), Field::City, 100)?,
                 contact: contact(mapping, cells, false)?,
+                profile: profile(&|f| c(f).map(str::to_owned))?,
                 owner: text(c(Field::Owner), Field::Owner, 200)?,
                 grade: c(Field::Grade).map(|g| grade(g).ok_or(RowError::at(Field::Grade, Problem::NotAGrade))).transpose()?,
                 next_contact: day(c(Field::NextContact), Field::NextContact)?,
-            }))
+            })))
         }
         Kind::Contacts => {
             let account = required(c(Field::Account), Field::Account, 200)?;
@@ -499,6 +644,155 @@ mod tests {
     }
 
     #[test]
+    fn lead_sources_in_both_languages_and_common_spellings() {
+        use LeadSource::*;
+        for (s, want) in [
+            ("行业展会", Some(Events)),
+            ("展会", Some(Events)),
+            ("参加活动客户", Some(Events)),
+            ("Event", Some(Events)),
+            ("trade show", Some(Events)),
+            ("客户转介绍", Some(CustomerReferral)),
+            ("旧客户介绍", Some(CustomerReferral)),
+            ("Customer referral", Some(CustomerReferral)),
+            ("customer_referral", Some(CustomerReferral)),
+            ("电话营销", Some(Telemarketing)),
+            ("电话行销", Some(Telemarketing)),
+            ("TELEMARKETING", Some(Telemarketing)),
+            ("来电", Some(CallIn)),
+            ("上门客户", Some(CallIn)),
+            ("call-in", Some(CallIn)),
+            ("Call in", Some(CallIn)),
+            ("朋友介绍", Some(FriendReferral)),
+            ("Friend referral", Some(FriendReferral)),
+            ("老客户增购", Some(Upgrade)),
+            ("upgrade", Some(Upgrade)),
+            ("其他", Some(Other)),
+            ("其它", Some(Other)),
+            ("百度推广", None),
+            ("referral by a partner", None),
+        ] {
+            assert_eq!(lead_source(s), want, "{s}");
+        }
+        // The refusal lists every accepted source, in the reader's language.
+        let (en, zh) = (Problem::NotALeadSource.message(Locale::En), Problem::NotALeadSource.message(Locale::ZhCn));
+        for x in LeadSource::ALL {
+            assert!(en.contains(x.name(Locale::En)) && zh.contains(x.name(Locale::ZhCn)), "{x:?}");
+        }
+    }
+
+    #[test]
+    fn yes_no_and_iso9000() {
+        for (s, want) in [
+            ("是", Some(true)),
+            ("有", Some(true)),
+            ("Y", Some(true)),
+            ("yes", Some(true)),
+            ("否", Some(false)),
+            ("无", Some(false)),
+            ("N", Some(false)),
+            ("0", Some(false)),
+            ("maybe", None),
+        ] {
+            assert_eq!(yes_no(s), want, "{s}");
+        }
+        for (s, want) in [
+            ("已通过", Some(Iso9000::Yes)),
+            ("Certified", Some(Iso9000::Yes)),
+            ("是", Some(Iso9000::Yes)),
+            ("认证中", Some(Iso9000::InProgress)),
+            ("in progress", Some(Iso9000::InProgress)),
+            ("未通过", Some(Iso9000::No)),
+            ("否", Some(Iso9000::No)),
+            ("ISO14001", None),
+        ] {
+            assert_eq!(iso9000(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn profile_columns_of_an_account_row() {
+        use Field::*;
+        let m = vec![
+            Some(AccountName),
+            Some(InitialNeed),
+            Some(LeadSource),
+            Some(MainProducts),
+            Some(Iso9000),
+            Some(BprUnderWay),
+            Some(ItemCodes),
+            Some(Computerised),
+            Some(CurrentSystems),
+            Some(Territory),
+        ];
+        let Ok(Record::Account(a)) = parse_row(
+            Kind::Accounts,
+            &m,
+            &row(&["华东精密", "MES 替换纸质报工", "行业展会", "数控机床", "认证中", "否", "12,000", "是", "用友 U8", "华东"]),
+        ) else {
+            panic!("an account")
+        };
+        let p = a.profile;
+        assert_eq!(p.initial_need.as_deref(), Some("MES 替换纸质报工"));
+        assert_eq!(p.lead_source, Some(crate::domain::account::LeadSource::Events));
+        assert_eq!(
+            (p.iso9000, p.bpr_under_way, p.item_codes, p.computerised),
+            (Some(crate::domain::account::profile::Iso9000::InProgress), Some(false), Some(12_000), Some(true))
+        );
+        assert_eq!(
+            (p.main_products.as_deref(), p.current_systems.as_deref(), p.territory.as_deref()),
+            (Some("数控机床"), Some("用友 U8"), Some("华东"))
+        );
+        // Empty profile cells are "not known".
+        let Ok(Record::Account(a)) = parse_row(Kind::Accounts, &m, &row(&["华东精密"])) else { panic!() };
+        assert_eq!(a.profile, Profile::default());
+        let long_territory = "区".repeat(101);
+        let refused: &[(&[&str], Field, Problem)] = &[
+            (&["X", "", "百度推广"], LeadSource, Problem::NotALeadSource),
+            (&["X", "", "", "", "ISO14001"], Iso9000, Problem::NotIso9000),
+            (&["X", "", "", "", "", "也许"], BprUnderWay, Problem::NotYesNo),
+            (&["X", "", "", "", "", "", "-3"], ItemCodes, Problem::NotItemCodes),
+            (&["X", "", "", "", "", "", "100000001"], ItemCodes, Problem::NotItemCodes),
+            (&["X", "", "", "", "", "", "", "", "", long_territory.as_str()], Territory, Problem::TooLong { max: 100 }),
+        ];
+        for (cells, field, problem) in refused {
+            assert_eq!(parse_row(Kind::Accounts, &m, &row(cells)), Err(RowError::at(*field, problem.clone())), "{cells:?}");
+        }
+        let long = "需".repeat(1001);
+        assert_eq!(parse_row(Kind::Accounts, &m, &row(&["X", &long])), Err(RowError::at(InitialNeed, Problem::TooLong { max: 1000 })));
+    }
+
+    #[test]
+    fn the_contact_goes_through_the_one_contact_rule() {
+        use crate::domain::account::contact::check;
+        use Field::*;
+        let m = vec![Some(Account), Some(ContactName), Some(ContactTitle), Some(ContactPhone), Some(ContactEmail)];
+        let (long_title, long_name) = ("x".repeat(101), "李".repeat(101));
+        // What the rule refuses, the import refuses on the same column.
+        for (cells, field) in [
+            (["华东", "李", "", "138-0000-0000 ext. 5", ""], ContactPhone),
+            (["华东", "李", "", "", "a@b@c"], ContactEmail),
+            (["华东", "李", long_title.as_str(), "", ""], ContactTitle),
+            (["华东", long_name.as_str(), "", "", ""], ContactName),
+        ] {
+            let new = NewContact {
+                name: cells[1].to_owned(),
+                title: Some(cells[2].to_owned()),
+                department: None,
+                phone: Some(cells[3].to_owned()),
+                email: Some(cells[4].to_owned()),
+            };
+            assert!(check(&new).is_err(), "{cells:?}");
+            assert_eq!(parse_row(Kind::Contacts, &m, &row(&cells)).map_err(|e| e.field), Err(Some(field)), "{cells:?}");
+        }
+        // And stores what it stores (trimmed, blanks as nothing).
+        let Ok(Record::Contact(c)) = parse_row(Kind::Contacts, &m, &row(&["华东", " 李工 ", " ", "+86 (21) 5555-0101", ""])) else {
+            panic!()
+        };
+        assert_eq!((c.name.as_str(), c.title, c.phone.as_deref()), ("李工", None, Some("+86 (21) 5555-0101")));
+    }
+
+    #[test]
     fn every_problem_speaks_both_languages() {
         let all = [
             Problem::Required,
@@ -512,6 +806,11 @@ mod tests {
             Problem::NotAGrade,
             Problem::NotASize,
             Problem::NotACurrency,
+            Problem::NotALeadSource,
+            Problem::NotYesNo,
+            Problem::NotIso9000,
+            Problem::NotItemCodes,
+            Problem::DuplicateOtherTeam,
             Problem::UnknownAccount,
             Problem::UnknownOwner,
             Problem::NotAssignable,

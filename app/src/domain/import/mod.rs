@@ -4,6 +4,7 @@
 //! streams rows through these.
 pub mod cells;
 
+use crate::domain::locale::Locale;
 use serde::{Deserialize, Serialize};
 
 /// What a file imports.
@@ -46,9 +47,21 @@ impl Kind {
                 ContactTitle,
                 ContactPhone,
                 ContactEmail,
+                InitialNeed,
+                LeadSource,
                 Owner,
                 Grade,
                 NextContact,
+                // Seed 000's profile, all optional.
+                MainProducts,
+                Iso9000,
+                BprUnderWay,
+                PlantMovePlanned,
+                BigInvestmentPlanned,
+                ItemCodes,
+                Computerised,
+                CurrentSystems,
+                Territory,
             ],
             Self::Contacts => &[Account, ContactName, ContactTitle, Department, ContactPhone, ContactEmail],
             Self::Deals => &[DealName, Account, Amount, CloseDate, Stage, Owner, Currency],
@@ -168,6 +181,19 @@ pub enum Field {
     Owner,
     Grade,
     NextContact,
+    /// Seed 003's 初步需求描述: the need the lead first voiced.
+    InitialNeed,
+    /// Seed 003's 信息来源 (seed 000's 名单来源): events, telemarketing, …
+    LeadSource,
+    MainProducts,
+    Iso9000,
+    BprUnderWay,
+    PlantMovePlanned,
+    BigInvestmentPlanned,
+    ItemCodes,
+    Computerised,
+    CurrentSystems,
+    Territory,
     /// The account a contact or deal belongs to, by name.
     Account,
     DealName,
@@ -195,6 +221,17 @@ impl Field {
             Self::Owner => "owner",
             Self::Grade => "grade",
             Self::NextContact => "next_contact",
+            Self::InitialNeed => "initial_need",
+            Self::LeadSource => "lead_source",
+            Self::MainProducts => "main_products",
+            Self::Iso9000 => "iso9000",
+            Self::BprUnderWay => "bpr_under_way",
+            Self::PlantMovePlanned => "plant_move_planned",
+            Self::BigInvestmentPlanned => "big_investment_planned",
+            Self::ItemCodes => "item_codes",
+            Self::Computerised => "computerised",
+            Self::CurrentSystems => "current_systems",
+            Self::Territory => "territory",
             Self::Account => "account",
             Self::DealName => "deal_name",
             Self::Amount => "amount",
@@ -251,6 +288,28 @@ impl Field {
             (Self::Grade, false) => "Grade",
             (Self::NextContact, true) => "下次跟进时间",
             (Self::NextContact, false) => "Next contact",
+            (Self::InitialNeed, true) => "初步需求描述",
+            (Self::InitialNeed, false) => "Initial need",
+            (Self::LeadSource, true) => "信息来源",
+            (Self::LeadSource, false) => "Lead source",
+            (Self::MainProducts, true) => "主要产品",
+            (Self::MainProducts, false) => "Main products",
+            (Self::Iso9000, true) => "ISO9000认证",
+            (Self::Iso9000, false) => "ISO9000",
+            (Self::BprUnderWay, true) => "流程再造(BPR)",
+            (Self::BprUnderWay, false) => "BPR under way",
+            (Self::PlantMovePlanned, true) => "计划搬厂或扩厂",
+            (Self::PlantMovePlanned, false) => "Plant move or expansion",
+            (Self::BigInvestmentPlanned, true) => "计划重大投资",
+            (Self::BigInvestmentPlanned, false) => "Big investment planned",
+            (Self::ItemCodes, true) => "料号数",
+            (Self::ItemCodes, false) => "Item codes",
+            (Self::Computerised, true) => "已信息化",
+            (Self::Computerised, false) => "Computerised",
+            (Self::CurrentSystems, true) => "现有系统",
+            (Self::CurrentSystems, false) => "Current systems",
+            (Self::Territory, true) => "责任区域",
+            (Self::Territory, false) => "Territory",
             (Self::Account, true) => "客户名称",
             (Self::Account, false) => "Account",
             (Self::DealName, true) => "商机名称",
@@ -287,6 +346,19 @@ impl Field {
             Self::Owner => &["跟进人", "负责人", "销售", "owner", "rep"],
             Self::Grade => &["跟进状态", "客户等级", "等级", "grade"],
             Self::NextContact => &["下次跟进时间", "下次跟进", "下次回访时间", "nextcontact", "nextvisit"],
+            Self::InitialNeed => {
+                &["初步需求", "需求描述", "需求", "客户需求", "need", "needs", "initialneeds", "requirement", "requirements"]
+            }
+            Self::LeadSource => &["来源", "客户来源", "名单来源", "线索来源", "source", "leadsource", "leadsources"],
+            Self::MainProducts => &["产品", "主营产品", "主要产品", "products", "mainproduct"],
+            Self::Iso9000 => &["iso9000", "iso9001", "iso", "iso认证"],
+            Self::BprUnderWay => &["流程再造", "bpr", "bprunderway", "正在进行流程再造"],
+            Self::PlantMovePlanned => &["搬厂", "扩厂", "搬厂扩厂", "搬厂或扩厂", "plantmove", "plantmoveorexpansionplanned"],
+            Self::BigInvestmentPlanned => &["重大投资", "大额投资", "biginvestment", "biginvestmentsplanned"],
+            Self::ItemCodes => &["料号", "料号数量", "物料数", "itemcode", "itemcodes"],
+            Self::Computerised => &["信息化", "是否信息化", "computerized"],
+            Self::CurrentSystems => &["现用系统", "现有系统", "currentsystem", "systems"],
+            Self::Territory => &["区域", "责任区", "销售区域", "territory", "region"],
             Self::DealName => &["商机", "商机名称", "项目名称", "deal", "dealname", "opportunity", "name"],
             Self::Amount => &["金额", "预计金额", "amount", "value"],
             Self::CloseDate => &["预计签约日期", "预计成交日期", "签约日期", "closedate", "expectedclose"],
@@ -337,17 +409,47 @@ pub fn check_mapping(kind: Kind, mapping: &[Option<Field>]) -> Result<(), Mappin
         }
         seen.push(*f);
     }
-    match kind.fields().iter().find(|f| f.required(kind) && !seen.contains(f)) {
-        Some(f) => Err(MappingError::Missing(*f)),
-        None => Ok(()),
+    let missing = missing_required(kind, mapping);
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(MappingError::Missing(missing))
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The required fields of `kind` that no column is mapped to, in template order (the mapping
+/// page lists them before the check; the check's 422 names them).
+pub fn missing_required(kind: Kind, mapping: &[Option<Field>]) -> Vec<Field> {
+    kind.fields().iter().copied().filter(|f| f.required(kind) && !mapping.contains(&Some(*f))).collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MappingError {
-    Missing(Field),
+    /// Every required field without a column.
+    Missing(Vec<Field>),
     Twice(Field),
     NotOfKind(Field),
+}
+
+impl MappingError {
+    pub fn message(&self, locale: Locale) -> String {
+        let zh = locale == Locale::ZhCn;
+        match self {
+            Self::Missing(fs) => {
+                let names: Vec<String> = fs.iter().map(|f| format!("{}（{}）", f.header(zh), f.code())).collect();
+                if zh {
+                    format!("以下必填字段没有对应的列：{}。请为每个字段选择一列。", names.join("、"))
+                } else {
+                    let names: Vec<String> = fs.iter().map(|f| format!("{} ({})", f.header(false), f.code())).collect();
+                    format!("No column is chosen for the required field(s): {}. Choose a column for each.", names.join(", "))
+                }
+            }
+            Self::Twice(f) if zh => format!("“{}”被选给了两列。", f.header(true)),
+            Self::Twice(f) => format!("“{}” ({}) is chosen for two columns.", f.header(false), f.code()),
+            Self::NotOfKind(f) if zh => format!("“{}”不是此类导入的字段。", f.header(true)),
+            Self::NotOfKind(f) => format!("“{}” ({}) is not a field of this import.", f.header(false), f.code()),
+        }
+    }
 }
 
 /// A company name as duplicates are found: no spaces, punctuation, or legal-form suffix
@@ -461,8 +563,8 @@ mod tests {
                 Some(ContactName),
                 Some(ContactTitle),
                 Some(ContactPhone),
-                None,
-                None,
+                Some(InitialNeed),
+                Some(LeadSource),
                 Some(Owner),
                 Some(Grade),
                 Some(NextContact)
@@ -473,6 +575,71 @@ mod tests {
             auto_map(Kind::Accounts, &en),
             vec![Some(AccountName), Some(Industry), Some(Revenue), Some(ContactEmail), Some(Owner), None]
         );
+        // Seed 000's profile, in either language and in common spellings.
+        let profile = h(&[
+            "主要产品",
+            "ISO9000",
+            "流程再造（BPR）",
+            "搬厂/扩厂",
+            "重大投资",
+            "料号数",
+            "是否信息化",
+            "现用系统",
+            "责任区域",
+            "初步需求",
+            "客户来源",
+        ]);
+        assert_eq!(
+            auto_map(Kind::Accounts, &profile),
+            vec![
+                Some(MainProducts),
+                Some(Iso9000),
+                Some(BprUnderWay),
+                Some(PlantMovePlanned),
+                Some(BigInvestmentPlanned),
+                Some(ItemCodes),
+                Some(Computerised),
+                Some(CurrentSystems),
+                Some(Territory),
+                Some(InitialNeed),
+                Some(LeadSource)
+            ]
+        );
+        let profile_en = h(&[
+            "Main products",
+            "ISO 9000",
+            "BPR under way",
+            "Item codes",
+            "Computerized",
+            "Current systems",
+            "Territory",
+            "Initial need",
+            "Lead source",
+            "Source",
+        ]);
+        assert_eq!(
+            auto_map(Kind::Accounts, &profile_en),
+            vec![
+                Some(MainProducts),
+                Some(Iso9000),
+                Some(BprUnderWay),
+                Some(ItemCodes),
+                Some(Computerised),
+                Some(CurrentSystems),
+                Some(Territory),
+                Some(InitialNeed),
+                Some(LeadSource),
+                None
+            ]
+        );
+        // Every template header maps back to its own field.
+        for k in Kind::ALL {
+            for zh in [true, false] {
+                let hs: Vec<String> = k.fields().iter().map(|f| f.header(zh).to_owned()).collect();
+                let want: Vec<Option<Field>> = k.fields().iter().copied().map(Some).collect();
+                assert_eq!(auto_map(k, &hs), want, "{k:?} zh={zh}");
+            }
+        }
         // A column is claimed once: the second "Name" stays unmapped.
         assert_eq!(
             auto_map(Kind::Deals, &h(&["Name", "Name", "Account", "金额", "Close date"])),
@@ -486,15 +653,35 @@ mod tests {
         type Case = (Kind, Vec<Option<Field>>, Result<(), MappingError>);
         let cases: &[Case] = &[
             (Kind::Accounts, vec![Some(AccountName), None], Ok(())),
-            (Kind::Accounts, vec![Some(City)], Err(MappingError::Missing(AccountName))),
+            (Kind::Accounts, vec![Some(City)], Err(MappingError::Missing(vec![AccountName]))),
             (Kind::Accounts, vec![Some(AccountName), Some(AccountName)], Err(MappingError::Twice(AccountName))),
             (Kind::Accounts, vec![Some(AccountName), Some(Amount)], Err(MappingError::NotOfKind(Amount))),
-            (Kind::Contacts, vec![Some(ContactName)], Err(MappingError::Missing(Account))),
-            (Kind::Deals, vec![Some(DealName), Some(Account), Some(Amount)], Err(MappingError::Missing(CloseDate))),
+            (Kind::Contacts, vec![Some(ContactName)], Err(MappingError::Missing(vec![Account]))),
+            (Kind::Deals, vec![Some(DealName), Some(Account), Some(Amount)], Err(MappingError::Missing(vec![CloseDate]))),
+            (Kind::Deals, vec![Some(Stage), None], Err(MappingError::Missing(vec![DealName, Account, Amount, CloseDate]))),
             (Kind::Deals, vec![Some(CloseDate), Some(DealName), Some(Amount), Some(Account)], Ok(())),
         ];
         for (kind, m, want) in cases {
             assert_eq!(&check_mapping(*kind, m), want, "{kind:?} {m:?}");
+        }
+    }
+
+    #[test]
+    fn missing_required_fields_are_named_in_words() {
+        use Field::*;
+        assert_eq!(missing_required(Kind::Deals, &[Some(Amount), None]), vec![DealName, Account, CloseDate]);
+        assert_eq!(missing_required(Kind::Accounts, &[Some(AccountName)]), Vec::<Field>::new());
+        let e = MappingError::Missing(vec![DealName, CloseDate]);
+        assert_eq!(
+            e.message(Locale::En),
+            "No column is chosen for the required field(s): Deal name (deal_name), Close date (close_date). Choose a column for each."
+        );
+        assert_eq!(
+            e.message(Locale::ZhCn),
+            "以下必填字段没有对应的列：商机名称（deal_name）、预计签约日期（close_date）。请为每个字段选择一列。"
+        );
+        for e in [MappingError::Twice(Amount), MappingError::NotOfKind(Amount)] {
+            assert_ne!(e.message(Locale::En), e.message(Locale::ZhCn));
         }
     }
 

@@ -40,6 +40,8 @@ pub struct Model {
     /// `account::LeadSource` code.
     pub lead_source: Option<String>,
     pub territory: Option<String>,
+    /// Seed 003's 初步需求描述: the need the lead first voiced (migration 000026).
+    pub initial_need: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

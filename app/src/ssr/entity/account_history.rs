@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// An account's history (migration 000022): edits and merges, written by
+/// An account's history (migration 000022): edits, merges and contact changes, written by
 /// `service::account::history` only.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "account_history")]
@@ -14,6 +14,8 @@ pub struct Model {
     pub changes: String,
     /// JSON `profile::MergeSummary` of a merge.
     pub merged: Option<String>,
+    /// JSON `contact::ContactNote` of a contact's event (migration 000026).
+    pub contact: Option<String>,
     pub actor_id: i32,
     pub at: DateTimeUtc,
 }

@@ -149,6 +149,9 @@ pub async fn accounts(db: &Db, ctx: &RequestContext, l: Locale, filter: &Account
                 ("Headcount", "员工人数"),
                 ("Revenue (CNY)", "年营收(元)"),
                 ("Profit (CNY)", "年利润(元)"),
+                // The import's headers, so an exported file maps back on its own.
+                ("Lead source", "信息来源"),
+                ("Initial need", "初步需求描述"),
                 ("Grade", "等级"),
                 ("Last contact", "最近联系"),
                 ("Next contact", "下次跟进时间"),
@@ -166,6 +169,8 @@ pub async fn accounts(db: &Db, ctx: &RequestContext, l: Locale, filter: &Account
                     a.headcount.map_or(Cell::Empty, |h| Cell::Int(h.into())),
                     a.revenue_fen.map_or(Cell::Empty, Cell::Money),
                     a.profit_fen.map_or(Cell::Empty, Cell::Money),
+                    a.lead_source.as_deref().and_then(crate::domain::account::LeadSource::parse).map(|x| x.name(l).to_owned()).into(),
+                    a.initial_need.into(),
                     a.grade.map(|g| g.to_uppercase()).into(),
                     a.last_contact_on.into(),
                     a.next_contact_on.into(),

@@ -1,10 +1,12 @@
 //! Contacts (联系人) outside the committee map: the `/contacts` list over every account the
 //! user sees, and creating, editing and deleting one. Visibility is the account's
 //! (`access::account_visibility`); changing needs an account editor; the rule of what a
-//! contact must say is `domain::account::contact::check`, for create and edit alike.
+//! contact must say is `domain::account::contact::check`, for create and edit alike. Every
+//! change is a row of the account's history, in the same transaction.
 use super::super::access::{account_visibility, require_account_editor};
 use super::super::{like_pattern, paging};
-use crate::domain::account::contact::{check, ContactListRow, ContactPage, ContactPatch, ContactSort};
+use crate::domain::account::contact::{check, ContactListRow, ContactNote, ContactPage, ContactPatch, ContactSort};
+use crate::domain::account::profile::AccountEvent;
 use crate::domain::dto::{ContactRow, NewContact};
 use crate::domain::error::AppError;
 use crate::ssr::context::RequestContext;
@@ -135,6 +137,7 @@ pub(in crate::ssr::service) async fn insert<C: ConnectionTrait>(
 ) -> Result<ContactRow, AppError> {
     require_account_editor(ctx)?;
     let new = check(&new).map_err(|e| e.to_app(locale(ctx)))?;
+    super::history::append_contact(db, account.id, ctx.user_id, AccountEvent::ContactAdded, &ContactNote::added(&new)).await?;
     let now = chrono::Utc::now();
     let uuid = uuid::Uuid::new_v4();
     contact::Entity::insert(contact::ActiveModel {
@@ -171,7 +174,8 @@ pub async fn update(db: &Db, ctx: &RequestContext, id: uuid::Uuid, patch: Contac
         phone: c.phone.clone(),
         email: c.email.clone(),
     };
-    let new = check(&patch.apply(current)).map_err(|e| e.to_app(locale(ctx)))?;
+    let new = check(&patch.apply(current.clone())).map_err(|e| e.to_app(locale(ctx)))?;
+    let note = ContactNote::edited(&current, &new);
     let res = contact::Entity::update_many()
         .col_expr(contact::Column::Name, Expr::value(new.name))
         .col_expr(contact::Column::Title, Expr::value(new.title))
@@ -187,6 +191,10 @@ pub async fn update(db: &Db, ctx: &RequestContext, id: uuid::Uuid, patch: Contac
         .map_err(db_err)?;
     if res.rows_affected != 1 {
         return Err(AppError::Conflict);
+    }
+    // A save that changed nothing still bumps the version (the form saved) but says nothing.
+    if !note.changes.is_empty() {
+        super::history::append_contact(txn, a.id, ctx.user_id, AccountEvent::ContactEdited, &note).await?;
     }
     let c = contact::Entity::find_by_id(c.id).one(txn).await.map_err(db_err)?.ok_or(AppError::Internal)?;
     w.commit().await.map_err(db_err)?;
@@ -243,6 +251,14 @@ pub async fn delete(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<(),
     if deals > 0 {
         return Err(AppError::InUse { deals });
     }
+    let gone = NewContact {
+        name: c.name.clone(),
+        title: c.title.clone(),
+        department: c.department.clone(),
+        phone: c.phone.clone(),
+        email: c.email.clone(),
+    };
+    super::history::append_contact(txn, c.account_id, ctx.user_id, AccountEvent::ContactDeleted, &ContactNote::deleted(&gone)).await?;
     contact::Entity::delete_by_id(c.id).exec(txn).await.map_err(db_err)?;
     w.commit().await.map_err(db_err)?;
     crate::ssr::events::publish_account(db, crate::ssr::events::AccountChange::Contact, &a, ctx.user_id).await;

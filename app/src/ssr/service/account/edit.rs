@@ -38,6 +38,7 @@ pub(crate) fn facts(a: &account::Model) -> Facts {
             current_systems: a.current_systems.clone(),
             lead_source: a.lead_source.as_deref().and_then(LeadSource::parse),
             territory: a.territory.clone(),
+            initial_need: a.initial_need.clone(),
         },
     }
 }
@@ -86,6 +87,7 @@ pub async fn edit(db: &Db, ctx: &RequestContext, id: uuid::Uuid, patch: AccountP
         .col_expr(account::Column::CurrentSystems, Expr::value(p.current_systems.clone()))
         .col_expr(account::Column::LeadSource, Expr::value(p.lead_source.map(|x| x.code().to_owned())))
         .col_expr(account::Column::Territory, Expr::value(p.territory.clone()))
+        .col_expr(account::Column::InitialNeed, Expr::value(p.initial_need.clone()))
         .col_expr(account::Column::UpdatedAt, Expr::value(Utc::now()))
         .col_expr(account::Column::Version, Expr::col(account::Column::Version).add(1));
     if let Some((owner_id, team_id)) = owner {

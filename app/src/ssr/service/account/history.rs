@@ -1,5 +1,7 @@
 //! The one writer (and reader) of `account_history`: edits with the fields they changed from
-//! what to what, merges with what moved. Deal history stays `service::history`'s.
+//! what to what, merges with what moved, contacts added, edited or deleted. Deal history
+//! stays `service::history`'s.
+use crate::domain::account::contact::ContactNote;
 use crate::domain::account::dto::AccountHistoryRow;
 use crate::domain::account::profile::{AccountEvent, Change, MergeSummary};
 use crate::domain::error::AppError;
@@ -21,13 +23,39 @@ pub(crate) async fn append<C: ConnectionTrait>(
     changes: &[Change],
     merged: Option<&MergeSummary>,
 ) -> Result<(), AppError> {
+    insert(db, account_id, actor, event, changes, merged, None).await
+}
+
+/// A contact's event on its account's history, inside the caller's transaction (the same
+/// write as the contact's).
+pub(crate) async fn append_contact<C: ConnectionTrait>(
+    db: &C,
+    account_id: i32,
+    actor: i32,
+    event: AccountEvent,
+    note: &ContactNote,
+) -> Result<(), AppError> {
+    insert(db, account_id, actor, event, &[], None, Some(note)).await
+}
+
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    account_id: i32,
+    actor: i32,
+    event: AccountEvent,
+    changes: &[Change],
+    merged: Option<&MergeSummary>,
+    contact: Option<&ContactNote>,
+) -> Result<(), AppError> {
     let changes = serde_json::to_string(changes).map_err(|_| AppError::Internal)?;
     let merged = merged.map(serde_json::to_string).transpose().map_err(|_| AppError::Internal)?;
+    let contact = contact.map(serde_json::to_string).transpose().map_err(|_| AppError::Internal)?;
     account_history::Entity::insert(account_history::ActiveModel {
         account_id: Set(account_id),
         event: Set(event.code().to_owned()),
         changes: Set(changes),
         merged: Set(merged),
+        contact: Set(contact),
         actor_id: Set(actor),
         at: Set(Utc::now()),
         ..Default::default()
@@ -56,6 +84,10 @@ pub(crate) async fn rows<C: ConnectionTrait>(db: &C, account_id: i32) -> Result<
                 changes: serde_json::from_str(&r.changes).ok()?,
                 merged: match r.merged.as_deref() {
                     Some(m) => Some(serde_json::from_str(m).ok()?),
+                    None => None,
+                },
+                contact: match r.contact.as_deref() {
+                    Some(c) => Some(serde_json::from_str(c).ok()?),
                     None => None,
                 },
                 by: names.get(&r.actor_id).cloned().unwrap_or_default(),

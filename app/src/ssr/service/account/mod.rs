@@ -18,6 +18,7 @@ mod view;
 pub use cadence::due;
 pub use edit::edit;
 pub use grade::grade;
+pub(crate) use history::append_contact;
 pub use insert::{insert_in, AccountInsert};
 pub use merge::{merge, preview as merge_preview};
 pub use revisit::record as record_revisit;

@@ -2,6 +2,8 @@
 //! sees, active users, the default pipeline's stages and gates, duplicates in the file and in
 //! Dealgate) without writing; `write` writes a plan through the same services as the forms.
 //! The check (dry run) and the import call the same `plan`, so they agree row by row.
+//! Duplicate accounts are found against every account, not only the ones the importer sees:
+//! another team's is refused as existing there, without naming it.
 use crate::domain::account::Grade;
 use crate::domain::dto::NewDeal;
 use crate::domain::error::AppError;
@@ -16,7 +18,7 @@ use crate::ssr::service::{account as account_svc, deal as deal_svc, movement};
 use sea_orm::sea_query::Expr;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Copy)]
 struct Who {
@@ -37,6 +39,9 @@ pub struct Book {
     kind: Kind,
     /// Accounts the importer sees, by normalised name: (id, uuid, name as written).
     accounts: HashMap<String, (i32, uuid::Uuid, String)>,
+    /// Normalised names of the accounts the importer cannot see (accounts imports only): a
+    /// row naming one is a duplicate in another team, never a second account.
+    hidden: HashSet<String>,
     by_email: HashMap<String, Who>,
     /// `None` when two active users share the name (then only the e-mail will do).
     by_name: HashMap<String, Option<Who>>,
@@ -51,17 +56,29 @@ pub struct Book {
 
 impl Book {
     pub async fn load<C: ConnectionTrait>(db: &C, ctx: &RequestContext, kind: Kind) -> Result<Self, AppError> {
-        let accounts = account::Entity::find()
+        let visible: Vec<(i32, uuid::Uuid, String)> = account::Entity::find()
             .select_only()
             .columns([account::Column::Id, account::Column::Uuid, account::Column::Name])
             .filter(account_visibility(ctx))
-            .into_tuple::<(i32, uuid::Uuid, String)>()
+            .into_tuple()
             .all(db)
             .await
-            .map_err(db_err)?
-            .into_iter()
-            .map(|(id, u, name)| (norm_name(&name), (id, u, name)))
-            .collect();
+            .map_err(db_err)?;
+        let mut hidden = HashSet::new();
+        // Only a new account can duplicate one the importer cannot see; someone who sees
+        // everything has nothing hidden.
+        if kind == Kind::Accounts && !ctx.visibility.all {
+            let seen: HashSet<i32> = visible.iter().map(|(id, _, _)| *id).collect();
+            let all: Vec<(i32, String)> = account::Entity::find()
+                .select_only()
+                .columns([account::Column::Id, account::Column::Name])
+                .into_tuple()
+                .all(db)
+                .await
+                .map_err(db_err)?;
+            hidden = all.into_iter().filter(|(id, _)| !seen.contains(id)).map(|(_, name)| norm_name(&name)).collect();
+        }
+        let accounts = visible.into_iter().map(|(id, u, name)| (norm_name(&name), (id, u, name))).collect();
         let users = user::Entity::find().filter(user::Column::Active.eq(true)).all(db).await.map_err(db_err)?;
         let mut by_email = HashMap::new();
         let mut by_name: HashMap<String, Option<Who>> = HashMap::new();
@@ -83,6 +100,7 @@ impl Book {
         Ok(Self {
             kind,
             accounts,
+            hidden,
             by_email,
             by_name,
             in_file: HashMap::new(),
@@ -162,7 +180,7 @@ impl Book {
         rec: Record,
     ) -> Result<Result<Plan, RowError>, AppError> {
         Ok(match rec {
-            Record::Account(rec) => self.plan_account(ctx, line, rec),
+            Record::Account(rec) => self.plan_account(ctx, line, *rec),
             Record::Contact(rec) => {
                 let (account, _) = match self.account(&rec.account) {
                     Ok(a) => a,
@@ -215,6 +233,9 @@ impl Book {
         if let Some((_, _, name)) = self.accounts.get(&key) {
             return Err(RowError::at(Field::AccountName, Problem::DuplicateExisting { name: name.clone() }));
         }
+        if self.hidden.contains(&key) {
+            return Err(RowError::at(Field::AccountName, Problem::DuplicateOtherTeam));
+        }
         let who = self.owner(ctx, rec.owner.as_deref())?;
         let team = who.team_id.ok_or(RowError::at(Field::Owner, Problem::NotAssignable))?;
         self.claim(&[key], line, Field::AccountName)?;
@@ -258,6 +279,12 @@ impl Book {
             Outcome::NeedsApproval => Err(RowError::at(Field::Stage, Problem::NeedsApproval)),
             Outcome::Forbidden(_) => Err(RowError::at(Field::Stage, Problem::NotAssignable)),
         }
+    }
+
+    /// Forgets the file's rows (not what was read from the database), so the import pass of
+    /// an all-or-nothing run reuses the book its check pass loaded.
+    pub fn rewind(&mut self) {
+        self.in_file.clear();
     }
 
     /// A written account counts for later contacts and deals of the same job.
@@ -310,6 +337,7 @@ pub async fn write<C: ConnectionTrait>(
                     headcount: rec.headcount,
                     revenue_fen: rec.revenue_fen,
                     profit_fen: rec.profit_fen,
+                    profile: rec.profile,
                     owner_id: owner,
                     team_id: team,
                 },
@@ -338,6 +366,17 @@ pub async fn write<C: ConnectionTrait>(
             Ok((Some(a), None))
         }
         Plan::Contact { rec, account } => {
+            // A contact added to an existing account is in its history, as from the forms
+            // (one created with its account in the same row is part of the account's start).
+            let note = crate::domain::account::contact::ContactNote::added(&crate::domain::dto::NewContact {
+                name: rec.name.clone(),
+                title: rec.title.clone(),
+                department: rec.department.clone(),
+                phone: rec.phone.clone(),
+                email: rec.email.clone(),
+            });
+            account_svc::append_contact(db, account, ctx.user_id, crate::domain::account::profile::AccountEvent::ContactAdded, &note)
+                .await?;
             insert_contact(db, account, rec, now).await?;
             Ok((None, None))
         }

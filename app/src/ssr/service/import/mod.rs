@@ -31,12 +31,9 @@ fn require_importer(ctx: &RequestContext) -> Result<(), AppError> {
     crate::ssr::service::access::require_account_editor(ctx)
 }
 
-fn mapping_error(e: MappingError) -> AppError {
-    match e {
-        MappingError::Missing(f) => AppError::validation("mapping", format!("the column {} is required", f.code())),
-        MappingError::Twice(f) => AppError::validation("mapping", format!("{} is mapped twice", f.code())),
-        MappingError::NotOfKind(f) => AppError::validation("mapping", format!("{} is not a column of this import", f.code())),
-    }
+/// 422 on `mapping`, saying in words which fields (every required one without a column).
+fn mapping_error(ctx: &RequestContext, e: MappingError) -> AppError {
+    AppError::validation("mapping", e.message(ctx.locale.unwrap_or_default()))
 }
 
 /// Stores an upload, reads its header row and maps the columns it recognises.
@@ -122,34 +119,18 @@ fn mapping_of(j: &import_job::Model) -> Vec<Option<Field>> {
     serde_json::from_str(&j.mapping).unwrap_or_default()
 }
 
-pub async fn get(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<JobView, AppError> {
-    let mut j = own(db, ctx, id).await?;
-    let stale = chrono::Utc::now() - chrono::Duration::seconds(STALE_SECS);
-    if j.status == Status::Running.code() && j.updated_at < stale {
-        import_job::Entity::update_many()
-            .col_expr(import_job::Column::Status, Expr::value(Status::Failed.code()))
-            .col_expr(import_job::Column::Error, Expr::value("interrupted"))
-            .filter(import_job::Column::Id.eq(j.id))
-            .filter(import_job::Column::Status.eq(Status::Running.code()))
-            .exec(db)
-            .await
-            .map_err(db_err)?;
-        j.status = Status::Failed.code().into();
-        j.error = Some("interrupted".into());
-    }
-    let status = Status::parse(&j.status).ok_or(AppError::Internal)?;
-    let sample =
-        if matches!(status, Status::Uploaded | Status::Checked) { sample(db, j.id, Format::parse(&j.format)).await? } else { Vec::new() };
-    let rejects = import_reject::Entity::find()
-        .filter(import_reject::Column::JobId.eq(j.id))
-        .order_by_asc(import_reject::Column::Line)
-        .limit(100)
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(reject_view)
-        .collect();
+/// A running job whose row has not moved for `STALE_SECS` was cut off.
+fn is_stale(j: &import_job::Model) -> bool {
+    j.status == Status::Running.code() && j.updated_at < chrono::Utc::now() - chrono::Duration::seconds(STALE_SECS)
+}
+
+/// The job as a page shows it, without sample rows or refusals (the caller adds those).
+fn view_of(j: import_job::Model) -> Result<JobView, AppError> {
+    let (status, error) = if is_stale(&j) {
+        (Status::Failed, Some("interrupted".to_owned()))
+    } else {
+        (Status::parse(&j.status).ok_or(AppError::Internal)?, j.error.clone())
+    };
     Ok(JobView {
         id: j.uuid,
         kind: kind_of(&j)?,
@@ -159,16 +140,46 @@ pub async fn get(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<JobVie
         file_name: j.file_name,
         status,
         mode: j.mode.as_deref().and_then(Mode::parse),
-        sample,
+        sample: Vec::new(),
         total_rows: j.total_rows.max(0) as u64,
         processed: j.processed.max(0) as u64,
         imported: j.imported.max(0) as u64,
         rejected: j.rejected.max(0) as u64,
-        rejects,
-        error: j.error,
+        rejects: Vec::new(),
+        error,
         created_at: j.created_at,
         finished_at: j.finished_at,
     })
+}
+
+pub async fn get(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<JobView, AppError> {
+    let j = own(db, ctx, id).await?;
+    if is_stale(&j) {
+        import_job::Entity::update_many()
+            .col_expr(import_job::Column::Status, Expr::value(Status::Failed.code()))
+            .col_expr(import_job::Column::Error, Expr::value("interrupted"))
+            .filter(import_job::Column::Id.eq(j.id))
+            .filter(import_job::Column::Status.eq(Status::Running.code()))
+            .exec(db)
+            .await
+            .map_err(db_err)?;
+    }
+    let job_id = j.id;
+    let mut v = view_of(j)?;
+    if matches!(v.status, Status::Uploaded | Status::Checked) {
+        v.sample = sample(db, job_id, Some(v.format)).await?;
+    }
+    v.rejects = import_reject::Entity::find()
+        .filter(import_reject::Column::JobId.eq(job_id))
+        .order_by_asc(import_reject::Column::Line)
+        .limit(100)
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(reject_view)
+        .collect();
+    Ok(v)
 }
 
 fn reject_view(r: import_reject::Model) -> RejectView {
@@ -198,26 +209,19 @@ async fn sample(db: &Db, job_id: i32, format: Option<Format>) -> Result<Vec<Vec<
     Ok(out.into_iter().skip(1).collect())
 }
 
-/// The user's recent imports, newest first.
+/// The user's recent imports, newest first: one query over the job rows (no file bytes, no
+/// refusals); a cut-off job reads as failed here and is marked so when opened.
 pub async fn recent(db: &Db, ctx: &RequestContext) -> Result<Vec<JobView>, AppError> {
-    let ids: Vec<uuid::Uuid> = import_job::Entity::find()
-        .select_only()
-        .column(import_job::Column::Uuid)
+    import_job::Entity::find()
         .filter(import_job::Column::UserId.eq(ctx.user_id))
         .order_by_desc(import_job::Column::Id)
         .limit(10)
-        .into_tuple()
         .all(db)
         .await
-        .map_err(db_err)?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let mut v = get(db, ctx, id).await?;
-        v.sample.clear();
-        v.rejects.clear();
-        out.push(v);
-    }
-    Ok(out)
+        .map_err(db_err)?
+        .into_iter()
+        .map(view_of)
+        .collect()
 }
 
 /// Sets the mapping (if sent) and runs the dry run: counts and refusals, nothing written.
@@ -233,14 +237,15 @@ pub async fn check(db: &Db, ctx: &RequestContext, id: uuid::Uuid, mapping: Optio
     if mapping.len() != headers.len() {
         return Err(AppError::validation("mapping", format!("one entry per column: {} expected", headers.len())));
     }
-    check_mapping(kind, &mapping).map_err(mapping_error)?;
+    check_mapping(kind, &mapping).map_err(|e| mapping_error(ctx, e))?;
     import_job::Entity::update_many()
         .col_expr(import_job::Column::Mapping, Expr::value(json(&mapping)?))
         .filter(import_job::Column::Id.eq(j.id))
         .exec(db)
         .await
         .map_err(db_err)?;
-    let counts = pass(db, ctx, j.id, kind, &mapping, false).await?;
+    let mut book = apply::Book::load(db.conn(), ctx, kind).await?;
+    let counts = pass(db, ctx, j.id, kind, &mapping, &mut book, false).await?;
     finish(db, j.id, Status::Checked, &counts, None).await?;
     get(db, ctx, id).await
 }
@@ -287,14 +292,18 @@ pub async fn run(db: &Db, ctx: &RequestContext, job_id: i32, mode: Mode) -> Resu
     let j = import_job::Entity::find_by_id(job_id).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
     let kind = kind_of(&j)?;
     let mapping = mapping_of(&j);
+    // One book for both passes of an all-or-nothing run: the accounts and people it holds
+    // were read a moment before; the file's own rows are forgotten in between.
+    let mut book = apply::Book::load(db.conn(), ctx, kind).await?;
     if mode == Mode::AllOrNothing {
-        let again = pass(db, ctx, job_id, kind, &mapping, false).await?;
+        let again = pass(db, ctx, job_id, kind, &mapping, &mut book, false).await?;
         if again.rejected > 0 {
             finish(db, job_id, Status::Checked, &again, Some("rows_refused".into())).await?;
             return Ok(Counts { imported: 0, ..again });
         }
+        book.rewind();
     }
-    let counts = pass(db, ctx, job_id, kind, &mapping, true).await?;
+    let counts = pass(db, ctx, job_id, kind, &mapping, &mut book, true).await?;
     finish(db, job_id, Status::Done, &counts, None).await?;
     Ok(counts)
 }
@@ -330,7 +339,15 @@ type Batch = Result<Vec<read::Row>, read::ReadError>;
 /// at most three batches are ever in memory; each batch is planned row by row and, when
 /// writing, written in one transaction with a savepoint per row (a row that fails rolls back
 /// alone and becomes a refusal).
-async fn pass(db: &Db, ctx: &RequestContext, job_id: i32, kind: Kind, mapping: &[Option<Field>], write: bool) -> Result<Counts, AppError> {
+async fn pass(
+    db: &Db,
+    ctx: &RequestContext,
+    job_id: i32,
+    kind: Kind,
+    mapping: &[Option<Field>],
+    book: &mut apply::Book,
+    write: bool,
+) -> Result<Counts, AppError> {
     let bytes = Arc::new(bytes_of(db, job_id).await?);
     let format = Format::sniff(&bytes);
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
@@ -367,7 +384,6 @@ async fn pass(db: &Db, ctx: &RequestContext, job_id: i32, kind: Kind, mapping: &
         })
     };
     import_reject::Entity::delete_many().filter(import_reject::Column::JobId.eq(job_id)).exec(db).await.map_err(db_err)?;
-    let mut book = apply::Book::load(db.conn(), ctx, kind).await?;
     let mut counts = Counts::default();
     while let Some(batch) = rx.recv().await {
         let batch = batch.map_err(|e| AppError::validation("file", e.to_string()))?;
@@ -396,7 +412,7 @@ async fn pass(db: &Db, ctx: &RequestContext, job_id: i32, kind: Kind, mapping: &
                 continue;
             };
             let sp = w.txn.begin().await.map_err(db_err)?;
-            match apply::write(&sp, ctx, &book, plan).await {
+            match apply::write(&sp, ctx, book, plan).await {
                 Ok((account, deal)) => {
                     sp.commit().await.map_err(db_err)?;
                     if let Some(a) = account {
@@ -490,14 +506,17 @@ pub async fn rejects_csv(db: &Db, ctx: &RequestContext, id: uuid::Uuid, locale: 
 
 /// An accounts workbook in seed 003's layout for the end-to-end test and the benchmark:
 /// `rows` rows, `bad` of them spread evenly without a name (refused), the rest distinct and
-/// ungraded (so no contact falls due on anyone's home page).
+/// ungraded (so no contact falls due on anyone's home page), with an initial need and a lead
+/// source as sales teams write them.
 pub fn sample_accounts(rows: u64, bad: u64, prefix: &str) -> Result<Vec<u8>, AppError> {
     let err = |_| AppError::Internal;
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, f) in Kind::Accounts.fields().iter().enumerate() {
+    let fields = Kind::Accounts.fields();
+    for (c, f) in fields.iter().enumerate() {
         ws.write_string(0, c as u16, f.header(true)).map_err(err)?;
     }
+    let col = |f: Field| fields.iter().position(|x| *x == f).map(|c| c as u16).ok_or(AppError::Internal);
     let every = if bad == 0 { u64::MAX } else { (rows / (bad + 1)).max(1) };
     let mut left = bad;
     for i in 1..=rows {
@@ -506,15 +525,17 @@ pub fn sample_accounts(rows: u64, bad: u64, prefix: &str) -> Result<Vec<u8>, App
         if refused {
             left -= 1;
         } else {
-            ws.write_string(r, 0, format!("{prefix} {i:06} 精密机械有限公司")).map_err(err)?;
+            ws.write_string(r, col(Field::AccountName)?, format!("{prefix} {i:06} 精密机械有限公司")).map_err(err)?;
         }
-        ws.write_string(r, 1, ["机械", "电子", "五金", "工具"][(i % 4) as usize]).map_err(err)?;
-        ws.write_string(r, 2, format!("{}人/{}万", 100 + i % 900, 3000 + i % 40_000)).map_err(err)?;
-        ws.write_number(r, 5, 1.0e6 * (i % 7) as f64).map_err(err)?;
-        ws.write_string(r, 6, ["苏州", "无锡", "宁波"][(i % 3) as usize]).map_err(err)?;
-        ws.write_string(r, 7, format!("联系人{i}")).map_err(err)?;
-        ws.write_string(r, 8, "采购经理").map_err(err)?;
-        ws.write_string(r, 9, format!("1380000{:04}", i % 10_000)).map_err(err)?;
+        ws.write_string(r, col(Field::Industry)?, ["机械", "电子", "五金", "工具"][(i % 4) as usize]).map_err(err)?;
+        ws.write_string(r, col(Field::Size)?, format!("{}人/{}万", 100 + i % 900, 3000 + i % 40_000)).map_err(err)?;
+        ws.write_number(r, col(Field::Profit)?, 1.0e6 * (i % 7) as f64).map_err(err)?;
+        ws.write_string(r, col(Field::City)?, ["苏州", "无锡", "宁波"][(i % 3) as usize]).map_err(err)?;
+        ws.write_string(r, col(Field::ContactName)?, format!("联系人{i}")).map_err(err)?;
+        ws.write_string(r, col(Field::ContactTitle)?, "采购经理").map_err(err)?;
+        ws.write_string(r, col(Field::ContactPhone)?, format!("1380000{:04}", i % 10_000)).map_err(err)?;
+        ws.write_string(r, col(Field::InitialNeed)?, ["MES 替换纸质报工", "ERP 选型", "仓库条码管理"][(i % 3) as usize]).map_err(err)?;
+        ws.write_string(r, col(Field::LeadSource)?, ["行业展会", "客户转介绍", "电话营销", "来电"][(i % 4) as usize]).map_err(err)?;
     }
     wb.save_to_buffer().map_err(err)
 }
