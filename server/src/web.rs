@@ -161,7 +161,8 @@ pub async fn events(
                         if e.reaches(&vis) {
                             // "mine" lets a page tell its own echo from someone else's change.
                             let deal = (!e.deal.is_nil()).then_some(e.deal);
-                            let data = serde_json::json!({"kind": e.kind, "deal": deal, "account": e.account, "mine": e.actor == me}).to_string();
+                            let data =
+                                serde_json::json!({"kind": e.kind, "deal": deal, "account": e.account, "mine": e.actor == me}).to_string();
                             return Some((Ok(SseEvent::default().event("change").data(data)), rx));
                         }
                         // Member-only users (presales) learn that something changed, not what:

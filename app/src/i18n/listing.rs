@@ -58,8 +58,20 @@ pub fn held(l: Locale, days: i64) -> String {
     match days {
         ..=0 => (if zh { "今天" } else { "today" }).to_owned(),
         1 if !zh => "1 day".to_owned(),
-        d if d < 60 => if zh { format!("{d} 天") } else { format!("{d} days") },
-        d => if zh { format!("{} 个月", d / 30) } else { format!("{} months", d / 30) },
+        d if d < 60 => {
+            if zh {
+                format!("{d} 天")
+            } else {
+                format!("{d} days")
+            }
+        }
+        d => {
+            if zh {
+                format!("{} 个月", d / 30)
+            } else {
+                format!("{} months", d / 30)
+            }
+        }
     }
 }
 

@@ -330,7 +330,10 @@ fn NewAccountForm(on_cancel: Callback<()>) -> impl IntoView {
     };
     let err = move |field: &'static str| {
         move || {
-            refused.get().filter(|(f, _)| *f == field).map(|(_, m)| view! { <span class="field-error" role="alert" data-testid=format!("account-new-error-{field}")>{m}</span> })
+            refused
+                .get()
+                .filter(|(f, _)| *f == field)
+                .map(|(_, m)| view! { <span class="field-error" role="alert" data-testid=format!("account-new-error-{field}")>{m}</span> })
         }
     };
     // No maxlength: a longer name is refused by the server with its reason, never cut short.

@@ -99,7 +99,8 @@ fn QuotaEditor(grid: QuotaGrid) -> impl IntoView {
         for ((u, q), text) in typed {
             match parse_yuan(&text) {
                 Some(fen) => {
-                    let read = stored.with_untracked(|g| g.rows.iter().find(|r| r.user_id == u).and_then(|r| r.cells[usize::from(q)].version));
+                    let read =
+                        stored.with_untracked(|g| g.rows.iter().find(|r| r.user_id == u).and_then(|r| r.cells[usize::from(q)].version));
                     cells.push(QuotaCellEdit { user_id: u, quarter: q, amount_fen: fen, read_version: Some(read.unwrap_or(0)) })
                 }
                 None => bad.push((u, q)),

@@ -221,8 +221,11 @@ async fn a_user_moved_to_another_team_takes_their_open_deals_along_and_every_fig
     let west = dir.teams.iter().find(|t| t.name == "West").unwrap().clone();
     let audits = audit_count(db).await;
     // A request waiting on East's manager for a deal that moves, and one on the GM.
-    let (east_mgr, west_mgr, gm) =
-        (user_by_email(db, "manager@demo.local").await, user_by_email(db, "manager2@demo.local").await, user_by_email(db, "gm@demo.local").await);
+    let (east_mgr, west_mgr, gm) = (
+        user_by_email(db, "manager@demo.local").await,
+        user_by_email(db, "manager2@demo.local").await,
+        user_by_email(db, "gm@demo.local").await,
+    );
     let pending = |approver: i32| approval::ActiveModel {
         uuid: Set(uuid::Uuid::new_v4()),
         deal_id: Set(open[0].id),
@@ -238,7 +241,11 @@ async fn a_user_moved_to_another_team_takes_their_open_deals_along_and_every_fig
     };
     let to_manager = approval::Entity::insert(pending(east_mgr.id)).exec(db).await.unwrap().last_insert_id;
     let to_gm = approval::Entity::insert(pending(gm.id)).exec(db).await.unwrap().last_insert_id;
-    let bells = || notification::Entity::find().filter(notification::Column::UserId.eq(west_mgr.id)).filter(notification::Column::Kind.eq("approval_delegated"));
+    let bells = || {
+        notification::Entity::find()
+            .filter(notification::Column::UserId.eq(west_mgr.id))
+            .filter(notification::Column::Kind.eq("approval_delegated"))
+    };
     let west_bells = bells().count(db).await.unwrap();
 
     // No team while owning open deals: refused naming the team, nothing written.

@@ -209,7 +209,8 @@ async fn the_quota_grid_saves_every_cell_or_none() {
     // Two editors read the grid; the second saves over the first's newer figure: refused as a
     // conflict, nothing of that save written, the answer shows the first editor's figure.
     let read = r.grid.rows.iter().find(|r| r.user_id == me).unwrap().cells;
-    let versioned = |quarter: u8, amount_fen, read_version| QuotaCellEdit { user_id: me, quarter, amount_fen, read_version: Some(read_version) };
+    let versioned =
+        |quarter: u8, amount_fen, read_version| QuotaCellEdit { user_id: me, quarter, amount_fen, read_version: Some(read_version) };
     let v0 = read[0].version.unwrap();
     let first = quotas::save_grid(db, &admin, year, vec![versioned(0, 500, v0)]).await.unwrap();
     assert!(first.errors.is_empty(), "{:?}", first.errors);

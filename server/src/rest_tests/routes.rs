@@ -74,7 +74,9 @@ fn path_parameters_are_in_the_path_and_query_parameters_are_not() {
             for p in &params {
                 let name = p["name"].as_str().unwrap();
                 match p["in"].as_str().unwrap() {
-                    "path" => assert!(path.contains(&format!("{{{name}}}")), "{m} {path}: `{name}` is declared in the path but is not in it"),
+                    "path" => {
+                        assert!(path.contains(&format!("{{{name}}}")), "{m} {path}: `{name}` is declared in the path but is not in it")
+                    }
                     "query" => {
                         query += 1;
                         assert!(!path.contains(&format!("{{{name}}}")), "{m} {path}: `{name}` is in the path, declared as a query");

@@ -170,7 +170,13 @@ impl AccountFilter {
 
     /// Whether anything narrows the list (an empty result then says "no account matches").
     pub fn narrows(&self) -> bool {
-        self.search.is_some() || self.overdue || self.target.is_some() || self.grade.is_some() || self.owner.is_some() || self.team.is_some() || self.industry.is_some()
+        self.search.is_some()
+            || self.overdue
+            || self.target.is_some()
+            || self.grade.is_some()
+            || self.owner.is_some()
+            || self.team.is_some()
+            || self.industry.is_some()
     }
 }
 

@@ -43,7 +43,6 @@ impl From<&Fit> for FitKind {
     }
 }
 
-
 /// Accounts (or deals) per standing; always the three, in [`FitKind::ALL`] order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FitCount {

@@ -375,7 +375,11 @@ pub(super) async fn follow_team<C: ConnectionTrait>(db: &C, before: &deal::Model
             deal_id: Set(after.id),
             comment_id: Set(None),
             kind: Set("approval_delegated".into()),
-            text: Set(format!("{} · {}", after.name, a.reason.as_deref().map(|r| r.chars().take(80).collect::<String>()).unwrap_or_default())),
+            text: Set(format!(
+                "{} · {}",
+                after.name,
+                a.reason.as_deref().map(|r| r.chars().take(80).collect::<String>()).unwrap_or_default()
+            )),
             created_at: Set(now),
             read_at: Set(None),
             ..Default::default()

@@ -77,8 +77,11 @@ async fn bump_stage<C: ConnectionTrait>(db: &C, id: i32, version: i32) -> Result
 
 /// Tells every open board (all teams: a pipeline belongs to no team) to reload.
 async fn changed(db: &Db, ctx: &RequestContext) {
-    events::publish(db, Event { kind: "pipeline_changed".into(), deal: uuid::Uuid::nil(), account: None, team_id: events::EVERYONE, actor: ctx.user_id })
-        .await;
+    events::publish(
+        db,
+        Event { kind: "pipeline_changed".into(), deal: uuid::Uuid::nil(), account: None, team_id: events::EVERYONE, actor: ctx.user_id },
+    )
+    .await;
 }
 
 fn kind_of(s: &stage::Model) -> StageKind {

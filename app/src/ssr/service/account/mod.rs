@@ -208,8 +208,15 @@ pub async fn filter_choices(db: &Db, ctx: &RequestContext) -> Result<crate::doma
         .all(db)
         .await
         .map_err(db_err)?;
-    let team_ids: Vec<i32> =
-        account::Entity::find().select_only().column(account::Column::TeamId).distinct().filter(seen.clone()).into_tuple().all(db).await.map_err(db_err)?;
+    let team_ids: Vec<i32> = account::Entity::find()
+        .select_only()
+        .column(account::Column::TeamId)
+        .distinct()
+        .filter(seen.clone())
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
     let industries: Vec<String> = account::Entity::find()
         .select_only()
         .column(account::Column::Industry)
@@ -279,6 +286,7 @@ pub async fn create(db: &Db, ctx: &RequestContext, new: crate::domain::dto::NewA
         headcount: new.headcount,
         revenue_fen: new.revenue_fen,
         profit_fen: None,
+        profile: Default::default(),
         owner_id: ctx.user_id,
         team_id,
     };
