@@ -142,6 +142,9 @@ pub fn AccountsPage() -> impl IntoView {
         </Show>
         <div class="filter-bar" role="group" aria-label=move || lt(i18n.locale(), L::Filters) data-testid="accounts-filters">
             <SearchBox action="/accounts" value=Signal::derive(move || filter.with(|f| f.search.clone().unwrap_or_default())) keep=keep/>
+            // The menus read a resource: inside a Transition, so the server and the hydrating
+            // browser render the same options (a resource read outside one does not hydrate).
+            <Transition fallback=|| ()>
             {filter_select(Signal::derive(move || lt(i18n.locale(), L::GradeN)), "accounts-grade-filter",
                 Signal::derive(move || filter.with(|f| f.grade.map(|g| g.code().to_owned()).unwrap_or_default())), grade_options,
                 with(|f, v| f.grade = GradeFilter::parse(&v)))}
@@ -154,6 +157,7 @@ pub fn AccountsPage() -> impl IntoView {
             {filter_select(Signal::derive(move || lt(i18n.locale(), L::AnyIndustry)), "accounts-industry-filter",
                 Signal::derive(move || filter.with(|f| f.industry.clone().unwrap_or_default())), industries,
                 with(|f, v| f.industry = Some(v).filter(|v| !v.is_empty())))}
+            </Transition>
             <a class="btn btn-sm" class:active=move || filter.with(|f| f.overdue) data-testid="accounts-overdue-filter"
                 href=move || filter.with(|f| url(&AccountFilter { overdue: !f.overdue, ..f.clone() }))>
                 {move || i18n.t(K::AcctOverdueFilter)}
