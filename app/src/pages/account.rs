@@ -98,7 +98,7 @@ pub fn grade_badge(i18n: I18n, grade: Option<Grade>, since: Option<DateTime<Utc>
     let letter = grade.map(grade_letter);
     let since = grade.and(since).map(|t| t.with_timezone(&local_offset()).date_naive());
     // How long it has held, counted in the reader's time zone like the date.
-    let days = since.map(|d| (chrono::Utc::now().with_timezone(&local_offset()).date_naive() - d).num_days());
+    let days = since.map(|d| (crate::components::clock::now_utc().with_timezone(&local_offset()).date_naive() - d).num_days());
     view! {
         <span class="acct-grade-wrap">
             <span class=cls data-testid=testid>{move || letter.unwrap_or_else(|| i18n.t(K::AcctNotGraded))}</span>
