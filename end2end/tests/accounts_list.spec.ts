@@ -13,6 +13,7 @@ test('the accounts list filters and sorts in the URL, and a new account is creat
   // A grade filter from its menu: only ungraded accounts, the filter in the URL.
   await page.getByTestId('accounts-grade-filter').selectOption('none');
   await expect(page).toHaveURL(/grade=none/);
+  await expect(table).toHaveAttribute('data-shown', /grade=none/);
   await expect(page.getByTestId('accounts-clear-filters')).toBeVisible();
   const grades = await table.getByTestId('account-row-grade').allTextContents();
   expect(grades.length).toBeGreaterThan(0);
@@ -22,6 +23,8 @@ test('the accounts list filters and sorts in the URL, and a new account is creat
   await page.getByTestId('accounts-sort-revenue').click();
   await expect(page).toHaveURL(/grade=none/);
   await expect(page).toHaveURL(/sort=revenue&dir=desc/);
+  // The URL changes before the rows arrive: wait for the table that was fetched in this order.
+  await expect(table).toHaveAttribute('data-shown', /grade=none.*sort=revenue&dir=desc/);
   const fen = async () =>
     (await table.getByTestId('account-row-revenue').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-fen'))))
       .filter((v): v is string => v !== null)
@@ -31,6 +34,7 @@ test('the accounts list filters and sorts in the URL, and a new account is creat
   expect(desc).toEqual([...desc].sort((a, b) => b - a));
   await page.getByTestId('accounts-sort-revenue').click();
   await expect(page).toHaveURL(/sort=revenue&dir=asc/);
+  await expect(table).toHaveAttribute('data-shown', /grade=none.*sort=revenue&dir=asc/);
   const asc = await fen();
   expect(asc).toEqual([...asc].sort((a, b) => a - b));
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -59,6 +63,7 @@ test('the accounts list filters and sorts in the URL, and a new account is creat
   await hydrated(page);
   await page.getByTestId('accounts-industry-filter').selectOption('机械');
   await expect(page).toHaveURL(/industry=/);
+  await expect(table).toHaveAttribute('data-shown', /industry=机械/);
   await expect(table.getByTestId('account-link').filter({ hasText: name })).toBeVisible();
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: shots('accounts-filtered-390'), fullPage: true });

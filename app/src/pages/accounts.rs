@@ -189,9 +189,15 @@ pub fn AccountsPage() -> impl IntoView {
                         <div class="panel"><p class="empty-state" data-testid="accounts-no-match">{move || lt(i18n.locale(), L::NoMatch)}</p></div>
                     }.into_any(),
                     Ok(p) if p.rows.is_empty() => view! { <div class="panel"><EmptyState text=K::AccountsEmpty/></div> }.into_any(),
-                    Ok(p) => view! {
+                    Ok(p) => {
+                    // The filter and order these rows were fetched with (untracked: it changes with
+                    // the rows, not before them), so a test can wait for the new rows.
+                    let shown = filter.with_untracked(|f| {
+                        f.pairs().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+                    });
+                    view! {
                         <div class="panel table-wrap">
-                            <table class="table" data-testid="accounts-table">
+                            <table class="table" data-testid="accounts-table" data-shown=shown>
                                 <thead>
                                     <tr>
                                         {sort_th(i18n, filter, AccountSort::Name, K::ColAccount, "")}
@@ -240,7 +246,8 @@ pub fn AccountsPage() -> impl IntoView {
                             <Pager path="/accounts" q=filter.with_untracked(|f| f.search.clone()) page=p.page per_page=p.per_page total=p.total keep=keep.get_untracked()/>
                         </div>
                     }
-                    .into_any(),
+                    .into_any()
+                    }
                 })
             }}
         </Transition>
