@@ -1,5 +1,5 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { hydrated, shots, signIn } from './helpers';
+import { hydrated, moveVia, shots, signIn } from './helpers';
 
 type KeyInfo = Record<string, unknown>;
 
@@ -28,7 +28,7 @@ async function openMyBoard(page: Page) {
   await expect(page.getByTestId('board')).toBeVisible();
 }
 
-test('the keyboard "Move to…" path moves a card one stage and the totals follow', async ({ page }) => {
+test('the keyboard move path: arrows only choose, Escape cancels, Enter moves one stage and the totals follow', async ({ page }) => {
   await signIn(page, 'rep3@demo.local');
   await openMyBoard(page);
   const card = column(page, 0).getByTestId('card').first();
@@ -38,12 +38,36 @@ test('the keyboard "Move to…" path moves a card one stage and the totals follo
   await hydrated(page);
   const before = [await count(page, 0), await count(page, 1)];
   const target = page.locator(`[data-deal="${dealId}"]`);
-  await target.getByTestId('move-select').focus();
-  await target.getByTestId('move-select').selectOption({ index: 1 });
+  const moves: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/deals/move')) moves.push(r.url());
+  });
+
+  // Open the menu from the keyboard; three arrows move the focus, nothing else.
+  await target.getByTestId('card-menu').focus();
+  await page.keyboard.press('Enter');
+  const options = target.getByTestId('move-to');
+  await expect(options.first()).toBeFocused();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  await expect(options.nth(3)).toBeFocused();
+  // Escape closes the menu and moves nothing.
+  await page.keyboard.press('Escape');
+  await expect(target.getByTestId('move-menu')).toHaveCount(0);
+  await expect(target.getByTestId('card-menu')).toBeFocused();
+  await expect(column(page, 0).locator(`[data-deal="${dealId}"]`)).toBeVisible();
+  expect(moves).toEqual([]);
+
+  // Enter opens it again on the first other stage; Enter confirms that one move.
+  await page.keyboard.press('Enter');
+  await expect(options.first()).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
   await expect(column(page, 0).locator(`[data-deal="${dealId}"]`)).toHaveCount(0);
+  expect(moves.length).toBe(1);
   expect(await count(page, 0)).toBe(before[0] - 1);
   expect(await count(page, 1)).toBe(before[1] + 1);
+  // The card that took the freed slot has its menu closed.
+  await expect(column(page, 0).getByTestId('move-menu')).toHaveCount(0);
   // The server agrees after a reload.
   await page.reload();
   await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
@@ -114,7 +138,7 @@ test('a blocked drag springs back and explains; filling the facts lets the move 
   const dm = { contact_id: someone, role: 'decision_maker', influence_pct: 100, attitude: 'supporter', relationship: 3 };
   const put = await page.request.put(`/api/v1/deals/${dealId}/contacts`, { data: { people: [dm] } });
   expect(put.status()).toBe(200);
-  await page.locator(`[data-deal="${dealId}"]`).getByTestId('move-select').selectOption({ index: 2 });
+  await moveVia(page.locator(`[data-deal="${dealId}"]`), 2);
   await expect(page.getByTestId('pending-notice')).toContainText('李伟');
   await expect(column(page, 1).locator(`[data-deal="${dealId}"]`).getByTestId('pending-badge')).toBeVisible();
 
@@ -145,9 +169,9 @@ test('moving backward asks for a reason in the panel', async ({ page }) => {
   await openMyBoard(page);
   const card = column(page, 1).getByTestId('card').first();
   const dealId = (await card.getAttribute('data-deal'))!;
-  await card.getByTestId('move-select').selectOption({ index: 0 + 1 });
+  await moveVia(card, 1);
   const panel = page.getByTestId('blocked-panel');
-  // Index 1 of the menu is the first other stage: "Opportunity found", a backward move.
+  // The menu's first entry is the first other stage: "Opportunity found", a backward move.
   await expect(panel.locator('[data-missing="reason"]')).toBeVisible();
   await panel.locator('#move-reason').fill('客户预算冻结');
   await panel.getByRole('button').filter({ hasText: /reason|原因/ }).click();

@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page } from '@playwright/test';
 
 /** The app sets body[data-hydrated] from an Effect once the WASM has taken over. */
 export async function hydrated(page: Page) {
@@ -27,4 +27,10 @@ export async function newDeal(page: Page, name: string): Promise<string> {
   });
   expect(res.status()).toBe(201);
   return (await res.json()).id;
+}
+
+/** Moves a board card through its ⋯ menu; `n` counts the other stages from 1. */
+export async function moveVia(card: Locator, n: number) {
+  await card.getByTestId('card-menu').click();
+  await card.getByTestId('move-to').nth(n - 1).click();
 }

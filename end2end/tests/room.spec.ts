@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { hydrated, newDeal, shots, signIn } from './helpers';
+import { hydrated, moveVia, newDeal, shots, signIn } from './helpers';
 
 test('a fresh deal\'s committee map warns, takes a new contact, and its role clears the warning', async ({ page }) => {
   await signIn(page, 'rep@demo.local');
@@ -214,7 +214,7 @@ test('a presales engineer ticks the demo checklist and the rep\'s blocked move t
   await hydrated(page);
   const column = (n: number) => page.getByTestId('column').nth(n);
   await expect(column(2).locator(`[data-deal="${dealId}"]`)).toBeVisible();
-  await page.locator(`[data-deal="${dealId}"]`).getByTestId('move-select').selectOption({ index: 3 });
+  await moveVia(page.locator(`[data-deal="${dealId}"]`), 3);
   const panel = page.getByTestId('blocked-panel');
   await expect(panel.locator('[data-missing="checklist.demo"]')).toBeVisible();
   await expect(column(2).locator(`[data-deal="${dealId}"]`)).toBeVisible();
@@ -242,7 +242,7 @@ test('a presales engineer ticks the demo checklist and the rep\'s blocked move t
   // Now the same move goes through.
   await page.reload();
   await hydrated(page);
-  await page.locator(`[data-deal="${dealId}"]`).getByTestId('move-select').selectOption({ index: 3 });
+  await moveVia(page.locator(`[data-deal="${dealId}"]`), 3);
   await expect(column(3).locator(`[data-deal="${dealId}"]`)).toBeVisible();
   // The card moves at once (optimistic); the server's answer follows.
   await expect(page.getByTestId('moved-notice')).toBeVisible();

@@ -120,6 +120,13 @@ pub async fn load_my_tasks() -> Result<Vec<TaskRow>, AppError> {
     serve(|state, ctx| async move { crate::ssr::service::activity::my_tasks(&state.db, &ctx).await }).await
 }
 
+/// "My day" on the home page: own tasks due, deals needing attention, approvals, mentions.
+#[server(endpoint = "room/my_day", input = Json)]
+pub async fn load_my_day() -> Result<crate::domain::dto::MyDay, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::today::my_day(&state.db, &ctx).await }).await
+}
+
 /// Marks a follow-up task done (versioned).
 #[server(endpoint = "room/tasks/complete", input = Json)]
 pub async fn complete_task(activity: uuid::Uuid, version: i32) -> Result<(), AppError> {

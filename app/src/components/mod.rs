@@ -8,6 +8,7 @@ pub mod export_links;
 pub mod live;
 pub mod market_split;
 pub mod money;
+pub mod my_day;
 pub mod quote_diff;
 pub mod quote_lines;
 pub mod receivables;

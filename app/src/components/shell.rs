@@ -19,6 +19,11 @@ pub fn Shell() -> impl IntoView {
     // Recounted on every navigation, so deciding a request updates the badge.
     let live = crate::components::live::provide_live();
     let pending = Resource::new(move || (location.pathname.get(), live.0.get()), |_| crate::api::approval::pending_approvals());
+    let menu_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     let logout = ServerAction::<Logout>::new();
     let set_locale = ServerAction::<SetLocale>::new();
     let switch = move |l: Locale| {
@@ -34,7 +39,15 @@ pub fn Shell() -> impl IntoView {
                 </svg>
                 <span>{move || i18n.t(K::AppName)}</span>
             </a>
-            <nav class="mainnav" aria-label=move || i18n.t(K::NavMenu)>
+            // Phones: a menu button. A checkbox and its label, so the menu opens before the
+            // page is interactive too; the signal closes it after a navigation.
+            <input type="checkbox" id="nav-toggle" class="nav-toggle-box" prop:checked=menu_open
+                on:change=move |ev| menu_open.set(event_target_checked(&ev))/>
+            <label for="nav-toggle" class="nav-toggle" data-testid="nav-toggle" title=move || i18n.t(K::Menu)>
+                <span aria-hidden="true">"☰"</span>
+                <span class="sr-only">{move || i18n.t(K::Menu)}</span>
+            </label>
+            <nav class="mainnav" aria-label=move || i18n.t(K::NavMenu) data-testid="mainnav">
                 <NavLink href="/" label=K::NavDashboard/>
                 <NavLink href="/board" label=K::NavBoard/>
                 <NavLink href="/forecast" label=K::NavForecast/>

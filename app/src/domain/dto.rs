@@ -744,3 +744,30 @@ pub struct TimelineEntry {
     pub text: String,
     pub late: bool,
 }
+
+/// "My day" on the home page: one's own tasks, deals that need attention, approvals and
+/// mentions, each list short with its full count (the pages behind hold the rest).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyDay {
+    pub today: NaiveDate,
+    /// Overdue and due-today follow-ups, most urgent first.
+    pub tasks: Vec<TaskRow>,
+    pub overdue_tasks: usize,
+    pub today_tasks: usize,
+    /// One's own open deals that need attention, earliest close first.
+    pub deals: Vec<DayDeal>,
+    pub deals_total: usize,
+    /// Requests waiting for my decision.
+    pub approvals_waiting: u64,
+    /// My own requests still waiting for someone else.
+    pub requests_pending: u64,
+    /// Unread mentions, newest first.
+    pub mentions: Vec<NotificationRow>,
+    pub unread_mentions: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayDeal {
+    pub card: DealCard,
+    pub attention: Vec<crate::domain::today::Attention>,
+}

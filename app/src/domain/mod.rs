@@ -27,4 +27,5 @@ pub mod quote;
 pub mod rng;
 pub mod role;
 pub mod templates;
+pub mod today;
 pub mod validate;

@@ -288,6 +288,9 @@ catalogue! {
     QuotasLink => "Quotas", "销售指标";
     // Board moves, filters and approvals
     MoveTo => "Move to…", "移动到…";
+    RejectNeedsReason => "Say why you reject it: the requester reads it.", "请填写驳回原因，申请人会看到。";
+    DropToLose => "Drop here to mark the deal lost", "拖到这里，标记为输单";
+    Menu => "Menu", "菜单";
     DaysInStage => "d in stage", "天";
     KeyInfoShort => "Key info", "关键信息";
     PendingBadge => "Awaiting approval", "待审批";
@@ -735,6 +738,21 @@ catalogue! {
     MyTasksLead => "Follow-ups you own, from the activities logged on your deals.", "您负责的后续行动，来自商机上记录的活动。";
     MyTasksEmpty => "No open follow-ups. Log an activity with a next action to plan one.", "没有未完成的后续行动。记录活动时填写后续行动即可创建。";
     TaskOverdue => "Overdue", "已逾期";
+    MyDayTitle => "My day", "我的今天";
+    MyDayTasks => "Follow-ups due", "到期跟进";
+    MyDayDeals => "My deals needing attention", "需要关注的商机";
+    MyDayApprovals => "Approvals", "审批";
+    MyDayWaiting => "waiting for your decision", "待您审批";
+    MyDayRequests => "of your requests still pending", "项您的申请待批";
+    MyDayMentions => "Mentions", "提到我的";
+    MyDayNoTasks => "No follow-up is due.", "没有到期的跟进。";
+    MyDayNoDeals => "No deal is stuck or closing this month.", "没有停滞或本月成交的商机。";
+    MyDayNoMentions => "No unread mentions.", "没有未读的提及。";
+    MyDayAllTasks => "All my tasks", "全部任务";
+    MyDayMore => "more", "更多";
+    AttClosePassed => "Close date passed", "成交日已过";
+    AttClosing => "Closes this month", "本月成交";
+    AttStuck => "Stuck in stage", "阶段停滞";
     TaskToday => "Due today", "今天到期";
     TaskUpcoming => "Upcoming", "即将到期";
     TaskUnscheduled => "No date", "无日期";

@@ -22,6 +22,8 @@ fn status_label(s: &str) -> K {
 fn ApprovalItem(row: ApprovalRow, decide: ServerAction<DecideApproval>, can_decide: bool) -> impl IntoView {
     let i18n = use_i18n();
     let comment = RwSignal::new(String::new());
+    // A rejection needs its reason (the service refuses one without); said here, at the field.
+    let missing_reason = RwSignal::new(false);
     let id = row.id;
     let from = row.from_stage.clone();
     let to = row.to_stage.clone();
@@ -84,16 +86,27 @@ fn ApprovalItem(row: ApprovalRow, decide: ServerAction<DecideApproval>, can_deci
                 {(can_decide && row.status == "pending").then(|| view! {
                     <div class="decide">
                         <label class="sr-only" for=format!("c-{id}")>{move || i18n.t(K::Comment)}</label>
-                        <input id=format!("c-{id}") type="text" placeholder=move || i18n.t(K::Comment) prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))/>
+                        <input id=format!("c-{id}") type="text" placeholder=move || i18n.t(K::Comment) prop:value=move || comment.get()
+                            data-testid="decide-comment" aria-invalid=move || missing_reason.get().to_string()
+                            on:input=move |ev| { comment.set(event_target_value(&ev)); missing_reason.set(false); }/>
                         <button type="button" class="btn btn-primary" data-testid="approve" disabled=move || decide.pending().get()
                             on:click=move |_| { decide.dispatch(DecideApproval { id, approve: true, comment: Some(comment.get_untracked()) }); }>
                             "✓ " {move || i18n.t(K::Approve)}
                         </button>
                         <button type="button" class="btn" data-testid="reject" disabled=move || decide.pending().get()
-                            on:click=move |_| { decide.dispatch(DecideApproval { id, approve: false, comment: Some(comment.get_untracked()) }); }>
+                            on:click=move |_| {
+                                if comment.with_untracked(|c| c.trim().is_empty()) {
+                                    missing_reason.set(true);
+                                    return;
+                                }
+                                decide.dispatch(DecideApproval { id, approve: false, comment: Some(comment.get_untracked()) });
+                            }>
                             "✕ " {move || i18n.t(K::Reject)}
                         </button>
                     </div>
+                    <Show when=move || missing_reason.get()>
+                        <p class="field-error" role="alert" data-testid="reject-needs-reason">{move || i18n.t(K::RejectNeedsReason)}</p>
+                    </Show>
                 })}
             </div>
         </li>

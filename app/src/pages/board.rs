@@ -182,6 +182,7 @@ pub fn BoardPage() -> impl IntoView {
                     Ok(server) => {
                         let b = local.get().unwrap_or(server);
                         let stages: Vec<StageRef> = b.columns.iter().map(|c| c.stage.clone()).collect();
+                        let lost_stage = stages.iter().find(|s| s.kind == "lost").cloned();
                         view! {
                             <Filters board=b.clone() filter=filter.get()/>
                             <div class="board" data-testid="board">
@@ -244,6 +245,7 @@ pub fn BoardPage() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </div>
+                            {lost_stage.map(|st| view! { <LostDrop stage=st dragging=dragging drop_target=drop_target on_move=start_move/> })}
                         }
                             .into_any()
                     }
@@ -279,7 +281,6 @@ fn Card(
     let very_stuck = card.stuck_days > 0 && card.days_in_stage > 2 * i64::from(card.stuck_days);
     let drag_card = card.clone();
     let menu_card = card.clone();
-    let menu_stages = stages.clone();
     let href = format!("/deals/{}", card.id);
     let options: Vec<StageRef> = stages.into_iter().filter(|s| s.id != card.stage_id).collect();
     view! {
@@ -335,7 +336,7 @@ fn Card(
                     drop_target.set(None);
                 }
             >"≡"</span>
-            <a class="card-title" href=href>{card.name.clone()}</a>
+            <a class="card-title" href=href title=card.name.clone()>{card.name.clone()}</a>
             <div class="card-account">{card.account.clone()}</div>
             <div class="card-row">
                 <span class="card-amount"><Money fen=card.amount_fen currency=card.currency.clone()/></span>
@@ -364,27 +365,171 @@ fn Card(
                     </span>
                 })}
             </div>
-            <select
-                class="move-select"
+            <MoveMenu card=menu_card stages=options on_move=on_move/>
+        </article>
+    }
+}
+
+/// The Lost column sits off-screen on most boards: while a card is dragged, a drop zone for it
+/// stays in view (the move then asks for the lost reason like any other).
+#[component]
+fn LostDrop(
+    stage: StageRef,
+    dragging: RwSignal<Option<DealCard>>,
+    drop_target: RwSignal<Option<Uuid>>,
+    on_move: impl Fn(DealCard, StageRef, Option<String>, Option<String>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let sid = stage.id;
+    let stage = StoredValue::new(stage);
+    view! {
+        <div
+            class="lost-drop"
+            class:lost-drop-on=move || dragging.with(|d| d.is_some())
+            class:drop-target=move || drop_target.get() == Some(sid)
+            data-stage=sid.to_string()
+            data-testid="lost-drop"
+            aria-hidden="true"
+            on:dragover=move |ev| {
+                ev.prevent_default();
+                drop_target.set(Some(sid));
+            }
+            on:dragleave=move |_| drop_target.set(None)
+            on:drop=move |ev| {
+                ev.prevent_default();
+                drop_target.set(None);
+                if let Some(card) = dragging.get_untracked() {
+                    dragging.set(None);
+                    on_move(card, stage.get_value(), None, None);
+                }
+            }
+        >
+            <strong>{move || stage.with_value(|s| stage_name(s, i18n.locale()))}</strong>
+            <span>{move || i18n.t(K::DropToLose)}</span>
+        </div>
+    }
+}
+
+/// The card's "Move to…" menu behind its ⋯ button. Arrow keys only move the focus between
+/// stages; Enter (or a click) on one moves the card, Escape closes the menu and moves nothing
+/// — a native select fired a move on every arrow key.
+#[component]
+fn MoveMenu(
+    card: DealCard,
+    stages: Vec<StageRef>,
+    on_move: impl Fn(DealCard, StageRef, Option<String>, Option<String>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let button: NodeRef<leptos::html::Button> = NodeRef::new();
+    let menu: NodeRef<leptos::html::Div> = NodeRef::new();
+    let card = StoredValue::new(card);
+    let stages = StoredValue::new(stages);
+    let items = move || menu.get().and_then(|m| m.query_selector_all("[role=menuitem]").ok());
+    let focus_item = move |delta: i32| {
+        let Some(list) = items() else { return };
+        let n = list.length() as i32;
+        if n == 0 {
+            return;
+        }
+        let active = document().active_element();
+        let at = (0..n).find(|i| {
+            list.item(*i as u32).zip(active.clone()).is_some_and(|(a, b)| a == wasm_bindgen::JsCast::unchecked_into::<web_sys::Node>(b))
+        });
+        let next = match at {
+            Some(i) => (i + delta).rem_euclid(n),
+            None if delta < 0 => n - 1,
+            None => 0,
+        };
+        if let Some(el) = list.item(next as u32).and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+            let _ = el.focus();
+        }
+    };
+    let close = move || {
+        open.set(false);
+        if let Some(b) = button.get_untracked() {
+            let _ = b.focus();
+        }
+    };
+    view! {
+        <div class="card-menu-wrap">
+            <button
+                type="button"
+                class="card-menu-btn"
+                node_ref=button
+                aria-haspopup="menu"
+                aria-expanded=move || open.get().to_string()
                 aria-label=move || i18n.t(K::MoveTo)
-                data-testid="move-select"
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    if let Some(to) = menu_stages.iter().find(|s| s.id.to_string() == v) {
-                        on_move(menu_card.clone(), to.clone(), None, None);
+                title=move || i18n.t(K::MoveTo)
+                data-testid="card-menu"
+                on:click=move |_| {
+                    open.update(|o| *o = !*o);
+                    if open.get_untracked() {
+                        request_animation_frame(move || focus_item(1));
                     }
                 }
             >
-                <option value="" selected>{move || i18n.t(K::MoveTo)}</option>
-                {options
-                    .into_iter()
-                    .map(|s| {
-                        let v = s.id.to_string();
-                        view! { <option value=v>{move || stage_name(&s, i18n.locale())}</option> }
-                    })
-                    .collect_view()}
-            </select>
-        </article>
+                "⋯"
+            </button>
+            <Show when=move || open.get()>
+                <div
+                    class="card-menu"
+                    role="menu"
+                    node_ref=menu
+                    data-testid="move-menu"
+                    on:keydown=move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+                        "ArrowDown" => {
+                            ev.prevent_default();
+                            focus_item(1);
+                        }
+                        "ArrowUp" => {
+                            ev.prevent_default();
+                            focus_item(-1);
+                        }
+                        "Escape" => {
+                            ev.prevent_default();
+                            close();
+                        }
+                        _ => {}
+                    }
+                    on:focusout=move |ev: web_sys::FocusEvent| {
+                        // Focus left the menu (Tab, a click elsewhere): close without moving.
+                        let inside = ev
+                            .related_target()
+                            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok())
+                            .zip(menu.get_untracked())
+                            .is_some_and(|(t, m)| m.contains(Some(&t)));
+                        if !inside {
+                            open.set(false);
+                        }
+                    }
+                >
+                    <div class="card-menu-head">{move || i18n.t(K::MoveTo)}</div>
+                    {stages.get_value()
+                        .into_iter()
+                        .map(|s| {
+                            let to = s.clone();
+                            let sid = s.id.to_string();
+                            view! {
+                                <button
+                                    type="button"
+                                    role="menuitem"
+                                    class="card-menu-item"
+                                    data-testid="move-to"
+                                    data-to=sid
+                                    on:click=move |_| {
+                                        open.set(false);
+                                        on_move(card.get_value(), to.clone(), None, None);
+                                    }
+                                >
+                                    {move || stage_name(&s, i18n.locale())}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </Show>
+        </div>
     }
 }
 

@@ -57,6 +57,7 @@ pub fn DashboardPage() -> impl IntoView {
             <h1>{move || i18n.t(K::DashboardTitle)}</h1>
             <p class="lead">{move || i18n.t(K::DashboardLead)}</p>
         </div>
+        <crate::components::my_day::MyDayPanel/>
         <MyReceivablesTile/>
         <crate::components::due_accounts::DueAccounts limit=5/>
         <Transition fallback=|| view! { <Skeleton rows=4/> }>

@@ -59,7 +59,7 @@ pub fn DealsPage() -> impl IntoView {
                                             view! {
                                                 <tr>
                                                     <td>
-                                                        <span class="cell-title">{d.name.clone()}</span>
+                                                        <span class="cell-title" title=d.name.clone()>{d.name.clone()}</span>
                                                         <span class="cell-sub">{d.account.clone()}</span>
                                                     </td>
                                                     <td>

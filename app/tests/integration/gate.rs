@@ -9,7 +9,7 @@ use app::domain::error::AppError;
 use app::domain::keyinfo::KeyInfo;
 use app::ssr::context::RequestContext;
 use app::ssr::db::Db;
-use app::ssr::entity::{approval, deal, deal_history, pipeline, stage};
+use app::ssr::entity::{approval, deal, deal_history, notification, pipeline, stage};
 use app::ssr::service::{approval as approvals, keyinfo, movement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -212,9 +212,25 @@ async fn approval_flow_end_to_end() {
         MoveOutcome::PendingApproval { approval_id, .. } => approval_id,
         other => panic!("{other:?}"),
     };
+    // Without its reason a rejection is refused, naming the field, and nothing is decided.
+    for empty in [None, Some("   ".to_owned())] {
+        match approvals::decide(db, &manager, id, false, empty).await.unwrap_err() {
+            AppError::Validation { field, .. } => assert_eq!(field, "comment"),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(approvals::list(db, &rep, None).await.unwrap().iter().any(|r| r.id == id && r.status == "pending"));
     let row = approvals::decide(db, &manager, id, false, Some("先完成演示".into())).await.unwrap();
     assert_eq!(row.status, "rejected");
     assert_eq!(reload(db, &d).await.stage_id, s[2].id);
+    // The requester hears of it on their bell, with the reason.
+    let told = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(rep.user_id))
+        .filter(notification::Column::Kind.eq("approval_rejected"))
+        .all(db)
+        .await
+        .unwrap();
+    assert!(told.iter().any(|n| n.text.contains("先完成演示")), "{told:?}");
 }
 
 #[tokio::test]

@@ -25,3 +25,4 @@ mod objection;
 mod quote;
 mod room;
 mod skeleton;
+mod today;

@@ -256,6 +256,20 @@ async fn mentions_notify_those_who_can_see_the_deal() {
 }
 
 #[tokio::test]
+async fn a_chinese_mention_needs_no_space_after_the_name() {
+    let t = seeded().await;
+    let db = &t.db;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let manager = ctx_for(db, "manager@demo.local").await;
+    let s = stages_of(db, "solution").await;
+    let d = deal_at(db, &rep, &s[0]).await;
+    let before = comment::unread_count(db, &manager).await.unwrap();
+    let c = comment::add(db, &rep, d.uuid, "@李伟请帮忙看一下报价").await.unwrap();
+    assert_eq!(c.mentioned, ["李伟"]);
+    assert_eq!(comment::unread_count(db, &manager).await.unwrap(), before + 1);
+}
+
+#[tokio::test]
 async fn reporting_loops_are_refused_and_stale_versions_conflict() {
     let t = seeded().await;
     let db = &t.db;

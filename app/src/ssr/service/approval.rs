@@ -103,6 +103,10 @@ pub async fn decide(
     if a.status != "pending" {
         return Err(AppError::Conflict);
     }
+    // Every rejection says why: the requester is told on their bell and has to act on it.
+    if !approve && comment.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        return Err(AppError::validation("comment", "say why it is rejected"));
+    }
     let now = Utc::now();
     if a.contract_id.is_some() || a.negotiation_id.is_some() {
         let d = if a.contract_id.is_some() {

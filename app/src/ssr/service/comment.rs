@@ -21,7 +21,9 @@ async fn mentioned(db: &Db, body: &str) -> Result<Vec<user::Model>, AppError> {
     }
     // The user table is small (a sales organisation); matching in Rust keeps the SQL portable.
     let users = user::Entity::find().filter(user::Column::Active.eq(true)).all(db).await.map_err(db_err)?;
-    Ok(users.into_iter().filter(|u| tokens.iter().any(|t| mention::matches(t, &u.email, &u.name))).collect())
+    let keys: Vec<(&str, &str)> = users.iter().map(|u| (u.email.as_str(), u.name.as_str())).collect();
+    let named = mention::resolve(&tokens, &keys);
+    Ok(users.into_iter().enumerate().filter(|(i, _)| named.contains(i)).map(|(_, u)| u).collect())
 }
 
 pub async fn list(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<CommentRow>, AppError> {

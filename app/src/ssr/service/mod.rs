@@ -30,6 +30,7 @@ pub mod product;
 pub mod quota;
 pub mod quote;
 pub mod timeline;
+pub mod today;
 pub mod totals;
 pub mod user;
 
