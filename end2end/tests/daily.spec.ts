@@ -66,6 +66,7 @@ test('while a card is dragged the Lost drop zone is in view; dropping there asks
   const card = page.locator(`[data-deal="${id}"]`);
   const zone = page.getByTestId('lost-drop');
   await expect(zone).toBeHidden();
+  await card.scrollIntoViewIfNeeded();
   const box = (await card.boundingBox())!;
   await page.mouse.move(box.x + 40, box.y + 30);
   await page.mouse.down();

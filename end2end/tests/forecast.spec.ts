@@ -8,6 +8,14 @@ test('the executive reads the forecast dashboard and drills into the deals behin
   await expect(page.getByTestId('forecast-kpis')).toBeVisible();
   await expect(page.getByTestId('funnel-chart')).toBeVisible();
   await expect(page.getByTestId('waterfall')).toBeVisible();
+  // The waterfall's start and end bars stand on zero: their heights are in proportion to
+  // their amounts.
+  const totals = page.getByTestId('waterfall').getByTestId('waterfall-total');
+  await expect(totals).toHaveCount(2);
+  const bars = await totals.evaluateAll((rs) => rs.map((r) => [Number(r.getAttribute('data-fen')), Number(r.getAttribute('height'))]));
+  expect(bars[0][0]).toBeGreaterThan(0);
+  expect(bars[1][0]).toBeGreaterThan(0);
+  expect(bars[0][1] / bars[1][1]).toBeCloseTo(bars[0][0] / bars[1][0], 2);
   await expect(page.getByTestId('trend-chart')).toBeVisible();
   // The trend has 13 weekly points (two circles each).
   await expect(page.getByTestId('trend-chart').locator('circle')).toHaveCount(26);
@@ -43,6 +51,9 @@ test('the executive reads the forecast dashboard and drills into the deals behin
   await expect(page).toHaveURL(/\/forecast\/deals\?what=stage:/);
   await hydrated(page);
   await expect(page.getByTestId('drill-row')).toHaveCount(parseInt(counts[i].trim(), 10));
+  // The subtitle names the stage in words, as the rows do, not the link's code.
+  const stageOfRows = (await page.getByTestId('drill-row').first().locator('td:nth-child(4)').innerText()).trim();
+  await expect(page.getByTestId('drill-what')).toHaveText(stageOfRows);
   await page.screenshot({ path: shots('forecast-drill-1440') });
 });
 

@@ -138,13 +138,13 @@ pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale) -> im
         spans.push((level, level + s.fen));
         level += s.fen;
     }
-    // The axis starts near the lowest level reached, not at zero: a week's changes are small
-    // next to the whole forecast and would vanish on a zero-based scale (the start and end
-    // bars say so with their labels).
+    // The axis starts at zero, so the start and end bars are in proportion to what they show
+    // (a cut axis made a 9 % rise look five times bigger); a week's steps are small beside
+    // them and carry their amounts as labels. Only a level below zero moves the axis down.
     let min = spans.iter().flat_map(|(a, b)| [*a, *b]).chain([start.fen, end.fen]).min().unwrap_or(0);
     let max = spans.iter().flat_map(|(a, b)| [*a, *b]).chain([start.fen, end.fen]).max().unwrap_or(1);
-    let pad = ((max - min) / 4).max(1);
-    let lo = (min - pad).max(0).min(min);
+    let pad = (max.saturating_sub(min) / 4).max(1);
+    let lo = if min >= 0 { 0 } else { min.saturating_sub(pad) };
     let hi = (max + pad / 2).max(lo + 1);
     let plot = h - top - bottom;
     let y = move |v: i64| top + (hi - v) as f64 / (hi - lo) as f64 * plot;
@@ -154,7 +154,7 @@ pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale) -> im
         view! {
             <g>
                 <title>{format!("{}: {}", s.label, money(s.fen, locale))}</title>
-                <rect x=x y=y0 width=bar height=(y1 - y0).max(1.0) rx="2" class=class/>
+                <rect x=x y=y0 width=bar height=(y1 - y0).max(1.0) rx="2" class=class data-testid="waterfall-total" data-fen=s.fen.to_string()/>
                 <text x=x + bar / 2.0 y=y0 - 6.0 text-anchor="middle" class="chart-sub">{money(s.fen, locale)}</text>
                 <text x=x + bar / 2.0 y=h - bottom + 18.0 text-anchor="middle" class="chart-label">{s.label.clone()}</text>
             </g>

@@ -47,7 +47,8 @@ pub fn Shell() -> impl IntoView {
                 <span aria-hidden="true">"☰"</span>
                 <span class="sr-only">{move || i18n.t(K::Menu)}</span>
             </label>
-            <nav class="mainnav" aria-label=move || i18n.t(K::NavMenu) data-testid="mainnav">
+            // A click on a link closes the phone menu (also when it leads to the page one is on).
+            <nav class="mainnav" aria-label=move || i18n.t(K::NavMenu) data-testid="mainnav" on:click=move |_| menu_open.set(false)>
                 <NavLink href="/" label=K::NavDashboard/>
                 <NavLink href="/board" label=K::NavBoard/>
                 <NavLink href="/forecast" label=K::NavForecast/>

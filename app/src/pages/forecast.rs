@@ -395,6 +395,37 @@ fn RepTable(reps: Vec<RepRow>) -> impl IntoView {
     }
 }
 
+/// A progress contribution's name (the waterfall's step labels).
+fn contribution_key(code: &str) -> Option<K> {
+    Some(match code {
+        "new" => K::ContribNew,
+        "moved_up" => K::ContribUp,
+        "moved_down" => K::ContribDown,
+        "amount_changed" => K::ContribAmount,
+        "won" => K::ContribWon,
+        "lost" => K::ContribLost,
+        "slipped" => K::ContribSlipped,
+        "pulled_in" => K::ContribPulledIn,
+        "other" => K::ContribOther,
+        _ => return None,
+    })
+}
+
+/// What a drill-down shows, in words. Stage and owner names come from the rows, which all
+/// share them.
+fn drill_label(l: Locale, what: &str, first: Option<&crate::domain::dashboard::DrillRow>) -> String {
+    let t = |k: K| crate::i18n::t(l, k).to_owned();
+    match Drill::parse(what) {
+        Some(Drill::Stage(_)) => first.map(|r| stage_name(&r.stage, l)).unwrap_or_default(),
+        Some(Drill::Owner(_)) => first.map(|r| r.owner.clone()).unwrap_or_default(),
+        Some(Drill::Bucket(c)) => bucket_name(l, &c).to_owned(),
+        Some(Drill::Category(c)) => category_name(l, &c).to_owned(),
+        Some(Drill::Progress(c)) => contribution_key(&c).map(t).unwrap_or_default(),
+        Some(Drill::Unfunneled) => t(K::UnfunneledTitle),
+        None => String::new(),
+    }
+}
+
 /// The deals behind a figure.
 #[component]
 pub fn ForecastDealsPage() -> impl IntoView {
@@ -408,7 +439,13 @@ pub fn ForecastDealsPage() -> impl IntoView {
             <div>
                 <p class="crumb"><a href="/forecast">{move || i18n.t(K::DrillBack)}</a></p>
                 <h1>{move || i18n.t(K::DrillTitle)}</h1>
-                <p class="lead" data-testid="drill-what">{move || what.get()}</p>
+                // The subject in words (the URL carries a code such as `stage:<uuid>`).
+                <Transition fallback=|| ()>
+                    {move || rows.get().map(|r| {
+                        let first = r.ok().and_then(|p| p.rows.into_iter().next());
+                        view! { <p class="lead" data-testid="drill-what">{move || drill_label(i18n.locale(), &what.get(), first.as_ref())}</p> }
+                    })}
+                </Transition>
             </div>
             <a class="btn no-print" href=move || format!("/export/forecast/deals.csv?what={}", what.get()) download="deals.csv">{move || i18n.t(K::ExportCsv)}</a>
         </div>
