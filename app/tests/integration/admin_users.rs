@@ -121,9 +121,14 @@ async fn admin_creates_a_user_who_signs_in_and_must_change_the_password_first() 
         (Some("new.rep@example.com"), Some("East"), Some("rep"))
     );
     assert!(!r.after.as_deref().unwrap().contains("first-pass") && !r.after.as_deref().unwrap().contains("argon2"), "{:?}", r.after);
-    // The admin page's log shows it first.
+    // The admin page's log shows it, newest first, after the user's own sign-in failure and
+    // password change (security events, nobody / the user as actor).
     let page = admin::audit_page(db, &ctx, None, 10).await.unwrap();
-    assert_eq!((page.rows[0].action, page.rows[0].actor.as_str()), (AuditAction::UserCreated, ctx.name.as_str()));
+    let shown: Vec<(AuditAction, &str)> = page.rows.iter().take(3).map(|r| (r.action, r.actor.as_str())).collect();
+    assert_eq!(
+        shown,
+        [(AuditAction::LoginFailed, ""), (AuditAction::PasswordChanged, made.name.as_str()), (AuditAction::UserCreated, ctx.name.as_str())]
+    );
 }
 
 #[tokio::test]
