@@ -18,6 +18,8 @@ use leptos_router::path;
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_locale().tag();
+    #[cfg(feature = "ssr")]
+    crate::ssr::security::set_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang=lang>

@@ -7,20 +7,17 @@ mod page_tests;
 mod rest;
 #[cfg(test)]
 mod rest_tests;
+#[cfg(test)]
+mod security_tests;
 mod web;
 
 use app::ssr::{auth::LoginLimiter, db, seed, session_store::DbSessionStore, state::AppState};
-use axum::routing::get;
-use axum::Router;
 use cli::Command;
 use config::Config;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::process::ExitCode;
 use std::sync::Arc;
-use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
-use tower_sessions::{Expiry, SessionManagerLayer};
 
 fn init_logging(cfg: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log_filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -173,7 +170,6 @@ async fn serve(cfg: Config, conn: app::ssr::db::Db) -> Result<(), String> {
     let conf = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?;
     let leptos_options = conf.leptos_options;
     let addr = leptos_options.site_addr;
-    let routes = generate_route_list(app::App);
 
     if !cfg.is_sqlite() {
         app::ssr::events::spawn_postgres_listener(&conn, cfg.database_url.clone());
@@ -191,31 +187,8 @@ async fn serve(cfg: Config, conn: app::ssr::db::Db) -> Result<(), String> {
             }
         }
     });
-    let sessions = SessionManagerLayer::new(store)
-        .with_name("dg_session")
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(cfg.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(cfg.session_hours)));
-
-    let state = AppState { db: conn.clone(), limiter: Arc::new(LoginLimiter::default()), leptos_options: leptos_options.clone() };
-    let app = Router::new()
-        .route("/healthz", get(web::healthz))
-        .route("/api/events", get(web::events))
-        .route("/export/forecast/{file}", get(web::export))
-        .merge(rest::router())
-        .leptos_routes_with_context(&state, routes, || {}, {
-            let o = leptos_options.clone();
-            move || app::shell(o.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(|| {}, app::shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::auth))
-        .layer(sessions)
-        // gzip when the client asks; the default predicate leaves out server-sent events (they
-        // must not wait in an encoder's buffer), images and tiny bodies.
-        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
-        .layer(axum::middleware::from_fn(web::log_requests))
-        .with_state(state);
+    let state = AppState { db: conn.clone(), limiter: Arc::new(LoginLimiter::default()), leptos_options };
+    let app = web::app_router(state, store, &web::Settings { secure_cookies: cfg.secure_cookies, session_hours: cfg.session_hours });
 
     if seed::has_demo_users(&conn).await {
         print_demo_logins();

@@ -1,6 +1,6 @@
 //! The axum side: auth middleware, request log, health check, router.
 use app::domain::locale::Locale;
-use app::ssr::context::{RequestContext, LOCALE_COOKIE, SESSION_USER_KEY};
+use app::ssr::context::{RequestContext, LOCALE_COOKIE, SESSION_USER_KEY, TOKEN_KEY};
 use app::ssr::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -54,26 +54,67 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
+/// Whether a request that changes something comes from another site: its `Origin` names a
+/// host other than this server's (`Host`, or `X-Forwarded-Host` behind a proxy; the scheme is
+/// not compared, a TLS-terminating proxy changes it), or, without an `Origin`, the browser
+/// says `Sec-Fetch-Site: cross-site`. Reads (GET, HEAD, OPTIONS) are never cross-site
+/// writes. Browsers cannot add `Origin`-less custom headers cross-site without a preflight,
+/// which this server never grants, so a request without either header is a script or tool.
+pub fn cross_site_write(method: &axum::http::Method, headers: &HeaderMap) -> bool {
+    use axum::http::Method;
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    match text("origin") {
+        Some(origin) => {
+            let Some((_, authority)) = origin.split_once("://") else { return true }; // "null", or junk
+            let ours = |h: Option<&str>| h.is_some_and(|h| h.split(',').next().is_some_and(|h| h.trim().eq_ignore_ascii_case(authority)));
+            !(ours(text("host")) || ours(text("x-forwarded-host")))
+        }
+        None => text("sec-fetch-site") == Some("cross-site"),
+    }
+}
+
+fn problem(status: StatusCode, detail: &str) -> Response {
+    let body = serde_json::json!({"type": "about:blank", "title": status.canonical_reason().unwrap_or("Error"), "status": status.as_u16(), "detail": detail});
+    (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
+}
+
 /// Resolves who is asking and in which language; refuses anything but the public paths
 /// to someone not signed in (401 for API calls, a redirect to the login page otherwise).
+///
+/// Each credential works in its own channel only: the REST API (`/api/v1/`) takes a bearer
+/// token when the request names one (and then never the cookie); everything else, and REST
+/// without a token, takes the session cookie, and a token's id sent as the cookie is refused.
+/// A write carried by the cookie from another site is refused (403) before anything runs.
 pub async fn auth(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     // Static files need neither a user nor a language: skip the session and database work.
-    if path.starts_with("/pkg/") || matches!(path.as_str(), "/favicon.svg" | "/favicon.ico" | "/robots.txt") {
+    if is_static(&path) {
         return next.run(req).await;
     }
-    let mut uid: Option<i32> = session.get(SESSION_USER_KEY).await.ok().flatten();
-    if uid.is_none() && path.starts_with("/api/v1/") {
-        uid = crate::rest::bearer_user(&state, req.headers()).await;
+    let token = if path.starts_with("/api/v1/") { crate::rest::bearer_token(req.headers()).map(str::to_owned) } else { None };
+    if token.is_none() && cross_site_write(req.method(), req.headers()) {
+        tracing::warn!(%path, origin = ?req.headers().get("origin"), "cross-site write refused");
+        return problem(StatusCode::FORBIDDEN, "Cross-site request refused: send it from this site's own pages, or use a bearer token.");
     }
+    let (uid, credential) = match &token {
+        Some(t) => (crate::rest::bearer_user(&state, t).await, Some(t.clone())),
+        None => {
+            let is_token = session.get::<bool>(TOKEN_KEY).await.ok().flatten() == Some(true);
+            let uid = if is_token { None } else { session.get::<i32>(SESSION_USER_KEY).await.ok().flatten() };
+            (uid, session.id().map(|id| id.to_string()))
+        }
+    };
     let ctx = match uid {
         Some(id) => match RequestContext::load(&state.db, id).await {
-            Ok(c) => c,
+            Ok(c) => c.map(|c| RequestContext { credential: credential.clone(), ..c }),
             Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
         },
         None => None,
     };
-    if uid.is_some() && ctx.is_none() && !path.starts_with("/api/v1/") {
+    if uid.is_some() && ctx.is_none() && token.is_none() {
         // The user was removed or deactivated: end the session.
         let _ = session.flush().await;
     }
@@ -90,9 +131,10 @@ pub async fn auth(State(state): State<AppState>, session: Session, mut req: Requ
             // After an administrator's reset, nothing but choosing a new password.
             if c.must_change_password && !allowed_before_new_password(&path) {
                 if path.starts_with("/api/") {
-                    let body = serde_json::json!({"type": "about:blank", "title": "Forbidden", "status": 403,
-                        "detail": "Choose a new password first (POST /api/v1/me/password, or sign in in the browser)."});
-                    return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
+                    return problem(
+                        StatusCode::FORBIDDEN,
+                        "Choose a new password first (POST /api/v1/me/password, or sign in in the browser).",
+                    );
                 }
                 return Redirect::to(CHANGE_PASSWORD).into_response();
             }
@@ -100,10 +142,7 @@ pub async fn auth(State(state): State<AppState>, session: Session, mut req: Requ
             next.run(req).await
         }
         None if is_public(&path) => next.run(req).await,
-        None if path.starts_with("/api/") => {
-            let body = serde_json::json!({"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": "Sign in first."});
-            (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
-        }
+        None if path.starts_with("/api/") => problem(StatusCode::UNAUTHORIZED, "Sign in first."),
         None => {
             let target = match req.uri().query() {
                 Some(q) => format!("{path}?{q}"),
@@ -113,6 +152,75 @@ pub async fn auth(State(state): State<AppState>, session: Session, mut req: Requ
             Redirect::to(&to).into_response()
         }
     }
+}
+
+/// Whether a path is a static file of the bundle (cacheable, no user data).
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/favicon.ico" | "/robots.txt")
+}
+
+/// Browser protections on every response. Pages carry their own Content-Security-Policy with
+/// the nonce Leptos rendered them with (`app::ssr::security`); any other answer gets a policy
+/// that allows nothing. `hsts`: the site is served over HTTPS (`DEALGATE_SECURE_COOKIES`).
+/// Answers with user data (the API, pages, exports) are never stored by a browser or proxy;
+/// the bundle's static files keep their caching.
+pub async fn security_headers(State(hsts): State<bool>, req: Request, next: Next) -> Response {
+    use axum::http::HeaderValue;
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if hsts {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    if !is_static(&path) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// What the server needs to build its router besides the state.
+pub struct Settings {
+    /// `DEALGATE_SECURE_COOKIES`: HTTPS only cookies, and HSTS.
+    pub secure_cookies: bool,
+    pub session_hours: i64,
+}
+
+/// The whole application: health, live events, exports, REST, the Leptos pages and server
+/// functions, behind the auth middleware, sessions, security headers, compression and the
+/// request log. `main` serves it; the security tests call it as it is.
+pub fn app_router(state: AppState, store: app::ssr::session_store::DbSessionStore, settings: &Settings) -> axum::Router {
+    use axum::routing::get;
+    use leptos_axum::{generate_route_list, LeptosRoutes};
+    use tower_sessions::cookie::SameSite;
+    use tower_sessions::{Expiry, SessionManagerLayer};
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("dg_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(settings.session_hours)));
+    let leptos_options = state.leptos_options.clone();
+    let routes = generate_route_list(app::App);
+    axum::Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/events", get(events))
+        .route("/export/forecast/{file}", get(export))
+        .merge(crate::rest::router())
+        .leptos_routes_with_context(&state, routes, || {}, move || app::shell(leptos_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(|| {}, app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(settings.secure_cookies, security_headers))
+        // gzip when the client asks; the default predicate leaves out server-sent events (they
+        // must not wait in an encoder's buffer), images and tiny bodies.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .layer(axum::middleware::from_fn(log_requests))
+        .with_state(state)
 }
 
 /// One structured line per request: method, path, status, latency.

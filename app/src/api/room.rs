@@ -1,8 +1,8 @@
 //! Deal-room server functions (committee map, checklists, activities, team, comments,
 //! notifications, timeline): a few lines each over the same services as REST.
 use crate::domain::dto::{
-    ActivityRow, ChecklistItemEdit, ChecklistTemplateRow, CommentRow, DealChecklistView, DealMap, DealMemberRow, LateEntriesRow,
-    MapPersonEdit, MapPersonInput, NewActivity, NewContact, NotificationRow, TaskRow, TimelineEntry,
+    ActivityRow, ChecklistItemEdit, ChecklistTemplateRow, CommentPage, CommentRow, DealChecklistView, DealMap, DealMemberRow,
+    LateEntriesRow, MapPersonEdit, MapPersonInput, NewActivity, NewContact, NotificationRow, TaskRow, TimelineEntry,
 };
 use crate::domain::error::AppError;
 use leptos::prelude::*;
@@ -165,11 +165,19 @@ pub async fn remove_member(deal: uuid::Uuid, user: uuid::Uuid) -> Result<Vec<Dea
     serve(|state, ctx| async move { crate::ssr::service::member::remove(&state.db, &ctx, deal, user).await }).await
 }
 
-/// The deal's comments, newest first.
+/// A page of the deal's comments, newest first; `before` is the previous page's `older`.
 #[server(endpoint = "room/comments", input = Json)]
-pub async fn load_comments(deal: uuid::Uuid) -> Result<Vec<CommentRow>, AppError> {
+pub async fn load_comments(deal: uuid::Uuid, before: Option<uuid::Uuid>) -> Result<CommentPage, AppError> {
     use crate::ssr::context::serve;
-    serve(|state, ctx| async move { crate::ssr::service::comment::list(&state.db, &ctx, deal).await }).await
+    use crate::ssr::service::comment;
+    serve(|state, ctx| async move { comment::list(&state.db, &ctx, deal, before, comment::PAGE_DEFAULT).await }).await
+}
+
+/// Whether the signed-in user may comment on the deal (executives read only).
+#[server(endpoint = "room/comments/may", input = Json)]
+pub async fn may_comment(deal: uuid::Uuid) -> Result<bool, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::comment::may_post(&state.db, &ctx, deal).await }).await
 }
 
 /// Posts a comment; @mentions (e-mail local part or name) notify users who can see the deal.

@@ -8,7 +8,8 @@
 //! - changing a deal: a rep or presales user changes deals they own or are on the deal team
 //!   of (presales only the room work unless they own it); a manager changes their teams'
 //!   deals and those they are on the team of; admins change all; executives, general
-//!   managers and legal read, and decide what is routed to them.
+//!   managers and legal read, and decide what is routed to them; legal and general managers
+//!   comment on deals, executives do not.
 use super::role::{Role, Visibility};
 use serde::{Deserialize, Serialize};
 
@@ -43,7 +44,8 @@ impl TeamRole {
 pub enum DealAction {
     /// Open it, read its room, timeline and history.
     View,
-    /// Comment on it (and mention people): anyone who sees it.
+    /// Comment on it (and mention people): anyone who sees it, except executives, whose role
+    /// is read-only (legal and general managers comment on what is routed to them).
     Comment,
     /// Its facts: name, amount, close date, owner's category, key information, stage moves.
     Edit,
@@ -112,7 +114,8 @@ pub fn may_deal(a: &Actor, action: DealAction, d: &DealFacts) -> bool {
     let on_team = d.role_of(a.user_id);
     let runs_team = a.role == Role::Manager && a.visibility.team_ids.contains(&d.team_id);
     match action {
-        DealAction::View | DealAction::Comment => true,
+        DealAction::View => true,
+        DealAction::Comment => a.role != Role::Executive,
         DealAction::Edit => match a.role {
             Role::Admin => true,
             Role::Manager => runs_team || on_team.is_some(),
@@ -279,8 +282,8 @@ mod tests {
             (Role::Admin, Rel::Foreign, "VCEWTF"),
             (Role::Gm, Rel::TeamDeal, "VC---F"),
             (Role::Gm, Rel::Foreign, "VC---F"),
-            (Role::Executive, Rel::TeamDeal, "VC----"),
-            (Role::Executive, Rel::Foreign, "VC----"),
+            (Role::Executive, Rel::TeamDeal, "V-----"),
+            (Role::Executive, Rel::Foreign, "V-----"),
             (Role::Legal, Rel::TeamDeal, "VC----"),
             (Role::Legal, Rel::Foreign, "VC----"),
         ];

@@ -30,10 +30,16 @@ pub enum AuditAction {
     DealsReassigned,
     TeamCreated,
     TeamUpdated,
+    /// A user changed their own password (their other sessions and tokens ended).
+    PasswordChanged,
+    /// A sign-in with a wrong password, an unknown e-mail or a deactivated account.
+    LoginFailed,
+    /// Sign-in failures started slowing down an account from one address, or an address.
+    LoginThrottled,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 8] = [
+    pub const ALL: [AuditAction; 11] = [
         AuditAction::UserCreated,
         AuditAction::UserUpdated,
         AuditAction::PasswordReset,
@@ -42,6 +48,9 @@ impl AuditAction {
         AuditAction::DealsReassigned,
         AuditAction::TeamCreated,
         AuditAction::TeamUpdated,
+        AuditAction::PasswordChanged,
+        AuditAction::LoginFailed,
+        AuditAction::LoginThrottled,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -54,6 +63,9 @@ impl AuditAction {
             AuditAction::DealsReassigned => "user.deals_reassigned",
             AuditAction::TeamCreated => "team.created",
             AuditAction::TeamUpdated => "team.updated",
+            AuditAction::PasswordChanged => "user.password_changed",
+            AuditAction::LoginFailed => "user.login_failed",
+            AuditAction::LoginThrottled => "user.login_throttled",
         }
     }
 

@@ -721,6 +721,14 @@ pub struct CommentRow {
     pub mentioned: Vec<String>,
 }
 
+/// One page of a deal's comments, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommentPage {
+    pub rows: Vec<CommentRow>,
+    /// Pass as `before` for the next (older) page; None on the last page.
+    pub older: Option<uuid::Uuid>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NotificationRow {
     pub id: i32,

@@ -7,7 +7,7 @@ use crate::domain::role::Role;
 use serde_json::{Map, Value};
 
 /// The keys the admin services write, in the order a reader wants them; others follow by name.
-const ORDER: [&str; 17] = [
+const ORDER: [&str; 19] = [
     "name",
     "email",
     "role",
@@ -25,6 +25,8 @@ const ORDER: [&str; 17] = [
     "approvals_delegated",
     "delegate",
     "deals",
+    "address",
+    "scope",
 ];
 
 /// Keys kept for machines only: `deals` lists the ids a reassignment moved (its count is `moved`).
@@ -49,6 +51,8 @@ fn label(key: &str, l: Locale) -> String {
         "approvals_delegated" => ("Approvals handed over", "已转交的审批"),
         "delegate" => ("Now decided by", "转交审批人"),
         "deals" => ("Deals", "商机"),
+        "address" => ("From address", "来源地址"),
+        "scope" => ("Slowed down", "限速范围"),
         // A key this table does not know yet: its words, not its code ("foo_bar" → "Foo bar").
         other => {
             let mut words = other.replace(['_', '.'], " ");
@@ -77,6 +81,8 @@ fn value(key: &str, v: &Value, l: Locale) -> String {
         ("team", Value::Null) => pick(l, "No team", "无团队"),
         ("manager", Value::Null) => pick(l, "No manager", "无主管"),
         ("locale", Value::Null) => pick(l, "The browser's language", "跟随浏览器"),
+        ("scope", Value::String(s)) if s == "account" => pick(l, "This account from this address", "该账号（同一来源地址）"),
+        ("scope", Value::String(s)) if s == "address" => pick(l, "Every account from this address", "该来源地址的所有账号"),
         ("locale", Value::String(s)) if s == "en" => "English".into(),
         ("locale", Value::String(s)) if s == "zh-CN" => "中文".into(),
         ("role", Value::String(s)) => Role::parse(s).map_or_else(|| s.clone(), |r| role_name(l, r).to_owned()),

@@ -761,6 +761,7 @@ catalogue! {
     // Comments, notifications, feed and deal team
     CommentsTitle => "Comments", "评论";
     CommentsEmpty => "No comments yet. Ask a question or type @ and a colleague's name to bring them in.", "暂无评论。可以提问，或输入 @ 加同事姓名来通知对方。";
+    CommentsOlder => "Show older comments", "显示更早的评论";
     CommentPlaceholder => "Write a comment… use @name to notify a colleague", "写评论… 使用 @姓名 通知同事";
     CommentPost => "Post", "发布";
     CommentNotified => "Notified", "已通知";
@@ -1014,6 +1015,9 @@ catalogue! {
     AuditDealsReassigned => "Open deals handed over", "移交进行中商机";
     AuditTeamCreated => "Team created", "新建团队";
     AuditTeamUpdated => "Team changed", "修改团队";
+    AuditPasswordChanged => "Own password changed", "本人修改密码";
+    AuditLoginFailed => "Failed sign-in", "登录失败";
+    AuditLoginThrottled => "Sign-ins slowed down", "登录已限速";
     ChangePwTitle => "Choose a new password", "设置新密码";
     ChangePwLead => "An administrator set a temporary password for you. Choose your own to continue.", "管理员为您设置了临时密码，请设置自己的密码后继续。";
     CurrentPassword => "Current password", "当前密码";

@@ -370,11 +370,18 @@ pub fn error_message(l: Locale, e: &AppError) -> String {
         (Locale::ZhCn, AppError::Unauthorized) => "登录已失效，请重新登录。".into(),
         (Locale::En, AppError::BadCredentials) => "Wrong email or password. Check both and try again.".into(),
         (Locale::ZhCn, AppError::BadCredentials) => "邮箱或密码错误，请检查后重试。".into(),
+        // Waits are short (seconds at first, at most minutes): say which.
+        (Locale::En, AppError::RateLimited { retry_after_secs: s @ 0..=59 }) => {
+            format!("Too many failed sign-ins from here. Try again in {} second(s).", s.max(&1))
+        }
         (Locale::En, AppError::RateLimited { retry_after_secs }) => {
-            format!("Too many failed sign-ins. Try again in {} minute(s).", retry_after_secs.div_ceil(60))
+            format!("Too many failed sign-ins from here. Try again in {} minute(s).", retry_after_secs.div_ceil(60))
+        }
+        (Locale::ZhCn, AppError::RateLimited { retry_after_secs: s @ 0..=59 }) => {
+            format!("此处登录失败次数过多，请 {} 秒后再试。", s.max(&1))
         }
         (Locale::ZhCn, AppError::RateLimited { retry_after_secs }) => {
-            format!("登录失败次数过多，请 {} 分钟后再试。", retry_after_secs.div_ceil(60))
+            format!("此处登录失败次数过多，请 {} 分钟后再试。", retry_after_secs.div_ceil(60))
         }
         (Locale::En, AppError::Forbidden) => "You are not allowed to do this. Ask your manager or an administrator.".into(),
         (Locale::ZhCn, AppError::Forbidden) => "您没有执行此操作的权限，请联系主管或管理员。".into(),
@@ -453,5 +460,8 @@ mod tests {
         let e = AppError::RateLimited { retry_after_secs: 61 };
         assert!(error_message(Locale::En, &e).contains("2 minute"));
         assert!(error_message(Locale::ZhCn, &e).contains("2 分钟"));
+        let e = AppError::RateLimited { retry_after_secs: 7 };
+        assert!(error_message(Locale::En, &e).contains("7 second"));
+        assert!(error_message(Locale::ZhCn, &e).contains("7 秒"));
     }
 }

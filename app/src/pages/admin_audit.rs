@@ -1,4 +1,4 @@
-//! The audit log on `/admin`: every administrative act, newest first, a page at a time.
+//! The audit log on `/admin`: every administrative act and security event, newest first, a page at a time.
 use crate::api::admin::load_admin_audit;
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::admin::{AuditAction, AuditRow};
@@ -17,6 +17,9 @@ fn action_key(a: AuditAction) -> K {
         AuditAction::DealsReassigned => K::AuditDealsReassigned,
         AuditAction::TeamCreated => K::AuditTeamCreated,
         AuditAction::TeamUpdated => K::AuditTeamUpdated,
+        AuditAction::PasswordChanged => K::AuditPasswordChanged,
+        AuditAction::LoginFailed => K::AuditLoginFailed,
+        AuditAction::LoginThrottled => K::AuditLoginThrottled,
     }
 }
 

@@ -117,7 +117,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <a class="btn" href="/objections" data-testid="objection-report-link">{move || i18n.t(K::ObjectionReportTitle)}</a>
                 // Managers set their teams' quotas; whoever sees more than their own has the link.
                 {(d.scope != "own").then(|| view! { <a class="btn" href="/quotas" data-testid="quotas-link">{move || i18n.t(K::QuotasLink)}</a> })}
-                <button type="button" class="btn" onclick="window.print()">{move || i18n.t(K::Print)}</button>
+                <button type="button" class="btn" on:click=move |_| { let _ = window().print(); }>{move || i18n.t(K::Print)}</button>
             </div>
         </div>
         {empty.then(|| view! { <div class="panel"><EmptyState text=K::DashboardEmpty/></div> })}

@@ -15,6 +15,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// Session key under which the signed-in user's id is stored.
 pub const SESSION_USER_KEY: &str = "uid";
+/// Marks a session-store record as a bearer token (`true`). Tokens and browser sessions share
+/// the store; this keeps each credential to its own channel: a token is never read from the
+/// session cookie, and a cookie session never answers as a token.
+pub const TOKEN_KEY: &str = "bearer";
 /// Cookie remembering the language of someone not signed in.
 pub const LOCALE_COOKIE: &str = "dg_lang";
 
@@ -33,6 +37,9 @@ pub struct RequestContext {
     /// An administrator reset the password: until the user chooses a new one, the server
     /// answers nothing but the change-password page (see the server's auth middleware).
     pub must_change_password: bool,
+    /// The session or token id this request came with (set by the auth middleware): a
+    /// password change ends every other session and token of the user, not this one.
+    pub credential: Option<String>,
 }
 
 impl RequestContext {
@@ -71,6 +78,7 @@ impl RequestContext {
             locale: u.locale.as_deref().and_then(Locale::parse),
             visibility,
             must_change_password: u.must_change_password,
+            credential: None,
         }))
     }
 
@@ -113,6 +121,9 @@ pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(e) = &r {
         if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             opts.set_status(axum::http::StatusCode::from_u16(e.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+            if let AppError::RateLimited { retry_after_secs } = e {
+                opts.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*retry_after_secs));
+            }
         }
     }
     r

@@ -6,6 +6,7 @@ pub mod db;
 pub mod entity;
 pub mod events;
 pub mod hub;
+pub mod security;
 pub mod seed;
 pub mod service;
 pub mod session_store;

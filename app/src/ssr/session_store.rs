@@ -95,10 +95,15 @@ impl ExpiredDeletion for DbSessionStore {
     }
 }
 
-/// Ends every session and bearer token of a user at once (deactivation, a password reset):
-/// rows whose data names them are deleted. The data is JSON (`{"uid": 7}`); a `LIKE` narrows
-/// the rows and each is parsed, so user 7 never ends user 77's sessions.
-pub async fn end_sessions_of<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32) -> std::result::Result<u64, sea_orm::DbErr> {
+/// Ends every session and bearer token of a user at once (deactivation, a password reset or
+/// change), except `keep` (the caller's own, when they change their password): rows whose
+/// data names them are deleted. The data is JSON (`{"uid": 7}`); a `LIKE` narrows the rows
+/// and each is parsed, so user 7 never ends user 77's sessions.
+pub async fn end_sessions_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    keep: Option<&str>,
+) -> std::result::Result<u64, sea_orm::DbErr> {
     use crate::ssr::context::SESSION_USER_KEY;
     let rows = session::Entity::find().filter(session::Column::Data.like(format!("%\"{SESSION_USER_KEY}\":{user_id}%"))).all(db).await?;
     let ids: Vec<String> = rows
@@ -108,6 +113,7 @@ pub async fn end_sessions_of<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32) 
                 .ok()
                 .and_then(|d| d.get(SESSION_USER_KEY).and_then(serde_json::Value::as_i64))
                 == Some(i64::from(user_id))
+                && keep != Some(r.id.as_str())
         })
         .map(|r| r.id)
         .collect();

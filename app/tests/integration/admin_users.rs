@@ -36,6 +36,13 @@ async fn audit_rows(db: &Db) -> Vec<admin_audit::Model> {
     admin_audit::Entity::find().order_by_asc(admin_audit::Column::Id).all(db).await.unwrap()
 }
 
+/// The administrators' acts, without the security events (sign-ins, own password changes)
+/// the same log holds.
+async fn admin_acts(db: &Db) -> Vec<admin_audit::Model> {
+    let security = [AuditAction::LoginFailed, AuditAction::LoginThrottled, AuditAction::PasswordChanged].map(AuditAction::as_str);
+    audit_rows(db).await.into_iter().filter(|r| !security.contains(&r.action.as_str())).collect()
+}
+
 fn new_user(email: &str, team: Option<uuid::Uuid>) -> NewUser {
     NewUser {
         name: "  New Rep ".into(),
@@ -76,7 +83,7 @@ async fn admin_creates_a_user_who_signs_in_and_must_change_the_password_first() 
     let t = seeded().await;
     let db = &t.db;
     let ctx = admin_ctx(db).await;
-    let before = audit_rows(db).await.len();
+    let before = admin_acts(db).await.len();
     let east = team_uuid(db, "East").await;
     let made = admin::create_user(db, &ctx, new_user(" New.Rep@Example.COM ", Some(east))).await.unwrap();
     assert_eq!(
@@ -103,7 +110,7 @@ async fn admin_creates_a_user_who_signs_in_and_must_change_the_password_first() 
     assert!(authenticate(db, &limiter, "new.rep@example.com", "second-pass-2", None).await.is_ok());
 
     // One audit row, by the admin, with the user as they were made and no password in it.
-    let rows = audit_rows(db).await;
+    let rows = admin_acts(db).await;
     assert_eq!(rows.len(), before + 1);
     let r = rows.last().unwrap();
     assert_eq!((r.action.as_str(), r.actor_id, r.subject_id), (AuditAction::UserCreated.as_str(), ctx.user_id, Some(made.id)));
@@ -114,9 +121,14 @@ async fn admin_creates_a_user_who_signs_in_and_must_change_the_password_first() 
         (Some("new.rep@example.com"), Some("East"), Some("rep"))
     );
     assert!(!r.after.as_deref().unwrap().contains("first-pass") && !r.after.as_deref().unwrap().contains("argon2"), "{:?}", r.after);
-    // The admin page's log shows it first.
+    // The admin page's log shows it, newest first, after the user's own sign-in failure and
+    // password change (security events, nobody / the user as actor).
     let page = admin::audit_page(db, &ctx, None, 10).await.unwrap();
-    assert_eq!((page.rows[0].action, page.rows[0].actor.as_str()), (AuditAction::UserCreated, ctx.name.as_str()));
+    let shown: Vec<(AuditAction, &str)> = page.rows.iter().take(3).map(|r| (r.action, r.actor.as_str())).collect();
+    assert_eq!(
+        shown,
+        [(AuditAction::LoginFailed, ""), (AuditAction::PasswordChanged, made.name.as_str()), (AuditAction::UserCreated, ctx.name.as_str())]
+    );
 }
 
 #[tokio::test]
@@ -124,7 +136,7 @@ async fn bad_input_is_refused_naming_the_field_and_nothing_is_written() {
     let t = seeded().await;
     let db = &t.db;
     let ctx = admin_ctx(db).await;
-    let (users, audits) = (user::Entity::find().count(db).await.unwrap(), audit_rows(db).await.len());
+    let (users, audits) = (user::Entity::find().count(db).await.unwrap(), admin_acts(db).await.len());
     let east = Some(team_uuid(db, "East").await);
     is_validation(admin::create_user(db, &ctx, new_user("Rep@Demo.Local", east)).await, "email");
     is_validation(admin::create_user(db, &ctx, new_user("not-an-email", east)).await, "email");
@@ -134,7 +146,7 @@ async fn bad_input_is_refused_naming_the_field_and_nothing_is_written() {
     is_validation(admin::create_user(db, &ctx, NewUser { password: "1234567".into(), ..new_user("a@b.cn", east) }).await, "password");
     is_validation(admin::create_user(db, &ctx, new_user("a@b.cn", Some(uuid::Uuid::new_v4()))).await, "team");
     assert_eq!(user::Entity::find().count(db).await.unwrap(), users, "no user written");
-    assert_eq!(audit_rows(db).await.len(), audits, "no audit row written");
+    assert_eq!(admin_acts(db).await.len(), audits, "no audit row written");
 
     // Teams: a name is required, bounded and unique regardless of case; the manager a manager.
     is_validation(admin::create_team(db, &ctx, TeamEdit { name: " ".into(), manager: None, version: 0 }).await, "name");
@@ -147,7 +159,7 @@ async fn bad_input_is_refused_naming_the_field_and_nothing_is_written() {
         "manager",
     );
     assert_eq!(team::Entity::find().count(db).await.unwrap(), 2);
-    assert_eq!(audit_rows(db).await.len(), audits);
+    assert_eq!(admin_acts(db).await.len(), audits);
 }
 
 #[tokio::test]
@@ -171,18 +183,18 @@ async fn deactivation_ends_sessions_and_tokens_at_once_and_reactivation_lets_bac
     );
     assert!(!session_exists(db, &browser).await && !session_exists(db, &token).await, "sessions and tokens gone");
     assert!(session_exists(db, &other).await, "another user's session stays");
-    let r = audit_rows(db).await.pop().unwrap();
+    let r = admin_acts(db).await.pop().unwrap();
     assert_eq!(r.action, AuditAction::UserDeactivated.as_str());
     assert_eq!(serde_json::from_str::<serde_json::Value>(r.after.as_deref().unwrap()).unwrap()["sessions_ended"], 2);
     // Again: nothing changes, nothing is recorded.
-    let n = audit_rows(db).await.len();
+    let n = admin_acts(db).await.len();
     admin::set_active(db, &ctx, rep.uuid, false, None).await.unwrap();
-    assert_eq!(audit_rows(db).await.len(), n);
+    assert_eq!(admin_acts(db).await.len(), n);
 
     admin::set_active(db, &ctx, rep.uuid, true, None).await.unwrap();
     assert!(RequestContext::load(db, rep.id).await.unwrap().is_some());
     assert!(authenticate(db, &limiter, "rep@demo.local", app::ssr::seed::DEMO_PASSWORD, None).await.is_ok());
-    assert_eq!(audit_rows(db).await.pop().unwrap().action, AuditAction::UserReactivated.as_str());
+    assert_eq!(admin_acts(db).await.pop().unwrap().action, AuditAction::UserReactivated.as_str());
 
     // Nobody deactivates themselves or the last active admin; a team's manager stays until
     // the team has another.
@@ -214,9 +226,13 @@ async fn a_reset_forces_a_new_password_and_ends_the_sessions() {
     assert!(me.must_change_password, "the server lets them do nothing else (web::auth)");
     own::change_password(db, &me, "temporary-9", "my-own-choice").await.unwrap();
     assert!(!RequestContext::load(db, u.id).await.unwrap().unwrap().must_change_password);
-    let r = audit_rows(db).await.pop().unwrap();
-    assert_eq!((r.action.as_str(), r.subject_id), (AuditAction::PasswordReset.as_str(), Some(rep.uuid)));
+    let rows = audit_rows(db).await;
+    let r = rows.iter().find(|r| r.action == AuditAction::PasswordReset.as_str()).unwrap();
+    assert_eq!(r.subject_id, Some(rep.uuid));
     assert!(!r.after.as_deref().unwrap_or_default().contains("temporary"));
+    // The failed sign-in with the old password and the user's own change are logged too.
+    let after: Vec<&str> = rows.iter().skip_while(|x| x.id != r.id).skip(1).map(|x| x.action.as_str()).collect();
+    assert_eq!(after, [AuditAction::LoginFailed.as_str(), AuditAction::PasswordChanged.as_str()]);
     // An admin's own password is changed on the change-password page, not reset.
     is_validation(admin::reset_password(db, &ctx, ctx.uuid, "temporary-9".into()).await, "user");
 }
@@ -241,7 +257,7 @@ async fn role_team_and_manager_changes_take_effect_and_are_versioned() {
         admin::update_user(db, &ctx, rep.id, UserEdit { team: Some(uuid::Uuid::new_v4()), version: out.version, ..edit.clone() }).await,
         "team",
     );
-    let r = audit_rows(db).await.pop().unwrap();
+    let r = admin_acts(db).await.pop().unwrap();
     assert_eq!(r.action, AuditAction::UserUpdated.as_str());
     let (b, a): (serde_json::Value, serde_json::Value) =
         (serde_json::from_str(r.before.as_deref().unwrap()).unwrap(), serde_json::from_str(r.after.as_deref().unwrap()).unwrap());
@@ -279,7 +295,7 @@ async fn role_team_and_manager_changes_take_effect_and_are_versioned() {
     let east = dir.teams.iter().find(|t| t.name == "East").unwrap().clone();
     admin::update_team(db, &ctx, east.id, TeamEdit { name: east.name.clone(), manager: Some(m2.id), version: east.version }).await.unwrap();
     assert_eq!(admin::update_user(db, &ctx, m.id, demote).await.unwrap().role, Role::Rep);
-    let kinds: Vec<String> = audit_rows(db).await.into_iter().map(|r| r.action).collect();
+    let kinds: Vec<String> = admin_acts(db).await.into_iter().map(|r| r.action).collect();
     assert_eq!(
         &kinds[kinds.len() - 4..],
         &["team.created", "team.updated", "team.updated", "user.updated"].map(String::from),
@@ -295,7 +311,7 @@ async fn every_admin_act_is_forbidden_to_everyone_else() {
     let dir = admin::directory(db, &ctx).await.unwrap();
     let rep = dir.users.iter().find(|u| u.email == "rep@demo.local").unwrap().clone();
     let east = dir.teams.iter().find(|t| t.name == "East").unwrap().clone();
-    let n = audit_rows(db).await.len();
+    let n = admin_acts(db).await.len();
     for email in ["rep@demo.local", "manager@demo.local", "exec@demo.local", "gm@demo.local", "legal@demo.local", "presales@demo.local"] {
         let c = ctx_for(db, email).await;
         let forbidden = |r: Result<(), AppError>| assert_eq!(r, Err(AppError::Forbidden), "{email}");
@@ -313,7 +329,7 @@ async fn every_admin_act_is_forbidden_to_everyone_else() {
         );
     }
     assert_eq!(admin::directory(db, &ctx).await.unwrap(), dir, "nothing changed");
-    assert_eq!(audit_rows(db).await.len(), n);
+    assert_eq!(admin_acts(db).await.len(), n);
 }
 
 /// Trend points of the viewers, computed by the service, with their reference (the replay).
@@ -350,7 +366,7 @@ async fn bulk_reassignment_moves_open_deals_through_the_deal_path_and_keeps_ever
     let before: Vec<deal::Model> = theirs(rep.id).all(db).await.unwrap();
     let (open, closed): (Vec<_>, Vec<_>) = before.iter().cloned().partition(|d| open_ids.contains(&d.stage_id));
     assert!(open.len() >= 2 && !closed.is_empty(), "the demo rep has open and closed deals");
-    let n = audit_rows(db).await.len();
+    let n = admin_acts(db).await.len();
 
     // Refusals first: to oneself, to a deactivated or teamless user, an unknown user.
     is_validation(admin::reassign_open_deals(db, &ctx, rep.uuid, rep.uuid).await, "to");
@@ -407,7 +423,7 @@ async fn bulk_reassignment_moves_open_deals_through_the_deal_path_and_keeps_ever
     assert_eq!(forecast::load_cells(db, &exec, 0).await.unwrap(), kept, "cells = rebuilt from the deals");
 
     // One audit row naming both and every deal moved; nothing left to move.
-    let rows = audit_rows(db).await;
+    let rows = admin_acts(db).await;
     assert_eq!(rows.len(), n + 2);
     let r = rows.last().unwrap();
     assert_eq!((r.action.as_str(), r.subject_id), (AuditAction::DealsReassigned.as_str(), Some(rep.uuid)));

@@ -178,7 +178,7 @@ async fn a_presales_user_sees_a_deal_only_as_a_member() {
     assert_eq!(map::get(db, &presales, d.uuid).await.unwrap_err(), AppError::NotFound);
     assert_eq!(checklist::list(db, &presales, d.uuid).await.unwrap_err(), AppError::NotFound);
     assert_eq!(checklist::attach(db, &presales, d.uuid, "demo").await.unwrap_err(), AppError::NotFound);
-    assert_eq!(comment::list(db, &presales, d.uuid).await.unwrap_err(), AppError::NotFound);
+    assert_eq!(comment::list(db, &presales, d.uuid, None, comment::PAGE_DEFAULT).await.unwrap_err(), AppError::NotFound);
 
     // A teammate who does not own the deal cannot manage its team; the owner can.
     assert_eq!(member::add(db, &rep3, d.uuid, presales.uuid, "presales").await.unwrap_err(), AppError::Forbidden);
@@ -249,8 +249,8 @@ async fn mentions_notify_those_who_can_see_the_deal() {
     assert_eq!(comment::mark_read(db, &presales, None).await.unwrap(), 1);
     assert_eq!(comment::unread_count(db, &presales).await.unwrap(), 0);
     assert!(comment::notifications(db, &presales, false).await.unwrap()[0].read);
-    let listed = comment::list(db, &presales, d.uuid).await.unwrap();
-    assert_eq!(listed[0].id, c.id);
+    let listed = comment::list(db, &presales, d.uuid, None, comment::PAGE_DEFAULT).await.unwrap();
+    assert_eq!(listed.rows[0].id, c.id);
     assert!(matches!(comment::add(db, &rep, d.uuid, "   ").await.unwrap_err(), AppError::Validation { field, .. } if field == "body"));
     assert!(timeline::timeline(db, &rep, d.uuid, Some(vec!["comment".into()])).await.unwrap().iter().all(|e| e.group == "comment"));
 }

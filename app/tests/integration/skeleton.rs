@@ -4,7 +4,7 @@
 use crate::common::{ctx_for, fresh_db, seeded};
 use app::domain::error::AppError;
 use app::domain::role::Role;
-use app::ssr::auth::{authenticate, LoginLimiter, MAX_FAILURES};
+use app::ssr::auth::{authenticate, LoginLimiter, ACCOUNT_FREE_FAILURES, FIRST_WAIT_SECS};
 use app::ssr::entity::{account, deal, deal_history, deal_member, pipeline, stage, team, user};
 use app::ssr::service;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -112,14 +112,32 @@ async fn login_with_right_and_wrong_password_and_rate_limit() {
     assert_eq!(authenticate(&t.db, &limiter, "rep@demo.local", "wrong", None).await.unwrap_err(), AppError::BadCredentials);
     assert_eq!(authenticate(&t.db, &limiter, "nobody@demo.local", "dealgate", None).await.unwrap_err(), AppError::BadCredentials);
     assert_eq!(authenticate(&t.db, &limiter, "", "", None).await.unwrap_err(), AppError::BadCredentials);
-    for _ in 1..MAX_FAILURES {
-        let _ = authenticate(&t.db, &limiter, "rep2@demo.local", "guess", None).await;
+    // Three failures of one account from one address: the next try from there waits, even
+    // with the right password, and says how long.
+    for _ in 0..ACCOUNT_FREE_FAILURES {
+        let _ = authenticate(&t.db, &limiter, "rep2@demo.local", "guess", Some("10.0.0.9")).await;
     }
-    let _ = authenticate(&t.db, &limiter, "rep2@demo.local", "guess", None).await;
-    // Locked now, even with the right password.
-    assert!(matches!(authenticate(&t.db, &limiter, "rep2@demo.local", "dealgate", None).await, Err(AppError::RateLimited { .. })));
+    match authenticate(&t.db, &limiter, "rep2@demo.local", "dealgate", Some("10.0.0.9")).await {
+        Err(AppError::RateLimited { retry_after_secs }) => assert!((1..=FIRST_WAIT_SECS).contains(&retry_after_secs), "{retry_after_secs}"),
+        other => panic!("expected a wait, got {other:?}"),
+    }
+    // The owner from another address is never held up by a stranger's failures.
+    assert_eq!(authenticate(&t.db, &limiter, "rep2@demo.local", "dealgate", Some("10.0.0.1")).await.unwrap().email, "rep2@demo.local");
     // Other accounts are unaffected.
     assert!(authenticate(&t.db, &limiter, "manager@demo.local", "dealgate", None).await.is_ok());
+    // Every failure is in the audit log (actor 0: nobody signed in), and the slow-down once.
+    let logged = |action: &'static str| {
+        app::ssr::entity::admin_audit::Entity::find().filter(app::ssr::entity::admin_audit::Column::Action.eq(action)).all(&t.db)
+    };
+    let failed = logged("user.login_failed").await.unwrap();
+    assert_eq!(failed.len(), 2 + ACCOUNT_FREE_FAILURES as usize, "wrong password, unknown e-mail and three guesses");
+    assert!(failed.iter().all(|r| r.actor_id == 0));
+    let guesses: Vec<_> = failed.iter().filter(|r| r.after.as_deref().is_some_and(|a| a.contains("10.0.0.9"))).collect();
+    assert_eq!(guesses.len(), ACCOUNT_FREE_FAILURES as usize);
+    assert!(guesses.iter().all(|r| r.subject_id.is_some() && r.subject_label == "rep2@demo.local"));
+    let throttled = logged("user.login_throttled").await.unwrap();
+    assert_eq!(throttled.len(), 1);
+    assert_eq!(throttled[0].after.as_deref(), Some(r#"{"address":"10.0.0.9","scope":"account"}"#));
     // A deactivated user cannot sign in.
     user::Entity::update_many()
         .col_expr(user::Column::Active, sea_orm::sea_query::Expr::value(false))

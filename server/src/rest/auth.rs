@@ -2,7 +2,7 @@
 //! and the caller's own password, changed with the same service as the change-password page.
 use super::{ApiResult, Problem};
 use app::domain::error::AppError;
-use app::ssr::context::{RequestContext, SESSION_USER_KEY};
+use app::ssr::context::{RequestContext, SESSION_USER_KEY, TOKEN_KEY};
 use app::ssr::session_store::DbSessionStore;
 use app::ssr::state::AppState;
 use axum::extract::State;
@@ -35,13 +35,23 @@ pub struct TokenResponse {
     expires_at: DateTime<Utc>,
 }
 
+/// Failed tries slow down further ones of the same account from the same address (and, more
+/// generously, of the address): a 429 then says in `Retry-After` how many seconds to wait.
 #[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
-pub async fn token(State(state): State<AppState>, Json(req): Json<TokenRequest>) -> ApiResult<Json<TokenResponse>> {
-    let user = app::ssr::auth::authenticate(&state.db, &state.limiter, &req.email, &req.password, None).await?;
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem),
+        (status = 429, body = Problem, description = "too many failed tries from this address; retry after `Retry-After` seconds",
+            headers(("Retry-After" = u64, description = "seconds to wait")))))]
+pub async fn token(
+    State(state): State<AppState>,
+    peer: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    Json(req): Json<TokenRequest>,
+) -> ApiResult<Json<TokenResponse>> {
+    let client = peer.map(|Extension(c)| c.0.ip().to_string());
+    let user = app::ssr::auth::authenticate(&state.db, &state.limiter, &req.email, &req.password, client.as_deref()).await?;
     let expires_at = Utc::now() + chrono::Duration::hours(TOKEN_HOURS);
     let mut data = HashMap::new();
     data.insert(SESSION_USER_KEY.to_owned(), serde_json::json!(user.id));
+    data.insert(TOKEN_KEY.to_owned(), serde_json::json!(true));
     let mut record = Record {
         id: Id::default(),
         data,
@@ -60,8 +70,8 @@ pub struct PasswordChange {
 
 /// Changes the caller's own password (the change-password page's service): the current one
 /// must be right. Clears "must change password" after an administrator's reset — a client
-/// held to a new password may call this (and nothing else). The caller's token and other
-/// sessions stay valid, as with the page.
+/// held to a new password may call this (and nothing else). The caller's other sessions and
+/// tokens end; the one this call came with stays valid.
 #[utoipa::path(post, path = "/api/v1/me/password", request_body = PasswordChange,
     responses((status = 204, description = "changed"), (status = 401, body = Problem), (status = 409, body = Problem, description = "changed meanwhile; try again"),
         (status = 422, body = Problem, description = "`current_password` is wrong, or `new_password` breaks the policy")),
@@ -75,10 +85,18 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Resolves `Authorization: Bearer <token>` to a user id (tokens share the session store).
-pub async fn bearer_user(state: &AppState, headers: &axum::http::HeaderMap) -> Option<i32> {
-    let raw = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?.trim();
-    let id: Id = raw.parse().ok()?;
+/// The token of an `Authorization: Bearer <token>` header, if the request has one.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    Some(headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?.trim())
+}
+
+/// Resolves a bearer token to a user id. Tokens share the session store with browser sessions;
+/// only a record issued as a token counts (a session cookie's id is not a token).
+pub async fn bearer_user(state: &AppState, token: &str) -> Option<i32> {
+    let id: Id = token.parse().ok()?;
     let rec = DbSessionStore::new(state.db.conn().clone()).load(&id).await.ok()??;
+    if rec.data.get(TOKEN_KEY).and_then(serde_json::Value::as_bool) != Some(true) {
+        return None;
+    }
     rec.data.get(SESSION_USER_KEY)?.as_i64().and_then(|v| i32::try_from(v).ok())
 }

@@ -24,7 +24,7 @@ mod quotes;
 mod revisits;
 mod room;
 
-pub use auth::bearer_user;
+pub use auth::{bearer_token, bearer_user};
 
 use app::domain::error::AppError;
 use app::ssr::state::AppState;
@@ -63,7 +63,12 @@ impl IntoResponse for ApiError {
             status: status.as_u16(),
             detail: app::i18n::error_message(app::domain::locale::Locale::En, &self.0),
         };
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], serde_json::to_string(&body).unwrap_or_default()).into_response()
+        let mut res = (status, [(header::CONTENT_TYPE, "application/problem+json")], serde_json::to_string(&body).unwrap_or_default())
+            .into_response();
+        if let AppError::RateLimited { retry_after_secs } = self.0 {
+            res.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from(retry_after_secs));
+        }
+        res
     }
 }
 

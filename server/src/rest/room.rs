@@ -5,7 +5,7 @@ use app::domain::error::AppError;
 use app::ssr::context::RequestContext;
 use app::ssr::service;
 use app::ssr::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -393,14 +393,35 @@ pub struct CommentIn {
     body: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/deals/{id}/comments", params(("id" = Uuid, Path)),
-    responses((status = 200, body = [CommentOut]), (status = 404, body = Problem)), security(("bearer" = [])))]
+#[derive(Serialize, ToSchema)]
+pub struct CommentsOut {
+    /// Newest first.
+    comments: Vec<CommentOut>,
+    /// Pass as `before` for the next (older) page; null on the last page.
+    older: Option<Uuid>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommentsQuery {
+    /// The `older` of the previous page.
+    before: Option<Uuid>,
+    /// 1–200, default 50.
+    limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/deals/{id}/comments", params(("id" = Uuid, Path), CommentsQuery),
+    responses((status = 200, body = CommentsOut), (status = 404, body = Problem),
+        (status = 422, body = Problem, description = "`limit` out of range, or `before` not a comment of this deal")),
+    security(("bearer" = [])))]
 pub async fn deal_comments(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<CommentOut>>> {
-    Ok(Json(service::comment::list(&state.db, &ctx, id).await?.into_iter().map(comment_out).collect()))
+    Query(q): Query<CommentsQuery>,
+) -> ApiResult<Json<CommentsOut>> {
+    let page = service::comment::list(&state.db, &ctx, id, q.before, q.limit.unwrap_or(service::comment::PAGE_DEFAULT)).await?;
+    Ok(Json(CommentsOut { comments: page.rows.into_iter().map(comment_out).collect(), older: page.older }))
 }
 
 #[utoipa::path(post, path = "/api/v1/deals/{id}/comments", params(("id" = Uuid, Path)), request_body = CommentIn,

@@ -292,6 +292,7 @@ const LITERAL: &[(Op, &str, Rel, Expect)] = &[
     (Op::Patch, "exec", Rel::Mate, Expect::Forbidden),
     (Op::Move, "exec", Rel::Foreign, Expect::ReadOnlyGate),
     (Op::Comment, "legal", Rel::Foreign, Expect::Ok),
+    (Op::Comment, "exec", Rel::Mate, Expect::Forbidden),
     (Op::Adjust, "gm", Rel::Foreign, Expect::Ok),
     (Op::Patch, "gm", Rel::Foreign, Expect::Forbidden),
     (Op::DealRead, "presales", Rel::Mate, Expect::NotFound),

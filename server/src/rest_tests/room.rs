@@ -92,7 +92,7 @@ async fn activities_and_comments_are_logged_and_listed() {
     assert_eq!(c["mentioned"], json!([]));
     let (s, list) = call(&app, Method::GET, &uri, Some(&rep), None).await;
     assert_eq!(s, StatusCode::OK, "{list}");
-    assert!(list.as_array().unwrap().iter().any(|x| x["id"] == c["id"]));
+    assert!(list["comments"].as_array().unwrap().iter().any(|x| x["id"] == c["id"]));
 
     let unknown = unknown_id();
     for (path, body) in [("activities", json!({"kind": "call", "date": "2026-01-05", "summary": "x"})), ("comments", json!({"body": "x"}))]
@@ -101,4 +101,62 @@ async fn activities_and_comments_are_logged_and_listed() {
         assert_not_found(call(&app, Method::GET, &uri, Some(&rep), None).await);
         assert_not_found(call(&app, Method::POST, &uri, Some(&rep), Some(body)).await);
     }
+}
+
+/// Comments come a page at a time, newest first, with a cursor to the older ones: nothing is
+/// cut off silently (the list used to stop at the newest 500).
+#[tokio::test]
+async fn comments_are_paged_newest_first_and_executives_only_read_them() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let rep = token(&app, "rep@demo.local").await;
+    let deal = a_deal(&app, &rep).await;
+    let uri = format!("/api/v1/deals/{deal}/comments");
+    let mut posted = Vec::new();
+    for i in 0..5 {
+        let (s, c) = call(&app, Method::POST, &uri, Some(&rep), Some(json!({"body": format!("第{i}条")}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        posted.push(c["id"].as_str().unwrap().to_owned());
+    }
+    posted.reverse();
+    let mut seen = Vec::new();
+    let mut next = format!("{uri}?limit=2");
+    let mut pages = 0;
+    loop {
+        let (s, page) = call(&app, Method::GET, &next, Some(&rep), None).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        pages += 1;
+        let rows = page["comments"].as_array().unwrap();
+        assert!(rows.len() <= 2, "{page}");
+        seen.extend(rows.iter().map(|c| c["id"].as_str().unwrap().to_owned()));
+        match page["older"].as_str() {
+            Some(older) => next = format!("{uri}?limit=2&before={older}"),
+            None => break,
+        }
+    }
+    // The seeded deal may have comments of its own: ours are the newest five, in order.
+    assert_eq!(&seen[..5], &posted[..], "newest first, none twice, none missing");
+    assert_eq!(seen.iter().collect::<std::collections::HashSet<_>>().len(), seen.len());
+    assert!(pages >= 3);
+    let (s, all) = call(&app, Method::GET, &uri, Some(&rep), None).await;
+    assert_eq!((s, all["comments"].as_array().unwrap().len()), (StatusCode::OK, seen.len().min(50)));
+
+    for bad in ["limit=0", "limit=201", &format!("before={}", unknown_id())] {
+        let (s, p) = call(&app, Method::GET, &format!("{uri}?{bad}"), Some(&rep), None).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {p}");
+        let field = bad.split('=').next().unwrap();
+        assert!(p["detail"].as_str().unwrap().contains(field), "{bad}: {p}");
+    }
+
+    // Executives read the comments but cannot post; legal can.
+    let exec = token(&app, "exec@demo.local").await;
+    let (s, _) = call(&app, Method::GET, &uri, Some(&exec), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, p) = call(&app, Method::POST, &uri, Some(&exec), Some(json!({"body": "看看"}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{p}");
+    let legal = token(&app, "legal@demo.local").await;
+    let (s, p) = call(&app, Method::POST, &uri, Some(&legal), Some(json!({"body": "合同条款已审"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let (_, after) = call(&app, Method::GET, &format!("{uri}?limit=200"), Some(&rep), None).await;
+    assert_eq!(after["comments"].as_array().unwrap().len(), seen.len() + 1, "the executive's comment was not stored");
 }

@@ -1,5 +1,5 @@
 //! Comments with @mentions on a deal, and the notification bell in the header.
-use crate::api::room::{add_comment, load_comments, load_notifications, mark_notifications_read, unread_notifications};
+use crate::api::room::{add_comment, load_comments, load_notifications, mark_notifications_read, may_comment, unread_notifications};
 use crate::components::live::{last_live_event, on_live_change, LiveTick};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::i18n::{error_message, use_i18n, K};
@@ -25,7 +25,29 @@ fn body_view(body: &str) -> impl IntoView {
 #[component]
 pub fn CommentsPanel(id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
-    let rows = Resource::new(|| (), move |_| load_comments(id));
+    // The newest page (reloaded on live events) and the older pages the reader asked for.
+    let rows = Resource::new(|| (), move |_| load_comments(id, None));
+    let older_rows = RwSignal::new(Vec::<crate::domain::dto::CommentRow>::new());
+    let older_cursor = RwSignal::new(None::<Uuid>);
+    let load_older = Action::new(move |before: &Uuid| {
+        let before = *before;
+        async move { load_comments(id, Some(before)).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = load_older.value().get() {
+            older_rows.update(|r| r.extend(page.rows));
+            older_cursor.set(page.older);
+        }
+    });
+    // A fresh newest page starts the trail of older pages again.
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = rows.get() {
+            older_rows.set(Vec::new());
+            older_cursor.set(page.older);
+        }
+    });
+    // Asked once: the form is not rebuilt (losing what is being typed) when the list reloads.
+    let may_post = Resource::new(|| (), move |_| may_comment(id));
     let body = RwSignal::new(String::new());
     let post = Action::new(move |b: &String| {
         let b = b.clone();
@@ -46,30 +68,34 @@ pub fn CommentsPanel(id: Uuid) -> impl IntoView {
     view! {
         <section class="panel comments" data-testid="comments">
             <h2 class="panel-title">{move || i18n.t(K::CommentsTitle)}</h2>
-            <form class="comment-form" on:submit=move |ev| {
-                ev.prevent_default();
-                if !blank() {
-                    post.dispatch(body.get_untracked().trim().to_owned());
-                }
-            }>
-                <label for="comment-body" class="sr-only">{move || i18n.t(K::CommentsTitle)}</label>
-                <textarea id="comment-body" rows="3" maxlength="4000" data-testid="comment-body"
-                    placeholder=move || i18n.t(K::CommentPlaceholder)
-                    prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
-                <div class="form-actions">
-                    {move || post.value().get().and_then(|r| r.err()).map(|e| view! { <span class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</span> })}
-                    <button type="submit" class="btn btn-primary btn-sm" data-testid="comment-post" disabled=move || blank() || post.pending().get()>
-                        {move || i18n.t(K::CommentPost)}
-                    </button>
-                </div>
-            </form>
+            <Transition fallback=|| ()>
+            {move || may_post.get().and_then(|r| r.ok()).unwrap_or(false).then(|| view! {
+                <form class="comment-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    if !blank() {
+                        post.dispatch(body.get_untracked().trim().to_owned());
+                    }
+                }>
+                    <label for="comment-body" class="sr-only">{move || i18n.t(K::CommentsTitle)}</label>
+                    <textarea id="comment-body" rows="3" maxlength="4000" data-testid="comment-body"
+                        placeholder=move || i18n.t(K::CommentPlaceholder)
+                        prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                    <div class="form-actions">
+                        {move || post.value().get().and_then(|r| r.err()).map(|e| view! { <span class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</span> })}
+                        <button type="submit" class="btn btn-primary btn-sm" data-testid="comment-post" disabled=move || blank() || post.pending().get()>
+                            {move || i18n.t(K::CommentPost)}
+                        </button>
+                    </div>
+                </form>
+            })}
+            </Transition>
             <Transition fallback=|| view! { <Skeleton rows=3/> }>
                 {move || rows.get().map(|r| match r {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(cs) if cs.is_empty() => view! { <p class="muted">{move || i18n.t(K::CommentsEmpty)}</p> }.into_any(),
-                    Ok(cs) => view! {
+                    Ok(p) if p.rows.is_empty() => view! { <p class="muted">{move || i18n.t(K::CommentsEmpty)}</p> }.into_any(),
+                    Ok(p) => view! {
                         <ol class="comment-list">
-                            {cs.into_iter().map(|c| view! {
+                            {p.rows.into_iter().chain(older_rows.get()).map(|c| view! {
                                 <li class="comment" data-testid="comment">
                                     <div class="comment-head">
                                         <span class="avatar" aria-hidden="true">{crate::domain::dto::initials(&c.author)}</span>
@@ -83,6 +109,13 @@ pub fn CommentsPanel(id: Uuid) -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ol>
+                        {move || older_cursor.get().map(|before| view! {
+                            <button type="button" class="btn btn-link btn-sm" data-testid="comments-older"
+                                disabled=move || load_older.pending().get()
+                                on:click=move |_| { load_older.dispatch(before); }>
+                                {move || i18n.t(K::CommentsOlder)}
+                            </button>
+                        })}
                     }.into_any(),
                 })}
             </Transition>

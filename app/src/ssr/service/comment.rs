@@ -2,7 +2,8 @@
 //! mention raises. Only a mentioned user who can see the deal is notified, so a mention
 //! never leaks a deal to someone outside its team.
 use super::access::visible_deal;
-use crate::domain::dto::{CommentRow, NotificationRow};
+use crate::domain::access::DealAction;
+use crate::domain::dto::{CommentPage, CommentRow, NotificationRow};
 use crate::domain::error::AppError;
 use crate::domain::mention;
 use crate::ssr::context::RequestContext;
@@ -11,7 +12,7 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{comment, deal_member, notification, user};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Users a comment mentions, resolved against active users (ids, names).
 async fn mentioned(db: &Db, body: &str) -> Result<Vec<user::Model>, AppError> {
@@ -26,16 +27,44 @@ async fn mentioned(db: &Db, body: &str) -> Result<Vec<user::Model>, AppError> {
     Ok(users.into_iter().enumerate().filter(|(i, _)| named.contains(i)).map(|(_, u)| u).collect())
 }
 
-pub async fn list(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<CommentRow>, AppError> {
+/// Comments a page holds by default, and at most.
+pub const PAGE_DEFAULT: u64 = 50;
+pub const PAGE_MAX: u64 = 200;
+
+/// A deal's comments, newest first, `limit` (1–200) at a time: `before` is the `older` of the
+/// previous page (a comment of this deal; anything else is a 422 naming `before`).
+pub async fn list(
+    db: &Db,
+    ctx: &RequestContext,
+    deal: uuid::Uuid,
+    before: Option<uuid::Uuid>,
+    limit: u64,
+) -> Result<CommentPage, AppError> {
+    if !(1..=PAGE_MAX).contains(&limit) {
+        return Err(AppError::validation("limit", format!("must be 1–{PAGE_MAX}")));
+    }
     let d = visible_deal(db, ctx, deal).await?;
-    let rows = comment::Entity::find()
-        .filter(comment::Column::DealId.eq(d.id))
-        .order_by_desc(comment::Column::CreatedAt)
-        .order_by_desc(comment::Column::Id)
-        .limit(500)
-        .all(db)
-        .await
-        .map_err(db_err)?;
+    let mut q = comment::Entity::find().filter(comment::Column::DealId.eq(d.id));
+    if let Some(b) = before {
+        let cursor = comment::Entity::find()
+            .filter(comment::Column::Uuid.eq(b))
+            .filter(comment::Column::DealId.eq(d.id))
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| AppError::validation("before", "is not a comment of this deal"))?;
+        // Keyset on (created_at, id), the list's order: stable while new comments arrive.
+        q = q.filter(
+            Condition::any()
+                .add(comment::Column::CreatedAt.lt(cursor.created_at))
+                .add(Condition::all().add(comment::Column::CreatedAt.eq(cursor.created_at)).add(comment::Column::Id.lt(cursor.id))),
+        );
+    }
+    let mut rows =
+        q.order_by_desc(comment::Column::CreatedAt).order_by_desc(comment::Column::Id).limit(limit + 1).all(db).await.map_err(db_err)?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let older = if more { rows.last().map(|c| c.uuid) } else { None };
     let authors = super::user_names(db, rows.iter().map(|c| c.author_id).collect()).await?;
     let notified = notification::Entity::find()
         .filter(notification::Column::CommentId.is_in(rows.iter().map(|c| c.id)))
@@ -43,7 +72,7 @@ pub async fn list(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec
         .await
         .map_err(db_err)?;
     let names = super::user_names(db, notified.iter().map(|n| n.user_id).collect()).await?;
-    Ok(rows
+    let rows = rows
         .into_iter()
         .map(|c| CommentRow {
             id: c.uuid,
@@ -52,14 +81,22 @@ pub async fn list(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec
             body: c.body,
             created_at: c.created_at,
         })
-        .collect())
+        .collect();
+    Ok(CommentPage { rows, older })
+}
+
+/// Whether the reader may post on this deal (the page shows the form only then).
+pub async fn may_post(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<bool, AppError> {
+    let d = visible_deal(db, ctx, deal).await?;
+    let team = super::access::team_of(db, &d).await?;
+    Ok(super::access::allows(ctx, DealAction::Comment, &d, &team))
 }
 
 /// Posts a comment; each mentioned user who can see the deal (and is not the author) gets
 /// a notification.
 pub async fn add(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, body: &str) -> Result<CommentRow, AppError> {
     let body = crate::domain::validate::required("body", body, 4000)?;
-    let d = super::access::deal_for(db, ctx, deal, crate::domain::access::DealAction::Comment).await?;
+    let d = super::access::deal_for(db, ctx, deal, DealAction::Comment).await?;
     let members: Vec<i32> = deal_member::Entity::find()
         .filter(deal_member::Column::DealId.eq(d.id))
         .all(db)

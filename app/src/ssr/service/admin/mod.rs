@@ -116,8 +116,7 @@ fn open_stages() -> sea_orm::sea_query::SelectStatement {
     sea_orm::sea_query::Query::select().column(stage::Column::Id).from(stage::Entity).and_where(stage::Column::Kind.eq("open")).to_owned()
 }
 
-/// Records one administrative act, inside the act's own transaction. The only writer of
-/// `admin_audit`. `before`/`after` describe the subject (never a password or its hash).
+/// Records one administrative act, inside the act's own transaction (see [`audit_as`]).
 pub(crate) async fn audit<C: ConnectionTrait>(
     db: &C,
     ctx: &RequestContext,
@@ -126,9 +125,23 @@ pub(crate) async fn audit<C: ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Result<(), AppError> {
+    audit_as(db, Some(ctx.user_id), action, subject, before, after).await
+}
+
+/// The only writer of `admin_audit`: an administrative act or a security event. `actor` is
+/// `None` when nobody is signed in (a failed sign-in; stored as 0, no user has that id).
+/// `before`/`after` describe the subject (never a password or its hash).
+pub(crate) async fn audit_as<C: ConnectionTrait>(
+    db: &C,
+    actor: Option<i32>,
+    action: AuditAction,
+    subject: (Option<uuid::Uuid>, &str),
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<(), AppError> {
     admin_audit::Entity::insert(admin_audit::ActiveModel {
         at: Set(chrono::Utc::now()),
-        actor_id: Set(ctx.user_id),
+        actor_id: Set(actor.unwrap_or(0)),
         action: Set(action.as_str().to_owned()),
         subject_kind: Set(action.subject_kind().to_owned()),
         subject_id: Set(subject.0),

@@ -375,7 +375,7 @@ pub async fn reset_password(db: &Db, ctx: &RequestContext, id: uuid::Uuid, passw
         .exec(txn)
         .await
         .map_err(db_err)?;
-    let ended = crate::ssr::session_store::end_sessions_of(txn, u.id).await.map_err(db_err)?;
+    let ended = crate::ssr::session_store::end_sessions_of(txn, u.id, None).await.map_err(db_err)?;
     let before = json!({"must_change_password": u.must_change_password});
     let after = json!({"must_change_password": true, "sessions_ended": ended});
     audit(txn, ctx, AuditAction::PasswordReset, (Some(u.uuid), &label(&u)), Some(before), Some(after)).await?;
@@ -434,7 +434,7 @@ pub async fn set_active(
     let mut after = json!({"active": active});
     let mut told = Vec::new();
     if !active {
-        after["sessions_ended"] = json!(crate::ssr::session_store::end_sessions_of(txn, u.id).await.map_err(db_err)?);
+        after["sessions_ended"] = json!(crate::ssr::session_store::end_sessions_of(txn, u.id, None).await.map_err(db_err)?);
         if let Some((pending, d)) = &handed {
             told = hand_over_approvals(txn, &u, pending, d).await?;
             after["approvals_delegated"] = json!(pending.len());
