@@ -130,3 +130,44 @@ test('a rep\'s home starts with their day: follow-ups due, their deals needing a
     await page.screenshot({ path: shots(`home-my-day-${w}`), fullPage: w > 1000 });
   }
 });
+
+test('the owner adds a presales colleague from the deal page; someone not on the team gets a clear page and nothing polls', async ({ page, browser }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signIn(page, 'rep@demo.local');
+  const id = await newDeal(page, `团队测试 ${Date.now()}`);
+  await page.goto(`/deals/${id}`);
+  await hydrated(page);
+  const members = page.getByTestId('members');
+  const sunLi = await members.getByTestId('member-user').locator('option', { hasText: '孙丽' }).getAttribute('value');
+  await members.getByTestId('member-user').selectOption(sunLi!);
+  await members.getByTestId('member-role').selectOption('presales');
+  await members.getByTestId('member-add').click();
+  await expect(members.locator('[data-testid="member"][data-role="presales"]')).toContainText('孙丽');
+  await page.screenshot({ path: shots('deal-team-added-1440') });
+
+  // 黄涛 (presales, West) is not on the team: a page that says so, and no presence polling.
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  await signIn(p2, 'presales2@demo.local');
+  const polls: string[] = [];
+  p2.on('request', (r) => {
+    if (r.url().includes('/api/deals/presence')) polls.push(r.url());
+  });
+  await p2.goto(`/deals/${id}`);
+  await hydrated(p2);
+  await expect(p2.getByTestId('deal-no-access')).toBeVisible();
+  await p2.waitForTimeout(1_500);
+  expect(polls).toEqual([]);
+  await p2.screenshot({ path: shots('deal-no-access-1440') });
+  await other.close();
+
+  // 孙丽 now sees the deal and its checklists tab.
+  const mine = await browser.newContext();
+  const p3 = await mine.newPage();
+  await signIn(p3, 'presales@demo.local');
+  await p3.goto(`/deals/${id}?tab=checklists`);
+  await hydrated(p3);
+  await expect(p3.getByTestId('deal-tabs')).toBeVisible();
+  await expect(p3.getByTestId('deal-no-access')).toHaveCount(0);
+  await mine.close();
+});

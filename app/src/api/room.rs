@@ -158,6 +158,13 @@ pub async fn add_member(deal: uuid::Uuid, user: uuid::Uuid, role: String) -> Res
     serve(|state, ctx| async move { crate::ssr::service::member::add(&state.db, &ctx, deal, user, &role).await }).await
 }
 
+/// Who may be added to the deal team (for those who may manage it; others get 404/403).
+#[server(endpoint = "room/members/candidates", input = Json)]
+pub async fn load_member_candidates(deal: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::member::candidates(&state.db, &ctx, deal).await }).await
+}
+
 /// Removes a user from the deal team; the owner stays.
 #[server(endpoint = "room/members/remove", input = Json)]
 pub async fn remove_member(deal: uuid::Uuid, user: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {

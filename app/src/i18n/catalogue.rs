@@ -785,6 +785,12 @@ catalogue! {
     MemberPresales => "Presales", "售前";
     MemberPm => "Project manager", "项目经理";
     MemberOther => "Other", "其他";
+    MemberAdd => "Add to the team", "加入团队";
+    MemberWho => "Colleague", "同事";
+    MemberAs => "as", "角色";
+    DealNoAccessTitle => "You are not on this deal's team", "您不在此商机的团队中";
+    DealNoAccessLead => "The deal is private to its team, or it no longer exists. Ask its owner or your manager to add you to the team.", "此商机仅对其团队可见，或已不存在。请联系负责人或您的经理将您加入团队。";
+    DealNoAccessBack => "Back to the board", "返回销售漏斗";
     ActDateInvalid => "Enter a date, and a time as HH:MM if you give one.", "请输入日期；如填写时间，格式为 时:分。";
 
     // Contracts

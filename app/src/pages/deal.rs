@@ -155,14 +155,34 @@ pub fn DealPage() -> impl IntoView {
         <Title text=move || i18n.t(K::KeyInfoTitle).to_owned()/>
         <Transition fallback=|| view! { <Skeleton rows=8/> }>
             {move || data.get().map(|r| match r {
+                // Not found and not visible answer alike (the deal's existence is not told).
+                Err(AppError::NotFound) => view! { <NoAccess/> }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                Ok((row, ki, version)) => view! { <DealView row=row ki=ki version=version/> }.into_any(),
+                Ok((row, ki, version)) => {
+                    let id = row.id;
+                    // Live updates and presence only for a deal one may see: nothing polls otherwise.
+                    view! {
+                        <DealView row=row ki=ki version=version/>
+                        <LiveBanner concerns=|e, id| e.deal == Some(id) id=id on_reload=Callback::new(move |_| data.refetch())/>
+                        <Presence id=id/>
+                    }
+                    .into_any()
+                }
             })}
         </Transition>
-        {move || id().map(|id| view! {
-            <LiveBanner concerns=|e, id| e.deal == Some(id) id=id on_reload=Callback::new(move |_| data.refetch())/>
-            <Presence id=id/>
-        })}
+    }
+}
+
+/// A deal one may not see (or that does not exist): what to do about it, in words.
+#[component]
+fn NoAccess() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="panel no-access" data-testid="deal-no-access">
+            <h1>{move || i18n.t(K::DealNoAccessTitle)}</h1>
+            <p class="lead">{move || i18n.t(K::DealNoAccessLead)}</p>
+            <a class="btn" href="/board">{move || i18n.t(K::DealNoAccessBack)}</a>
+        </section>
     }
 }
 

@@ -270,6 +270,28 @@ async fn a_chinese_mention_needs_no_space_after_the_name() {
 }
 
 #[tokio::test]
+async fn the_owner_adds_a_colleague_from_the_candidates() {
+    let t = seeded().await;
+    let db = &t.db;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let presales = ctx_for(db, "presales@demo.local").await;
+    let rep2 = ctx_for(db, "rep2@demo.local").await;
+    let s = stages_of(db, "solution").await;
+    let d = deal_at(db, &rep, &s[0]).await;
+    let before = member::candidates(db, &rep, d.uuid).await.unwrap();
+    assert!(before.iter().any(|c| c.user_id == presales.uuid && c.role == "presales"));
+    assert!(before.iter().all(|c| c.user_id != rep.uuid), "the owner is on the team already");
+    assert!(before.iter().all(|c| ["rep", "presales", "manager"].contains(&c.role.as_str())));
+    member::add(db, &rep, d.uuid, presales.uuid, "presales").await.unwrap();
+    let after = member::candidates(db, &rep, d.uuid).await.unwrap();
+    assert_eq!(after.len(), before.len() - 1);
+    assert!(after.iter().all(|c| c.user_id != presales.uuid));
+    // Another team's rep learns nothing; a member who may not manage the team is refused.
+    assert_eq!(member::candidates(db, &rep2, d.uuid).await.unwrap_err(), AppError::NotFound);
+    assert!(matches!(member::candidates(db, &presales, d.uuid).await.unwrap_err(), AppError::Forbidden | AppError::NotFound));
+}
+
+#[tokio::test]
 async fn reporting_loops_are_refused_and_stale_versions_conflict() {
     let t = seeded().await;
     let db = &t.db;

@@ -1,5 +1,5 @@
 //! The deal team (members and their roles) and the merged timeline with its kind filter.
-use crate::api::room::{load_members, load_timeline, remove_member};
+use crate::api::room::{add_member, load_member_candidates, load_members, load_timeline, remove_member};
 use crate::components::live::LiveTick;
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::i18n::{error_message, use_i18n, K};
@@ -35,15 +35,57 @@ pub fn MembersPanel(id: Uuid) -> impl IntoView {
         let u = *u;
         async move { remove_member(id, u).await }
     });
+    // Only those who may manage the team get candidates; for others the form stays away.
+    let candidates = Resource::new(move || (tick.map(|t| t.0.get()), rows.get().is_some()), move |_| load_member_candidates(id));
+    let who = RwSignal::new(String::new());
+    let role = RwSignal::new("presales".to_owned());
+    let add = Action::new(move |(u, r): &(Uuid, String)| {
+        let (u, r) = (*u, r.clone());
+        async move { add_member(id, u, r).await }
+    });
     Effect::new(move |_| {
         if remove.value().get().is_some() {
             rows.refetch();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            who.set(String::new());
+            rows.refetch();
+            candidates.refetch();
         }
     });
     view! {
         <section class="panel members" data-testid="members">
             <h2 class="panel-title">{move || i18n.t(K::MembersTitle)}</h2>
             {move || remove.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</p> })}
+            <Transition fallback=|| ()>
+                {move || candidates.get().and_then(Result::ok).map(|cs| view! {
+                    <form class="member-add" data-testid="member-add-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        if let Ok(u) = who.get_untracked().parse::<Uuid>() {
+                            add.dispatch((u, role.get_untracked()));
+                        }
+                    }>
+                        <label class="sr-only" for="member-user">{move || i18n.t(K::MemberWho)}</label>
+                        <select id="member-user" data-testid="member-user" prop:value=move || who.get() on:change=move |ev| who.set(event_target_value(&ev))>
+                            <option value="">{move || i18n.t(K::MemberWho)} "…"</option>
+                            {cs.into_iter().map(|c| {
+                                let r = c.role.clone();
+                                view! { <option value=c.user_id.to_string()>{c.name.clone()} " · " {move || crate::domain::role::Role::parse(&r).map(|x| crate::i18n::role_name(i18n.locale(), x)).unwrap_or_default()}</option> }
+                            }).collect_view()}
+                        </select>
+                        <label class="sr-only" for="member-role">{move || i18n.t(K::MemberAs)}</label>
+                        <select id="member-role" data-testid="member-role" prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
+                            {["presales", "pm", "other"].into_iter().map(|r| view! { <option value=r>{move || i18n.t(member_role(r))}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class="btn btn-sm btn-primary" data-testid="member-add" disabled=move || who.with(|w| w.is_empty()) || add.pending().get()>
+                            "+ " {move || i18n.t(K::MemberAdd)}
+                        </button>
+                    </form>
+                })}
+            </Transition>
+            {move || add.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert" data-testid="member-add-error">{move || error_message(i18n.locale(), &e)}</p> })}
             <Transition fallback=|| view! { <Skeleton rows=2/> }>
                 {move || rows.get().map(|r| match r {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),

@@ -47,6 +47,26 @@ async fn rows<C: sea_orm::ConnectionTrait>(db: &C, d: &deal::Model) -> Result<Ve
     Ok(out)
 }
 
+/// The colleagues who may be added to the deal's team (active reps, presales engineers and
+/// managers not on it yet), for whoever may manage the team; `role` is their user role.
+pub async fn candidates(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {
+    let d = super::access::deal_for(db, ctx, deal, crate::domain::access::DealAction::ManageTeam).await?;
+    let on: Vec<i32> =
+        deal_member::Entity::find().filter(deal_member::Column::DealId.eq(d.id)).all(db).await.map_err(db_err)?.into_iter().map(|m| m.user_id).collect();
+    let roles = [crate::domain::role::Role::Rep, crate::domain::role::Role::Presales, crate::domain::role::Role::Manager];
+    Ok(user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Role.is_in(roles.iter().map(|r| r.as_str())))
+        .filter(user::Column::Id.is_not_in(on.into_iter().chain([d.owner_id])))
+        .order_by_asc(user::Column::Name)
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| DealMemberRow { user_id: u.uuid, name: u.name, email: u.email, role: u.role })
+        .collect())
+}
+
 /// Adds a user to the deal team, or changes their role; "owner" is the deal's owner only.
 pub async fn add(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, who: uuid::Uuid, role: &str) -> Result<Vec<DealMemberRow>, AppError> {
     let role = role.trim();
