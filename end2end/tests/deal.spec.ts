@@ -13,6 +13,17 @@ test('a rep creates a deal from the board, sets its forecast category, and drags
   // Bad input gets a clear message and nothing is created.
   await form.getByRole('button', { name: /Create|创建/ }).click();
   await expect(form.locator('.field-invalid').first()).toBeVisible();
+  // Each refusal says what and why next to its field; the server's limits are the form's.
+  await expect(form.getByTestId('nd-error-name')).toHaveText(/name|名称/);
+  await expect(form.getByTestId('nd-error-account')).toBeVisible();
+  await page.fill('#nd-name', 'N'.repeat(201));
+  await expect(form.getByTestId('nd-error-name')).toHaveText(/200/);
+  for (const [typed, why] of [['-5', /negative|负数/], ['abc', /amount in yuan|金额/], ['1e20', /amount in yuan|金额/], ['99,000,000,000,000', /10,000,000,000,000/]] as const) {
+    await page.fill('#nd-amount', typed);
+    await expect(form.getByTestId('nd-error-amount')).toHaveText(why);
+  }
+  await page.screenshot({ path: shots('new-deal-refused-1440') });
+  await expect(page).toHaveURL(/\/board/);
   await page.fill('#nd-name', '华东区 MES 二期');
   await page.getByTestId('nd-account').selectOption({ index: 1 });
   await page.fill('#nd-amount', '1,850,000');

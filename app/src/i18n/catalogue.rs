@@ -785,6 +785,14 @@ catalogue! {
     MemberPresales => "Presales", "售前";
     MemberPm => "Project manager", "项目经理";
     MemberOther => "Other", "其他";
+    NdNameRequired => "Give the deal a name.", "请填写商机名称。";
+    NdNameTooLong => "At most 200 characters.", "最多 200 个字符。";
+    NdAccountRequired => "Choose the customer account.", "请选择客户。";
+    NdAmountInvalid => "An amount in yuan, such as 1,200,000.", "请输入金额（元），例如 1,200,000。";
+    NdAmountNegative => "The amount cannot be negative.", "金额不能为负数。";
+    NdAmountTooLarge => "At most ¥10,000,000,000,000.", "最多 ¥10,000,000,000,000。";
+    NdCloseInvalid => "Choose the expected close date.", "请选择预计成交日期。";
+    NdCloseRange => "A date between 1900 and 2200.", "日期须在 1900 年至 2200 年之间。";
     MemberAdd => "Add to the team", "加入团队";
     MemberWho => "Colleague", "同事";
     MemberAs => "as", "角色";

@@ -4,6 +4,7 @@ use crate::api::deal::create_deal;
 use crate::domain::dto::{Choice, NewDeal, PipelineRef};
 use crate::domain::locale::Locale;
 use crate::domain::money::parse_yuan;
+use crate::domain::validate;
 use crate::i18n::{error_message, use_i18n, K};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -32,10 +33,30 @@ pub fn NewDealPanel(pipelines: Vec<PipelineRef>, current: Uuid, owners: Vec<Choi
             navigate(&format!("/deals/{id}"), Default::default());
         }
     });
-    let amount_ok = move || parse_yuan(&amount.get()).is_some_and(|a| a >= 0);
-    let close_ok = move || close.get().parse::<chrono::NaiveDate>().is_ok();
-    let name_ok = move || !name.get().trim().is_empty();
-    let account_ok = move || account.get().parse::<Uuid>().is_ok();
+    // The server's bounds (`domain::validate`), said next to each field before sending.
+    let name_err = move || {
+        let n = name.get();
+        if n.trim().is_empty() {
+            Some(K::NdNameRequired)
+        } else {
+            validate::required("name", &n, 200).err().map(|_| K::NdNameTooLong)
+        }
+    };
+    let amount_err = move || match parse_yuan(&amount.get()) {
+        None => Some(K::NdAmountInvalid),
+        Some(a) if a < 0 => Some(K::NdAmountNegative),
+        Some(a) => validate::amount_fen("amount", a).err().map(|_| K::NdAmountTooLarge),
+    };
+    let close_err = move || match close.get().parse::<chrono::NaiveDate>() {
+        Err(_) => Some(K::NdCloseInvalid),
+        Ok(d) => validate::date("close_date", d).err().map(|_| K::NdCloseRange),
+    };
+    let account_err = move || account.get().parse::<Uuid>().is_err().then_some(K::NdAccountRequired);
+    let amount_ok = move || amount_err().is_none();
+    let close_ok = move || close_err().is_none();
+    let name_ok = move || name_err().is_none();
+    let account_ok = move || account_err().is_none();
+
     let may_assign = move || me.get().and_then(|r| r.ok()).is_some_and(|u| crate::domain::access::may_assign_others(u.role));
     let zh = move || i18n.locale() == Locale::ZhCn;
     view! {
@@ -45,10 +66,10 @@ pub fn NewDealPanel(pipelines: Vec<PipelineRef>, current: Uuid, owners: Vec<Choi
             <form class="form new-deal-form" novalidate on:submit=move |ev| {
                 ev.prevent_default();
                 tried.set(true);
-                let (Some(a), Ok(c), Ok(acc)) = (parse_yuan(&amount.get_untracked()), close.get_untracked().parse(), account.get_untracked().parse()) else { return };
-                if name.get_untracked().trim().is_empty() || a < 0 {
+                if !(name_ok() && amount_ok() && close_ok() && account_ok()) {
                     return;
                 }
+                let (Some(a), Ok(c), Ok(acc)) = (parse_yuan(&amount.get_untracked()), close.get_untracked().parse(), account.get_untracked().parse()) else { return };
                 create.dispatch(NewDeal {
                     name: name.get_untracked(),
                     account: acc,
@@ -61,7 +82,8 @@ pub fn NewDealPanel(pipelines: Vec<PipelineRef>, current: Uuid, owners: Vec<Choi
             }>
                 <div class="field" class:field-invalid=move || tried.get() && !name_ok()>
                     <label for="nd-name">{move || i18n.t(K::DealName)}</label>
-                    <input id="nd-name" type="text" maxlength="200" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                    <input id="nd-name" type="text" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                    {move || tried.get().then(name_err).flatten().map(|k| view! { <span class="field-error" role="alert" data-testid="nd-error-name">{move || i18n.t(k)}</span> })}
                 </div>
                 <div class="field" class:field-invalid=move || tried.get() && !account_ok()>
                     <label for="nd-account">{move || i18n.t(K::Account)}</label>
@@ -75,6 +97,7 @@ pub fn NewDealPanel(pipelines: Vec<PipelineRef>, current: Uuid, owners: Vec<Choi
                             }).collect_view())}
                         </Transition>
                     </select>
+                    {move || tried.get().then(account_err).flatten().map(|k| view! { <span class="field-error" role="alert" data-testid="nd-error-account">{move || i18n.t(k)}</span> })}
                 </div>
                 <div class="field">
                     <label for="nd-pipeline">{move || i18n.t(K::PipelineLabel)}</label>
@@ -97,10 +120,12 @@ pub fn NewDealPanel(pipelines: Vec<PipelineRef>, current: Uuid, owners: Vec<Choi
                 <div class="field" class:field-invalid=move || tried.get() && !amount_ok()>
                     <label for="nd-amount">{move || i18n.t(K::ColAmount)} " (¥)"</label>
                     <input id="nd-amount" type="text" inputmode="decimal" placeholder="1200000" prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                    {move || tried.get().then(amount_err).flatten().map(|k| view! { <span class="field-error" role="alert" data-testid="nd-error-amount">{move || i18n.t(k)}</span> })}
                 </div>
                 <div class="field" class:field-invalid=move || tried.get() && !close_ok()>
                     <label for="nd-close">{move || i18n.t(K::ColCloseDate)}</label>
-                    <input id="nd-close" type="date" prop:value=move || close.get() on:change=move |ev| close.set(event_target_value(&ev))/>
+                    <input id="nd-close" type="date" min="1900-01-01" max="2200-12-31" prop:value=move || close.get() on:input=move |ev| close.set(event_target_value(&ev))/>
+                    {move || tried.get().then(close_err).flatten().map(|k| view! { <span class="field-error" role="alert" data-testid="nd-error-close">{move || i18n.t(k)}</span> })}
                 </div>
                 <div class="form-actions">
                     {move || create.value().get().and_then(|r| r.err()).map(|e| view! {

@@ -51,8 +51,14 @@ async fn rows<C: sea_orm::ConnectionTrait>(db: &C, d: &deal::Model) -> Result<Ve
 /// managers not on it yet), for whoever may manage the team; `role` is their user role.
 pub async fn candidates(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {
     let d = super::access::deal_for(db, ctx, deal, crate::domain::access::DealAction::ManageTeam).await?;
-    let on: Vec<i32> =
-        deal_member::Entity::find().filter(deal_member::Column::DealId.eq(d.id)).all(db).await.map_err(db_err)?.into_iter().map(|m| m.user_id).collect();
+    let on: Vec<i32> = deal_member::Entity::find()
+        .filter(deal_member::Column::DealId.eq(d.id))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
     let roles = [crate::domain::role::Role::Rep, crate::domain::role::Role::Presales, crate::domain::role::Role::Manager];
     Ok(user::Entity::find()
         .filter(user::Column::Active.eq(true))
