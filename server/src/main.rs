@@ -7,6 +7,7 @@ mod page_tests;
 mod rest;
 #[cfg(test)]
 mod rest_tests;
+mod server_fns;
 mod web;
 
 use app::ssr::{auth::LoginLimiter, db, seed, session_store::DbSessionStore, state::AppState};
@@ -209,6 +210,7 @@ async fn serve(cfg: Config, conn: app::ssr::db::Db) -> Result<(), String> {
             move || app::shell(o.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(|| {}, app::shell))
+        .layer(axum::middleware::from_fn(server_fns::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::auth))
         .layer(sessions)
         // gzip when the client asks; the default predicate leaves out server-sent events (they
