@@ -2,6 +2,7 @@
 //! The Dealgate server binary: serve (default), migrate, seed, backup.
 mod cli;
 mod config;
+mod input;
 #[cfg(test)]
 mod page_tests;
 mod rest;
@@ -211,6 +212,7 @@ async fn serve(cfg: Config, conn: app::ssr::db::Db) -> Result<(), String> {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(|| {}, app::shell))
         .layer(axum::middleware::from_fn(server_fns::guard))
+        .layer(axum::middleware::from_fn(input::refuse_nul))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::auth))
         .layer(sessions)
         // gzip when the client asks; the default predicate leaves out server-sent events (they

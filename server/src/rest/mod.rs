@@ -189,7 +189,7 @@ pub fn router() -> Router<AppState> {
     document_errors(&mut doc);
     // Serialised once at start-up; the document itself is not one of its paths.
     let doc = Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
-    router.layer(axum::middleware::from_fn(problem_bodies)).route(
+    router.layer(axum::middleware::from_fn(crate::input::refuse_nul)).layer(axum::middleware::from_fn(problem_bodies)).route(
         "/api/v1/openapi.json",
         get(move || {
             let doc = doc.clone();
