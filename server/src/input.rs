@@ -15,15 +15,20 @@ fn has_nul_escape(text: &[u8], escape: &[u8]) -> bool {
     text.windows(escape.len()).any(|w| w.eq_ignore_ascii_case(escape))
 }
 
-fn refuse(path: &str, what: &str) -> Response {
-    let detail = format!("Please correct {what}: contains a NUL character");
+/// The refusal in the shape the caller reads: problem+json for REST, the typed error for a
+/// server function or page.
+fn refuse_with(path: &str, status: StatusCode, what: &str, why: &str) -> Response {
     if path.starts_with("/api/v1/") {
-        let body = serde_json::json!({"type": "about:blank", "title": "Unprocessable Entity", "status": 422, "detail": detail});
-        return (StatusCode::UNPROCESSABLE_ENTITY, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
+        let body = serde_json::json!({"type": "about:blank", "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(), "detail": format!("Please correct {what}: {why}")});
+        return (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
     }
-    let e = app::domain::error::AppError::validation(what, "contains a NUL character");
-    (StatusCode::UNPROCESSABLE_ENTITY, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&e).unwrap_or_default())
-        .into_response()
+    let e = app::domain::error::AppError::validation(what, why);
+    (status, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&e).unwrap_or_default()).into_response()
+}
+
+fn refuse(path: &str, what: &str) -> Response {
+    refuse_with(path, StatusCode::UNPROCESSABLE_ENTITY, what, "contains a NUL character")
 }
 
 pub async fn refuse_nul(req: Request, next: Next) -> Response {
@@ -41,7 +46,7 @@ pub async fn refuse_nul(req: Request, next: Next) -> Response {
     };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, SCANNED).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+        return refuse_with(&path, StatusCode::PAYLOAD_TOO_LARGE, "body", &format!("at most {} MB", SCANNED >> 20));
     };
     if has_nul_escape(&bytes, escape) || bytes.contains(&0) {
         return refuse(&path, "body");

@@ -25,6 +25,7 @@ async fn router(db: &app::ssr::db::Db, email: &str) -> Router {
     Router::new()
         .leptos_routes_with_context(&state, generate_route_list(app::App), || {}, move || app::shell(options.clone()))
         .layer(axum::middleware::from_fn(crate::server_fns::guard))
+        .layer(axum::middleware::from_fn(crate::input::refuse_nul))
         .layer(axum::middleware::from_fn(move |mut req: Request<Body>, next: axum::middleware::Next| {
             let ctx = ctx.clone();
             async move {
@@ -232,6 +233,8 @@ async fn server_functions_refuse_bodies_they_cannot_read() {
         ("/api/deals/create", "application/json", b"[]".to_vec(), StatusCode::UNPROCESSABLE_ENTITY),
         ("/api/deals/create", "text/plain", b"hello".to_vec(), StatusCode::UNPROCESSABLE_ENTITY),
         ("/api/deals/list", form, vec![b'a'; 10 << 20], StatusCode::PAYLOAD_TOO_LARGE),
+        ("/api/deals/list", form, b"search=a%00b&page=1".to_vec(), StatusCode::UNPROCESSABLE_ENTITY),
+        ("/api/deals/create", "application/json", vec![b' '; 3 << 20], StatusCode::PAYLOAD_TOO_LARGE),
     ] {
         let (status, v) = post(uri, ct, body).await;
         assert_eq!(status, want, "{uri} {ct}: {v}");
