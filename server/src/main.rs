@@ -2,6 +2,7 @@
 //! The Dealgate server binary: serve (default), migrate, seed, backup.
 mod cli;
 mod config;
+mod input;
 #[cfg(test)]
 mod page_tests;
 mod rest;
@@ -9,6 +10,7 @@ mod rest;
 mod rest_tests;
 #[cfg(test)]
 mod security_tests;
+mod server_fns;
 mod web;
 
 use app::ssr::{auth::LoginLimiter, db, seed, session_store::DbSessionStore, state::AppState};

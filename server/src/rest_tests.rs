@@ -18,6 +18,7 @@ mod approvals;
 mod auth;
 mod authz;
 mod board;
+mod boundary;
 mod contacts;
 mod contracts;
 mod deals;

@@ -213,6 +213,8 @@ pub fn app_router(state: AppState, store: app::ssr::session_store::DbSessionStor
         .merge(crate::rest::router())
         .leptos_routes_with_context(&state, routes, || {}, move || app::shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(|| {}, app::shell))
+        .layer(axum::middleware::from_fn(crate::server_fns::guard))
+        .layer(axum::middleware::from_fn(crate::input::refuse_nul))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(settings.secure_cookies, security_headers))

@@ -55,7 +55,15 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // On the server these are the request's fault (arguments that do not decode, or
+            // are missing): named as such, so they answer 422 rather than a 500.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) | ServerFnErrorErr::Deserialization(m) => {
+                AppError::validation("arguments", m)
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -66,10 +66,10 @@ pub fn DashboardPage() -> impl IntoView {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(s) => {
                         let open: Vec<_> = s.stages.iter().filter(|x| StageKind::Open.matches(&x.stage.kind)).cloned().collect();
-                        let open_amount: i64 = open.iter().map(|x| x.amount_fen).sum();
-                        let weighted: i64 = open.iter().map(|x| x.weighted_fen).sum();
+                        let open_amount: i64 = open.iter().map(|x| x.amount_fen).fold(0, i64::saturating_add);
+                        let weighted: i64 = open.iter().map(|x| x.weighted_fen).fold(0, i64::saturating_add);
                         let open_count: u64 = open.iter().map(|x| x.count).sum();
-                        let won: i64 = s.stages.iter().filter(|x| StageKind::Won.matches(&x.stage.kind)).map(|x| x.amount_fen).sum();
+                        let won: i64 = s.stages.iter().filter(|x| StageKind::Won.matches(&x.stage.kind)).map(|x| x.amount_fen).fold(0, i64::saturating_add);
                         if open_count == 0 && won == 0 {
                             return view! { <div class="panel"><EmptyState text=K::DashboardEmpty/></div> }.into_any();
                         }

@@ -57,18 +57,74 @@ pub struct Problem {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = Problem {
-            kind: "about:blank".into(),
-            title: status.canonical_reason().unwrap_or("Error").into(),
-            status: status.as_u16(),
-            detail: app::i18n::error_message(app::domain::locale::Locale::En, &self.0),
-        };
-        let mut res = (status, [(header::CONTENT_TYPE, "application/problem+json")], serde_json::to_string(&body).unwrap_or_default())
-            .into_response();
+        let mut res = problem(status, app::i18n::error_message(app::domain::locale::Locale::En, &self.0));
         if let AppError::RateLimited { retry_after_secs } = self.0 {
             res.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from(retry_after_secs));
         }
         res
+    }
+}
+
+const PROBLEM_JSON: &str = "application/problem+json";
+
+fn problem(status: StatusCode, detail: String) -> Response {
+    let body =
+        Problem { kind: "about:blank".into(), title: status.canonical_reason().unwrap_or("Error").into(), status: status.as_u16(), detail };
+    (status, [(header::CONTENT_TYPE, PROBLEM_JSON)], serde_json::to_string(&body).unwrap_or_default()).into_response()
+}
+
+/// The framework's own refusals (a query string, path or JSON body that does not parse, a
+/// body over the limit, a method not allowed) come as text/plain: re-worded here as
+/// problem+json, so every error of the API has one shape. Their text names the field
+/// ("Failed to deserialize query string: page: invalid digit found in string").
+async fn problem_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    // A handler's own JSON (a refused move's reasons) is documented as it is: left alone.
+    let plain = res.headers().get(header::CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // Rejection texts are a line; anything longer is not the framework's and is cut.
+    let text = axum::body::to_bytes(body, 64 * 1024).await.map(|b| String::from_utf8_lossy(&b).trim().to_owned()).unwrap_or_default();
+    let detail = if text.is_empty() { status.canonical_reason().unwrap_or("Error").to_owned() } else { text };
+    let fresh = problem(status, detail);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(PROBLEM_JSON));
+    let (_, body) = fresh.into_parts();
+    Response::from_parts(parts, body)
+}
+
+/// Every operation's error answers, in the document: problem+json for any 4xx and 5xx
+/// (the responses a handler declares keep their description; their content type is fixed to
+/// what is actually sent).
+fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let content = || ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+    for item in doc.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            for (code, resp) in op.responses.responses.iter_mut() {
+                if let (true, RefOr::T(r)) = (code.starts_with('4') || code.starts_with('5'), resp) {
+                    // `body = Problem` is sent as problem+json; another body (a refused move's
+                    // reasons) as declared.
+                    let problem = r
+                        .content
+                        .get("application/json")
+                        .is_some_and(|c| matches!(&c.schema, Some(RefOr::Ref(x)) if x.ref_location.ends_with("/Problem")));
+                    if problem {
+                        r.content.shift_remove("application/json");
+                    }
+                    if problem || r.content.is_empty() {
+                        r.content.insert(PROBLEM_JSON.to_owned(), content());
+                    }
+                }
+            }
+            for (code, what) in [("4XX", "The request was refused; `detail` says why and names the field."), ("5XX", "Server error.")] {
+                let r = ResponseBuilder::new().description(what).content(PROBLEM_JSON, content()).build();
+                op.responses.responses.entry(code.to_owned()).or_insert(RefOr::T(r));
+            }
+        }
     }
 }
 
@@ -126,15 +182,18 @@ pub struct ApiDoc;
 #[cfg(test)]
 impl OpenApi for ApiDoc {
     fn openapi() -> utoipa::openapi::OpenApi {
-        api().into_openapi()
+        let mut doc = api().into_openapi();
+        document_errors(&mut doc);
+        doc
     }
 }
 
 pub fn router() -> Router<AppState> {
-    let (router, doc) = api().split_for_parts();
+    let (router, mut doc) = api().split_for_parts();
+    document_errors(&mut doc);
     // Serialised once at start-up; the document itself is not one of its paths.
     let doc = Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
-    router.route(
+    router.layer(axum::middleware::from_fn(crate::input::refuse_nul)).layer(axum::middleware::from_fn(problem_bodies)).route(
         "/api/v1/openapi.json",
         get(move || {
             let doc = doc.clone();

@@ -201,6 +201,8 @@ pub async fn mark_read(db: &Db, ctx: &RequestContext, ids: Option<Vec<i32>>) -> 
         .filter(notification::Column::UserId.eq(ctx.user_id))
         .filter(notification::Column::ReadAt.is_null());
     if let Some(ids) = ids {
+        // The bell shows a page of entries; more ids than that are no click of it.
+        crate::domain::validate::list_len("ids", &ids, 1_000)?;
         q = q.filter(notification::Column::Id.is_in(ids));
     }
     Ok(q.exec(db).await.map_err(db_err)?.rows_affected)

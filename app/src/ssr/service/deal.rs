@@ -24,10 +24,10 @@ pub async fn list(db: &Db, ctx: &RequestContext, search: Option<String>, page: u
     }
     let base = deal::Entity::find().filter(cond);
     let total = base.clone().count(db).await.map_err(db_err)?;
-    let sum_amount_fen: Option<i64> = base
+    let sum_amount_fen: Option<f64> = base
         .clone()
         .select_only()
-        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "s")
+        .column_as(Expr::cust(crate::ssr::sql::sum_real("amount_fen")), "s")
         .into_tuple()
         .one(db)
         .await
@@ -43,7 +43,14 @@ pub async fn list(db: &Db, ctx: &RequestContext, search: Option<String>, page: u
         .await
         .map_err(db_err)?;
     let rows = hydrate_rows(db, deals).await?;
-    Ok(DealPage { rows, total, page, per_page, sum_amount_fen: sum_amount_fen.unwrap_or(0), today: chrono::Utc::now().date_naive() })
+    Ok(DealPage {
+        rows,
+        total,
+        page,
+        per_page,
+        sum_amount_fen: sum_amount_fen.map_or(0, crate::ssr::sql::saturate),
+        today: chrono::Utc::now().date_naive(),
+    })
 }
 
 /// Resolves the names behind a page of deals with one query per table (no N+1).

@@ -175,6 +175,8 @@ async fn view<C: ConnectionTrait>(db: &C, d: &deal::Model) -> Result<DealMap, Ap
 /// the domain's sentence naming the people in it. People already on the map keep counting
 /// their versions so a concurrent inline edit of them sees a conflict.
 pub async fn put(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, input: Vec<MapPersonInput>) -> Result<DealMap, AppError> {
+    // A buying committee is a few dozen people; each is looked up below.
+    crate::domain::validate::list_len("people", &input, 200)?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
     let d = super::access::deal_for(txn, ctx, deal, DealAction::Work).await?;

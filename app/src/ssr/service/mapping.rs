@@ -23,9 +23,28 @@ pub fn pipeline_ref(p: &pipeline::Model) -> PipelineRef {
     PipelineRef { id: p.uuid, name_en: p.name_en.clone(), name_zh: p.name_zh.clone() }
 }
 
+/// How many ids one `IN (…)` carries: SQLite refuses a statement with more than 32,766
+/// variables, and a list of every deal's owner or account can be longer.
+pub const ID_CHUNK: usize = 500;
+
+/// Rows of `E` whose `col` is one of `ids`, looked up `ID_CHUNK` ids at a time: the one way
+/// internal lookups of a list of any length query by id.
+pub async fn find_in<C, E, T>(db: &C, col: E::Column, ids: &[T]) -> Result<Vec<E::Model>, AppError>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+    T: Into<sea_orm::Value> + Clone,
+{
+    let mut out = Vec::new();
+    for chunk in ids.chunks(ID_CHUNK) {
+        out.extend(E::find().filter(col.is_in(chunk.iter().cloned())).all(db).await.map_err(db_err)?);
+    }
+    Ok(out)
+}
+
 /// Display names of users by internal id: one query for a whole page of rows.
 pub async fn user_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
-    let rows = user_e::Entity::find().filter(user_e::Column::Id.is_in(ids)).all(db).await.map_err(db_err)?;
+    let rows = find_in::<_, user_e::Entity, _>(db, user_e::Column::Id, &ids).await?;
     Ok(rows.into_iter().map(|u| (u.id, u.name)).collect())
 }
 
@@ -43,7 +62,7 @@ pub async fn active_user<C: ConnectionTrait>(db: &C, id: uuid::Uuid, field: &str
 
 /// Account names by internal id, likewise.
 pub async fn account_names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
-    let rows = account_e::Entity::find().filter(account_e::Column::Id.is_in(ids)).all(db).await.map_err(db_err)?;
+    let rows = find_in::<_, account_e::Entity, _>(db, account_e::Column::Id, &ids).await?;
     Ok(rows.into_iter().map(|a| (a.id, a.name)).collect())
 }
 

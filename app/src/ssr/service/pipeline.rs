@@ -245,6 +245,7 @@ pub async fn reorder_stages(
     version: i32,
 ) -> Result<PipelineEditor, AppError> {
     super::access::require_admin(ctx)?;
+    crate::domain::validate::list_len("order", order, 100)?;
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let p = find_pipeline(&w.txn, pipeline_id).await?;
     if p.version != version {

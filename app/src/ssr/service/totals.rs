@@ -222,11 +222,11 @@ pub async fn stage_sums<C: ConnectionTrait>(
         if !vis.all {
             q = q.filter(deal_total::Column::TeamId.is_in(vis.team_ids.clone()));
         }
-        let rows: Vec<(i32, i64, i64)> = q
+        let rows: Vec<(i32, i64, f64)> = q
             .select_only()
             .column(deal_total::Column::StageId)
             .column_as(Expr::cust("CAST(COALESCE(SUM(n), 0) AS BIGINT)"), "n")
-            .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "s")
+            .column_as(Expr::cust(crate::ssr::sql::sum_real("amount_fen")), "s")
             .group_by(deal_total::Column::StageId)
             .into_tuple()
             .all(db)
@@ -235,7 +235,7 @@ pub async fn stage_sums<C: ConnectionTrait>(
         for (s, n, a) in rows {
             let e = out.entry(s).or_default();
             e.0 += n;
-            e.1 += a;
+            e.1 = e.1.saturating_add(crate::ssr::sql::saturate(a));
         }
     }
     if let (false, Some(u)) = (vis.all, vis.member_user_id) {
@@ -254,7 +254,7 @@ pub async fn stage_sums<C: ConnectionTrait>(
             for (s, (n, a)) in raw_stage_sums(db, c).await? {
                 let e = out.entry(s).or_default();
                 e.0 += n;
-                e.1 += a;
+                e.1 = e.1.saturating_add(a);
             }
         }
     }
@@ -264,18 +264,18 @@ pub async fn stage_sums<C: ConnectionTrait>(
 /// The same sums aggregated from `deals` directly: used for filters the summary cannot
 /// answer (close-date buckets, amount ranges) and by the test that proves both agree.
 pub async fn raw_stage_sums<C: ConnectionTrait>(db: &C, cond: Condition) -> Result<HashMap<i32, (i64, i64)>, AppError> {
-    let sums: Vec<(i32, i64, i64)> = deal::Entity::find()
+    let sums: Vec<(i32, i64, f64)> = deal::Entity::find()
         .filter(cond)
         .select_only()
         .column(deal::Column::StageId)
         .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
-        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "s")
+        .column_as(Expr::cust(crate::ssr::sql::sum_real("amount_fen")), "s")
         .group_by(deal::Column::StageId)
         .into_tuple()
         .all(db)
         .await
         .map_err(db_err)?;
-    Ok(sums.into_iter().map(|(s, n, a)| (s, (n, a))).collect())
+    Ok(sums.into_iter().map(|(s, n, a)| (s, (n, crate::ssr::sql::saturate(a)))).collect())
 }
 
 /// Raw sums for one pipeline under the visibility rule (for tests and fallbacks).

@@ -16,3 +16,17 @@ pub use progress_days::{
     add_deal as add_deal_progress_days, event_dv_sql, event_split_sql, rebuild as rebuild_progress_days, CLASS_SQL as EVENT_CLASS_SQL,
 };
 pub use progress_terms::{add_deal as add_deal_progress_terms, rebuild as rebuild_progress_terms};
+
+/// `Σ expr` as a float: an integer SUM over two stored amounts near `i64::MAX` (old data,
+/// from before amounts were bounded) fails the whole query on both databases, and with it
+/// every page that shows a total. Read it with [`saturate`]; exact below 2⁵³ fen (90
+/// trillion yuan), far above any real sum. The default is a float too: SQLite hands back
+/// the type of the value, and an integer 0 does not read as `f64`.
+pub fn sum_real(expr: &str) -> String {
+    format!("COALESCE(SUM(CAST({expr} AS DOUBLE PRECISION)), 0.0)")
+}
+
+/// A float sum back in fen, clamped to the `i64` range (`as` saturates; NaN reads as 0).
+pub fn saturate(v: f64) -> i64 {
+    v as i64
+}

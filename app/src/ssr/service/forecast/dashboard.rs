@@ -74,14 +74,15 @@ pub async fn dashboard_with(
     let history = history_for(db, ctx, today, deals_in_scope, inline_history_deals).await?;
     lap("history figures");
     let facts = f::cell_facts(&cells, &stages, today, f::month_key(q_start));
-    let forecast_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Open && x.close_date <= q_end).map(|x| x.weighted_fen).sum();
-    let won_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Won).map(|x| x.amount_fen).sum();
+    let forecast_fen: i64 =
+        facts.iter().filter(|x| x.kind == f::StageKind::Open && x.close_date <= q_end).map(|x| x.weighted_fen).fold(0, i64::saturating_add);
+    let won_fen: i64 = facts.iter().filter(|x| x.kind == f::StageKind::Won).map(|x| x.amount_fen).fold(0, i64::saturating_add);
 
     // Funnel of the chosen pipeline with conversion, days, stuck and the ideal counts.
     let cycle = history.as_ref().map(|h| &h.cycle);
     let quotas: Vec<f::Quota> =
         quotas_in(db, q_start, q_end).await?.into_iter().filter(|q| visible_users.iter().any(|u| u.id == q.owner_id)).collect();
-    let quota_fen: i64 = quotas.iter().map(|q| q.amount_fen).sum();
+    let quota_fen: i64 = quotas.iter().map(|q| q.amount_fen).fold(0, i64::saturating_add);
     let (won_n, won_sum) = f::cell_facts(&cells, &stages, today, year_ago_month)
         .iter()
         .filter(|x| x.kind == f::StageKind::Won)
@@ -102,8 +103,8 @@ pub async fn dashboard_with(
             stage: stage_ref(s),
             totals: Money3 {
                 count: open.iter().map(|x| x.count).sum(),
-                amount_fen: open.iter().map(|x| x.amount_fen).sum(),
-                weighted_fen: open.iter().map(|x| x.weighted_fen).sum(),
+                amount_fen: open.iter().map(|x| x.amount_fen).fold(0, i64::saturating_add),
+                weighted_fen: open.iter().map(|x| x.weighted_fen).fold(0, i64::saturating_add),
             },
             ideal: ideal.stages.iter().find(|r| r.stage_id == s.id).and_then(|r| r.ideal),
             target_conversion_pct: s.target_conversion_pct,
@@ -166,9 +167,13 @@ pub async fn dashboard_with(
     let mut reps = Vec::new();
     for u in visible_users.iter().filter(|u| matches!(u.role.as_str(), "rep" | "manager")) {
         let mine: Vec<&f::DealFact> = facts.iter().filter(|x| x.owner_id == u.id).collect();
-        let quota_fen: i64 = quotas.iter().filter(|q| q.owner_id == u.id).map(|q| q.amount_fen).sum();
-        let won: i64 = mine.iter().filter(|x| x.kind == f::StageKind::Won).map(|x| x.amount_fen).sum();
-        let open_q: i64 = mine.iter().filter(|x| x.kind == f::StageKind::Open && x.close_date <= q_end).map(|x| x.weighted_fen).sum();
+        let quota_fen: i64 = quotas.iter().filter(|q| q.owner_id == u.id).map(|q| q.amount_fen).fold(0, i64::saturating_add);
+        let won: i64 = mine.iter().filter(|x| x.kind == f::StageKind::Won).map(|x| x.amount_fen).fold(0, i64::saturating_add);
+        let open_q: i64 = mine
+            .iter()
+            .filter(|x| x.kind == f::StageKind::Open && x.close_date <= q_end)
+            .map(|x| x.weighted_fen)
+            .fold(0, i64::saturating_add);
         let remaining = quota_fen - won;
         if mine.is_empty() && quota_fen == 0 {
             continue;
@@ -180,7 +185,7 @@ pub async fn dashboard_with(
             quota_fen,
             won_fen: won,
             open_weighted_fen: open_q,
-            pipeline_fen: mine.iter().filter(|x| x.kind == f::StageKind::Open).map(|x| x.weighted_fen).sum(),
+            pipeline_fen: mine.iter().filter(|x| x.kind == f::StageKind::Open).map(|x| x.weighted_fen).fold(0, i64::saturating_add),
             attainment_pct: (quota_fen > 0).then(|| won as f64 * 100.0 / quota_fen as f64),
             coverage: (quota_fen > 0 && remaining > 0).then(|| open_q as f64 / remaining as f64),
             quota_met: quota_fen > 0 && remaining <= 0,

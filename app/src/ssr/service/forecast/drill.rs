@@ -96,8 +96,9 @@ pub async fn drill_page(db: &Db, ctx: &RequestContext, what: &Drill, limit: usiz
     let rate = |d: &f::Deal| stage_facts.iter().find(|s| s.id == d.stage_id).map_or(0, |s| s.win_rate_pct);
     let weighted =
         |d: &f::Deal| fact_of.get(&d.id).map_or_else(|| crate::domain::dto::weighted_fen(d.amount_fen, rate(d)), |x| x.weighted_fen);
-    let (total, amount_fen, weighted_fen) =
-        sums.unwrap_or_else(|| (picked.len() as u64, picked.iter().map(|d| d.amount_fen).sum(), picked.iter().map(|d| weighted(d)).sum()));
+    let (total, amount_fen, weighted_fen) = sums.unwrap_or_else(|| {
+        (picked.len() as u64, picked.iter().map(|d| d.amount_fen).fold(0, i64::saturating_add), picked.iter().map(|d| weighted(d)).sum())
+    });
     picked.truncate(limit);
     let ids: Vec<i32> = picked.iter().map(|d| d.id).collect();
     let rows = deal_rows(db, &ids).await?;
@@ -190,24 +191,27 @@ async fn deal_sums<C: ConnectionTrait>(
     for s in stage_rows.iter().filter(|s| f::StageKind::Open.matches(&s.kind)) {
         let r = s.win_rate_pct;
         weighted.push_str(&format!(
-            " WHEN {id} THEN (CASE WHEN amount_fen * {r} >= 0 THEN (amount_fen * {r} + 50) / 100 ELSE (amount_fen * {r} - 50) / 100 END)",
+            " WHEN {id} THEN (CASE WHEN amount_fen > {max} OR amount_fen < 0 THEN CAST(amount_fen AS DOUBLE PRECISION) * {r} / 100 \
+             ELSE (amount_fen * {r} + 50) / 100 END)",
+            max = crate::domain::validate::MAX_FEN,
             id = s.id
         ));
     }
     weighted.push_str(" ELSE amount_fen END");
-    let (n, amount, weighted): (i64, i64, i64) = deal::Entity::find()
+    // Float sums: one stored amount near i64::MAX must not fail the figure for everyone.
+    let (n, amount, weighted): (i64, f64, f64) = deal::Entity::find()
         .select_only()
         .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
-        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"), "amount")
-        .column_as(Expr::cust(format!("CAST(COALESCE(SUM({weighted}), 0) AS BIGINT)")), "weighted")
+        .column_as(Expr::cust(crate::ssr::sql::sum_real("amount_fen")), "amount")
+        .column_as(Expr::cust(crate::ssr::sql::sum_real(&weighted)), "weighted")
         .filter(scope_condition(ctx))
         .filter(extra)
         .into_tuple()
         .one(db)
         .await
         .map_err(db_err)?
-        .unwrap_or((0, 0, 0));
-    Ok((u64::try_from(n).unwrap_or(0), amount, weighted))
+        .unwrap_or((0, 0.0, 0.0));
+    Ok((u64::try_from(n).unwrap_or(0), crate::ssr::sql::saturate(amount), crate::ssr::sql::saturate(weighted.round())))
 }
 
 /// The first `limit` of the viewer's deals matching `extra` by (close date, id).

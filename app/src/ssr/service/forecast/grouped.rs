@@ -39,18 +39,22 @@ pub fn parse_group(by: &str) -> Option<f::GroupBy> {
     })
 }
 
-/// `2026`, `2026-Q4` or `2026-11` as a period.
+/// `2026`, `2026-Q4` or `2026-11` as a period, its year within the dates a user may send
+/// (a year past chrono's range made the period's first day unrepresentable: a 500).
 pub fn parse_period(s: &str) -> Option<f::Period> {
+    use chrono::Datelike;
+    let (lo, hi) = crate::domain::validate::date_range();
+    let year = |y: &str| y.parse::<i32>().ok().filter(|y| (lo.year()..=hi.year()).contains(y));
     let s = s.trim();
     if let Some((y, q)) = s.split_once("-Q").or_else(|| s.split_once("-q")) {
         let quarter: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
-        return Some(f::Period::Quarter { year: y.parse().ok()?, quarter });
+        return Some(f::Period::Quarter { year: year(y)?, quarter });
     }
     if let Some((y, m)) = s.split_once('-') {
         let month: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
-        return Some(f::Period::Month { year: y.parse().ok()?, month });
+        return Some(f::Period::Month { year: year(y)?, month });
     }
-    s.parse().ok().filter(|y| (1900..=9999).contains(y)).map(|year| f::Period::Year { year })
+    year(s).map(|year| f::Period::Year { year })
 }
 
 fn period_code(p: f::Period) -> String {
@@ -66,7 +70,7 @@ pub async fn grouped<C: ConnectionTrait>(db: &C, ctx: &RequestContext, by: &str,
         .ok_or_else(|| AppError::validation("group_by", "use owner, team, pipeline, bucket, category, month, quarter or year"))?;
     let window = match period {
         Some(p) => {
-            let p = parse_period(p).ok_or_else(|| AppError::validation("period", "use 2026, 2026-Q4 or 2026-11"))?;
+            let p = parse_period(p).ok_or_else(|| AppError::validation("period", "use 2026, 2026-Q4 or 2026-11 (years 1900 to 2200)"))?;
             Some((p.first_day().ok_or(AppError::Internal)?, p.last_day().ok_or(AppError::Internal)?))
         }
         None => None,
@@ -123,5 +127,31 @@ pub fn bucket_code(b: f::CloseBucket) -> &'static str {
         f::CloseBucket::M9 => "m9",
         f::CloseBucket::M12 => "m12",
         f::CloseBucket::Later => "later",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_within_the_dates_a_user_may_send() {
+        for (s, want) in [
+            ("2026", Some(f::Period::Year { year: 2026 })),
+            ("2026-Q4", Some(f::Period::Quarter { year: 2026, quarter: 4 })),
+            ("2026-11", Some(f::Period::Month { year: 2026, month: 11 })),
+            ("2200-Q4", Some(f::Period::Quarter { year: 2200, quarter: 4 })),
+            ("1899", None),
+            ("2201", None),
+            ("9999", None),
+            ("262143-Q4", None),
+            ("99999-12", None),
+            ("-1", None),
+            ("2026-Q5", None),
+            ("2026-13", None),
+            ("18446744073709551616", None),
+        ] {
+            assert_eq!(parse_period(s), want, "{s}");
+        }
     }
 }

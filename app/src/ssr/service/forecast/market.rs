@@ -13,14 +13,16 @@ use crate::ssr::db::Db;
 use crate::ssr::db_err;
 use crate::ssr::entity::{account, deal, stage};
 use crate::ssr::service::account::{market, target};
+use crate::ssr::sql;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
-/// Σ per deal of amount × rate rounded half away from zero, as `dto::weighted_fen` (integer
-/// division truncates toward zero on both databases).
-const WEIGHTED_SQL: &str = "CAST(SUM(CASE WHEN deals.amount_fen * stages.win_rate_pct >= 0 \
-     THEN (deals.amount_fen * stages.win_rate_pct + 50) / 100 \
-     ELSE (deals.amount_fen * stages.win_rate_pct - 50) / 100 END) AS BIGINT)";
+/// Per deal, amount × rate rounded half away from zero, as `dto::weighted_fen` (integer
+/// division truncates toward zero on both databases); an amount outside the bounds (old
+/// data) in floating point, which no product overflows. Summed with `sql::sum_real`.
+const WEIGHTED_SQL: &str = "CASE WHEN deals.amount_fen < 0 OR deals.amount_fen > 1000000000000000 \
+     THEN CAST(deals.amount_fen AS DOUBLE PRECISION) * stages.win_rate_pct / 100 \
+     ELSE (deals.amount_fen * stages.win_rate_pct + 50) / 100 END";
 
 pub async fn pipeline_split(db: &Db, ctx: &RequestContext) -> Result<PipelineSplit, AppError> {
     let m = target::policy(db).await?;
@@ -30,8 +32,8 @@ pub async fn pipeline_split(db: &Db, ctx: &RequestContext) -> Result<PipelineSpl
     let q = Query::select()
         .expr_as(sql.case(), Alias::new("fit"))
         .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"))
-        .expr_as(Expr::cust("CAST(SUM(deals.amount_fen) AS BIGINT)"), Alias::new("amount"))
-        .expr_as(Expr::cust(WEIGHTED_SQL), Alias::new("weighted"))
+        .expr_as(Expr::cust(sql::sum_real("deals.amount_fen")), Alias::new("amount"))
+        .expr_as(Expr::cust(sql::sum_real(WEIGHTED_SQL)), Alias::new("weighted"))
         .from(deal::Entity)
         .inner_join(account::Entity, Expr::col((account::Entity, account::Column::Id)).equals((deal::Entity, deal::Column::AccountId)))
         .inner_join(stage::Entity, Expr::col((stage::Entity, stage::Column::Id)).equals((deal::Entity, deal::Column::StageId)))
@@ -48,8 +50,8 @@ pub async fn pipeline_split(db: &Db, ctx: &RequestContext) -> Result<PipelineSpl
         found.push(SplitRow {
             fit,
             count: u64::try_from(n).unwrap_or(0),
-            amount_fen: r.try_get::<Option<i64>>("", "amount").map_err(db_err)?.unwrap_or(0),
-            weighted_fen: r.try_get::<Option<i64>>("", "weighted").map_err(db_err)?.unwrap_or(0),
+            amount_fen: sql::saturate(r.try_get::<f64>("", "amount").map_err(db_err)?),
+            weighted_fen: sql::saturate(r.try_get::<f64>("", "weighted").map_err(db_err)?.round()),
         });
     }
     Ok(PipelineSplit::from_rows(&found))

@@ -61,7 +61,7 @@ pub(super) async fn ramp_rows<C: ConnectionTrait>(
             .collect();
         let year: Vec<f::Quota> =
             quotas_in(db, started, started + Duration::days(365)).await?.into_iter().filter(|q| q.owner_id == u.id).collect();
-        let year_quota_fen: i64 = year.iter().map(|q| q.amount_fen).sum();
+        let year_quota_fen: i64 = year.iter().map(|q| q.amount_fen).fold(0, i64::saturating_add);
         let accounts = account::Entity::find()
             .filter(account::Column::OwnerId.eq(u.id))
             .select_only()
