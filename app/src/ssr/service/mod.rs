@@ -96,7 +96,7 @@ const LAYERS: [(&str, &[&str]); 3] = [
             "user",
         ],
     ),
-    ("queries", &["board", "export", "forecast", "timeline"]),
+    ("queries", &["board", "export", "forecast", "timeline", "today"]),
 ];
 
 #[cfg(test)]
