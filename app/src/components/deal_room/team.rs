@@ -36,7 +36,7 @@ pub fn MembersPanel(id: Uuid) -> impl IntoView {
         async move { remove_member(id, u).await }
     });
     // Only those who may manage the team get candidates; for others the form stays away.
-    let candidates = Resource::new(move || (tick.map(|t| t.0.get()), rows.get().is_some()), move |_| load_member_candidates(id));
+    let candidates = Resource::new(move || tick.map(|t| t.0.get()), move |_| load_member_candidates(id));
     let who = RwSignal::new(String::new());
     let role = RwSignal::new("presales".to_owned());
     let add = Action::new(move |(u, r): &(Uuid, String)| {
