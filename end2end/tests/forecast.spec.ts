@@ -12,10 +12,10 @@ test('the executive reads the forecast dashboard and drills into the deals behin
   // their amounts.
   const totals = page.getByTestId('waterfall').getByTestId('waterfall-total');
   await expect(totals).toHaveCount(2);
-  const bars = await totals.evaluateAll((rs) => rs.map((r) => [Number(r.getAttribute('data-fen')), Number(r.getAttribute('height'))]));
-  expect(bars[0][0]).toBeGreaterThan(0);
-  expect(bars[1][0]).toBeGreaterThan(0);
-  expect(bars[0][1] / bars[1][1]).toBeCloseTo(bars[0][0] / bars[1][0], 2);
+  const ends = await totals.evaluateAll((rs) => rs.map((r) => [Number(r.getAttribute('data-fen')), Number(r.getAttribute('height'))]));
+  expect(ends[0][0]).toBeGreaterThan(0);
+  expect(ends[1][0]).toBeGreaterThan(0);
+  expect(ends[0][1] / ends[1][1]).toBeCloseTo(ends[0][0] / ends[1][0], 2);
   await expect(page.getByTestId('trend-chart')).toBeVisible();
   // The trend has 13 weekly points (two circles each).
   await expect(page.getByTestId('trend-chart').locator('circle')).toHaveCount(26);
