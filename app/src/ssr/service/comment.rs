@@ -9,7 +9,7 @@ use crate::domain::mention;
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
-use crate::ssr::entity::{comment, deal_member, notification, user};
+use crate::ssr::entity::{comment, notification, user};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -97,14 +97,7 @@ pub async fn may_post(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result
 pub async fn add(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, body: &str) -> Result<CommentRow, AppError> {
     let body = crate::domain::validate::required("body", body, 4000)?;
     let d = super::access::deal_for(db, ctx, deal, DealAction::Comment).await?;
-    let members: Vec<i32> = deal_member::Entity::find()
-        .filter(deal_member::Column::DealId.eq(d.id))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect();
+    let members = super::member::user_ids(db, d.id).await?;
     let mut to_notify = Vec::new();
     for u in mentioned(db, &body).await? {
         if u.id == ctx.user_id {

@@ -47,18 +47,23 @@ async fn rows<C: sea_orm::ConnectionTrait>(db: &C, d: &deal::Model) -> Result<Ve
     Ok(out)
 }
 
-/// The colleagues who may be added to the deal's team (active reps, presales engineers and
-/// managers not on it yet), for whoever may manage the team; `role` is their user role.
-pub async fn candidates(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {
-    let d = super::access::deal_for(db, ctx, deal, crate::domain::access::DealAction::ManageTeam).await?;
-    let on: Vec<i32> = deal_member::Entity::find()
-        .filter(deal_member::Column::DealId.eq(d.id))
+/// The user ids on a deal's team (owner row included when stored).
+pub async fn user_ids<C: sea_orm::ConnectionTrait>(db: &C, deal_id: i32) -> Result<Vec<i32>, AppError> {
+    Ok(deal_member::Entity::find()
+        .filter(deal_member::Column::DealId.eq(deal_id))
         .all(db)
         .await
         .map_err(db_err)?
         .into_iter()
         .map(|m| m.user_id)
-        .collect();
+        .collect())
+}
+
+/// The colleagues who may be added to the deal's team (active reps, presales engineers and
+/// managers not on it yet), for whoever may manage the team; `role` is their user role.
+pub async fn candidates(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<DealMemberRow>, AppError> {
+    let d = super::access::deal_for(db, ctx, deal, crate::domain::access::DealAction::ManageTeam).await?;
+    let on = user_ids(db, d.id).await?;
     let roles = [crate::domain::role::Role::Rep, crate::domain::role::Role::Presales, crate::domain::role::Role::Manager];
     Ok(user::Entity::find()
         .filter(user::Column::Active.eq(true))
