@@ -132,7 +132,11 @@ test('a delivery follow-up is recorded with the acceptance confirmation', async 
   await page.screenshot({ path: shots('due-tasks-1440'), fullPage: true });
   await owed.locator('a').click();
   await hydrated(page);
+  // The link is a client-side navigation: the account's data arrives after "hydrated", so wait
+  // for the owed follow-up itself before counting.
+  await expect(page).toHaveURL(/\/accounts\/[0-9a-f-]{36}/);
   const rel = page.getByTestId('relationship');
+  await expect(rel.getByTestId('rv-follow-up').first()).toBeVisible();
   const before = await rel.getByTestId('rv-follow-up').count();
   expect(before).toBeGreaterThan(0);
   await rel.getByTestId('rv-follow-up-record').first().click();
