@@ -102,8 +102,10 @@ prune-if-tight:
 	@free_kb=$$(df -Pk . | awk 'NR==2 {print $$4}'); \
 	if [ "$$free_kb" -lt 8000000 ]; then echo "only $$((free_kb / 1024)) MB free: removing target/debug before the release build"; rm -rf target/debug; fi
 
+# --precompress writes .br and .gz beside each bundle file; the static handler serves them
+# (brotli to browsers that ask) instead of gzipping a megabytes-large WASM on every request.
 release: tools npm
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 # The real release server on a free port and a fresh SQLite file, driven by Playwright
 # in Debian's Chromium. Screenshots land in end2end/screenshots/ (not committed).
