@@ -7,7 +7,7 @@ shared machine's noise falls on all alike): p50/p95 (ms) of the board, dashboard
 and deal pages rendered on the server, next to the REST call that returns the same data, and
 their ratio. Prints one JSON line per server.
 """
-import json, sys, time, urllib.parse, urllib.request, http.cookiejar
+import json, sys, time, urllib.error, urllib.parse, urllib.request, http.cookiejar
 
 email, n, servers = sys.argv[1], int(sys.argv[2]), [a.split("=", 1) for a in sys.argv[3:]]
 
@@ -44,6 +44,13 @@ for label, base in servers:
     pages = {"board": ("/board", "/api/v1/board"), "dashboard": ("/", "/api/v1/forecast"), "forecast": ("/forecast", "/api/v1/forecast")}
     if deal:
         pages["deal"] = (f"/deals/{deal}", f"/api/v1/deals/{deal}")
+    # A page the user may not open (an executive has no deal page of their own) is left out.
+    for k, (page, api) in list(pages.items()):
+        try:
+            op.open(base + page).read()
+            rest(api)
+        except urllib.error.HTTPError:
+            del pages[k]
     state[label] = (op, rest, pages, {k: ([], []) for k in pages})
 
 for _ in range(n):
