@@ -104,9 +104,8 @@ prune-if-tight:
 
 # --precompress writes .br and .gz beside each bundle file; the static handler serves them
 # (brotli to browsers that ask) instead of gzipping a megabytes-large WASM on every request.
-# --split cuts the WASM at the lazy routes (app/src/lib.rs): each page is a chunk of its own.
 release: tools npm
-	cargo leptos build --release --precompress --split
+	cargo leptos build --release --precompress
 
 # The real release server on a free port and a fresh SQLite file, driven by Playwright
 # in Debian's Chromium. Screenshots land in end2end/screenshots/ (not committed).
