@@ -1,4 +1,4 @@
-//! `server [serve] | migrate | seed [--demo] [--if-empty] [--deals N] [--accounts N] | backup FILE`
+//! `server [serve] | migrate | seed [--demo] [--if-empty] [--deals N] [--accounts N] | backup FILE | verify`
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     Serve,
@@ -12,6 +12,8 @@ pub enum Command {
     Backup {
         file: String,
     },
+    /// Compares the running summaries with their rebuild (and SQLite's integrity check).
+    Verify,
     /// An accounts XLSX for the import's end-to-end test and benchmark.
     SampleImport {
         file: String,
@@ -29,6 +31,7 @@ usage: server [COMMAND]
   seed --demo [--if-empty]             seed the demo company into an empty database
   seed --deals N --accounts M          generate a large data set (benchmarks)
   backup FILE                          write a consistent backup (SQLite: VACUUM INTO; PostgreSQL: pg_dump)
+  verify                               compare the summaries with their rebuild (changes nothing); exit 1 on a difference
   sample-import FILE --rows N [--bad K] [--prefix P]
                                        write an accounts XLSX of N rows, K of them without a name
 environment: DATABASE_URL, DEALGATE_DATA_DIR, DEALGATE_LOG, LEPTOS_SITE_ADDR, … (see README)";
@@ -43,6 +46,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     match cmd.as_str() {
         "serve" => Ok(Command::Serve),
         "migrate" => Ok(Command::Migrate),
+        "verify" => Ok(Command::Verify),
         "help" | "--help" | "-h" => Ok(Command::Help),
         "backup" => match args.get(1) {
             Some(f) if !f.starts_with('-') => Ok(Command::Backup { file: f.clone() }),
@@ -103,6 +107,7 @@ mod tests {
     fn commands() {
         assert_eq!(p(""), Ok(Command::Serve));
         assert_eq!(p("migrate"), Ok(Command::Migrate));
+        assert_eq!(p("verify"), Ok(Command::Verify));
         assert_eq!(p("seed --demo"), Ok(Command::Seed { demo: true, if_empty: false, deals: None, accounts: None }));
         assert_eq!(p("seed --demo --if-empty"), Ok(Command::Seed { demo: true, if_empty: true, deals: None, accounts: None }));
         assert_eq!(

@@ -1,5 +1,5 @@
 #![recursion_limit = "512"]
-//! The Dealgate server binary: serve (default), migrate, seed, backup.
+//! The Dealgate server binary: serve (default), migrate, seed, backup, verify.
 mod cli;
 mod config;
 mod input;
@@ -106,6 +106,35 @@ async fn run(cfg: Config, command: Command) -> Result<(), String> {
             app::ssr::backup::backup(&conn, &cfg.database_url, std::path::Path::new(&file)).await.map_err(|e| e.to_string())?;
             println!("backup written to {file}");
             Ok(())
+        }
+        Command::Verify => {
+            let r = app::ssr::verify::verify(&conn).await.map_err(|e| format!("cannot verify: {e}"))?;
+            for d in &r.differences {
+                println!("DIFFERENT {d}");
+            }
+            for line in &r.integrity {
+                println!("INTEGRITY {line}");
+            }
+            let rows: Vec<String> = r.rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
+            println!(
+                "verify: {} differences from the rebuild ({}); integrity {}",
+                r.differences.len(),
+                rows.join(", "),
+                if cfg.is_sqlite() {
+                    if r.integrity.is_empty() {
+                        "ok"
+                    } else {
+                        "FAILED"
+                    }
+                } else {
+                    "not checked (PostgreSQL)"
+                }
+            );
+            if r.is_ok() {
+                Ok(())
+            } else {
+                Err("the database does not verify".into())
+            }
         }
         Command::SampleImport { file, rows, bad, prefix } => {
             let bytes = app::ssr::service::import::sample_accounts(rows, bad, &prefix).map_err(|e| e.to_string())?;

@@ -1,5 +1,6 @@
 //! The one error type every service returns. It maps once to an HTTP status (here) and
 //! once to a localized sentence (`i18n::error_message`).
+use super::history::HistoryKind;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,10 @@ pub enum AppError {
     Validation { field: String, message: String },
     #[error("changed by someone else meanwhile")]
     Conflict,
+    /// A deal write with a version the deal has moved past: 409, saying the version it is at
+    /// now and its newest history row, so the caller knows what to look at before retrying.
+    #[error("changed by someone else meanwhile: now version {version}")]
+    DealChanged { version: i32, last: Option<HistoryKind>, by: Option<String>, at: Option<chrono::DateTime<chrono::Utc>> },
     /// Refused because other records still use it (a contact on deals' buying committees,
     /// quotes or objections): 409, naming how many deals.
     #[error("still used by {deals} deal(s)")]
@@ -40,7 +45,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Validation { .. } => 422,
-            AppError::Conflict | AppError::InUse { .. } => 409,
+            AppError::Conflict | AppError::DealChanged { .. } | AppError::InUse { .. } => 409,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -81,6 +86,7 @@ mod tests {
             (AppError::NotFound, 404),
             (AppError::validation("email", "empty"), 422),
             (AppError::Conflict, 409),
+            (AppError::DealChanged { version: 3, last: None, by: None, at: None }, 409),
             (AppError::InUse { deals: 2 }, 409),
             (AppError::Internal, 500),
         ] {

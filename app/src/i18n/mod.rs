@@ -391,6 +391,18 @@ pub fn error_message(l: Locale, e: &AppError) -> String {
         (Locale::ZhCn, AppError::Validation { field, message }) => format!("请修改 {field}：{message}"),
         (Locale::En, AppError::Conflict) => "Someone else changed this meanwhile. We reloaded it; please check and try again.".into(),
         (Locale::ZhCn, AppError::Conflict) => "他人刚刚修改了此内容，已为您重新加载，请核对后重试。".into(),
+        (Locale::En, AppError::DealChanged { version, last, by, at }) => {
+            let what = last.map(|k| k.as_str().replace('_', " ")).unwrap_or_else(|| "a change".into());
+            let by = by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
+            let at = at.map(|t| format!(" at {}", t.format("%Y-%m-%d %H:%M:%S UTC"))).unwrap_or_default();
+            format!("Someone else changed this deal meanwhile: it is now at version {version} (last: {what}{by}{at}). We reloaded it; please check and try again.")
+        }
+        (Locale::ZhCn, AppError::DealChanged { version, last, by, at }) => {
+            let what = last.map(|k| k.as_str().replace('_', " ")).unwrap_or_else(|| "修改".into());
+            let by = by.as_deref().map(|b| format!("，{b}")).unwrap_or_default();
+            let at = at.map(|t| format!("，{}", t.format("%Y-%m-%d %H:%M:%S UTC"))).unwrap_or_default();
+            format!("他人刚刚修改了此商机，现为第 {version} 版（最近：{what}{by}{at}），已为您重新加载，请核对后重试。")
+        }
         (Locale::En, AppError::InUse { deals }) => {
             format!("Still on {deals} deal(s) (buying committee, quote or objection). Take them off there first.")
         }

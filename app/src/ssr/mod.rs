@@ -13,6 +13,7 @@ pub mod session_store;
 pub mod sql;
 pub mod state;
 pub mod testdb;
+pub mod verify;
 
 use crate::domain::error::AppError;
 

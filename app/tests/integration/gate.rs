@@ -6,6 +6,7 @@ use crate::common;
 use crate::common::{ctx_for, seeded};
 use app::domain::dto::MoveOutcome;
 use app::domain::error::AppError;
+use app::domain::history::HistoryKind;
 use app::domain::keyinfo::KeyInfo;
 use app::ssr::context::RequestContext;
 use app::ssr::db::Db;
@@ -74,8 +75,14 @@ async fn every_outcome_through_the_service() {
     assert_eq!(moved.stage_id, s[1].uuid);
     assert_eq!(moved.version, d.version + 1);
 
-    // The old version is stale now.
-    assert_eq!(movement::move_deal(db, &rep, cmd(&d, &s[0])).await.unwrap_err(), AppError::Conflict);
+    // The old version is stale now: the answer says what the deal is at and what changed.
+    match movement::move_deal(db, &rep, cmd(&d, &s[0])).await.unwrap_err() {
+        AppError::DealChanged { version, last, by, at } => {
+            assert_eq!((version, last, by), (d.version + 1, Some(HistoryKind::Moved), Some(rep.name.clone())));
+            assert!(at.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
 
     // Backward needs a reason.
     let d2 = reload(db, &d).await;
@@ -323,7 +330,7 @@ async fn concurrent_movers_lose_no_update() {
                 match movement::move_deal(&db, &admin, c).await {
                     Ok(MoveOutcome::Moved { .. }) => moved += 1,
                     Ok(other) => panic!("unexpected {other:?}"),
-                    Err(AppError::Conflict) => {}
+                    Err(AppError::DealChanged { .. }) => {}
                     Err(e) => panic!("{e:?}"),
                 }
             }
@@ -382,7 +389,10 @@ async fn amount_and_close_date_changes_are_versioned_and_recorded() {
     let v = deals::update_facts(db, &rep, d.uuid, f.amount_fen + 1_000_000, new_date, f.version).await.unwrap();
     assert_eq!(v, f.version + 1);
     // The old version is stale now.
-    assert_eq!(deals::update_facts(db, &rep, d.uuid, 1, new_date, f.version).await.unwrap_err(), AppError::Conflict);
+    assert!(matches!(
+        deals::update_facts(db, &rep, d.uuid, 1, new_date, f.version).await.unwrap_err(),
+        AppError::DealChanged { version, last: Some(HistoryKind::CloseDateChanged | HistoryKind::AmountChanged), .. } if version == v
+    ));
     assert!(matches!(deals::update_facts(db, &rep, d.uuid, -1, new_date, v).await.unwrap_err(), AppError::Validation { .. }));
     let h = deals::history(db, &rep, d.uuid).await.unwrap();
     let amount = h.iter().find(|r| r.kind == "amount_changed").unwrap();

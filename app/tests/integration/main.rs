@@ -26,3 +26,4 @@ mod quote;
 mod room;
 mod skeleton;
 mod today;
+mod verify;

@@ -99,6 +99,9 @@ async fn a_move_is_blocked_until_its_facts_are_there_then_moves_and_is_in_the_hi
     assert_eq!((&moved["deal"]["stage_id"], moved["deal"]["version"].as_i64()), (&to, Some(3)));
     let (s, p) = call(&app, Method::POST, &uri, Some(&rep), Some(json!({"to_stage_id": to, "version": 2}))).await;
     assert_eq!((s, p["status"].as_u64()), (StatusCode::CONFLICT, Some(409)), "{p}");
+    // It says what changed: the version the deal is at now and its last change.
+    let detail = p["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("now at version 3 (last: moved by ") && detail.contains(" UTC)"), "{detail}");
 
     let (s, h) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/history"), Some(&rep), None).await;
     assert_eq!(s, StatusCode::OK, "{h}");

@@ -245,7 +245,7 @@ pub async fn patch_in(
         super::access::check(txn, ctx, &d, DealAction::AdjustForecast).await?;
     }
     if d.version != p.version {
-        return Err(AppError::Conflict);
+        return Err(super::history::changed_meanwhile(txn, d.id).await);
     }
     // A new owner, or the same owner now in another team (the deal follows them there).
     let new_owner = match p.owner {
@@ -294,7 +294,7 @@ pub async fn patch_in(
     }
     let res = q.filter(deal::Column::Id.eq(d.id)).filter(deal::Column::Version.eq(p.version)).exec(txn).await.map_err(db_err)?;
     if res.rows_affected != 1 {
-        return Err(AppError::Conflict);
+        return Err(super::history::changed_meanwhile(txn, d.id).await);
     }
     after.version += 1;
     after.updated_at = now;

@@ -9,6 +9,35 @@ use crate::ssr::entity::{deal, deal_history};
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
+/// The answer to a deal write whose version is stale: the version the deal is at now and its
+/// newest history row (what changed, by whom, when).
+pub async fn changed_meanwhile<C: ConnectionTrait>(db: &C, deal_id: i32) -> AppError {
+    use crate::ssr::entity::user;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let read = async {
+        let version = deal::Entity::find_by_id(deal_id).one(db).await?.map(|d| d.version);
+        let last = deal_history::Entity::find()
+            .filter(deal_history::Column::DealId.eq(deal_id))
+            .order_by_desc(deal_history::Column::At)
+            .order_by_desc(deal_history::Column::Id)
+            .one(db)
+            .await?;
+        let by = match last.as_ref().and_then(|h| h.actor_id) {
+            Some(u) => user::Entity::find_by_id(u).one(db).await?.map(|u| u.name),
+            None => None,
+        };
+        Ok::<_, sea_orm::DbErr>((version, last, by))
+    };
+    match read.await {
+        Ok((Some(version), last, by)) => {
+            AppError::DealChanged { version, last: last.as_ref().and_then(|h| HistoryKind::parse(&h.kind)), by, at: last.map(|h| h.at) }
+        }
+        // Deleted meanwhile.
+        Ok((None, ..)) => AppError::NotFound,
+        Err(e) => db_err(e),
+    }
+}
+
 /// A row of `kind` for a deal by `actor`, now; the caller fills what the kind carries.
 pub fn row(deal_id: i32, actor: i32, kind: HistoryKind) -> deal_history::ActiveModel {
     deal_history::ActiveModel {

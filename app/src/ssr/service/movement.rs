@@ -110,7 +110,7 @@ pub(crate) async fn apply_move<C: ConnectionTrait>(
     }
     let res = q.filter(deal::Column::Id.eq(d.id)).filter(deal::Column::Version.eq(d.version)).exec(db).await.map_err(db_err)?;
     if res.rows_affected != 1 {
-        return Err(AppError::Conflict);
+        return Err(super::history::changed_meanwhile(db, d.id).await);
     }
     let after = deal::Model { stage_id: to.id, stage_entered_at: now, ..d.clone() };
     let stages: Vec<_> = stages.iter().map(super::convert::stage_fact).collect();
@@ -130,7 +130,7 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
         access::check(txn, ctx, &d, DealAction::View).await?;
     }
     if d.version != cmd.version {
-        return Err(AppError::Conflict);
+        return Err(super::history::changed_meanwhile(txn, d.id).await);
     }
     let (rules, stages) = load_rules(txn, d.pipeline_id).await?;
     let Some(to) = stages.iter().find(|s| s.uuid == cmd.to_stage).cloned() else {
