@@ -40,6 +40,11 @@ def post_json(url, body):
         return json.load(r)
 
 
+def tail(path, n=5000):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read()[-n:]
+
+
 def figure(ndjson):
     """(operations, requests, 5xx answers, conformance failures) of one run's report."""
     ops, requests, server_errors, mismatches = 0, 0, 0, 0
@@ -76,7 +81,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DATABASE_URL=f"sqlite://{tmp}/fuzz.db?mode=rwc", DEALGATE_LOG="warn")
     server = None
-    log = open(os.path.join(tmp, "server.log"), "w+", encoding="utf-8")
+    log = open(os.path.join(tmp, "server.log"), "w", encoding="utf-8")
     try:
         subprocess.run([a.server, "seed", "--demo"], env=env, check=True, stdout=subprocess.DEVNULL)
         env.update(LEPTOS_SITE_ADDR=f"127.0.0.1:{port}", LEPTOS_SITE_ROOT=a.site, LEPTOS_ENV="PROD")
@@ -98,12 +103,13 @@ def main():
         users = a.users.split(",")
         tokens = {u: post_json(base + "/api/v1/auth/token", {"email": u, "password": "dealgate"})["token"] for u in users}
 
-        shutil.rmtree(a.report_dir, ignore_errors=True)
-        os.makedirs(a.report_dir)
+        report_dir = os.path.abspath(a.report_dir)
+        shutil.rmtree(report_dir, ignore_errors=True)
+        os.makedirs(report_dir)
         deadline = time.monotonic() + a.budget
         total, failed = [0, 0, 0, 0], False
         for u in users:
-            out = os.path.join(a.report_dir, u.split("@")[0])
+            out = os.path.join(report_dir, u.split("@")[0])
             started = time.monotonic()
             cmd = [
                 a.schemathesis, "run", base + "/api/v1/openapi.json",
@@ -121,7 +127,11 @@ def main():
             ]
             with open(out + ".txt", "w", encoding="utf-8") as text:
                 try:
-                    rc = subprocess.run(cmd, stdout=text, stderr=subprocess.STDOUT, timeout=max(1, deadline - time.monotonic())).returncode
+                    # In the scratch directory: schemathesis keeps a cache of past crashes in its
+                    # working directory, and replaying them would make runs differ.
+                    rc = subprocess.run(
+                        cmd, cwd=tmp, stdout=text, stderr=subprocess.STDOUT, timeout=max(1, deadline - time.monotonic())
+                    ).returncode
                 except subprocess.TimeoutExpired:
                     print(f"fuzz: {u}: over the {a.budget:.0f} s budget; see {out}.txt")
                     return 1
@@ -135,6 +145,7 @@ def main():
                 failed = True
                 with open(out + ".txt", encoding="utf-8") as text:
                     sys.stdout.write(text.read()[-20000:])
+                sys.stdout.write("server log (end):\n" + tail(log.name))
         print(f"schemathesis total: {total[1]:,} requests, {total[2]} server errors, {total[3]} schema mismatches")
         return 1 if failed else 0
     finally:
@@ -145,8 +156,7 @@ def main():
             except subprocess.TimeoutExpired:
                 server.kill()
         if server is not None and server.returncode not in (0, -signal.SIGTERM, None):
-            log.seek(0)
-            sys.stdout.write("server log:\n" + log.read()[-5000:])
+            sys.stdout.write("server log (end):\n" + tail(log.name))
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
