@@ -75,6 +75,7 @@ def main():
     ap.add_argument("--budget", type=float, default=120, help="seconds for all runs together")
     ap.add_argument("--report-dir", default="target/fuzz-report")
     a = ap.parse_args()
+    a.server, a.site, a.schemathesis = (os.path.abspath(p) for p in (a.server, a.site, a.schemathesis))
 
     tmp = tempfile.mkdtemp(prefix="dealgate-fuzz.")
     port = free_port()
