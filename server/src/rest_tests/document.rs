@@ -80,7 +80,7 @@ fn mismatches(doc: &Value, s: &Value, v: &Value, at: &str) -> Vec<String> {
 }
 
 /// The documented response of `op` for `status`: the code itself, else its range (`4XX`).
-fn documented<'a>(op: &'a Value, status: StatusCode) -> Option<&'a Value> {
+fn documented(op: &Value, status: StatusCode) -> Option<&Value> {
     let r = &op["responses"];
     r.get(status.as_str()).or_else(|| r.get(format!("{}XX", status.as_u16() / 100)))
 }
