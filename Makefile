@@ -33,11 +33,11 @@ NPM_STAMP := end2end/node_modules/.installed
 QUICK_INSTALL := env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=64 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
 	CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true
 
-.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release e2e crash clean bench bench-data bench-forecast bench-quote bench-import bench-first-load
+.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release fuzz e2e crash clean bench bench-data bench-forecast bench-quote bench-import bench-first-load
 
 help:
 	@echo "make run   - set up, build and serve http://$(LEPTOS_SITE_ADDR) on SQLite with demo data"
-	@echo "make test  - set up, then fmt, clippy, tests on SQLite and PostgreSQL, release build, Playwright"
+	@echo "make test  - set up, then fmt, clippy, tests on SQLite and PostgreSQL, release build, API fuzzing, Playwright"
 
 ## ---- the two commands -------------------------------------------------------------
 
@@ -47,7 +47,7 @@ run: tools npm release
 	DEALGATE_DATA_DIR="$(DEALGATE_DATA_DIR)" LEPTOS_SITE_ADDR=$(LEPTOS_SITE_ADDR) LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
 		target/release/server
 
-test: setup fmt-check lint test-sqlite test-pg prune-if-tight release e2e crash
+test: setup fmt-check lint test-sqlite test-pg prune-if-tight release fuzz e2e crash
 	@echo "all checks passed; disk: target $$(du -sh target | cut -f1), $$(df -h --output=avail . | tail -1 | tr -d ' ') free"
 
 ## ---- set-up (idempotent, quiet when already done) ----------------------------------
@@ -106,6 +106,25 @@ prune-if-tight:
 # (brotli to browsers that ask) instead of gzipping a megabytes-large WASM on every request.
 release: tools npm
 	cargo leptos build --release --precompress
+
+# schemathesis against the real release server's OpenAPI document (a free port, a fresh SQLite
+# file with the demo data), once as a rep and once as a manager: no 5xx, and every status code,
+# content type, header and body as documented. A fixed seed and one worker make the requests
+# the same on every run; FUZZ_EXAMPLES bounds each operation, FUZZ_BUDGET (s) all runs.
+# Reports: target/fuzz-report/. The venv is made from hash-pinned requirements, once.
+FUZZ_VENV := target/fuzz-venv
+FUZZ_EXAMPLES ?= 10
+FUZZ_SEED ?= 18
+FUZZ_BUDGET ?= 120
+fuzz: $(FUZZ_VENV)/.installed
+	@test -x target/release/server || { echo "run 'make release' first"; exit 1; }
+	python3 .ci/fuzz.py --server target/release/server --site target/site --schemathesis $(FUZZ_VENV)/bin/schemathesis \
+		--examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED) --budget $(FUZZ_BUDGET) --report-dir target/fuzz-report
+
+$(FUZZ_VENV)/.installed: .ci/requirements-fuzz.txt
+	@rm -rf $(FUZZ_VENV) && python3 -m venv $(FUZZ_VENV)
+	@$(FUZZ_VENV)/bin/pip install -q --disable-pip-version-check --require-hashes -r .ci/requirements-fuzz.txt
+	@touch $@
 
 # The real release server on a free port and a fresh SQLite file, driven by Playwright
 # in Debian's Chromium. Screenshots land in end2end/screenshots/ (not committed).

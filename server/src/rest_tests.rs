@@ -22,6 +22,7 @@ mod boundary;
 mod contacts;
 mod contracts;
 mod deals;
+mod document;
 mod forecast;
 mod market;
 mod negotiations;

@@ -72,7 +72,8 @@ pub struct ExportQuery {
 
 #[utoipa::path(get, path = "/api/v1/exports/{list}",
     params(("list" = String, Path, description = "accounts | contacts | deals | activities | quotas"), ExportQuery),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, description = "XLSX, or CSV with `format=csv`",
+        content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/csv"))), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn export(
     State(state): State<AppState>,

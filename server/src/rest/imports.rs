@@ -226,7 +226,8 @@ pub struct TemplateQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/imports/template", params(TemplateQuery),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 422, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, description = "XLSX, or CSV with `format=csv`",
+        content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/csv"))), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn template(Extension(l): Extension<Locale>, Query(q): Query<TemplateQuery>) -> ApiResult<Response> {
     let k = kind(q.kind.as_deref().unwrap_or("accounts"))?;
     let zh = l == Locale::ZhCn;

@@ -107,7 +107,7 @@ fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
             for (code, resp) in op.responses.responses.iter_mut() {
                 if let (true, RefOr::T(r)) = (code.starts_with('4') || code.starts_with('5'), resp) {
                     // `body = Problem` is sent as problem+json; another body (a refused move's
-                    // reasons) as declared.
+                    // reasons) as declared, and problem+json beside it.
                     let problem = r
                         .content
                         .get("application/json")
@@ -115,9 +115,9 @@ fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
                     if problem {
                         r.content.shift_remove("application/json");
                     }
-                    if problem || r.content.is_empty() {
-                        r.content.insert(PROBLEM_JSON.to_owned(), content());
-                    }
+                    // Another body is the handler's own answer; a body, path or query the
+                    // framework refuses before the handler runs still answers problem+json.
+                    r.content.entry(PROBLEM_JSON.to_owned()).or_insert_with(content);
                 }
             }
             for (code, what) in [("4XX", "The request was refused; `detail` says why and names the field."), ("5XX", "Server error.")] {

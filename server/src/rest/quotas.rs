@@ -39,11 +39,25 @@ pub struct QuotaIn {
     amount_minor: i64,
 }
 
+/// Named apart from the spreadsheet import's `ImportOut`: the document keys schemas by bare
+/// type name, and a second one of the same name silently replaced the first.
 #[derive(Serialize, ToSchema)]
-pub struct ImportOut {
+pub struct QuotaImportOut {
     imported: u32,
     /// [line, message] for each rejected line; nothing is imported when any line is bad.
+    #[schema(schema_with = line_errors)]
     errors: Vec<(u32, String)>,
+}
+
+/// `[line, message]` pairs. utoipa writes a tuple in OpenAPI 3.0's array form of `items`,
+/// which a 3.1 document may not hold; `prefixItems` would say it exactly, but schemathesis
+/// 4.32 turns it back into that array form and then refuses the schema. Two items, each a
+/// line number or a message, is what both read.
+fn line_errors() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    let item = ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::Integer, Type::String]));
+    let pair = ArrayBuilder::new().items(item).min_items(Some(2)).max_items(Some(2)).description(Some("[line, message]"));
+    ArrayBuilder::new().items(pair).build()
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -101,9 +115,9 @@ pub async fn delete_quota(
 }
 
 #[utoipa::path(post, path = "/api/v1/quotas/import", request_body(content = String, content_type = "text/csv", description = "email,period_start,period_end,amount (yuan); header optional"),
-    responses((status = 200, body = ImportOut), (status = 422, body = ImportOut)), security(("bearer" = [])))]
+    responses((status = 200, body = QuotaImportOut), (status = 422, body = QuotaImportOut)), security(("bearer" = [])))]
 pub async fn import_quotas(State(state): State<AppState>, Extension(ctx): Extension<RequestContext>, body: String) -> ApiResult<Response> {
     let r = service::quota::import_csv(&state.db, &ctx, &body).await?;
     let status = if r.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, Json(ImportOut { imported: r.imported, errors: r.errors })).into_response())
+    Ok((status, Json(QuotaImportOut { imported: r.imported, errors: r.errors })).into_response())
 }
