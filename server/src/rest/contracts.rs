@@ -101,11 +101,20 @@ pub struct ContractIn {
     milestones: Vec<MilestoneIn>,
 }
 
-#[derive(Deserialize, ToSchema)]
+/// Read by [`super::versioned`] (the flattened part's errors name their field); the derive
+/// gives the document its schema.
+#[derive(ToSchema)]
 pub struct ContractSave {
     #[serde(flatten)]
     contract: ContractIn,
     version: i32,
+}
+
+impl<'de> Deserialize<'de> for ContractSave {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (contract, version) = super::versioned(d)?;
+        Ok(ContractSave { contract, version })
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -65,6 +65,32 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Reads a body made of `T`'s fields and the `version` it was read at, for the bodies whose
+/// schema flattens `T` (`#[serde(flatten)]`): serde buffers a flattened part and its errors
+/// lose their path, so `T` is read on its own here and a wrong type names its field
+/// ("lines[0].qty: invalid type …") as every other body's does.
+pub(crate) fn versioned<'de, D, T>(d: D) -> Result<(T, i32), D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    use serde::Deserialize;
+    let mut fields = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    let version = fields.remove("version").ok_or_else(|| D::Error::missing_field("version"))?;
+    let version = i32::deserialize(version).map_err(|e| D::Error::custom(format!("version: {e}")))?;
+    let inner = serde_path_to_error::deserialize(serde_json::Value::Object(fields)).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            D::Error::custom(inner)
+        } else {
+            D::Error::custom(format!("{path}: {inner}"))
+        }
+    })?;
+    Ok((inner, version))
+}
+
 const PROBLEM_JSON: &str = "application/problem+json";
 
 fn problem(status: StatusCode, detail: String) -> Response {

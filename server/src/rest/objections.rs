@@ -90,11 +90,20 @@ pub struct ObjectionIn {
     due_on: Option<NaiveDate>,
 }
 
-#[derive(Deserialize, ToSchema)]
+/// Read by [`super::versioned`] (the flattened part's errors name their field); the derive
+/// gives the document its schema.
+#[derive(ToSchema)]
 pub struct ObjectionUpdate {
     #[serde(flatten)]
     objection: ObjectionIn,
     version: i32,
+}
+
+impl<'de> Deserialize<'de> for ObjectionUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (objection, version) = super::versioned(d)?;
+        Ok(ObjectionUpdate { objection, version })
+    }
 }
 
 fn input(o: ObjectionIn) -> Result<ObjectionInput, AppError> {

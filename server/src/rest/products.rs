@@ -74,11 +74,20 @@ pub struct ProductIn {
     active: Option<bool>,
 }
 
-#[derive(Deserialize, ToSchema)]
+/// Read by [`super::versioned`] (the flattened part's errors name their field); the derive
+/// gives the document its schema.
+#[derive(ToSchema)]
 pub struct ProductUpdate {
     #[serde(flatten)]
     product: ProductIn,
     version: i32,
+}
+
+impl<'de> Deserialize<'de> for ProductUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (product, version) = super::versioned(d)?;
+        Ok(ProductUpdate { product, version })
+    }
 }
 
 fn input(p: ProductIn) -> Result<ProductInput, AppError> {

@@ -89,11 +89,20 @@ pub struct QuoteIn {
     lines: Vec<QuoteLineIn>,
 }
 
-#[derive(Deserialize, ToSchema)]
+/// Read by [`super::versioned`] (the flattened part's errors name their field); the derive
+/// gives the document its schema.
+#[derive(ToSchema)]
 pub struct QuoteSave {
     #[serde(flatten)]
     quote: QuoteIn,
     version: i32,
+}
+
+impl<'de> Deserialize<'de> for QuoteSave {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (quote, version) = super::versioned(d)?;
+        Ok(QuoteSave { quote, version })
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -19,6 +19,8 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use tower::ServiceExt;
 
+mod server_functions;
+
 /// The callers: every role, both teams, and two reps of one team (a teammate's view).
 const CALLERS: [&str; 10] = ["admin", "exec", "gm", "legal", "manager", "manager2", "rep", "rep3", "rep2", "presales"];
 
