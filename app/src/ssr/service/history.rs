@@ -1,6 +1,6 @@
 //! The one writer of `deal_history`: every row goes through [`append`], which also keeps
 //! the progress figures a value event makes (`totals::record_event`) in the same
-//! transaction. Support layer: depends on entities, domain and totals only.
+//! transaction. Support layer: depends on entities, domain, totals and mapping only.
 use crate::domain::error::AppError;
 use crate::domain::forecast as f;
 use crate::domain::history::HistoryKind;
@@ -12,30 +12,31 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 /// The answer to a deal write whose version is stale: the version the deal is at now and its
 /// newest history row (what changed, by whom, when).
 pub async fn changed_meanwhile<C: ConnectionTrait>(db: &C, deal_id: i32) -> AppError {
-    use crate::ssr::entity::user;
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     let read = async {
-        let version = deal::Entity::find_by_id(deal_id).one(db).await?.map(|d| d.version);
+        let Some(d) = deal::Entity::find_by_id(deal_id).one(db).await.map_err(db_err)? else {
+            // Deleted meanwhile.
+            return Err(AppError::NotFound);
+        };
         let last = deal_history::Entity::find()
             .filter(deal_history::Column::DealId.eq(deal_id))
             .order_by_desc(deal_history::Column::At)
             .order_by_desc(deal_history::Column::Id)
             .one(db)
-            .await?;
+            .await
+            .map_err(db_err)?;
         let by = match last.as_ref().and_then(|h| h.actor_id) {
-            Some(u) => user::Entity::find_by_id(u).one(db).await?.map(|u| u.name),
+            Some(u) => super::mapping::user_names(db, vec![u]).await?.remove(&u),
             None => None,
         };
-        Ok::<_, sea_orm::DbErr>((version, last, by))
+        Ok(AppError::DealChanged {
+            version: d.version,
+            last: last.as_ref().and_then(|h| HistoryKind::parse(&h.kind)),
+            by,
+            at: last.map(|h| h.at),
+        })
     };
-    match read.await {
-        Ok((Some(version), last, by)) => {
-            AppError::DealChanged { version, last: last.as_ref().and_then(|h| HistoryKind::parse(&h.kind)), by, at: last.map(|h| h.at) }
-        }
-        // Deleted meanwhile.
-        Ok((None, ..)) => AppError::NotFound,
-        Err(e) => db_err(e),
-    }
+    read.await.unwrap_or_else(|e| e)
 }
 
 /// A row of `kind` for a deal by `actor`, now; the caller fills what the kind carries.
