@@ -249,3 +249,33 @@ async fn server_functions_refuse_bodies_they_cannot_read() {
     let (status, v) = post("/api/deals/list", form, b"page=1".to_vec()).await;
     assert_eq!(status, StatusCode::OK, "{v}");
 }
+
+/// The executive (who reads every deal and manages no team) opens every demo deal: each
+/// page answers 200. A side panel refused to the role (the team's candidates) once set the
+/// page's status to 403 whenever it resolved before the headers went out (1 deal in 120).
+#[test]
+fn an_executive_opens_every_deal_page() {
+    std::thread::Builder::new()
+        .stack_size(32 << 20)
+        .spawn(|| tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(every_deal_page()))
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+async fn every_deal_page() {
+    use app::ssr::entity::deal;
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db, "exec@demo.local").await;
+    let deals = deal::Entity::find().all(&t.db).await.unwrap();
+    assert!(deals.len() >= 100);
+    let mut refused = vec![];
+    for d in &deals {
+        let (status, body) = page(&app, &format!("/deals/{}", d.uuid)).await;
+        assert!(body.contains("</html>"), "deal {}: cut off", d.id);
+        if status != StatusCode::OK {
+            refused.push(format!("deal {}: {status}", d.id));
+        }
+    }
+    assert!(refused.is_empty(), "{} of {} deal pages: {}", refused.len(), deals.len(), refused.join(", "));
+}

@@ -117,8 +117,15 @@ pub fn request_locale() -> Locale {
 }
 
 /// Sets the HTTP status of a failed server function from the one mapping in `AppError`.
+/// Only for a call that came over HTTP: while a page renders, its resources call the same
+/// functions in-process with the page's response options, and a side panel refused to this
+/// role (the team's candidates for an executive) must not turn the page into a 403 — the
+/// more so as whether it did depended on the panel resolving before the headers went out.
+/// A page's own failure sets its status where it is shown (`ErrorNotice`).
 pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(e) = &r {
+    let over_http = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .is_some_and(|p| p.uri.path().starts_with("/api/"));
+    if let (Err(e), true) = (&r, over_http) {
         if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             opts.set_status(axum::http::StatusCode::from_u16(e.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
             if let AppError::RateLimited { retry_after_secs } = e {
