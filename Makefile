@@ -33,7 +33,7 @@ NPM_STAMP := end2end/node_modules/.installed
 QUICK_INSTALL := env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=64 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
 	CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true
 
-.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release fuzz e2e crash clean bench bench-data bench-forecast bench-quote bench-import bench-first-load
+.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release fuzz e2e e2e-two crash clean bench bench-data bench-forecast bench-quote bench-import bench-first-load
 
 help:
 	@echo "make run   - set up, build and serve http://$(LEPTOS_SITE_ADDR) on SQLite with demo data"
@@ -47,7 +47,7 @@ run: tools npm release
 	DEALGATE_DATA_DIR="$(DEALGATE_DATA_DIR)" LEPTOS_SITE_ADDR=$(LEPTOS_SITE_ADDR) LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
 		target/release/server
 
-test: setup fmt-check lint test-sqlite test-pg prune-if-tight release fuzz e2e crash
+test: setup fmt-check lint test-sqlite test-pg prune-if-tight release fuzz e2e e2e-two crash
 	@echo "all checks passed; disk: target $$(du -sh target | cut -f1), $$(df -h --output=avail . | tail -1 | tr -d ' ') free"
 
 ## ---- set-up (idempotent, quiet when already done) ----------------------------------
@@ -135,6 +135,12 @@ e2e: npm debian
 	cd end2end && E2E_PORT=$$port E2E_SERVER_BIN="$(CURDIR)/target/release/server" E2E_SITE_ROOT="$(CURDIR)/target/site" \
 		E2E_DATABASE_URL="sqlite://$$dir/e2e.db?mode=rwc" npx playwright test || status=$$?; \
 	rm -rf "$$dir"; exit $$status
+
+# Two release servers on one throwaway PostgreSQL, a browser on each: a move on A arrives
+# live on B, an approval decided on B unblocks A, one session serves both (~1 min).
+e2e-two: npm debian
+	@test -x target/release/server || { echo "run 'make release' first"; exit 1; }
+	python3 .ci/two_servers.py target/release/server --site target/site
 
 # The release server SIGKILLed 20 times under write load (every acknowledged write must
 # survive; `server verify` after each kill), 64 clients on 4 hot deals, and a backup drill
