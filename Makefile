@@ -33,7 +33,7 @@ NPM_STAMP := end2end/node_modules/.installed
 QUICK_INSTALL := env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=64 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
 	CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true
 
-.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release fuzz e2e e2e-two crash clean bench bench-data bench-forecast bench-quote bench-import bench-first-load
+.PHONY: help run test setup tools npm debian fmt-check lint unit test-sqlite test-pg prune-if-tight release fuzz e2e e2e-two crash clean bench bench-data bench-forecast bench-quote bench-import bench-first-load bench-scale-out
 
 help:
 	@echo "make run   - set up, build and serve http://$(LEPTOS_SITE_ADDR) on SQLite with demo data"
@@ -230,3 +230,9 @@ bench-first-load: release npm
 		target/release/server & pid=$$!; trap "kill $$pid; rm -rf $$dir" EXIT; \
 	for i in $$(seq 3000); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; sleep 0.2; done; \
 	echo "| $$(date -u +%F) | first load | $$(cd end2end && node bench/first_load.mjs http://127.0.0.1:$$port rep@demo.local $(BENCH_FIRST_LOAD_RUNS) /login / /board) |" | tee -a docs/benchmarks.md
+
+# One release server, then two, on one throwaway PostgreSQL with BENCH_SCALE_DEALS deals:
+# moves/s, board p95 and peak connections (end2end/bench/scale_out.py).
+BENCH_SCALE_DEALS ?= 50000
+bench-scale-out: release
+	@echo "| $$(date -u +%F) | scale-out | $$(python3 end2end/bench/scale_out.py --server target/release/server --site target/site --deals $(BENCH_SCALE_DEALS) | tail -n 1) |" | tee -a docs/benchmarks.md

@@ -72,7 +72,9 @@ def ready(c, deal_id, need=("competitors", "motivation")):
 
 
 def rest_side(base, email, workers, per_worker, seconds):
-    c = Client(base)
+    """`base` may be a list of servers on one database: worker i talks to base[i % len]."""
+    bases = base if isinstance(base, list) else [base]
+    c = Client(bases[0])
     st, out = c.call("POST", "/api/v1/auth/token", {"email": email, "password": "dealgate"})
     assert st == 200, (st, out)
     c.token = out["token"]
@@ -97,7 +99,7 @@ def rest_side(base, email, workers, per_worker, seconds):
     results = [None] * workers
 
     def worker(i):
-        w = Client(base, c.token)
+        w = Client(bases[i % len(bases)], c.token)
         mine = [{"card": d, "at": s2} for d in shares[i]]
         lat, counts, k = [], {"moved": 0, "conflict": 0, "other": 0}, 0
         go.wait()
