@@ -49,7 +49,7 @@ test('REST v1: token, pipelines, deals, gated moves, history and the OpenAPI doc
   const blocked = await request.post(`/api/v1/deals/${own.id}/moves`, { headers: repAuth, data: { to_stage_id: solution.stages[6].id, version: own.version } });
   expect(blocked.status()).toBe(422);
   expect(['blocked', 'forbidden']).toContain((await blocked.json()).outcome);
-  const history = await (await request.get(`/api/v1/deals/${own.id}/history`, { headers: repAuth })).json();
+  const { history } = await (await request.get(`/api/v1/deals/${own.id}/history`, { headers: repAuth })).json();
   expect(history[0].kind).toMatch(/blocked|forbidden|created|moved/);
 
   const doc = await (await request.get('/api/v1/openapi.json')).json();

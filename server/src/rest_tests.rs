@@ -187,7 +187,7 @@ async fn accounts_contacts_deals_and_patches_over_rest() {
         call(&app, Method::PATCH, &format!("/api/v1/deals/{id}"), Some(&rep), Some(json!({"version": 2, "key_info": {"bogus": 1}}))).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
     let (_, h) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/history"), Some(&rep), None).await;
-    let kinds: Vec<&str> = h.as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = h["history"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
     for k in ["created", "amount_changed", "category_changed", "key_info_changed"] {
         assert!(kinds.contains(&k), "{k} in {kinds:?}");
     }

@@ -251,29 +251,51 @@ pub async fn move_deal(
     Ok((status, Json(body)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/deals/{id}/history", params(("id" = Uuid, Path)), responses((status = 200, body = [HistoryOut]), (status = 404, body = Problem)), security(("bearer" = [])))]
+#[derive(Serialize, ToSchema)]
+pub struct HistoryPageOut {
+    /// Newest first.
+    history: Vec<HistoryOut>,
+    /// Pass as `before` for the next (older) page; null on the last page.
+    older: Option<i64>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// The `older` of the previous page.
+    before: Option<i64>,
+    /// 1–500, default 200.
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/deals/{id}/history", params(("id" = Uuid, Path), HistoryQuery),
+    responses((status = 200, body = HistoryPageOut), (status = 404, body = Problem),
+        (status = 422, body = Problem, description = "`limit` out of range, or `before` not a history row of this deal")),
+    security(("bearer" = [])))]
 pub async fn history(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<HistoryOut>>> {
-    let rows: Vec<HistoryRow> = service::deal::history(&state.db, &ctx, id).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|h| HistoryOut {
-                at: h.at,
-                actor: h.actor,
-                kind: h.kind,
-                from_stage_id: h.from_stage.map(|s| s.id),
-                to_stage_id: h.to_stage.map(|s| s.id),
-                old_amount_minor: h.old_amount_fen,
-                new_amount_minor: h.new_amount_fen,
-                old_close_date: h.old_close_date,
-                new_close_date: h.new_close_date,
-                note: h.note,
-            })
-            .collect(),
-    ))
+    Query(q): Query<HistoryQuery>,
+) -> ApiResult<Json<HistoryPageOut>> {
+    let page = service::deal::history_page(&state.db, &ctx, id, q.before, q.limit.unwrap_or(service::deal::HISTORY_PAGE_DEFAULT)).await?;
+    Ok(Json(HistoryPageOut { history: page.rows.into_iter().map(history_out).collect(), older: page.older }))
+}
+
+fn history_out(h: HistoryRow) -> HistoryOut {
+    HistoryOut {
+        at: h.at,
+        actor: h.actor,
+        kind: h.kind,
+        from_stage_id: h.from_stage.map(|s| s.id),
+        to_stage_id: h.to_stage.map(|s| s.id),
+        old_amount_minor: h.old_amount_fen,
+        new_amount_minor: h.new_amount_fen,
+        old_close_date: h.old_close_date,
+        new_close_date: h.new_close_date,
+        note: h.note,
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/deals", request_body = DealIn,

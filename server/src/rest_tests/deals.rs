@@ -105,7 +105,9 @@ async fn a_move_is_blocked_until_its_facts_are_there_then_moves_and_is_in_the_hi
 
     let (s, h) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/history"), Some(&rep), None).await;
     assert_eq!(s, StatusCode::OK, "{h}");
-    let rows = h.as_array().unwrap();
+    assert_keys(&h, &["history", "older"]);
+    assert_eq!(h["older"], Value::Null, "a few rows fit one page");
+    let rows = h["history"].as_array().unwrap();
     rows.iter().for_each(|r| {
         let keys = ["at", "actor", "kind", "from_stage_id", "to_stage_id", "old_amount_minor", "new_amount_minor"];
         assert_keys(r, &keys);
@@ -147,4 +149,54 @@ async fn a_rep_reads_but_cannot_change_a_teammates_deal() {
     let (s, p) = call(&app, Method::PATCH, &format!("/api/v1/deals/{id}"), Some(&mate), Some(huge)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
     assert!(p.to_string().contains("amount"), "{p}");
+}
+
+/// A deal's history pages newest first by `before`/`older`: the pages join into exactly the
+/// whole history, and a limit or cursor out of range is a 422 naming it.
+#[tokio::test]
+async fn a_deals_history_pages_by_cursor() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = router(&t.db);
+    let rep = token(&app, "rep@demo.local").await;
+    let d = new_deal(&app, &rep).await;
+    let other = new_deal(&app, &rep).await;
+    let id = d["id"].as_str().unwrap();
+    let mut version = d["version"].as_i64().unwrap();
+    for i in 1..=6 {
+        let patch = json!({"version": version, "amount_minor": 80_000_000 + i * 1_000_000});
+        let (s, p) = call(&app, Method::PATCH, &format!("/api/v1/deals/{id}"), Some(&rep), Some(patch)).await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        version = p["version"].as_i64().unwrap();
+    }
+    let (s, whole) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/history"), Some(&rep), None).await;
+    assert_eq!(s, StatusCode::OK, "{whole}");
+    let whole = whole["history"].as_array().unwrap().clone();
+    assert_eq!(whole.len(), 7, "created and six amount changes");
+    let (mut paged, mut before, mut pages) = (Vec::new(), None::<i64>, 0);
+    loop {
+        let uri = format!("/api/v1/deals/{id}/history?limit=3") + &before.map(|b| format!("&before={b}")).unwrap_or_default();
+        let (s, page) = call(&app, Method::GET, &uri, Some(&rep), None).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        paged.extend(page["history"].as_array().unwrap().iter().cloned());
+        pages += 1;
+        match page["older"].as_i64() {
+            Some(b) => before = Some(b),
+            None => break,
+        }
+    }
+    assert_eq!((pages, &paged), (3, &whole), "3 + 3 + 1 rows, in the one page's order");
+    assert_eq!(whole.last().unwrap()["kind"], "created");
+
+    // Another deal's row is no cursor here; limits outside 1–500 are refused by name.
+    let (_, theirs) = call(&app, Method::GET, &format!("/api/v1/deals/{}/history?limit=1", other["id"].as_str().unwrap()), Some(&rep), None).await;
+    assert_eq!(theirs["older"], Value::Null);
+    let (_, mine) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/history?limit=1"), Some(&rep), None).await;
+    let my_cursor = mine["older"].as_i64().unwrap();
+    let (s, _) = call(&app, Method::GET, &format!("/api/v1/deals/{}/history?before={my_cursor}", other["id"].as_str().unwrap()), Some(&rep), None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    for (query, field) in [("limit=0", "limit"), ("limit=501", "limit"), ("before=-1", "before"), ("before=9223372036854775807", "before")] {
+        let (s, p) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/history?{query}"), Some(&rep), None).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {p}");
+        assert!(p.to_string().contains(field), "{query} names {field}: {p}");
+    }
 }

@@ -134,18 +134,60 @@ pub async fn one(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<DealRo
     hydrate_rows(db, vec![d]).await?.pop().ok_or(AppError::NotFound)
 }
 
-/// The deal's history, newest first, as the timeline shows it.
+/// The deal page's timeline: the newest [`HISTORY_PAGE_MAX`] rows of the deal's history.
 pub async fn history(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<Vec<crate::domain::dto::HistoryRow>, AppError> {
+    Ok(history_page(db, ctx, id, None, HISTORY_PAGE_MAX).await?.rows)
+}
+
+pub const HISTORY_PAGE_DEFAULT: u64 = 200;
+pub const HISTORY_PAGE_MAX: u64 = 500;
+
+/// One page of a deal's history, newest first; `older` is the cursor of the next page.
+pub struct HistoryPage {
+    pub rows: Vec<crate::domain::dto::HistoryRow>,
+    pub older: Option<i64>,
+}
+
+/// A page of the deal's history, newest first, older than the row `before` (the previous
+/// page's `older`). Keyset on (at, id), the order itself: pages stay whole while moves land.
+pub async fn history_page(
+    db: &Db,
+    ctx: &RequestContext,
+    id: uuid::Uuid,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<HistoryPage, AppError> {
     use crate::ssr::entity::deal_history;
+    if !(1..=HISTORY_PAGE_MAX).contains(&limit) {
+        return Err(AppError::validation("limit", format!("must be 1–{HISTORY_PAGE_MAX}")));
+    }
     let d = super::access::visible_deal(db, ctx, id).await?;
-    let rows = deal_history::Entity::find()
-        .filter(deal_history::Column::DealId.eq(d.id))
+    let mut q = deal_history::Entity::find().filter(deal_history::Column::DealId.eq(d.id));
+    if let Some(b) = before {
+        let not_here = || AppError::validation("before", "is not a history row of this deal");
+        let b = i32::try_from(b).map_err(|_| not_here())?;
+        let cursor = deal_history::Entity::find_by_id(b)
+            .filter(deal_history::Column::DealId.eq(d.id))
+            .one(db)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(not_here)?;
+        q = q.filter(
+            Condition::any()
+                .add(deal_history::Column::At.lt(cursor.at))
+                .add(Condition::all().add(deal_history::Column::At.eq(cursor.at)).add(deal_history::Column::Id.lt(cursor.id))),
+        );
+    }
+    let mut rows = q
         .order_by_desc(deal_history::Column::At)
         .order_by_desc(deal_history::Column::Id)
-        .limit(500)
+        .limit(limit + 1)
         .all(db)
         .await
         .map_err(db_err)?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let older = if more { rows.last().map(|h| i64::from(h.id)) } else { None };
     let actor_ids: Vec<i32> = rows.iter().filter_map(|h| h.actor_id).collect();
     let actors = super::user_names(db, actor_ids).await?;
     let stages: HashMap<i32, stage::Model> = stage::Entity::find()
@@ -156,7 +198,7 @@ pub async fn history(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<Ve
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    Ok(rows
+    let rows = rows
         .into_iter()
         .map(|h| crate::domain::dto::HistoryRow {
             at: h.at,
@@ -170,7 +212,8 @@ pub async fn history(db: &Db, ctx: &RequestContext, id: uuid::Uuid) -> Result<Ve
             new_close_date: h.new_close_date,
             note: h.note,
         })
-        .collect())
+        .collect();
+    Ok(HistoryPage { rows, older })
 }
 
 /// Amount and expected close date, versioned; each change is appended to the history.
