@@ -16,6 +16,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// `DEALGATE_SESSION_HOURS` (default 12): idle time after which a session ends.
     pub session_hours: i64,
+    /// `DEALGATE_TRUSTED_PROXIES` (default none): reverse proxies, as addresses or CIDR blocks,
+    /// whose `X-Forwarded-For` names the client (for the sign-in rate limit and the audit log).
+    pub trusted_proxies: app::ssr::client_addr::TrustedProxies,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -40,6 +43,8 @@ impl Config {
                 .ok_or_else(|| format!("DEALGATE_SESSION_HOURS must be a positive whole number, got {h:?}"))?,
             None => 12,
         };
+        let trusted_proxies = app::ssr::client_addr::TrustedProxies::parse(&var("DEALGATE_TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| format!("DEALGATE_TRUSTED_PROXIES: {e}"))?;
         Ok(Config {
             data_dir,
             database_url,
@@ -47,6 +52,7 @@ impl Config {
             log_json: var("DEALGATE_LOG_FORMAT").is_some_and(|f| f == "json"),
             secure_cookies: var("DEALGATE_SECURE_COOKIES").is_some_and(|v| v == "true" || v == "1"),
             session_hours,
+            trusted_proxies,
         })
     }
 

@@ -21,12 +21,18 @@ const SITE: &str = "http://dealgate.test";
 const EVIL: &str = "http://evil.example";
 
 fn app(db: &app::ssr::db::Db, https: bool) -> Router {
+    app_behind(db, https, "")
+}
+
+/// The application behind the reverse proxies `trusted` (`DEALGATE_TRUSTED_PROXIES`).
+fn app_behind(db: &app::ssr::db::Db, https: bool, trusted: &str) -> Router {
+    let trusted_proxies = app::ssr::client_addr::TrustedProxies::parse(trusted).unwrap();
     let state = AppState {
         db: db.clone(),
         limiter: Arc::new(app::ssr::auth::LoginLimiter::default()),
         leptos_options: leptos::config::LeptosOptions::builder().output_name("dealgate").build(),
     };
-    web::app_router(state, DbSessionStore::new(db.conn().clone()), &web::Settings { secure_cookies: https, session_hours: 12 })
+    web::app_router(state, DbSessionStore::new(db.conn().clone()), &web::Settings { secure_cookies: https, session_hours: 12, trusted_proxies })
 }
 
 /// A request as a browser on `SITE` (or a tool) would send it.
@@ -377,4 +383,40 @@ async fn failed_sign_ins_slow_down_one_address_and_never_lock_out_the_owner() {
     assert_eq!(try_token("dealgate", [10, 0, 0, 1]).send(&app).await.0, StatusCode::OK);
     let throttled = admin_audit::Entity::find().filter(admin_audit::Column::Action.eq("user.login_throttled")).count(&t.db).await.unwrap();
     assert_eq!(throttled, 1);
+}
+
+/// Behind a trusted reverse proxy every request comes from the proxy: the rate limit goes by
+/// the client its `X-Forwarded-For` names, so a stranger's failures never slow the owner down;
+/// a client that is not a trusted proxy cannot dodge the limit by naming other addresses.
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_limit_is_per_forwarded_client_and_the_header_is_not_believed_otherwise() {
+    let t = app::ssr::testdb::seeded().await.unwrap();
+    let app = app_behind(&t.db, false, "10.0.0.0/8");
+    let proxy = [10, 0, 0, 2];
+    let via_proxy = |pw: &'static str, client: &str| {
+        Req::new(Method::POST, "/api/v1/auth/token")
+            .from(proxy)
+            .header("x-forwarded-for", client.to_owned())
+            .json(json!({"email": "manager@demo.local", "password": pw}))
+    };
+    for _ in 0..app::ssr::auth::ACCOUNT_FREE_FAILURES {
+        assert_eq!(via_proxy("guess", "203.0.113.7").send(&app).await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(via_proxy("dealgate", "203.0.113.7").send(&app).await.0, StatusCode::TOO_MANY_REQUESTS, "the stranger waits");
+    // A spoofed first entry does not help the stranger: the proxy appended the real address.
+    assert_eq!(via_proxy("dealgate", "198.51.100.1, 203.0.113.7").send(&app).await.0, StatusCode::TOO_MANY_REQUESTS);
+    // The owner, through the same proxy, is another client.
+    assert_eq!(via_proxy("dealgate", "198.51.100.1").send(&app).await.0, StatusCode::OK);
+
+    // Straight from the internet (not a trusted proxy), a made-up header changes nothing.
+    let direct = |pw: &'static str, claimed: String| {
+        Req::new(Method::POST, "/api/v1/auth/token")
+            .from([192, 0, 2, 9])
+            .header("x-forwarded-for", claimed)
+            .json(json!({"email": "exec@demo.local", "password": pw}))
+    };
+    for i in 0..app::ssr::auth::ACCOUNT_FREE_FAILURES {
+        assert_eq!(direct("guess", format!("198.51.100.{i}")).send(&app).await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(direct("dealgate", "198.51.100.200".into()).send(&app).await.0, StatusCode::TOO_MANY_REQUESTS);
 }

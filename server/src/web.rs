@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
+use std::sync::Arc;
 use std::time::Instant;
 use tower_sessions::Session;
 
@@ -188,6 +189,8 @@ pub struct Settings {
     /// `DEALGATE_SECURE_COOKIES`: HTTPS only cookies, and HSTS.
     pub secure_cookies: bool,
     pub session_hours: i64,
+    /// `DEALGATE_TRUSTED_PROXIES`.
+    pub trusted_proxies: app::ssr::client_addr::TrustedProxies,
 }
 
 /// The whole application: health, live events, exports, REST, the Leptos pages and server
@@ -218,11 +221,27 @@ pub fn app_router(state: AppState, store: app::ssr::session_store::DbSessionStor
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(settings.secure_cookies, security_headers))
+        .layer(axum::middleware::from_fn_with_state(Arc::new(settings.trusted_proxies.clone()), client_address))
         // gzip when the client asks; the default predicate leaves out server-sent events (they
         // must not wait in an encoder's buffer), images and tiny bodies.
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(log_requests))
         .with_state(state)
+}
+
+/// Decides the client's address once ([`app::ssr::client_addr`]) for whoever needs it.
+pub async fn client_address(
+    State(trusted): State<Arc<app::ssr::client_addr::TrustedProxies>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    use app::ssr::client_addr::{client_addr, ClientAddr};
+    if let Some(peer) = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()) {
+        let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+        let client = client_addr(peer, forwarded, &trusted);
+        req.extensions_mut().insert(ClientAddr(client));
+    }
+    next.run(req).await
 }
 
 /// One structured line per request: method, path, status, latency.

@@ -19,8 +19,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         async {
             let state = app_state()?;
             let session: tower_sessions::Session = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
-            let client =
-                leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await.ok().map(|c| c.0.ip().to_string());
+            let client = leptos::prelude::use_context::<axum::http::request::Parts>()
+                .and_then(|p| p.extensions.get::<crate::ssr::client_addr::ClientAddr>().map(|c| c.0.to_string()));
             let user = authenticate(&state.db, &state.limiter, &email, &password, client.as_deref()).await?;
             // A fresh id at privilege change defeats session fixation.
             session.cycle_id().await.map_err(|_| AppError::Internal)?;

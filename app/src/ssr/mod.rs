@@ -1,6 +1,7 @@
 //! Server-only code: database, sessions, the request context and the services.
 pub mod auth;
 pub mod backup;
+pub mod client_addr;
 pub mod context;
 pub mod db;
 pub mod entity;

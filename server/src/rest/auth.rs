@@ -43,10 +43,10 @@ pub struct TokenResponse {
             headers(("Retry-After" = u64, description = "seconds to wait")))))]
 pub async fn token(
     State(state): State<AppState>,
-    peer: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    peer: Option<Extension<app::ssr::client_addr::ClientAddr>>,
     Json(req): Json<TokenRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
-    let client = peer.map(|Extension(c)| c.0.ip().to_string());
+    let client = peer.map(|Extension(c)| c.0.to_string());
     let user = app::ssr::auth::authenticate(&state.db, &state.limiter, &req.email, &req.password, client.as_deref()).await?;
     let expires_at = Utc::now() + chrono::Duration::hours(TOKEN_HOURS);
     let mut data = HashMap::new();
