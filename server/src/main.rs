@@ -219,11 +219,15 @@ async fn serve(cfg: Config, conn: app::ssr::db::Db) -> Result<(), String> {
         }
     });
     let state = AppState { db: conn.clone(), limiter: Arc::new(LoginLimiter::default()), leptos_options };
-    let app = web::app_router(state, store, &web::Settings {
+    let app = web::app_router(
+        state,
+        store,
+        &web::Settings {
             secure_cookies: cfg.secure_cookies,
             session_hours: cfg.session_hours,
             trusted_proxies: cfg.trusted_proxies.clone(),
-        });
+        },
+    );
 
     if seed::has_demo_users(&conn).await {
         print_demo_logins();

@@ -32,7 +32,11 @@ fn app_behind(db: &app::ssr::db::Db, https: bool, trusted: &str) -> Router {
         limiter: Arc::new(app::ssr::auth::LoginLimiter::default()),
         leptos_options: leptos::config::LeptosOptions::builder().output_name("dealgate").build(),
     };
-    web::app_router(state, DbSessionStore::new(db.conn().clone()), &web::Settings { secure_cookies: https, session_hours: 12, trusted_proxies })
+    web::app_router(
+        state,
+        DbSessionStore::new(db.conn().clone()),
+        &web::Settings { secure_cookies: https, session_hours: 12, trusted_proxies },
+    )
 }
 
 /// A request as a browser on `SITE` (or a tool) would send it.

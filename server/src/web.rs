@@ -230,11 +230,7 @@ pub fn app_router(state: AppState, store: app::ssr::session_store::DbSessionStor
 }
 
 /// Decides the client's address once ([`app::ssr::client_addr`]) for whoever needs it.
-pub async fn client_address(
-    State(trusted): State<Arc<app::ssr::client_addr::TrustedProxies>>,
-    mut req: Request,
-    next: Next,
-) -> Response {
+pub async fn client_address(State(trusted): State<Arc<app::ssr::client_addr::TrustedProxies>>, mut req: Request, next: Next) -> Response {
     use app::ssr::client_addr::{client_addr, ClientAddr};
     if let Some(peer) = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()) {
         let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());

@@ -124,7 +124,9 @@ mod tests {
     #[test]
     fn trusted_proxies_parse_addresses_and_blocks_and_name_what_is_wrong() {
         let t = TrustedProxies::parse(" 10.0.0.0/8 ,,fd00::/8, 127.0.0.1 ").unwrap_or_default();
-        for (a, inside) in [("10.255.0.1", true), ("11.0.0.1", false), ("fd12::1", true), ("fe80::1", false), ("127.0.0.1", true), ("127.0.0.2", false)] {
+        for (a, inside) in
+            [("10.255.0.1", true), ("11.0.0.1", false), ("fd12::1", true), ("fe80::1", false), ("127.0.0.1", true), ("127.0.0.2", false)]
+        {
             assert_eq!(t.contains(ip(a)), inside, "{a}");
         }
         assert!(TrustedProxies::parse("0.0.0.0/0").unwrap_or_default().contains(ip("8.8.8.8")));

@@ -123,8 +123,7 @@ pub fn request_locale() -> Locale {
 /// more so as whether it did depended on the panel resolving before the headers went out.
 /// A page's own failure sets its status where it is shown (`ErrorNotice`).
 pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
-    let over_http = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .is_some_and(|p| p.uri.path().starts_with("/api/"));
+    let over_http = leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/api/"));
     if let (Err(e), true) = (&r, over_http) {
         if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             opts.set_status(axum::http::StatusCode::from_u16(e.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));

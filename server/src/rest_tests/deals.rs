@@ -188,13 +188,17 @@ async fn a_deals_history_pages_by_cursor() {
     assert_eq!(whole.last().unwrap()["kind"], "created");
 
     // Another deal's row is no cursor here; limits outside 1–500 are refused by name.
-    let (_, theirs) = call(&app, Method::GET, &format!("/api/v1/deals/{}/history?limit=1", other["id"].as_str().unwrap()), Some(&rep), None).await;
+    let (_, theirs) =
+        call(&app, Method::GET, &format!("/api/v1/deals/{}/history?limit=1", other["id"].as_str().unwrap()), Some(&rep), None).await;
     assert_eq!(theirs["older"], Value::Null);
     let (_, mine) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/history?limit=1"), Some(&rep), None).await;
     let my_cursor = mine["older"].as_i64().unwrap();
-    let (s, _) = call(&app, Method::GET, &format!("/api/v1/deals/{}/history?before={my_cursor}", other["id"].as_str().unwrap()), Some(&rep), None).await;
+    let (s, _) =
+        call(&app, Method::GET, &format!("/api/v1/deals/{}/history?before={my_cursor}", other["id"].as_str().unwrap()), Some(&rep), None)
+            .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    for (query, field) in [("limit=0", "limit"), ("limit=501", "limit"), ("before=-1", "before"), ("before=9223372036854775807", "before")] {
+    for (query, field) in [("limit=0", "limit"), ("limit=501", "limit"), ("before=-1", "before"), ("before=9223372036854775807", "before")]
+    {
         let (s, p) = call(&app, Method::GET, &format!("/api/v1/deals/{id}/history?{query}"), Some(&rep), None).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {p}");
         assert!(p.to_string().contains(field), "{query} names {field}: {p}");

@@ -150,13 +150,7 @@ pub struct HistoryPage {
 
 /// A page of the deal's history, newest first, older than the row `before` (the previous
 /// page's `older`). Keyset on (at, id), the order itself: pages stay whole while moves land.
-pub async fn history_page(
-    db: &Db,
-    ctx: &RequestContext,
-    id: uuid::Uuid,
-    before: Option<i64>,
-    limit: u64,
-) -> Result<HistoryPage, AppError> {
+pub async fn history_page(db: &Db, ctx: &RequestContext, id: uuid::Uuid, before: Option<i64>, limit: u64) -> Result<HistoryPage, AppError> {
     use crate::ssr::entity::deal_history;
     if !(1..=HISTORY_PAGE_MAX).contains(&limit) {
         return Err(AppError::validation("limit", format!("must be 1–{HISTORY_PAGE_MAX}")));
@@ -178,13 +172,8 @@ pub async fn history_page(
                 .add(Condition::all().add(deal_history::Column::At.eq(cursor.at)).add(deal_history::Column::Id.lt(cursor.id))),
         );
     }
-    let mut rows = q
-        .order_by_desc(deal_history::Column::At)
-        .order_by_desc(deal_history::Column::Id)
-        .limit(limit + 1)
-        .all(db)
-        .await
-        .map_err(db_err)?;
+    let mut rows =
+        q.order_by_desc(deal_history::Column::At).order_by_desc(deal_history::Column::Id).limit(limit + 1).all(db).await.map_err(db_err)?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let older = if more { rows.last().map(|h| i64::from(h.id)) } else { None };

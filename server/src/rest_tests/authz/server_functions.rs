@@ -267,7 +267,11 @@ fn site_router(db: &app::ssr::db::Db) -> Router {
         limiter: Arc::new(app::ssr::auth::LoginLimiter::default()),
         leptos_options: leptos::config::LeptosOptions::builder().output_name("dealgate").build(),
     };
-    web::app_router(state, DbSessionStore::new(db.conn().clone()), &web::Settings { secure_cookies: false, session_hours: 12, trusted_proxies: Default::default() })
+    web::app_router(
+        state,
+        DbSessionStore::new(db.conn().clone()),
+        &web::Settings { secure_cookies: false, session_hours: 12, trusted_proxies: Default::default() },
+    )
 }
 
 fn form_body(args: &Value) -> String {
