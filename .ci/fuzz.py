@@ -69,7 +69,7 @@ def main():
     ap.add_argument("--server", required=True)
     ap.add_argument("--site", required=True)
     ap.add_argument("--schemathesis", required=True)
-    ap.add_argument("--users", default="rep@demo.local,manager@demo.local")
+    ap.add_argument("--users", default="rep@demo.local,manager@demo.local,admin@demo.local")
     ap.add_argument("--examples", type=int, default=10)
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--budget", type=float, default=120, help="seconds for all runs together")
