@@ -35,6 +35,33 @@ test('on a 390 px phone the menu button reaches every page of the navigation', a
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
+// presales@ has the longest English menu (My checklists). Wide windows show every link in one
+// row; narrower ones put them behind the menu button; the bar itself stays one row throughout.
+test('at every common window width the navigation is whole in one row or behind the menu button', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signIn(page, 'presales@demo.local');
+  const nav = page.getByTestId('mainnav');
+  const toggle = page.getByTestId('nav-toggle');
+  const bar = page.locator('header.topbar');
+  for (const width of [1440, 1366, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await expect(toggle).toBeHidden();
+    const [scroll, client] = await nav.evaluate((n) => [n.scrollWidth, n.clientWidth]);
+    expect(scroll, `${width} px: no link cut off`).toBeLessThanOrEqual(client);
+    expect((await bar.boundingBox())!.height, `${width} px: one row`).toBeLessThanOrEqual(57);
+  }
+  for (const width of [1024, 800, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    await expect(nav).toBeHidden();
+    expect((await bar.boundingBox())!.height, `${width} px: one row`).toBeLessThanOrEqual(57);
+    await toggle.click();
+    for (const link of await nav.locator('a').all()) await expect(link).toBeInViewport();
+    await page.screenshot({ path: shots(`nav-menu-open-${width}`) });
+    await toggle.click();
+    await expect(nav).toBeHidden();
+  }
+});
+
 test('a 200-character name wraps on its card and keeps the column width', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await signIn(page, 'rep@demo.local');

@@ -109,8 +109,16 @@ pub fn Shell() -> impl IntoView {
                                     let initials = u.initials();
                                     let team = u.team.clone();
                                     let role = u.role;
+                                    // Narrow windows show the avatar only; the tooltip keeps who it is.
+                                    let whole = {
+                                        let (name, team) = (u.name.clone(), team.clone());
+                                        move || {
+                                            let team = team.clone().unwrap_or_else(|| i18n.t(K::NoTeam).to_owned());
+                                            format!("{name} · {} · {team}", role_name(i18n.locale(), role))
+                                        }
+                                    };
                                     view! {
-                                        <div class="user-chip" data-testid="user-chip">
+                                        <div class="user-chip" data-testid="user-chip" title=whole>
                                             <span class="avatar" aria-hidden="true">{initials}</span>
                                             <span class="user-text">
                                                 <span class="user-name">{u.name.clone()}</span>
