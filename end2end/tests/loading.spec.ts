@@ -1,0 +1,31 @@
+import { expect, test } from '@playwright/test';
+import { hydrated, shots, signIn } from './helpers';
+
+// Before the WASM has taken over, the page says it is loading and nothing can be dragged (a
+// drop would be lost); links still work as plain HTML. The bundle is held back to see it.
+test('until the page is interactive it shows a loading bar, cards cannot be dragged, links work', async ({ page }) => {
+  await signIn(page, 'rep3@demo.local');
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/board', { waitUntil: 'domcontentloaded' });
+  const card = page.getByTestId('card').first();
+  await expect(card).toBeVisible();
+  expect(await page.evaluate(() => document.body.dataset.hydrated)).toBeUndefined();
+  const bar = () => page.evaluate(() => getComputedStyle(document.body, '::before').content);
+  expect(await bar()).not.toBe('none');
+  expect(await card.evaluate((c) => getComputedStyle(c).getPropertyValue('-webkit-user-drag'))).toBe('none');
+  await page.screenshot({ path: shots('board-loading-1440') });
+  // A plain link works before hydration.
+  await page.getByTestId('mainnav').locator('a[href="/deals"]').click();
+  await expect(page).toHaveURL(/\/deals$/);
+  release();
+  await hydrated(page);
+  expect(await bar()).toBe('none');
+  await page.goto('/board');
+  await hydrated(page);
+  expect(await page.getByTestId('card').first().evaluate((c) => getComputedStyle(c).getPropertyValue('-webkit-user-drag'))).not.toBe('none');
+});
