@@ -360,7 +360,9 @@ catalogue! {
     ScopeTeams => "your teams", "我的团队";
     ScopeOwn => "your deals", "我的商机";
     Print => "Print", "打印";
-    KpiForecastQuarter => "Forecast this quarter", "本季度预测";
+    KpiForecastQuarter => "Open forecast this quarter", "本季度在途预测";
+    KpiForecastQuarterSub => "open deals closing this quarter, weighted; won not included", "本季度预计成交的在途商机（加权），不含已赢单";
+    KpiWonQuarterSub => "entered Won this quarter", "本季度进入赢单阶段";
     KpiWonQuarter => "Won this quarter", "本季度已赢单";
     KpiQuota => "Quota this quarter", "本季度指标";
     KpiCoverage => "Coverage", "覆盖率";
@@ -385,6 +387,9 @@ catalogue! {
     ProgressTitle => "Sales progress", "销售进展";
     ProgressStart => "Start", "期初";
     ProgressEnd => "Now", "当前";
+    ProgressLead =>
+        "Start and Now: the weighted open forecast plus the amount won, both of this quarter; the bars between say what changed it.",
+        "期初与当前：本季度的加权在途预测加已赢单金额；中间各柱说明变化来自哪里。";
     ContribNew => "New", "新增";
     ContribUp => "Moved up", "推进";
     ContribDown => "Moved back", "回退";

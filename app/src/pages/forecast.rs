@@ -125,10 +125,12 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             <div class="kpi kpi-accent">
                 <span class="kpi-label">{move || i18n.t(K::KpiForecastQuarter)}</span>
                 <a class="kpi-value" href="/forecast/deals?what=bucket:m3" data-testid="kpi-forecast"><Money fen=d.forecast_fen/></a>
+                <span class="kpi-sub">{move || i18n.t(K::KpiForecastQuarterSub)}</span>
             </div>
             <div class="kpi">
                 <span class="kpi-label">{move || i18n.t(K::KpiWonQuarter)}</span>
                 <a class="kpi-value" href=drill_href(Drill::Bucket("won".into()))><Money fen=d.won_fen/></a>
+                <span class="kpi-sub">{move || i18n.t(K::KpiWonQuarterSub)}</span>
             </div>
             <div class="kpi">
                 <span class="kpi-label">{move || i18n.t(K::KpiQuota)}</span>
@@ -194,6 +196,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         </div>
         <section class="panel chart-panel">
             <h2 class="panel-title">{move || i18n.t(K::ProgressTitle)} " · " <DateText date=progress.from/> " → " <DateText date=progress.to/></h2>
+            <p class="cell-sub" data-testid="progress-lead">{move || i18n.t(K::ProgressLead)}</p>
             {move || {
                 let p = &progress.parts;
                 let parts = [
