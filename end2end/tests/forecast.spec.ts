@@ -16,6 +16,10 @@ test('the executive reads the forecast dashboard and drills into the deals behin
   expect(ends[0][0]).toBeGreaterThan(0);
   expect(ends[1][0]).toBeGreaterThan(0);
   expect(ends[0][1] / ends[1][1]).toBeCloseTo(ends[0][0] / ends[1][0], 2);
+  // Each figure says what it includes: the KPI is the open forecast without won deals, the
+  // waterfall's Start and Now are forecast plus won.
+  await expect(page.getByTestId('forecast-kpis')).toContainText('won not included');
+  await expect(page.getByTestId('progress-lead')).toContainText('plus the amount won');
   await expect(page.getByTestId('trend-chart')).toBeVisible();
   // The trend has 13 weekly points (two circles each).
   await expect(page.getByTestId('trend-chart').locator('circle')).toHaveCount(26);
