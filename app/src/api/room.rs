@@ -187,6 +187,13 @@ pub async fn may_comment(deal: uuid::Uuid) -> Result<bool, AppError> {
     serve(|state, ctx| async move { crate::ssr::service::comment::may_post(&state.db, &ctx, deal).await }).await
 }
 
+/// Who a comment on the deal can notify (the form's "@" list).
+#[server(endpoint = "room/comments/mentions", input = Json)]
+pub async fn mention_candidates(deal: uuid::Uuid) -> Result<Vec<crate::domain::dto::MentionCandidate>, AppError> {
+    use crate::ssr::context::serve;
+    serve(|state, ctx| async move { crate::ssr::service::comment::mention_candidates(&state.db, &ctx, deal).await }).await
+}
+
 /// Posts a comment; @mentions (e-mail local part or name) notify users who can see the deal.
 #[server(endpoint = "room/comments/add", input = Json)]
 pub async fn add_comment(deal: uuid::Uuid, body: String) -> Result<CommentRow, AppError> {

@@ -721,6 +721,15 @@ pub struct CommentRow {
     pub mentioned: Vec<String>,
 }
 
+/// Someone a comment on a deal can notify: an active user who can see the deal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentionCandidate {
+    pub name: String,
+    /// The e-mail's local part, the other way to write the mention (`@rep3`).
+    pub handle: String,
+    pub role: String,
+}
+
 /// One page of a deal's comments, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommentPage {

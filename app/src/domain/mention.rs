@@ -35,7 +35,8 @@ pub fn matches(token: &str, email: &str, name: &str) -> bool {
     token == local || token == squashed(name)
 }
 
-fn squashed(name: &str) -> String {
+/// A display name as a mention writes it: no spaces, lower case.
+pub fn squashed(name: &str) -> String {
     name.split_whitespace().collect::<String>().to_lowercase()
 }
 
@@ -71,6 +72,46 @@ pub fn resolve(tokens: &[String], users: &[(&str, &str)]) -> Vec<usize> {
 /// between a name and the next word.
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// The mention being typed: when the text before the caret ends with `@` and the start of a
+/// token, the byte index of that `@` and what follows it (possibly nothing).
+pub fn typing_at(before_caret: &str) -> Option<(usize, &str)> {
+    let at = before_caret.rfind('@')?;
+    let partial = &before_caret[at + 1..];
+    let starts = before_caret[..at].chars().next_back().is_none_or(|c| !c.is_ascii_alphanumeric());
+    let token_like = partial.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    (starts && token_like).then_some((at, partial))
+}
+
+/// The people (as (handle, name)) whose handle or squashed name starts with `partial`, at most
+/// `max`, in the order given; an empty partial offers the first `max`.
+pub fn suggest(partial: &str, people: &[(&str, &str)], max: usize) -> Vec<usize> {
+    let p = partial.to_lowercase();
+    (0..people.len()).filter(|&i| people[i].0.to_lowercase().starts_with(&p) || squashed(people[i].1).starts_with(&p)).take(max).collect()
+}
+
+/// The body with the mention typed at `at` (up to `caret`, byte indexes) replaced by `@name `,
+/// and the caret's new byte index, right after the space.
+pub fn complete(body: &str, at: usize, caret: usize, name: &str) -> (String, usize) {
+    let inserted = format!("@{} ", squashed_keep_case(name));
+    let rest = body.get(caret..).unwrap_or_default();
+    let rest = rest.strip_prefix(' ').unwrap_or(rest);
+    let head = body.get(..at).unwrap_or(body);
+    (format!("{head}{inserted}{rest}"), head.len() + inserted.len())
+}
+
+fn squashed_keep_case(name: &str) -> String {
+    name.split_whitespace().collect()
+}
+
+/// The mention tokens of `body` that name no one in `people` (as (handle, name)), leaving out
+/// `typing` (the one still being typed): these will notify nobody.
+pub fn unmatched(body: &str, people: &[(&str, &str)], typing: Option<&str>) -> Vec<String> {
+    let typing = typing.map(str::to_lowercase);
+    let keys: Vec<(String, &str)> = people.iter().map(|(h, n)| (format!("{h}@"), *n)).collect();
+    let keys: Vec<(&str, &str)> = keys.iter().map(|(e, n)| (e.as_str(), *n)).collect();
+    tokens(body).into_iter().filter(|t| Some(t) != typing.as_ref() && resolve(std::slice::from_ref(t), &keys).is_empty()).collect()
 }
 
 #[cfg(test)]
@@ -118,5 +159,40 @@ mod tests {
         ] {
             assert_eq!(resolve(&tokens(body), &users), want, "{body}");
         }
+    }
+
+    #[test]
+    fn the_mention_being_typed_is_found_before_the_caret() {
+        for (before, want) in [
+            ("请@", Some((3, ""))),
+            ("请@李", Some((3, "李"))),
+            ("@re", Some((0, "re"))),
+            ("hi @rep3", Some((3, "rep3"))),
+            ("hi @rep3 ", None),
+            ("mail a@b", None),
+            ("no at", None),
+            ("@孙丽，", None),
+        ] {
+            assert_eq!(typing_at(before), want, "{before}");
+        }
+    }
+
+    #[test]
+    fn suggestions_complete_and_unmatched_mentions() {
+        let people = [("manager", "李伟"), ("rep3", "郑雪"), ("lw", "Li Wei"), ("lwm", "李伟明")];
+        assert_eq!(suggest("李", &people, 6), [0, 3]);
+        assert_eq!(suggest("li", &people, 6), [2]);
+        assert_eq!(suggest("l", &people, 6), [2, 3]);
+        assert_eq!(suggest("REP", &people, 6), [1]);
+        assert_eq!(suggest("", &people, 2), [0, 1]);
+        assert!(suggest("王", &people, 6).is_empty());
+        // Completing replaces the typed part and what touches the caret's right, once.
+        assert_eq!(complete("请@李看", "请".len(), "请@李".len(), "李伟"), ("请@李伟 看".to_owned(), "请@李伟 ".len()));
+        assert_eq!(complete("cc @Li", 3, 6, "Li Wei"), ("cc @LiWei ".to_owned(), 10));
+        assert_eq!(complete("@x rest", 0, 2, "郑雪"), ("@郑雪 rest".to_owned(), "@郑雪 ".len()));
+        // Unmatched: names no one can see; the token still being typed is not judged yet.
+        assert_eq!(unmatched("@李伟请看 @王五 @rep3", &people, None), ["王五"]);
+        assert_eq!(unmatched("@王", &people, Some("王")), Vec::<String>::new());
+        assert_eq!(unmatched("@lw and @LiWei", &people, None), Vec::<String>::new());
     }
 }

@@ -770,6 +770,8 @@ catalogue! {
     CommentPlaceholder => "Write a comment… use @name to notify a colleague", "写评论… 使用 @姓名 通知同事";
     CommentPost => "Post", "发布";
     CommentNotified => "Notified", "已通知";
+    MentionList => "People who can see this deal", "可查看本商机的同事";
+    MentionNoMatch => "no one by this name can see this deal; they will not be notified", "没有此人，或其无权查看本商机，不会收到通知";
     NotificationsTitle => "Notifications", "通知";
     NotificationsEmpty => "You're all caught up.", "暂无新通知。";
     MarkAllRead => "Mark all read", "全部标为已读";

@@ -269,6 +269,30 @@ async fn a_chinese_mention_needs_no_space_after_the_name() {
     assert_eq!(comment::unread_count(db, &manager).await.unwrap(), before + 1);
 }
 
+/// The "@" list offers exactly those a mention would notify: active users who can see the
+/// deal, the writer left out; another team's rep is not offered (and would not be notified).
+#[tokio::test]
+async fn the_mention_list_is_who_a_mention_would_notify() {
+    let t = seeded().await;
+    let db = &t.db;
+    let rep = ctx_for(db, "rep@demo.local").await;
+    let s = stages_of(db, "solution").await;
+    let d = deal_at(db, &rep, &s[0]).await;
+    let people = comment::mention_candidates(db, &rep, d.uuid).await.unwrap();
+    let handles: Vec<&str> = people.iter().map(|p| p.handle.as_str()).collect();
+    for (h, offered) in [("manager", true), ("rep3", true), ("exec", true), ("rep", false), ("rep2", false), ("manager2", false)] {
+        assert_eq!(handles.contains(&h), offered, "{h} in {handles:?}");
+    }
+    let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "by name: {names:?}");
+    // Each offered person is notified when mentioned; someone not offered is not.
+    let c = comment::add(db, &rep, d.uuid, &format!("@{} @rep2 请看", people[0].name)).await.unwrap();
+    assert_eq!(c.mentioned, [people[0].name.clone()]);
+    // Another team's rep cannot ask (the deal is hidden from them).
+    let rep2 = ctx_for(db, "rep2@demo.local").await;
+    assert_eq!(comment::mention_candidates(db, &rep2, d.uuid).await.unwrap_err(), AppError::NotFound);
+}
+
 #[tokio::test]
 async fn the_owner_adds_a_colleague_from_the_candidates() {
     let t = seeded().await;

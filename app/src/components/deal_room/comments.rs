@@ -77,9 +77,7 @@ pub fn CommentsPanel(id: Uuid) -> impl IntoView {
                     }
                 }>
                     <label for="comment-body" class="sr-only">{move || i18n.t(K::CommentsTitle)}</label>
-                    <textarea id="comment-body" rows="3" maxlength="4000" data-testid="comment-body"
-                        placeholder=move || i18n.t(K::CommentPlaceholder)
-                        prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                    <super::mention_box::MentionBox deal=id body=body/>
                     <div class="form-actions">
                         {move || post.value().get().and_then(|r| r.err()).map(|e| view! { <span class="field-error" role="alert">{move || error_message(i18n.locale(), &e)}</span> })}
                         <button type="submit" class="btn btn-primary btn-sm" data-testid="comment-post" disabled=move || blank() || post.pending().get()>

@@ -4,6 +4,7 @@ pub mod checklists;
 pub mod comments;
 pub mod committee;
 pub mod contracts;
+pub mod mention_box;
 pub mod negotiation;
 pub mod objections;
 pub mod quotes;

@@ -3,7 +3,7 @@
 //! never leaks a deal to someone outside its team.
 use super::access::visible_deal;
 use crate::domain::access::DealAction;
-use crate::domain::dto::{CommentPage, CommentRow, NotificationRow};
+use crate::domain::dto::{CommentPage, CommentRow, MentionCandidate, NotificationRow};
 use crate::domain::error::AppError;
 use crate::domain::mention;
 use crate::ssr::context::RequestContext;
@@ -90,6 +90,30 @@ pub async fn may_post(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result
     let d = visible_deal(db, ctx, deal).await?;
     let team = super::access::team_of(db, &d).await?;
     Ok(super::access::allows(ctx, DealAction::Comment, &d, &team))
+}
+
+/// The people a comment on this deal can notify (active users who can see it, the caller
+/// left out), by name: the form's "@" list, and what it checks a typed mention against.
+pub async fn mention_candidates(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<MentionCandidate>, AppError> {
+    let d = visible_deal(db, ctx, deal).await?;
+    let members = super::member::user_ids(db, d.id).await?;
+    let users = user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Id.ne(ctx.user_id))
+        .order_by_asc(user::Column::Name)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let mut out = Vec::new();
+    for u in users {
+        // The same test `add` applies before it notifies anyone.
+        let Some(their) = RequestContext::load(db, u.id).await? else { continue };
+        if their.visibility.allows(d.team_id, &members) {
+            let handle = u.email.split('@').next().unwrap_or_default().to_owned();
+            out.push(MentionCandidate { name: u.name, handle, role: u.role });
+        }
+    }
+    Ok(out)
 }
 
 /// Posts a comment; each mentioned user who can see the deal (and is not the author) gets

@@ -102,6 +102,7 @@ const FNS: &[(&str, Enc, &[K])] = &[
     ("/api/room/members", J, &[R(Op::DealRead)]),
     ("/api/room/comments", J, &[R(Op::DealRead)]),
     ("/api/room/comments/may", J, &[R(Op::DealRead)]),
+    ("/api/room/comments/mentions", J, &[R(Op::DealRead)]),
     ("/api/room/timeline", J, &[R(Op::DealRead)]),
     ("/api/contract/list_for_deal", J, &[R(Op::DealRead)]),
     ("/api/quote/list", J, &[R(Op::DealRead)]),
@@ -402,6 +403,7 @@ async fn args(w: &World, s: &Site, path: &str, k: K, caller: &str, rel: Rel, n: 
             | "room/activities"
             | "room/members"
             | "room/comments/may"
+            | "room/comments/mentions"
             | "contract/list_for_deal"
             | "quote/list"
             | "objection/list"
