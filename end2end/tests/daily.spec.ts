@@ -141,6 +141,41 @@ test('a Chinese mention needs no space after the name, and lands on the colleagu
   await ctx.close();
 });
 
+test('typing "@" offers the people who can see the deal; arrows and Enter choose; a name no one has is flagged before posting', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signIn(page, 'rep@demo.local');
+  const id = await newDeal(page, `提及补全 ${Date.now()}`);
+  await page.goto(`/deals/${id}?tab=activities`);
+  await hydrated(page);
+  const comments = page.getByTestId('comments');
+  const box = comments.getByTestId('comment-body');
+  const menu = comments.getByTestId('mention-menu');
+  await box.click();
+  await page.keyboard.type('请@李');
+  await expect(menu).toBeVisible();
+  await expect(menu.getByTestId('mention-option').first()).toContainText('李伟');
+  await page.screenshot({ path: shots('mention-menu-1440') });
+  await page.keyboard.press('Enter');
+  await expect(menu).toBeHidden();
+  await expect(box).toHaveValue('请@李伟 ');
+  // A name no one has is flagged once it is typed out (not while it is being typed).
+  await page.keyboard.type('看一下报价 @王五');
+  await expect(comments.getByTestId('mention-unmatched')).toHaveCount(0);
+  await page.keyboard.type(' ');
+  await expect(comments.getByTestId('mention-unmatched')).toContainText('@王五');
+  // Arrows move the choice; Escape closes the list and chooses nothing.
+  await page.keyboard.type('@rep');
+  await expect(menu.getByTestId('mention-option')).not.toHaveCount(0);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await expect(box).toHaveValue('请@李伟 看一下报价 @王五 @rep');
+  await page.screenshot({ path: shots('mention-unmatched-1440') });
+  await comments.getByTestId('comment-post').click();
+  const posted = comments.getByTestId('comment').filter({ hasText: '看一下报价' });
+  await expect(posted.locator('.cell-sub')).toHaveText(/李伟$/);
+});
+
 test('a rep\'s home starts with their day: follow-ups due, their deals needing attention, approvals', async ({ page }) => {
   await signIn(page, 'rep@demo.local');
   for (const [w, h] of [[1440, 900], [390, 844]]) {
