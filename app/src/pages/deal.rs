@@ -493,7 +493,7 @@ fn Timeline(id: Uuid) -> impl IntoView {
                                             })}
                                             {h.new_amount_fen.map(|n| view! { <span class="tl-move">{h.old_amount_fen.map(|o| view! { <Money fen=o/> " → " })} <Money fen=n/></span> })}
                                             {h.new_close_date.map(|n| view! { <span class="tl-move">{h.old_close_date.map(|o| view! { <DateText date=o/> " → " })} <DateText date=n/></span> })}
-                                            {h.note.clone().filter(|n| !n.is_empty()).map(|n| view! { <span class="cell-sub">"“" {n} "”"</span> })}
+                                            {h.note.clone().filter(|n| !n.is_empty()).map(|n| view! { <span class="cell-sub">"“" {move || crate::domain::objection::note_in_words(&n, i18n.locale() == crate::domain::locale::Locale::ZhCn)} "”"</span> })}
                                             <span class="cell-sub">{at} " · " {h.actor.clone().unwrap_or_default()}</span>
                                         </div>
                                     </li>

@@ -217,6 +217,18 @@ pub fn is_overdue(status: Status, due_on: Option<NaiveDate>, today: NaiveDate) -
     status.unresolved() && due_on.is_some_and(|d| d < today)
 }
 
+/// A history note of an objection ("<category code>: <what was said>", as the objection service
+/// writes it) with the category in words; any other note as it is.
+pub fn note_in_words(note: &str, zh: bool) -> String {
+    match note.split_once(": ").and_then(|(code, said)| Category::parse(code).map(|c| (c, said))) {
+        Some((c, said)) => {
+            let (en, zh_name) = c.names();
+            format!("{}: {said}", if zh { zh_name } else { en })
+        }
+        None => note.to_owned(),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;

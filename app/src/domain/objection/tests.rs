@@ -157,3 +157,15 @@ fn the_team_view_counts_each_deal_once_and_puts_the_costliest_first() {
     assert_eq!((r[1].lost_fen, r[1].at_stake_fen, r[1].mean_days_to_resolve), (0, 1000, Some(6)));
     assert!(by_category(&[]).is_empty());
 }
+
+#[test]
+fn objection_notes_name_their_category_in_words() {
+    for (note, zh, want) in [
+        ("price_too_high: 超出预算。", true, "价格太高: 超出预算。"),
+        ("bad_past_experience: the last vendor failed", false, "Bad past experience: the last vendor failed"),
+        ("not_a_code: kept", false, "not_a_code: kept"),
+        ("客户预算冻结", true, "客户预算冻结"),
+    ] {
+        assert_eq!(note_in_words(note, zh), want, "{note}");
+    }
+}

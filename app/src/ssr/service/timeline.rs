@@ -125,7 +125,14 @@ pub async fn timeline(
                 _ => String::new(),
             };
             if let Some(n) = h.note.as_deref().filter(|n| !n.is_empty()) {
-                text = if text.is_empty() { n.to_owned() } else { format!("{text} ({n})") };
+                let n = if h.kind.starts_with("objection_") {
+                    // What happened, and the category in words rather than its code.
+                    let what = crate::i18n::history_kind(l, &h.kind);
+                    format!("{what} · {}", crate::domain::objection::note_in_words(n, l == Locale::ZhCn))
+                } else {
+                    n.to_owned()
+                };
+                text = if text.is_empty() { n } else { format!("{text} ({n})") };
             }
             if let Some(a) = h.actor_id {
                 actors.push((out.len(), a));
