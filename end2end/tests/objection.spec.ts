@@ -63,6 +63,14 @@ test('an objection logged in the deal room holds the ERP negotiation until the c
     await expect(item).toHaveCount(1);
     await expect(item).toHaveAttribute('data-status', 'open');
     await expect(page.getByTestId('objections-open-count')).toHaveText('1');
+    // The deal's timeline says it in words: what happened and the category's name, no code.
+    await page.getByTestId('tab-activities').click();
+    for (const list of [page.getByTestId('timeline'), page.getByTestId('deal-feed')]) {
+      await expect(list.locator('[data-kind="objection_raised"]').first()).toContainText(tag === 'zh' ? '价格太高' : 'Price too high');
+      await expect(list).not.toContainText('price_too_high');
+    }
+    await page.getByTestId('tab-objections').click();
+    await expect(panel.getByTestId('objection')).toHaveCount(1);
 
     // The move to Negotiation is blocked by name while it is open…
     const blocked = await deal.toNegotiation();
