@@ -11,7 +11,7 @@ seconds. Phase 2: server B started on the same database; the same load split eve
 and B. A sampler counts the database's connections (pg_stat_activity) every 0.2 s.
 Prints one JSON line per phase and a summary line for docs/benchmarks.md.
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, threading, time
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CI = os.path.join(HERE, "..", "..", ".ci")
@@ -113,6 +113,8 @@ def main():
         for s in servers:
             s.stop()
         subprocess.run([os.path.join(CI, "pg-stop.sh"), pgdir], capture_output=True)
+        shutil.rmtree(pgdir, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
