@@ -124,6 +124,10 @@ pub async fn auth(State(state): State<AppState>, session: Session, mut req: Requ
     let locale =
         Locale::resolve(user_locale, cookie(headers, LOCALE_COOKIE), headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     req.extensions_mut().insert(locale);
+    // Services speak the language the page is shown in: the saved preference when there is
+    // one, else the cookie or the browser's (a user without a preference on a Chinese browser
+    // got English timelines and messages inside a Chinese page).
+    let ctx = ctx.map(|c| RequestContext { locale: Some(locale), ..c });
     match ctx {
         Some(c) => {
             if path == "/login" {

@@ -361,7 +361,7 @@ catalogue! {
     ScopeOwn => "your deals", "我的商机";
     Print => "Print", "打印";
     KpiForecastQuarter => "Open forecast this quarter", "本季度在途预测";
-    KpiForecastQuarterSub => "open deals closing this quarter, weighted; won not included", "本季度预计成交的在途商机（加权），不含已赢单";
+    KpiForecastQuarterSub => "open deals due to close by the quarter's end (overdue ones too), weighted; won not included", "截至本季度末预计成交的在途商机（含已逾期），加权，不含已赢单";
     KpiWonQuarterSub => "entered Won this quarter", "本季度进入赢单阶段";
     KpiWonQuarter => "Won this quarter", "本季度已赢单";
     KpiQuota => "Quota this quarter", "本季度指标";

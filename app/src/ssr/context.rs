@@ -32,6 +32,8 @@ pub struct RequestContext {
     pub team_id: Option<i32>,
     pub team_name: Option<String>,
     pub managed_team_ids: Vec<i32>,
+    /// The saved preference when loaded; the request's resolved language once the auth
+    /// middleware has put the context on the request.
     pub locale: Option<Locale>,
     pub visibility: Visibility,
     /// An administrator reset the password: until the user chooses a new one, the server

@@ -77,9 +77,13 @@ pub fn MentionBox(deal: Uuid, body: RwSignal<String>) -> impl IntoView {
     let unmatched = move || {
         let ps = people.get()?;
         let b = body.get();
-        let typed = typing.get().and_then(|(at, caret)| b.get(at + 1..caret).map(str::to_owned));
         let owned = keys(&ps);
         let refs: Vec<(&str, &str)> = owned.iter().map(|(h, n)| (h.as_str(), n.as_str())).collect();
+        // Still being typed and someone's name starts so: not judged yet.
+        let typed = typing
+            .get()
+            .and_then(|(at, caret)| b.get(at + 1..caret).map(str::to_owned))
+            .filter(|t| !mention::suggest(t, &refs, 1).is_empty());
         let u = mention::unmatched(&b, &refs, typed.as_deref());
         (!u.is_empty()).then(|| format!("@{}", u.join(", @")))
     };
@@ -103,7 +107,8 @@ pub fn MentionBox(deal: Uuid, body: RwSignal<String>) -> impl IntoView {
                 on:blur=move |_| typing.set(None)
                 on:keydown=move |ev| {
                     let n = matches.with_untracked(Vec::len);
-                    if n == 0 {
+                    // An input method's Enter confirms its own word, not a person.
+                    if n == 0 || ev.is_composing() {
                         return;
                     }
                     match ev.key().as_str() {
