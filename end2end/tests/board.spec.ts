@@ -60,6 +60,8 @@ test('the keyboard move path: arrows only choose, Escape cancels, Enter moves on
   // Enter opens it again on the first other stage; Enter confirms that one move.
   await page.keyboard.press('Enter');
   await expect(options.first()).toBeFocused();
+  // The card moves on screen before the server answers; the reload below waits for the answer.
+  const answered = page.waitForResponse((r) => r.url().includes('/api/deals/move') && r.request().method() === 'POST');
   await page.keyboard.press('Enter');
   await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
   await expect(column(page, 0).locator(`[data-deal="${dealId}"]`)).toHaveCount(0);
@@ -69,6 +71,7 @@ test('the keyboard move path: arrows only choose, Escape cancels, Enter moves on
   // The card that took the freed slot has its menu closed.
   await expect(column(page, 0).getByTestId('move-menu')).toHaveCount(0);
   // The server agrees after a reload.
+  expect((await answered).status()).toBe(200);
   await page.reload();
   await expect(column(page, 1).locator(`[data-deal="${dealId}"]`)).toBeVisible();
 });
