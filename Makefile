@@ -104,8 +104,9 @@ prune-if-tight:
 
 # --precompress writes .br and .gz beside each bundle file; the static handler serves them
 # (brotli to browsers that ask) instead of gzipping a megabytes-large WASM on every request.
+# --split cuts the WASM at the lazy routes (app/src/lib.rs): each page is a chunk of its own.
 release: tools npm
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 # schemathesis against the real release server's OpenAPI document (a free port, a fresh SQLite
 # file with the demo data), once as a rep and once as a manager: no 5xx, and every status code,

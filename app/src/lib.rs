@@ -11,9 +11,10 @@ pub mod ssr;
 use crate::domain::locale::Locale;
 use crate::i18n::I18n;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::Lazy;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -29,6 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -70,42 +72,126 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/dealgate.css"/>
         <Title formatter=|t: String| if t.is_empty() { "Dealgate".to_owned() } else { format!("{t} · Dealgate") }/>
         <Router>
             <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                 <Route path=path!("/login") view=pages::login::LoginPage/>
                 <Route path=path!("/change-password") view=pages::change_password::ChangePasswordPage/>
-                <Route path=path!("/quotes/:id/print") view=pages::quote_print::QuotePrintPage/>
+                <Route path=path!("/quotes/:id/print") view={Lazy::<routes::deal::QuotePrintPage>::new()}/>
                 <ParentRoute path=path!("") view=components::shell::Shell>
-                    <Route path=path!("") view=pages::dashboard::DashboardPage/>
-                    <Route path=path!("board") view=pages::board::BoardPage/>
-                    <Route path=path!("forecast") view=pages::forecast::ForecastPage/>
-                    <Route path=path!("forecast/deals") view=pages::forecast::ForecastDealsPage/>
-                    <Route path=path!("deals") view=pages::deals::DealsPage/>
-                    <Route path=path!("deals/:id") view=pages::deal::DealPage/>
-                    <Route path=path!("quotes/:id") view=pages::quote::QuotePage/>
-                    <Route path=path!("contracts") view=pages::contracts::ContractsPage/>
-                    <Route path=path!("contracts/:id") view=pages::contract::ContractPage/>
-                    <Route path=path!("accounts") view=pages::accounts::AccountsPage/>
-                    <Route path=path!("accounts/capacity") view=pages::capacity::CapacityPage/>
-                    <Route path=path!("accounts/:id") view=pages::account::AccountPage/>
-                    <Route path=path!("import") view=pages::import::ImportPage/>
-                    <Route path=path!("import/:id") view=pages::import::ImportJobPage/>
-                    <Route path=path!("contacts") view=pages::contacts::ContactsPage/>
-                    <Route path=path!("quotas") view=pages::quotas::QuotasPage/>
-                    <Route path=path!("approvals") view=pages::approvals::ApprovalsPage/>
-                    <Route path=path!("my/checklists") view=pages::my_checklists::MyChecklistsPage/>
-                    <Route path=path!("my/tasks") view=pages::my_tasks::MyTasksPage/>
-                    <Route path=path!("objections") view=pages::objections::ObjectionReportPage/>
-                    <Route path=path!("admin") view=pages::admin::AdminPage/>
-                    <Route path=path!("admin/pipelines") view=pages::pipeline_admin::PipelineAdminPage/>
-                    <Route path=path!("admin/accounts") view=pages::account_policy_admin::AccountPolicyAdminPage/>
-                    <Route path=path!("admin/checklists") view=pages::checklist_admin::ChecklistAdminPage/>
-                    <Route path=path!("admin/products") view=pages::product_admin::ProductAdminPage/>
-                    <Route path=path!("admin/contract-chain") view=pages::contract_chain_admin::ContractChainAdminPage/>
+                    <Route path=path!("") view={Lazy::<routes::home::DashboardPage>::new()}/>
+                    <Route path=path!("board") view={Lazy::<routes::pipeline::BoardPage>::new()}/>
+                    <Route path=path!("forecast") view={Lazy::<routes::home::ForecastPage>::new()}/>
+                    <Route path=path!("forecast/deals") view={Lazy::<routes::home::ForecastDealsPage>::new()}/>
+                    <Route path=path!("deals") view={Lazy::<routes::pipeline::DealsPage>::new()}/>
+                    <Route path=path!("deals/:id") view={Lazy::<routes::deal::DealPage>::new()}/>
+                    <Route path=path!("quotes/:id") view={Lazy::<routes::deal::QuotePage>::new()}/>
+                    <Route path=path!("contracts") view={Lazy::<routes::pipeline::ContractsPage>::new()}/>
+                    <Route path=path!("contracts/:id") view={Lazy::<routes::deal::ContractPage>::new()}/>
+                    <Route path=path!("accounts") view={Lazy::<routes::accounts::AccountsPage>::new()}/>
+                    <Route path=path!("accounts/capacity") view={Lazy::<routes::accounts::CapacityPage>::new()}/>
+                    <Route path=path!("accounts/:id") view={Lazy::<routes::accounts::AccountPage>::new()}/>
+                    <Route path=path!("import") view={Lazy::<routes::accounts::ImportPage>::new()}/>
+                    <Route path=path!("import/:id") view={Lazy::<routes::accounts::ImportJobPage>::new()}/>
+                    <Route path=path!("contacts") view={Lazy::<routes::accounts::ContactsPage>::new()}/>
+                    <Route path=path!("quotas") view={Lazy::<routes::admin::QuotasPage>::new()}/>
+                    <Route path=path!("approvals") view={Lazy::<routes::pipeline::ApprovalsPage>::new()}/>
+                    <Route path=path!("my/checklists") view={Lazy::<routes::pipeline::MyChecklistsPage>::new()}/>
+                    <Route path=path!("my/tasks") view={Lazy::<routes::pipeline::MyTasksPage>::new()}/>
+                    <Route path=path!("objections") view={Lazy::<routes::home::ObjectionReportPage>::new()}/>
+                    <Route path=path!("admin") view={Lazy::<routes::admin::AdminPage>::new()}/>
+                    <Route path=path!("admin/pipelines") view={Lazy::<routes::admin::PipelineAdminPage>::new()}/>
+                    <Route path=path!("admin/accounts") view={Lazy::<routes::admin::AccountPolicyAdminPage>::new()}/>
+                    <Route path=path!("admin/checklists") view={Lazy::<routes::admin::ChecklistAdminPage>::new()}/>
+                    <Route path=path!("admin/products") view={Lazy::<routes::admin::ProductAdminPage>::new()}/>
+                    <Route path=path!("admin/contract-chain") view={Lazy::<routes::admin::ContractChainAdminPage>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// The pages behind sign-in are lazy routes: with `cargo leptos build --split` each group's
+/// code is a WASM chunk of its own, fetched when one of its pages is first shown (issue 19:
+/// the first page's WASM within budget). The sign-in pages and the shell stay in the main
+/// chunk. Pages are grouped, a split point per group: every split point multiplies the small
+/// chunks of code shared between them (one per page made 870 of them, a request each).
+mod routes {
+    macro_rules! chunk {
+        ($chunk:ident { $($page:ident => $($path:ident)::+,)* }) => {
+            pub mod $chunk {
+                use leptos::prelude::*;
+
+                #[derive(Clone, Copy)]
+                pub enum Which {
+                    $($page,)*
+                }
+
+                #[leptos::lazy($chunk)]
+                pub fn show(which: Which) -> AnyView {
+                    match which {
+                        $(Which::$page => $($path)::+().into_any(),)*
+                    }
+                }
+
+                $(
+                    pub struct $page;
+                    impl leptos_router::LazyRoute for $page {
+                        fn data() -> Self {
+                            $page
+                        }
+                        // hydrate_lazy() waits only for preload() before hydrating; the
+                        // trait's default does nothing, so the page would hydrate while its
+                        // chunk is still on the way and find an empty marker at <Outlet/>.
+                        // `#[leptos::lazy]` generates `__preload_show` (browser builds only).
+                        async fn preload() {
+                            #[cfg(feature = "hydrate")]
+                            __preload_show().await;
+                        }
+                        async fn view(_this: Self) -> AnyView {
+                            show(Which::$page).await
+                        }
+                    }
+                )*
+            }
+        };
+    }
+
+    chunk!(home {
+        DashboardPage => crate::pages::dashboard::DashboardPage,
+        ForecastPage => crate::pages::forecast::ForecastPage,
+        ForecastDealsPage => crate::pages::forecast::ForecastDealsPage,
+        ObjectionReportPage => crate::pages::objections::ObjectionReportPage,
+    });
+    chunk!(pipeline {
+        BoardPage => crate::pages::board::BoardPage,
+        DealsPage => crate::pages::deals::DealsPage,
+        ApprovalsPage => crate::pages::approvals::ApprovalsPage,
+        MyTasksPage => crate::pages::my_tasks::MyTasksPage,
+        MyChecklistsPage => crate::pages::my_checklists::MyChecklistsPage,
+        ContractsPage => crate::pages::contracts::ContractsPage,
+    });
+    chunk!(deal {
+        DealPage => crate::pages::deal::DealPage,
+        QuotePage => crate::pages::quote::QuotePage,
+        QuotePrintPage => crate::pages::quote_print::QuotePrintPage,
+        ContractPage => crate::pages::contract::ContractPage,
+    });
+    chunk!(accounts {
+        AccountsPage => crate::pages::accounts::AccountsPage,
+        AccountPage => crate::pages::account::AccountPage,
+        CapacityPage => crate::pages::capacity::CapacityPage,
+        ContactsPage => crate::pages::contacts::ContactsPage,
+        ImportPage => crate::pages::import::ImportPage,
+        ImportJobPage => crate::pages::import::ImportJobPage,
+    });
+    chunk!(admin {
+        AdminPage => crate::pages::admin::AdminPage,
+        PipelineAdminPage => crate::pages::pipeline_admin::PipelineAdminPage,
+        AccountPolicyAdminPage => crate::pages::account_policy_admin::AccountPolicyAdminPage,
+        ChecklistAdminPage => crate::pages::checklist_admin::ChecklistAdminPage,
+        ProductAdminPage => crate::pages::product_admin::ProductAdminPage,
+        ContractChainAdminPage => crate::pages::contract_chain_admin::ContractChainAdminPage,
+        QuotasPage => crate::pages::quotas::QuotasPage,
+    });
 }

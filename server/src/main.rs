@@ -199,7 +199,12 @@ async fn serve(cfg: Config, conn: app::ssr::db::Db) -> Result<(), String> {
         std::env::set_var("LEPTOS_OUTPUT_NAME", "dealgate");
     }
     let conf = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?;
-    let leptos_options = conf.leptos_options;
+    let mut leptos_options = conf.leptos_options;
+    // A release build names the bundle's files by their content and writes the names to
+    // hash.txt beside the binary; pages must then link those names.
+    if std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(leptos_options.hash_file.as_ref()).exists())).unwrap_or(false) {
+        leptos_options.hash_files = true;
+    }
     let addr = leptos_options.site_addr;
 
     if !cfg.is_sqlite() {

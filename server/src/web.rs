@@ -173,6 +173,7 @@ pub async fn security_headers(State(hsts): State<bool>, req: Request, next: Next
     use axum::http::HeaderValue;
     let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
+    let found = res.status().is_success();
     let h = res.headers_mut();
     h.entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"));
@@ -184,8 +185,20 @@ pub async fn security_headers(State(hsts): State<bool>, req: Request, next: Next
     }
     if !is_static(&path) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if found && is_content_named(&path) {
+        // The name changes whenever the content does: a browser never needs to ask again.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
     }
     res
+}
+
+/// Whether a bundle file's name carries its content hash (`dealgate.<22 base64url>.wasm`, as
+/// cargo-leptos' hash-files writes them).
+fn is_content_named(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/pkg/") else { return false };
+    name.split('.').any(|part| {
+        part.len() == 22 && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') && !part.bytes().all(|b| b == b'_')
+    })
 }
 
 /// What the server needs to build its router besides the state.
@@ -447,6 +460,21 @@ pub async fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_named_bundle_files() {
+        for (p, want) in [
+            ("/pkg/dealgate.Zm9vYmFyYmF6cXV4cXV1eA.wasm", true),
+            ("/pkg/__wasm_split.Zm9vYmFyYmF6cXV4cXV1eA.js", true),
+            ("/pkg/dealgate.wasm", false),
+            ("/pkg/__wasm_split.______________________.js", false),
+            ("/pkg/dealgate.Zm9vYmFy.wasm", false),
+            ("/favicon.svg", false),
+            ("/deals/Zm9vYmFyYmF6cXV4cXV1eA.x", false),
+        ] {
+            assert_eq!(is_content_named(p), want, "{p}");
+        }
+    }
 
     #[test]
     fn public_paths() {

@@ -5,6 +5,8 @@ pub mod deal_room;
 pub mod decide;
 pub mod due_accounts;
 pub mod export_links;
+#[cfg(not(feature = "ssr"))]
+pub mod fatal;
 pub mod live;
 pub mod market_split;
 pub mod money;
