@@ -18,12 +18,16 @@ pub fn show_notice() {
         return;
     };
     bar.set_id("fatal-notice");
-    bar.set_class_name("fatal-notice");
+    // Printing a page whose WASM stopped still prints what the server rendered, without this.
+    bar.set_class_name("fatal-notice no-print");
     let _ = bar.set_attribute("role", "alert");
     let _ = bar.set_attribute("data-testid", "fatal-notice");
     msg.set_text_content(Some(text));
     link.set_text_content(Some(again));
     let _ = link.set_attribute("href", &href);
+    // The router's click handler (still attached, in the stopped WASM) would swallow the
+    // click; rel=external leaves the link to the browser.
+    let _ = link.set_attribute("rel", "external");
     let _ = link.set_attribute("class", "btn btn-sm");
     let _ = link.set_attribute("data-testid", "fatal-reload");
     let _ = bar.append_child(&msg);

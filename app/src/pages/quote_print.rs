@@ -64,20 +64,20 @@ fn PrintedQuote(q: QuoteView) -> impl IntoView {
                 </div>
                 <div class="sheet-title">
                     <h1>{i18n.t(K::QuotePrintTitle)}</h1>
-                    <table class="sheet-meta">
+                    <table class="sheet-meta"><tbody>
                         {row(K::QuoteNumber, q.number.clone())}
                         {row(K::QuoteIssued, format_date(issued, l))}
                         {row(K::QuoteValidUntil, format_date(q.valid_until, l))}
-                    </table>
+                    </tbody></table>
                 </div>
             </header>
             <section class="sheet-parties">
-                <table class="sheet-meta">
+                <table class="sheet-meta"><tbody>
                     {row(K::QuoteCustomer, q.account.clone())}
                     {q.contact.clone().map(|c| row(K::QuoteContact, c))}
                     {row(K::QuoteProject, q.deal_name.clone())}
                     {row(K::QuoteOurContact, q.owner.clone())}
-                </table>
+                </tbody></table>
             </section>
             <table class="sheet-lines" data-testid="sheet-lines">
                 <thead><tr>
@@ -108,7 +108,9 @@ fn PrintedQuote(q: QuoteView) -> impl IntoView {
                 </tbody>
             </table>
             <section class="sheet-totals">
-                <table>
+                // Explicit <tbody>: the browser's parser inserts one around bare rows, and
+                // hydration then walks a tree the server never sent (it panicked here).
+                <table><tbody>
                     {(t.header_discount_fen != 0).then(|| view! {
                         <tr><th>{i18n.t(K::QuoteLinesNet)}</th><td>{money(t.lines_net_fen)}</td></tr>
                         <tr><th>{i18n.t(K::QuoteHeaderDiscount)}</th><td>"−" {money(t.header_discount_fen)}</td></tr>
@@ -116,7 +118,7 @@ fn PrintedQuote(q: QuoteView) -> impl IntoView {
                     <tr><th>{i18n.t(K::QuoteNet)}</th><td data-testid="sheet-net">{money(t.net_fen)}</td></tr>
                     <tr><th>{i18n.t(K::QuoteTax)}</th><td>{money(t.tax_fen)}</td></tr>
                     <tr class="sheet-grand"><th>{i18n.t(K::QuoteTotal)}</th><td data-testid="sheet-gross">{money(t.gross_fen)}</td></tr>
-                </table>
+                </tbody></table>
                 {zh.then(|| view! { <p class="sheet-capital" data-testid="sheet-capital">"合计（大写）：" {capital_cny(t.gross_fen)}</p> })}
             </section>
             <section class="sheet-terms">
