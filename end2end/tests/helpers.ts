@@ -31,6 +31,11 @@ export async function newDeal(page: Page, name: string): Promise<string> {
 
 /** Moves a board card through its ⋯ menu; `n` counts the other stages from 1. */
 export async function moveVia(card: Locator, n: number) {
-  await card.getByTestId('card-menu').click();
+  // A click on a card while the board reloads (a live change just arrived) reaches the old
+  // card and is ignored; open the menu again, as a person would.
+  await expect(async () => {
+    if (!(await card.getByTestId('move-menu').isVisible())) await card.getByTestId('card-menu').click();
+    await expect(card.getByTestId('move-to').nth(n - 1)).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
   await card.getByTestId('move-to').nth(n - 1).click();
 }

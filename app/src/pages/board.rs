@@ -88,7 +88,8 @@ pub fn BoardPage() -> impl IntoView {
     crate::components::live::on_live_change(move || board.refetch());
 
     // Untracked: effects that react to a result must not re-run when the board changes.
-    let current = move || local.get_untracked().or_else(|| board.get_untracked().and_then(|r| r.ok()));
+    // `try_`: a click can reach a card of a board that has just been replaced (see MoveMenu).
+    let current = move || local.try_get_untracked().flatten().or_else(|| board.try_get_untracked().flatten().and_then(|r| r.ok()));
 
     let mover = Action::new(move |(card, to, reason, lost): &(DealCard, StageRef, Option<String>, Option<String>)| {
         let (card, to, reason, lost) = (card.clone(), to.clone(), reason.clone(), lost.clone());
@@ -463,8 +464,10 @@ fn MoveMenu(
                 title=move || i18n.t(K::MoveTo)
                 data-testid="card-menu"
                 on:click=move |_| {
+                    // While the board reloads (a live change) the old cards stay on screen but
+                    // their signals are gone; such a click does nothing instead of panicking.
                     open.update(|o| *o = !*o);
-                    if open.get_untracked() {
+                    if open.try_get_untracked() == Some(true) {
                         request_animation_frame(move || focus_item(1));
                     }
                 }
@@ -497,7 +500,7 @@ fn MoveMenu(
                         let inside = ev
                             .related_target()
                             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok())
-                            .zip(menu.get_untracked())
+                            .zip(menu.try_get_untracked().flatten())
                             .is_some_and(|(t, m)| m.contains(Some(&t)));
                         if !inside {
                             open.set(false);
@@ -519,7 +522,9 @@ fn MoveMenu(
                                     data-to=sid
                                     on:click=move |_| {
                                         open.set(false);
-                                        on_move(card.get_value(), to.clone(), None, None);
+                                        if let Some(card) = card.try_get_value() {
+                                            on_move(card, to.clone(), None, None);
+                                        }
                                     }
                                 >
                                     {move || stage_name(&s, i18n.locale())}
