@@ -65,12 +65,8 @@ pub fn App() -> impl IntoView {
             let _ = el.set_attribute("lang", l.tag());
         }
     });
-    // Tests (and curious humans) can tell the WASM has taken over the page.
-    Effect::new(move |_| {
-        if let Some(b) = document().body() {
-            let _ = b.set_attribute("data-hydrated", "true");
-        }
-    });
+    // `<body data-hydrated>` (tests, the loading bar) is set by the frontend crate once the
+    // lazy routes have hydrated too.
     view! {
         <Title formatter=|t: String| if t.is_empty() { "Dealgate".to_owned() } else { format!("{t} · Dealgate") }/>
         <Router>
@@ -122,6 +118,8 @@ mod routes {
             pub mod $chunk {
                 use leptos::prelude::*;
 
+                // The variants are the page types' names, which all end in `Page`.
+                #[allow(clippy::enum_variant_names)]
                 #[derive(Clone, Copy)]
                 pub enum Which {
                     $($page,)*

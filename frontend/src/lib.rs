@@ -8,5 +8,12 @@ pub fn hydrate() {
         console_error_panic_hook::hook(info);
         app::components::fatal::show_notice();
     }));
-    leptos::mount::hydrate_lazy(app::App);
+    // What `hydrate_lazy` does, then `<body data-hydrated>` once the page has really been
+    // taken over: a lazy route hydrates only after its chunk has arrived, and an Effect in
+    // App (where this used to be set) ran before that, while clicks still went nowhere.
+    let Some(body) = leptos::prelude::document().body() else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }
