@@ -31,7 +31,7 @@ pub fn MarketSplitPanel() -> impl IntoView {
                                         <span class="funnel-track"></span>
                                         <span class="funnel-num">{move || mt(i18n.locale(), M::Deals)}</span>
                                         <span class="funnel-amt">{move || mt(i18n.locale(), M::Amount)}</span>
-                                        <span class="funnel-amt">{move || mt(i18n.locale(), M::Weighted)}</span>
+                                        <span class="funnel-amt muted">{move || mt(i18n.locale(), M::Weighted)}</span>
                                     </div>
                                     {s.rows
                                         .into_iter()

@@ -1,6 +1,7 @@
 pub mod charts;
 pub mod clock;
 pub mod contact_edit;
+pub mod date_field;
 pub mod deal_room;
 pub mod decide;
 pub mod due_accounts;
