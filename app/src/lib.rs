@@ -63,11 +63,15 @@ pub fn App() -> impl IntoView {
             let _ = el.set_attribute("lang", l.tag());
         }
     });
-    // Tests (and curious humans) can tell the WASM has taken over the page.
+    // Tests (and curious humans) can tell the WASM has taken over the page; so can controls
+    // that only work once it has (see `components::viewport::use_interactive`).
+    let interactive = components::viewport::Interactive(RwSignal::new(false));
+    provide_context(interactive);
     Effect::new(move |_| {
         if let Some(b) = document().body() {
             let _ = b.set_attribute("data-hydrated", "true");
         }
+        interactive.0.set(true);
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/dealgate.css"/>

@@ -4,6 +4,8 @@ use crate::domain::locale::Locale;
 use crate::domain::money::{format_compact, format_short};
 use leptos::prelude::*;
 
+pub use super::viewport::use_narrow;
+
 fn money(fen: i64, l: Locale) -> String {
     format_compact(fen, "CNY", l)
 }
@@ -15,24 +17,6 @@ fn figure(fen: i64, l: Locale, narrow: bool) -> String {
     } else {
         money(fen, l)
     }
-}
-
-/// True in a phone-width window (≤ 640 px). False on the server and while hydrating, so the
-/// page hydrates what the server drew; the charts then redraw in their narrow layout, where
-/// the text keeps a readable size instead of shrinking with a wide drawing.
-pub fn use_narrow() -> Signal<bool> {
-    let narrow = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let measure = move || {
-            let w = web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).unwrap_or(1024.0);
-            narrow.set(w <= 640.0);
-        };
-        measure();
-        let handle = window_event_listener(leptos::ev::resize, move |_| measure());
-        on_cleanup(move || handle.remove());
-    });
-    narrow.into()
 }
 
 /// Stage colours, light to dark along the funnel (the board uses the same ramp).

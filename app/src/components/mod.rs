@@ -16,3 +16,4 @@ pub mod receivables;
 pub mod search;
 pub mod shell;
 pub mod states;
+pub mod viewport;

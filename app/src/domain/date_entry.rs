@@ -72,7 +72,7 @@ pub fn parse(text: &str) -> Result<NaiveDate, DateEntryError> {
     }
     let parts: Vec<&str> = s
         .trim_end_matches('日')
-        .split(|c: char| matches!(c, '-' | '/' | '.' | ',' | ' ' | '年' | '月'))
+        .split(['-', '/', '.', ',', ' ', '年', '月'])
         .filter(|p| !p.is_empty())
         .collect();
     let [a, b, c] = parts.as_slice() else { return Err(DateEntryError::NotADate) };

@@ -81,7 +81,7 @@ pub fn format_short(fen: i64, locale: Locale) -> String {
         let tenths = round_div(yuan, unit / 10);
         if tenths >= 1000 {
             format!("{sign}¥{}{suffix}", group_thousands(round_div(yuan, unit)))
-        } else if tenths % 10 == 0 {
+        } else if tenths.is_multiple_of(10) {
             format!("{sign}¥{}{suffix}", tenths / 10)
         } else {
             format!("{sign}¥{}.{}{suffix}", tenths / 10, tenths % 10)

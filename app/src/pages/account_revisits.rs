@@ -7,6 +7,7 @@ use crate::api::deal::create_deal;
 use crate::components::clock::{local_offset, now_utc};
 use crate::components::date_field::DateField;
 use crate::components::money::DateText;
+use crate::components::viewport::Fold;
 use crate::domain::account::cadence::{ContactStatus, Every};
 use crate::domain::account::dto::{AccountView, FollowUpRow, RevisitRow};
 use crate::domain::account::revisit::{check, proposed_next_visit, trend, Channel, RevisitInput};
@@ -149,7 +150,11 @@ pub fn Relationship(account: RwSignal<AccountView>) -> impl IntoView {
                     </ul>
                 })
             }}
-            {move || may_edit.get().then(|| view! { <RevisitForm account=account delivery=delivery/> })}
+            {move || may_edit.get().then(|| view! {
+                <Fold testid="revisit-fold" label=Signal::derive(move || i18n.t(K::RvRecord).to_owned()) open_when=Signal::derive(move || delivery.with(Option::is_some))>
+                    <RevisitForm account=account delivery=delivery/>
+                </Fold>
+            })}
             <RevisitList account=account/>
         </section>
     }
