@@ -43,7 +43,7 @@ pub struct FunnelRow {
 pub fn FunnelChart(rows: Vec<FunnelRow>, locale: Locale, ideal_label: String, #[prop(optional)] narrow: bool) -> impl IntoView {
     // Narrow: a drawing about as wide as a phone, with the ideal count on a third line.
     let (w, row_h, gap, left, right) =
-        if narrow { (400.0_f64, 50.0_f64, 8.0_f64, 112.0_f64, 118.0_f64) } else { (760.0_f64, 40.0_f64, 8.0_f64, 150.0_f64, 190.0_f64) };
+        if narrow { (400.0_f64, 50.0_f64, 8.0_f64, 128.0_f64, 92.0_f64) } else { (760.0_f64, 40.0_f64, 8.0_f64, 150.0_f64, 190.0_f64) };
     let span = w - left - right;
     let max = rows.iter().map(|r| r.count.max(r.ideal.unwrap_or(0))).max().unwrap_or(1).max(1) as f64;
     let n = rows.len();
@@ -111,7 +111,7 @@ pub fn BarChart(
     weighted_label: String,
     #[prop(optional)] narrow: bool,
 ) -> impl IntoView {
-    let (w, h, top, bottom) = if narrow { (360.0_f64, 250.0_f64, 28.0_f64, 44.0_f64) } else { (560.0_f64, 240.0_f64, 28.0_f64, 44.0_f64) };
+    let (w, h, top, bottom) = if narrow { (360.0_f64, 262.0_f64, 28.0_f64, 54.0_f64) } else { (560.0_f64, 240.0_f64, 28.0_f64, 44.0_f64) };
     let n = rows.len().max(1) as f64;
     let slot = w / n;
     let bar = (slot * 0.32).min(36.0);
@@ -137,8 +137,17 @@ pub fn BarChart(
                         <rect x=cx - bar - 1.0 y=h - bottom - ah width=bar height=ah.max(1.0) rx="2" class="fill-amount"/>
                         <rect x=cx + 1.0 y=h - bottom - wh width=bar height=wh.max(1.0) rx="2" class="fill-weighted"/>
                         <text x=cx y=h - bottom - ah - 6.0 text-anchor="middle" class="chart-sub">{figure(r.amount_fen, locale, narrow)}</text>
-                        <text x=cx y=h - bottom + 16.0 text-anchor="middle" class="chart-label">{r.label.clone()}</text>
-                        <text x=cx y=h - bottom + 32.0 text-anchor="middle" class="chart-sub">{r.count}</text>
+                        {match r.label.rsplit_once(' ').filter(|_| narrow) {
+                            // A phone's slot is narrower than "3–6 months": the last word goes under.
+                            Some((head, tail)) => view! {
+                                <text x=cx y=h - bottom + 15.0 text-anchor="middle" class="chart-label">
+                                    <tspan x=cx>{head.to_owned()}</tspan>
+                                    <tspan x=cx dy="13">{tail.to_owned()}</tspan>
+                                </text>
+                            }.into_any(),
+                            None => view! { <text x=cx y=h - bottom + 16.0 text-anchor="middle" class="chart-label">{r.label.clone()}</text> }.into_any(),
+                        }}
+                        <text x=cx y=h - bottom + if narrow { 43.0 } else { 32.0 } text-anchor="middle" class="chart-sub">{r.count}</text>
                     </a>
                 }
             }).collect_view()}
@@ -282,7 +291,9 @@ pub fn LineChart(points: Vec<Point>, locale: Locale, a_label: String, b_label: S
         if narrow { (400.0_f64, 260.0_f64, 58.0_f64, 28.0_f64, 30.0_f64) } else { (1200.0_f64, 300.0_f64, 90.0_f64, 28.0_f64, 30.0_f64) };
     let max = points.iter().map(|p| p.a.max(p.b)).max().unwrap_or(1).max(1) as f64;
     let n = points.len().max(2);
-    let x = move |i: usize| left + (w - left - 10.0) * i as f64 / (n - 1) as f64;
+    // Room on the right for the last date, written centred under its point.
+    let pad = if narrow { 22.0 } else { 10.0 };
+    let x = move |i: usize| left + (w - left - pad) * i as f64 / (n - 1) as f64;
     let y = move |v: i64| top + (1.0 - v as f64 / max) * (h - top - bottom);
     let path = |vals: Vec<i64>| {
         vals.iter().enumerate().map(|(i, v)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(i), y(*v))).collect::<String>()
@@ -302,7 +313,7 @@ pub fn LineChart(points: Vec<Point>, locale: Locale, a_label: String, b_label: S
             {(0..=4).map(|k| {
                 let v = (max * k as f64 / 4.0) as i64;
                 view! {
-                    <line x1=left x2=w - 10.0 y1=y(v) y2=y(v) class="chart-grid"/>
+                    <line x1=left x2=w - pad y1=y(v) y2=y(v) class="chart-grid"/>
                     <text x=left - 8.0 y=y(v) + 4.0 text-anchor="end" class="chart-sub">{figure(v, locale, narrow)}</text>
                 }
             }).collect_view()}

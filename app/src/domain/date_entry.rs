@@ -70,11 +70,7 @@ pub fn parse(text: &str) -> Result<NaiveDate, DateEntryError> {
             _ => Err(DateEntryError::NotADate),
         };
     }
-    let parts: Vec<&str> = s
-        .trim_end_matches('日')
-        .split(['-', '/', '.', ',', ' ', '年', '月'])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = s.trim_end_matches('日').split(['-', '/', '.', ',', ' ', '年', '月']).filter(|p| !p.is_empty()).collect();
     let [a, b, c] = parts.as_slice() else { return Err(DateEntryError::NotADate) };
     match (number(a), number(b), number(c)) {
         // Year first: 2027-01-20, 2027/1/20, 2027年1月20日.

@@ -486,7 +486,7 @@ fn Timeline(id: Uuid) -> impl IntoView {
             <h2 class="panel-title">{move || i18n.t(K::HistoryTitle)}</h2>
             <Transition fallback=|| view! { <Skeleton rows=4/> }>
                 {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(rows) if rows.is_empty() => view! { <p class="muted">{move || i18n.t(K::HistoryEmpty)}</p> }.into_any(),
                     Ok(rows) => view! {
                         <ol class="timeline">
@@ -544,7 +544,7 @@ fn FactsForm(id: Uuid) -> impl IntoView {
             <h2 class="panel-title">{move || i18n.t(K::FactsTitle)}</h2>
             <Transition fallback=|| view! { <Skeleton rows=2/> }>
                 {move || facts.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(f) => {
                         let amount = RwSignal::new(format!("{}.{:02}", f.amount_fen / 100, f.amount_fen % 100));
                         let date = RwSignal::new(f.close_date.to_string());

@@ -233,7 +233,7 @@ pub fn ActivitiesPanel(id: Uuid) -> impl IntoView {
             </form>
             <Transition fallback=|| view! { <Skeleton rows=3/> }>
                 {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(rs) if rs.is_empty() => view! { <p class="muted">{move || i18n.t(K::ActivitiesEmpty)}</p> }.into_any(),
                     Ok(rs) => view! { <ol class="activity-list">{rs.into_iter().map(|a| view! { <ActivityItem a=a/> }).collect_view()}</ol> }.into_any(),
                 })}

@@ -91,7 +91,7 @@ pub fn ChecklistsPanel(id: Uuid) -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="checklist-error">"⚠ " {move || error_message(i18n.locale(), &e)}</p> })}
             <Transition fallback=|| view! { <Skeleton rows=4/> }>
                 {move || lists.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(ls) if ls.is_empty() => view! { <p class="muted">{move || i18n.t(K::ChecklistsEmpty)}</p> }.into_any(),
                     Ok(ls) => {
                         let ms = members.get().and_then(|r| r.ok()).unwrap_or_default();

@@ -113,7 +113,7 @@ pub fn CommitteeMap(id: Uuid) -> impl IntoView {
             })}
             <Transition fallback=|| view! { <Skeleton rows=6/> }>
                 {move || map.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(m) => view! { <MapBody m=m ctx=ctx/> }.into_any(),
                 })}
             </Transition>

@@ -371,7 +371,7 @@ pub fn NegotiationPanel(id: Uuid) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <Skeleton rows=4/> }>
             {move || data.get().map(|r| match r {
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                 Ok(None) => view! {
                     <section class="panel" data-testid="negotiation-empty">
                         <h2 class="panel-title">{move || i18n.t(K::NegotiationTitle)}</h2>

@@ -244,7 +244,7 @@ pub fn ObjectionsPanel(id: Uuid) -> impl IntoView {
             })}
             <Transition fallback=|| view! { <Skeleton rows=3/> }>
                 {move || data.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(d) if d.rows.is_empty() => view! { <p class="empty" data-testid="objections-empty">{move || i18n.t(K::ObjectionsEmpty)}</p> }.into_any(),
                     Ok(d) => {
                         let edit = d.can_edit;
