@@ -66,7 +66,12 @@ pub fn App() -> impl IntoView {
         }
     });
     // `<body data-hydrated>` (tests, the loading bar) is set by the frontend crate once the
-    // lazy routes have hydrated too.
+    // lazy routes have hydrated too. Controls that only work once the WASM runs (see
+    // `components::viewport::use_interactive`) turn on here: a lazy page's own parts hydrate
+    // with their listeners, after this.
+    let interactive = components::viewport::Interactive(RwSignal::new(false));
+    provide_context(interactive);
+    Effect::new(move |_| interactive.0.set(true));
     view! {
         <Title formatter=|t: String| if t.is_empty() { "Dealgate".to_owned() } else { format!("{t} · Dealgate") }/>
         <Router>

@@ -120,6 +120,10 @@ test('a rep grades an account through the questionnaire, overrides it with a rea
   await expect(zh.getByTestId('account-name')).toHaveText(name);
   await expect(zh.getByTestId('account-grade')).toHaveText('C');
   const zhGrading = zh.getByTestId('grading');
+  // On a phone the questionnaire is folded behind its title until tapped.
+  await expect(zhGrading).toBeHidden();
+  await expect(zh.getByTestId('grading-fold').locator('summary')).toHaveText('客户分级');
+  await zh.getByTestId('grading-fold').locator('summary').click();
   await expect(zhGrading).toBeVisible();
   await expect(zhGrading.locator('.panel-title')).toHaveText('客户分级');
   await expect(zhGrading.getByTestId('g-variant')).toHaveValue('not_computerised');

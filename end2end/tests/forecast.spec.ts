@@ -27,6 +27,22 @@ test('the executive reads the forecast dashboard and drills into the deals behin
   expect(await reps.count()).toBeGreaterThan(3);
   await page.screenshot({ path: shots('forecast-1440'), fullPage: true });
 
+  // On a phone the charts redraw for the width (scaled down, the wide drawings' text was
+  // 3–8 px tall): the waterfall turns on its side, its bars still in proportion from zero.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.locator('svg.waterfall-rows')).toBeVisible();
+  for (const id of ['funnel-chart', 'waterfall', 'trend-chart']) {
+    const h = await page.getByTestId(id).locator('text').first().evaluate((t) => t.getBoundingClientRect().height);
+    expect(h, id).toBeGreaterThanOrEqual(9);
+  }
+  const sideways = await page.getByTestId('waterfall').getByTestId('waterfall-total')
+    .evaluateAll((gs) => gs.map((g) => [Number(g.getAttribute('data-fen')), Number(g.querySelector('rect')?.getAttribute('width'))]));
+  expect(sideways[0][1] / sideways[1][1]).toBeCloseTo(sideways[0][0] / sideways[1][0], 2);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: shots('forecast-390'), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(page.locator('svg.waterfall-rows')).toHaveCount(0);
+
   // Sorting the rep table by name puts the rows in order.
   await page.getByTestId('rep-table').getByRole('button', { name: /Rep|销售代表/ }).click();
   const names = await reps.locator('td:first-child').allInnerTexts();

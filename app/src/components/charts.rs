@@ -1,11 +1,22 @@
 //! Hand-made SVG charts: rendered on the server (so they print and need no script), with
 //! `<title>` tooltips, legends, and links to the deals behind every mark.
 use crate::domain::locale::Locale;
-use crate::domain::money::format_compact;
+use crate::domain::money::{format_compact, format_short};
 use leptos::prelude::*;
+
+pub use super::viewport::use_narrow;
 
 fn money(fen: i64, l: Locale) -> String {
     format_compact(fen, "CNY", l)
+}
+
+/// The figure a chart writes beside a mark: the table's figure, or a short one on a phone.
+fn figure(fen: i64, l: Locale, narrow: bool) -> String {
+    if narrow {
+        format_short(fen, l)
+    } else {
+        money(fen, l)
+    }
 }
 
 /// Stage colours, light to dark along the funnel (the board uses the same ramp).
@@ -29,8 +40,10 @@ pub struct FunnelRow {
 /// The pipeline as a funnel: bar width by deal count, the ideal count as a dashed outline, a
 /// gap (fewer deals than the ideal funnel wants) in red.
 #[component]
-pub fn FunnelChart(rows: Vec<FunnelRow>, locale: Locale, ideal_label: String) -> impl IntoView {
-    let (w, row_h, gap, left, right) = (760.0_f64, 40.0_f64, 8.0_f64, 150.0_f64, 190.0_f64);
+pub fn FunnelChart(rows: Vec<FunnelRow>, locale: Locale, ideal_label: String, #[prop(optional)] narrow: bool) -> impl IntoView {
+    // Narrow: a drawing about as wide as a phone, with the ideal count on a third line.
+    let (w, row_h, gap, left, right) =
+        if narrow { (400.0_f64, 50.0_f64, 8.0_f64, 128.0_f64, 92.0_f64) } else { (760.0_f64, 40.0_f64, 8.0_f64, 150.0_f64, 190.0_f64) };
     let span = w - left - right;
     let max = rows.iter().map(|r| r.count.max(r.ideal.unwrap_or(0))).max().unwrap_or(1).max(1) as f64;
     let n = rows.len();
@@ -57,11 +70,22 @@ pub fn FunnelChart(rows: Vec<FunnelRow>, locale: Locale, ideal_label: String) ->
                             }
                         })}
                         <text x=mid y=y + row_h / 2.0 + 5.0 text-anchor="middle" class="chart-count" class:chart-on-dark={i * 2 >= n}>{r.count}</text>
-                        <text x=w - right + 12.0 y=y + row_h / 2.0 - 3.0 class="chart-value">{money(r.amount_fen, locale)}</text>
-                        <text x=w - right + 12.0 y=y + row_h / 2.0 + 13.0 class="chart-sub" class:chart-gap=short>
-                            {money(r.weighted_fen, locale)}
-                            {r.ideal.map(|id| format!(" · {ideal_label} {id}"))}
-                        </text>
+                        <text x=w - right + 10.0 y=y + row_h / 2.0 - if narrow { 9.0 } else { 3.0 } class="chart-value">{figure(r.amount_fen, locale, narrow)}</text>
+                        {if narrow {
+                            view! {
+                                <text x=w - right + 10.0 y=y + row_h / 2.0 + 6.0 class="chart-sub">{figure(r.weighted_fen, locale, narrow)}</text>
+                                <text x=w - right + 10.0 y=y + row_h / 2.0 + 20.0 class="chart-sub" class:chart-gap=short>
+                                    {r.ideal.map(|id| format!("{ideal_label} {id}"))}
+                                </text>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <text x=w - right + 12.0 y=y + row_h / 2.0 + 13.0 class="chart-sub" class:chart-gap=short>
+                                    {money(r.weighted_fen, locale)}
+                                    {r.ideal.map(|id| format!(" · {ideal_label} {id}"))}
+                                </text>
+                            }.into_any()
+                        }}
                     </a>
                 }
             }).collect_view()}
@@ -80,8 +104,14 @@ pub struct BarRow {
 
 /// Amount and weighted amount side by side per group, with a legend.
 #[component]
-pub fn BarChart(rows: Vec<BarRow>, locale: Locale, amount_label: String, weighted_label: String) -> impl IntoView {
-    let (w, h, top, bottom) = (560.0_f64, 240.0_f64, 28.0_f64, 44.0_f64);
+pub fn BarChart(
+    rows: Vec<BarRow>,
+    locale: Locale,
+    amount_label: String,
+    weighted_label: String,
+    #[prop(optional)] narrow: bool,
+) -> impl IntoView {
+    let (w, h, top, bottom) = if narrow { (360.0_f64, 262.0_f64, 28.0_f64, 54.0_f64) } else { (560.0_f64, 240.0_f64, 28.0_f64, 44.0_f64) };
     let n = rows.len().max(1) as f64;
     let slot = w / n;
     let bar = (slot * 0.32).min(36.0);
@@ -106,9 +136,18 @@ pub fn BarChart(rows: Vec<BarRow>, locale: Locale, amount_label: String, weighte
                         <title>{tip}</title>
                         <rect x=cx - bar - 1.0 y=h - bottom - ah width=bar height=ah.max(1.0) rx="2" class="fill-amount"/>
                         <rect x=cx + 1.0 y=h - bottom - wh width=bar height=wh.max(1.0) rx="2" class="fill-weighted"/>
-                        <text x=cx y=h - bottom - ah - 6.0 text-anchor="middle" class="chart-sub">{money(r.amount_fen, locale)}</text>
-                        <text x=cx y=h - bottom + 16.0 text-anchor="middle" class="chart-label">{r.label.clone()}</text>
-                        <text x=cx y=h - bottom + 32.0 text-anchor="middle" class="chart-sub">{r.count}</text>
+                        <text x=cx y=h - bottom - ah - 6.0 text-anchor="middle" class="chart-sub">{figure(r.amount_fen, locale, narrow)}</text>
+                        {match r.label.rsplit_once(' ').filter(|_| narrow) {
+                            // A phone's slot is narrower than "3–6 months": the last word goes under.
+                            Some((head, tail)) => view! {
+                                <text x=cx y=h - bottom + 15.0 text-anchor="middle" class="chart-label">
+                                    <tspan x=cx>{head.to_owned()}</tspan>
+                                    <tspan x=cx dy="13">{tail.to_owned()}</tspan>
+                                </text>
+                            }.into_any(),
+                            None => view! { <text x=cx y=h - bottom + 16.0 text-anchor="middle" class="chart-label">{r.label.clone()}</text> }.into_any(),
+                        }}
+                        <text x=cx y=h - bottom + if narrow { 43.0 } else { 32.0 } text-anchor="middle" class="chart-sub">{r.count}</text>
                     </a>
                 }
             }).collect_view()}
@@ -126,7 +165,10 @@ pub struct Step {
 /// Week-over-week progress as a waterfall: value at A, each contribution up (green) or down
 /// (red), value at B.
 #[component]
-pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale) -> impl IntoView {
+pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale, #[prop(optional)] narrow: bool) -> impl IntoView {
+    if narrow {
+        return waterfall_rows(start, steps, end, locale).into_any();
+    }
     let (w, h, top, bottom) = (1200.0_f64, 300.0_f64, 24.0_f64, 40.0_f64);
     let n = steps.len() + 2;
     let slot = w / n as f64;
@@ -185,6 +227,54 @@ pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale) -> im
             {last}
         </svg>
     }
+    .into_any()
+}
+
+/// The waterfall turned on its side for a phone: a row per step, label left, figure right,
+/// bars along a zero-based axis, so the labels need no columns a phone does not have.
+fn waterfall_rows(start: Step, steps: Vec<Step>, end: Step, locale: Locale) -> impl IntoView {
+    let (w, row_h, left, right) = (400.0_f64, 28.0_f64, 112.0_f64, 78.0_f64);
+    let mut level = start.fen;
+    let mut spans = Vec::with_capacity(steps.len());
+    for s in &steps {
+        spans.push((level, level + s.fen));
+        level += s.fen;
+    }
+    let all = || spans.iter().flat_map(|(a, b)| [*a, *b]).chain([start.fen, end.fen]);
+    let lo = all().min().unwrap_or(0).min(0);
+    let hi = all().max().unwrap_or(1).max(lo + 1);
+    let plot = w - left - right;
+    let x = move |v: i64| left + (v - lo) as f64 / (hi - lo) as f64 * plot;
+    let n = steps.len() + 2;
+    let h = row_h * n as f64;
+    let row = move |i: usize, label: String, a: i64, b: i64, class: &'static str, text: String| {
+        let y = row_h * i as f64;
+        let (x0, x1) = (x(a.min(b)), x(a.max(b)));
+        view! {
+            <title>{format!("{label}: {text}")}</title>
+            <text x=left - 8.0 y=y + row_h / 2.0 + 4.0 text-anchor="end" class="chart-label">{label.clone()}</text>
+            <rect x=x0 y=y + 5.0 width=(x1 - x0).max(1.0) height=row_h - 10.0 rx="2" class=class/>
+            <text x=w - 4.0 y=y + row_h / 2.0 + 4.0 text-anchor="end" class="chart-sub">{text}</text>
+        }
+    };
+    let first = row(0, start.label.clone(), lo.max(0).min(start.fen), start.fen, "fill-total", format_short(start.fen, locale));
+    let last = row(n - 1, end.label.clone(), lo.max(0).min(end.fen), end.fen, "fill-total", format_short(end.fen, locale));
+    view! {
+        <svg class="chart waterfall waterfall-rows" viewBox=format!("0 0 {w} {h}") role="img" aria-label="progress" data-testid="waterfall">
+            <line x1=x(0) x2=x(0) y1="0" y2=h class="chart-axis"/>
+            <g data-testid="waterfall-total" data-fen=start.fen.to_string()>{first}</g>
+            {steps.into_iter().zip(spans).enumerate().map(|(i, (s, (a, b)))| {
+                let up = b >= a;
+                let text = format!("{}{}", if up { "+" } else { "−" }, format_short(s.fen.abs(), locale));
+                let body = row(i + 1, s.label.clone(), a, b, if up { "fill-up" } else { "fill-down" }, text);
+                match s.href {
+                    Some(href) => view! { <a href=href class="chart-link" data-testid="waterfall-step">{body}</a> }.into_any(),
+                    None => view! { <g>{body}</g> }.into_any(),
+                }
+            }).collect_view()}
+            <g data-testid="waterfall-total" data-fen=end.fen.to_string()>{last}</g>
+        </svg>
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -196,15 +286,20 @@ pub struct Point {
 
 /// Two series over time (forecast and won), with gridlines and point tooltips.
 #[component]
-pub fn LineChart(points: Vec<Point>, locale: Locale, a_label: String, b_label: String) -> impl IntoView {
-    let (w, h, left, top, bottom) = (1200.0_f64, 300.0_f64, 90.0_f64, 28.0_f64, 30.0_f64);
+pub fn LineChart(points: Vec<Point>, locale: Locale, a_label: String, b_label: String, #[prop(optional)] narrow: bool) -> impl IntoView {
+    let (w, h, left, top, bottom) =
+        if narrow { (400.0_f64, 260.0_f64, 58.0_f64, 28.0_f64, 30.0_f64) } else { (1200.0_f64, 300.0_f64, 90.0_f64, 28.0_f64, 30.0_f64) };
     let max = points.iter().map(|p| p.a.max(p.b)).max().unwrap_or(1).max(1) as f64;
     let n = points.len().max(2);
-    let x = move |i: usize| left + (w - left - 10.0) * i as f64 / (n - 1) as f64;
+    // Room on the right for the last date, written centred under its point.
+    let pad = if narrow { 22.0 } else { 10.0 };
+    let x = move |i: usize| left + (w - left - pad) * i as f64 / (n - 1) as f64;
     let y = move |v: i64| top + (1.0 - v as f64 / max) * (h - top - bottom);
     let path = |vals: Vec<i64>| {
         vals.iter().enumerate().map(|(i, v)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(i), y(*v))).collect::<String>()
     };
+    // Every other date under the axis; on a phone about four in all.
+    let every = if narrow { n.div_ceil(4) } else { 2 };
     let pa = path(points.iter().map(|p| p.a).collect());
     let pb = path(points.iter().map(|p| p.b).collect());
     view! {
@@ -212,14 +307,14 @@ pub fn LineChart(points: Vec<Point>, locale: Locale, a_label: String, b_label: S
             <g class="chart-legend">
                 <rect x=left y="4" width="14" height="4" class="fill-amount-line"/>
                 <text x=left + 20.0 y="10">{a_label.clone()}</text>
-                <rect x=left + 200.0 y="4" width="14" height="4" class="fill-won-line"/>
-                <text x=left + 220.0 y="10">{b_label.clone()}</text>
+                <rect x=left + if narrow { 150.0 } else { 200.0 } y="4" width="14" height="4" class="fill-won-line"/>
+                <text x=left + if narrow { 170.0 } else { 220.0 } y="10">{b_label.clone()}</text>
             </g>
             {(0..=4).map(|k| {
                 let v = (max * k as f64 / 4.0) as i64;
                 view! {
-                    <line x1=left x2=w - 10.0 y1=y(v) y2=y(v) class="chart-grid"/>
-                    <text x=left - 8.0 y=y(v) + 4.0 text-anchor="end" class="chart-sub">{money(v, locale)}</text>
+                    <line x1=left x2=w - pad y1=y(v) y2=y(v) class="chart-grid"/>
+                    <text x=left - 8.0 y=y(v) + 4.0 text-anchor="end" class="chart-sub">{figure(v, locale, narrow)}</text>
                 }
             }).collect_view()}
             <path d=pa class="line-a"/>
@@ -229,7 +324,7 @@ pub fn LineChart(points: Vec<Point>, locale: Locale, a_label: String, b_label: S
                     <title>{format!("{}: {} {} · {} {}", p.label, a_label, money(p.a, locale), b_label, money(p.b, locale))}</title>
                     <circle cx=x(i) cy=y(p.a) r="4" class="dot-a"/>
                     <circle cx=x(i) cy=y(p.b) r="3" class="dot-b"/>
-                    {(i % 2 == 0).then(|| view! { <text x=x(i) y=h - 8.0 text-anchor="middle" class="chart-sub">{p.label.clone()}</text> })}
+                    {(i % every == 0).then(|| view! { <text x=x(i) y=h - 8.0 text-anchor="middle" class="chart-sub">{p.label.clone()}</text> })}
                 </g>
             }).collect_view()}
         </svg>

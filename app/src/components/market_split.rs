@@ -20,7 +20,7 @@ pub fn MarketSplitPanel() -> impl IntoView {
             <Transition fallback=|| view! { <Skeleton rows=3/> }>
                 {move || {
                     split.get().map(|r| match r {
-                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                         Ok(s) => {
                             // One scale for all three; an empty pipeline draws no bars.
                             let max = s.rows.iter().map(|r| r.amount_fen.max(0)).max().unwrap_or(0);
@@ -31,7 +31,7 @@ pub fn MarketSplitPanel() -> impl IntoView {
                                         <span class="funnel-track"></span>
                                         <span class="funnel-num">{move || mt(i18n.locale(), M::Deals)}</span>
                                         <span class="funnel-amt">{move || mt(i18n.locale(), M::Amount)}</span>
-                                        <span class="funnel-amt">{move || mt(i18n.locale(), M::Weighted)}</span>
+                                        <span class="funnel-amt muted">{move || mt(i18n.locale(), M::Weighted)}</span>
                                     </div>
                                     {s.rows
                                         .into_iter()

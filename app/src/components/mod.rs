@@ -1,6 +1,7 @@
 pub mod charts;
 pub mod clock;
 pub mod contact_edit;
+pub mod date_field;
 pub mod deal_room;
 pub mod decide;
 pub mod due_accounts;
@@ -17,3 +18,4 @@ pub mod receivables;
 pub mod search;
 pub mod shell;
 pub mod states;
+pub mod viewport;

@@ -58,7 +58,7 @@ pub fn ReceivablesCard() -> impl IntoView {
             <h2 class="panel-title">{move || i18n.t(K::ReceivablesTitle)}</h2>
             <Transition fallback=|| view! { <Skeleton rows=3/> }>
                 {move || data.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(d) => {
                         let a = d.ageing;
                         let tile = move |key: K, fen: i64, code: &'static str, danger: bool| {
@@ -110,7 +110,7 @@ pub fn ReceivablesCard() -> impl IntoView {
             </Transition>
             <Transition fallback=|| ()>
                 {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(None) => ().into_any(),
                     Ok(Some(rows)) => view! {
                         <div class="panel-head">

@@ -26,12 +26,14 @@ pub fn EmptyState(text: K) -> impl IntoView {
     }
 }
 
-/// An error in words the user can act on; also sets the HTTP status during SSR.
+/// An error in words the user can act on. The page's own error also sets the HTTP status
+/// during SSR; a `panel`'s does not (a side panel refused to this reader must not turn the
+/// whole page into a 403).
 #[component]
-pub fn ErrorNotice(error: AppError) -> impl IntoView {
+pub fn ErrorNotice(error: AppError, #[prop(optional)] panel: bool) -> impl IntoView {
     let i18n = use_i18n();
     #[cfg(feature = "ssr")]
-    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>().filter(|_| !panel) {
         r.set_status(axum::http::StatusCode::from_u16(error.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
     }
     view! {

@@ -91,10 +91,26 @@ pub fn suggest(partial: &str, people: &[(&str, &str)], max: usize) -> Vec<usize>
     (0..people.len()).filter(|&i| people[i].0.to_lowercase().starts_with(&p) || squashed(people[i].1).starts_with(&p)).take(max).collect()
 }
 
-/// The body with the mention typed at `at` (up to `caret`, byte indexes) replaced by `@name `,
-/// and the caret's new byte index, right after the space.
-pub fn complete(body: &str, at: usize, caret: usize, name: &str) -> (String, usize) {
-    let inserted = format!("@{} ", squashed_keep_case(name));
+/// What a chosen person's mention writes: their name without spaces, as people read it — or
+/// their handle when the name would not come back as that one person (another has the same
+/// name or a handle spelled like it, or the name holds a character that ends a mention, such
+/// as `'` in "O'Neil").
+pub fn written(handle: &str, name: &str, people: &[(&str, &str)]) -> String {
+    let short = squashed_keep_case(name);
+    let token = short.to_lowercase();
+    let whole = tokens(&format!("@{short}")) == [token.clone()];
+    let unique = people.iter().filter(|(h, n)| squashed(n) == token || h.to_lowercase() == token).count() <= 1;
+    if whole && unique && !token.is_empty() {
+        short
+    } else {
+        handle.to_owned()
+    }
+}
+
+/// The body with the mention typed at `at` (up to `caret`, byte indexes) replaced by
+/// `@written ` (see [`written`]), and the caret's new byte index, right after the space.
+pub fn complete(body: &str, at: usize, caret: usize, written: &str) -> (String, usize) {
+    let inserted = format!("@{written} ");
     let rest = body.get(caret..).unwrap_or_default();
     let rest = rest.strip_prefix(' ').unwrap_or(rest);
     let head = body.get(..at).unwrap_or(body);
@@ -117,6 +133,40 @@ pub fn unmatched(body: &str, people: &[(&str, &str)], typing: Option<&str>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mention_writes_the_name_unless_it_would_not_come_back() {
+        let people = [
+            ("rep", "李伟"),
+            ("rep2", "Li Wei"),
+            ("rep3", "O'Neil"),
+            ("twin1", "张磊"),
+            ("twin2", "张磊"),
+            ("lisa", "Anna"),
+            ("anna", "Anna Bell"),
+        ];
+        let table = [
+            ("rep", "李伟", "李伟"),
+            ("rep2", "Li Wei", "LiWei"),
+            // An apostrophe ends a mention: the handle names her.
+            ("rep3", "O'Neil", "rep3"),
+            // Two people with one name: each by handle.
+            ("twin1", "张磊", "twin1"),
+            ("twin2", "张磊", "twin2"),
+            // "@anna" would also name the user whose handle is anna.
+            ("lisa", "Anna", "lisa"),
+            ("anna", "Anna Bell", "AnnaBell"),
+            // A name spelled like someone's handle would name them instead.
+            ("x", "Rep", "x"),
+        ];
+        for (h, n, want) in table {
+            let mut ps = people.to_vec();
+            if h == "x" {
+                ps.push(("x", "Rep"));
+            }
+            assert_eq!(written(h, n, &ps), want, "{h} {n}");
+        }
+    }
 
     #[test]
     fn tokens_table() {
@@ -188,7 +238,7 @@ mod tests {
         assert!(suggest("王", &people, 6).is_empty());
         // Completing replaces the typed part and what touches the caret's right, once.
         assert_eq!(complete("请@李看", "请".len(), "请@李".len(), "李伟"), ("请@李伟 看".to_owned(), "请@李伟 ".len()));
-        assert_eq!(complete("cc @Li", 3, 6, "Li Wei"), ("cc @LiWei ".to_owned(), 10));
+        assert_eq!(complete("cc @Li", 3, 6, "LiWei"), ("cc @LiWei ".to_owned(), 10));
         assert_eq!(complete("@x rest", 0, 2, "郑雪"), ("@郑雪 rest".to_owned(), "@郑雪 ".len()));
         // Unmatched: names no one can see; the token still being typed is not judged yet.
         assert_eq!(unmatched("@李伟请看 @王五 @rep3", &people, None), ["王五"]);

@@ -8,6 +8,7 @@ pub mod committee;
 pub mod contract;
 pub mod csv;
 pub mod dashboard;
+pub mod date_entry;
 pub mod dto;
 pub mod error;
 pub mod forecast;

@@ -70,6 +70,37 @@ pub fn format_compact(fen: i64, currency: &str, locale: Locale) -> String {
     }
 }
 
+/// A chart label that fits a phone: three significant figures at most. en: `¥850`, `¥85.3K`,
+/// `¥71.9M`, `¥1.2B`; zh: `¥8,500`, `¥86.3万`, `¥7,185万`, `¥1.08亿`. Exact figures stay in
+/// the tooltip.
+pub fn format_short(fen: i64, locale: Locale) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let yuan = round_div(fen.unsigned_abs(), 100);
+    // `v` in units of `unit`, one decimal below 100 units and none above.
+    let scaled = |unit: u64, suffix: &str| {
+        let tenths = round_div(yuan, unit / 10);
+        if tenths >= 1000 {
+            format!("{sign}¥{}{suffix}", group_thousands(round_div(yuan, unit)))
+        } else if tenths.is_multiple_of(10) {
+            format!("{sign}¥{}{suffix}", tenths / 10)
+        } else {
+            format!("{sign}¥{}.{}{suffix}", tenths / 10, tenths % 10)
+        }
+    };
+    match locale {
+        Locale::En if yuan < 1_000 => format!("{sign}¥{yuan}"),
+        Locale::En if yuan < 999_500 => scaled(1_000, "K"),
+        Locale::En if yuan < 999_500_000 => scaled(1_000_000, "M"),
+        Locale::En => scaled(1_000_000_000, "B"),
+        Locale::ZhCn if yuan < 10_000 => format!("{sign}¥{}", group_thousands(yuan)),
+        Locale::ZhCn if yuan < 99_995_000 => scaled(10_000, "万"),
+        Locale::ZhCn => {
+            let hundredths = round_div(yuan, 1_000_000);
+            format!("{sign}¥{}.{:02}亿", group_thousands(hundredths / 100), hundredths % 100)
+        }
+    }
+}
+
 const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// `2026-03-31` (zh) / `31 Mar 2026` (en).
@@ -107,6 +138,30 @@ pub fn parse_yuan(input: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn short_figures_fit_a_phone() {
+        let table: &[(i64, &str, &str)] = &[
+            (0, "¥0", "¥0"),
+            (85_000, "¥850", "¥850"),
+            (99_949, "¥999", "¥999"),
+            (100_000, "¥1K", "¥1,000"),
+            (8_530_000, "¥85.3K", "¥8.5万"),
+            (86_300_000, "¥863K", "¥86.3万"),
+            (99_994_900_000, "¥1B", "¥10.00亿"),
+            (7_185_300_000, "¥71.9M", "¥7,185万"),
+            (199_999_900, "¥2M", "¥200万"),
+            (99_990_000, "¥1M", "¥100万"),
+            (10_800_000_000, "¥108M", "¥1.08亿"),
+            (120_000_000_000, "¥1.2B", "¥12.00亿"),
+            (-4_250_000, "-¥42.5K", "-¥4.3万"),
+            (i64::MAX, "¥92,233,720B", "¥922,337,203.69亿"),
+        ];
+        for (fen, en, zh) in table {
+            assert_eq!(format_short(*fen, Locale::En), *en, "{fen} en");
+            assert_eq!(format_short(*fen, Locale::ZhCn), *zh, "{fen} zh");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -798,6 +798,11 @@ catalogue! {
     NdAmountInvalid => "An amount in yuan, such as 1,200,000.", "请输入金额（元），例如 1,200,000。";
     NdAmountNegative => "The amount cannot be negative.", "金额不能为负数。";
     NdAmountTooLarge => "At most ¥10,000,000,000,000.", "最多 ¥10,000,000,000,000。";
+    DatePlaceholder => "e.g. 20 Jan 2027", "例：2027-01-20";
+    DatePick => "Pick from a calendar", "从日历中选择";
+    DateNotADate => "Not a date. Write it like 20 Jan 2027.", "不是有效日期，请按 2027-01-20 的格式填写。";
+    DateAmbiguous => "Day or month? Write the month as a word, like 3 Apr 2027.", "无法分辨日和月，请按 2027-04-03 的格式填写。";
+    DateOutOfRange => "A date between 1900 and 2200.", "日期须在 1900 年至 2200 年之间。";
     NdCloseInvalid => "Choose the expected close date.", "请选择预计成交日期。";
     NdCloseRange => "A date between 1900 and 2200.", "日期须在 1900 年至 2200 年之间。";
     MemberAdd => "Add to the team", "加入团队";

@@ -6,6 +6,7 @@ use crate::api::account::{grade_account, load_account};
 use crate::components::clock::local_offset;
 use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
+use crate::components::viewport::Fold;
 use crate::domain::account::dto::{AccountView, GradeInput};
 use crate::domain::account::grading::{check_override, suggest, Answers, Level, Reason, Variant};
 use crate::domain::account::Grade;
@@ -154,7 +155,11 @@ fn AccountScreen(a: AccountView) -> impl IntoView {
         <crate::components::contact_edit::AccountContacts account=account may_edit=may_edit/>
         <Deals account=account/>
         <crate::pages::account_revisits::Relationship account=account/>
-        {move || may_edit.get().then(|| view! { <GradingPanel account=account/> })}
+        {move || may_edit.get().then(|| view! {
+            <Fold testid="grading-fold" label=Signal::derive(move || i18n.t(K::GrTitle).to_owned())>
+                <GradingPanel account=account/>
+            </Fold>
+        })}
         <GradeHistory account=account/>
         <crate::pages::account_edit::AccountHistory account=account/>
         <crate::pages::account_merge::MergePanel account=account/>

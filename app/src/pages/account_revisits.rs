@@ -5,7 +5,9 @@
 use crate::api::account::record_revisit;
 use crate::api::deal::create_deal;
 use crate::components::clock::{local_offset, now_utc};
+use crate::components::date_field::DateField;
 use crate::components::money::DateText;
+use crate::components::viewport::Fold;
 use crate::domain::account::cadence::{ContactStatus, Every};
 use crate::domain::account::dto::{AccountView, FollowUpRow, RevisitRow};
 use crate::domain::account::revisit::{check, proposed_next_visit, trend, Channel, RevisitInput};
@@ -148,7 +150,11 @@ pub fn Relationship(account: RwSignal<AccountView>) -> impl IntoView {
                     </ul>
                 })
             }}
-            {move || may_edit.get().then(|| view! { <RevisitForm account=account delivery=delivery/> })}
+            {move || may_edit.get().then(|| view! {
+                <Fold testid="revisit-fold" label=Signal::derive(move || i18n.t(K::RvRecord).to_owned()) open_when=Signal::derive(move || delivery.with(Option::is_some))>
+                    <RevisitForm account=account delivery=delivery/>
+                </Fold>
+            })}
             <RevisitList account=account/>
         </section>
     }
@@ -282,8 +288,7 @@ fn RevisitForm(account: RwSignal<AccountView>, delivery: RwSignal<Option<FollowU
         view! {
             <div class="field" class:field-invalid=move || bad(field)>
                 <label for=fid.clone()>{move || i18n.t(key)}</label>
-                <input id=fid type="date" data-testid=format!("rv-{field}") prop:value=move || sig.get()
-                    on:change=move |ev| sig.set(event_target_value(&ev))/>
+                <DateField id=fid testid=format!("rv-{field}") value=sig on_input=Callback::new(move |v| sig.set(v))/>
                 {move || msg(field)}
             </div>
         }
@@ -356,9 +361,9 @@ fn RevisitForm(account: RwSignal<AccountView>, delivery: RwSignal<Option<FollowU
                 {date(K::ActNextDue, "follow_up_due", f.due)}
                 <div class="field" class:field-invalid=move || bad("next_visit_on")>
                     <label for="rv-next_visit_on">{move || i18n.t(K::RvNextVisit)}</label>
-                    <input id="rv-next_visit_on" type="date" data-testid="rv-next_visit_on"
-                        prop:value=move || f.next.get().unwrap_or_else(|| proposed.get().map(|d| d.to_string()).unwrap_or_default())
-                        on:change=move |ev| f.next.set(Some(event_target_value(&ev)))/>
+                    <DateField id="rv-next_visit_on" testid="rv-next_visit_on"
+                        value=Signal::derive(move || f.next.get().unwrap_or_else(|| proposed.get().map(|d| d.to_string()).unwrap_or_default()))
+                        on_input=Callback::new(move |v| f.next.set(Some(v)))/>
                     {move || (f.next.get().is_none() && proposed.get().is_some()).then(|| view! {
                         <span class="cell-sub" data-testid="rv-next-proposed">{move || i18n.t(K::RvProposed)}</span>
                     })}

@@ -284,11 +284,12 @@ fn Card(
     let menu_card = card.clone();
     let href = format!("/deals/{}", card.id);
     let options: Vec<StageRef> = stages.into_iter().filter(|s| s.id != card.stage_id).collect();
+    let live = crate::components::viewport::use_interactive();
     view! {
         <article
             class="card"
             class:card-pending=card.pending_approval
-            draggable="true"
+            draggable=move || if live.get() { "true" } else { "false" }
             data-testid="card"
             data-deal=card.id.to_string()
             on:dragstart=move |ev| {

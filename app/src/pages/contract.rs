@@ -3,6 +3,7 @@
 //! against the milestones once signed. Every write carries the version read; a teammate's
 //! change or a decision arrives live and reloads.
 use crate::api::contract::{contract_step, load_contract, record_receipt, save_contract, sign_contract};
+use crate::components::date_field::DateField;
 use crate::components::decide::DecideBox;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::{DateText, Money};
@@ -379,7 +380,7 @@ fn DraftEditor(contract: RwSignal<ContractView>) -> impl IntoView {
                                         <td><select data-testid="m-kind" aria-label="milestone" prop:value=move || r.kind.get() on:change=move |ev| r.kind.set(event_target_value(&ev))>
                                             {MilestoneKind::ALL.into_iter().map(|m| view! { <option value=m.code()>{move || milestone_kind(i18n.locale(), m)}</option> }).collect_view()}
                                         </select></td>
-                                        <td><input type="date" data-testid="m-due" aria-label="due" prop:value=move || r.due_on.get() on:input=move |ev| r.due_on.set(event_target_value(&ev))/></td>
+                                        <td><DateField testid="m-due" label=K::ChecklistDue value=r.due_on on_input=Callback::new(move |v| r.due_on.set(v))/></td>
                                         <td><input type="text" data-testid="m-trigger" aria-label="trigger" prop:value=move || r.trigger.get() on:input=move |ev| r.trigger.set(event_target_value(&ev))/></td>
                                         <td><input type="text" data-testid="m-share" aria-label="share" prop:value=move || r.share.get() on:input=move |ev| r.share.set(event_target_value(&ev))/></td>
                                         <td><button type="button" class="btn btn-ghost" data-testid="m-remove"
@@ -440,7 +441,7 @@ fn SignBox(contract: RwSignal<ContractView>) -> impl IntoView {
             <div class="q-head-grid">
                 <div class="field" class:field-invalid=move || bad_date.get()>
                     <label for="k-signed-on">{move || i18n.t(K::ContractSignedOn)}</label>
-                    <input id="k-signed-on" type="date" data-testid="k-signed-on" prop:value=move || on.get() on:input=move |ev| on.set(event_target_value(&ev))/>
+                    <DateField id="k-signed-on" testid="k-signed-on" value=on on_input=Callback::new(move |v| on.set(v))/>
                 </div>
                 <div class="field">
                     <label for="k-signatory">{move || i18n.t(K::ContractSignatory)}</label>
@@ -540,7 +541,7 @@ fn Milestones(contract: RwSignal<ContractView>) -> impl IntoView {
                             <option value=m.position.to_string()>{m.position} ". " {move || milestone_kind(i18n.locale(), m.kind)}</option>
                         }).collect_view()}
                     </select>
-                    <input type="date" data-testid="r-date" aria-label=move || i18n.t(K::ReceiptDate) prop:value=move || on.get() on:input=move |ev| on.set(event_target_value(&ev))/>
+                    <DateField testid="r-date" label=K::ReceiptDate value=on on_input=Callback::new(move |v| on.set(v))/>
                     <input type="text" inputmode="decimal" data-testid="r-amount" placeholder=move || i18n.t(K::ReceiptAmount) aria-label=move || i18n.t(K::ReceiptAmount)
                         prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
                     <input type="text" data-testid="r-reference" placeholder=move || i18n.t(K::ReceiptReference) aria-label=move || i18n.t(K::ReceiptReference)

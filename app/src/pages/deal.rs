@@ -3,6 +3,7 @@
 //! optimistic version (a concurrent edit is reported, never overwritten).
 use super::stage_name;
 use crate::api::keyinfo::{load_deal, load_facts, load_history, save_facts, save_key_info};
+use crate::components::date_field::DateField;
 use crate::components::deal_room::activities::ActivitiesPanel;
 use crate::components::deal_room::checklists::ChecklistsPanel;
 use crate::components::deal_room::comments::CommentsPanel;
@@ -59,21 +60,36 @@ type DateGet = fn(&KeyInfo) -> Option<chrono::NaiveDate>;
 type DateSet = fn(&mut KeyInfo, Option<chrono::NaiveDate>);
 
 #[component]
-fn DateField(code: &'static str, info: RwSignal<KeyInfo>, get: DateGet, set: DateSet) -> impl IntoView {
+fn KeyDateField(
+    code: &'static str,
+    info: RwSignal<KeyInfo>,
+    get: DateGet,
+    set: DateSet,
+    invalid: RwSignal<Vec<&'static str>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("field-{code}");
+    let value = Signal::derive(move || info.with(|k| get(k).map(|d| d.to_string()).unwrap_or_default()));
+    // A text that is not (yet) a date keeps the last date and blocks saving, like an amount.
+    let on_input = Callback::new(move |v: String| match (v.is_empty(), v.parse::<chrono::NaiveDate>()) {
+        (true, _) => {
+            invalid.update(|l| l.retain(|c| *c != code));
+            info.update(|k| set(k, None));
+        }
+        (false, Ok(d)) => {
+            invalid.update(|l| l.retain(|c| *c != code));
+            info.update(|k| set(k, Some(d)));
+        }
+        (false, Err(_)) => invalid.update(|l| {
+            if !l.contains(&code) {
+                l.push(code)
+            }
+        }),
+    });
     view! {
-        <div class="field">
+        <div class="field" class:field-invalid=move || invalid.with(|v| v.contains(&code))>
             <label for=id.clone()>{move || field_label(i18n.locale(), code)}</label>
-            <input
-                id=id
-                type="date"
-                prop:value=move || info.with(|k| get(k).map(|d| d.to_string()).unwrap_or_default())
-                on:change=move |ev| {
-                    let v = event_target_value(&ev).parse::<chrono::NaiveDate>().ok();
-                    info.update(|k| set(k, v));
-                }
-            />
+            <DateField id=id value=value on_input=on_input/>
         </div>
     }
 }
@@ -264,12 +280,12 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
                 <h2 class="panel-title">{move || i18n.t(K::KeyInfoTitle)}</h2>
                 <p class="lead">{move || i18n.t(K::KeyInfoLead)}</p>
                 <SectionBox title=K::SecSchedule section=Section::Schedule info=info>
-                    <DateField code="selection_start" info=info get=|k| k.selection_start set=|k, v| k.selection_start = v/>
-                    <DateField code="selection_end" info=info get=|k| k.selection_end set=|k, v| k.selection_end = v/>
-                    <DateField code="vendor_pick" info=info get=|k| k.vendor_pick set=|k, v| k.vendor_pick = v/>
-                    <DateField code="signing" info=info get=|k| k.signing set=|k, v| k.signing = v/>
-                    <DateField code="implementation_start" info=info get=|k| k.implementation_start set=|k, v| k.implementation_start = v/>
-                    <DateField code="go_live" info=info get=|k| k.go_live set=|k, v| k.go_live = v/>
+                    <KeyDateField code="selection_start" info=info get=|k| k.selection_start set=|k, v| k.selection_start = v invalid=invalid/>
+                    <KeyDateField code="selection_end" info=info get=|k| k.selection_end set=|k, v| k.selection_end = v invalid=invalid/>
+                    <KeyDateField code="vendor_pick" info=info get=|k| k.vendor_pick set=|k, v| k.vendor_pick = v invalid=invalid/>
+                    <KeyDateField code="signing" info=info get=|k| k.signing set=|k, v| k.signing = v invalid=invalid/>
+                    <KeyDateField code="implementation_start" info=info get=|k| k.implementation_start set=|k, v| k.implementation_start = v invalid=invalid/>
+                    <KeyDateField code="go_live" info=info get=|k| k.go_live set=|k, v| k.go_live = v invalid=invalid/>
                 </SectionBox>
                 <SectionBox title=K::SecBudget section=Section::Budget info=info>
                     <div class="field">
@@ -300,7 +316,7 @@ fn DealView(row: crate::domain::dto::DealRow, ki: KeyInfo, version: i32) -> impl
                     <TextField code="services" info=info get=|k| k.services.clone() set=|k, v| k.services = v/>
                     <TextField code="explicit_needs" info=info get=|k| k.explicit_needs.clone() set=|k, v| k.explicit_needs = v long=true/>
                     <TextField code="implicit_needs" info=info get=|k| k.implicit_needs.clone() set=|k, v| k.implicit_needs = v long=true/>
-                    <DateField code="confirmation_sent_on" info=info get=|k| k.confirmation_sent_on set=|k, v| k.confirmation_sent_on = v/>
+                    <KeyDateField code="confirmation_sent_on" info=info get=|k| k.confirmation_sent_on set=|k, v| k.confirmation_sent_on = v invalid=invalid/>
                 </SectionBox>
                 <SectionBox title=K::SecDecision section=Section::Decision info=info>
                     <TextField code="initiator" info=info get=|k| k.initiator.clone() set=|k, v| k.initiator = v/>
@@ -470,7 +486,7 @@ fn Timeline(id: Uuid) -> impl IntoView {
             <h2 class="panel-title">{move || i18n.t(K::HistoryTitle)}</h2>
             <Transition fallback=|| view! { <Skeleton rows=4/> }>
                 {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(rows) if rows.is_empty() => view! { <p class="muted">{move || i18n.t(K::HistoryEmpty)}</p> }.into_any(),
                     Ok(rows) => view! {
                         <ol class="timeline">
@@ -528,7 +544,7 @@ fn FactsForm(id: Uuid) -> impl IntoView {
             <h2 class="panel-title">{move || i18n.t(K::FactsTitle)}</h2>
             <Transition fallback=|| view! { <Skeleton rows=2/> }>
                 {move || facts.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(f) => {
                         let amount = RwSignal::new(format!("{}.{:02}", f.amount_fen / 100, f.amount_fen % 100));
                         let date = RwSignal::new(f.close_date.to_string());
@@ -570,9 +586,9 @@ fn FactsForm(id: Uuid) -> impl IntoView {
                                     <label for="facts-amount">{move || i18n.t(K::ColAmount)} " (¥)"</label>
                                     <input id="facts-amount" type="text" inputmode="decimal" disabled=!can_edit prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
                                 </div>
-                                <div class="field">
+                                <div class="field" class:field-invalid=move || date.with(|d| d.parse::<chrono::NaiveDate>().is_err())>
                                     <label for="facts-close">{move || i18n.t(K::ColCloseDate)}</label>
-                                    <input id="facts-close" type="date" disabled=!can_edit prop:value=move || date.get() on:change=move |ev| date.set(event_target_value(&ev))/>
+                                    <DateField id="facts-close" disabled=!can_edit value=date on_input=Callback::new(move |v| date.set(v))/>
                                 </div>
                                 {open.then(|| {
                                     let default_cat = default_cat.clone();

@@ -3,7 +3,7 @@
 //! the rep table. Every figure links to the deals behind it.
 use super::stage_name;
 use crate::api::forecast::{load_dashboard, load_drill};
-use crate::components::charts::{BarChart, BarRow, FunnelChart, FunnelRow, LineChart, Point, Step, Waterfall};
+use crate::components::charts::{use_narrow, BarChart, BarRow, FunnelChart, FunnelRow, LineChart, Point, Step, Waterfall};
 use crate::components::money::{DateText, Money};
 use crate::components::states::{EmptyState, ErrorNotice, Skeleton};
 use crate::domain::dashboard::{Dashboard, Drill, RepRow};
@@ -54,6 +54,7 @@ pub fn ForecastPage() -> impl IntoView {
 fn DashboardView(d: Dashboard) -> impl IntoView {
     let i18n = use_i18n();
     let l = move || i18n.locale();
+    let narrow = use_narrow();
     let scope = match d.scope.as_str() {
         "all" => K::ScopeAll,
         "teams" => K::ScopeTeams,
@@ -149,7 +150,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             <section class="panel chart-panel">
                 <h2 class="panel-title">{move || i18n.t(K::FunnelTitle)}</h2>
                 <p class="cell-sub">{move || i18n.t(K::IdealLead)} " " <Money fen=d.ideal_target_fen/> " · " {move || i18n.t(K::AvgDeal)} " " <Money fen=d.avg_won_fen/></p>
-                {move || view! { <FunnelChart rows=funnel_rows() locale=l() ideal_label=i18n.t(K::IdealLabel).to_owned()/> }}
+                {move || view! { <FunnelChart rows=funnel_rows() locale=l() ideal_label=i18n.t(K::IdealLabel).to_owned() narrow=narrow.get()/> }}
             </section>
             <section class="panel chart-panel">
                 <h2 class="panel-title">{move || i18n.t(K::CycleTitle)}</h2>
@@ -185,13 +186,13 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <h2 class="panel-title">{move || i18n.t(K::ByCloseTitle)}</h2>
                 {move || view! { <BarChart
                     rows=buckets.iter().map(|b| BarRow { label: bucket_name(l(), &b.code).to_owned(), amount_fen: b.totals.amount_fen, weighted_fen: b.totals.weighted_fen, count: b.totals.count, href: drill_href(Drill::Bucket(b.code.clone())) }).collect()
-                    locale=l() amount_label=i18n.t(K::ColAmount).to_owned() weighted_label=i18n.t(K::ColWeighted).to_owned()/> }}
+                    locale=l() amount_label=i18n.t(K::ColAmount).to_owned() weighted_label=i18n.t(K::ColWeighted).to_owned() narrow=narrow.get()/> }}
             </section>
             <section class="panel chart-panel">
                 <h2 class="panel-title">{move || i18n.t(K::ByCategoryTitle)}</h2>
                 {move || view! { <BarChart
                     rows=categories.iter().map(|b| BarRow { label: category_name(l(), &b.code).to_owned(), amount_fen: b.totals.amount_fen, weighted_fen: b.totals.weighted_fen, count: b.totals.count, href: drill_href(Drill::Category(b.code.clone())) }).collect()
-                    locale=l() amount_label=i18n.t(K::ColAmount).to_owned() weighted_label=i18n.t(K::ColWeighted).to_owned()/> }}
+                    locale=l() amount_label=i18n.t(K::ColAmount).to_owned() weighted_label=i18n.t(K::ColWeighted).to_owned() narrow=narrow.get()/> }}
             </section>
         </div>
         <section class="panel chart-panel">
@@ -214,7 +215,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                     start=Step { label: i18n.t(K::ProgressStart).to_owned(), fen: progress.value_from_fen, href: None }
                     steps=parts.into_iter().map(|(k, fen, code)| Step { label: i18n.t(k).to_owned(), fen, href: Some(drill_href(Drill::Progress(code.into()))) }).collect()
                     end=Step { label: i18n.t(K::ProgressEnd).to_owned(), fen: progress.value_to_fen, href: None }
-                    locale=l()/> }
+                    locale=l() narrow=narrow.get()/> }
             }}
         </section>
         <section class="panel chart-panel">
@@ -223,7 +224,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             {(!trend_complete).then(|| view! { <p class="cell-sub" data-testid="trend-pending">{move || i18n.t(K::HistoryPending)}</p> })}
             {move || view! { <LineChart
                 points=trend.iter().map(|t| Point { label: t.week_end.format("%m-%d").to_string(), a: t.forecast_fen, b: t.won_fen }).collect()
-                locale=l() a_label=i18n.t(K::TrendForecast).to_owned() b_label=i18n.t(K::TrendWon).to_owned()/> }}
+                locale=l() a_label=i18n.t(K::TrendForecast).to_owned() b_label=i18n.t(K::TrendWon).to_owned() narrow=narrow.get()/> }}
         </section>
         <RepTable reps=reps/>
         <div class="grid-2 dash-grid">

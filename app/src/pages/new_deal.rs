@@ -1,6 +1,7 @@
 //! The new-deal form on the board: a deal always starts in the first stage of its pipeline.
 use crate::api::account::account_choices;
 use crate::api::deal::create_deal;
+use crate::components::date_field::DateField;
 use crate::domain::dto::{Choice, NewDeal, PipelineRef};
 use crate::domain::locale::Locale;
 use crate::domain::money::parse_yuan;
@@ -47,10 +48,12 @@ pub fn NewDealPanel(pipelines: Vec<PipelineRef>, current: Uuid, owners: Vec<Choi
         Some(a) if a < 0 => Some(K::NdAmountNegative),
         Some(a) => validate::amount_fen("amount", a).err().map(|_| K::NdAmountTooLarge),
     };
+    // Text that is not a date is explained by the date field itself; this names what it cannot.
     let close_err = move || match close.get().parse::<chrono::NaiveDate>() {
         Err(_) => Some(K::NdCloseInvalid),
         Ok(d) => validate::date("close_date", d).err().map(|_| K::NdCloseRange),
     };
+    let close_msg = move || close_err().filter(|_| close.with(|c| c.trim().is_empty() || c.parse::<chrono::NaiveDate>().is_ok()));
     let account_err = move || account.get().parse::<Uuid>().is_err().then_some(K::NdAccountRequired);
     let amount_ok = move || amount_err().is_none();
     let close_ok = move || close_err().is_none();
@@ -124,8 +127,8 @@ pub fn NewDealPanel(pipelines: Vec<PipelineRef>, current: Uuid, owners: Vec<Choi
                 </div>
                 <div class="field" class:field-invalid=move || tried.get() && !close_ok()>
                     <label for="nd-close">{move || i18n.t(K::ColCloseDate)}</label>
-                    <input id="nd-close" type="date" min="1900-01-01" max="2200-12-31" prop:value=move || close.get() on:input=move |ev| close.set(event_target_value(&ev))/>
-                    {move || tried.get().then(close_err).flatten().map(|k| view! { <span class="field-error" role="alert" data-testid="nd-error-close">{move || i18n.t(k)}</span> })}
+                    <DateField id="nd-close" value=close on_input=Callback::new(move |v| close.set(v))/>
+                    {move || tried.get().then(close_msg).flatten().map(|k| view! { <span class="field-error" role="alert" data-testid="nd-error-close">{move || i18n.t(k)}</span> })}
                 </div>
                 <div class="form-actions">
                     {move || create.value().get().and_then(|r| r.err()).map(|e| view! {

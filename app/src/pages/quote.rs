@@ -3,6 +3,7 @@
 //! write carries the version read; another person's change arrives live and reloads.
 use crate::api::quote::{load_products, load_quote, quote_step, save_quote};
 use crate::api::room::load_map;
+use crate::components::date_field::DateField;
 use crate::components::decide::DecideBox;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::{DateText, Money};
@@ -267,7 +268,7 @@ fn DraftEditor(quote: RwSignal<QuoteView>) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="q-valid">{move || i18n.t(K::QuoteValidUntil)}</label>
-                    <input id="q-valid" type="date" data-testid="q-valid" prop:value=move || valid.get() on:change=move |ev| valid.set(event_target_value(&ev))/>
+                    <DateField id="q-valid" testid="q-valid" value=valid on_input=Callback::new(move |v| valid.set(v))/>
                 </div>
                 <div class="field" class:field-invalid=move || header.get().is_none()>
                     <label for="q-hd-kind">{move || i18n.t(K::QuoteHeaderDiscount)}</label>

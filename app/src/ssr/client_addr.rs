@@ -57,10 +57,12 @@ fn prefix_eq(a: u128, b: u128, bits: u8) -> bool {
     bits == 0 || (a ^ b) >> (128 - u32::from(bits)) == 0
 }
 
-/// One `X-Forwarded-For` entry: a bare address, or one with a port (`1.2.3.4:5`, `[::1]:5`).
+/// One `X-Forwarded-For` entry: a bare address, a bracketed IPv6 one (`[::1]`), or one with a
+/// port (`1.2.3.4:5`, `[::1]:5`).
 fn parse_entry(e: &str) -> Option<IpAddr> {
     let e = e.trim();
-    e.parse().ok().or_else(|| {
+    let bracketed = e.strip_prefix('[').and_then(|r| r.strip_suffix(']'));
+    e.parse().ok().or_else(|| bracketed.and_then(|b| b.parse().ok())).or_else(|| {
         let host = e.rsplit_once(':').map(|(h, _)| h)?;
         host.trim_start_matches('[').trim_end_matches(']').parse().ok()
     })
@@ -110,6 +112,7 @@ mod tests {
             ("10.1.2.3", &["198.51.100.7, garbage"], "10.1.2.3", "garbage from a trusted hop: stop at that hop"),
             ("10.1.2.3", &["198.51.100.7:4711"], "198.51.100.7", "an entry with a port"),
             ("10.1.2.3", &["[2001:db8::1]:443"], "2001:db8::1", "an IPv6 entry with a port"),
+            ("10.1.2.3", &["[2001:db8::1]"], "2001:db8::1", "a bracketed IPv6 entry without a port"),
             ("::1", &["2001:db8::2"], "2001:db8::2", "an IPv6 proxy"),
             ("::ffff:10.0.0.1", &["198.51.100.7"], "198.51.100.7", "an IPv4 proxy seen through an IPv6 socket"),
             ("192.168.1.6", &["198.51.100.7"], "192.168.1.6", "a single address trusts that address only"),

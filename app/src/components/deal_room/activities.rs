@@ -2,6 +2,7 @@
 //! "My tasks", the follow-ups they plan, is a page: `pages::my_tasks`.
 use crate::api::room::{load_activities, load_members, log_activity};
 use crate::components::clock::{local_offset, now_utc};
+use crate::components::date_field::DateField;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::DateText;
 use crate::components::states::{ErrorNotice, Skeleton};
@@ -172,7 +173,7 @@ pub fn ActivitiesPanel(id: Uuid) -> impl IntoView {
                     </div>
                     <div class="field" class:field-invalid=move || bad("at")>
                         <label for="act-date">{move || i18n.t(K::ActDate)}</label>
-                        <input id="act-date" type="date" data-testid="activity-date" prop:value=move || f.date.get() on:change=move |ev| f.date.set(event_target_value(&ev))/>
+                        <DateField id="act-date" testid="activity-date" value=f.date on_input=Callback::new(move |v| f.date.set(v))/>
                         {move || msg("at")}
                     </div>
                     <div class="field">
@@ -218,7 +219,7 @@ pub fn ActivitiesPanel(id: Uuid) -> impl IntoView {
                     </div>
                     <div class="field" class:field-invalid=move || bad("next_due")>
                         <label for="act-due">{move || i18n.t(K::ActNextDue)}</label>
-                        <input id="act-due" type="date" data-testid="activity-due" prop:value=move || f.due.get() on:change=move |ev| f.due.set(event_target_value(&ev))/>
+                        <DateField id="act-due" testid="activity-due" value=f.due on_input=Callback::new(move |v| f.due.set(v))/>
                         {move || msg("next_due")}
                     </div>
                 </div>
@@ -232,7 +233,7 @@ pub fn ActivitiesPanel(id: Uuid) -> impl IntoView {
             </form>
             <Transition fallback=|| view! { <Skeleton rows=3/> }>
                 {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(rs) if rs.is_empty() => view! { <p class="muted">{move || i18n.t(K::ActivitiesEmpty)}</p> }.into_any(),
                     Ok(rs) => view! { <ol class="activity-list">{rs.into_iter().map(|a| view! { <ActivityItem a=a/> }).collect_view()}</ol> }.into_any(),
                 })}

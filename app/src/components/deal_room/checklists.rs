@@ -2,6 +2,7 @@
 //! actions are shared with the "My checklists" page (`pages::my_checklists`).
 //! Every item edit carries the version read; a stale one is refused and the list reloads.
 use crate::api::room::{attach_checklist, edit_checklist_item, load_checklist_templates, load_checklists, load_members};
+use crate::components::date_field::DateField;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::states::{ErrorNotice, Skeleton};
 use crate::domain::dto::{ChecklistItemEdit, ChecklistItemRow, DealChecklistView, DealMemberRow};
@@ -90,7 +91,7 @@ pub fn ChecklistsPanel(id: Uuid) -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="checklist-error">"⚠ " {move || error_message(i18n.locale(), &e)}</p> })}
             <Transition fallback=|| view! { <Skeleton rows=4/> }>
                 {move || lists.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(ls) if ls.is_empty() => view! { <p class="muted">{move || i18n.t(K::ChecklistsEmpty)}</p> }.into_any(),
                     Ok(ls) => {
                         let ms = members.get().and_then(|r| r.ok()).unwrap_or_default();
@@ -172,12 +173,15 @@ fn ChecklistItem(it: ChecklistItemRow, members: Option<Vec<DealMemberRow>>, act:
                 }}
                 <span class="cl-due" class:overdue=it.overdue>
                     {it.overdue.then(|| view! { <span aria-hidden="true">"▲ "</span> })}
-                    <input type="date" data-testid="checklist-due" aria-label=move || i18n.t(K::ChecklistDue)
-                        prop:value=due.map(|d| d.to_string()).unwrap_or_default()
-                        on:change=move |ev| {
-                            let d = event_target_value(&ev).parse::<NaiveDate>().ok();
-                            act.dispatch((id, ChecklistItemEdit { version, assign: Some((owner, d)), ..Default::default() }));
-                        }/>
+                    <DateField testid="checklist-due" label=K::ChecklistDue
+                        value=due.map(|d| d.to_string()).unwrap_or_default()
+                        on_commit=Callback::new(move |v: String| {
+                            // Saved only when the entry is a date or cleared; other text stays to be corrected.
+                            let d = match v.parse::<NaiveDate>() { Ok(d) => Some(d), Err(_) if v.is_empty() => None, Err(_) => return };
+                            if d != due {
+                                act.dispatch((id, ChecklistItemEdit { version, assign: Some((owner, d)), ..Default::default() }));
+                            }
+                        })/>
                     {it.overdue.then(|| view! { <span class="sr-only">{move || i18n.t(K::Overdue)}</span> })}
                 </span>
                 <button type="button" class="btn btn-sm btn-ghost-dark" data-testid="checklist-annotate" aria-expanded=move || open.get().to_string()

@@ -89,7 +89,7 @@ pub fn CommentsPanel(id: Uuid) -> impl IntoView {
             </Transition>
             <Transition fallback=|| view! { <Skeleton rows=3/> }>
                 {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(p) if p.rows.is_empty() => view! { <p class="muted">{move || i18n.t(K::CommentsEmpty)}</p> }.into_any(),
                     Ok(p) => view! {
                         <ol class="comment-list">
@@ -170,7 +170,7 @@ pub fn NotificationBell() -> impl IntoView {
                     </div>
                     <Transition fallback=|| view! { <Skeleton rows=3/> }>
                         {move || list.get().map(|r| match r {
-                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                            Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                             Ok(ns) if ns.is_empty() => view! { <p class="muted notif-empty">{move || i18n.t(K::NotificationsEmpty)}</p> }.into_any(),
                             Ok(ns) => view! {
                                 <ul class="notif-list">

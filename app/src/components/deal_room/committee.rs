@@ -2,6 +2,7 @@
 //! half-slots); we place cards absolutely and draw the reporting lines in SVG underneath.
 //! Every edit happens on the map itself and reloads it from the server's answer.
 use crate::api::room::{add_map_person, create_map_person, load_map, remove_map_person, set_reports_to, update_map_person};
+use crate::components::date_field::DateField;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::DateText;
 use crate::components::states::{ErrorNotice, Skeleton};
@@ -112,7 +113,7 @@ pub fn CommitteeMap(id: Uuid) -> impl IntoView {
             })}
             <Transition fallback=|| view! { <Skeleton rows=6/> }>
                 {move || map.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(m) => view! { <MapBody m=m ctx=ctx/> }.into_any(),
                 })}
             </Transition>
@@ -176,7 +177,9 @@ fn MapBody(m: DealMap, ctx: MapCtx) -> impl IntoView {
     };
     let empty = people.is_empty();
     let candidates = m.candidates.clone();
-    let nodes = people
+    // The cards go into the page in outline order (each boss, then their people, left to
+    // right): the tab order follows the tree, and a phone shows the map as an indented list.
+    let nodes = outline_order(people)
         .into_iter()
         .map(|p| {
             let flagged = warned.contains(&p.contact_id);
@@ -248,6 +251,35 @@ fn MapBody(m: DealMap, ctx: MapCtx) -> impl IntoView {
     }
 }
 
+/// Depth first, siblings left to right; a person whose boss is not on the map is a root.
+fn outline_order(mut people: Vec<MapPerson>) -> Vec<MapPerson> {
+    people.sort_by_key(|p| (p.depth, p.column));
+    let ids: Vec<Uuid> = people.iter().map(|p| p.contact_id).collect();
+    let is_root = |p: &MapPerson| p.reports_to.is_none_or(|b| !ids.contains(&b) || b == p.contact_id);
+    let mut out: Vec<MapPerson> = Vec::with_capacity(people.len());
+    let mut stack: Vec<MapPerson> = Vec::new();
+    let mut rest: Vec<MapPerson> = Vec::new();
+    for p in people {
+        if is_root(&p) {
+            rest.push(p)
+        } else {
+            stack.push(p)
+        }
+    }
+    // `rest` holds the roots in order; `stack` everyone else, sorted by column within depth.
+    let mut todo: Vec<MapPerson> = rest.into_iter().rev().collect();
+    while let Some(p) = todo.pop() {
+        let me = p.contact_id;
+        out.push(p);
+        let (mine, others): (Vec<MapPerson>, Vec<MapPerson>) = stack.into_iter().partition(|c| c.reports_to == Some(me));
+        stack = others;
+        todo.extend(mine.into_iter().rev());
+    }
+    // A loop the layout cut is still shown, after the rest.
+    out.extend(stack);
+    out
+}
+
 /// Where a pointer drag ends: on a card (`Some(Some(id))`), on the empty canvas (`Some(None)`,
 /// top level) or outside the map (`None`, no change).
 fn drop_at(x: i32, y: i32) -> Option<Option<Uuid>> {
@@ -283,7 +315,7 @@ fn MapNode(
             class:drop-target=move || ctx.drop_on.get() == Some(me)
             class:dragging=move || ctx.dragging.get() == Some(me)
             class:flagged=flagged
-            style=format!("left:{x}px;top:{y}px;width:{NODE_W}px;height:{NODE_H}px")
+            style=format!("left:{x}px;top:{y}px;width:{NODE_W}px;height:{NODE_H}px;--depth:{}", p.depth.min(8))
             data-testid="map-node"
             data-contact=me.to_string()
             draggable="true"
@@ -486,8 +518,7 @@ fn NodeEditor(p: MapPerson, ctx: MapCtx) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="node-last-contact">{move || i18n.t(K::MapLastContact)}</label>
-                <input id="node-last-contact" data-testid="node-last-contact" type="date"
-                    prop:value=move || last.get() on:change=move |ev| last.set(event_target_value(&ev))/>
+                <DateField id="node-last-contact" testid="node-last-contact" value=last on_input=Callback::new(move |v| last.set(v))/>
             </div>
             <div class="form-actions">
                 <button type="button" class="btn btn-sm btn-danger-ghost" data-testid="node-remove"

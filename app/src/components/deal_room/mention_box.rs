@@ -64,7 +64,12 @@ pub fn MentionBox(deal: Uuid, body: RwSignal<String>) -> impl IntoView {
     });
     let accept = move |c: MentionCandidate| {
         let Some((at, caret)) = typing.get_untracked() else { return };
-        let (text, new_caret) = mention::complete(&body.get_untracked(), at, caret, &c.name);
+        let written = people.with_untracked(|ps| {
+            let owned = ps.as_deref().map(keys).unwrap_or_default();
+            let refs: Vec<(&str, &str)> = owned.iter().map(|(h, n)| (h.as_str(), n.as_str())).collect();
+            mention::written(&c.handle, &c.name, &refs)
+        });
+        let (text, new_caret) = mention::complete(&body.get_untracked(), at, caret, &written);
         typing.set(None);
         body.set(text.clone());
         if let Some(el) = area.get_untracked() {

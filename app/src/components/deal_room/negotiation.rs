@@ -4,6 +4,7 @@
 //! result sent to the sales manager and legal. Warnings come from `domain::negotiation`.
 use crate::api::negotiation::{add_concession, add_session, confirm_result, load_negotiation, save_plan};
 use crate::api::quote::decide_quote;
+use crate::components::date_field::DateField;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::{DateText, Money};
 use crate::components::states::{ErrorNotice, Skeleton};
@@ -370,7 +371,7 @@ pub fn NegotiationPanel(id: Uuid) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <Skeleton rows=4/> }>
             {move || data.get().map(|r| match r {
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                 Ok(None) => view! {
                     <section class="panel" data-testid="negotiation-empty">
                         <h2 class="panel-title">{move || i18n.t(K::NegotiationTitle)}</h2>
@@ -560,7 +561,7 @@ fn Ladder(deal: Uuid, n: RwSignal<NegotiationView>, forms: Forms) -> impl IntoVi
                     ev.prevent_default();
                     match input() { Ok(c) => { local.set(None); add.dispatch(c); } Err(e) => local.set(Some(e)) }
                 }>
-                    <input type="date" data-testid="c-date" aria-label=move || i18n.t(K::ColDate) prop:value=move || made_on.get() on:input=move |ev| made_on.set(event_target_value(&ev))/>
+                    <DateField testid="c-date" label=K::ColDate value=made_on on_input=Callback::new(move |v| made_on.set(v))/>
                     <select data-testid="c-clause" aria-label=move || i18n.t(K::NegClause) prop:value=move || clause.get() on:change=move |ev| clause.set(event_target_value(&ev))>
                         {Clause::ALL.into_iter().map(|c| view! { <option value=c.code()>{move || i18n.t(clause_label(c))}</option> }).collect_view()}
                     </select>
@@ -785,7 +786,7 @@ fn Sessions(deal: Uuid, n: RwSignal<NegotiationView>, forms: Forms) -> impl Into
                     }>
                         <div class="q-head-grid">
                             <div class="field"><label for="s-date">{move || i18n.t(K::ColDate)}</label>
-                                <input id="s-date" type="date" data-testid="s-date" prop:value=move || held.get() on:input=move |ev| held.set(event_target_value(&ev))/></div>
+                                <DateField id="s-date" testid="s-date" value=held on_input=Callback::new(move |v| held.set(v))/></div>
                             <div class="field"><label for="s-channel">{move || i18n.t(K::NegChannel)}</label>
                                 <input id="s-channel" type="text" data-testid="s-channel" prop:value=move || channel.get() on:input=move |ev| channel.set(event_target_value(&ev))/></div>
                         </div>

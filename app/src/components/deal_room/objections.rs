@@ -4,6 +4,7 @@
 use crate::api::objection::{load_objections, save_objection, step_objection};
 use crate::api::room::{load_map, load_members};
 use crate::components::clock::{local_offset, now_utc};
+use crate::components::date_field::DateField;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::money::DateText;
 use crate::components::states::{ErrorNotice, Skeleton};
@@ -195,7 +196,7 @@ pub fn ObjectionsPanel(id: Uuid) -> impl IntoView {
                     <div class="form-grid">
                         <div class="field">
                             <label for="o-raised-on">{move || i18n.t(K::ObjectionRaisedOn)}</label>
-                            <input id="o-raised-on" data-testid="o-raised-on" type="date" prop:value=move || form.raised_on.get() on:change=move |ev| form.raised_on.set(event_target_value(&ev))/>
+                            <DateField id="o-raised-on" testid="o-raised-on" value=form.raised_on on_input=Callback::new(move |v| form.raised_on.set(v))/>
                         </div>
                         <div class="field">
                             <label for="o-category">{move || i18n.t(K::ObjectionCategory)}</label>
@@ -223,7 +224,7 @@ pub fn ObjectionsPanel(id: Uuid) -> impl IntoView {
                         </div>
                         <div class="field">
                             <label for="o-due">{move || i18n.t(K::ObjectionDue)}</label>
-                            <input id="o-due" data-testid="o-due" type="date" prop:value=move || form.due_on.get() on:change=move |ev| form.due_on.set(event_target_value(&ev))/>
+                            <DateField id="o-due" testid="o-due" value=form.due_on on_input=Callback::new(move |v| form.due_on.set(v))/>
                         </div>
                     </div>
                     {area(K::ObjectionSaid, form.said, "o-said")}
@@ -243,7 +244,7 @@ pub fn ObjectionsPanel(id: Uuid) -> impl IntoView {
             })}
             <Transition fallback=|| view! { <Skeleton rows=3/> }>
                 {move || data.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(d) if d.rows.is_empty() => view! { <p class="empty" data-testid="objections-empty">{move || i18n.t(K::ObjectionsEmpty)}</p> }.into_any(),
                     Ok(d) => {
                         let edit = d.can_edit;

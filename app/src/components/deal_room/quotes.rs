@@ -46,7 +46,7 @@ pub fn QuotesPanel(id: Uuid) -> impl IntoView {
             })}
             <Transition fallback=|| view! { <Skeleton rows=2/> }>
                 {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(rows) if rows.is_empty() => view! { <p class="muted">{move || i18n.t(K::QuotesEmpty)}</p> }.into_any(),
                     Ok(rows) => view! {
                         <div class="table-wrap">

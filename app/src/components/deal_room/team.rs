@@ -88,7 +88,7 @@ pub fn MembersPanel(id: Uuid) -> impl IntoView {
             {move || add.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert" data-testid="member-add-error">{move || error_message(i18n.locale(), &e)}</p> })}
             <Transition fallback=|| view! { <Skeleton rows=2/> }>
                 {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(ms) if ms.is_empty() => view! { <p class="muted">{move || i18n.t(K::MembersEmpty)}</p> }.into_any(),
                     Ok(ms) => view! {
                         <ul class="member-list">
@@ -148,7 +148,7 @@ pub fn DealFeed(id: Uuid) -> impl IntoView {
             </div>
             <Transition fallback=|| view! { <Skeleton rows=4/> }>
                 {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e panel=true/> }.into_any(),
                     Ok(es) if es.is_empty() => view! { <p class="muted">{move || i18n.t(K::FeedEmpty)}</p> }.into_any(),
                     Ok(es) => view! {
                         <ol class="timeline">

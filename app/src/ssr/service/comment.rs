@@ -6,25 +6,48 @@ use crate::domain::access::DealAction;
 use crate::domain::dto::{CommentPage, CommentRow, MentionCandidate, NotificationRow};
 use crate::domain::error::AppError;
 use crate::domain::mention;
+use crate::domain::role::{Role, Visibility};
 use crate::ssr::context::RequestContext;
 use crate::ssr::db::Db;
 use crate::ssr::db_err;
-use crate::ssr::entity::{comment, notification, user};
+use crate::ssr::entity::{comment, notification, team, user};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Users a comment mentions, resolved against active users (ids, names).
-async fn mentioned(db: &Db, body: &str) -> Result<Vec<user::Model>, AppError> {
+/// The active users other than the author who may see this deal: the test `add` makes before
+/// it notifies anyone, and the people "@" offers. `Visibility::for_user` is the access rule;
+/// the teams are read once, not three queries per user as `RequestContext::load` would.
+async fn audience(db: &Db, ctx: &RequestContext, team_id: i32, members: &[i32]) -> Result<Vec<user::Model>, AppError> {
+    let users = user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Id.ne(ctx.user_id))
+        .order_by_asc(user::Column::Name)
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    let teams = team::Entity::find().all(db).await.map_err(db_err)?;
+    Ok(users
+        .into_iter()
+        .filter(|u| {
+            let Some(role) = Role::parse(&u.role) else { return false };
+            let managed: Vec<i32> = teams.iter().filter(|t| t.manager_id == Some(u.id)).map(|t| t.id).collect();
+            Visibility::for_user(role, u.id, u.team_id, &managed).allows(team_id, members)
+        })
+        .collect())
+}
+
+/// Whom a comment names, among the people who may see it — the same people the browser's
+/// "@" list offered, so a name resolves on the server as it completed in the browser.
+fn mentioned(body: &str, audience: Vec<user::Model>) -> Vec<user::Model> {
     let tokens = mention::tokens(body);
     if tokens.is_empty() {
-        return Ok(vec![]);
+        return vec![];
     }
-    // The user table is small (a sales organisation); matching in Rust keeps the SQL portable.
-    let users = user::Entity::find().filter(user::Column::Active.eq(true)).all(db).await.map_err(db_err)?;
-    let keys: Vec<(&str, &str)> = users.iter().map(|u| (u.email.as_str(), u.name.as_str())).collect();
+    let keys: Vec<(&str, &str)> = audience.iter().map(|u| (u.email.as_str(), u.name.as_str())).collect();
     let named = mention::resolve(&tokens, &keys);
-    Ok(users.into_iter().enumerate().filter(|(i, _)| named.contains(i)).map(|(_, u)| u).collect())
+    audience.into_iter().enumerate().filter(|(i, _)| named.contains(i)).map(|(_, u)| u).collect()
 }
 
 /// Comments a page holds by default, and at most.
@@ -97,23 +120,14 @@ pub async fn may_post(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result
 pub async fn mention_candidates(db: &Db, ctx: &RequestContext, deal: uuid::Uuid) -> Result<Vec<MentionCandidate>, AppError> {
     let d = visible_deal(db, ctx, deal).await?;
     let members = super::member::user_ids(db, d.id).await?;
-    let users = user::Entity::find()
-        .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Id.ne(ctx.user_id))
-        .order_by_asc(user::Column::Name)
-        .all(db)
-        .await
-        .map_err(db_err)?;
-    let mut out = Vec::new();
-    for u in users {
-        // The same test `add` applies before it notifies anyone.
-        let Some(their) = RequestContext::load(db, u.id).await? else { continue };
-        if their.visibility.allows(d.team_id, &members) {
+    Ok(audience(db, ctx, d.team_id, &members)
+        .await?
+        .into_iter()
+        .map(|u| {
             let handle = u.email.split('@').next().unwrap_or_default().to_owned();
-            out.push(MentionCandidate { name: u.name, handle, role: u.role });
-        }
-    }
-    Ok(out)
+            MentionCandidate { name: u.name, handle, role: u.role }
+        })
+        .collect())
 }
 
 /// Posts a comment; each mentioned user who can see the deal (and is not the author) gets
@@ -122,16 +136,7 @@ pub async fn add(db: &Db, ctx: &RequestContext, deal: uuid::Uuid, body: &str) ->
     let body = crate::domain::validate::required("body", body, 4000)?;
     let d = super::access::deal_for(db, ctx, deal, DealAction::Comment).await?;
     let members = super::member::user_ids(db, d.id).await?;
-    let mut to_notify = Vec::new();
-    for u in mentioned(db, &body).await? {
-        if u.id == ctx.user_id {
-            continue;
-        }
-        let Some(their) = RequestContext::load(db, u.id).await? else { continue };
-        if their.visibility.allows(d.team_id, &members) {
-            to_notify.push(u);
-        }
-    }
+    let to_notify = mentioned(&body, audience(db, ctx, d.team_id, &members).await?);
     let author = user::Entity::find_by_id(ctx.user_id).one(db).await.map_err(db_err)?.map(|u| u.name).unwrap_or_default();
     let w = crate::ssr::db::begin_write(db).await.map_err(db_err)?;
     let txn = &w.txn;
