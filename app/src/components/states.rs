@@ -32,6 +32,9 @@ pub fn EmptyState(text: K) -> impl IntoView {
 #[component]
 pub fn ErrorNotice(error: AppError, #[prop(optional)] panel: bool) -> impl IntoView {
     let i18n = use_i18n();
+    // Only the server sets a status.
+    #[cfg(not(feature = "ssr"))]
+    let _ = panel;
     #[cfg(feature = "ssr")]
     if let Some(r) = use_context::<leptos_axum::ResponseOptions>().filter(|_| !panel) {
         r.set_status(axum::http::StatusCode::from_u16(error.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
