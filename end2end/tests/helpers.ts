@@ -29,13 +29,17 @@ export async function newDeal(page: Page, name: string): Promise<string> {
   return (await res.json()).id;
 }
 
-/** Moves a board card through its ⋯ menu; `n` counts the other stages from 1. */
+/** Moves a board card through its ⋯ menu; `n` counts the other stages from 1. Returns once
+ * the move has been sent to the server (every choice in the menu sends one). */
 export async function moveVia(card: Locator, n: number) {
-  // A click on a card while the board reloads (a live change just arrived) reaches the old
-  // card and is ignored; open the menu again, as a person would.
+  const page = card.page();
+  // A board reloading under a live change (other specs move deals all the time) replaces its
+  // cards: a menu opened on the old card closes, and a click there reaches nothing. Open the
+  // menu and choose again until the move has actually gone out, as a person would.
   await expect(async () => {
-    if (!(await card.getByTestId('move-menu').isVisible())) await card.getByTestId('card-menu').click();
-    await expect(card.getByTestId('move-to').nth(n - 1)).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 15_000 });
-  await card.getByTestId('move-to').nth(n - 1).click();
+    if (!(await card.getByTestId('move-menu').isVisible())) await card.getByTestId('card-menu').click({ timeout: 2_000 });
+    const sent = page.waitForRequest((r) => r.url().includes('/api/deals/move'), { timeout: 3_000 }).catch(() => null);
+    await card.getByTestId('move-to').nth(n - 1).click({ timeout: 2_000 });
+    expect(await sent, 'the move was sent').not.toBeNull();
+  }).toPass({ timeout: 25_000 });
 }
