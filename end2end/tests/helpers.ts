@@ -43,3 +43,16 @@ export async function moveVia(card: Locator, n: number) {
     expect(await sent, 'the move was sent').not.toBeNull();
   }).toPass({ timeout: 25_000 });
 }
+
+/** A demo deal, visible to the signed-in user, whose committee map has at least five people,
+ * some reporting to someone (the demo seeds such maps). */
+export async function dealWithFullMap(page: Page): Promise<string> {
+  const list = await page.request.get('/api/v1/deals?limit=200');
+  expect(list.status()).toBe(200);
+  for (const d of (await list.json()).deals) {
+    const map = await page.request.get(`/api/v1/deals/${d.id}/contacts`);
+    const people = map.status() === 200 ? (await map.json()).people : [];
+    if (people.length >= 5 && people.some((p: { reports_to: string | null }) => p.reports_to)) return d.id;
+  }
+  throw new Error('the demo seeds deals with full maps');
+}

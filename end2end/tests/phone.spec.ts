@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { hydrated, shots, signIn } from './helpers';
+import { dealWithFullMap, hydrated, shots, signIn } from './helpers';
 
 // A phone (390 × 844): pages fit the width, long forms fold away, the committee map reads as
 // an outline. Read-only on demo data, so it can run beside the other specs.
@@ -42,19 +42,7 @@ test('on a phone the account page folds its long forms, and opens them on a tap'
 
 test('on a phone the committee map is an indented outline that fits the width', async ({ page }) => {
   await signIn(page, 'manager@demo.local');
-  const list = await page.request.get('/api/v1/deals?limit=200');
-  expect(list.status()).toBe(200);
-  let found: string | undefined;
-  for (const d of (await list.json()).deals) {
-    const map = await page.request.get(`/api/v1/deals/${d.id}/contacts`);
-    const people = map.status() === 200 ? (await map.json()).people : [];
-    // A map with people under someone: the outline has levels to show.
-    if (people.length >= 5 && people.some((p: { reports_to: string | null }) => p.reports_to)) {
-      found = d.id;
-      break;
-    }
-  }
-  expect(found, 'the demo seeds deals with full maps').toBeTruthy();
+  const found = await dealWithFullMap(page);
   await page.setViewportSize(phone);
   await page.goto(`/deals/${found}?tab=committee`);
   await hydrated(page);

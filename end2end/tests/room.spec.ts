@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { hydrated, moveVia, newDeal, shots, signIn } from './helpers';
+import { dealWithFullMap, hydrated, moveVia, newDeal, shots, signIn } from './helpers';
 
 test('a fresh deal\'s committee map warns, takes a new contact, and its role clears the warning', async ({ page }) => {
   await signIn(page, 'rep@demo.local');
@@ -55,17 +55,7 @@ test('a comment posted on a deal is listed, newest first', async ({ page }) => {
 
 test('screenshots of a seeded deal room with a full committee map', async ({ page }) => {
   await signIn(page, 'manager@demo.local');
-  const list = await page.request.get('/api/v1/deals?limit=200');
-  expect(list.status()).toBe(200);
-  let found: string | undefined;
-  for (const d of (await list.json()).deals) {
-    const map = await page.request.get(`/api/v1/deals/${d.id}/contacts`);
-    if (map.status() === 200 && (await map.json()).people.length >= 5) {
-      found = d.id;
-      break;
-    }
-  }
-  expect(found, 'the demo seeds deals with full maps').toBeTruthy();
+  const found = await dealWithFullMap(page);
   await page.goto(`/deals/${found}?tab=committee`);
   await hydrated(page);
   const map = page.getByTestId('committee-map');
