@@ -38,10 +38,10 @@ export async function moveVia(card: Locator, n: number) {
   // menu and choose again until the move has actually gone out, as a person would.
   await expect(async () => {
     if (!(await card.getByTestId('move-menu').isVisible())) await card.getByTestId('card-menu').click({ timeout: 2_000 });
-    const sent = page.waitForRequest((r) => r.url().includes('/api/deals/move'), { timeout: 3_000 }).catch(() => null);
+    const sent = page.waitForRequest((r) => r.url().includes('/api/deals/move'), { timeout: 8_000 }).catch(() => null);
     await card.getByTestId('move-to').nth(n - 1).click({ timeout: 2_000 });
     expect(await sent, 'the move was sent').not.toBeNull();
-  }).toPass({ timeout: 25_000 });
+  }).toPass({ timeout: 40_000 });
 }
 
 /** A demo deal, visible to the signed-in user, whose committee map has at least five people,
