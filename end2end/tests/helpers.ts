@@ -29,18 +29,15 @@ export async function newDeal(page: Page, name: string): Promise<string> {
   return (await res.json()).id;
 }
 
-/** Moves a board card through its ⋯ menu; `n` counts the other stages from 1. Returns once
- * the move has been sent to the server (every choice in the menu sends one). */
+/** Moves a board card through its ⋯ menu; `n` counts the other stages from 1. */
 export async function moveVia(card: Locator, n: number) {
-  const page = card.page();
   // A board reloading under a live change (other specs move deals all the time) replaces its
   // cards: a menu opened on the old card closes, and a click there reaches nothing. Open the
-  // menu and choose again until the move has actually gone out, as a person would.
+  // menu and choose again while the choice could not be clicked, as a person would (a click that
+  // lands is never repeated: that would send a second move).
   await expect(async () => {
     if (!(await card.getByTestId('move-menu').isVisible())) await card.getByTestId('card-menu').click({ timeout: 2_000 });
-    const sent = page.waitForRequest((r) => r.url().includes('/api/deals/move'), { timeout: 8_000 }).catch(() => null);
     await card.getByTestId('move-to').nth(n - 1).click({ timeout: 2_000 });
-    expect(await sent, 'the move was sent').not.toBeNull();
   }).toPass({ timeout: 40_000 });
 }
 
