@@ -88,7 +88,6 @@ pub fn DateField(
         <span class="date-field">
             <input
                 type="text"
-                inputmode="numeric"
                 autocomplete="off"
                 id=id
                 data-testid=testid
