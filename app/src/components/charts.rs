@@ -177,8 +177,10 @@ pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale, #[pro
     let mut level = start.fen;
     let mut spans = Vec::with_capacity(steps.len());
     for s in &steps {
-        spans.push((level, level + s.fen));
-        level += s.fen;
+        // Saturating: a summary at i64::MAX (old saturated arithmetic) must not panic a page.
+        let next = level.saturating_add(s.fen);
+        spans.push((level, next));
+        level = next;
     }
     // The axis starts at zero, so the start and end bars are in proportion to what they show
     // (a cut axis made a 9 % rise look five times bigger); a week's steps are small beside
@@ -187,9 +189,10 @@ pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale, #[pro
     let max = spans.iter().flat_map(|(a, b)| [*a, *b]).chain([start.fen, end.fen]).max().unwrap_or(1);
     let pad = (max.saturating_sub(min) / 4).max(1);
     let lo = if min >= 0 { 0 } else { min.saturating_sub(pad) };
-    let hi = (max + pad / 2).max(lo + 1);
+    let hi = max.saturating_add(pad / 2).max(lo.saturating_add(1));
     let plot = h - top - bottom;
-    let y = move |v: i64| top + (hi - v) as f64 / (hi - lo) as f64 * plot;
+    // In f64: hi − lo can exceed i64 when the levels span both signs.
+    let y = move |v: i64| top + (hi as f64 - v as f64) / (hi as f64 - lo as f64) * plot;
     let total_bar = move |i: usize, s: &Step, class: &'static str| {
         let x = slot * i as f64 + (slot - bar) / 2.0;
         let (y0, y1) = (y(s.fen.max(lo)), y(lo));
@@ -212,7 +215,7 @@ pub fn Waterfall(start: Step, steps: Vec<Step>, end: Step, locale: Locale, #[pro
                 let x = slot * (i + 1) as f64 + (slot - bar) / 2.0;
                 let (y0, y1) = (y(a.max(b)), y(a.min(b)));
                 let up = b >= a;
-                let label = format!("{}{}", if up { "+" } else { "−" }, money(s.fen.abs(), locale));
+                let label = format!("{}{}", if up { "+" } else { "−" }, money(s.fen.saturating_abs(), locale));
                 let body = view! {
                     <title>{format!("{}: {}", s.label, label)}</title>
                     <rect x=x y=y0 width=bar height=(y1 - y0).max(1.0) rx="2" class=if up { "fill-up" } else { "fill-down" }/>
@@ -237,14 +240,16 @@ fn waterfall_rows(start: Step, steps: Vec<Step>, end: Step, locale: Locale) -> i
     let mut level = start.fen;
     let mut spans = Vec::with_capacity(steps.len());
     for s in &steps {
-        spans.push((level, level + s.fen));
-        level += s.fen;
+        // Saturating: a summary at i64::MAX (old saturated arithmetic) must not panic a page.
+        let next = level.saturating_add(s.fen);
+        spans.push((level, next));
+        level = next;
     }
     let all = || spans.iter().flat_map(|(a, b)| [*a, *b]).chain([start.fen, end.fen]);
     let lo = all().min().unwrap_or(0).min(0);
-    let hi = all().max().unwrap_or(1).max(lo + 1);
+    let hi = all().max().unwrap_or(1).max(lo.saturating_add(1));
     let plot = w - left - right;
-    let x = move |v: i64| left + (v - lo) as f64 / (hi - lo) as f64 * plot;
+    let x = move |v: i64| left + (v as f64 - lo as f64) / (hi as f64 - lo as f64) * plot;
     let n = steps.len() + 2;
     let h = row_h * n as f64;
     let row = move |i: usize, label: String, a: i64, b: i64, class: &'static str, text: String| {
@@ -265,7 +270,7 @@ fn waterfall_rows(start: Step, steps: Vec<Step>, end: Step, locale: Locale) -> i
             <g data-testid="waterfall-total" data-fen=start.fen.to_string()>{first}</g>
             {steps.into_iter().zip(spans).enumerate().map(|(i, (s, (a, b)))| {
                 let up = b >= a;
-                let text = format!("{}{}", if up { "+" } else { "−" }, format_short(s.fen.abs(), locale));
+                let text = format!("{}{}", if up { "+" } else { "−" }, format_short(s.fen.saturating_abs(), locale));
                 let body = row(i + 1, s.label.clone(), a, b, if up { "fill-up" } else { "fill-down" }, text);
                 match s.href {
                     Some(href) => view! { <a href=href class="chart-link" data-testid="waterfall-step">{body}</a> }.into_any(),
@@ -328,5 +333,36 @@ pub fn LineChart(points: Vec<Point>, locale: Locale, a_label: String, b_label: S
                 </g>
             }).collect_view()}
         </svg>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    fn step(fen: i64) -> Step {
+        Step { label: "s".into(), fen, href: None }
+    }
+
+    /// Summaries saturated at the i64 limits (or steps that sum past them) draw, not panic,
+    /// in both the wide and the phone form.
+    #[test]
+    fn a_waterfall_at_the_i64_limits_renders() {
+        let owner = Owner::new();
+        owner.with(|| {
+            for (start, steps, end) in [
+                (i64::MAX, vec![i64::MAX, 1], i64::MAX),
+                (i64::MIN, vec![i64::MIN, -1, i64::MAX], i64::MIN),
+                (0, vec![i64::MAX, i64::MIN], i64::MAX),
+                (-5, vec![], 5),
+            ] {
+                for narrow in [false, true] {
+                    let steps = steps.iter().map(|f| step(*f)).collect::<Vec<_>>();
+                    let html = view! { <Waterfall start=step(start) steps=steps end=step(end) locale=Locale::En narrow=narrow/> }.to_html();
+                    assert!(html.contains("data-testid=\"waterfall\""), "{html}");
+                    assert!(!html.contains("NaN") && !html.contains("inf"), "{html}");
+                }
+            }
+        });
     }
 }
