@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
     let interactive = components::viewport::Interactive(RwSignal::new(false));
     provide_context(interactive);
     Effect::new(move |_| interactive.0.set(true));
+    components::viewport::provide_narrow();
     view! {
         <Title formatter=|t: String| if t.is_empty() { "Dealgate".to_owned() } else { format!("{t} · Dealgate") }/>
         <Router>

@@ -154,3 +154,32 @@ test('a manager edits a quota cell and sees the totals change; a refused cell sa
   await page.screenshot({ path: shots('quotas-en-390'), fullPage: true });
   await ctx.close();
 });
+
+// The CSP refuses inline handlers: a filter select that applies itself must do it from the
+// app's own code. Read-only for rep5@ and manager2@.
+test('choosing a contacts sort or a forecast pipeline applies at once, with nothing refused', async ({ page }) => {
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|inline event handler/i.test(m.text())) refused.push(m.text());
+  });
+  await signIn(page, 'rep5@demo.local');
+  await page.goto('/contacts');
+  await hydrated(page);
+  await page.getByTestId('contacts-sort').selectOption('title');
+  await expect(page).toHaveURL(/[?&]sort=title/);
+  await expect(page.getByTestId('contacts-sort')).toHaveValue('title');
+
+  await page.context().clearCookies();
+  await signIn(page, 'manager2@demo.local');
+  await page.goto('/forecast');
+  await hydrated(page);
+  const pipeline = page.locator('select[name="pipeline"]');
+  const current = await pipeline.inputValue();
+  const other = await pipeline.locator('option').evaluateAll((os, cur) => os.map((o) => (o as HTMLOptionElement).value).find((v) => v !== cur), current);
+  expect(other).toBeTruthy();
+  await pipeline.selectOption(other!);
+  await expect(page).toHaveURL(new RegExp(`[?&]pipeline=${other}`));
+  await hydrated(page);
+  await expect(page.locator('select[name="pipeline"]')).toHaveValue(other!);
+  expect(refused).toEqual([]);
+});

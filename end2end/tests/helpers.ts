@@ -33,9 +33,22 @@ export async function newDeal(page: Page, name: string): Promise<string> {
 export async function moveVia(card: Locator, n: number) {
   // A board reloading under a live change (other specs move deals all the time) replaces its
   // cards: a menu opened on the old card closes, and a click there reaches nothing. Open the
-  // menu and choose again while the choice could not be clicked, as a person would (a click that
-  // lands is never repeated: that would send a second move).
+  // menu and choose again while the choice could not be clicked, as a person would. Before each
+  // new try the deal's history says whether the last click landed anyway (a click can land and
+  // still report a failure when the card is redrawn under it): a landed move or approval
+  // request is never repeated. A blocked move writes nothing and may be tried again.
+  const page = card.page();
+  const id = await card.first().getAttribute('data-deal');
+  const entries = async () => {
+    const r = await page.request.get(`/api/v1/deals/${id}/history?limit=500`);
+    expect(r.status()).toBe(200);
+    return (await r.json()).history.length as number;
+  };
+  const before = await entries();
+  let tried = false;
   await expect(async () => {
+    if (tried && (await entries()) > before) return;
+    tried = true;
     if (!(await card.getByTestId('move-menu').isVisible())) await card.getByTestId('card-menu').click({ timeout: 2_000 });
     await card.getByTestId('move-to').nth(n - 1).click({ timeout: 2_000 });
   }).toPass({ timeout: 40_000 });

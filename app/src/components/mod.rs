@@ -1,3 +1,4 @@
+pub mod auto_submit;
 pub mod charts;
 pub mod clock;
 pub mod contact_edit;

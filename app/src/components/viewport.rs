@@ -1,11 +1,15 @@
 //! What the page knows of the window it is in, for the few things CSS cannot do alone.
 use leptos::prelude::*;
 
-/// True in a phone-width window (≤ 640 px). False on the server and while hydrating, so the
-/// page hydrates what the server drew; what depends on it (the charts' narrow drawings, folded
-/// forms) changes once the page is interactive.
-pub fn use_narrow() -> Signal<bool> {
+/// Whether the window is phone-width, kept by the app's root (one resize listener for every
+/// part that asks).
+#[derive(Clone, Copy)]
+pub struct Narrow(RwSignal<bool>);
+
+/// Called once by the app's root.
+pub fn provide_narrow() {
     let narrow = RwSignal::new(false);
+    provide_context(Narrow(narrow));
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let measure = move || {
@@ -16,7 +20,13 @@ pub fn use_narrow() -> Signal<bool> {
         let handle = window_event_listener(leptos::ev::resize, move |_| measure());
         on_cleanup(move || handle.remove());
     });
-    narrow.into()
+}
+
+/// True in a phone-width window (≤ 640 px). False on the server and while hydrating, so the
+/// page hydrates what the server drew; what depends on it (the charts' narrow drawings, folded
+/// forms) changes once the page is interactive.
+pub fn use_narrow() -> Signal<bool> {
+    use_context::<Narrow>().map_or_else(|| Signal::stored(false), |n| n.0.into())
 }
 
 /// A long form that folds away on a phone: open, with its summary hidden, on wider screens;

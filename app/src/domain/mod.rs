@@ -4,6 +4,7 @@ pub mod account;
 pub mod activity;
 pub mod admin;
 pub mod checklist;
+pub mod checklist_view;
 pub mod committee;
 pub mod contract;
 pub mod csv;

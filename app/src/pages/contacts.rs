@@ -65,7 +65,7 @@ pub fn ContactsPage() -> impl IntoView {
                         prop:value=move || q().unwrap_or_default() placeholder=move || i18n.t(K::ContactsSearchHint)/>
                     {move || account().map(|a| view! { <input type="hidden" name="account" value=a.to_string()/> })}
                     <label class="sr-only" for="contacts-sort">{move || i18n.t(K::ContactsSortLabel)}</label>
-                    <select id="contacts-sort" name="sort" data-testid="contacts-sort" onchange="this.form.requestSubmit()">
+                    <select id="contacts-sort" name="sort" data-testid="contacts-sort" on:change=move |ev| crate::components::auto_submit::submit_own_form(&ev)>
                         {ContactSort::ALL.into_iter().map(|s| view! {
                             <option value=s.code() selected=move || sort() == s>{move || i18n.t(sort_label(s))}</option>
                         }).collect_view()}

@@ -107,7 +107,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             </div>
             <div class="head-actions no-print">
                 <form method="GET" action="/forecast" class="inline-form">
-                    <select name="pipeline" aria-label=move || i18n.t(K::PipelineLabel) onchange="this.form.submit()">
+                    <select name="pipeline" aria-label=move || i18n.t(K::PipelineLabel) on:change=move |ev| crate::components::auto_submit::submit_own_form(&ev)>
                         {pipelines.into_iter().map(|p| {
                             let (en, zh) = (p.name_en.clone(), p.name_zh.clone());
                             view! { <option value=p.id.to_string() selected=p.id == current>{move || if l() == Locale::ZhCn { zh.clone() } else { en.clone() }}</option> }
