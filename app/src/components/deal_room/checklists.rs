@@ -4,7 +4,9 @@
 //! updates rows in place, so the box under the pointer is never replaced mid-click (a list
 //! redrawn whole swallowed ticks). A tick shows at once; its item waits for its own save.
 //! Every edit carries the version read; a stale one is refused and the lists reload.
-use crate::api::room::{attach_checklist, edit_checklist_item, load_checklist_templates, load_checklists, load_members, load_my_checklists};
+use crate::api::room::{
+    attach_checklist, edit_checklist_item, load_checklist_templates, load_checklists, load_members, load_my_checklists,
+};
 use crate::components::date_field::DateField;
 use crate::components::live::{last_live_event, on_live_change};
 use crate::components::states::{ErrorNotice, Skeleton};
@@ -161,7 +163,13 @@ pub fn ChecklistsPanel(id: Uuid) -> impl IntoView {
 
 /// The lists of a page, keyed, with the message when there are none.
 #[component]
-pub fn ChecklistList(store: Checklists, members: Option<Vec<DealMemberRow>>, link_deal: bool, empty: K, empty_class: &'static str) -> impl IntoView {
+pub fn ChecklistList(
+    store: Checklists,
+    members: Option<Vec<DealMemberRow>>,
+    link_deal: bool,
+    empty: K,
+    empty_class: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     let members = StoredValue::new(members);
     let ids = move || store.lists.with(|ls| ls.iter().map(|c| c.id).collect::<Vec<_>>());
