@@ -275,3 +275,46 @@ test('two people on a deal see each other\'s comments live, and a mention rings 
   expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7);
   await managerContext.close();
 });
+
+test('on "My checklists" one click is one tick, and a colleague\'s change arrives in place', async ({ page, browser }) => {
+  await signIn(page, 'rep@demo.local');
+  const dealId = await newDeal(page, '我的清单测试');
+  const presalesContext = await browser.newContext();
+  const presales = await presalesContext.newPage();
+  await signIn(presales, 'presales@demo.local');
+  const presalesId = (await (await presales.request.post('/api/me')).json()).id;
+  expect((await page.request.post('/api/room/members/add', { data: { deal: dealId, user: presalesId, role: 'presales' } })).status()).toBe(200);
+  expect((await page.request.post(`/api/v1/deals/${dealId}/checklists`, { data: { template: 'demo' } })).status()).toBe(201);
+
+  await presales.goto('/my/checklists');
+  await hydrated(presales);
+  const card = presales.getByTestId('checklist').filter({ has: presales.locator(`a[href="/deals/${dealId}?tab=checklists"]`) });
+  await expect(card).toHaveCount(1);
+  const ticks = card.getByTestId('checklist-tick');
+  const total = await ticks.count();
+  expect(total).toBeGreaterThan(3);
+  for (let i = 0; i < 3; i++) {
+    await ticks.nth(i).click();
+    await expect(ticks.nth(i)).toBeChecked();
+  }
+  await expect(card.getByTestId('checklist-progress')).toHaveText(`3/${total}`);
+
+  // The rep unticks the second item over REST once the three saves are in: the card follows
+  // live, in place (no reload), and the other ticks stay.
+  await presales.evaluate(() => ((window as unknown as { marker: number }).marker = 5));
+  let second = { id: 0, version: 0, done: false };
+  await expect.poll(async () => {
+    const lists = await (await page.request.get(`/api/v1/deals/${dealId}/checklists`)).json();
+    second = lists[0].items[1];
+    return lists[0].done;
+  }).toBe(3);
+  const untick = await page.request.post(`/api/v1/checklists/items/${second.id}`, { data: { version: second.version, done: false } });
+  expect(untick.status()).toBe(200);
+  await expect(card.locator(`[data-item="${second.id}"]`).getByTestId('checklist-tick')).not.toBeChecked();
+  await expect(card.getByTestId('checklist-progress')).toHaveText(`2/${total}`);
+  await expect(ticks.nth(0)).toBeChecked();
+  await expect(ticks.nth(2)).toBeChecked();
+  expect(await presales.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(5);
+  await card.screenshot({ path: shots('my-checklists-card-1440') });
+  await presalesContext.close();
+});
