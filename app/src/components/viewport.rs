@@ -26,7 +26,13 @@ pub fn provide_narrow() {
 /// page hydrates what the server drew; what depends on it (the charts' narrow drawings, folded
 /// forms) changes once the page is interactive.
 pub fn use_narrow() -> Signal<bool> {
-    use_context::<Narrow>().map_or_else(|| Signal::stored(false), |n| n.0.into())
+    let Some(Narrow(window)) = use_context::<Narrow>() else { return Signal::stored(false) };
+    // Each part follows the window's value only once it has hydrated: the root may know the
+    // width before a lazy page hydrates, and hydration does not redraw an attribute (a fold
+    // would stay open as the server drew it).
+    let own = RwSignal::new(false);
+    Effect::new(move |_| own.set(window.get()));
+    own.into()
 }
 
 /// A long form that folds away on a phone: open, with its summary hidden, on wider screens;
