@@ -156,6 +156,8 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
         role: ctx.role,
         approved: false,
     });
+    // `None`: moved. Its card is read after the commit, outside the write lock, which
+    // serialises every write (SQLite): seven reads fewer held under it per move.
     let result = match outcome {
         Outcome::Moved => {
             move_with_history(
@@ -169,10 +171,7 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
                 None,
             )
             .await?;
-            let fresh = deal::Entity::find_by_id(d.id).one(txn).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
-            let stage_map: HashMap<i32, stage::Model> = stages.iter().map(|s| (s.id, s.clone())).collect();
-            let card = cards(txn, vec![fresh], &stage_map).await?.pop().ok_or(AppError::Internal)?;
-            MoveOutcome::Moved { card }
+            None
         }
         Outcome::Blocked(missing) => {
             let codes: Vec<String> = missing.iter().map(|m| m.code()).collect();
@@ -181,7 +180,7 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
                 history::transition(d.id, ctx.user_id, HistoryKind::Blocked, d.stage_id, to.id, Some(codes.join(",")), None),
             )
             .await?;
-            MoveOutcome::Blocked { missing: codes.into_iter().map(|code| MissingItem { code }).collect() }
+            Some(MoveOutcome::Blocked { missing: codes.into_iter().map(|code| MissingItem { code }).collect() })
         }
         Outcome::Forbidden(r) => {
             history::append(
@@ -189,7 +188,7 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
                 history::transition(d.id, ctx.user_id, HistoryKind::Forbidden, d.stage_id, to.id, Some(forbid_code(r).into()), None),
             )
             .await?;
-            MoveOutcome::Forbidden { reason: forbid_code(r).into() }
+            Some(MoveOutcome::Forbidden { reason: forbid_code(r).into() })
         }
         Outcome::NeedsApproval => {
             // One open move request per deal: asking again returns the one already waiting
@@ -234,10 +233,18 @@ pub async fn move_deal(db: &Db, ctx: &RequestContext, cmd: MoveCommand) -> Resul
                 history::transition(d.id, ctx.user_id, HistoryKind::ApprovalRequested, d.stage_id, to.id, cmd.reason.clone(), Some(a_id)),
             )
             .await?;
-            MoveOutcome::PendingApproval { approval_id: a_uuid, approver: approver_name(txn, approver_id).await? }
+            Some(MoveOutcome::PendingApproval { approval_id: a_uuid, approver: approver_name(txn, approver_id).await? })
         }
     };
     w.commit().await.map_err(db_err)?;
+    let result = match result {
+        Some(r) => r,
+        None => {
+            let fresh = deal::Entity::find_by_id(d.id).one(db).await.map_err(db_err)?.ok_or(AppError::NotFound)?;
+            let stage_map: HashMap<i32, stage::Model> = stages.iter().map(|s| (s.id, s.clone())).collect();
+            MoveOutcome::Moved { card: cards(db, vec![fresh], &stage_map).await?.pop().ok_or(AppError::Internal)? }
+        }
+    };
     let kind = match &result {
         MoveOutcome::Moved { .. } => Some("deal_moved"),
         MoveOutcome::PendingApproval { .. } => Some("approval_requested"),
