@@ -175,41 +175,108 @@ fn pct_of(part: i64, whole: i64) -> i64 {
     i64::try_from(i128::from(part) * 100 / i128::from(whole)).unwrap_or(i64::MAX)
 }
 
+/// A rep's deals summed per current stage: all the roadmap reads of them, so the server can
+/// count them in the database (one grouped read) instead of loading every deal.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RampStageTally {
+    pub stage_id: i32,
+    pub count: i64,
+    pub amount_fen: i64,
+    /// Created on or after the rep's first day.
+    pub found: i64,
+    /// Entered this stage on or after the first day of the rep's current tenure year: how
+    /// many, their sum and the largest.
+    pub since_year: i64,
+    pub since_year_fen: i64,
+    pub since_year_max_fen: i64,
+    /// Their sum since the first day of the current phase (0 in training).
+    pub since_phase_fen: i64,
+}
+
+/// The local days a tally cuts at: the rep's first day, the first day of the current tenure
+/// year, and of the current phase (None in training).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RampBounds {
+    pub joined_on: NaiveDate,
+    pub year_start: NaiveDate,
+    pub phase_start: Option<NaiveDate>,
+}
+
+pub fn ramp_bounds(input: &RampInput) -> RampBounds {
+    let months = months_since(input.started_on, input.today);
+    RampBounds {
+        joined_on: input.joined_on,
+        year_start: add_months(input.started_on, months.map_or(0, |m| m / 12 * 12)),
+        phase_start: months.map(|m| add_months(input.started_on, m / 3 * 3)),
+    }
+}
+
+/// The tally of a book in memory (the database's grouped read gives the same rows).
+pub fn ramp_tally(input: &RampInput, deals: &[Deal], offset: FixedOffset) -> Vec<RampStageTally> {
+    let b = ramp_bounds(input);
+    let mut out: Vec<RampStageTally> = Vec::new();
+    for d in deals.iter().filter(|d| d.owner_id == input.owner_id) {
+        let at = match out.iter().position(|t| t.stage_id == d.stage_id) {
+            Some(i) => i,
+            None => {
+                out.push(RampStageTally { stage_id: d.stage_id, ..Default::default() });
+                out.len() - 1
+            }
+        };
+        let t = &mut out[at];
+        t.count += 1;
+        t.amount_fen = t.amount_fen.saturating_add(d.amount_fen);
+        if local_date(d.created_at, offset) >= b.joined_on {
+            t.found += 1;
+        }
+        let entered = local_date(d.stage_entered_at, offset);
+        if entered >= b.year_start {
+            t.since_year += 1;
+            t.since_year_fen = t.since_year_fen.saturating_add(d.amount_fen);
+            // The largest of those counted (as SQL's MAX: not floored at zero).
+            t.since_year_max_fen = if t.since_year == 1 { d.amount_fen } else { t.since_year_max_fen.max(d.amount_fen) };
+        }
+        if b.phase_start.is_some_and(|p| entered >= p) {
+            t.since_phase_fen = t.since_phase_fen.saturating_add(d.amount_fen);
+        }
+    }
+    out
+}
+
 /// The rep's phase targets against actuals from their deals (those with `owner_id`):
 /// found = created on/after `joined_on`, any stage; reached(p) = open at position ≥ p, or won;
 /// wins and won amounts count deals that entered a won stage on/after the phase or tenure-year
 /// start (local dates); pipeline = open weighted of all their open deals.
 pub fn ramp_report(input: &RampInput, deals: &[Deal], stages: &[Stage], offset: FixedOffset) -> RampReport {
+    ramp_report_of(input, &ramp_tally(input, deals, offset), stages)
+}
+
+/// The same from a tally. The open pipeline is weighted on each stage's sum (as the forecast
+/// cells are), so it may differ from a sum of per-deal roundings by under a fen per deal.
+pub fn ramp_report_of(input: &RampInput, tally: &[RampStageTally], stages: &[Stage]) -> RampReport {
     let phase = ramp_phase(input.started_on, input.today);
     let target = ramp_target(phase);
-    let months = months_since(input.started_on, input.today);
-    let phase_start = months.map(|m| add_months(input.started_on, m / 3 * 3));
-    let year_start = add_months(input.started_on, months.map_or(0, |m| m / 12 * 12));
+    let phase_start = ramp_bounds(input).phase_start;
     let sm = StageMap::new(stages);
     let (mut found, mut wins, mut largest, mut won_phase, mut won_year, mut open_w) = (0i64, 0i64, 0i64, 0i64, 0i64, 0i64);
     let mut reached = vec![0i64; target.reached.len()];
-    for d in deals.iter().filter(|d| d.owner_id == input.owner_id) {
-        if local_date(d.created_at, offset) >= input.joined_on {
-            found += 1;
-        }
-        let Some(s) = sm.get(d.stage_id) else { continue };
-        let won_on = local_date(d.stage_entered_at, offset);
+    for t in tally {
+        found += t.found;
+        let Some(s) = sm.get(t.stage_id) else { continue };
         for (n, r) in reached.iter_mut().zip(&target.reached) {
             if s.kind == StageKind::Won || (s.kind == StageKind::Open && s.position >= r.min_position) {
-                *n += 1;
+                *n += t.count;
             }
         }
         match s.kind {
-            StageKind::Open => open_w = open_w.saturating_add(weighted_fen(d.amount_fen, s.win_rate_pct)),
+            StageKind::Open => open_w = open_w.saturating_add(weighted_fen(t.amount_fen, s.win_rate_pct)),
             StageKind::Won => {
-                if won_on >= year_start {
-                    wins += 1;
-                    largest = largest.max(d.amount_fen);
-                    won_year = won_year.saturating_add(d.amount_fen);
+                wins += t.since_year;
+                if t.since_year > 0 {
+                    largest = largest.max(t.since_year_max_fen);
                 }
-                if phase_start.is_some_and(|p| won_on >= p) {
-                    won_phase = won_phase.saturating_add(d.amount_fen);
-                }
+                won_year = won_year.saturating_add(t.since_year_fen);
+                won_phase = won_phase.saturating_add(t.since_phase_fen);
             }
             _ => {}
         }
@@ -307,6 +374,37 @@ mod tests {
             phase_quota_fen: 1_000_000 * RMB,
             year_quota_fen: 5_000_000 * RMB,
         }
+    }
+
+    /// The tally cuts at local days (UTC+8): a deal entered at 16:00 UTC the day before the
+    /// phase starts is already in the phase locally; one at 15:59 is not.
+    #[test]
+    fn ramp_tally_sums_each_stage_at_local_days() {
+        let input = ramp_input("2027-05-20");
+        assert_eq!(
+            ramp_bounds(&input),
+            RampBounds { joined_on: d("2026-12-01"), year_start: d("2027-01-15"), phase_start: Some(d("2027-04-15")) }
+        );
+        let mut book = ramp_book();
+        let mut edge_in = deal(11, 9, 6, 7 * RMB, "2027-06-01", "2027-02-01");
+        edge_in.stage_entered_at = "2027-04-14T16:00:00Z".parse().unwrap();
+        let mut edge_out = deal(12, 9, 6, 5 * RMB, "2027-06-01", "2027-02-01");
+        edge_out.stage_entered_at = "2027-04-14T15:59:59Z".parse().unwrap();
+        book.extend([edge_in, edge_out]);
+        let tally = ramp_tally(&input, &book, cst());
+        let won = tally.iter().find(|t| t.stage_id == 6).unwrap();
+        // (count, sum, since year n/sum/max, since phase): deals 1, 2, 11 and 12 all entered in
+        // the tenure year; the phase has 1 and 11 only.
+        assert_eq!(
+            (won.count, won.amount_fen, won.since_year, won.since_year_fen, won.since_year_max_fen, won.since_phase_fen),
+            (4, 500_012 * RMB, 4, 500_012 * RMB, 400_000 * RMB, 400_007 * RMB)
+        );
+        // Found: created on or after the first day, whatever the stage (9 is inherited).
+        assert_eq!(tally.iter().map(|t| t.found).sum::<i64>(), 10);
+        assert_eq!(tally.iter().map(|t| t.count).sum::<i64>(), 11, "someone else's deal is not tallied");
+        assert_eq!(tally.iter().find(|t| t.stage_id == 3).map(|t| t.count), Some(2));
+        // The report from the tally is the report from the deals.
+        assert_eq!(ramp_report_of(&input, &tally, &solution()), ramp_report(&input, &book, &solution(), cst()));
     }
 
     #[test]

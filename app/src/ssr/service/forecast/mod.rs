@@ -22,6 +22,7 @@ pub use grouped::*;
 pub use history::*;
 pub use market::pipeline_split;
 pub use progress::*;
+pub use ramp::rep_tally;
 pub use trend::*;
 
 // Row conversions live in `service::convert`; other services still name them here.

@@ -1,5 +1,5 @@
 //! The new-rep ramp rows of the dashboard.
-use super::{deal_cols, deal_of, quotas_in, scope_condition, DealCols};
+use super::{quotas_in, scope_condition, value_sql::cust};
 use crate::domain::dashboard::{RampCheckRow, RampRow};
 use crate::domain::error::AppError;
 use crate::domain::forecast as f;
@@ -9,7 +9,80 @@ use crate::ssr::db_err;
 use crate::ssr::entity::{account, deal, user};
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
+
+/// One stage's row of a rep's tally, as the database sums it (money as floats: a sum of fen
+/// may leave the integer range; `sql::saturate` brings it back).
+#[derive(FromQueryResult)]
+struct TallyRow {
+    stage_id: i32,
+    n: i64,
+    amount: f64,
+    found: i64,
+    since_year: i64,
+    since_year_fen: f64,
+    since_year_max: i64,
+    since_phase_fen: f64,
+}
+
+/// A rep's deals (in the viewer's scope) summed per stage in one grouped read: the roadmap
+/// needs sums, and a first-year rep may own a large book.
+pub async fn rep_tally<C: ConnectionTrait>(db: &C, ctx: &RequestContext, input: &f::RampInput) -> Result<Vec<f::RampStageTally>, AppError> {
+    use crate::ssr::sql::{saturate, sum_real};
+    let b = f::ramp_bounds(input);
+    let at = |d: NaiveDate| f::local_midnight(d, offset());
+    let be = db.get_database_backend();
+    let since = |sql: &str, d: NaiveDate| cust(be, sql, [at(d).into()]);
+    let phase = match b.phase_start {
+        Some(p) => since(
+            "COALESCE(SUM(CASE WHEN deals.stage_entered_at >= ? THEN CAST(deals.amount_fen AS DOUBLE PRECISION) ELSE 0.0 END), 0.0)",
+            p,
+        ),
+        None => Expr::cust("CAST(0.0 AS DOUBLE PRECISION)"),
+    };
+    let rows = deal::Entity::find()
+        .select_only()
+        .column(deal::Column::StageId)
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+        .column_as(Expr::cust(sum_real("deals.amount_fen")), "amount")
+        .column_as(since("CAST(COALESCE(SUM(CASE WHEN deals.created_at >= ? THEN 1 ELSE 0 END), 0) AS BIGINT)", b.joined_on), "found")
+        .column_as(
+            since("CAST(COALESCE(SUM(CASE WHEN deals.stage_entered_at >= ? THEN 1 ELSE 0 END), 0) AS BIGINT)", b.year_start),
+            "since_year",
+        )
+        .column_as(
+            since(
+                "COALESCE(SUM(CASE WHEN deals.stage_entered_at >= ? THEN CAST(deals.amount_fen AS DOUBLE PRECISION) ELSE 0.0 END), 0.0)",
+                b.year_start,
+            ),
+            "since_year_fen",
+        )
+        .column_as(
+            since("CAST(COALESCE(MAX(CASE WHEN deals.stage_entered_at >= ? THEN deals.amount_fen END), 0) AS BIGINT)", b.year_start),
+            "since_year_max",
+        )
+        .column_as(phase, "since_phase_fen")
+        .filter(scope_condition(ctx))
+        .filter(deal::Column::OwnerId.eq(input.owner_id))
+        .group_by(deal::Column::StageId)
+        .into_model::<TallyRow>()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| f::RampStageTally {
+            stage_id: r.stage_id,
+            count: r.n,
+            amount_fen: saturate(r.amount),
+            found: r.found,
+            since_year: r.since_year,
+            since_year_fen: saturate(r.since_year_fen),
+            since_year_max_fen: r.since_year_max,
+            since_phase_fen: saturate(r.since_phase_fen),
+        })
+        .collect())
+}
 
 fn phase_code(p: f::RampPhase) -> &'static str {
     match p {
@@ -48,17 +121,6 @@ pub(super) async fn ramp_rows<C: ConnectionTrait>(
         if today - started > Duration::days(366) {
             continue;
         }
-        // A first-year rep's own deals (in the viewer's scope) are all the roadmap reads.
-        let deals: Vec<f::Deal> = deal_cols()
-            .filter(scope_condition(ctx))
-            .filter(deal::Column::OwnerId.eq(u.id))
-            .into_model::<DealCols>()
-            .all(db)
-            .await
-            .map_err(db_err)?
-            .into_iter()
-            .map(deal_of)
-            .collect();
         let year: Vec<f::Quota> =
             quotas_in(db, started, started + Duration::days(365)).await?.into_iter().filter(|q| q.owner_id == u.id).collect();
         let year_quota_fen: i64 = year.iter().map(|q| q.amount_fen).fold(0, i64::saturating_add);
@@ -80,7 +142,8 @@ pub(super) async fn ramp_rows<C: ConnectionTrait>(
             phase_quota_fen: year_quota_fen / 4,
             year_quota_fen,
         };
-        let r = f::ramp_report(&input, &deals, stages, offset());
+        // A first-year rep's own deals (in the viewer's scope), summed, are all it reads.
+        let r = f::ramp_report_of(&input, &rep_tally(db, ctx, &input).await?, stages);
         out.push(RampRow {
             rep: u.name.clone(),
             phase: phase_code(r.phase).into(),
