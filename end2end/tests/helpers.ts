@@ -35,8 +35,8 @@ export async function moveVia(card: Locator, n: number) {
   // cards: a menu opened on the old card closes, and a click there reaches nothing. Open the
   // menu and choose again while the choice could not be clicked, as a person would. Before each
   // new try the deal's history says whether the last click landed anyway (a click can land and
-  // still report a failure when the card is redrawn under it): a landed move or approval
-  // request is never repeated. A blocked move writes nothing and may be tried again.
+  // still report a failure when the card is redrawn under it): every answered move — moved,
+  // blocked, refused or sent for approval — writes a row, and a landed click is never repeated.
   const page = card.page();
   const id = await card.first().getAttribute('data-deal');
   const entries = async () => {
