@@ -1,5 +1,17 @@
-import { expect, Page, test } from '@playwright/test';
+import { Browser, expect, Page, test } from '@playwright/test';
 import { dealWithFullMap, hydrated, moveVia, newDeal, shots, signIn } from './helpers';
+
+/** The presales engineer, signed in in a browser of their own, joins the rep's deal team; the
+ * rep (`page`) attaches the demo checklist. */
+async function presalesWithDemoChecklist(page: Page, browser: Browser, dealId: string) {
+  const presalesContext = await browser.newContext();
+  const presales = await presalesContext.newPage();
+  await signIn(presales, 'presales@demo.local');
+  const presalesId = (await (await presales.request.post('/api/me')).json()).id;
+  expect((await page.request.post('/api/room/members/add', { data: { deal: dealId, user: presalesId, role: 'presales' } })).status()).toBe(200);
+  expect((await page.request.post(`/api/v1/deals/${dealId}/checklists`, { data: { template: 'demo' } })).status()).toBe(201);
+  return { presalesContext, presales };
+}
 
 test('a fresh deal\'s committee map warns, takes a new contact, and its role clears the warning', async ({ page }) => {
   await signIn(page, 'rep@demo.local');
@@ -191,12 +203,7 @@ test('a presales engineer ticks the demo checklist and the rep\'s blocked move t
   await managerContext.close();
 
   // The presales engineer joins the deal team; the rep attaches the demo checklist.
-  const presalesContext = await browser.newContext();
-  const presales = await presalesContext.newPage();
-  await signIn(presales, 'presales@demo.local');
-  const presalesId = (await (await presales.request.post('/api/me')).json()).id;
-  expect((await page.request.post('/api/room/members/add', { data: { deal: dealId, user: presalesId, role: 'presales' } })).status()).toBe(200);
-  expect((await page.request.post(`/api/v1/deals/${dealId}/checklists`, { data: { template: 'demo' } })).status()).toBe(201);
+  const { presalesContext, presales } = await presalesWithDemoChecklist(page, browser, dealId);
 
   // The rep asks for "Customer approval": blocked on the demo checklist.
   const me = (await (await page.request.post('/api/me')).json()).id;
@@ -279,12 +286,7 @@ test('two people on a deal see each other\'s comments live, and a mention rings 
 test('on "My checklists" one click is one tick, and a colleague\'s change arrives in place', async ({ page, browser }) => {
   await signIn(page, 'rep@demo.local');
   const dealId = await newDeal(page, '我的清单测试');
-  const presalesContext = await browser.newContext();
-  const presales = await presalesContext.newPage();
-  await signIn(presales, 'presales@demo.local');
-  const presalesId = (await (await presales.request.post('/api/me')).json()).id;
-  expect((await page.request.post('/api/room/members/add', { data: { deal: dealId, user: presalesId, role: 'presales' } })).status()).toBe(200);
-  expect((await page.request.post(`/api/v1/deals/${dealId}/checklists`, { data: { template: 'demo' } })).status()).toBe(201);
+  const { presalesContext, presales } = await presalesWithDemoChecklist(page, browser, dealId);
 
   await presales.goto('/my/checklists');
   await hydrated(presales);
